@@ -1,0 +1,303 @@
+"""Reading TOML files into pydantic models, with errors people can act on.
+
+Every problem becomes a :class:`Problem` (file, dotted key, line where
+known, Chinese message) and all problems of a file are reported together in
+one :class:`FormError`.  Line numbers come from a small index built from the
+TOML text only when there is an error to report, so loading a good file
+costs one ``tomli`` parse and one pydantic validation.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TypeVar
+
+import tomli
+from pydantic import BaseModel, ValidationError
+
+from .schema import Claimed, Form, Funds, FundsRow, Goal, Indicator, Signoff, Unit
+
+__all__ = [
+    "Problem",
+    "FormError",
+    "MAX_BYTES",
+    "read_toml",
+    "decode_bytes",
+    "parse_toml_text",
+    "load_form",
+    "load_form_text",
+    "validate_model",
+    "key_lines",
+]
+
+MAX_BYTES = 5 * 1024 * 1024  # a real form is a few KB
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    key: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line:
+            where += f":{self.line}"
+        if self.key:
+            where += f": [{self.key}]"
+        return f"{where}: {self.message}"
+
+
+class FormError(Exception):
+    """A file that could not be read; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+# ---------------------------------------------------------------- reading
+
+
+def decode_bytes(data: bytes, source: str) -> str:
+    """UTF-8 (with or without BOM); anything else is a clear error."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        hint = "文件不是 UTF-8 编码"
+        try:
+            data.decode("gb18030")
+            hint += "，看起来是 GBK/GB18030 编码（Windows 记事本和 Excel 的常见默认）"
+        except UnicodeDecodeError:
+            pass
+        raise FormError(
+            [
+                Problem(
+                    source,
+                    "",
+                    line,
+                    hint
+                    + "。请转换为 UTF-8 后重试：用记事本“另存为”并选择 UTF-8，"
+                    f"或运行 iconv -f GBK -t UTF-8 {source} -o 新文件.toml",
+                )
+            ]
+        ) from None
+
+
+_TOML_MESSAGES = [
+    ("Invalid value", "值无效（文本需要用英文双引号括起来，例如 \"≥95%\"）"),
+    ("Expected '=' after a key", "键后面缺少 “=”"),
+    ("Invalid statement", "无法识别的语句（每行应为 键 = 值，或 [表名]）"),
+    ("Cannot declare", "重复定义了同一个表或键"),
+    ("Cannot overwrite a value", "重复定义了同一个键"),
+    ("Unclosed array", "数组缺少右方括号 “]”"),
+    ("Unclosed inline table", "内联表缺少右花括号 “}”"),
+    ("Unterminated string", "字符串缺少结尾的引号"),
+    ("Illegal character", "字符串中有不允许的控制字符"),
+    ("Invalid initializer", "键值对格式错误"),
+]
+
+
+def parse_toml_text(text: str, source: str) -> dict[str, Any]:
+    try:
+        return tomli.loads(text, parse_float=Decimal)
+    except tomli.TOMLDecodeError as exc:
+        msg = getattr(exc, "msg", str(exc))
+        chinese = next((zh for en, zh in _TOML_MESSAGES if msg.startswith(en)), "格式错误")
+        line = getattr(exc, "lineno", None)
+        raise FormError(
+            [Problem(source, "", line, f"TOML 语法错误：{chinese}（{msg}）。请修改该行后重试。")]
+        ) from None
+
+
+def read_toml(path: str | Path, *, max_bytes: int = MAX_BYTES) -> tuple[dict[str, Any], str]:
+    """Read and parse a TOML file; returns (data, text)."""
+    source = str(path)
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if p.is_dir():
+            raise FormError([Problem(source, "", None, "这是一个文件夹，不是表单文件。请给出 .toml 文件的路径。")])
+        if size > max_bytes:
+            raise FormError(
+                [
+                    Problem(
+                        source,
+                        "",
+                        None,
+                        f"文件过大（{size / 1024 / 1024:.1f} MB），超过上限 {max_bytes // 1024 // 1024} MB。"
+                        "绩效自评表文件通常只有几 KB，请确认选择了正确的文件。",
+                    )
+                ]
+            )
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise FormError([Problem(source, "", None, "文件不存在。请检查路径是否正确。")]) from None
+    except PermissionError:
+        raise FormError([Problem(source, "", None, "没有读取权限。请检查文件权限。")]) from None
+    except IsADirectoryError:
+        raise FormError([Problem(source, "", None, "这是一个文件夹，不是表单文件。")]) from None
+    except OSError as exc:
+        raise FormError([Problem(source, "", None, f"无法读取文件：{exc.strerror or exc}")]) from None
+    text = decode_bytes(data, source)
+    return parse_toml_text(text, source), text
+
+
+# ---------------------------------------------------------------- line index
+
+_HEADER_RE = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+_KEY_RE = re.compile(r"^\s*((?:\"[^\"]*\"|'[^']*'|[A-Za-z0-9_\-]+)(?:\s*\.\s*(?:\"[^\"]*\"|'[^']*'|[A-Za-z0-9_\-]+))*)\s*=")
+
+
+def _split_dotted(key: str) -> list[str]:
+    parts = re.findall(r"\"([^\"]*)\"|'([^']*)'|([A-Za-z0-9_\-]+)", key)
+    return [a or b or c for a, b, c in parts]
+
+
+def key_lines(text: str) -> dict[tuple[Any, ...], int]:
+    """Map key paths such as ``('indicators', 2, 'weight')`` to 1-based lines.
+
+    A best-effort index: tables, arrays of tables and ``key =`` lines; text
+    inside multi-line strings is skipped.  Unknown paths are simply absent,
+    since a wrong line number is worse than none.
+    """
+    index: dict[tuple[Any, ...], int] = {}
+    counters: dict[tuple[Any, ...], int] = {}
+    current: tuple[Any, ...] = ()
+    in_multiline: str | None = None
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if in_multiline:
+            if line.count(in_multiline) % 2 == 1:
+                in_multiline = None
+            continue
+        header = _HEADER_RE.match(line)
+        if header:
+            parts = _split_dotted(header.group(2))
+            if header.group(1) == "[[":
+                base = _resolve(tuple(parts), counters)
+                n = counters.get(base, -1) + 1
+                counters[base] = n
+                current = base + (n,)
+                index.setdefault(base, lineno)
+            else:
+                current = _resolve(tuple(parts), counters)
+            index[current] = lineno
+            continue
+        key = _KEY_RE.match(line)
+        if key:
+            path = current + tuple(_split_dotted(key.group(1)))
+            index.setdefault(path, lineno)
+            rest = line[key.end() :]
+            for quote in ('"""', "'''"):
+                if rest.count(quote) % 2 == 1:
+                    in_multiline = quote
+    return index
+
+
+def _resolve(parts: tuple[str, ...], counters: dict[tuple[Any, ...], int]) -> tuple[Any, ...]:
+    """Insert array-of-table indices: [indicators.params] -> ('indicators', n, 'params')."""
+    out: tuple[Any, ...] = ()
+    for i, part in enumerate(parts):
+        out = out + (part,)
+        if i < len(parts) - 1 and out in counters:
+            out = out + (counters[out],)
+    return out
+
+
+def _line_for(loc: tuple[Any, ...], lines: dict[tuple[Any, ...], int]) -> int | None:
+    for n in range(len(loc), 0, -1):
+        if loc[:n] in lines:
+            return lines[loc[:n]]
+    return None
+
+
+# ---------------------------------------------------------------- validation
+
+_SECTIONS: dict[tuple[str, ...], type[BaseModel]] = {
+    (): Form,
+    ("unit",): Unit,
+    ("funds",): Funds,
+    ("funds", "total"): FundsRow,
+    ("funds", "appropriation"): FundsRow,
+    ("funds", "carryover"): FundsRow,
+    ("funds", "other"): FundsRow,
+    ("goal",): Goal,
+    ("indicators",): Indicator,
+    ("claimed",): Claimed,
+    ("signoff",): Signoff,
+}
+
+_TYPE_MESSAGES = {
+    "missing": "缺少必填项",
+    "decimal_parsing": "应为数字",
+    "decimal_type": "应为数字",
+    "value_error": "应为数字",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "string_type": "应为文本（用英文双引号括起来）",
+    "dict_type": "应为一个表（[表名] 或 {…}）",
+    "model_type": "应为一个表（[表名] 或 {…}）",
+    "model_attributes_type": "应为一个表（[表名] 或 {…}）",
+    "list_type": "应为数组",
+    "bool_type": "应为 true 或 false",
+    "date_type": "应为日期",
+}
+
+
+def _message(err: dict[str, Any], model: type[BaseModel], sections: dict[tuple[str, ...], type[BaseModel]]) -> str:
+    loc = err["loc"]
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        section = tuple(x for x in loc[:-1] if isinstance(x, str))
+        allowed = list(sections.get(section, model).model_fields)
+        guess = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.5)
+        hint = f"，是否想写 “{guess[0]}”？" if guess else f"。此处可用的键：{', '.join(allowed)}"
+        return f"未知的键 “{loc[-1]}”{hint}"
+    if kind == "literal_error":
+        expected = err.get("ctx", {}).get("expected", "")
+        return f"取值 “{err.get('input')}” 无效，只能是 {expected}"
+    base = _TYPE_MESSAGES.get(kind, err.get("msg", "值无效"))
+    if kind != "missing" and "input" in err and not isinstance(err["input"], (dict, list)):
+        base += f"，现在是 “{err['input']}”"
+    return base
+
+
+def validate_model(
+    model: type[M],
+    data: dict[str, Any],
+    text: str,
+    source: str,
+    sections: dict[tuple[str, ...], type[BaseModel]] | None = None,
+) -> M:
+    """Validate parsed TOML; on failure raise FormError with every problem."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        lines = key_lines(text)
+        problems = []
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            key = ".".join(str(x) if isinstance(x, str) else f"[{x + 1}]" for x in loc).replace(".[", "[")
+            problems.append(Problem(source, key, _line_for(loc, lines), _message(err, model, sections or {(): model})))
+        raise FormError(problems) from None
+
+
+def load_form_text(text: str, source: str = "<文本>") -> Form:
+    data = parse_toml_text(text, source)
+    return validate_model(Form, data, text, source, _SECTIONS)
+
+
+def load_form(path: str | Path) -> Form:
+    """Load a format-1 form, or raise :class:`FormError` naming every problem."""
+    data, text = read_toml(path)
+    return validate_model(Form, data, text, str(path), _SECTIONS)

@@ -1,0 +1,142 @@
+"""The form file, format 1 (see ``docs/form-format.md``): pydantic models.
+
+Key names are a contract: add keys where needed, rename none.  Every model
+forbids unknown keys, because a misspelt key is the commonest mistake.
+Money and scores are :class:`decimal.Decimal`: TOML numbers are read with
+``parse_float=Decimal``; strings such as ``"1,387.53"`` are accepted too.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+__all__ = [
+    "Dec",
+    "OptDec",
+    "FundsRow",
+    "Funds",
+    "Unit",
+    "Goal",
+    "Indicator",
+    "Claimed",
+    "Signoff",
+    "Form",
+    "FUNDS_ROWS",
+    "FUNDS_COLUMNS",
+]
+
+
+def _to_decimal(value: Any) -> Any:
+    """Accept int, Decimal and numeric strings; blank strings are None."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool):
+        raise ValueError("bool")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):  # only when a caller bypassed parse_float
+        return Decimal(str(value))
+    if isinstance(value, str):
+        text = value.strip().replace(",", "").replace("，", "")
+        if text == "":
+            return None
+        try:
+            return Decimal(text)
+        except InvalidOperation:
+            raise ValueError("not a number") from None
+    raise ValueError("not a number")
+
+
+Dec = Annotated[Decimal, BeforeValidator(_to_decimal)]
+OptDec = Annotated[Decimal | None, BeforeValidator(_to_decimal)]
+Text = Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, (int, Decimal)) and not isinstance(v, bool) else v)]
+
+_STRICT = ConfigDict(extra="forbid", str_strip_whitespace=False, frozen=False)
+
+FUNDS_ROWS = ("total", "appropriation", "carryover", "other")
+FUNDS_COLUMNS = ("initial", "annual", "executed")
+
+
+class FundsRow(BaseModel):
+    model_config = _STRICT
+    initial: OptDec = None
+    annual: OptDec = None
+    executed: OptDec = None
+    adjusted: OptDec = None  # 调整后预算, used by rule sets whose denominator is "adjusted"
+
+
+class Funds(BaseModel):
+    model_config = _STRICT
+    weight: Dec = Decimal(10)
+    claimed: OptDec = None
+    note: str = ""
+    total: FundsRow | None = None
+    appropriation: FundsRow | None = None
+    carryover: FundsRow | None = None
+    other: FundsRow | None = None
+
+
+class Unit(BaseModel):
+    model_config = _STRICT
+    name: str
+    code: str = ""
+    project: str = ""
+    supervisor: str = ""  # 主管部门
+    implementer: str = ""  # 实施单位
+
+
+class Goal(BaseModel):
+    model_config = _STRICT
+    expected: str = ""
+    achieved: str = ""
+
+
+class Indicator(BaseModel):
+    model_config = _STRICT
+    category: str
+    subcategory: str = ""
+    name: str
+    target: Text = ""
+    actual: Text = ""
+    weight: Dec
+    claimed: OptDec = None
+    note: str = ""
+    tier: str = ""
+    method: Literal["auto", "higher", "lower", "equal", "qualitative", "manual", "step_deduct", "bands", "checklist"] = (
+        "auto"
+    )
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class Claimed(BaseModel):
+    model_config = _STRICT
+    total: OptDec = None
+    grade: str = ""
+
+
+class Signoff(BaseModel):
+    model_config = _STRICT
+    filled_by: str = ""  # 填表人
+    phone: str = ""  # 联系电话
+    head: str = ""  # 单位负责人 / 项目负责人
+    finance_head: str = ""  # 财务负责人 (projects)
+    date: Annotated[str, BeforeValidator(lambda v: v.isoformat() if isinstance(v, _dt.date) else v)] = ""
+
+
+class Form(BaseModel):
+    model_config = _STRICT
+    format: Literal[1]
+    kind: Literal["department", "project"]
+    year: int
+    rules: str = "central-2020"
+    unit: Unit
+    categories: dict[str, Dec] = Field(default_factory=dict)
+    funds: Funds = Field(default_factory=Funds)
+    goal: Goal = Field(default_factory=Goal)
+    indicators: list[Indicator] = Field(default_factory=list)
+    claimed: Claimed = Field(default_factory=Claimed)
+    signoff: Signoff = Field(default_factory=Signoff)

@@ -1,0 +1,598 @@
+"""The engine: form + rule set → result.  Nothing else computes a score.
+
+``score_form`` is a pure function of a validated :class:`Form` and a
+:class:`RuleSet`.  ``score_file`` adds reading the file and attaching TOML
+line numbers to findings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from indicators.loader import FormError, key_lines, read_toml, validate_model
+from indicators.loader import _SECTIONS as FORM_SECTIONS
+from indicators.schema import FUNDS_COLUMNS, FUNDS_ROWS, Form, Indicator
+from indicators.values import OPERATOR_SYMBOLS, Deadline, Quantity, Text, parse_value
+
+from . import methods as m
+from .findings import Finding, make
+from .rules import RuleSet, load_rules
+
+__all__ = ["IndicatorResult", "FundsResult", "Result", "score_form", "score_file", "load_and_score", "fmt"]
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+
+# Standard level-1 names and the short spellings real forms use.
+_CATEGORY_ALIASES = {"产出": "产出指标", "效益": "效益指标", "满意度": "满意度指标"}
+
+
+def canonical_category(name: str) -> str:
+    name = name.strip()
+    return _CATEGORY_ALIASES.get(name, name)
+
+
+def fmt(value: Decimal | None) -> str:
+    """A Decimal as plain text with two places ("8.62"), or "" for None."""
+    if value is None:
+        return ""
+    return f"{m.q2(value):f}"
+
+
+@dataclass
+class IndicatorResult:
+    index: int
+    category: str
+    subcategory: str
+    name: str
+    weight: Decimal
+    score: Decimal
+    claimed: Decimal | None
+    method: str
+    target: str
+    actual: str
+    note: str
+    tier: str = ""
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def where(self) -> str:
+        return f"indicators[{self.index + 1}] {self.name}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "category": self.category,
+            "subcategory": self.subcategory,
+            "name": self.name,
+            "target": self.target,
+            "actual": self.actual,
+            "weight": fmt(self.weight),
+            "score": fmt(self.score),
+            "claimed": fmt(self.claimed) if self.claimed is not None else None,
+            "method": self.method,
+            "tier": self.tier,
+            "note": self.note,
+            "findings": [f.code for f in self.findings],
+        }
+
+
+@dataclass
+class FundsResult:
+    weight: Decimal
+    rate: Decimal | None  # unrounded fraction
+    score: Decimal
+    claimed: Decimal | None
+    rows: dict[str, dict[str, Decimal | None]]  # effective total and the sub-rows
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "weight": fmt(self.weight),
+            "rate": f"{self.rate.quantize(Decimal('0.000001'), rounding='ROUND_HALF_UP'):f}" if self.rate is not None else None,
+            "score": fmt(self.score),
+            "claimed": fmt(self.claimed) if self.claimed is not None else None,
+        }
+
+
+@dataclass
+class Result:
+    file: str
+    form: Form
+    rules: RuleSet
+    funds: FundsResult
+    indicators: list[IndicatorResult]
+    total: Decimal
+    claimed_total: Decimal | None
+    grade: str
+    claimed_grade: str
+    findings: list[Finding]
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "warning")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "kind": self.form.kind,
+            "year": self.form.year,
+            "unit": self.form.unit.name,
+            "rules": {"id": self.rules.id, "sha256": self.rules.sha256},
+            "funds": self.funds.to_dict(),
+            "indicators": [i.to_dict() for i in self.indicators],
+            "total": {"score": fmt(self.total), "claimed": fmt(self.claimed_total) if self.claimed_total is not None else None},
+            "grade": {"computed": self.grade, "claimed": self.claimed_grade or None},
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _num(d: Decimal) -> str:
+    text = f"{d.normalize():f}"
+    return text
+
+
+class _Scorer:
+    """Scores one form; collects findings in form order."""
+
+    def __init__(self, form: Form, rules: RuleSet):
+        self.form = form
+        self.rules = rules
+        self.findings: list[Finding] = []
+
+    def add(self, code: str, message: str, where: str, loc: tuple[Any, ...], into: list[Finding] | None = None) -> None:
+        f = make(code, message, where, loc)
+        self.findings.append(f)
+        if into is not None:
+            into.append(f)
+
+    # -------------------------------------------------------------- funds
+
+    def funds(self) -> FundsResult:
+        funds = self.form.funds
+        rules = self.rules.funds
+        w = funds.weight
+        sub = {name: getattr(funds, name) for name in FUNDS_ROWS[1:] if getattr(funds, name) is not None}
+        effective: dict[str, Decimal | None] = {}
+        for col in FUNDS_COLUMNS + ("adjusted",):
+            values = [getattr(row, col) for row in sub.values() if getattr(row, col) is not None]
+            summed = sum(values, ZERO) if values else None
+            given = getattr(funds.total, col) if funds.total is not None else None
+            if given is not None and summed is not None and m.q2(given) != m.q2(summed):
+                label = {"initial": "年初预算数", "annual": "全年预算数", "executed": "全年执行数", "adjusted": "调整后预算"}[col]
+                self.add(
+                    "funds-total-mismatch",
+                    f"年度资金总额的{label}为 {fmt(given)} 万元，但各资金来源行之和为 {fmt(summed)} 万元。"
+                    "执行率按各行之和计算；请改正合计行。",
+                    "funds.total",
+                    ("funds", "total", col),
+                )
+            effective[col] = summed if summed is not None else given
+        rows: dict[str, dict[str, Decimal | None]] = {"total": effective}
+        for name, row in sub.items():
+            rows[name] = {col: getattr(row, col) for col in FUNDS_COLUMNS}
+
+        denominator_key = rules.denominator
+        denominator = effective.get(denominator_key)
+        if denominator_key == "adjusted" and denominator is None:
+            denominator = effective.get("annual")
+        executed = effective.get("executed")
+        rate: Decimal | None = None
+        score = ZERO
+        if w > 0:
+            if denominator is None or denominator == 0:
+                self.add(
+                    "funds-zero-budget",
+                    "全年预算数为 0 或未填写，无法计算执行率，资金执行率得 0 分。请在 [funds.total] 或各资金来源行填写全年预算数。",
+                    "funds",
+                    ("funds",),
+                )
+            elif executed is None:
+                self.add("missing-value", "未填写全年执行数，资金执行率得 0 分。", "funds", ("funds",))
+            else:
+                rate = executed / denominator
+                raw = w * max(rate, ZERO)
+                if rules.cap:
+                    raw = min(raw, w)
+                score = m.q2(raw)
+                if rules.note_below > 0 and rate < rules.note_below:
+                    self.add(
+                        "rate-below-threshold",
+                        f"执行率 {rate * 100:.2f}% 低于 {rules.note_below * 100:.0f}%，须写明原因。",
+                        "funds",
+                        ("funds", "note"),
+                    )
+                    if not funds.note.strip():
+                        self.add(
+                            "missing-deviation-note",
+                            "执行率偏低但未填写原因（[funds] note）。",
+                            "funds",
+                            ("funds", "note"),
+                        )
+        self._check_claimed(funds.claimed, score, w, "funds", ("funds", "claimed"), "资金执行率", None)
+        return FundsResult(w, rate, score, funds.claimed, rows, funds.note)
+
+    # ---------------------------------------------------------- indicators
+
+    def _check_claimed(
+        self,
+        claimed: Decimal | None,
+        score: Decimal,
+        w: Decimal,
+        where: str,
+        loc: tuple[Any, ...],
+        label: str,
+        into: list[Finding] | None,
+    ) -> None:
+        if claimed is None:
+            return
+        if claimed > w:
+            self.add("score-above-weight", f"{label}填报得分 {fmt(claimed)} 高于分值 {fmt(w)}。", where, loc, into)
+        elif claimed < 0:
+            self.add("score-negative", f"{label}填报得分 {fmt(claimed)} 小于 0。", where, loc, into)
+        if m.q2(claimed) != score:
+            self.add(
+                "score-mismatch",
+                f"{label}填报得分 {fmt(claimed)}，按规则应为 {fmt(score)}。",
+                where,
+                loc,
+                into,
+            )
+
+    def indicator(self, index: int, ind: Indicator) -> IndicatorResult:
+        where = f"indicators[{index + 1}] {ind.name}"
+        base_loc: tuple[Any, ...] = ("indicators", index)
+        found: list[Finding] = []
+        w = ind.weight
+        needs_note: list[str] = []  # reasons a deviation note is required
+
+        def add(code: str, message: str, key: str = "") -> None:
+            self.add(code, message, where, base_loc + ((key,) if key else ()), found)
+
+        method, raw_score, tier = self._score(ind, w, add, needs_note)
+        score = m.q2(m.clamp(raw_score, ZERO, w)) if w >= 0 else ZERO
+
+        self._check_claimed(ind.claimed, score, w, where, base_loc + ("claimed",), "", found)
+        if score < w:
+            needs_note.append(f"得分 {fmt(score)} 低于分值 {fmt(w)}")
+        elif ind.claimed is not None and ind.claimed < w:
+            needs_note.append(f"填报得分 {fmt(ind.claimed)} 低于分值 {fmt(w)}")
+        if needs_note and not ind.note.strip():
+            add("missing-deviation-note", f"{needs_note[0]}，须填写偏差原因分析及改进措施。", "note")
+        return IndicatorResult(
+            index,
+            ind.category,
+            ind.subcategory,
+            ind.name,
+            w,
+            score,
+            ind.claimed,
+            method,
+            ind.target,
+            ind.actual,
+            ind.note,
+            tier,
+            found,
+        )
+
+    def _score(self, ind: Indicator, w: Decimal, add: Any, needs_note: list[str]) -> tuple[str, Decimal, str]:
+        """(method, unrounded score, tier) for one indicator."""
+        method = ind.method
+        if method == "manual":
+            if ind.claimed is None:
+                add("missing-value", "人工评分须在“得分”（claimed）中填写分数。", "claimed")
+                return method, ZERO, ""
+            if not ind.note.strip():
+                add("missing-reason", "人工评分须在 note 中写明评分理由。", "note")
+            return method, ind.claimed, ""
+        if method in ("step_deduct", "bands", "checklist"):
+            return method, self._common(ind, w, add), ""
+
+        target = parse_value(ind.target)
+        actual = parse_value(ind.actual)
+        if method == "qualitative" or (method == "auto" and isinstance(target, Text)):
+            return self._qualitative(ind, w, add, needs_note, actual)
+        if target is None:
+            add("missing-value", "年度指标值为空，无法评分，得 0 分。请填写年度指标值。", "target")
+            return (method if method != "auto" else "higher"), ZERO, ""
+        if isinstance(target, Deadline):
+            return self._deadline(ind, w, target, actual, add, needs_note)
+        assert isinstance(target, Quantity)
+        op = target.op
+        if op is None:
+            op = self.rules.scoring.bare_number_operator
+            add(
+                "operator-assumed",
+                f"年度指标值 “{ind.target}” 未写比较方式，按 “{OPERATOR_SYMBOLS[op]}” 理解。",
+                "target",
+            )
+        if method == "auto":
+            method = {"ge": "higher", "gt": "higher", "le": "lower", "lt": "lower", "eq": "equal"}[op]
+        if "成本" in ind.subcategory and op in ("ge", "gt"):
+            add("cost-direction", f"成本指标的年度指标值 “{ind.target}” 用了 “≥/>”，成本指标应为 “≤” 或 “=”。", "target")
+        if actual is None:
+            add("missing-value", "实际完成值为空，无法评分，得 0 分。请填写实际完成值。", "actual")
+            return method, ZERO, ""
+        if not isinstance(actual, Quantity):
+            add("not-a-number", f"实际完成值 “{ind.actual}” 不是数值，无法与 “{ind.target}” 比较，得 0 分。请填写数值。", "actual")
+            return method, ZERO, ""
+        if target.unit and actual.unit and target.unit != actual.unit:
+            add(
+                "unit-mismatch",
+                f"年度指标值的单位 “{target.unit}” 与实际完成值的单位 “{actual.unit}” 无法换算，得 0 分。请统一单位。",
+                "actual",
+            )
+            return method, ZERO, ""
+        if target.unit != actual.unit:
+            add(
+                "unit-assumed",
+                f"{'实际完成值' if not actual.unit else '年度指标值'}未写单位，按 “{target.unit or actual.unit}” 理解。",
+                "actual",
+            )
+        if actual.op is not None and actual.op == (target.op or op) and actual.value == target.value:
+            add("actual-is-target", f"实际完成值 “{ind.actual}” 只是重复了目标值，不是实际测得的结果。请填写实测数值。", "actual")
+        a, b = target.value, actual.value
+        if "满意" in ind.category + ind.subcategory and actual.unit == "%" and b >= HUNDRED:
+            add("satisfaction-full", "满意度为 100%，请确认有调查问卷等佐证材料。", "actual")
+        if method == "higher":
+            ratio = self.rules.scoring.over_achievement_ratio
+            if ratio > 0 and a > 0 and b / a > ratio:
+                add(
+                    "over-achievement",
+                    f"实际值是目标值的 {b / a:.2f} 倍，超过 {ratio} 倍的提示线，目标可能定得过低，须写明偏差原因。",
+                    "actual",
+                )
+                needs_note.append("大幅超额完成")
+            return method, m.higher_is_better(w, a, b), ""
+        if method == "lower":
+            return method, m.lower_is_better(w, a, b, self.rules.scoring.reverse_formula), ""
+        if method == "equal":
+            return method, m.equal_to(w, a, b), ""
+        raise AssertionError(method)  # pragma: no cover
+
+    def _qualitative(
+        self, ind: Indicator, w: Decimal, add: Any, needs_note: list[str], actual: Any
+    ) -> tuple[str, Decimal, str]:
+        q = self.rules.qualitative
+        tier = m.tier_of(ind.tier) if ind.tier.strip() else None
+        if ind.tier.strip() and tier is None:
+            add("unknown-tier", f"档次 “{ind.tier}” 无法识别，只能是 达成、部分达成、未达成。", "tier")
+            return "qualitative", ZERO, ""
+        if tier is None:
+            if ind.claimed is None:
+                add("missing-tier", "定性指标未选择档次（tier），也未填写得分，得 0 分。", "tier")
+                return "qualitative", ZERO, ""
+            for candidate in ("achieved", "partial", "failed"):
+                low, high, incl = m.tier_range(candidate, w, q.achieved, q.partial)
+                if ind.claimed >= low:
+                    tier = candidate
+                    break
+            tier = tier or "failed"
+            add("tier-assumed", f"未选择档次，按得分 {fmt(ind.claimed)} 推定为“{m.TIERS[tier]}”。", "tier")
+        low, high, high_incl = m.tier_range(tier, w, q.achieved, q.partial)
+        if tier != "achieved":
+            needs_note.append(f"定性指标评为“{m.TIERS[tier]}”")
+        if actual is None:
+            add("missing-value", "定性指标的实际完成值为空：须用文字写明完成情况。没有依据，得 0 分。", "actual")
+            return "qualitative", ZERO, tier
+        if ind.claimed is None:
+            if tier == "achieved":
+                return "qualitative", w, tier
+            add("missing-value", f"定性指标评为“{m.TIERS[tier]}”时须在“得分”（claimed）中填写分数，暂按区间下限计。", "claimed")
+            return "qualitative", low, tier
+        score = ind.claimed
+        inside = low <= score and (score <= high if high_incl else score < high)
+        if not inside:
+            bracket = "]" if high_incl else ")"
+            add(
+                "qualitative-out-of-tier",
+                f"得分 {fmt(score)} 不在“{m.TIERS[tier]}”的区间 [{fmt(low)}, {fmt(high)}{bracket} 内。",
+                "claimed",
+            )
+            top = high if high_incl else high - Decimal("0.01")
+            score = m.clamp(score, low, max(low, top))
+        return "qualitative", score, tier
+
+    def _deadline(
+        self, ind: Indicator, w: Decimal, target: Deadline, actual: Any, add: Any, needs_note: list[str]
+    ) -> tuple[str, Decimal, str]:
+        if actual is None:
+            add("missing-value", "实际完成值为空，无法判断是否按期完成，得 0 分。", "actual")
+            return "deadline", ZERO, ""
+        if not isinstance(actual, Deadline):
+            add("not-a-number", f"时效指标的实际完成值 “{ind.actual}” 不是日期或月份，无法与期限 “{ind.target}” 比较。", "actual")
+            return "deadline", ZERO, ""
+        year = self.form.year
+        if actual.key(year) <= target.key(year):
+            return "deadline", w, ""
+        needs_note.append("超过完成时限")
+        if ind.claimed is None:
+            add("deadline-missed", f"完成时间 “{ind.actual}” 晚于期限 “{ind.target}”。请在“得分”中填写评定的分数并写明原因；暂按 0 分计。", "actual")
+            return "deadline", ZERO, ""
+        add("deadline-missed", f"完成时间 “{ind.actual}” 晚于期限 “{ind.target}”，得分按填报的 {fmt(ind.claimed)} 计。", "actual")
+        return "deadline", ind.claimed, ""
+
+    def _common(self, ind: Indicator, w: Decimal, add: Any) -> Decimal:
+        """Department-wide common indicators: step deduction, bands, checklist."""
+        actual = parse_value(ind.actual)
+        if actual is None:
+            add("missing-value", "实际完成值为空，无法评分，得 0 分。", "actual")
+            return ZERO
+        if not isinstance(actual, Quantity):
+            add("not-a-number", f"实际完成值 “{ind.actual}” 不是数值，得 0 分。", "actual")
+            return ZERO
+        b = actual.value
+        p = ind.params
+        try:
+            if ind.method == "step_deduct":
+                return m.step_deduct(
+                    w, b, Decimal(str(p["reference"])), Decimal(str(p["step"])), Decimal(str(p.get("per", 1)))
+                )
+            if ind.method == "bands":
+                bands = p["bands"]
+                points = m.band_score(b, bands)
+                if points is None:
+                    add("band-not-found", f"实际值 {_num(b)} 不落在任何分档内，得 0 分。", "params")
+                    return ZERO
+                return points
+            mode = str(p.get("mode", "met"))
+            if mode not in ("met", "violation"):
+                raise ValueError(f"mode 只能是 met 或 violation，现在是 “{mode}”")
+            return m.checklist(w, b, Decimal(str(p.get("points", 1))), mode)
+        except KeyError as exc:
+            add("bad-params", f"评分方法 {ind.method} 缺少参数 {exc.args[0]}（在 params 中填写）。", "params")
+        except (ValueError, TypeError, ArithmeticError) as exc:
+            add("bad-params", f"评分方法 {ind.method} 的参数无效：{exc}", "params")
+        return ZERO
+
+    # ---------------------------------------------------------------- form
+
+    def form_checks(self, results: list[IndicatorResult], funds: FundsResult) -> None:
+        form = self.form
+        # weights per category, in order of first appearance
+        sums: dict[str, Decimal] = {}
+        for r in results:
+            key = canonical_category(r.category)
+            sums[key] = sums.get(key, ZERO) + r.weight
+        declared = {canonical_category(k): v for k, v in form.categories.items()}
+        for cat in list(declared) + [c for c in sums if c not in declared]:
+            got = sums.get(cat, ZERO)
+            want = declared.get(cat)
+            if want is None:
+                want = self.rules.category_weight(cat)
+            if want is None:
+                self.add(
+                    "category-weight-assumed",
+                    f"一级指标 “{cat}” 未在 [categories] 中给出分值，按其下指标分值之和 {fmt(got)} 计。",
+                    f"categories.{cat}",
+                    ("categories",),
+                )
+                continue
+            if got != want:
+                self.add(
+                    "weights-sum",
+                    f"一级指标 “{cat}” 的分值为 {fmt(want)}，但其下各指标分值之和为 {fmt(got)}。",
+                    f"categories.{cat}",
+                    ("categories", cat) if cat in form.categories else ("indicators",),
+                )
+        total_weight = sum((r.weight for r in results), ZERO) + funds.weight
+        if total_weight != HUNDRED:
+            self.add(
+                "weights-sum",
+                f"各指标分值与资金执行率分值合计为 {fmt(total_weight)}，应为 100。",
+                "weights",
+                ("indicators",),
+            )
+        # the same indicator under two categories
+        seen: dict[str, str] = {}
+        for r in results:
+            name = r.name.strip()
+            cat = canonical_category(r.category)
+            if name in seen and seen[name] != cat:
+                self.add(
+                    "duplicate-indicator",
+                    f"指标 “{name}” 同时出现在 “{seen[name]}” 和 “{cat}” 下。",
+                    f"indicators[{r.index + 1}] {name}",
+                    ("indicators", r.index, "name"),
+                )
+            seen.setdefault(name, cat)
+        # a form filled for form's sake
+        if len(results) >= 3:
+            all_full = all(r.score == r.weight and (r.claimed is None or r.claimed == r.weight) for r in results)
+            values = [parse_value(r.actual) for r in results]
+            quantities = [v for v in values if isinstance(v, Quantity)]
+            all_hundred = bool(quantities) and all(v.unit == "%" and v.value == HUNDRED for v in quantities)
+            if all_full and all_hundred and len(quantities) == len(results):
+                self.add(
+                    "all-full-marks",
+                    "所有指标的实际完成值均为 100% 且全部满分，请重点核实佐证材料。",
+                    "indicators",
+                    ("indicators",),
+                )
+
+    def totals(self, results: list[IndicatorResult], funds: FundsResult) -> tuple[Decimal, str]:
+        form = self.form
+        total = funds.score + sum((r.score for r in results), ZERO)
+        grade = self.rules.grade_for(total)
+        claimed_total = form.claimed.total
+        if claimed_total is not None:
+            claimed_scores = [funds.claimed] + [r.claimed for r in results]
+            if all(c is not None for c in claimed_scores):
+                claimed_sum = sum((c for c in claimed_scores if c is not None), ZERO)
+                if m.q2(claimed_sum) != m.q2(claimed_total):
+                    self.add(
+                        "total-mismatch",
+                        f"填报总分 {fmt(claimed_total)}，但各项填报得分之和为 {fmt(claimed_sum)}。",
+                        "claimed.total",
+                        ("claimed", "total"),
+                    )
+        claimed_grade = form.claimed.grade.strip()
+        if claimed_grade and self.rules.grades.bands:
+            if claimed_total is not None and claimed_grade != self.rules.grade_for(claimed_total):
+                self.add(
+                    "grade-mismatch",
+                    f"填报等级 “{claimed_grade}” 与填报总分 {fmt(claimed_total)} 不符，应为 “{self.rules.grade_for(claimed_total)}”。",
+                    "claimed.grade",
+                    ("claimed", "grade"),
+                )
+            elif claimed_grade != grade:
+                self.add(
+                    "grade-mismatch",
+                    f"填报等级 “{claimed_grade}”，按复算总分 {fmt(total)} 应为 “{grade}”。",
+                    "claimed.grade",
+                    ("claimed", "grade"),
+                )
+        return total, grade
+
+
+def score_form(form: Form, rules: RuleSet | None = None, file: str = "") -> Result:
+    """Score a validated form.  Findings carry locations but no line numbers."""
+    rules = rules or load_rules(form.rules)
+    s = _Scorer(form, rules)
+    funds = s.funds()
+    results = [s.indicator(i, ind) for i, ind in enumerate(form.indicators)]
+    s.form_checks(results, funds)
+    total, grade = s.totals(results, funds)
+    return Result(
+        file, form, rules, funds, results, total, form.claimed.total, grade, form.claimed.grade.strip(), s.findings
+    )
+
+
+def attach_lines(result: Result, text: str) -> None:
+    """Fill each finding's TOML line from the file text (only when there are findings)."""
+    if not result.findings:
+        return
+    lines = key_lines(text)
+    for f in result.findings:
+        loc = f.loc
+        for n in range(len(loc), 0, -1):
+            if loc[:n] in lines:
+                f.line = lines[loc[:n]]
+                break
+
+
+def load_and_score(path: str | Path, rules: str | None = None) -> tuple[Result, str]:
+    """Read, validate and score one form file; raises FormError if it cannot be read."""
+    data, text = read_toml(path)
+    form = validate_model(Form, data, text, str(path), FORM_SECTIONS)
+    ruleset = load_rules(rules or form.rules, Path(path).parent)
+    result = score_form(form, ruleset, str(path))
+    return result, text
+
+
+def score_file(path: str | Path, rules: str | None = None) -> Result:
+    result, text = load_and_score(path, rules)
+    attach_lines(result, text)
+    return result
+
+
+__all__ += ["attach_lines", "canonical_category", "FormError"]

@@ -1,0 +1,182 @@
+"""Rule sets: every provincial difference is a setting here, never a branch.
+
+A rule set is a TOML file.  Bundled ones live in ``scoring/rulesets/`` and
+are named by id (``central-2020``); a user's file is named by path and may
+``extends = "central-2020"`` to override single settings.  Each loaded rule
+set carries the SHA-256 of its merged content, so a result says exactly
+which rules produced it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from decimal import Decimal
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from indicators.loader import FormError, Problem, parse_toml_text, read_toml, validate_model
+from indicators.schema import Dec
+
+__all__ = ["RuleSet", "load_rules", "bundled_ids", "DEFAULT_RULES", "rule_text"]
+
+DEFAULT_RULES = "central-2020"
+_STRICT = ConfigDict(extra="forbid")
+
+
+class FundsRules(BaseModel):
+    model_config = _STRICT
+    denominator: Literal["annual", "adjusted", "initial"] = "annual"
+    note_below: Dec = Decimal(0)
+    cap: bool = True
+
+
+class ScoringRules(BaseModel):
+    model_config = _STRICT
+    bare_number_operator: Literal["ge", "le", "eq"] = "ge"
+    reverse_formula: Literal["linear", "inverse"] = "linear"
+    over_achievement_ratio: Dec = Decimal("1.2")
+    full_marks_tolerance: Dec = Decimal(0)
+
+
+class QualitativeRules(BaseModel):
+    model_config = _STRICT
+    achieved: Dec = Decimal("0.8")
+    partial: Dec = Decimal("0.6")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "QualitativeRules":
+        if not (0 <= self.partial <= self.achieved <= 1):
+            raise ValueError("定性档次下限应满足 0 ≤ partial ≤ achieved ≤ 1")
+        return self
+
+
+class GradeBand(BaseModel):
+    model_config = _STRICT
+    min: Dec
+    grade: str
+
+
+class GradeRules(BaseModel):
+    model_config = _STRICT
+    bands: list[GradeBand] = Field(default_factory=list)
+
+
+class RuleSet(BaseModel):
+    model_config = _STRICT
+    id: str
+    name: str = ""
+    source: str
+    extends: str = ""
+    weights: dict[str, Dec] = Field(default_factory=dict)
+    funds: FundsRules = Field(default_factory=FundsRules)
+    scoring: ScoringRules = Field(default_factory=ScoringRules)
+    qualitative: QualitativeRules = Field(default_factory=QualitativeRules)
+    grades: GradeRules = Field(default_factory=GradeRules)
+    sha256: str = ""
+
+    def grade_for(self, total: Decimal) -> str:
+        for band in sorted(self.grades.bands, key=lambda b: b.min, reverse=True):
+            if total >= band.min:
+                return band.grade
+        return ""
+
+    def category_weight(self, category: str) -> Decimal | None:
+        return self.weights.get(category)
+
+
+_SECTIONS = {
+    (): RuleSet,
+    ("funds",): FundsRules,
+    ("scoring",): ScoringRules,
+    ("qualitative",): QualitativeRules,
+    ("grades",): GradeRules,
+    ("grades", "bands"): GradeBand,
+}
+
+
+def _bundled_dir() -> Any:
+    return resources.files("scoring") / "rulesets"
+
+
+def bundled_ids() -> list[str]:
+    return sorted(p.name[:-5] for p in _bundled_dir().iterdir() if p.name.endswith(".toml"))
+
+
+def rule_text(ref: str) -> str:
+    """The TOML text of a bundled rule set or a rules file."""
+    bundled = _bundled_dir() / f"{ref}.toml"
+    if bundled.is_file():
+        return bundled.read_text(encoding="utf-8")
+    return read_toml(ref)[1]
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _raw(ref: str, base_dir: Path | None, seen: tuple[str, ...]) -> tuple[dict[str, Any], str, str]:
+    """(data merged with its parents, source name, own text)."""
+    bundled = _bundled_dir() / f"{ref}.toml"
+    if bundled.is_file() and not ref.endswith(".toml"):
+        source = f"规则集 {ref}"
+        text = bundled.read_text(encoding="utf-8")
+        data = parse_toml_text(text, source)
+        here = None
+    else:
+        path = Path(ref)
+        if not path.is_absolute() and base_dir is not None and not path.exists():
+            path = base_dir / path
+        if not path.exists():
+            known = "、".join(bundled_ids())
+            raise FormError(
+                [Problem(ref, "rules", None, f"找不到规则集 “{ref}”。可用的内置规则集：{known}；或给出规则文件的路径。")]
+            )
+        data, text = read_toml(path)
+        source = str(path)
+        here = path.parent
+    parent = data.get("extends")
+    if parent:
+        if parent in seen:
+            raise FormError([Problem(source, "extends", None, f"规则集循环继承：{' → '.join(seen + (parent,))}")])
+        base, _, _ = _raw(str(parent), here, seen + (str(parent),))
+        base.pop("id", None)
+        base.pop("name", None)
+        base.pop("source", None)
+        data = _merge(base, data)
+    return data, source, text
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, dict):
+        return {k: _canonical(v) for k, v in sorted(value.items())}
+    if isinstance(value, list):
+        return [_canonical(v) for v in value]
+    return value
+
+
+@lru_cache(maxsize=64)
+def _load_cached(ref: str, base_dir: str) -> RuleSet:
+    data, source, text = _raw(ref, Path(base_dir) if base_dir else None, (ref,))
+    data.pop("sha256", None)
+    digest = hashlib.sha256(json.dumps(_canonical(data), ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+    rules = validate_model(RuleSet, data, text, source, _SECTIONS)
+    rules.sha256 = digest
+    return rules
+
+
+def load_rules(ref: str | None = None, base_dir: str | Path | None = None) -> RuleSet:
+    """Load a bundled rule set by id, or a rules file by path (relative to base_dir)."""
+    return _load_cached(ref or DEFAULT_RULES, str(base_dir) if base_dir else "")

@@ -1,0 +1,288 @@
+"""The ``jixiao`` command line: the front door to everything.
+
+Only the standard library, the engine and its loader are imported here;
+Textual and ReportLab are imported inside the subcommands that need them,
+so ``jixiao score`` starts fast.
+
+Exit status: 0 no finding of severity error, 1 at least one, 2 the input
+could not be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import json
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import Any, Callable
+
+from indicators.loader import FormError, Problem
+
+from .textable import render_table
+
+EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
+SEVERITY_MARK = {"error": "错误", "warning": "警告", "info": "提示"}
+
+# Subcommands that live in their own modules (each has register(subparsers)).
+# Those modules import only argparse at module level.
+COMMAND_MODULES = ("tui.commands.edit", "tui.commands.pdf", "tui.commands.review")
+
+
+def example_path() -> Path:
+    return Path(str(resources.files("indicators") / "examples" / "seed-2021.toml"))
+
+
+def print_problems(problems: list[Problem], stream: Any = None) -> None:
+    stream = stream or sys.stderr
+    print("无法读取表单：", file=stream)
+    for p in problems:
+        print(f"  {p}", file=stream)
+
+
+# ------------------------------------------------------------ score / check
+
+
+def _fmt(value: Any) -> str:
+    from scoring.engine import fmt
+
+    return fmt(value) if value is not None else "—"
+
+
+def format_result_table(result: Any, findings_only: bool = False) -> str:
+    """The readable Chinese report of one result."""
+    from scoring.engine import fmt
+
+    form = result.form
+    kind = "部门整体支出" if form.kind == "department" else "项目支出"
+    out: list[str] = []
+    title = f"{form.year}年度{kind}绩效自评表 · {form.unit.name}"
+    if form.unit.project:
+        title += f" · {form.unit.project}"
+    out.append(title)
+    out.append(f"文件：{result.file}    规则集：{result.rules.id}（{result.rules.name}）")
+    if not findings_only:
+        funds = result.funds
+        total_row = funds.rows["total"]
+        rate = f"{funds.rate * 100:.2f}%" if funds.rate is not None else "—"
+        out.append("")
+        out.append(
+            f"资金：全年预算数 {_fmt(total_row.get('annual'))} 万元，全年执行数 {_fmt(total_row.get('executed'))} 万元，"
+            f"执行率 {rate}，分值 {fmt(funds.weight)}，得分 {fmt(funds.score)}（填报 {_fmt(funds.claimed)}）"
+        )
+        rows = []
+        for r in result.indicators:
+            mark = ""
+            if r.claimed is not None and r.claimed.quantize(r.score) != r.score:
+                mark = "≠"
+            rows.append(
+                [
+                    str(r.index + 1),
+                    r.category,
+                    r.subcategory,
+                    r.name,
+                    r.target,
+                    r.actual,
+                    fmt(r.weight),
+                    _fmt(r.claimed),
+                    fmt(r.score),
+                    mark,
+                ]
+            )
+        out.append(
+            render_table(
+                ["序号", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "填报得分", "复算得分", ""],
+                rows,
+                ["right", "left", "left", "left", "left", "left", "right", "right", "right", "left"],
+                max_width=24,
+            )
+        )
+        claimed_total = _fmt(result.claimed_total)
+        out.append(
+            f"总分：复算 {fmt(result.total)}（填报 {claimed_total}）    "
+            f"等级：复算 {result.grade or '不评等级'}（填报 {result.claimed_grade or '—'}）"
+        )
+    out.append("")
+    if result.findings:
+        out.append(f"发现项 {len(result.findings)} 条（错误 {result.errors}，警告 {result.warnings}）：")
+        for f in result.findings:
+            line = f"第{f.line}行 " if f.line else ""
+            out.append(f"  [{SEVERITY_MARK[f.severity]}] {f.code}  {line}{f.where}：{f.message}")
+    else:
+        out.append("没有发现项。")
+    return "\n".join(out)
+
+
+def _score(args: argparse.Namespace, findings_only: bool = False) -> int:
+    from scoring.engine import score_file
+
+    try:
+        result = score_file(args.form, args.rules)
+    except FormError as exc:
+        print_problems(exc.problems)
+        return EXIT_UNREADABLE
+    fmt = getattr(args, "format", "table")
+    if fmt == "json":
+        data = result.to_dict()
+        if findings_only:
+            data = {"file": data["file"], "findings": data["findings"]}
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print(format_result_table(result, findings_only))
+    return EXIT_FINDINGS if result.errors else EXIT_OK
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    return _score(args)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    return _score(args, findings_only=True)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    args.form = str(example_path())
+    print("示例：株洲市社会保险服务中心 2021 年度部门整体支出绩效自评表（据公开决算转录）\n")
+    _score(args)
+    print(
+        "\n说明：印刷件上“参保人满意度”目标为“大于等于95%”、完成“大于95%”，按规则应得满分 10 分，"
+        "却填了 9.5 分且未写偏差原因，所以复算总分为 100.00，而非印刷的 99.50。"
+    )
+    print(f"示例文件位置：{args.form}")
+    return EXIT_OK
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    out = Path(args.output)
+    if out.exists() and not args.force:
+        print(f"{out}：文件已存在，未覆盖。如确需覆盖，请加 --force。", file=sys.stderr)
+        return EXIT_UNREADABLE
+    text = (resources.files("indicators") / "templates" / f"{args.kind}.toml").read_text(encoding="utf-8")
+    from indicators.atomic import atomic_write_text
+
+    try:
+        atomic_write_text(out, text)
+    except OSError as exc:
+        print(f"{out}：无法写入（{exc.strerror or exc}）。", file=sys.stderr)
+        return EXIT_UNREADABLE
+    print(f"已生成模板：{out}。填写后运行 jixiao check {out} 检查。")
+    return EXIT_OK
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from scoring.rules import bundled_ids, load_rules, rule_text
+
+    if args.action == "list":
+        rows = []
+        for rid in bundled_ids():
+            rules = load_rules(rid)
+            rows.append([rid, rules.name, rules.extends or "—", rules.sha256[:12]])
+        print(render_table(["规则集", "名称", "继承自", "SHA-256"], rows, max_width=30))
+        return EXIT_OK
+    if not args.id:
+        print("请给出规则集：jixiao rules show central-2020", file=sys.stderr)
+        return EXIT_UNREADABLE
+    try:
+        rules = load_rules(args.id, Path.cwd())
+        text = rule_text(args.id)
+    except FormError as exc:
+        print_problems(exc.problems)
+        return EXIT_UNREADABLE
+    print(text.rstrip())
+    print(f"\n# 合并继承后的内容摘要 sha256 = {rules.sha256}")
+    return EXIT_OK
+
+
+def cmd_findings(args: argparse.Namespace) -> int:
+    from scoring.findings import CATALOG, SEVERITY_ZH
+
+    rows = [[code, SEVERITY_ZH[r.severity], r.title, r.meaning] for code, r in CATALOG.items()]
+    print(render_table(["代码", "严重程度", "名称", "含义"], rows, max_width=60))
+    return EXIT_OK
+
+
+# ------------------------------------------------------------ parser
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # argparse's own message, in context
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}：参数错误：{message}（用 -h 查看帮助）", file=sys.stderr)
+        raise SystemExit(EXIT_UNREADABLE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="jixiao", description="预算绩效自评表评分引擎：评分、检查、打印、复核。")
+    parser.add_argument("--version", action="version", version="jixiao " + _version())
+    sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
+
+    def add(name: str, func: Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help)
+        p.set_defaults(func=func)
+        return p
+
+    p = add("score", cmd_score, "对一张自评表评分：填报得分与复算得分并列")
+    p.add_argument("form", help="表单文件（.toml，格式 1）")
+    p.add_argument("--rules", help="规则集 ID 或规则文件路径（默认用表单中 rules 指定的）")
+    p.add_argument("--format", choices=["table", "json"], default="table", help="输出格式（默认 table）")
+
+    p = add("check", cmd_check, "只列出发现项")
+    p.add_argument("form", help="表单文件（.toml）")
+    p.add_argument("--rules", help="规则集 ID 或规则文件路径")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+
+    p = add("demo", cmd_demo, "对内置示例（株洲市社会保险服务中心 2021 年度自评表）评分")
+    p.set_defaults(rules=None, format="table")
+
+    p = add("new", cmd_new, "生成一张带注释的空白表单")
+    p.add_argument("--kind", choices=["department", "project"], default="department", help="部门整体 / 项目支出")
+    p.add_argument("-o", "--output", required=True, help="输出文件")
+    p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+
+    p = add("rules", cmd_rules, "查看规则集")
+    p.add_argument("action", choices=["list", "show"])
+    p.add_argument("id", nargs="?", help="规则集 ID 或文件路径")
+
+    add("findings", cmd_findings, "列出所有发现项代码及含义")
+
+    for module in COMMAND_MODULES:
+        if importlib.util.find_spec(module) is not None:
+            importlib.import_module(module).register(sub)
+    return parser
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("jixiao")
+    except Exception:  # not installed: running from a checkout
+        return "0.0.0+checkout"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_UNREADABLE
+    try:
+        return int(args.func(args) or 0)
+    except FormError as exc:
+        print_problems(exc.problems)
+        return EXIT_UNREADABLE
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def run() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()
