@@ -1,0 +1,99 @@
+"""Shared helpers: build small forms as TOML text and score them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from indicators.loader import load_form_text
+from scoring.engine import Result, score_form
+from scoring.rules import load_rules
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "indicators" / "examples" / "seed-2021.toml"
+
+
+def toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, Decimal)):
+        return str(value)
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def form_toml(
+    indicators: list[dict[str, Any]],
+    *,
+    funds: dict[str, Any] | None = None,
+    categories: dict[str, Any] | None = None,
+    claimed: dict[str, Any] | None = None,
+    rules: str = "central-2020",
+    year: int = 2023,
+) -> str:
+    """A format-1 form.  Funds default to a fully executed 100 万元 budget."""
+    lines = [
+        "format = 1",
+        'kind = "department"',
+        f"year = {year}",
+        f'rules = "{rules}"',
+        "[unit]",
+        'name = "测试单位"',
+    ]
+    if categories is None:  # consistent weights unless a test says otherwise
+        categories = {}
+        for ind in indicators:
+            cat = ind["category"]
+            categories[cat] = categories.get(cat, Decimal(0)) + Decimal(str(ind["weight"]))
+    if categories:
+        lines.append("[categories]")
+        lines += [f'"{k}" = {v}' for k, v in categories.items()]
+    funds = funds if funds is not None else {"weight": 10, "appropriation": {"initial": 100, "annual": 100, "executed": 100}}
+    lines.append("[funds]")
+    for key, value in funds.items():
+        if not isinstance(value, dict):
+            lines.append(f"{key} = {toml_value(value)}")
+    for key, value in funds.items():
+        if isinstance(value, dict):
+            lines.append(f"[funds.{key}]")
+            lines += [f"{k} = {toml_value(v)}" for k, v in value.items()]
+    for ind in indicators:
+        lines.append("[[indicators]]")
+        lines += [f"{k} = {toml_value(v)}" for k, v in ind.items()]
+    if claimed:
+        lines.append("[claimed]")
+        lines += [f"{k} = {toml_value(v)}" for k, v in claimed.items()]
+    return "\n".join(lines) + "\n"
+
+
+def row(name: str = "指标", target: str = "≥100", actual: str = "100", weight: Any = 90, **extra: Any) -> dict[str, Any]:
+    base = {"category": extra.pop("category", "产出指标"), "subcategory": extra.pop("subcategory", "数量指标")}
+    base.update({"name": name, "target": target, "actual": actual, "weight": weight})
+    base.update(extra)
+    return base
+
+
+def score_text(text: str, rules: str | None = None) -> Result:
+    form = load_form_text(text, "test.toml")
+    return score_form(form, load_rules(rules or form.rules), "test.toml")
+
+
+def score_rows(*rows: dict[str, Any], rules: str | None = None, **kw: Any) -> Result:
+    return score_text(form_toml(list(rows), **kw), rules)
+
+
+def codes(result: Result, index: int | None = None) -> list[str]:
+    if index is None:
+        return [f.code for f in result.findings]
+    return [f.code for f in result.indicators[index].findings]
+
+
+@pytest.fixture
+def seed_path() -> Path:
+    return SEED
