@@ -94,6 +94,7 @@ def decode_bytes(data: bytes, source: str) -> str:
 
 
 _TOML_MESSAGES = [
+    ("Expected newline or end of document", "值后面还有多余内容（文本需要用英文双引号括起来，例如 \"4.55万人\"）"),
     ("Invalid value", "值无效（文本需要用英文双引号括起来，例如 \"≥95%\"）"),
     ("Expected '=' after a key", "键后面缺少 “=”"),
     ("Invalid statement", "无法识别的语句（每行应为 键 = 值，或 [表名]）"),

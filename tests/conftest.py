@@ -50,7 +50,10 @@ def form_toml(
         categories = {}
         for ind in indicators:
             cat = ind["category"]
-            categories[cat] = categories.get(cat, Decimal(0)) + Decimal(str(ind["weight"]))
+            try:
+                categories[cat] = categories.get(cat, Decimal(0)) + Decimal(str(ind["weight"]))
+            except ArithmeticError:  # a test of a bad weight
+                pass
     if categories:
         lines.append("[categories]")
         lines += [f'"{k}" = {v}' for k, v in categories.items()]

@@ -1,0 +1,138 @@
+"""Bad input gets a clear Chinese message naming the file and the line."""
+
+from decimal import Decimal
+
+import pytest
+
+from indicators.loader import MAX_BYTES, FormError, key_lines, load_form
+
+from .conftest import SEED, form_toml, row
+
+
+def problems(path):
+    with pytest.raises(FormError) as exc:
+        load_form(path)
+    return exc.value.problems
+
+
+def write(tmp_path, text, name="form.toml"):
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_good_file_loads_with_decimals():
+    form = load_form(SEED)
+    assert form.indicators[0].weight == Decimal("12.5")
+    assert isinstance(form.funds.total.annual, Decimal)
+
+
+def test_broken_toml_names_file_and_line(tmp_path):
+    text = SEED.read_text(encoding="utf-8").replace('target = "4.55万人"', "target = 4.55万人")
+    p = write(tmp_path, text)
+    line = text.splitlines().index("target = 4.55万人") + 1
+    [prob] = problems(p)
+    assert prob.file == str(p)
+    assert prob.line == line
+    assert "TOML 语法错误" in prob.message
+    assert f"{p}:{line}" in str(prob)
+
+
+def test_wrong_types_all_reported_with_lines(tmp_path):
+    text = form_toml([row(weight="十二"), row(name="b", weight=1)]).replace("year = 2023", 'year = "二〇二三"')
+    text += '[signoff]\nphone = 123\n'
+    p = write(tmp_path, text)
+    probs = problems(p)
+    keys = {pr.key: pr for pr in probs}
+    assert "year" in keys and keys["year"].line == 3 and "整数" in keys["year"].message
+    weight = keys["indicators[1].weight"]
+    assert "应为数字" in weight.message and "十二" in weight.message
+    assert weight.line == text.splitlines().index('weight = "十二"') + 1
+    assert "signoff.phone" in keys and "文本" in keys["signoff.phone"].message
+
+
+def test_missing_required_key(tmp_path):
+    text = form_toml([row()]).replace('name = "指标"\n', "")
+    p = write(tmp_path, text)
+    [prob] = problems(p)
+    assert prob.key == "indicators[1].name"
+    assert "缺少必填项" in prob.message
+    assert prob.line == text.splitlines().index("[[indicators]]") + 1  # the table's line
+
+
+def test_unknown_key_did_you_mean(tmp_path):
+    text = form_toml([row()]).replace('target = "≥100"', 'taget = "≥100"')
+    p = write(tmp_path, text)
+    [prob] = problems(p)
+    assert prob.key == "indicators[1].taget"
+    assert "未知的键" in prob.message and "是否想写 “target”" in prob.message
+    assert prob.line == text.splitlines().index('taget = "≥100"') + 1
+
+
+def test_unknown_top_level_key(tmp_path):
+    p = write(tmp_path, form_toml([row()]) + "\n[fund]\nweight = 10\n")
+    [prob] = problems(p)
+    assert "是否想写 “funds”" in prob.message
+    assert prob.line is not None
+
+
+def test_bad_literal(tmp_path):
+    p = write(tmp_path, form_toml([row()]).replace('kind = "department"', 'kind = "部门"'))
+    [prob] = problems(p)
+    assert prob.key == "kind" and prob.line == 2 and "department" in prob.message
+
+
+def test_gbk_file_says_how_to_convert(tmp_path):
+    p = tmp_path / "gbk.toml"
+    p.write_bytes(form_toml([row()]).encode("gbk"))
+    [prob] = problems(p)
+    assert prob.file == str(p)
+    assert "GBK" in prob.message and "UTF-8" in prob.message and "iconv" in prob.message
+    assert prob.line == 6  # the first line with Chinese
+
+
+def test_bom_simply_loads(tmp_path):
+    p = tmp_path / "bom.toml"
+    p.write_bytes(b"\xef\xbb\xbf" + SEED.read_bytes())
+    assert load_form(p).unit.name == "株洲市社会保险服务中心"
+
+
+def test_too_large(tmp_path):
+    p = tmp_path / "big.toml"
+    with open(p, "wb") as fh:
+        fh.truncate(MAX_BYTES + 1)
+    [prob] = problems(p)
+    assert "文件过大" in prob.message and prob.file == str(p)
+
+
+def test_fifty_megabytes(tmp_path):
+    p = tmp_path / "huge.toml"
+    with open(p, "wb") as fh:
+        fh.truncate(50 * 1024 * 1024)
+    [prob] = problems(p)
+    assert "50.0 MB" in prob.message
+
+
+def test_missing_file_and_folder(tmp_path):
+    [prob] = problems(tmp_path / "nope.toml")
+    assert "不存在" in prob.message
+    [prob] = problems(tmp_path)
+    assert "文件夹" in prob.message
+
+
+def test_markup_in_text_is_kept_verbatim(tmp_path):
+    p = write(tmp_path, form_toml([row(note='<img src="/etc/passwd"/> & <b>x</b>')]))
+    assert load_form(p).indicators[0].note == '<img src="/etc/passwd"/> & <b>x</b>'
+
+
+def test_key_lines_index():
+    text = 'a = 1\n[funds]\nweight = 10\n[funds.total]\nannual = 1\n[[indicators]]\nname = "x"\n[[indicators]]\nname = """\nz = 1\n"""\nweight = 2\n[indicators.params]\nstep = 1\n'
+    lines = key_lines(text)
+    assert lines[("a",)] == 1
+    assert lines[("funds", "weight")] == 3
+    assert lines[("funds", "total", "annual")] == 5
+    assert lines[("indicators", 0, "name")] == 7
+    assert lines[("indicators", 1, "name")] == 9
+    assert ("indicators", 1, "z") not in lines  # inside a multi-line string
+    assert lines[("indicators", 1, "weight")] == 12
+    assert lines[("indicators", 1, "params", "step")] == 14
