@@ -1,0 +1,117 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from scoring.findings import catalog_markdown
+from tui.cli import main
+
+from .conftest import ROOT, SEED, form_toml, row
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_score_table_side_by_side(capsys):
+    code, out, _ = run(capsys, "score", str(SEED))
+    assert code == 1  # the seed has a score-mismatch error
+    assert "填报得分" in out and "复算得分" in out
+    assert "总分：复算 100.00（填报 99.50）" in out
+    assert "等级：复算 优（填报 优）" in out
+    assert "score-mismatch" in out and "missing-deviation-note" in out
+    assert "第120行" in out
+
+
+def test_score_json(capsys):
+    code, out, _ = run(capsys, "score", str(SEED), "--format", "json")
+    assert code == 1
+    data = json.loads(out)
+    assert set(data) >= {"file", "rules", "funds", "indicators", "total", "grade", "findings"}
+    assert data["total"] == {"score": "100.00", "claimed": "99.50"}
+    assert data["funds"]["rate"] == "1.000000"
+    assert all(isinstance(i["weight"], str) for i in data["indicators"])
+
+
+def test_check_lists_findings_only(capsys):
+    code, out, _ = run(capsys, "check", str(SEED))
+    assert code == 1
+    assert "score-mismatch" in out and "复算得分" not in out
+
+
+def test_clean_form_exits_zero(tmp_path, capsys):
+    p = tmp_path / "ok.toml"
+    p.write_text(form_toml([row(target="≥100", actual="100")]), encoding="utf-8")
+    code, out, _ = run(capsys, "score", str(p))
+    assert code == 0
+
+
+def test_unreadable_exits_two_with_message(tmp_path, capsys):
+    p = tmp_path / "bad.toml"
+    p.write_text("format = 1\nkind = \n", encoding="utf-8")
+    code, out, err = run(capsys, "score", str(p))
+    assert code == 2
+    assert f"{p}:2" in err and "TOML 语法错误" in err
+    assert "Traceback" not in err
+
+
+def test_rules_option_overrides(tmp_path, capsys):
+    p = tmp_path / "f.toml"
+    p.write_text(form_toml([row(target="≥90", actual="75", note="x")]), encoding="utf-8")  # total 85
+    _, out, _ = run(capsys, "score", str(p), "--rules", "grades-80-70-60", "--format", "json")
+    data = json.loads(out)
+    assert data["rules"]["id"] == "grades-80-70-60" and data["grade"]["computed"] == "优"
+
+
+def test_demo(capsys):
+    code, out, _ = run(capsys, "demo")
+    assert code == 0
+    assert "株洲市社会保险服务中心" in out and "100.00" in out
+
+
+@pytest.mark.parametrize("kind", ["department", "project"])
+def test_new_template_loads_and_is_commented(tmp_path, capsys, kind):
+    p = tmp_path / f"{kind}.toml"
+    code, out, _ = run(capsys, "new", "--kind", kind, "-o", str(p))
+    assert code == 0 and p.exists()
+    text = p.read_text(encoding="utf-8")
+    assert text.count("#") > 10
+    code, out, err = run(capsys, "check", str(p))
+    assert code in (0, 1) and "无法读取" not in err  # it loads; blank actuals are findings
+    # never overwrite
+    code, _, err = run(capsys, "new", "--kind", kind, "-o", str(p))
+    assert code == 2 and "已存在" in err
+
+
+def test_rules_list_and_show(capsys):
+    code, out, _ = run(capsys, "rules", "list")
+    assert code == 0 and "central-2020" in out and "sichuan" in out
+    code, out, _ = run(capsys, "rules", "show", "sichuan")
+    assert code == 0 and "adjusted" in out and "sha256" in out
+
+
+def test_findings_command_and_docs_page_are_current(capsys):
+    code, out, _ = run(capsys, "findings")
+    assert code == 0 and "score-mismatch" in out
+    assert (ROOT / "docs" / "findings.md").read_text(encoding="utf-8") == catalog_markdown(), (
+        "docs/findings.md is stale: run python -m scoring.findings > docs/findings.md"
+    )
+
+
+def test_bad_arguments_exit_two(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["score"])
+    assert exc.value.code == 2
+    assert "参数错误" in capsys.readouterr().err
+
+
+def test_score_path_does_not_import_textual_or_reportlab():
+    code = (
+        "import sys; from tui.cli import main; main(['score', r'%s', '--format', 'json']);"
+        "bad = [m for m in ('textual', 'reportlab', 'openpyxl') if m in sys.modules]; print('LOADED', bad)" % SEED
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True).stdout
+    assert "LOADED []" in out
