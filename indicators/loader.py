@@ -10,6 +10,7 @@ costs one ``tomli`` parse and one pydantic validation.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -123,30 +124,30 @@ def parse_toml_text(text: str, source: str) -> dict[str, Any]:
 def read_toml(path: str | Path, *, max_bytes: int = MAX_BYTES) -> tuple[dict[str, Any], str]:
     """Read and parse a TOML file; returns (data, text)."""
     source = str(path)
-    p = Path(path)
     try:
-        size = p.stat().st_size
-        if p.is_dir():
-            raise FormError([Problem(source, "", None, "这是一个文件夹，不是表单文件。请给出 .toml 文件的路径。")])
-        if size > max_bytes:
-            raise FormError(
-                [
-                    Problem(
-                        source,
-                        "",
-                        None,
-                        f"文件过大（{size / 1024 / 1024:.1f} MB），超过上限 {max_bytes // 1024 // 1024} MB。"
-                        "绩效自评表文件通常只有几 KB，请确认选择了正确的文件。",
-                    )
-                ]
-            )
-        data = p.read_bytes()
+        with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > max_bytes:
+                raise FormError(
+                    [
+                        Problem(
+                            source,
+                            "",
+                            None,
+                            f"文件过大（{size / 1024 / 1024:.1f} MB），超过上限 {max_bytes // 1024 // 1024} MB。"
+                            "绩效自评表文件通常只有几 KB，请确认选择了正确的文件。",
+                        )
+                    ]
+                )
+            data = fh.read()
     except FileNotFoundError:
         raise FormError([Problem(source, "", None, "文件不存在。请检查路径是否正确。")]) from None
-    except PermissionError:
-        raise FormError([Problem(source, "", None, "没有读取权限。请检查文件权限。")]) from None
     except IsADirectoryError:
-        raise FormError([Problem(source, "", None, "这是一个文件夹，不是表单文件。")]) from None
+        raise FormError([Problem(source, "", None, "这是一个文件夹，不是表单文件。请给出 .toml 文件的路径。")]) from None
+    except PermissionError:
+        if Path(path).is_dir():
+            raise FormError([Problem(source, "", None, "这是一个文件夹，不是表单文件。请给出 .toml 文件的路径。")]) from None
+        raise FormError([Problem(source, "", None, "没有读取权限。请检查文件权限。")]) from None
     except OSError as exc:
         raise FormError([Problem(source, "", None, f"无法读取文件：{exc.strerror or exc}")]) from None
     text = decode_bytes(data, source)

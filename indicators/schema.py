@@ -32,7 +32,7 @@ __all__ = [
 
 def _to_decimal(value: Any) -> Any:
     """Accept int, Decimal and numeric strings; blank strings are None."""
-    if value is None or isinstance(value, Decimal):
+    if value is None or type(value) is Decimal:
         return value
     if isinstance(value, bool):
         raise ValueError("bool")
@@ -53,9 +53,7 @@ def _to_decimal(value: Any) -> Any:
 
 Dec = Annotated[Decimal, BeforeValidator(_to_decimal)]
 OptDec = Annotated[Decimal | None, BeforeValidator(_to_decimal)]
-Text = Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, (int, Decimal)) and not isinstance(v, bool) else v)]
-
-_STRICT = ConfigDict(extra="forbid", str_strip_whitespace=False, frozen=False)
+_STRICT = ConfigDict(extra="forbid")
 
 FUNDS_ROWS = ("total", "appropriation", "carryover", "other")
 FUNDS_COLUMNS = ("initial", "annual", "executed")
@@ -96,12 +94,13 @@ class Goal(BaseModel):
 
 
 class Indicator(BaseModel):
-    model_config = _STRICT
+    # target/actual written as bare TOML numbers (target = 100) are read as text
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
     category: str
     subcategory: str = ""
     name: str
-    target: Text = ""
-    actual: Text = ""
+    target: str = ""
+    actual: str = ""
     weight: Dec
     claimed: OptDec = None
     note: str = ""

@@ -31,8 +31,7 @@ _CATEGORY_ALIASES = {"产出": "产出指标", "效益": "效益指标", "满意
 
 
 def canonical_category(name: str) -> str:
-    name = name.strip()
-    return _CATEGORY_ALIASES.get(name, name)
+    return _CATEGORY_ALIASES.get(name, name).strip()
 
 
 def fmt(value: Decimal | None) -> str:
@@ -249,19 +248,24 @@ class _Scorer:
             )
 
     def indicator(self, index: int, ind: Indicator) -> IndicatorResult:
-        where = f"indicators[{index + 1}] {ind.name}"
-        base_loc: tuple[Any, ...] = ("indicators", index)
         found: list[Finding] = []
         w = ind.weight
         needs_note: list[str] = []  # reasons a deviation note is required
 
         def add(code: str, message: str, key: str = "") -> None:
-            self.add(code, message, where, base_loc + ((key,) if key else ()), found)
+            loc = ("indicators", index, key) if key else ("indicators", index)
+            self.add(code, message, f"indicators[{index + 1}] {ind.name}", loc, found)
 
         method, raw_score, tier = self._score(ind, w, add, needs_note)
-        score = m.q2(m.clamp(raw_score, ZERO, w)) if w >= 0 else ZERO
+        if raw_score >= w:
+            score = m.q2(w) if w >= 0 else ZERO
+        else:
+            score = m.q2(raw_score) if raw_score > 0 else ZERO
 
-        self._check_claimed(ind.claimed, score, w, where, base_loc + ("claimed",), "", found)
+        claimed = ind.claimed
+        if claimed is not None and (claimed != score or claimed > w or claimed < 0):
+            where = f"indicators[{index + 1}] {ind.name}"
+            self._check_claimed(claimed, score, w, where, ("indicators", index, "claimed"), "", found)
         if score < w:
             needs_note.append(f"得分 {fmt(score)} 低于分值 {fmt(w)}")
         elif ind.claimed is not None and ind.claimed < w:
@@ -460,8 +464,8 @@ class _Scorer:
         form = self.form
         # weights per category, in order of first appearance
         sums: dict[str, Decimal] = {}
-        for r in results:
-            key = canonical_category(r.category)
+        cats = [canonical_category(r.category) for r in results]
+        for r, key in zip(results, cats):
             sums[key] = sums.get(key, ZERO) + r.weight
         declared = {canonical_category(k): v for k, v in form.categories.items()}
         for cat in list(declared) + [c for c in sums if c not in declared]:
@@ -494,9 +498,8 @@ class _Scorer:
             )
         # the same indicator under two categories
         seen: dict[str, str] = {}
-        for r in results:
+        for r, cat in zip(results, cats):
             name = r.name.strip()
-            cat = canonical_category(r.category)
             if name in seen and seen[name] != cat:
                 self.add(
                     "duplicate-indicator",
@@ -508,10 +511,11 @@ class _Scorer:
         # a form filled for form's sake
         if len(results) >= 3:
             all_full = all(r.score == r.weight and (r.claimed is None or r.claimed == r.weight) for r in results)
-            values = [parse_value(r.actual) for r in results]
-            quantities = [v for v in values if isinstance(v, Quantity)]
-            all_hundred = bool(quantities) and all(v.unit == "%" and v.value == HUNDRED for v in quantities)
-            if all_full and all_hundred and len(quantities) == len(results):
+            values = [parse_value(r.actual) for r in results] if all_full else []
+            all_hundred = bool(values) and all(
+                isinstance(v, Quantity) and v.unit == "%" and v.value == HUNDRED for v in values
+            )
+            if all_hundred:
                 self.add(
                     "all-full-marks",
                     "所有指标的实际完成值均为 100% 且全部满分，请重点核实佐证材料。",

@@ -10,6 +10,12 @@ could not be read.
 
 from __future__ import annotations
 
+import os
+
+# pydantic scans every installed distribution for plugins on first use
+# (importlib.metadata, tens of milliseconds); jixiao uses none.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
 import argparse
 import importlib
 import importlib.util
@@ -215,7 +221,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="jixiao", description="预算绩效自评表评分引擎：评分、检查、打印、复核。")
-    parser.add_argument("--version", action="version", version="jixiao " + _version())
+    parser.add_argument("--version", action=_VersionAction, nargs=0, help="显示版本号")
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
 
     def add(name: str, func: Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
@@ -251,6 +257,14 @@ def build_parser() -> argparse.ArgumentParser:
         if importlib.util.find_spec(module) is not None:
             importlib.import_module(module).register(sub)
     return parser
+
+
+class _VersionAction(argparse.Action):
+    """--version, with the version looked up only when asked (importlib.metadata is slow)."""
+
+    def __call__(self, parser: Any, namespace: Any, values: Any, option_string: Any = None) -> None:
+        print("jixiao " + _version())
+        parser.exit()
 
 
 def _version() -> str:
