@@ -115,3 +115,11 @@ def test_score_path_does_not_import_textual_or_reportlab():
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True).stdout
     assert "LOADED []" in out
+
+
+def test_readme_shows_the_real_demo_output(capsys):
+    _, out, _ = run(capsys, "demo")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("What `jixiao demo` prints:\n\n```\n", 1)[1].split("```", 1)[0]
+    # all but the last line (the example's install path differs per machine)
+    assert block.splitlines()[:-1] == out.splitlines()[:-1]

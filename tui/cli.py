@@ -129,6 +129,7 @@ def _score(args: argparse.Namespace, findings_only: bool = False) -> int:
     except FormError as exc:
         print_problems(exc.problems)
         return EXIT_UNREADABLE
+    result.file = getattr(args, "display_name", None) or result.file
     fmt = getattr(args, "format", "table")
     if fmt == "json":
         data = result.to_dict()
@@ -150,13 +151,14 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     args.form = str(example_path())
+    args.display_name = "seed-2021.toml（内置示例）"
     print("示例：株洲市社会保险服务中心 2021 年度部门整体支出绩效自评表（据公开决算转录）\n")
     _score(args)
     print(
         "\n说明：印刷件上“参保人满意度”目标为“大于等于95%”、完成“大于95%”，按规则应得满分 10 分，"
         "却填了 9.5 分且未写偏差原因，所以复算总分为 100.00，而非印刷的 99.50。"
     )
-    print(f"示例文件位置：{args.form}")
+    print(f"示例文件位置：{args.form}（可复制后用 jixiao score 评分）")
     return EXIT_OK
 
 
