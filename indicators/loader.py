@@ -253,6 +253,7 @@ _TYPE_MESSAGES = {
     "list_type": "应为数组",
     "bool_type": "应为 true 或 false",
     "date_type": "应为日期",
+    "greater_than_equal": "不能为负数",
 }
 
 
@@ -268,6 +269,8 @@ def _message(err: dict[str, Any], model: type[BaseModel], sections: dict[tuple[s
     if kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
         return f"取值 “{err.get('input')}” 无效，只能是 {expected}"
+    if kind == "value_error" and "too large" in str(err.get("msg", "")):
+        return f"数值过大（“{err.get('input')}”），请检查单位（金额以万元计）"
     base = _TYPE_MESSAGES.get(kind, err.get("msg", "值无效"))
     if kind != "missing" and "input" in err and not isinstance(err["input"], (dict, list)):
         base += f"，现在是 “{err['input']}”"

@@ -30,22 +30,35 @@ __all__ = [
 ]
 
 
+_LIMIT = Decimal(10) ** 12
+
+
+def _checked(value: Decimal) -> Decimal:
+    if not value.is_finite():
+        raise ValueError("not a number")
+    if abs(value) >= _LIMIT:
+        raise ValueError("too large")
+    return value
+
+
 def _to_decimal(value: Any) -> Any:
     """Accept int, Decimal and numeric strings; blank strings are None."""
-    if value is None or type(value) is Decimal:
+    if value is None:
         return value
+    if type(value) is Decimal:
+        return _checked(value)
     if isinstance(value, bool):
         raise ValueError("bool")
     if isinstance(value, int):
-        return Decimal(value)
+        return _checked(Decimal(value))
     if isinstance(value, float):  # only when a caller bypassed parse_float
-        return Decimal(str(value))
+        return _checked(Decimal(str(value)))
     if isinstance(value, str):
         text = value.strip().replace(",", "").replace("，", "")
         if text == "":
             return None
         try:
-            return Decimal(text)
+            return _checked(Decimal(text))
         except InvalidOperation:
             raise ValueError("not a number") from None
     raise ValueError("not a number")
@@ -53,6 +66,7 @@ def _to_decimal(value: Any) -> Any:
 
 Dec = Annotated[Decimal, BeforeValidator(_to_decimal)]
 OptDec = Annotated[Decimal | None, BeforeValidator(_to_decimal)]
+Weight = Annotated[Decimal, BeforeValidator(_to_decimal), Field(ge=0)]
 _STRICT = ConfigDict(extra="forbid")
 
 FUNDS_ROWS = ("total", "appropriation", "carryover", "other")
@@ -69,7 +83,7 @@ class FundsRow(BaseModel):
 
 class Funds(BaseModel):
     model_config = _STRICT
-    weight: Dec = Decimal(10)
+    weight: Weight = Decimal(10)
     claimed: OptDec = None
     note: str = ""
     total: FundsRow | None = None
@@ -101,7 +115,7 @@ class Indicator(BaseModel):
     name: str
     target: str = ""
     actual: str = ""
-    weight: Dec
+    weight: Weight
     claimed: OptDec = None
     note: str = ""
     tier: str = ""
