@@ -128,6 +128,7 @@ def _unreadable(path: str, message: str, opts: Options) -> dict[str, Any]:
         "reviewer": "",
         "review_date": "",
         "adjustments": 0,
+        "reviewed": False,
         "error": message,
     }
     rec: dict[str, Any] = {"row": row, "codes": []}
@@ -179,6 +180,7 @@ def process_form(path: str, opts: Options) -> dict[str, Any]:
         "reviewer": review.reviewer,
         "review_date": review.date,
         "adjustments": sum(1 for a in review.adjustments if a.applied),
+        "reviewed": bool(review.file),  # a review file sits beside the form (valid or not)
         "error": "",
     }
     rec: dict[str, Any] = {"row": row, "codes": [f.code for f in findings]}
@@ -275,7 +277,7 @@ class Summary:
     forms: int = 0
     unreadable: int = 0
     with_errors: int = 0  # readable forms with at least one error finding
-    reviewed: int = 0  # forms with a review file applied
+    reviewed: int = 0  # forms with a review file beside them (valid or not)
     claimed: Counter[str] = field(default_factory=Counter)
     computed: Counter[str] = field(default_factory=Counter)
     review: Counter[str] = field(default_factory=Counter)
@@ -290,7 +292,7 @@ class Summary:
             return
         if row["errors"]:
             self.with_errors += 1
-        if row["reviewer"] or row["adjustments"]:
+        if row["reviewed"]:
             self.reviewed += 1
         self.claimed[row["claimed_grade"] or NOT_CLAIMED] += 1
         self.computed[row["grade"] or NO_GRADE] += 1

@@ -54,15 +54,34 @@ def _progress(total: int, records: Iterator[dict[str, Any]]) -> Iterator[dict[st
             bar.advance(task)
 
 
+FILE_WIDTH = 32
+
+
+def _left_truncate(text: str, limit: int = FILE_WIDTH) -> str:
+    """Keep the end of a path (the file name), which says the most."""
+    from tui.textable import cell_width
+
+    if cell_width(text) <= limit:
+        return text
+    out: list[str] = []
+    width = 1
+    for ch in reversed(text):
+        width += cell_width(ch)
+        if width > limit:
+            break
+        out.append(ch)
+    return "…" + "".join(reversed(out))
+
+
 def _table_cells(row: dict[str, Any]) -> list[str]:
     from scoring.batch import KIND_ZH, UNREADABLE
 
     if row["error"]:
-        return [row["file"], UNREADABLE, "", "—", "—", "—", "—", "1", "0"]
+        return [_left_truncate(row["file"]), UNREADABLE, "", "—", "—", "—", "—", "1", "0"]
     # "—": no claimed grade, or a rule set without grades
     grades = "/".join(g or "—" for g in (row["claimed_grade"], row["grade"], row["review_grade"]))
     return [
-        row["file"],
+        _left_truncate(row["file"]),
         row["unit"],
         KIND_ZH.get(row["kind"], row["kind"]),
         row["claimed_total"] or "—",
@@ -84,7 +103,7 @@ def format_forms_table(rows: list[tuple[Any, list[str]]], limit: int = 0) -> str
     rows = sorted(rows, key=lambda r: r[0])
     shown = rows[:limit] if limit > 0 else rows
     body = [[str(i)] + cells for i, (_, cells) in enumerate(shown, start=1)]
-    out = render_table(["序号"] + TABLE_HEADERS, body, ["right"] + TABLE_ALIGN, max_width=32)
+    out = render_table(["序号"] + TABLE_HEADERS, body, ["right"] + TABLE_ALIGN, max_width=FILE_WIDTH)
     if len(shown) < len(rows):
         out += f"\n（只显示最差的 {len(shown)} 份，共 {len(rows)} 份；去掉 --limit 可显示全部）"
     return out
