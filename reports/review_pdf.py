@@ -53,7 +53,7 @@ def _table(headers: list[str], rows: list[list[Any]], widths: list[float], st: d
 
     data = [[_p(h, st["head"]) for h in headers]]
     data += [[_p(c, st["cell"]) for c in row] for row in rows]
-    t = Table(data, colWidths=widths, repeatRows=1, splitInRow=1)
+    t = Table(data, colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT")
     style = [
         ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#888888")),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8edf3")),
@@ -74,10 +74,10 @@ def _chart(summary: Any, font: str) -> Any:
     grades = summary.grades() or ["—"]
     data = [[getattr(summary, attr)[g] for g in grades] for _, attr in SERIES]
     palette = [colors.HexColor("#9db4d0"), colors.HexColor("#3f6fa8"), colors.HexColor("#c0504d")]
-    d = Drawing(520, 230)
+    d = Drawing(330, 230)
     d.add(String(10, 215, "等级分布（份）：填报 / 复算 / 复核", fontName=font, fontSize=10))
     chart = VerticalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 40, 30, 340, 170
+    chart.x, chart.y, chart.width, chart.height = 30, 30, 230, 170
     chart.data = data
     chart.categoryAxis.categoryNames = grades
     chart.categoryAxis.labels.fontName = font
@@ -99,7 +99,7 @@ def _chart(summary: Any, font: str) -> Any:
         chart.bars[i].strokeColor = colour
     d.add(chart)
     legend = Legend()
-    legend.x, legend.y = 400, 180
+    legend.x, legend.y = 275, 180
     legend.fontName = font
     legend.fontSize = 9
     legend.alignment = "right"
@@ -112,7 +112,7 @@ def build_review_pdf(summary: Any, sections: list[dict[str, Any]], font_path: st
     """(PDF bytes, font warning).  ``sections`` come from the batch workers, worst first."""
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.units import mm
-    from reportlab.platypus import KeepTogether, SimpleDocTemplate, Spacer
+    from reportlab.platypus import KeepTogether, PageBreak, SimpleDocTemplate, Spacer
 
     from scoring.findings import CATALOG, SEVERITY_ZH
 
@@ -145,22 +145,26 @@ def build_review_pdf(summary: Any, sections: list[dict[str, Any]], font_path: st
             st["body"],
         )
     )
+    from reportlab.platypus import Table
+
+    left: list[Any] = []
     grades = summary.grades()
     if grades:
+        left.append(_p("等级分布（份）", st["h3"]))
         rows = [[g, summary.claimed[g], summary.computed[g], summary.review[g]] for g in grades]
-        grade_table = _table(["等级", "填报", "复算", "复核"], rows, [30 * mm, 22 * mm, 22 * mm, 22 * mm], st)
-        from reportlab.platypus import Table
-
-        story.append(Spacer(1, 3 * mm))
-        story.append(Table([[grade_table, _chart(summary, font.name)]], colWidths=[105 * mm, width - 105 * mm],
-                           style=[("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        left.append(_table(["等级", "填报", "复算", "复核"], rows, [30 * mm, 22 * mm, 22 * mm, 22 * mm], st))
     top = summary.top_codes(10)
     if top:
-        story.append(_p("最常见的发现项", st["h3"]))
-        rows = [[code, SEVERITY_ZH[CATALOG[code].severity], CATALOG[code].title, n, k] for code, n, k in top]
-        story.append(_table(["代码", "严重程度", "名称", "条数", "涉及表单"], rows,
-                            [55 * mm, 20 * mm, 60 * mm, 18 * mm, 20 * mm], st))
-
+        left.append(_p("最常见的发现项", st["h3"]))
+        rows = [[code, f"{CATALOG[code].title}（{SEVERITY_ZH[CATALOG[code].severity]}）", n, k] for code, n, k in top]
+        left.append(_table(["代码", "名称（严重程度）", "条数", "涉及表单"], rows, [50 * mm, 56 * mm, 14 * mm, 18 * mm], st))
+    if left:
+        story.append(Spacer(1, 2 * mm))
+        right = _chart(summary, font.name) if grades else ""
+        story.append(Table([[left, right]], colWidths=[145 * mm, width - 145 * mm], hAlign="LEFT",
+                           style=[("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    if sections:
+        story.append(PageBreak())
     story.append(_p("二、逐份说明", st["h2"]))
     if not sections:
         story.append(_p("没有需要关注的表单：所有表单的填报、复算、复核得分一致，且没有错误或警告。", st["body"]))

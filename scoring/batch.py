@@ -217,7 +217,7 @@ def process_form(path: str, opts: Options) -> dict[str, Any]:
         ]
     if opts.pdf:
         differing = [
-            [str(no), name, _fmt(weight), _fmt(claimed), _fmt(computed), _fmt(rv), reason]
+            [str(no) if no else "—", name, _fmt(weight), _fmt(claimed), _fmt(computed), _fmt(rv), reason]
             for no, _c, _s, name, weight, claimed, computed, rv, reason in lines
             if (claimed is not None and claimed != computed) or rv != computed
         ]

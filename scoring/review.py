@@ -210,7 +210,8 @@ def apply_review(result: Result, review: ReviewFile, text: str = "", source: str
             row_no = ind.index + 1
             label = f"“{ind.name}”"
         else:
-            known = "、".join(list(by_name)[:8])
+            names = list(by_name)
+            known = "、".join(names[:5]) + (f" 等 {len(names)} 项" if len(names) > 5 else "")
             add(
                 "unknown-indicator",
                 f"复核调整指向的指标 “{adj.indicator}” 在表中不存在，未应用。"
