@@ -149,7 +149,8 @@ def process_form(path: str, opts: Options) -> dict[str, Any]:
 
     try:
         result, text = load_and_score(path, opts.rules)
-        attach_lines(result, text)
+        if opts.json or opts.sheets or opts.pdf:  # only these outputs show findings with their lines
+            attach_lines(result, text)
         review = review_result(result)
     except FormError as exc:
         return _unreadable(path, "\n".join(str(p) for p in exc.problems), opts)
