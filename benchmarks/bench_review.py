@@ -8,8 +8,11 @@ then measures:
 - ``tomli``: a bare ``tomli.load`` of every form file, in one process (the
   reference: what reading the files costs at the very least);
 - ``jixiao review DIR --out X`` run as a real command (``python -m tui.cli``),
-  once per output kind, wall time from start to exit, including start-up,
-  discovery, scoring in parallel and writing the output;
+  once per output kind (``.json``, ``.csv``, ``.xlsx``: the terminal table is
+  printed too, to /dev/null), and ``jixiao review DIR --format json`` with
+  standard output sent to a file (``stdout``: no table is kept); wall time
+  from start to exit, including start-up, discovery, scoring in parallel
+  and writing the output;
 
 and prints forms per second, the ratio review ÷ tomli (forms per second;
 ≥ 1.0 means the whole batch review keeps up with merely parsing the files in
@@ -33,6 +36,7 @@ import threading
 import time
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import tomli
 
@@ -128,11 +132,17 @@ def _tree_rss(root: int) -> tuple[int, int]:
 
 def run_review(folder: Path, out: Path, jobs: int) -> tuple[float, int, int, int]:
     """(seconds, exit status, peak tree RSS, peak single-process RSS) of the real command."""
-    cmd = [sys.executable, "-m", "tui.cli", "review", str(folder), "--out", str(out)]
+    cmd = [sys.executable, "-m", "tui.cli", "review", str(folder)]
+    stdout: Any = subprocess.DEVNULL
+    if out.suffix == ".stdout":  # JSON streamed to standard output: no table is kept
+        cmd += ["--format", "json"]
+        stdout = open(out, "wb")
+    else:
+        cmd += ["--out", str(out)]
     if jobs:
         cmd += ["--jobs", str(jobs)]
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=stdout, stderr=subprocess.PIPE)
     peak = single = 0
     done = threading.Event()
 
@@ -149,6 +159,8 @@ def run_review(folder: Path, out: Path, jobs: int) -> tuple[float, int, int, int
     seconds = time.perf_counter() - start
     done.set()
     t.join()
+    if stdout is not subprocess.DEVNULL:
+        stdout.close()
     if proc.returncode not in (0, 1):
         sys.stderr.write(err.decode("utf-8", "replace"))
     return seconds, proc.returncode, peak, single
@@ -158,7 +170,11 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("-n", type=int, default=10_000, help="number of forms (default 10000)")
     ap.add_argument("--jobs", type=int, default=0, help="worker processes (default: all cores)")
-    ap.add_argument("--outputs", default="json,xlsx,csv", help="output kinds to measure, comma separated")
+    ap.add_argument(
+        "--outputs",
+        default="json,stdout,csv,xlsx",
+        help="what to measure, comma separated: json, csv, xlsx (--out FILE, terminal table too), stdout (--format json)",
+    )
     ap.add_argument("--keep", help="generate into this folder and keep it")
     args = ap.parse_args()
 
@@ -177,8 +193,9 @@ def main() -> int:
             out = Path(tmp) / f"result.{kind}"
             seconds, status, tree, single = run_review(folder, out, args.jobs)
             rate = len(files) / seconds
+            how = "--format json > 文件" if kind == "stdout" else f"--out .{kind}"
             print(
-                f"jixiao review --out .{kind}：{seconds:.2f} 秒，{rate:,.0f} 份/秒，"
+                f"jixiao review {how}：{seconds:.2f} 秒，{rate:,.0f} 份/秒，"
                 f"与 tomli 之比 {rate / tomli_rate:.2f}，"
                 f"内存峰值（进程树合计）{tree / 2**20:.0f} MB，（单个进程最大）{single / 2**20:.0f} MB，"
                 f"退出状态 {status}，输出 {out.stat().st_size / 2**20:.1f} MB"

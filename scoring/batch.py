@@ -191,6 +191,8 @@ def process_form(path: str, opts: Options) -> dict[str, Any]:
         data["review"] = review.to_dict()
         rec["json"] = json.dumps(data, ensure_ascii=False)
 
+    if not (opts.sheets or opts.pdf):
+        return rec
     # per-row review scores, reasons (rows adjusted twice keep both reasons)
     reasons: dict[int, list[str]] = {}
     for a in review.adjustments:
