@@ -21,10 +21,10 @@ import json
 import multiprocessing
 import os
 import tempfile
-from collections import Counter
+import itertools
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import partial
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
 
@@ -241,23 +241,39 @@ def _chunksize(n: int, jobs: int) -> int:
     return max(1, min(64, n // (jobs * 8) or 1))
 
 
+def _process_chunk(names: list[str], opts: Options) -> list[dict[str, Any]]:
+    return [process_form(name, opts) for name in names]
+
+
 def run_batch(files: list[Path], opts: Options, jobs: int | None = None) -> Iterator[dict[str, Any]]:
     """Records of ``files``, in order, computed on ``jobs`` processes.
 
-    Small batches (or ``jobs=1``) run in this process: starting workers
-    costs more than it saves below a handful of forms.
+    Work is sent in chunks, and only a few chunks per worker are in flight
+    at a time: when the consumer is slower than the workers (a spreadsheet
+    is slow to write), finished records do not pile up in memory.  Small
+    batches (or ``jobs=1``) run in this process: starting workers costs more
+    than it saves below a handful of forms.
     """
     jobs = jobs or os.cpu_count() or 1
-    work = partial(process_form, opts=opts)
     names = [str(f) for f in files]
     if jobs <= 1 or len(names) < 8:
         for name in names:
-            yield work(name)
+            yield process_form(name, opts)
         return
+    size = _chunksize(len(names), jobs)
+    chunks = (names[i : i + size] for i in range(0, len(names), size))
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     ctx = multiprocessing.get_context(method)
     with ctx.Pool(processes=min(jobs, len(names))) as pool:
-        yield from pool.imap(work, names, chunksize=_chunksize(len(names), jobs))
+        pending: deque[Any] = deque()
+        for chunk in itertools.islice(chunks, jobs * 4):
+            pending.append(pool.apply_async(_process_chunk, (chunk, opts)))
+        while pending:
+            records = pending.popleft().get()
+            chunk = next(chunks, None)
+            if chunk is not None:  # keep the workers busy while the caller writes
+                pending.append(pool.apply_async(_process_chunk, (chunk, opts)))
+            yield from records
 
 
 # ------------------------------------------------------------------ summary
