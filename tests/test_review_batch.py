@@ -321,6 +321,12 @@ def test_rules_option_applies_to_every_form(batch: Path, capsys: pytest.CaptureF
     assert {f["review"]["grade"] for f in forms} == {""}
 
 
+def test_unusable_rules_option_exits_two_before_any_work(batch: Path, capsys: pytest.CaptureFixture[str]):
+    code, out, err = run(capsys, str(batch), "--rules", "no-such-rules")
+    assert code == 2 and out == ""
+    assert "找不到规则集 “no-such-rules”" in err
+
+
 # ------------------------------------------------------------------ PDF
 
 

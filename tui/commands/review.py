@@ -158,6 +158,18 @@ def run(args: argparse.Namespace) -> int:
         _err("--jobs 不能为负数。")
         return EXIT_UNUSABLE
 
+    if args.rules:  # one rule set for every form: check it once, not once per form
+        from indicators.loader import FormError
+        from scoring.rules import load_rules
+
+        try:
+            load_rules(args.rules, Path.cwd())
+        except FormError as exc:
+            _err("无法使用 --rules 指定的规则集：")
+            for p in exc.problems:
+                _err(f"  {p}")
+            return EXIT_UNUSABLE
+
     files, missing = discover(args.paths)
     if len(missing) == len(args.paths):
         for m in missing:
