@@ -187,7 +187,7 @@ def process_form(path: str, opts: Options) -> dict[str, Any]:
     rec: dict[str, Any] = {"row": row, "codes": [f.code for f in findings]}
     if opts.json:
         data = result.to_dict()
-        data["findings"] = [f.to_dict() for f in findings]
+        data["findings"] += [f.to_dict() for f in review.findings]
         data["review"] = review.to_dict()
         rec["json"] = json.dumps(data, ensure_ascii=False)
 
@@ -456,6 +456,20 @@ class JsonWriter:
         self.out.write('"summary": ' + json.dumps(summary.to_dict(), ensure_ascii=False) + "}\n")
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_text(value: Any) -> Any:
+    """Text that Excel would run as a formula (``=HYPERLINK(...)`` as a unit name) gets a leading ``'``."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        try:
+            Decimal(value)  # "-1.00" is a number, not a formula
+            return value
+        except ArithmeticError:
+            return "'" + value
+    return value
+
+
 class CsvWriter:
     """The form table as CSV, UTF-8 with a BOM so that Excel shows the Chinese."""
 
@@ -465,7 +479,7 @@ class CsvWriter:
         self.writer.writerow(FORM_COLUMNS)
 
     def add(self, rec: dict[str, Any]) -> None:
-        self.writer.writerow(form_row_values(rec["row"]))
+        self.writer.writerow([_csv_text(v) for v in form_row_values(rec["row"])])
 
     def close(self, summary: Summary) -> None:
         pass
@@ -499,15 +513,28 @@ class XlsxWriter:
             self.counts[title] = 1
         self._letter = get_column_letter
 
+    def _append(self, title: str, values: list[Any]) -> None:
+        ws = self.sheets[title]
+        if any(isinstance(v, str) and v.startswith("=") for v in values):
+            # openpyxl would store text starting with "=" as a formula: keep user text as text
+            from openpyxl.cell import WriteOnlyCell
+
+            cells = []
+            for v in values:
+                cell = WriteOnlyCell(ws, value=v)
+                if isinstance(v, str) and v.startswith("="):
+                    cell.data_type = "s"
+                cells.append(cell)
+            values = cells
+        ws.append(values)
+        self.counts[title] += 1
+
     def add(self, rec: dict[str, Any]) -> None:
-        self.sheets["表单"].append(form_row_values(rec["row"], numbers=True))
-        self.counts["表单"] += 1
+        self._append("表单", form_row_values(rec["row"], numbers=True))
         for r in rec["finding_rows"]:
-            self.sheets["发现项"].append(r)
-        self.counts["发现项"] += len(rec["finding_rows"])
+            self._append("发现项", r)
         for r in rec["indicator_rows"]:
-            self.sheets["指标"].append(r)
-        self.counts["指标"] += len(rec["indicator_rows"])
+            self._append("指标", r)
 
     def close(self, summary: Summary) -> None:
         for title, columns in (("表单", FORM_COLUMNS), ("发现项", FINDING_COLUMNS), ("指标", INDICATOR_COLUMNS)):

@@ -269,6 +269,19 @@ def test_xlsx_sheets_rows_and_layout(batch: Path, tmp_path: Path, capsys: pytest
     assert all(r[9] == r[8] for r in irows[1:9])  # rows not adjusted keep the computed score
 
 
+def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    from openpyxl import load_workbook
+
+    src = (FIXTURES / "01-seed.toml").read_text(encoding="utf-8")
+    (tmp_path / "x.toml").write_text(src.replace("株洲市社会保险服务中心（01-seed）", '=HYPERLINK(\\"http://x\\")'), encoding="utf-8")
+    run(capsys, str(tmp_path / "x.toml"), "--out", str(tmp_path / "r.xlsx"))
+    cell = load_workbook(tmp_path / "r.xlsx")["表单"]["B2"]
+    assert (cell.value, cell.data_type) == ('=HYPERLINK("http://x")', "s")
+    run(capsys, str(tmp_path / "x.toml"), "--out", str(tmp_path / "r.csv"))
+    row = list(csv.reader((tmp_path / "r.csv").read_text(encoding="utf-8-sig").splitlines()))[1]
+    assert row[1] == "'=HYPERLINK(\"http://x\")"
+
+
 # ------------------------------------------------------------------ exit status and bad input
 
 
