@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
+import os
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -108,8 +109,16 @@ def _chart(summary: Any, font: str) -> Any:
     return d
 
 
-def build_review_pdf(summary: Any, sections: list[dict[str, Any]], font_path: str | None = None) -> tuple[bytes, str]:
-    """(PDF bytes, font warning).  ``sections`` come from the batch workers, worst first."""
+def build_review_pdf(
+    summary: Any, sections: list[dict[str, Any]], font_path: str | None = None, attention: int | None = None
+) -> tuple[bytes, str]:
+    """(PDF bytes, font warning).
+
+    ``sections`` come from the batch workers, worst first; ``attention`` is
+    how many forms needed one (more than ``len(sections)`` when the caller
+    kept only the worst).
+    """
+    attention = len(sections) if attention is None else attention
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.units import mm
     from reportlab.platypus import KeepTogether, PageBreak, SimpleDocTemplate, Spacer
@@ -166,6 +175,12 @@ def build_review_pdf(summary: Any, sections: list[dict[str, Any]], font_path: st
     if sections:
         story.append(PageBreak())
     story.append(_p("二、逐份说明", st["h2"]))
+    if attention > len(sections):
+        story.append(_p(
+            f"需要关注的表单共 {attention} 份，以下只列出最差的 {len(sections)} 份（用 --pdf-forms 调整）；"
+            "全部表单见 --out 生成的表格。",
+            st["body"],
+        ))
     if not sections:
         story.append(_p("没有需要关注的表单：所有表单的填报、复算、复核得分一致，且没有错误或警告。", st["body"]))
     for n, sec in enumerate(sections, start=1):
@@ -210,8 +225,19 @@ def build_review_pdf(summary: Any, sections: list[dict[str, Any]], font_path: st
     return buf.getvalue(), font.warning
 
 
-def write_review_pdf(path: str | Path, summary: Any, sections: list[dict[str, Any]], font_path: str | None = None) -> str:
+def write_review_pdf(
+    path: str | Path,
+    summary: Any,
+    sections: list[dict[str, Any]],
+    font_path: str | None = None,
+    attention: int | None = None,
+) -> str:
     """Build the report and write it atomically; returns the font warning ("" if none)."""
-    data, warning = build_review_pdf(summary, sections, font_path)
+    data, warning = build_review_pdf(summary, sections, font_path, attention)
+    existed = Path(path).exists()
     atomic_write_bytes(path, data)
+    if not existed:  # atomic_write_bytes leaves a new file at mode 0600 (mkstemp): use the umask, like open()
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(path, 0o666 & ~umask)
     return warning

@@ -353,6 +353,21 @@ class Summary:
 # ------------------------------------------------------------------ writers
 
 
+def publish(tmp: str | Path, path: Path) -> None:
+    """Rename a finished temporary file over ``path``: the old file's mode, or the umask's for a new one."""
+    if path.exists():
+        mode = path.stat().st_mode & 0o777
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    try:
+        os.chmod(tmp, mode)
+    except OSError:
+        pass
+    os.replace(tmp, path)
+
+
 class AtomicOutput:
     """A file written in place of ``path`` only when everything went well.
 
@@ -373,16 +388,7 @@ class AtomicOutput:
         self.fh.flush()
         os.fsync(self.fh.fileno())
         self.fh.close()
-        if self.path.exists():
-            try:
-                os.chmod(self.tmp, self.path.stat().st_mode & 0o777)
-            except OSError:
-                pass
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(self.tmp, 0o666 & ~umask)
-        os.replace(self.tmp, self.path)
+        publish(self.tmp, self.path)
 
     def abort(self) -> None:
         try:
@@ -546,8 +552,7 @@ class XlsxWriter:
             self.wb.save(tmp)
             with open(tmp, "rb") as fh:
                 os.fsync(fh.fileno())
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, self.path)
+            publish(tmp, self.path)
         except BaseException:
             try:
                 os.unlink(tmp)

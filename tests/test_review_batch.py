@@ -369,3 +369,29 @@ def test_pdf_escapes_markup_in_user_text(tmp_path: Path, capsys: pytest.CaptureF
     run(capsys, str(tmp_path / "x.toml"), "--pdf", str(target))
     text = "".join(p.extract_text() for p in PdfReader(target).pages)
     assert "<b>&</b><img src='/etc/passwd'/>" in text and "<i>无 & 佐证</i>" in text
+
+
+def test_pdf_forms_keeps_only_the_worst_sections(batch: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    from pypdf import PdfReader
+
+    target = tmp_path / "r.pdf"
+    assert run(capsys, str(batch), "--pdf", str(target), "--pdf-forms", "2")[0] == 1
+    text = "".join(p.extract_text() for p in PdfReader(target).pages)
+    assert "需要关注的表单共 9 份，以下只列出最差的 2 份" in text
+    assert "04-broken.toml" in text and "某县教育局" in text  # the two worst
+    assert "某镇人民政府" not in text and "某县水利局" not in text
+
+
+def test_new_output_files_follow_the_umask(batch: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    import os
+
+    old = os.umask(0o022)
+    try:
+        for name in ("r.csv", "r.json", "r.xlsx"):
+            run(capsys, str(batch / "sub" / "09-sichuan.toml"), "--out", str(tmp_path / name))
+        run(capsys, str(batch / "sub" / "09-sichuan.toml"), "--pdf", str(tmp_path / "r.pdf"))
+    finally:
+        os.umask(old)
+    assert {p.name: p.stat().st_mode & 0o777 for p in tmp_path.iterdir()} == {
+        "r.csv": 0o644, "r.json": 0o644, "r.xlsx": 0o644, "r.pdf": 0o644,
+    }

@@ -28,6 +28,13 @@ def register(subparsers: Any) -> None:
     p.add_argument("--format", choices=["table", "json"], default="table", help="标准输出的格式（默认 table）")
     p.add_argument("--out", metavar="文件", help="另存结果：.csv（UTF-8 带 BOM）、.xlsx 或 .json，按扩展名决定")
     p.add_argument("--pdf", metavar="文件", help="生成复核报告 PDF")
+    p.add_argument(
+        "--pdf-forms",
+        type=int,
+        default=500,
+        metavar="N",
+        help="PDF 逐份说明只列最差的 N 份需要关注的表单（默认 500；0 表示全部）；全部表单见 --out 的表格",
+    )
     p.add_argument("--font", metavar="字体文件", help="PDF 用的 TrueType 中文字体（默认自动查找）")
     p.add_argument("--jobs", type=int, default=0, metavar="N", help="并行进程数（默认为 CPU 核数）")
     p.add_argument("--limit", type=int, default=0, metavar="N", help="终端表格只显示最差的 N 份（默认全部）")
@@ -154,8 +161,8 @@ def run(args: argparse.Namespace) -> int:
         if target and not Path(target).resolve().parent.is_dir():
             _err(f"{target}：所在的文件夹不存在。请先创建文件夹或换一个路径。")
             return EXIT_UNUSABLE
-    if args.jobs < 0:
-        _err("--jobs 不能为负数。")
+    if args.jobs < 0 or args.limit < 0 or args.pdf_forms < 0:
+        _err("--jobs、--limit、--pdf-forms 不能为负数。")
         return EXIT_UNUSABLE
 
     if args.rules:  # one rule set for every form: check it once, not once per form
@@ -205,7 +212,8 @@ def run(args: argparse.Namespace) -> int:
     summary = Summary()
     table_rows: list[tuple[Any, list[str]]] = []
     errors_text: list[tuple[Any, str]] = []
-    sections: list[tuple[Any, dict[str, Any]]] = []
+    sections: list[tuple[Any, dict[str, Any]]] = []  # the worst --pdf-forms sections seen so far
+    attention = 0  # forms that need a section in the PDF
     keep_table = args.format == "table"
 
     def records() -> Iterator[dict[str, Any]]:
@@ -227,7 +235,11 @@ def run(args: argparse.Namespace) -> int:
             if opts.pdf:
                 sec = rec["pdf"]
                 if sec.get("error") or sec["rows"] or sec["findings"]:
+                    attention += 1
                     sections.append((key, sec))
+                    if args.pdf_forms and len(sections) >= 2 * args.pdf_forms:  # keep memory bounded
+                        sections.sort(key=lambda x: x[0])
+                        del sections[args.pdf_forms :]
         for w in writers:
             w.close(summary)
         for o in outputs:
@@ -259,7 +271,10 @@ def run(args: argparse.Namespace) -> int:
         from reports.review_pdf import write_review_pdf
 
         try:
-            warning = write_review_pdf(args.pdf, summary, [s for _, s in sorted(sections, key=lambda x: x[0])], args.font)
+            worst = [s for _, s in sorted(sections, key=lambda x: x[0])]
+            if args.pdf_forms:
+                worst = worst[: args.pdf_forms]
+            warning = write_review_pdf(args.pdf, summary, worst, args.font, attention)
         except ValueError as exc:  # an unusable --font
             _err(str(exc))
             return EXIT_UNUSABLE
