@@ -392,6 +392,6 @@ def test_new_output_files_follow_the_umask(batch: Path, tmp_path: Path, capsys: 
         run(capsys, str(batch / "sub" / "09-sichuan.toml"), "--pdf", str(tmp_path / "r.pdf"))
     finally:
         os.umask(old)
-    assert {p.name: p.stat().st_mode & 0o777 for p in tmp_path.iterdir()} == {
+    assert {p.name: p.stat().st_mode & 0o777 for p in tmp_path.glob("r.*")} == {
         "r.csv": 0o644, "r.json": 0o644, "r.xlsx": 0o644, "r.pdf": 0o644,
     }
