@@ -88,7 +88,7 @@ def _chart(summary: Any, font: str) -> Any:
     top = max([max(s) for s in data] + [1])
     step = max(1, -(-top // 5))
     chart.valueAxis.valueStep = step
-    chart.valueAxis.valueMax = step * (-(-top // step)) + (step if top % step == 0 else 0)
+    chart.valueAxis.valueMax = step * (-(-top // step) + 1)  # a step of headroom for the bar labels
     chart.barSpacing = 1
     chart.groupSpacing = 10
     chart.barLabels.fontName = font
