@@ -395,3 +395,19 @@ def test_new_output_files_follow_the_umask(batch: Path, tmp_path: Path, capsys: 
     assert {p.name: p.stat().st_mode & 0o777 for p in tmp_path.glob("r.*")} == {
         "r.csv": 0o644, "r.json": 0o644, "r.xlsx": 0o644, "r.pdf": 0o644,
     }
+
+
+def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch):
+    import io
+    import sys
+
+    from tui.commands.review import _progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    for stream, shown in ((Terminal(), True), (io.StringIO(), False)):
+        monkeypatch.setattr(sys, "stderr", stream)
+        assert list(_progress(3, iter([{"n": 1}, {"n": 2}, {"n": 3}]))) == [{"n": 1}, {"n": 2}, {"n": 3}]
+        assert ("复核中" in stream.getvalue()) is shown
