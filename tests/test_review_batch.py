@@ -411,3 +411,11 @@ def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch):
         monkeypatch.setattr(sys, "stderr", stream)
         assert list(_progress(3, iter([{"n": 1}, {"n": 2}, {"n": 3}]))) == [{"n": 1}, {"n": 2}, {"n": 3}]
         assert ("复核中" in stream.getvalue()) is shown
+
+
+def test_unusable_pdf_font_exits_two_before_any_work(batch: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    bad = tmp_path / "font.otf"
+    bad.write_bytes(b"not a font")
+    code, out, err = run(capsys, str(batch), "--pdf", str(tmp_path / "r.pdf"), "--font", str(bad))
+    assert code == 2 and out == "" and "无法使用该字体" in err
+    assert not (tmp_path / "r.pdf").exists()

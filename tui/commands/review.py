@@ -177,6 +177,15 @@ def run(args: argparse.Namespace) -> int:
                 _err(f"  {p}")
             return EXIT_UNUSABLE
 
+    if args.pdf:  # an unusable --font is found now, not after the whole batch
+        from reports.fonts import register_cjk_font
+
+        try:
+            register_cjk_font(args.font)
+        except ValueError as exc:
+            _err(str(exc))
+            return EXIT_UNUSABLE
+
     files, missing = discover(args.paths)
     if len(missing) == len(args.paths):
         for m in missing:
