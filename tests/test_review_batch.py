@@ -300,8 +300,8 @@ def test_a_missing_path_among_others_is_an_unreadable_row(batch: Path, tmp_path:
     code, out, _ = run(capsys, str(batch / "sub" / "09-sichuan.toml"), str(tmp_path / "gone.toml"), "--format", "json")
     assert code == 1
     forms = json.loads(out)["forms"]
-    assert forms[0] == {"file": str(tmp_path / "gone.toml"), "error": f"{tmp_path / 'gone.toml'}: 路径不存在。请检查文件或文件夹的路径。"}
-    assert forms[1]["total"]["score"] == "98.00"
+    assert forms[1] == {"file": str(tmp_path / "gone.toml"), "error": f"{tmp_path / 'gone.toml'}: 路径不存在。请检查文件或文件夹的路径。"}
+    assert forms[0]["total"]["score"] == "98.00"
 
 
 def test_empty_folder_is_not_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]):

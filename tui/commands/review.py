@@ -53,9 +53,14 @@ def _progress(total: int, records: Iterator[dict[str, Any]]) -> Iterator[dict[st
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+    first = next(records, None)  # starts the workers before the bar's refresh thread exists
+    if first is None:
+        return
     columns = (TextColumn("复核中"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("review", total=total)
+        yield first
+        bar.advance(task)
         for rec in records:
             yield rec
             bar.advance(task)
@@ -226,9 +231,11 @@ def run(args: argparse.Namespace) -> int:
     keep_table = args.format == "table"
 
     def records() -> Iterator[dict[str, Any]]:
+        # the forms first: the worker processes are then forked on the first
+        # record, before the progress bar starts its refresh thread
+        yield from run_batch(files, opts, args.jobs or None)
         for m in missing:
             yield unreadable_record(m, f"{m}: 路径不存在。请检查文件或文件夹的路径。", opts)
-        yield from run_batch(files, opts, args.jobs or None)
 
     try:
         for rec in _progress(len(files) + len(missing), records()):
