@@ -1,0 +1,561 @@
+"""The batch runner behind ``jixiao review``: many forms, all cores, flat memory.
+
+Each worker process does the heavy work of one form (read, validate, score,
+apply the review file beside it, turn the result into the pieces the
+outputs need) and sends back a compact record: one summary row, the finding
+codes, and only the output pieces that were asked for (the form's JSON text,
+its spreadsheet rows, its PDF section).  The parent streams the records in
+file order, aggregates the summary as they come and writes the output files
+row by row; for the terminal table it keeps one compact row per form.
+
+"Worst first" (the order of the terminal table, :func:`worst_first_key`):
+forms that cannot be read, then the most error findings, then the biggest
+gap between the claimed total and the review total (a form without a
+claimed total counts as gap 0), then the most warnings, then by file name.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import multiprocessing
+import os
+import tempfile
+import itertools
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any, Iterable, Iterator
+
+from indicators.loader import FormError
+
+from .findings import CATALOG, SEVERITY_ZH
+
+__all__ = [
+    "Options",
+    "discover",
+    "process_form",
+    "run_batch",
+    "Summary",
+    "worst_first_key",
+    "AtomicOutput",
+    "JsonWriter",
+    "CsvWriter",
+    "XlsxWriter",
+    "FORM_COLUMNS",
+    "FINDING_COLUMNS",
+    "INDICATOR_COLUMNS",
+    "form_row_values",
+    "KIND_ZH",
+    "NO_GRADE",
+    "NOT_CLAIMED",
+    "UNREADABLE",
+]
+
+KIND_ZH = {"department": "部门整体", "project": "项目"}
+NO_GRADE = "不评等级"  # the rule set has no grades
+NOT_CLAIMED = "未填"  # the form gives no claimed grade
+UNREADABLE = "无法读取"
+FUNDS_LABEL = "资金执行率"
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the worker must produce besides the summary row (picklable)."""
+
+    rules: str | None = None
+    json: bool = False  # the form's JSON text
+    sheets: bool = False  # finding and indicator rows for the spreadsheet
+    pdf: bool = False  # the form's section of the PDF report
+
+
+# ------------------------------------------------------------------ discovery
+
+
+def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
+    """Form files under ``paths`` (folders recursively, ``*.toml`` but not
+    ``*.review.toml``), sorted within each folder and without duplicates;
+    and the paths that do not exist."""
+    files: list[Path] = []
+    missing: list[str] = []
+    seen: set[str] = set()
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            found = sorted(
+                (f for f in p.rglob("*.toml") if f.is_file() and not f.name.endswith(".review.toml")),
+                key=lambda f: str(f),
+            )
+        elif p.exists():
+            found = [p]
+        else:
+            missing.append(str(raw))
+            continue
+        for f in found:
+            key = os.path.abspath(f)
+            if key not in seen:
+                seen.add(key)
+                files.append(f)
+    return files, missing
+
+
+# ------------------------------------------------------------------ the worker
+
+
+def _fmt(value: Decimal | None) -> str:
+    from .engine import fmt
+
+    return fmt(value) if value is not None else ""
+
+
+def _unreadable(path: str, message: str, opts: Options) -> dict[str, Any]:
+    row = {
+        "file": path,
+        "unit": "",
+        "kind": "",
+        "year": "",
+        "rules": "",
+        "claimed_total": "",
+        "total": "",
+        "review_total": "",
+        "claimed_grade": "",
+        "grade": "",
+        "review_grade": "",
+        "errors": 1,
+        "warnings": 0,
+        "gap": "0",
+        "reviewer": "",
+        "review_date": "",
+        "adjustments": 0,
+        "reviewed": False,
+        "error": message,
+    }
+    rec: dict[str, Any] = {"row": row, "codes": []}
+    if opts.json:
+        rec["json"] = json.dumps({"file": path, "error": message}, ensure_ascii=False)
+    if opts.sheets:
+        rec["finding_rows"] = [[path, "", "", SEVERITY_ZH["error"], UNREADABLE, "", None, message]]
+        rec["indicator_rows"] = []
+    if opts.pdf:
+        rec["pdf"] = {"file": path, "error": message}
+    return rec
+
+
+def process_form(path: str, opts: Options) -> dict[str, Any]:
+    """Everything about one form, in a worker.  Never raises."""
+    from .engine import attach_lines, load_and_score
+    from .review import review_result
+
+    try:
+        result, text = load_and_score(path, opts.rules)
+        if opts.json or opts.sheets or opts.pdf:  # only these outputs show findings with their lines
+            attach_lines(result, text)
+        review = review_result(result)
+    except FormError as exc:
+        return _unreadable(path, "\n".join(str(p) for p in exc.problems), opts)
+    except Exception as exc:  # a bug in the engine must not stop the batch
+        return _unreadable(path, f"{path}: 内部错误（请报告此问题）：{type(exc).__name__}: {exc}", opts)
+
+    findings = result.findings + review.findings
+    errors = sum(1 for f in findings if f.severity == "error")
+    warnings = sum(1 for f in findings if f.severity == "warning")
+    claimed_total = result.claimed_total
+    gap = abs(claimed_total - review.total) if claimed_total is not None else Decimal(0)
+    form = result.form
+    row = {
+        "file": path,
+        "unit": form.unit.name + (f" · {form.unit.project}" if form.unit.project else ""),
+        "kind": form.kind,
+        "year": form.year,
+        "rules": result.rules.id,
+        "claimed_total": _fmt(claimed_total),
+        "total": _fmt(result.total),
+        "review_total": _fmt(review.total),
+        "claimed_grade": result.claimed_grade,
+        "grade": result.grade,
+        "review_grade": review.grade,
+        "errors": errors,
+        "warnings": warnings,
+        "gap": _fmt(gap),
+        "reviewer": review.reviewer,
+        "review_date": review.date,
+        "adjustments": sum(1 for a in review.adjustments if a.applied),
+        "reviewed": bool(review.file),  # a review file sits beside the form (valid or not)
+        "error": "",
+    }
+    rec: dict[str, Any] = {"row": row, "codes": [f.code for f in findings]}
+    if opts.json:
+        data = result.to_dict()
+        data["findings"] += [f.to_dict() for f in review.findings]
+        data["review"] = review.to_dict()
+        rec["json"] = json.dumps(data, ensure_ascii=False)
+
+    if not (opts.sheets or opts.pdf):
+        return rec
+    # per-row review scores, reasons (rows adjusted twice keep both reasons)
+    reasons: dict[int, list[str]] = {}
+    for a in review.adjustments:
+        if a.applied and a.index is not None and a.reason.strip():
+            reasons.setdefault(a.index, []).append(a.reason.strip())
+    lines = []  # (no., category, subcategory, name, weight, claimed, computed, review, reason)
+    f = result.funds
+    lines.append(
+        (0, "", "", FUNDS_LABEL, f.weight, f.claimed, f.score, review.funds if review.funds is not None else f.score,
+         "；".join(reasons.get(0, [])))
+    )
+    for r in result.indicators:
+        lines.append(
+            (r.index + 1, r.category, r.subcategory, r.name, r.weight, r.claimed, r.score,
+             review.scores.get(r.index, r.score), "；".join(reasons.get(r.index + 1, [])))
+        )
+    if opts.sheets:
+        rec["finding_rows"] = [
+            [path, row["unit"], fd.code, SEVERITY_ZH[fd.severity], CATALOG[fd.code].title, fd.where, fd.line, fd.message]
+            for fd in findings
+        ]
+        rec["indicator_rows"] = [
+            [path, row["unit"], no, cat, sub, name, weight, claimed, computed, rv, rv - computed, reason]
+            for no, cat, sub, name, weight, claimed, computed, rv, reason in lines
+        ]
+    if opts.pdf:
+        differing = [
+            [str(no) if no else "—", name, _fmt(weight), _fmt(claimed), _fmt(computed), _fmt(rv), reason]
+            for no, _c, _s, name, weight, claimed, computed, rv, reason in lines
+            if (claimed is not None and claimed != computed) or rv != computed
+        ]
+        rec["pdf"] = {
+            "file": path,
+            "row": row,
+            "rows": differing,
+            "findings": [
+                [SEVERITY_ZH[fd.severity], fd.code, fd.where, fd.line, fd.message]
+                for fd in findings
+                if fd.severity != "info"
+            ],
+        }
+    return rec
+
+
+def _chunksize(n: int, jobs: int) -> int:
+    return max(1, min(64, n // (jobs * 8) or 1))
+
+
+def _process_chunk(names: list[str], opts: Options) -> list[dict[str, Any]]:
+    return [process_form(name, opts) for name in names]
+
+
+def run_batch(files: list[Path], opts: Options, jobs: int | None = None) -> Iterator[dict[str, Any]]:
+    """Records of ``files``, in order, computed on ``jobs`` processes.
+
+    Work is sent in chunks, and only a few chunks per worker are in flight
+    at a time: when the consumer is slower than the workers (a spreadsheet
+    is slow to write), finished records do not pile up in memory.  Small
+    batches (or ``jobs=1``) run in this process: starting workers costs more
+    than it saves below a handful of forms.
+    """
+    jobs = jobs or os.cpu_count() or 1
+    names = [str(f) for f in files]
+    if jobs <= 1 or len(names) < 8:
+        for name in names:
+            yield process_form(name, opts)
+        return
+    size = _chunksize(len(names), jobs)
+    chunks = (names[i : i + size] for i in range(0, len(names), size))
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    ctx = multiprocessing.get_context(method)
+    with ctx.Pool(processes=min(jobs, len(names))) as pool:
+        pending: deque[Any] = deque()
+        for chunk in itertools.islice(chunks, jobs * 4):
+            pending.append(pool.apply_async(_process_chunk, (chunk, opts)))
+        while pending:
+            records = pending.popleft().get()
+            chunk = next(chunks, None)
+            if chunk is not None:  # keep the workers busy while the caller writes
+                pending.append(pool.apply_async(_process_chunk, (chunk, opts)))
+            yield from records
+
+
+# ------------------------------------------------------------------ summary
+
+
+def worst_first_key(row: dict[str, Any]) -> tuple[Any, ...]:
+    return (
+        0 if row["error"] else 1,
+        -int(row["errors"]),
+        -Decimal(row["gap"] or "0"),
+        -int(row["warnings"]),
+        row["file"],
+    )
+
+
+@dataclass
+class Summary:
+    """Aggregated as records arrive: nothing here grows with the number of forms."""
+
+    forms: int = 0
+    unreadable: int = 0
+    with_errors: int = 0  # readable forms with at least one error finding
+    reviewed: int = 0  # forms with a review file beside them (valid or not)
+    claimed: Counter[str] = field(default_factory=Counter)
+    computed: Counter[str] = field(default_factory=Counter)
+    review: Counter[str] = field(default_factory=Counter)
+    codes: Counter[str] = field(default_factory=Counter)  # findings per code
+    forms_by_code: Counter[str] = field(default_factory=Counter)  # forms with at least one
+
+    def add(self, rec: dict[str, Any]) -> None:
+        row = rec["row"]
+        self.forms += 1
+        if row["error"]:
+            self.unreadable += 1
+            return
+        if row["errors"]:
+            self.with_errors += 1
+        if row["reviewed"]:
+            self.reviewed += 1
+        self.claimed[row["claimed_grade"] or NOT_CLAIMED] += 1
+        self.computed[row["grade"] or NO_GRADE] += 1
+        self.review[row["review_grade"] or NO_GRADE] += 1
+        self.codes.update(rec["codes"])
+        self.forms_by_code.update(set(rec["codes"]))
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.unreadable or self.with_errors)
+
+    def grades(self) -> list[str]:
+        """Grades seen, best first (优 良 中 差, then the others)."""
+        order = ["优", "良", "中", "差"]
+        seen = set(self.claimed) | set(self.computed) | set(self.review)
+        rest = sorted(g for g in seen if g not in order and g not in (NO_GRADE, NOT_CLAIMED))
+        tail = [g for g in (NO_GRADE, NOT_CLAIMED) if g in seen]
+        return [g for g in order if g in seen] + rest + tail
+
+    def top_codes(self, n: int = 10) -> list[tuple[str, int, int]]:
+        """(code, findings, forms), most findings first."""
+        return [(c, k, self.forms_by_code[c]) for c, k in sorted(self.codes.items(), key=lambda x: (-x[1], x[0]))[:n]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "forms": self.forms,
+            "unreadable": self.unreadable,
+            "with_errors": self.with_errors,
+            "reviewed": self.reviewed,
+            "grades": {
+                "claimed": dict(self.claimed),
+                "computed": dict(self.computed),
+                "review": dict(self.review),
+            },
+            "findings": {c: n for c, n, _ in self.top_codes(len(self.codes))},
+        }
+
+
+# ------------------------------------------------------------------ writers
+
+
+def publish(tmp: str | Path, path: Path) -> None:
+    """Rename a finished temporary file over ``path``: the old file's mode, or the umask's for a new one."""
+    if path.exists():
+        mode = path.stat().st_mode & 0o777
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    try:
+        os.chmod(tmp, mode)
+    except OSError:
+        pass
+    os.replace(tmp, path)
+
+
+class AtomicOutput:
+    """A file written in place of ``path`` only when everything went well.
+
+    Streams into a temporary file in the same folder; on success fsyncs and
+    renames it over ``path``; on failure removes it, leaving ``path`` as it was.
+    """
+
+    def __init__(self, path: str | Path, mode: str = "w", **kw: Any):
+        self.path = Path(path)
+        folder = self.path.parent if str(self.path.parent) else Path(".")
+        fd, self.tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
+        self.fh: IO[Any] = os.fdopen(fd, mode, **kw)
+
+    def __enter__(self) -> IO[Any]:
+        return self.fh
+
+    def commit(self) -> None:
+        self.fh.flush()
+        os.fsync(self.fh.fileno())
+        self.fh.close()
+        publish(self.tmp, self.path)
+
+    def abort(self) -> None:
+        try:
+            self.fh.close()
+        finally:
+            try:
+                os.unlink(self.tmp)
+            except OSError:
+                pass
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if exc_type is None:
+            self.commit()
+        else:
+            self.abort()
+
+
+FORM_COLUMNS = [
+    "文件", "单位", "类型", "年度", "规则集", "填报总分", "复算总分", "复核总分",
+    "填报等级", "复算等级", "复核等级", "错误数", "警告数", "复核人", "复核日期", "复核调整数", "无法读取原因",
+]
+FINDING_COLUMNS = ["文件", "单位", "代码", "严重程度", "名称", "位置", "行", "说明"]
+INDICATOR_COLUMNS = [
+    "文件", "单位", "序号", "一级指标", "二级指标", "三级指标", "分值", "填报得分", "复算得分", "复核得分", "复核调整", "复核理由",
+]
+
+
+def form_row_values(row: dict[str, Any], numbers: bool = False) -> list[Any]:
+    """One row of the form table; ``numbers`` gives Decimals for a spreadsheet."""
+
+    def num(text: str) -> Any:
+        return (Decimal(text) if text else None) if numbers else text
+
+    return [
+        row["file"],
+        row["unit"],
+        KIND_ZH.get(row["kind"], row["kind"]),
+        row["year"] if row["year"] != "" or not numbers else None,
+        row["rules"],
+        num(row["claimed_total"]),
+        num(row["total"]),
+        num(row["review_total"]),
+        row["claimed_grade"],
+        row["grade"],
+        row["review_grade"],
+        row["errors"],
+        row["warnings"],
+        row["reviewer"],
+        row["review_date"],
+        row["adjustments"],
+        row["error"],
+    ]
+
+
+class JsonWriter:
+    """``{"forms": [...], "summary": {...}}``, one form per line, streamed."""
+
+    def __init__(self, out: IO[str]):
+        self.out = out
+        self.first = True
+        out.write('{"forms": [\n')
+
+    def add(self, rec: dict[str, Any]) -> None:
+        if not self.first:
+            self.out.write(",\n")
+        self.first = False
+        self.out.write(rec["json"])
+
+    def close(self, summary: Summary) -> None:
+        self.out.write("\n],\n")
+        self.out.write('"summary": ' + json.dumps(summary.to_dict(), ensure_ascii=False) + "}\n")
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_text(value: Any) -> Any:
+    """Text that Excel would run as a formula (``=HYPERLINK(...)`` as a unit name) gets a leading ``'``."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        try:
+            Decimal(value)  # "-1.00" is a number, not a formula
+            return value
+        except ArithmeticError:
+            return "'" + value
+    return value
+
+
+class CsvWriter:
+    """The form table as CSV, UTF-8 with a BOM so that Excel shows the Chinese."""
+
+    def __init__(self, out: IO[str]):
+        out.write("\ufeff")
+        self.writer = csv.writer(out)
+        self.writer.writerow(FORM_COLUMNS)
+
+    def add(self, rec: dict[str, Any]) -> None:
+        self.writer.writerow([_csv_text(v) for v in form_row_values(rec["row"])])
+
+    def close(self, summary: Summary) -> None:
+        pass
+
+
+_WIDTHS = {
+    "表单": [40, 28, 10, 6, 14, 10, 10, 10, 9, 9, 9, 7, 7, 18, 12, 10, 60],
+    "发现项": [40, 28, 24, 9, 20, 36, 6, 80],
+    "指标": [40, 28, 6, 14, 18, 32, 8, 10, 10, 10, 10, 40],
+}
+
+
+class XlsxWriter:
+    """Three sheets (表单, 发现项, 指标) streamed with openpyxl's write-only mode."""
+
+    def __init__(self, path: str | Path):
+        from openpyxl import Workbook
+        from openpyxl.utils import get_column_letter
+
+        self.path = Path(path)
+        self.wb = Workbook(write_only=True)
+        self.sheets = {}
+        self.counts = {}
+        for title, columns in (("表单", FORM_COLUMNS), ("发现项", FINDING_COLUMNS), ("指标", INDICATOR_COLUMNS)):
+            ws = self.wb.create_sheet(title)
+            ws.freeze_panes = "A2"
+            for i, width in enumerate(_WIDTHS[title], start=1):
+                ws.column_dimensions[get_column_letter(i)].width = width
+            ws.append(columns)
+            self.sheets[title] = ws
+            self.counts[title] = 1
+        self._letter = get_column_letter
+
+    def _append(self, title: str, values: list[Any]) -> None:
+        ws = self.sheets[title]
+        if any(isinstance(v, str) and v.startswith("=") for v in values):
+            # openpyxl would store text starting with "=" as a formula: keep user text as text
+            from openpyxl.cell import WriteOnlyCell
+
+            cells = []
+            for v in values:
+                cell = WriteOnlyCell(ws, value=v)
+                if isinstance(v, str) and v.startswith("="):
+                    cell.data_type = "s"
+                cells.append(cell)
+            values = cells
+        ws.append(values)
+        self.counts[title] += 1
+
+    def add(self, rec: dict[str, Any]) -> None:
+        self._append("表单", form_row_values(rec["row"], numbers=True))
+        for r in rec["finding_rows"]:
+            self._append("发现项", r)
+        for r in rec["indicator_rows"]:
+            self._append("指标", r)
+
+    def close(self, summary: Summary) -> None:
+        for title, columns in (("表单", FORM_COLUMNS), ("发现项", FINDING_COLUMNS), ("指标", INDICATOR_COLUMNS)):
+            self.sheets[title].auto_filter.ref = f"A1:{self._letter(len(columns))}{self.counts[title]}"
+        folder = self.path.parent if str(self.path.parent) else Path(".")
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
+        os.close(fd)
+        try:
+            self.wb.save(tmp)
+            with open(tmp, "rb") as fh:
+                os.fsync(fh.fileno())
+            publish(tmp, self.path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise

@@ -1,0 +1,291 @@
+"""The finance bureau's review (复核): adjustments on top of the engine's result.
+
+A review of ``X.toml`` lives beside it as ``X.review.toml`` (the submission
+itself is never modified)::
+
+    reviewer = "某市财政局绩效科"
+    date = 2022-08-01
+    [[adjustments]]
+    indicator = "参保人满意度"      # an indicator's name, or "funds"
+    deduct = 2                      # points off the computed score (or: score = 8)
+    reason = "满意度无调查资料，按复核口径扣分"
+
+Rules (``docs/domain.md``, "What a finance bureau's review checks"):
+
+- each adjustment starts from the engine's computed score of that row (or,
+  when the same row is adjusted twice, from the previous adjustment's result);
+  ``deduct`` takes points off, ``score`` sets the review score; the result is
+  clamped to [0, weight];
+- a review score above the self score (the unit's claimed score, or the
+  computed one when nothing was claimed) is ``review-above-self``;
+- a deduction (or a lowered score) without a reason is ``missing-reason``;
+  the adjustment is still applied, since the reviewer's number is clear;
+- an adjustment naming no row of the form is ``unknown-indicator`` and is
+  not applied; when two rows share a name, the first one is adjusted;
+- a review file that cannot be read or does not fit the schema (unknown key,
+  both or neither of ``deduct``/``score``, a negative deduction...) is
+  ``review-invalid`` and no adjustment of it is applied.
+
+The review total is the computed total after adjustments; without a review
+file it equals the computed total.  Review findings are appended to the
+result's findings; their ``where`` names the review file and their ``line``
+is a line of the review file.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from indicators.loader import FormError, Problem, key_lines, read_toml, validate_model
+from indicators.schema import OptDec
+
+from . import methods as m
+from .engine import Result, fmt
+from .findings import Finding, make
+
+__all__ = [
+    "Adjustment",
+    "ReviewFile",
+    "AppliedAdjustment",
+    "Review",
+    "FUNDS_KEY",
+    "review_path_for",
+    "is_review_file",
+    "load_review",
+    "apply_review",
+    "review_result",
+]
+
+FUNDS_KEY = "funds"
+REVIEW_SUFFIX = ".review.toml"
+ZERO = Decimal(0)
+
+_STRICT = ConfigDict(extra="forbid")
+_DateText = Annotated[str, BeforeValidator(lambda v: v.isoformat() if isinstance(v, (_dt.date, _dt.datetime)) else v)]
+
+
+class Adjustment(BaseModel):
+    model_config = _STRICT
+    indicator: str
+    deduct: OptDec = None
+    score: OptDec = None
+    reason: str = ""
+
+    def problems(self) -> list[tuple[str, str]]:
+        """(key, Chinese message) for what the schema cannot say by types alone."""
+        out: list[tuple[str, str]] = []
+        if self.deduct is None and self.score is None:
+            out.append(("deduct", "每条调整须写 deduct（扣分）或 score（复核得分）之一"))
+        if self.deduct is not None and self.score is not None:
+            out.append(("score", "deduct（扣分）和 score（复核得分）只能写一个"))
+        if self.deduct is not None and self.deduct < 0:
+            out.append(("deduct", f"扣分不能为负数（现在是 {fmt(self.deduct)}）；要改分请写 score"))
+        if self.score is not None and self.score < 0:
+            out.append(("score", f"复核得分不能为负数（现在是 {fmt(self.score)}）"))
+        return out
+
+
+class ReviewFile(BaseModel):
+    model_config = _STRICT
+    reviewer: str = ""
+    date: _DateText = ""
+    adjustments: list[Adjustment] = Field(default_factory=list)
+
+
+_SECTIONS: dict[tuple[str, ...], type[BaseModel]] = {(): ReviewFile, ("adjustments",): Adjustment}
+
+
+@dataclass
+class AppliedAdjustment:
+    indicator: str
+    index: int | None  # 1-based row number; 0 for funds; None when the row does not exist
+    computed: Decimal | None
+    review: Decimal | None
+    deduct: Decimal | None  # computed (or the previous review score) minus review
+    reason: str
+    applied: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "indicator": self.indicator,
+            "index": self.index,
+            "computed": fmt(self.computed) if self.computed is not None else None,
+            "review": fmt(self.review) if self.review is not None else None,
+            "deduct": fmt(self.deduct) if self.deduct is not None else None,
+            "reason": self.reason,
+            "applied": self.applied,
+        }
+
+
+@dataclass
+class Review:
+    total: Decimal
+    grade: str
+    reviewer: str = ""
+    date: str = ""
+    file: str = ""  # the review file, "" when there is none
+    adjustments: list[AppliedAdjustment] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    funds: Decimal | None = None  # review score of the funds row, None when not adjusted
+    scores: dict[int, Decimal] = field(default_factory=dict)  # 0-based indicator index -> review score
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "total": fmt(self.total),
+            "grade": self.grade,
+            "reviewer": self.reviewer,
+            "date": self.date,
+            "file": self.file or None,
+            "adjustments": [a.to_dict() for a in self.adjustments],
+        }
+
+
+def is_review_file(path: str | Path) -> bool:
+    return str(path).endswith(REVIEW_SUFFIX)
+
+
+def review_path_for(form_path: str | Path) -> Path:
+    """``X.toml`` -> ``X.review.toml`` in the same folder."""
+    p = Path(form_path)
+    stem = p.name[:-5] if p.name.endswith(".toml") else p.name
+    return p.with_name(stem + REVIEW_SUFFIX)
+
+
+def load_review(path: str | Path) -> tuple[ReviewFile, str]:
+    """Read and validate a review file; raises FormError naming file and line."""
+    data, text = read_toml(path)
+    review = validate_model(ReviewFile, data, text, str(path), _SECTIONS)
+    found: list[Problem] = []
+    lines: dict[tuple[Any, ...], int] | None = None
+    for i, adj in enumerate(review.adjustments):
+        for key, message in adj.problems():
+            if lines is None:
+                lines = key_lines(text)
+            line = lines.get(("adjustments", i, key)) or lines.get(("adjustments", i))
+            found.append(Problem(str(path), f"adjustments[{i + 1}].{key}", line, message))
+    if found:
+        raise FormError(found)
+    return review, text
+
+
+def _no_review(result: Result) -> Review:
+    return Review(result.total, result.grade)
+
+
+def apply_review(result: Result, review: ReviewFile, text: str = "", source: str = "") -> Review:
+    """Apply a validated review to a scored form.  Pure: ``result`` is not changed."""
+    lines = key_lines(text) if text else {}
+    name = Path(source).name if source else "复核文件"
+    by_name: dict[str, int] = {}
+    for r in result.indicators:
+        by_name.setdefault(r.name.strip(), r.index)
+    funds_review: Decimal | None = None
+    scores: dict[int, Decimal] = {}
+    applied: list[AppliedAdjustment] = []
+    findings: list[Finding] = []
+
+    def add(code: str, message: str, i: int, adj: Adjustment, key: str) -> None:
+        where = f"{name} adjustments[{i + 1}] {adj.indicator}"
+        f = make(code, message, where, ("adjustments", i, key))
+        f.line = lines.get(("adjustments", i, key)) or lines.get(("adjustments", i))
+        findings.append(f)
+
+    for i, adj in enumerate(review.adjustments):
+        target = adj.indicator.strip()
+        if target == FUNDS_KEY or target == "资金执行率":
+            weight, computed, claimed = result.funds.weight, result.funds.score, result.funds.claimed
+            current = funds_review if funds_review is not None else computed
+            row_no: int | None = 0
+            label = "资金执行率"
+        elif target in by_name:
+            ind = result.indicators[by_name[target]]
+            weight, computed, claimed = ind.weight, ind.score, ind.claimed
+            current = scores.get(ind.index, computed)
+            row_no = ind.index + 1
+            label = f"“{ind.name}”"
+        else:
+            names = list(by_name)
+            known = "、".join(names[:5]) + (f" 等 {len(names)} 项" if len(names) > 5 else "")
+            add(
+                "unknown-indicator",
+                f"复核调整指向的指标 “{adj.indicator}” 在表中不存在，未应用。"
+                f"indicator 须与表中三级指标名称完全一致（或写 funds 表示资金执行率）；表中指标有：{known}。",
+                i,
+                adj,
+                "indicator",
+            )
+            applied.append(AppliedAdjustment(adj.indicator, None, None, None, adj.deduct, adj.reason, False))
+            continue
+        requested = current - adj.deduct if adj.deduct is not None else adj.score
+        assert requested is not None
+        review_score = m.q2(m.clamp(requested, ZERO, weight))
+        self_score = claimed if claimed is not None else computed
+        if requested > self_score:
+            how = "填报得分" if claimed is not None else "复算得分（未填报得分）"
+            add(
+                "review-above-self",
+                f"{label}的复核得分 {fmt(requested)} 高于单位自评的{how} {fmt(self_score)}；复核只能维持或扣减。"
+                "请核对复核文件。",
+                i,
+                adj,
+                "score" if adj.score is not None else "deduct",
+            )
+        if review_score < current and not adj.reason.strip():
+            add(
+                "missing-reason",
+                f"{label}复核扣分 {fmt(current - review_score)} 分，但未写明理由（reason）。每项复核扣分都须写明理由。",
+                i,
+                adj,
+                "reason",
+            )
+        applied.append(
+            AppliedAdjustment(adj.indicator, row_no, computed, review_score, current - review_score, adj.reason, True)
+        )
+        if row_no == 0:
+            funds_review = review_score
+        else:
+            assert row_no is not None
+            scores[row_no - 1] = review_score
+
+    total = (funds_review if funds_review is not None else result.funds.score) + sum(
+        (scores.get(r.index, r.score) for r in result.indicators), ZERO
+    )
+    return Review(
+        total,
+        result.rules.grade_for(total),
+        review.reviewer,
+        review.date,
+        str(source),
+        applied,
+        findings,
+        funds_review,
+        scores,
+    )
+
+
+def review_result(result: Result, review_path: str | Path | None = None) -> Review:
+    """Find (or take) the review file of a scored form and apply it.
+
+    Never raises for a bad review file: it becomes a ``review-invalid`` finding.
+    """
+    path = Path(review_path) if review_path is not None else review_path_for(result.file)
+    if not path.exists():
+        return _no_review(result)
+    try:
+        review, text = load_review(path)
+    except FormError as exc:
+        rv = _no_review(result)
+        rv.file = str(path)
+        first_line = next((p.line for p in exc.problems if p.line), None)
+        detail = "；".join(str(p) for p in exc.problems)
+        f = make("review-invalid", f"复核文件无法使用，未应用任何调整：{detail}", path.name, ())
+        f.line = first_line
+        rv.findings.append(f)
+        return rv
+    return apply_review(result, review, text, str(path))

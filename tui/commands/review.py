@@ -1,0 +1,305 @@
+"""``jixiao review PATH...``: a finance bureau re-scores a batch of forms.
+
+Only the standard library at module level; the engine, openpyxl, ReportLab
+and rich are imported inside :func:`run`, so ``jixiao score`` starts fast.
+
+Exit status: 0 no form has an error finding or could not be read; 1 at
+least one has (or could not be read); 2 no input path exists, or the
+arguments or an output file are wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any, Iterator
+
+EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
+OUT_KINDS = (".csv", ".xlsx", ".json")
+
+HELP = "复核：对一批自评表（文件或文件夹）逐份复算，应用同目录下的 X.review.toml 复核文件，汇总结果"
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser("review", help=HELP, description=HELP + "。终端表格按“最差优先”排序：无法读取的在前，其次错误多的，其次填报总分与复核总分差距大的。")
+    p.add_argument("paths", nargs="+", metavar="路径", help="表单文件（.toml）或文件夹（递归查找 *.toml，不含 *.review.toml）")
+    p.add_argument("--rules", metavar="规则集", help="所有表单都用这个规则集（ID 或规则文件路径）；默认用各表单 rules 指定的")
+    p.add_argument("--format", choices=["table", "json"], default="table", help="标准输出的格式（默认 table）")
+    p.add_argument("--out", metavar="文件", help="另存结果：.csv（UTF-8 带 BOM）、.xlsx 或 .json，按扩展名决定")
+    p.add_argument("--pdf", metavar="文件", help="生成复核报告 PDF")
+    p.add_argument(
+        "--pdf-forms",
+        type=int,
+        default=500,
+        metavar="N",
+        help="PDF 逐份说明只列最差的 N 份需要关注的表单（默认 500；0 表示全部）；全部表单见 --out 的表格",
+    )
+    p.add_argument("--font", metavar="字体文件", help="PDF 用的 TrueType 中文字体（默认自动查找）")
+    p.add_argument("--jobs", type=int, default=0, metavar="N", help="并行进程数（默认为 CPU 核数）")
+    p.add_argument("--limit", type=int, default=0, metavar="N", help="终端表格只显示最差的 N 份（默认全部）")
+    p.set_defaults(func=run)
+
+
+def _err(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _progress(total: int, records: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """A progress bar on stderr, only when stderr is a terminal."""
+    if total < 2 or not sys.stderr.isatty():
+        yield from records
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    first = next(records, None)  # starts the workers before the bar's refresh thread exists
+    if first is None:
+        return
+    columns = (TextColumn("复核中"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("review", total=total)
+        yield first
+        bar.advance(task)
+        for rec in records:
+            yield rec
+            bar.advance(task)
+
+
+FILE_WIDTH = 32
+
+
+def _left_truncate(text: str, limit: int = FILE_WIDTH) -> str:
+    """Keep the end of a path (the file name), which says the most."""
+    from tui.textable import cell_width
+
+    if cell_width(text) <= limit:
+        return text
+    out: list[str] = []
+    width = 1
+    for ch in reversed(text):
+        width += cell_width(ch)
+        if width > limit:
+            break
+        out.append(ch)
+    return "…" + "".join(reversed(out))
+
+
+def _table_cells(row: dict[str, Any]) -> list[str]:
+    from scoring.batch import KIND_ZH, UNREADABLE
+
+    if row["error"]:
+        return [_left_truncate(row["file"]), UNREADABLE, "", "—", "—", "—", "—", "1", "0"]
+    # "—": no claimed grade, or a rule set without grades
+    grades = "/".join(g or "—" for g in (row["claimed_grade"], row["grade"], row["review_grade"]))
+    return [
+        _left_truncate(row["file"]),
+        row["unit"],
+        KIND_ZH.get(row["kind"], row["kind"]),
+        row["claimed_total"] or "—",
+        row["total"],
+        row["review_total"],
+        grades,
+        str(row["errors"]),
+        str(row["warnings"]),
+    ]
+
+
+TABLE_HEADERS = ["文件", "单位", "类型", "填报总分", "复算总分", "复核总分", "等级 填报/复算/复核", "错误", "警告"]
+TABLE_ALIGN = ["left", "left", "left", "right", "right", "right", "left", "right", "right"]
+
+
+def format_forms_table(rows: list[tuple[Any, list[str]]], limit: int = 0) -> str:
+    from tui.textable import render_table
+
+    rows = sorted(rows, key=lambda r: r[0])
+    shown = rows[:limit] if limit > 0 else rows
+    body = [[str(i)] + cells for i, (_, cells) in enumerate(shown, start=1)]
+    out = render_table(["序号"] + TABLE_HEADERS, body, ["right"] + TABLE_ALIGN, max_width=FILE_WIDTH)
+    if len(shown) < len(rows):
+        out += f"\n（只显示最差的 {len(shown)} 份，共 {len(rows)} 份；去掉 --limit 可显示全部）"
+    return out
+
+
+def format_summary(summary: Any) -> str:
+    from scoring.findings import CATALOG, SEVERITY_ZH
+    from tui.textable import render_table
+
+    out = [
+        f"共 {summary.forms} 份表单：可读 {summary.forms - summary.unreadable} 份，无法读取 {summary.unreadable} 份；"
+        f"有错误的 {summary.with_errors} 份；有复核文件的 {summary.reviewed} 份。"
+    ]
+    grades = summary.grades()
+    if grades:
+        out.append("")
+        out.append("等级分布（份）：")
+        rows = [[g, str(summary.claimed[g]), str(summary.computed[g]), str(summary.review[g])] for g in grades]
+        out.append(render_table(["等级", "填报", "复算", "复核"], rows, ["left", "right", "right", "right"]))
+    top = summary.top_codes(10)
+    if top:
+        out.append("")
+        out.append("最常见的发现项：")
+        rows = [[code, SEVERITY_ZH[CATALOG[code].severity], CATALOG[code].title, str(n), str(k)] for code, n, k in top]
+        out.append(render_table(["代码", "严重程度", "名称", "条数", "涉及表单"], rows, ["left", "left", "left", "right", "right"]))
+    return "\n".join(out)
+
+
+def run(args: argparse.Namespace) -> int:
+    from scoring.batch import (
+        AtomicOutput,
+        CsvWriter,
+        JsonWriter,
+        Options,
+        Summary,
+        XlsxWriter,
+        discover,
+        run_batch,
+        worst_first_key,
+    )
+    from scoring.batch import _unreadable as unreadable_record
+
+    out_path = Path(args.out) if args.out else None
+    if out_path is not None and out_path.suffix.lower() not in OUT_KINDS:
+        _err(f"{args.out}：不支持的输出格式 “{out_path.suffix or '（无扩展名）'}”。请用 .csv、.xlsx 或 .json 结尾的文件名。")
+        return EXIT_UNUSABLE
+    for target in (args.out, args.pdf):
+        if target and not Path(target).resolve().parent.is_dir():
+            _err(f"{target}：所在的文件夹不存在。请先创建文件夹或换一个路径。")
+            return EXIT_UNUSABLE
+    if args.jobs < 0 or args.limit < 0 or args.pdf_forms < 0:
+        _err("--jobs、--limit、--pdf-forms 不能为负数。")
+        return EXIT_UNUSABLE
+
+    if args.rules:  # one rule set for every form: check it once, not once per form
+        from indicators.loader import FormError
+        from scoring.rules import load_rules
+
+        try:
+            load_rules(args.rules, Path.cwd())
+        except FormError as exc:
+            _err("无法使用 --rules 指定的规则集：")
+            for p in exc.problems:
+                _err(f"  {p}")
+            return EXIT_UNUSABLE
+
+    if args.pdf:  # an unusable --font is found now, not after the whole batch
+        from reports.fonts import register_cjk_font
+
+        try:
+            register_cjk_font(args.font)
+        except ValueError as exc:
+            _err(str(exc))
+            return EXIT_UNUSABLE
+
+    files, missing = discover(args.paths)
+    if len(missing) == len(args.paths):
+        for m in missing:
+            _err(f"{m}：路径不存在。请检查文件或文件夹的路径。")
+        return EXIT_UNUSABLE
+    if not files and not missing:
+        _err("给出的文件夹中没有找到表单文件（*.toml，不含 *.review.toml）。")
+
+    kind = out_path.suffix.lower() if out_path is not None else ""
+    opts = Options(rules=args.rules, json=args.format == "json" or kind == ".json", sheets=kind == ".xlsx", pdf=bool(args.pdf))
+
+    writers: list[Any] = []
+    outputs: list[Any] = []  # AtomicOutput to commit at the end
+    try:
+        if args.format == "json":
+            writers.append(JsonWriter(sys.stdout))
+        if kind == ".json":
+            o = AtomicOutput(out_path, "w", encoding="utf-8")
+            outputs.append(o)
+            writers.append(JsonWriter(o.fh))
+        elif kind == ".csv":
+            o = AtomicOutput(out_path, "w", encoding="utf-8", newline="")
+            outputs.append(o)
+            writers.append(CsvWriter(o.fh))
+        elif kind == ".xlsx":
+            writers.append(XlsxWriter(out_path))
+    except OSError as exc:
+        for o in outputs:
+            o.abort()
+        _err(f"{args.out}：无法写入（{exc.strerror or exc}）。")
+        return EXIT_UNUSABLE
+
+    summary = Summary()
+    table_rows: list[tuple[Any, list[str]]] = []
+    errors_text: list[tuple[Any, str]] = []
+    sections: list[tuple[Any, dict[str, Any]]] = []  # the worst --pdf-forms sections seen so far
+    attention = 0  # forms that need a section in the PDF
+    keep_table = args.format == "table"
+
+    def records() -> Iterator[dict[str, Any]]:
+        # the forms first: the worker processes are then forked on the first
+        # record, before the progress bar starts its refresh thread
+        yield from run_batch(files, opts, args.jobs or None)
+        for m in missing:
+            yield unreadable_record(m, f"{m}: 路径不存在。请检查文件或文件夹的路径。", opts)
+
+    try:
+        for rec in _progress(len(files) + len(missing), records()):
+            summary.add(rec)
+            row = rec["row"]
+            key = worst_first_key(row)
+            if keep_table:
+                table_rows.append((key, _table_cells(row)))
+                if row["error"]:
+                    errors_text.append((key, row["error"]))
+            for w in writers:
+                w.add(rec)
+            if opts.pdf:
+                sec = rec["pdf"]
+                if sec.get("error") or sec["rows"] or sec["findings"]:
+                    attention += 1
+                    sections.append((key, sec))
+                    if args.pdf_forms and len(sections) >= 2 * args.pdf_forms:  # keep memory bounded
+                        sections.sort(key=lambda x: x[0])
+                        del sections[args.pdf_forms :]
+        for w in writers:
+            w.close(summary)
+        for o in outputs:
+            o.commit()
+    except BrokenPipeError:  # stdout closed early (| head): the command line treats this as done
+        for o in outputs:
+            o.abort()
+        raise
+    except OSError as exc:
+        for o in outputs:
+            o.abort()
+        _err(f"{args.out}：无法写入（{exc.strerror or exc}）。")
+        return EXIT_UNUSABLE
+    except BaseException:
+        for o in outputs:
+            o.abort()
+        raise
+
+    if keep_table:
+        print(format_forms_table(table_rows, args.limit))
+        if errors_text:
+            print("\n无法读取的文件：")
+            for _, text in sorted(errors_text, key=lambda x: x[0]):
+                for line in text.splitlines():
+                    print(f"  {line}")
+        print()
+        print(format_summary(summary))
+    if args.pdf:
+        from reports.review_pdf import write_review_pdf
+
+        try:
+            worst = [s for _, s in sorted(sections, key=lambda x: x[0])]
+            if args.pdf_forms:
+                worst = worst[: args.pdf_forms]
+            warning = write_review_pdf(args.pdf, summary, worst, args.font, attention)
+        except ValueError as exc:  # an unusable --font
+            _err(str(exc))
+            return EXIT_UNUSABLE
+        except OSError as exc:
+            _err(f"{args.pdf}：无法写入（{exc.strerror or exc}）。")
+            return EXIT_UNUSABLE
+        if warning:
+            _err(warning)
+    done = [p for p in (args.out, args.pdf) if p]
+    if done and keep_table:
+        print("\n已写入：" + "、".join(done))
+    return EXIT_FINDINGS if summary.failed else EXIT_OK
