@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
-import os
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -234,10 +233,5 @@ def write_review_pdf(
 ) -> str:
     """Build the report and write it atomically; returns the font warning ("" if none)."""
     data, warning = build_review_pdf(summary, sections, font_path, attention)
-    existed = Path(path).exists()
     atomic_write_bytes(path, data)
-    if not existed:  # atomic_write_bytes leaves a new file at mode 0600 (mkstemp): use the umask, like open()
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(path, 0o666 & ~umask)
     return warning

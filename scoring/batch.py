@@ -20,7 +20,6 @@ import csv
 import json
 import multiprocessing
 import os
-import tempfile
 import itertools
 from collections import Counter, deque
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
 
+from indicators.atomic import AtomicOutput
 from indicators.loader import FormError
 
 from .findings import CATALOG, SEVERITY_ZH
@@ -353,59 +353,6 @@ class Summary:
 # ------------------------------------------------------------------ writers
 
 
-def publish(tmp: str | Path, path: Path) -> None:
-    """Rename a finished temporary file over ``path``: the old file's mode, or the umask's for a new one."""
-    if path.exists():
-        mode = path.stat().st_mode & 0o777
-    else:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    try:
-        os.chmod(tmp, mode)
-    except OSError:
-        pass
-    os.replace(tmp, path)
-
-
-class AtomicOutput:
-    """A file written in place of ``path`` only when everything went well.
-
-    Streams into a temporary file in the same folder; on success fsyncs and
-    renames it over ``path``; on failure removes it, leaving ``path`` as it was.
-    """
-
-    def __init__(self, path: str | Path, mode: str = "w", **kw: Any):
-        self.path = Path(path)
-        folder = self.path.parent if str(self.path.parent) else Path(".")
-        fd, self.tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
-        self.fh: IO[Any] = os.fdopen(fd, mode, **kw)
-
-    def __enter__(self) -> IO[Any]:
-        return self.fh
-
-    def commit(self) -> None:
-        self.fh.flush()
-        os.fsync(self.fh.fileno())
-        self.fh.close()
-        publish(self.tmp, self.path)
-
-    def abort(self) -> None:
-        try:
-            self.fh.close()
-        finally:
-            try:
-                os.unlink(self.tmp)
-            except OSError:
-                pass
-
-    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
-        if exc_type is None:
-            self.commit()
-        else:
-            self.abort()
-
-
 FORM_COLUMNS = [
     "文件", "单位", "类型", "年度", "规则集", "填报总分", "复算总分", "复核总分",
     "填报等级", "复算等级", "复核等级", "错误数", "警告数", "复核人", "复核日期", "复核调整数", "无法读取原因",
@@ -545,17 +492,5 @@ class XlsxWriter:
     def close(self, summary: Summary) -> None:
         for title, columns in (("表单", FORM_COLUMNS), ("发现项", FINDING_COLUMNS), ("指标", INDICATOR_COLUMNS)):
             self.sheets[title].auto_filter.ref = f"A1:{self._letter(len(columns))}{self.counts[title]}"
-        folder = self.path.parent if str(self.path.parent) else Path(".")
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
-        os.close(fd)
-        try:
-            self.wb.save(tmp)
-            with open(tmp, "rb") as fh:
-                os.fsync(fh.fileno())
-            publish(tmp, self.path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        with AtomicOutput(self.path, "wb") as fh:
+            self.wb.save(fh)
