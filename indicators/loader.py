@@ -157,12 +157,17 @@ def read_toml(path: str | Path, *, max_bytes: int = MAX_BYTES) -> tuple[dict[str
 # ---------------------------------------------------------------- line index
 
 _HEADER_RE = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
-_KEY_RE = re.compile(r"^\s*((?:\"[^\"]*\"|'[^']*'|[A-Za-z0-9_\-]+)(?:\s*\.\s*(?:\"[^\"]*\"|'[^']*'|[A-Za-z0-9_\-]+))*)\s*=")
 
 
 def _split_dotted(key: str) -> list[str]:
     parts = re.findall(r"\"([^\"]*)\"|'([^']*)'|([A-Za-z0-9_\-]+)", key)
     return [a or b or c for a, b, c in parts]
+
+
+_BARE_KEY_RE = re.compile(r"[A-Za-z0-9_\-]+")
+_DOTTED_KEY_RE = re.compile(
+    r"(?:\"[^\"]*\"|'[^']*'|[A-Za-z0-9_\-]+)(?:\s*\.\s*(?:\"[^\"]*\"|'[^']*'|[A-Za-z0-9_\-]+))*"
+)
 
 
 def key_lines(text: str) -> dict[tuple[Any, ...], int]:
@@ -176,13 +181,18 @@ def key_lines(text: str) -> dict[tuple[Any, ...], int]:
     counters: dict[tuple[Any, ...], int] = {}
     current: tuple[Any, ...] = ()
     in_multiline: str | None = None
-    for lineno, line in enumerate(text.splitlines(), start=1):
+    for lineno, line in enumerate(text.split("\n"), start=1):
         if in_multiline:
             if line.count(in_multiline) % 2 == 1:
                 in_multiline = None
             continue
-        header = _HEADER_RE.match(line)
-        if header:
+        stripped = line.lstrip()
+        if not stripped or stripped[0] == "#":
+            continue
+        if stripped[0] == "[":
+            header = _HEADER_RE.match(stripped)
+            if not header:
+                continue
             parts = _split_dotted(header.group(2))
             if header.group(1) == "[[":
                 base = _resolve(tuple(parts), counters)
@@ -194,12 +204,19 @@ def key_lines(text: str) -> dict[tuple[Any, ...], int]:
                 current = _resolve(tuple(parts), counters)
             index[current] = lineno
             continue
-        key = _KEY_RE.match(line)
-        if key:
-            path = current + tuple(_split_dotted(key.group(1)))
-            index.setdefault(path, lineno)
-            rest = line[key.end() :]
-            for quote in ('"""', "'''"):
+        key, eq, rest = stripped.partition("=")
+        if not eq:
+            continue
+        key = key.rstrip()
+        if _BARE_KEY_RE.fullmatch(key):
+            path = current + (key,)
+        elif _DOTTED_KEY_RE.fullmatch(key):
+            path = current + tuple(_split_dotted(key))
+        else:  # e.g. a line inside a multi-line array
+            continue
+        index.setdefault(path, lineno)
+        if '"""' in rest or "\'\'\'" in rest:
+            for quote in ('"""', "\'\'\'"):
                 if rest.count(quote) % 2 == 1:
                     in_multiline = quote
     return index
