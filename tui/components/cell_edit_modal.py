@@ -1,0 +1,40 @@
+"""Edit one short value (a number, a target, a name) in an input box."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+
+class CellEditModal(ModalScreen[str | None]):
+    """Enter keeps the text, Esc cancels (dismisses with None)."""
+
+    BINDINGS = [Binding("escape", "cancel", "取消")]
+
+    def __init__(self, label: str, value: str, hint: str = "", *, cursor_blink: bool = True):
+        super().__init__()
+        self.label = label
+        self.value = value
+        self.hint = hint
+        self.cursor_blink = cursor_blink
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog"):
+            yield Static(f"编辑：{self.label}", classes="dialog-title")
+            field = Input(value=self.value, id="cell-input")
+            field.cursor_blink = self.cursor_blink
+            yield field
+            yield Static(self.hint or "回车确认，Esc 取消。", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
