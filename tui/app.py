@@ -179,9 +179,13 @@ class JixiaoApp(App[int]):
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
+        self.screen.set_class(self.size.height < 30, "-short")
         self.refresh_views()
         if self.doc.editable:
             self.query_one(IndicatorTable).focus()
+
+    def on_resize(self, event: Any) -> None:
+        self.screen_stack[0].set_class(event.size.height < 30, "-short")
 
     @property
     def file_name(self) -> str:
@@ -198,7 +202,8 @@ class JixiaoApp(App[int]):
         result = self.result
         header.show(result, self.file_name, self.doc.dirty, self.doc.is_new)
         self.query_one(IndicatorTable).show(result, fmt, self.category_weight)
-        given = {col: self.doc.get(("funds", "total", col)) for col in ("initial", "annual", "executed")}
+        total = result.form.funds.total
+        given = {col: getattr(total, col) if total is not None else None for col in ("initial", "annual", "executed")}
         self.query_one(FundsTable).show(result, fmt, given)
         self.query_one("#funds-note", FieldsTable).show(self._funds_note_rows())
         self.query_one("#goal", FieldsTable).show(self._goal_rows())

@@ -27,7 +27,7 @@ class IndicatorTable(DataTable[Any]):
     """Shows ``result.indicators``; row keys are indicator indices, column keys the form's keys."""
 
     def __init__(self, **kwargs: Any):
-        super().__init__(cursor_type="cell", zebra_stripes=True, **kwargs)
+        super().__init__(cursor_type="cell", zebra_stripes=True, fixed_columns=1, **kwargs)
         self._add_columns()
 
     def _add_columns(self) -> None:
