@@ -352,8 +352,9 @@ class FormDocument:
 
     def _set(self, loc: Loc, item: Item, plain: Any) -> bool:
         key = loc[-1]
-        if self.get(loc) == plain and type(self.get(loc)) is type(plain):
-            return False
+        current = self.get(loc)
+        if type(current) is type(plain) and (str(current) == str(plain) if isinstance(plain, Decimal) else current == plain):
+            return False  # same value written the same way (12.5 -> 12.50 is a change of text)
         snapshot = copy.deepcopy(self.data)
         t_parent, d_parent = self._parent(loc, create=True)
         assert d_parent is not None
