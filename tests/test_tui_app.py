@@ -39,7 +39,7 @@ SATISFACTION = 8  # index of 参保人满意度 in the seed form
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Keep the developer's Textual settings and colours out of the tests."""
     for name in list(__import__("os").environ):
-        if name.startswith("TEXTUAL") or name in ("NO_COLOR", "FORCE_COLOR", "COLORTERM"):
+        if (name.startswith("TEXTUAL") and not name.startswith("TEXTUAL_SNAPSHOT")) or name in ("NO_COLOR", "FORCE_COLOR", "COLORTERM"):
             monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
 

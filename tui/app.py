@@ -166,7 +166,7 @@ class JixiaoApp(App[int]):
                     yield IndicatorTable(id="indicators")
                 with TabPane("资金", id=TABS["funds"]):
                     yield FundsTable(id="funds")
-                    yield FieldsTable(id="funds-note", value_width=70)
+                    yield FieldsTable(id="funds-note", value_width=70, show_header=False)
                 with TabPane("总体目标", id=TABS["goal"]):
                     yield FieldsTable(id="goal", value_width=80)
                 with TabPane("基本信息", id=TABS["info"]):
@@ -545,7 +545,7 @@ class JixiaoApp(App[int]):
             rate = f"{funds.rate * 100:.2f}%" if funds.rate is not None else "—"
             text.append(f"资金执行率 {rate}  分值 {fmt(funds.weight)}  ")
             text.append(f"得分 {fmt(funds.score)}", style="bold")
-            text.append(f"  填报得分 {fmt(funds.claimed) if funds.claimed is not None else '—'}（单位：万元）")
+            text.append(f"  填报得分 {fmt(funds.claimed) if funds.claimed is not None else '—'}")
             text.append("\n执行率偏低原因说明：" + (funds.note.replace("\n", " ") if funds.note.strip() else "（未填写）"))
             findings = [f for f in result.findings if f.loc[:1] == ("funds",)]
         else:
@@ -700,7 +700,7 @@ class JixiaoApp(App[int]):
             self.push_screen(HelpScreen())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if len(self.screen_stack) > 1 and action in EDIT_ACTIONS | {"save", "reload", "show_tab"}:
+        if len(self.screen_stack) > 1 and action in EDIT_ACTIONS | {"save", "reload", "show_tab", "help", "quit"}:
             return False  # a dialog is open
         if not self.doc.editable and action in EDIT_ACTIONS | {"show_tab"}:
             return False

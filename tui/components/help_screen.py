@@ -17,7 +17,8 @@ def help_text() -> str:
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
-        Binding("escape,q,question_mark,f1", "close", "关闭"),
+        Binding("escape", "close", "关闭"),
+        Binding("q,question_mark,f1", "close", "关闭", show=False),
     ]
 
     def compose(self) -> ComposeResult:

@@ -30,7 +30,7 @@ FUNDS_ROW_LABELS = {
     "other": "　　　其他资金",
 }
 FUNDS_COLUMNS: list[tuple[str, str]] = [
-    ("row", "资金"),
+    ("row", "资金（万元）"),
     ("initial", "年初预算数"),
     ("annual", "全年预算数"),
     ("executed", "全年执行数"),
