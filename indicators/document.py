@@ -22,7 +22,6 @@ This module knows nothing about Textual.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import re
 import unicodedata
@@ -30,7 +29,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import tomli
 import tomlkit
@@ -355,11 +354,11 @@ class FormDocument:
         current = self.get(loc)
         if type(current) is type(plain) and (str(current) == str(plain) if isinstance(plain, Decimal) else current == plain):
             return False  # same value written the same way (12.5 -> 12.50 is a change of text)
-        snapshot = copy.deepcopy(self.data)
         t_parent, d_parent = self._parent(loc, create=True)
         assert d_parent is not None
+        undo = self._undo_key(d_parent, key)
         d_parent[key] = plain
-        self._validate_or_restore(snapshot)
+        self._validate_or_undo(undo)
         old = t_parent.item(key) if key in t_parent else None
         old_width = _cell_width(old.as_string()) if old is not None else 0
         t_parent[key] = item
@@ -378,19 +377,44 @@ class FormDocument:
         t_parent, d_parent = self._parent(loc, create=False)
         if d_parent is None or key not in d_parent:
             return False
-        snapshot = copy.deepcopy(self.data)
+        undo = self._undo_key(d_parent, key)
         del d_parent[key]
-        self._validate_or_restore(snapshot)
+        self._validate_or_undo(undo)
         del t_parent[key]
         self.dirty = True
         return True
 
-    def _validate_or_restore(self, snapshot: dict[str, Any] | None) -> None:
+    @staticmethod
+    def _undo_key(parent: dict[str, Any], key: str) -> Callable[[], None]:
+        """A function that puts ``parent[key]`` back as it is now."""
+        if key in parent:
+            old = parent[key]
+
+            def restore() -> None:
+                parent[key] = old
+
+        else:
+
+            def restore() -> None:
+                parent.pop(key, None)
+
+        return restore
+
+    def _undo_rows(self, rows: list[Any]) -> Callable[[], None]:
+        before = list(rows)
+
+        def restore() -> None:
+            rows[:] = before
+
+        return restore
+
+    def _validate_or_undo(self, undo: Callable[[], None]) -> None:
+        """Validate the plain data; on failure undo the change to it and raise EditError."""
         assert self.data is not None
         try:
             self.form = validate_model(Form, self.data, "", str(self.path), _SECTIONS)
         except FormError as exc:
-            self.data = snapshot
+            undo()
             raise EditError("；".join(p.message for p in exc.problems)) from None
 
     # -------------------------------------------------------------- indicators
@@ -422,9 +446,9 @@ class FormDocument:
         table = tomlkit.table()
         for k, v in plain.items():
             table[k] = v
-        snapshot = copy.deepcopy(self.data)
+        undo = self._undo_rows(rows)
         rows.insert(index, plain)
-        self._validate_or_restore(snapshot)
+        self._validate_or_undo(undo)
         aot.insert(index, table)
         self._ensure_blank_lines(aot)
         self._fresh.add(id(aot[index]))
@@ -446,9 +470,9 @@ class FormDocument:
         rows = self.data["indicators"]
         if not 0 <= index < len(rows):
             raise EditError("没有选中指标。")
-        snapshot = copy.deepcopy(self.data)
+        undo = self._undo_rows(rows)
         del rows[index]
-        self._validate_or_restore(snapshot)
+        self._validate_or_undo(undo)
         del aot[index]
         self.dirty = True
 
@@ -460,9 +484,9 @@ class FormDocument:
         target = index + delta
         if not 0 <= index < len(rows) or not 0 <= target < len(rows):
             return index
-        snapshot = copy.deepcopy(self.data)
+        undo = self._undo_rows(rows)
         rows.insert(target, rows.pop(index))
-        self._validate_or_restore(snapshot)
+        self._validate_or_undo(undo)
         table = aot.pop(index)
         aot.insert(target, table)
         self._ensure_blank_lines(aot)

@@ -32,6 +32,7 @@ class FindingsPanel(OptionList):
     def __init__(self, **kwargs: Any):
         super().__init__(**kwargs)
         self.locs: list[tuple[Any, ...]] = []
+        self._prompts: list[Any] = []
 
     def show(self, result: Any) -> None:
         highlighted = self.highlighted
@@ -46,7 +47,10 @@ class FindingsPanel(OptionList):
             text.append(f" ({f.code})", style="dim")
             options.append(Option(text, id=f"finding-{i}"))
             self.locs.append(f.loc)
-        self.set_options(options)
+        prompts = [o.prompt for o in options]
+        if prompts != self._prompts:  # rebuilding the list is the slow part: only when it changed
+            self.set_options(options)
+            self._prompts = prompts
         errors, warnings = result.errors, result.warnings
         infos = len(result.findings) - errors - warnings
         self.border_title = f"发现项 {len(result.findings)} 条（错误 {errors}，警告 {warnings}，提示 {infos}）"

@@ -29,6 +29,21 @@ class IndicatorTable(DataTable[Any]):
     def __init__(self, **kwargs: Any):
         super().__init__(cursor_type="cell", zebra_stripes=True, fixed_columns=1, **kwargs)
         self._add_columns()
+        self._shown: list[tuple[str, list[Any]]] = []
+
+    def _fill(self, rows: list[tuple[str, list[Any]]]) -> None:
+        """Update only the cells that changed; rebuild when rows were added or removed."""
+        if [k for k, _ in rows] == [k for k, _ in self._shown] and self.row_count == len(rows):
+            keys = [c.key for c in self.ordered_columns]
+            for (row_key, cells), (_, before) in zip(rows, self._shown):
+                for column_key, new, old in zip(keys, cells, before):
+                    if new != old:
+                        self.update_cell(row_key, column_key, new, update_width=True)
+        else:
+            self.clear()
+            for row_key, cells in rows:
+                self.add_row(*cells, key=row_key)
+        self._shown = rows
 
     def _add_columns(self) -> None:
         for key, label in INDICATOR_COLUMNS:
@@ -42,7 +57,7 @@ class IndicatorTable(DataTable[Any]):
 
     def show(self, result: Any, fmt: Callable[[Decimal], str], category_weight: Callable[[str], Decimal | None]) -> None:
         row, column = self.cursor_coordinate
-        self.clear()
+        rows: list[tuple[str, list[Any]]] = []
         previous_cat: str | None = None
         previous_sub: str | None = None
         for r in result.indicators:
@@ -63,7 +78,7 @@ class IndicatorTable(DataTable[Any]):
             claimed = Text(fmt(r.claimed) if r.claimed is not None else "—", justify="right")
             if mismatch:
                 claimed.stylize("bold red")
-            self.add_row(
+            cells = [
                 number,
                 truncate(cat, WIDTHS["category"]),
                 truncate(sub, WIDTHS["subcategory"]),
@@ -75,7 +90,8 @@ class IndicatorTable(DataTable[Any]):
                 claimed,
                 TIER_SHORT.get(r.tier, r.tier) if r.method == "qualitative" else "",
                 truncate(r.note.replace("\n", " "), WIDTHS["note"]),
-                key=str(r.index),
-            )
+            ]
+            rows.append((str(r.index), cells))
+        self._fill(rows)
         if self.row_count:
             self.move_cursor(row=min(row, self.row_count - 1), column=column, animate=False)
