@@ -710,13 +710,19 @@ class JixiaoApp(App[int]):
         for a in ACTIONS:
             if a.name == "command_palette":
                 continue
-            if self.check_action(a.name, ()) is False:
+            if not self.doc.editable and a.name in EDIT_ACTIONS:
                 continue
             key = a.key.split(",")[0].replace("ctrl+", "Ctrl+").replace("question_mark", "?")
             yield SystemCommand(f"{a.title}（{key}）", a.help, self._runner(a.name))
         for tab, title in (("indicators", "指标"), ("funds", "资金"), ("goal", "总体目标"), ("info", "基本信息")):
             if self.doc.editable:
                 yield SystemCommand(f"转到：{title}", f"显示“{title}”页", self._runner(f"show_tab('{tab}')"))
+
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder="输入文字查找命令……"))
 
     def _runner(self, action: str) -> Callable[[], Any]:
         async def run() -> None:

@@ -22,6 +22,8 @@ INDICATOR_COLUMNS: list[tuple[str, str]] = [
     ("note", "偏差原因分析及改进措施"),
 ]
 INDICATOR_LABELS = dict(INDICATOR_COLUMNS)
+# full names for dialogs and messages (the table headers are shortened to fit)
+INDICATOR_FIELD_NAMES = INDICATOR_LABELS | {"score": "复算得分", "claimed": "填报得分", "weight": "分值"}
 
 FUNDS_ROW_LABELS = {
     "total": "年度资金总额",
@@ -73,7 +75,7 @@ def loc_label(loc: tuple[Any, ...], name: str = "") -> str:
             return "指标"
         where = f"第{loc[1] + 1}项指标" + (f"“{name}”" if name else "")
         if len(loc) > 2:
-            where += "·" + INDICATOR_LABELS.get(loc[2], str(loc[2]))
+            where += "·" + INDICATOR_FIELD_NAMES.get(loc[2], str(loc[2]))
         return where
     if head == "funds":
         if len(loc) == 1:
