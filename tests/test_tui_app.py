@@ -276,6 +276,21 @@ def test_selecting_a_finding_jumps_to_its_field(seed: Path) -> None:
     drive(seed, body)
 
 
+def test_switching_pages_moves_the_keyboard_focus(seed: Path) -> None:
+    async def body(app: JixiaoApp, pilot: Any) -> None:
+        await pilot.press("4")
+        await pilot.pause()
+        assert app.focused is app.query_one("#info", FieldsTable)
+        await pilot.press("1")
+        await pilot.pause()
+        table = app.query_one(IndicatorTable)
+        assert app.focused is table
+        await pilot.press("down", "down")
+        assert table.cursor_row == 2
+
+    drive(seed, body)
+
+
 def test_funds_edit_rescores_the_rate(seed: Path) -> None:
     async def body(app: JixiaoApp, pilot: Any) -> None:
         await pilot.press("2")

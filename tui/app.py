@@ -502,8 +502,12 @@ class JixiaoApp(App[int]):
         table.focus()
 
     def action_show_tab(self, tab: str) -> None:
-        if self.doc.editable:
-            self.query_one(TabbedContent).active = TABS[tab]
+        """Show a page and put the keyboard focus on its table (a hidden widget must not keep it)."""
+        if not self.doc.editable:
+            return
+        self.query_one(TabbedContent).active = TABS[tab]
+        main = {"indicators": "#indicators", "funds": "#funds", "goal": "#goal", "info": "#info"}[tab]
+        self.query_one(main).focus()
 
     def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
         self.update_detail()
@@ -513,6 +517,13 @@ class JixiaoApp(App[int]):
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         self.update_detail()
+        self.call_after_refresh(self._focus_visible)
+
+    def _focus_visible(self) -> None:
+        """After a page change by mouse, a widget on the hidden page must not keep the focus."""
+        focused = self.focused
+        if focused is None or any(not w.display for w in focused.ancestors_with_self):
+            self.action_show_tab(self.active_tab())
 
     def update_detail(self) -> None:
         if not self.doc.editable or self.result is None:
