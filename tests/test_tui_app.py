@@ -473,7 +473,8 @@ def test_a_broken_file_lists_its_problems_and_is_never_overwritten(tmp_path: Pat
         await pilot.pause()
         assert not app.is_running
 
-    drive(path, body)
+    app = drive(path, body)
+    assert app.return_value == 2
     assert path.read_text(encoding="utf-8") == text
     assert not (tmp_path / "broken.toml~").exists()
 

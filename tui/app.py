@@ -650,7 +650,7 @@ class JixiaoApp(App[int]):
 
     async def action_quit(self) -> None:
         if not (self.doc.editable and self.doc.dirty):
-            self.exit(0)
+            self.exit(0 if self.doc.editable else 2)  # 2: the input could not be read, as for jixiao score
             return
 
         def done(choice: str | None) -> None:
