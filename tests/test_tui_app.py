@@ -640,3 +640,31 @@ def test_tier_modal_lists_the_three_tiers() -> None:
     assert [v for v, _ in TIER_CHOICES] == ["达成", "部分达成", "未达成", ""]
     assert isinstance(TierModal("x", "达成"), TierModal)
     assert OptionList  # imported for the modal's list
+
+
+def test_markup_in_user_text_is_shown_as_typed(seed: Path) -> None:
+    nasty = "[/] [bold]粗[/bold] [link=file:///etc/passwd]链接"
+    text = seed.read_text(encoding="utf-8").replace('name = "参保人满意度"', f'name = "{nasty}"')
+    seed.write_text(text.replace('name = "株洲市社会保险服务中心"', 'name = "[/red]单位"'), encoding="utf-8")
+
+    async def body(app: JixiaoApp, pilot: Any) -> None:
+        table = app.query_one(IndicatorTable)
+        shown = table.get_cell_at((SATISFACTION, table.column_index("name")))
+        assert str(shown).startswith("[/] [bold]")
+        assert "[/red]单位" in str(app.query_one("#header").render())
+        table.move_cursor(row=SATISFACTION, column=table.column_index("claimed"))
+        await pilot.press("enter")  # the dialog title carries the name
+        await pilot.pause()
+        app.screen.query_one(Input).value = "[/]"
+        await pilot.press("enter")  # refused: the message quotes the text
+        await pilot.pause()
+        assert any("[/]" in str(n.message) for n in app._notifications)
+        await pilot.press("escape")
+        await pilot.press("d")  # the confirmation quotes the name
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceModal)
+        await pilot.press("n")
+        await pilot.press("f", "enter")
+        await pilot.pause()
+
+    drive(seed, body)

@@ -300,7 +300,7 @@ class JixiaoApp(App[int]):
     def action_edit(self) -> None:
         loc = self.current_loc()
         if isinstance(loc, str):
-            self.notify(loc, severity="warning")
+            self.say(loc, severity="warning")
             return
         self.edit_loc(loc)
 
@@ -354,12 +354,12 @@ class JixiaoApp(App[int]):
             try:
                 self._rules_for(text.strip())
             except FormError as exc:
-                self.notify("；".join(p.message for p in exc.problems), title="规则集无法读取，未修改", severity="error")
+                self.say("；".join(p.message for p in exc.problems), title="规则集无法读取，未修改", severity="error")
                 return False
         try:
             changed = self.doc.set_text(loc, text)
         except EditError as exc:
-            self.notify(str(exc), title="未修改", severity="error")
+            self.say(str(exc), title="未修改", severity="error")
             if loc[-1] not in ("tier",):
                 self.edit_loc(loc, text)  # let the user correct what they typed
             return False
@@ -375,18 +375,18 @@ class JixiaoApp(App[int]):
             return
         index = self.current_indicator()
         if index is None:
-            self.notify("请先在“指标”页选中一个指标（资金页按 n 编辑执行率偏低原因）。", severity="warning")
+            self.say("请先在“指标”页选中一个指标（资金页按 n 编辑执行率偏低原因）。", severity="warning")
             return
         self.edit_loc(("indicators", index, "note"))
 
     def action_pick_tier(self) -> None:
         index = self.current_indicator()
         if index is None or self.result is None:
-            self.notify("请先在“指标”页选中一个定性指标。", severity="warning")
+            self.say("请先在“指标”页选中一个定性指标。", severity="warning")
             return
         row = self.result.indicators[index]
         if row.method != "qualitative":
-            self.notify(f"“{row.name}”不是定性指标（年度指标值写成文字的才是），无须选择档次。", severity="warning")
+            self.say(f"“{row.name}”不是定性指标（年度指标值写成文字的才是），无须选择档次。", severity="warning")
             return
         self.edit_loc(("indicators", index, "tier"))
 
@@ -400,12 +400,12 @@ class JixiaoApp(App[int]):
         self.refresh_views()
         table.move_cursor(row=index, column=table.column_index("name"), animate=False)
         table.focus()
-        self.notify(f"已新增第{index + 1}项指标。请填写名称、年度指标值、实际完成值和分值。")
+        self.say(f"已新增第{index + 1}项指标。请填写名称、年度指标值、实际完成值和分值。")
 
     def action_remove_indicator(self) -> None:
         index = self.current_indicator()
         if index is None:
-            self.notify("请先在“指标”页选中要删除的指标。", severity="warning")
+            self.say("请先在“指标”页选中要删除的指标。", severity="warning")
             return
         name = self.doc.get_text(("indicators", index, "name"))
 
@@ -415,7 +415,7 @@ class JixiaoApp(App[int]):
             self.doc.remove_indicator(index)
             self.rescore()
             self.refresh_views()
-            self.notify(f"已删除第{index + 1}项指标“{name}”。")
+            self.say(f"已删除第{index + 1}项指标“{name}”。")
 
         self.push_screen(
             ChoiceModal(
@@ -430,7 +430,7 @@ class JixiaoApp(App[int]):
     def _move(self, delta: int) -> None:
         index = self.current_indicator()
         if index is None:
-            self.notify("请先在“指标”页选中要移动的指标。", severity="warning")
+            self.say("请先在“指标”页选中要移动的指标。", severity="warning")
             return
         table = self.query_one(IndicatorTable)
         column = table.cursor_column
@@ -584,7 +584,7 @@ class JixiaoApp(App[int]):
         try:
             self.doc.save(force=force)
         except SaveRefused as exc:
-            self.notify(str(exc), title="未保存", severity="error")
+            self.say(str(exc), title="未保存", severity="error")
             return
         except ChangedOnDisk:
 
@@ -608,10 +608,10 @@ class JixiaoApp(App[int]):
             )
             return
         except OSError as exc:
-            self.notify(f"保存失败：{exc.strerror or exc}。原文件未改动。", title="未保存", severity="error")
+            self.say(f"保存失败：{exc.strerror or exc}。原文件未改动。", title="未保存", severity="error")
             return
         backup = f"（原文件备份为 {self.file_name}~）" if existed else ""
-        self.notify(f"已保存 {self.file_name}{backup}", title="已保存")
+        self.say(f"已保存 {self.file_name}{backup}", title="已保存")
         self.refresh_views()
         if then_exit:
             self.exit(0)
@@ -624,12 +624,12 @@ class JixiaoApp(App[int]):
         self.refresh_views()
         if self.doc.editable:
             self.query_one(IndicatorTable).focus()
-            self.notify(f"已重新载入 {self.file_name}")
+            self.say(f"已重新载入 {self.file_name}")
 
     def action_reload(self) -> None:
         if not self.doc.dirty or self.doc.is_new:
             if self.doc.is_new:
-                self.notify("新建的表单尚未保存，没有可重新载入的文件。", severity="warning")
+                self.say("新建的表单尚未保存，没有可重新载入的文件。", severity="warning")
                 return
             self.run_worker(self.reload(), exclusive=True)
             return
@@ -673,12 +673,12 @@ class JixiaoApp(App[int]):
 
     def action_print(self) -> None:
         if self.result is None:
-            self.notify("表单未能读取，无法打印。", severity="error")
+            self.say("表单未能读取，无法打印。", severity="error")
             return
         try:
             from reports.form_pdf import render_form  # written alongside; imported only when printing
         except ImportError:
-            self.notify("打印功能尚未提供", severity="warning")
+            self.say("打印功能尚未提供", severity="warning")
             return
         default = str(self.doc.path.with_suffix(".pdf"))
 
@@ -695,14 +695,18 @@ class JixiaoApp(App[int]):
         try:
             warnings = render_form(self.result, out, font=None, show_claimed=False, findings=True)
         except OSError as exc:
-            self.notify(f"无法写入 {out}：{exc.strerror or exc}", title="打印失败", severity="error")
+            self.say(f"无法写入 {out}：{exc.strerror or exc}", title="打印失败", severity="error")
             return
         except Exception as exc:  # the PDF module's own error: report it, keep the editor running
-            self.notify(f"{exc}", title="打印失败", severity="error")
+            self.say(f"{exc}", title="打印失败", severity="error")
             return
         for w in warnings or []:
-            self.notify(str(w), severity="warning")
-        self.notify(f"已导出 {out}", title="已打印")
+            self.say(str(w), severity="warning")
+        self.say(f"已导出 {out}", title="已打印")
+
+    def say(self, message: str, *, title: str = "", severity: Any = "information") -> None:
+        """A notification; user text (names, typed values) is never read as markup."""
+        self.notify(message, title=title, severity=severity, markup=False)
 
     # ---------------------------------------------------------------- help and the command palette
 

@@ -23,11 +23,11 @@ class CellEditModal(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
-            yield Static(f"编辑：{self.label}", classes="dialog-title")
+            yield Static(f"编辑：{self.label}", classes="dialog-title", markup=False)
             field = Input(value=self.value, id="cell-input")
             field.cursor_blink = self.cursor_blink
             yield field
-            yield Static(self.hint or "回车确认，Esc 取消。", classes="dialog-hint")
+            yield Static(self.hint or "回车确认，Esc 取消。", classes="dialog-hint", markup=False)
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

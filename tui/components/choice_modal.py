@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -24,11 +25,11 @@ class ChoiceModal(ModalScreen[str]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
-            yield Static(self.title_text, classes="dialog-title")
-            yield Static(self.message, classes="dialog-message")
+            yield Static(self.title_text, classes="dialog-title", markup=False)
+            yield Static(self.message, classes="dialog-message", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 for key, label, variant in self.choices:
-                    yield Button(f"{label}（{key}）", id=f"choice-{key}", variant=variant)  # type: ignore[arg-type]
+                    yield Button(Text(f"{label}（{key}）"), id=f"choice-{key}", variant=variant)  # type: ignore[arg-type]
 
     def on_mount(self) -> None:
         self.query(Button).first().focus()

@@ -32,7 +32,7 @@ class FieldsTable(DataTable[Any]):
         self.locs = []
         for loc, label, value, remark in rows:
             shown = truncate(value.replace("\n", " "), self.value_width) if value else ""
-            self.add_row(label, shown, remark, key=".".join(str(x) for x in loc))
+            self.add_row(Text(label), Text(shown), Text(remark) if isinstance(remark, str) else remark, key=".".join(str(x) for x in loc))
             self.locs.append(loc)
         if self.row_count:
             self.move_cursor(row=min(row, self.row_count - 1), animate=False)

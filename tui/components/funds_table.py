@@ -36,7 +36,7 @@ class FundsTable(DataTable[Any]):
         bad = {f.loc[2] for f in result.findings if f.loc[:2] == ("funds", "total") and len(f.loc) > 2}
         for key in ROWS:
             values = funds.rows.get(key, {})
-            cells: list[Any] = [FUNDS_ROW_LABELS[key]]
+            cells: list[Any] = [Text(FUNDS_ROW_LABELS[key])]
             for col in ("initial", "annual", "executed"):
                 if key == "total":
                     value = given_total.get(col)

@@ -80,16 +80,16 @@ class IndicatorTable(DataTable[Any]):
                 claimed.stylize("bold red")
             cells = [
                 number,
-                truncate(cat, WIDTHS["category"]),
-                truncate(sub, WIDTHS["subcategory"]),
-                truncate(r.name, WIDTHS["name"]),
-                truncate(r.target, WIDTHS["target"]),
-                truncate(r.actual, WIDTHS["actual"]),
+                Text(truncate(cat, WIDTHS["category"])),
+                Text(truncate(sub, WIDTHS["subcategory"])),
+                Text(truncate(r.name, WIDTHS["name"])),
+                Text(truncate(r.target, WIDTHS["target"])),
+                Text(truncate(r.actual, WIDTHS["actual"])),
                 Text(fmt(r.weight), justify="right"),
                 Text(fmt(r.score), justify="right", style="bold"),
                 claimed,
-                TIER_SHORT.get(r.tier, r.tier) if r.method == "qualitative" else "",
-                truncate(r.note.replace("\n", " "), WIDTHS["note"]),
+                Text(TIER_SHORT.get(r.tier, r.tier) if r.method == "qualitative" else ""),
+                Text(truncate(r.note.replace("\n", " "), WIDTHS["note"])),
             ]
             rows.append((str(r.index), cells))
         self._fill(rows)

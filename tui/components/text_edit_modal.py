@@ -25,7 +25,7 @@ class TextEditModal(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog dialog-wide"):
-            yield Static(f"编辑：{self.label}", classes="dialog-title")
+            yield Static(f"编辑：{self.label}", classes="dialog-title", markup=False)
             area = TextArea(self.value, id="text-area", soft_wrap=True, show_line_numbers=False)
             area.cursor_blink = self.cursor_blink
             yield area
