@@ -668,3 +668,34 @@ def test_markup_in_user_text_is_shown_as_typed(seed: Path) -> None:
         await pilot.pause()
 
     drive(seed, body)
+
+
+def test_the_mouse_works_too(seed: Path) -> None:
+    async def body(app: JixiaoApp, pilot: Any) -> None:
+        # a click on the 资金 tab shows that page
+        await pilot.click("#--content-tab-tab-funds")
+        await pilot.pause()
+        assert app.active_tab() == "funds"
+        await pilot.click("#--content-tab-tab-indicators")
+        await pilot.pause()
+        table = app.query_one(IndicatorTable)
+        # click a cell to put the cursor on it, click it again to edit it
+        region = table.region
+        await pilot.click(IndicatorTable, offset=(8, 3))  # header row is y=0: data row 3 is the third indicator
+        await pilot.pause()
+        assert table.cursor_row == 2
+        await pilot.click(IndicatorTable, offset=(8, 3))
+        await pilot.pause()
+        assert app.screen.query(Input), "a second click edits the cell"
+        await pilot.press("escape")
+        await pilot.pause()
+        # a click on a finding jumps to its field
+        panel = app.query_one(FindingsPanel)
+        await pilot.click(FindingsPanel, offset=(5, 1 + codes(app).index("score-mismatch")))
+        await pilot.pause()
+        assert panel.highlighted == codes(app).index("score-mismatch")
+        assert region.height > 3
+        assert app.focused is table
+        assert table.cursor_coordinate == (SATISFACTION, table.column_index("claimed"))
+
+    drive(seed, body)
