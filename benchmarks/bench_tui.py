@@ -5,6 +5,8 @@
 Prints, for a generated 60-indicator form:
 
 * one bare ``score_form`` of the form (the unit of the ratios below);
+* one keystroke in the cell editor: the edit is previewed (the document copied
+  along the edited path, validated and re-scored) and the preview line built;
 * one edit as the app applies it (``apply_text``: the document edit,
   validation, ``score_form`` and refreshing every widget), as a ratio to one
   bare ``score_form``;
@@ -122,7 +124,7 @@ def per_call(fn, rounds: int) -> float:  # type: ignore[no-untyped-def]
     return statistics.median(times)
 
 
-def bench_in_app(path: Path, rounds: int) -> tuple[float, float, float]:
+def bench_in_app(path: Path, rounds: int) -> tuple[float, float, float, float]:
     from textual.widgets import Input
 
     from tui.app import JixiaoApp
@@ -132,11 +134,17 @@ def bench_in_app(path: Path, rounds: int) -> tuple[float, float, float]:
     handler: list[float] = []
     keystroke: list[float] = []
     navigation: list[float] = []
+    typing: list[float] = []
 
     async def main() -> None:
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()
             table = app.query_one(IndicatorTable)
+            for i in range(rounds):  # a keystroke in the cell editor: preview re-score + message
+                t0 = time.perf_counter()
+                text = app.preview_text(("indicators", 1, "actual"), f"{80 + i % 9}%")
+                typing.append(time.perf_counter() - t0)
+                assert "总分" in str(text)
             for i in range(rounds):
                 value = f"{90 + i % 9}%"
                 t0 = time.perf_counter()
@@ -162,7 +170,12 @@ def bench_in_app(path: Path, rounds: int) -> tuple[float, float, float]:
                 assert app.result is not None and app.result.indicators[1].actual == f"{80 + i % 9}.5%"
 
     asyncio.run(main())
-    return statistics.median(handler), statistics.median(keystroke), statistics.median(navigation)
+    return (
+        statistics.median(typing),
+        statistics.median(handler),
+        statistics.median(keystroke),
+        statistics.median(navigation),
+    )
 
 
 LAUNCH = """
@@ -204,10 +217,11 @@ def main() -> None:
         result = score_form(doc.form, rules)
         weights = sum((r.weight for r in result.indicators), Decimal(0)) + result.funds.weight
         bare = per_call(lambda: score_form(doc.form, rules), args.rounds)  # type: ignore[arg-type]
-        handler, keystroke, navigation = bench_in_app(path, args.rounds)
+        typing, handler, keystroke, navigation = bench_in_app(path, args.rounds)
         launch, python = bench_launch(path, max(3, args.rounds // 3))
     print(f"表单：60 个指标（分值合计 {weights}），总分 {result.total}，发现项 {len(result.findings)} 条")
     print(f"score_form 一次（基准）：            {bare * 1e3:8.3f} ms   1.0×")
+    print(f"编辑框内一次按键（实时复算预览）：   {typing * 1e3:8.3f} ms   {typing / bare:6.1f}×")
     print(f"一次修改：重新评分并刷新所有部件：   {handler * 1e3:8.3f} ms   {handler / bare:6.1f}×")
     print(f"一次按键（回车确认）到屏幕空闲：     {keystroke * 1e3:8.3f} ms   {keystroke / bare:6.1f}×")
     print(f"  对照：移动光标的一次按键（Pilot）：{navigation * 1e3:8.3f} ms   {navigation / bare:6.1f}×")

@@ -294,7 +294,40 @@ class FormDocument:
         Raises :class:`EditError` (Chinese message) when the text is not a valid value
         for that field; the document is then unchanged.
         """
-        toml, data = self._require_editable()
+        self._require_editable()
+        item, plain = self._coerce(loc, text)
+        if item is None:
+            return self._delete(loc)
+        return self._set(loc, item, plain)
+
+    def preview(self, loc: Loc, text: str) -> Form:
+        """The form as it would be with ``text`` at ``loc``; the document is not changed.
+
+        Used to re-score while the user is still typing.  Raises :class:`EditError`.
+        """
+        _, data = self._require_editable()
+        item, plain = self._coerce(loc, text)
+        root: dict[str, Any] = dict(data)
+        node: Any = root
+        for part in loc[:-1]:  # copy only the path that changes
+            if isinstance(node, list):
+                child = node[part]
+            else:
+                child = node.get(part, {})
+            child = list(child) if isinstance(child, list) else dict(child)
+            node[part] = child
+            node = child
+        if item is None:
+            node.pop(loc[-1], None)
+        else:
+            node[loc[-1]] = plain
+        try:
+            return validate_model(Form, root, "", str(self.path), _SECTIONS)
+        except FormError as exc:
+            raise EditError("；".join(p.message for p in exc.problems)) from None
+
+    def _coerce(self, loc: Loc, text: str) -> tuple[Item | None, Any]:
+        """(tomlkit item, plain value) for what the user typed; (None, None) means remove the key."""
         kind = field_kind(loc)
         if kind in ("decimal", "optdecimal"):
             value = parse_decimal(text)
@@ -303,22 +336,21 @@ class FormDocument:
             if value is not None and value < 0 and loc[-1] in ("weight",) + FUNDS_COLUMNS:
                 raise EditError(f"“{text.strip()}” 为负数。分值和金额不能为负。")
             if value is None:
-                return self._delete(loc)
-            item, plain = _number_item(value)
-            return self._set(loc, item, plain)
+                return None, None
+            return _number_item(value)
         if kind == "year":
             cleaned = unicodedata.normalize("NFKC", text).strip()
             if not re.fullmatch(r"\d{4}", cleaned) or not 1990 <= int(cleaned) <= 2100:
                 raise EditError(f"“{text.strip()}” 不是有效的年度。请填写四位年份，例如 2021。")
-            return self._set(loc, tomlkit.integer(int(cleaned)), int(cleaned))
+            return tomlkit.integer(int(cleaned)), int(cleaned)
         if kind == "rules":
             cleaned = text.strip()
             if not cleaned:
                 raise EditError("规则集不能为空。可用 jixiao rules list 查看可用的规则集。")
-            return self._set(loc, tomlkit.string(cleaned), cleaned)
+            return tomlkit.string(cleaned), cleaned
         if loc[0] == "indicators" and loc[2] in ("category", "name") and not text.strip():
             raise EditError("一级指标和三级指标名称不能为空。" if loc[2] == "category" else "三级指标名称不能为空。")
-        return self._set(loc, _string_item(text), text)
+        return _string_item(text), text
 
     def _parent(self, loc: Loc, create: bool) -> tuple[Any, dict[str, Any] | None]:
         """The tomlkit container and plain dict that hold ``loc[-1]``."""

@@ -699,3 +699,34 @@ def test_the_mouse_works_too(seed: Path) -> None:
         assert table.cursor_coordinate == (SATISFACTION, table.column_index("claimed"))
 
     drive(seed, body)
+
+
+def test_the_editor_rescores_while_typing(seed: Path) -> None:
+    async def body(app: JixiaoApp, pilot: Any) -> None:
+        table = app.query_one(IndicatorTable)
+        table.move_cursor(row=2, column=table.column_index("actual"))
+        await pilot.press("enter")
+        await pilot.pause()
+        preview = app.screen.query_one("#preview")
+        assert "本行得分 12.50" in str(preview.render()) and "总分 100.00" in str(preview.render())
+        app.screen.query_one(Input).value = ""
+        await pilot.press("1", "0", "%")
+        await pilot.pause()
+        shown = str(preview.render())
+        assert "本行得分 1.25" in shown and "总分 88.75" in shown and "等级 良" in shown
+        assert "填报得分 12.50，按规则应为 1.25" in shown
+        # nothing is changed until Enter
+        assert app.doc.get(("indicators", 2, "actual")) == "100%" and not app.doc.dirty
+        assert app.result is not None and app.result.total == Decimal("100.00")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.doc.get(("indicators", 2, "actual")) == "100%"
+        # a weight that is not a number says so while typing
+        table.move_cursor(row=2, column=table.column_index("weight"))
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        assert "不是数字" in str(app.screen.query_one("#preview").render())
+
+    drive(seed, body)

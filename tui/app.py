@@ -339,9 +339,36 @@ class JixiaoApp(App[int]):
         }.get(kind, "")
         if loc[-1] in ("target", "actual"):
             hint = "例如 ≥95%、31.88万人、≤3天、9月前；写成文字的为定性指标。回车确认，Esc 取消。"
+        preview = None if loc == ("rules",) else (lambda typed: self.preview_text(loc, typed))
         self.push_screen(
-            CellEditModal(label, current, hint, cursor_blink=self.cursor_blink), lambda v: self._apply(loc, v)
+            CellEditModal(label, current, hint, cursor_blink=self.cursor_blink, preview=preview),
+            lambda v: self._apply(loc, v),
         )
+
+    def preview_text(self, loc: Loc, text: str) -> Text:
+        """What the score would be with ``text`` at ``loc``: re-scored on every keystroke in the editor."""
+        assert self.result is not None
+        try:
+            form = self.doc.preview(loc, text)
+        except EditError as exc:
+            return Text(str(exc), style="bold red")
+        result = score_form(form, self.result.rules, file=str(self.doc.path))
+        out = Text("复算：", style="bold")
+        if loc[0] == "indicators" and len(loc) > 1:
+            row = result.indicators[loc[1]]
+            out.append(f"本行得分 {fmt(row.score)}  ")
+            findings = row.findings
+        elif loc[0] == "funds":
+            rate = f"{result.funds.rate * 100:.2f}%" if result.funds.rate is not None else "—"
+            out.append(f"执行率 {rate}  资金得分 {fmt(result.funds.score)}  ")
+            findings = [f for f in result.findings if f.loc[:1] == ("funds",)]
+        else:
+            findings = [f for f in result.findings if f.loc[: len(loc)] == loc]
+        out.append(f"总分 {fmt(result.total)}  等级 {result.grade or '不评等级'}")
+        for f in [f for f in findings if f.severity != "info"][:2]:
+            out.append(f"\n[{SEVERITY_ZH[f.severity]}] ", style="bold red" if f.severity == "error" else "bold yellow")
+            out.append(f.message)
+        return out
 
     def _apply(self, loc: Loc, value: str | None) -> None:
         if value is None:

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual.widgets import DataTable
 
 from ..textable import truncate
+from .result_table import ResultTable
 
 Loc = tuple[Any, ...]
 
 
-class FieldsTable(DataTable[Any]):
+class FieldsTable(ResultTable):
     """Rows are (loc, label, value, remark); row keys are the dotted locations."""
 
     def __init__(self, value_width: int = 60, **kwargs: Any):
@@ -28,12 +28,14 @@ class FieldsTable(DataTable[Any]):
 
     def show(self, rows: list[tuple[Loc, str, str, Text | str]]) -> None:
         row = self.cursor_row
-        self.clear()
         self.locs = []
+        shown: list[tuple[str, list[Any]]] = []
         for loc, label, value, remark in rows:
-            shown = truncate(value.replace("\n", " "), self.value_width) if value else ""
-            self.add_row(Text(label), Text(shown), Text(remark) if isinstance(remark, str) else remark, key=".".join(str(x) for x in loc))
+            value_text = truncate(value.replace("\n", " "), self.value_width) if value else ""
+            cells = [Text(label), Text(value_text), Text(remark) if isinstance(remark, str) else remark]
+            shown.append((".".join(str(x) for x in loc), cells))
             self.locs.append(loc)
+        self.fill(shown)
         if self.row_count:
             self.move_cursor(row=min(row, self.row_count - 1), animate=False)
 

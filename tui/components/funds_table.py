@@ -6,14 +6,14 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from rich.text import Text
-from textual.widgets import DataTable
 
+from .result_table import ResultTable
 from .labels import FUNDS_COLUMNS, FUNDS_ROW_LABELS
 
 ROWS = ("total", "appropriation", "carryover", "other")
 
 
-class FundsTable(DataTable[Any]):
+class FundsTable(ResultTable):
     def __init__(self, **kwargs: Any):
         super().__init__(cursor_type="cell", **kwargs)
         self._add_columns()
@@ -31,7 +31,7 @@ class FundsTable(DataTable[Any]):
     def show(self, result: Any, fmt: Callable[[Decimal], str], given_total: dict[str, Decimal | None]) -> None:
         """``given_total``: the file's own [funds.total] values (None where absent)."""
         row, column = self.cursor_coordinate
-        self.clear()
+        rows: list[tuple[str, list[Any]]] = []
         funds = result.funds
         bad = {f.loc[2] for f in result.findings if f.loc[:2] == ("funds", "total") and len(f.loc) > 2}
         for key in ROWS:
@@ -62,5 +62,6 @@ class FundsTable(DataTable[Any]):
                 ]
             else:
                 cells += [Text("—", justify="center")] * 4
-            self.add_row(*cells, key=key)
+            rows.append((key, cells))
+        self.fill(rows)
         self.move_cursor(row=row, column=column, animate=False)

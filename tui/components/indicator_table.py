@@ -6,9 +6,9 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from rich.text import Text
-from textual.widgets import DataTable
 
 from ..textable import truncate
+from .result_table import ResultTable
 from .labels import INDICATOR_COLUMNS, SEVERITY_MARK
 
 WIDTHS = {"category": 14, "subcategory": 12, "name": 20, "target": 12, "actual": 12, "tier": 8, "note": 24}
@@ -23,27 +23,12 @@ def worst(findings: list[Any]) -> str | None:
     return min((f.severity for f in findings), key=ORDER.__getitem__)
 
 
-class IndicatorTable(DataTable[Any]):
+class IndicatorTable(ResultTable):
     """Shows ``result.indicators``; row keys are indicator indices, column keys the form's keys."""
 
     def __init__(self, **kwargs: Any):
         super().__init__(cursor_type="cell", zebra_stripes=True, fixed_columns=1, **kwargs)
         self._add_columns()
-        self._shown: list[tuple[str, list[Any]]] = []
-
-    def _fill(self, rows: list[tuple[str, list[Any]]]) -> None:
-        """Update only the cells that changed; rebuild when rows were added or removed."""
-        if [k for k, _ in rows] == [k for k, _ in self._shown] and self.row_count == len(rows):
-            keys = [c.key for c in self.ordered_columns]
-            for (row_key, cells), (_, before) in zip(rows, self._shown):
-                for column_key, new, old in zip(keys, cells, before):
-                    if new != old:
-                        self.update_cell(row_key, column_key, new, update_width=True)
-        else:
-            self.clear()
-            for row_key, cells in rows:
-                self.add_row(*cells, key=row_key)
-        self._shown = rows
 
     def _add_columns(self) -> None:
         for key, label in INDICATOR_COLUMNS:
@@ -92,6 +77,6 @@ class IndicatorTable(DataTable[Any]):
                 Text(truncate(r.note.replace("\n", " "), WIDTHS["note"])),
             ]
             rows.append((str(r.index), cells))
-        self._fill(rows)
+        self.fill(rows)
         if self.row_count:
             self.move_cursor(row=min(row, self.row_count - 1), column=column, animate=False)
