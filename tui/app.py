@@ -179,13 +179,13 @@ class JixiaoApp(App[int]):
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.screen.set_class(self.size.height < 30, "-short")
+        self.set_class(self.size.height < 30, "-short")
         self.refresh_views()
         if self.doc.editable:
             self.query_one(IndicatorTable).focus()
 
     def on_resize(self, event: Any) -> None:
-        self.screen_stack[0].set_class(event.size.height < 30, "-short")
+        self.set_class(event.size.height < 30, "-short")
 
     @property
     def file_name(self) -> str:
@@ -332,13 +332,13 @@ class JixiaoApp(App[int]):
             return
         kind = field_kind(loc)
         hint = {
-            "decimal": "填写数字，例如 12.5。回车确认，Esc 取消。",
-            "optdecimal": "填写数字，例如 12.5；留空表示不填。回车确认，Esc 取消。",
-            "year": "填写四位年份，例如 2021。回车确认，Esc 取消。",
-            "rules": "规则集 ID（如 central-2020、sichuan）或规则文件路径。回车确认，Esc 取消。",
+            "decimal": "回车确认，Esc取消。填写数字，例如 12.5。",
+            "optdecimal": "回车确认，Esc取消。填写数字，例如 12.5；留空表示不填。",
+            "year": "回车确认，Esc取消。填写四位年份，例如 2021。",
+            "rules": "回车确认，Esc取消。规则集 ID（如 central-2020、sichuan）或规则文件路径。",
         }.get(kind, "")
         if loc[-1] in ("target", "actual"):
-            hint = "例如 ≥95%、31.88万人、≤3天、9月前；写成文字的为定性指标。回车确认，Esc 取消。"
+            hint = "回车确认，Esc取消。写法如：≥95%、31.88万人、≤3天、9月前；写成文字的为定性指标。"
         preview = None if loc == ("rules",) else (lambda typed: self.preview_text(loc, typed))
         self.push_screen(
             CellEditModal(label, current, hint, cursor_blink=self.cursor_blink, preview=preview),
@@ -714,7 +714,7 @@ class JixiaoApp(App[int]):
                 self.print_to(Path(value.strip()), render_form)
 
         self.push_screen(
-            CellEditModal("导出 PDF 的文件名", default, "回车导出，Esc 取消。", cursor_blink=self.cursor_blink), done
+            CellEditModal("导出 PDF 的文件名", default, "回车导出，Esc取消。", cursor_blink=self.cursor_blink), done
         )
 
     def print_to(self, out: Path, render_form: Callable[..., list[str]]) -> None:

@@ -45,7 +45,7 @@ class CellEditModal(ModalScreen[str | None]):
             yield field
             if self.preview is not None:
                 yield Static(id="preview", classes="dialog-preview")
-            yield Static(self.hint or "回车确认，Esc 取消。", classes="dialog-hint", markup=False)
+            yield Static(self.hint or "回车确认，Esc取消。", classes="dialog-hint", markup=False)
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

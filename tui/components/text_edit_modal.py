@@ -29,7 +29,7 @@ class TextEditModal(ModalScreen[str | None]):
             area = TextArea(self.value, id="text-area", soft_wrap=True, show_line_numbers=False)
             area.cursor_blink = self.cursor_blink
             yield area
-            yield Static("Ctrl+S 确定，Esc 取消；回车换行。", classes="dialog-hint")
+            yield Static("Ctrl+S 确定，Esc取消；回车换行。", classes="dialog-hint")
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)

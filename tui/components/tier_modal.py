@@ -32,7 +32,7 @@ class TierModal(ModalScreen[str | None]):
         with Vertical(id="dialog", classes="dialog dialog-wide"):
             yield Static(f"选择档次：{self.indicator_name}", classes="dialog-title", markup=False)
             yield OptionList(*[Option(label, id=f"tier-{i}") for i, (_, label) in enumerate(TIER_CHOICES)], id="tier-list")
-            yield Static("↑↓ 选择，回车确认，Esc 取消。", classes="dialog-hint")
+            yield Static("↑↓ 选择，回车确认，Esc取消。", classes="dialog-hint")
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
