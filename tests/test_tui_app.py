@@ -203,6 +203,14 @@ def test_picking_a_tier_from_the_list_rescores_a_qualitative_row(seed: Path) -> 
         assert row.tier == "partial"
         # 7.5 claimed is above the 部分达成 band [4.5, 6): the engine says so
         assert "qualitative-out-of-tier" in codes(app, 4)
+        # and the editor for the claimed score opens at once, with the band in the preview
+        assert app.screen.query_one(Input).value == "7.5"
+        assert "[4.50, 6.00)" in str(app.screen.query_one("#preview").render())
+        app.screen.query_one(Input).value = ""
+        await pilot.press("5", "enter")
+        await pilot.pause()
+        assert codes(app, 4) == ["missing-deviation-note"]
+        assert app.result.indicators[4].score == Decimal("5.00")  # type: ignore[union-attr]
         # t on a quantitative row does not open the list
         table.move_cursor(row=0)
         await pilot.press("t")

@@ -23,7 +23,7 @@ from textual.widgets import DataTable, Footer, TabbedContent, TabPane
 from indicators.document import ChangedOnDisk, EditError, FormDocument, SaveRefused, field_kind
 from indicators.loader import FormError
 from scoring.engine import Result, canonical_category, fmt, score_form
-from scoring.methods import TIERS
+from scoring.methods import TIERS, tier_range
 from scoring.rules import RuleSet, load_rules
 
 from .components.cell_edit_modal import CellEditModal
@@ -323,7 +323,7 @@ class JixiaoApp(App[int]):
         label = self._label(loc)
         current = self.doc.get_text(loc) if text is None else text
         if loc[-1] == "tier":
-            self.push_screen(TierModal(self._label(loc[:2]), current), lambda v: self._apply(loc, v))
+            self.push_screen(TierModal(self._label(loc[:2]), current, self._tier_labels(loc[1])), lambda v: self._apply(loc, v))
             return
         if loc[-1] in LONG_TEXT_KEYS:
             self.push_screen(
@@ -370,10 +370,25 @@ class JixiaoApp(App[int]):
             out.append(f.message)
         return out
 
+    def _tier_labels(self, index: int) -> dict[str, str]:
+        """Each tier with the point range the rule set gives it for this row's weight."""
+        assert self.result is not None
+        weight = self.result.indicators[index].weight
+        q = self.result.rules.qualitative
+        labels = {}
+        for short, tier in (("达成", "achieved"), ("部分达成", "partial"), ("未达成", "failed")):
+            low, high, inclusive = tier_range(tier, weight, q.achieved, q.partial)
+            labels[short] = f"{short} — {TIERS[tier]}（得分区间 [{fmt(low)}, {fmt(high)}{']' if inclusive else ')'}）"
+        return labels
+
     def _apply(self, loc: Loc, value: str | None) -> None:
         if value is None:
             return
-        self.apply_text(loc, value)
+        changed = self.apply_text(loc, value)
+        if changed and loc[-1] == "tier" and value in ("部分达成", "未达成"):
+            # below the top tier the unit judges the score itself: ask for it straight away
+            self.say("该档次须在“填报得分”中填写档次区间内的分数。")
+            self.edit_loc(("indicators", loc[1], "claimed"))
 
     def apply_text(self, loc: Loc, text: str) -> bool:
         """Apply one edit, re-score and refresh.  A bad value is reported and its editor reopened."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -23,15 +24,20 @@ class TierModal(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "取消")]
 
-    def __init__(self, name: str, current: str):
+    def __init__(self, name: str, current: str, labels: dict[str, str] | None = None):
+        """``labels``: the text shown for each short tier label (e.g. with the row's point range)."""
         super().__init__()
         self.indicator_name = name
         self.current = current
+        self.labels = labels or {}
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog dialog-wide"):
             yield Static(f"选择档次：{self.indicator_name}", classes="dialog-title", markup=False)
-            yield OptionList(*[Option(label, id=f"tier-{i}") for i, (_, label) in enumerate(TIER_CHOICES)], id="tier-list")
+            options = [
+                Option(Text(self.labels.get(value, label)), id=f"tier-{i}") for i, (value, label) in enumerate(TIER_CHOICES)
+            ]
+            yield OptionList(*options, id="tier-list")
             yield Static("↑↓ 选择，回车确认，Esc取消。", classes="dialog-hint")
 
     def on_mount(self) -> None:
