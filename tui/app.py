@@ -33,7 +33,6 @@ from .components.fields_table import FieldsTable
 from .components.findings_panel import FindingsPanel
 from .components.form_header import FormHeader
 from .components.funds_table import FundsTable
-from .components.help_screen import HelpScreen
 from .components.indicator_table import IndicatorTable
 from .components.labels import (
     FIELD_LABELS,
@@ -753,6 +752,8 @@ class JixiaoApp(App[int]):
     # ---------------------------------------------------------------- help and the command palette
 
     def action_help(self) -> None:
+        from .components.help_screen import HelpScreen  # Markdown is slow to import: only when asked
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
