@@ -84,18 +84,19 @@ class Action:
     title: str  # Chinese, shown in the footer and the command palette
     help: str  # Chinese, shown in the command palette
     show: bool = True
+    short: str = ""  # the footer's label when the title is too long for 80 columns
 
 
 ACTIONS = [
     Action("edit", "e", "编辑", "编辑光标所在的单元格（也可按回车或单击）"),
     Action("save", "ctrl+s", "保存", "保存到原文件（原文件备份为 文件名~）"),
-    Action("add_indicator", "a", "新增指标", "在当前指标下方新增一个指标"),
-    Action("remove_indicator", "d", "删除指标", "删除当前指标（会先确认）"),
+    Action("add_indicator", "a", "新增指标", "在当前指标下方新增一个指标", short="新增"),
+    Action("remove_indicator", "d", "删除指标", "删除当前指标（会先确认）", short="删除"),
     Action("move_up", "K,shift+up", "上移", "把当前指标上移一行", show=False),
     Action("move_down", "J,shift+down", "下移", "把当前指标下移一行", show=False),
-    Action("edit_note", "n", "偏差原因", "在多行编辑器中填写偏差原因分析及改进措施"),
+    Action("edit_note", "n", "偏差原因", "在多行编辑器中填写偏差原因分析及改进措施", short="原因"),
     Action("pick_tier", "t", "档次", "为定性指标选择档次：达成 / 部分达成 / 未达成"),
-    Action("focus_findings", "f", "发现项", "转到发现项列表；回车跳到对应的栏目"),
+    Action("focus_findings", "f", "发现项", "转到发现项列表；回车跳到对应的栏目", short="发现"),
     Action("print", "p", "打印", "把本表导出为 PDF"),
     Action("reload", "ctrl+r", "重新载入", "放弃修改，从磁盘重新读取文件", show=False),
     Action("command_palette", "ctrl+p", "命令", "命令面板：列出全部操作", show=False),
@@ -110,7 +111,7 @@ class JixiaoApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "jixiao 绩效自评表"
     ENABLE_COMMAND_PALETTE = True
-    BINDINGS = [Binding(a.key, a.name, a.title, show=a.show) for a in ACTIONS] + [
+    BINDINGS = [Binding(a.key, a.name, a.short or a.title, show=a.show) for a in ACTIONS] + [
         Binding("1", "show_tab('indicators')", "指标", show=False),
         Binding("2", "show_tab('funds')", "资金", show=False),
         Binding("3", "show_tab('goal')", "总体目标", show=False),
