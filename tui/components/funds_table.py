@@ -64,4 +64,4 @@ class FundsTable(ResultTable):
                 cells += [Text("—", justify="center")] * 4
             rows.append((key, cells))
         self.fill(rows)
-        self.move_cursor(row=row, column=column, animate=False)
+        self.move_cursor(row=row, column=max(column, 1), animate=False)  # never on the label column
