@@ -788,7 +788,3 @@ class JixiaoApp(App[int]):
             await self.run_action(action)
 
         return run
-
-
-def make_app(document: FormDocument, *, cursor_blink: bool = True) -> JixiaoApp:
-    return JixiaoApp(document, cursor_blink=cursor_blink)
