@@ -738,3 +738,18 @@ def test_the_editor_rescores_while_typing(seed: Path) -> None:
         assert "不是数字" in str(app.screen.query_one("#preview").render())
 
     drive(seed, body)
+
+
+def test_changing_the_rule_set_rescores_and_a_wrong_one_is_refused(seed: Path) -> None:
+    async def body(app: JixiaoApp, pilot: Any) -> None:
+        assert not app.apply_text(("rules",), "no-such-rules")
+        await pilot.pause()
+        assert app.doc.get(("rules",)) == "central-2020" and not app.doc.dirty
+        assert any("规则集无法读取" in str(n.title) for n in app._notifications)
+        assert app.apply_text(("rules",), "no-grade")
+        assert app.result is not None and app.result.rules.id == "no-grade"
+        assert app.result.grade == ""
+        assert "等级 不评等级" in summary_text(app)
+        assert "no-grade" in str(app.query_one("#header").render())
+
+    drive(seed, body)
