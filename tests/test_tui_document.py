@@ -117,6 +117,8 @@ def test_parse_decimal() -> None:
     assert parse_decimal("") is None
     with pytest.raises(EditError):
         parse_decimal("Infinity")
+    with pytest.raises(EditError, match="范围"):
+        parse_decimal("1e999999")  # would otherwise be written out as a million zeros
 
 
 def test_comments_stay_in_their_column(tmp_path: Path) -> None:
