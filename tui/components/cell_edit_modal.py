@@ -1,0 +1,66 @@
+"""Edit one short value (a number, a target, a name) in an input box.
+
+With a ``preview`` function the modal re-scores while the user types: each
+keystroke shows what the row, the total and the grade would become.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+
+class CellEditModal(ModalScreen[str | None]):
+    """Enter keeps the text, Esc cancels (dismisses with None)."""
+
+    BINDINGS = [Binding("escape", "cancel", "取消")]
+
+    def __init__(
+        self,
+        label: str,
+        value: str,
+        hint: str = "",
+        *,
+        cursor_blink: bool = True,
+        preview: Callable[[str], Text] | None = None,
+    ):
+        super().__init__()
+        self.label = label
+        self.value = value
+        self.hint = hint
+        self.cursor_blink = cursor_blink
+        self.preview = preview
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog"):
+            yield Static(f"编辑：{self.label}", classes="dialog-title", markup=False)
+            field = Input(value=self.value, id="cell-input")
+            field.cursor_blink = self.cursor_blink
+            yield field
+            if self.preview is not None:
+                yield Static(id="preview", classes="dialog-preview")
+            yield Static(self.hint or "回车确认，Esc取消。", classes="dialog-hint", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+        self._show_preview(self.value)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._show_preview(event.value)
+
+    def _show_preview(self, text: str) -> None:
+        if self.preview is not None:
+            self.query_one("#preview", Static).update(self.preview(text))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

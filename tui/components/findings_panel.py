@@ -1,0 +1,65 @@
+"""The findings of the current result; selecting one jumps to its field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from .labels import SEVERITY_ZH, loc_label
+
+STYLE = {"error": "bold red", "warning": "bold yellow", "info": "dim"}
+
+
+def where(loc: tuple[Any, ...], names: dict[int, str]) -> str:
+    """Short Chinese location: 第9项 参保人满意度, 资金, 填报总分..."""
+    if loc[:1] == ("indicators",) and len(loc) > 1:
+        return f"第{loc[1] + 1}项 {names.get(loc[1], '')}".rstrip()
+    if loc[:1] == ("funds",):
+        return "资金"
+    return loc_label(loc)
+
+
+class FindingsPanel(OptionList):
+    class Jump(Message):
+        def __init__(self, loc: tuple[Any, ...]):
+            super().__init__()
+            self.loc = loc
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.locs: list[tuple[Any, ...]] = []
+        self._prompts: list[Any] = []
+
+    def show(self, result: Any) -> None:
+        highlighted = self.highlighted
+        names = {r.index: r.name for r in result.indicators}
+        options = []
+        self.locs = []
+        for i, f in enumerate(result.findings):
+            text = Text()
+            text.append(f"[{SEVERITY_ZH[f.severity]}]", style=STYLE[f.severity])
+            text.append(f" {where(f.loc, names)}：", style="bold")
+            text.append(f.message)
+            text.append(f" ({f.code})", style="dim")
+            options.append(Option(text, id=f"finding-{i}"))
+            self.locs.append(f.loc)
+        prompts = [o.prompt for o in options]
+        if prompts != self._prompts:  # rebuilding the list is the slow part: only when it changed
+            self.set_options(options)
+            self._prompts = prompts
+        errors, warnings = result.errors, result.warnings
+        infos = len(result.findings) - errors - warnings
+        self.border_title = f"发现项 {len(result.findings)} 条（错误 {errors}，警告 {warnings}，提示 {infos}）"
+        if not result.findings:
+            self.border_title = "发现项：无"
+        if highlighted is not None and self.option_count:
+            self.highlighted = min(highlighted, self.option_count - 1)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if 0 <= event.option_index < len(self.locs):
+            self.post_message(self.Jump(self.locs[event.option_index]))

@@ -1,0 +1,67 @@
+"""The funds block: 年初预算数 / 全年预算数 / 全年执行数 per row, with rate and score."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Callable
+
+from rich.text import Text
+
+from .result_table import ResultTable
+from .labels import FUNDS_COLUMNS, FUNDS_ROW_LABELS
+
+ROWS = ("total", "appropriation", "carryover", "other")
+
+
+class FundsTable(ResultTable):
+    def __init__(self, **kwargs: Any):
+        super().__init__(cursor_type="cell", **kwargs)
+        self._add_columns()
+
+    def _add_columns(self) -> None:
+        for key, label in FUNDS_COLUMNS:
+            self.add_column(label, key=key)
+
+    def column_key_at(self, column: int) -> str:
+        return str(self.ordered_columns[column].key.value)
+
+    def column_index(self, key: str) -> int:
+        return next(i for i, c in enumerate(self.ordered_columns) if c.key.value == key)
+
+    def show(self, result: Any, fmt: Callable[[Decimal], str], given_total: dict[str, Decimal | None]) -> None:
+        """``given_total``: the file's own [funds.total] values (None where absent)."""
+        row, column = self.cursor_coordinate
+        rows: list[tuple[str, list[Any]]] = []
+        funds = result.funds
+        bad = {f.loc[2] for f in result.findings if f.loc[:2] == ("funds", "total") and len(f.loc) > 2}
+        for key in ROWS:
+            values = funds.rows.get(key, {})
+            cells: list[Any] = [Text(FUNDS_ROW_LABELS[key])]
+            for col in ("initial", "annual", "executed"):
+                if key == "total":
+                    value = given_total.get(col)
+                    text = Text(fmt(value) if value is not None else "", justify="right")
+                    if value is None and values.get(col) is not None:  # not in the file: the sum of the rows
+                        text = Text(fmt(values[col]) + "（合计）", justify="right", style="dim")
+                    if col in bad:
+                        text.stylize("bold red")
+                else:
+                    value = values.get(col)
+                    text = Text(fmt(value) if value is not None else "", justify="right")
+                cells.append(text)
+            if key == "total":
+                rate = f"{funds.rate * 100:.2f}%" if funds.rate is not None else "—"
+                claimed = Text(fmt(funds.claimed) if funds.claimed is not None else "—", justify="right")
+                if funds.claimed is not None and funds.claimed.quantize(Decimal("0.01")) != funds.score:
+                    claimed.stylize("bold red")
+                cells += [
+                    Text(fmt(funds.weight), justify="right"),
+                    Text(rate, justify="right"),
+                    Text(fmt(funds.score), justify="right", style="bold"),
+                    claimed,
+                ]
+            else:
+                cells += [Text("—", justify="center")] * 4
+            rows.append((key, cells))
+        self.fill(rows)
+        self.move_cursor(row=row, column=max(column, 1), animate=False)  # never on the label column

@@ -1,0 +1,43 @@
+"""Edit a long text (a deviation note, the overall goal) in a multi-line editor."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static, TextArea
+
+
+class TextEditModal(ModalScreen[str | None]):
+    """Ctrl+S keeps the text, Esc cancels; Enter is a new line."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "keep", "确定", priority=True),
+        Binding("escape", "cancel", "取消"),
+    ]
+
+    def __init__(self, label: str, value: str, *, cursor_blink: bool = True):
+        super().__init__()
+        self.label = label
+        self.value = value
+        self.cursor_blink = cursor_blink
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog dialog-wide"):
+            yield Static(f"编辑：{self.label}", classes="dialog-title", markup=False)
+            area = TextArea(self.value, id="text-area", soft_wrap=True, show_line_numbers=False)
+            area.cursor_blink = self.cursor_blink
+            yield area
+            yield Static("Ctrl+S 确定，Esc取消；回车换行。", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        area = self.query_one(TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    def action_keep(self) -> None:
+        self.dismiss(self.query_one(TextArea).text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
