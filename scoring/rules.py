@@ -65,6 +65,11 @@ class GradeRules(BaseModel):
     model_config = _STRICT
     bands: list[GradeBand] = Field(default_factory=list)
 
+    @model_validator(mode="after")
+    def _best_first(self) -> "GradeRules":
+        self.bands.sort(key=lambda b: b.min, reverse=True)
+        return self
+
 
 class RuleSet(BaseModel):
     model_config = _STRICT
@@ -80,7 +85,7 @@ class RuleSet(BaseModel):
     sha256: str = ""
 
     def grade_for(self, total: Decimal) -> str:
-        for band in sorted(self.grades.bands, key=lambda b: b.min, reverse=True):
+        for band in self.grades.bands:  # sorted best first when loaded
             if total >= band.min:
                 return band.grade
         return ""
