@@ -72,7 +72,7 @@ DASH = "—"
 
 # indicator table columns: section | 一级 | 二级 | 三级 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因
 SEC_W = 24.0
-IND_WIDTHS = [SEC_W, 64.0, 74.0, 150.0, 90.0, 90.0, 42.0, 74.0]
+IND_WIDTHS = [SEC_W, 64.0, 74.0, 140.0, 84.0, 84.0, 42.0, 74.0]
 IND_WIDTHS.append(WIDTH - sum(IND_WIDTHS))
 ROW_LABEL_W = IND_WIDTHS[1] + IND_WIDTHS[2]  # funds row labels end where 二级 ends
 
@@ -286,6 +286,7 @@ class _Row:
     cat: Paragraph
     sub: Paragraph
     cells: list[Any]  # 三级 .. 偏差原因 (6 cells)
+    label: str = ""  # the 三级 name, for “（续）” on a continued row
 
 
 @dataclass
@@ -301,20 +302,30 @@ class _Layout:
 class IndicatorRows(Flowable):
     """The indicator table, as one Table per page-sized chunk.
 
-    ``wrap`` builds (once) the table of all remaining rows; when it fits it is
-    drawn as is.  Otherwise ``split`` takes as many whole 一级 groups as fit,
-    else (a group taller than a page) as many rows as fit, else (a row taller
-    than a page) one row that ReportLab splits inside the row.  A group that
-    would fit on a fresh page is moved there rather than cut.
+    ``wrap`` builds the table of all remaining rows; when it fits it is drawn
+    as is.  Otherwise ``split`` takes as many whole 一级 groups as fit, else
+    (a group taller than a page) as many rows as fit, else (a row taller than
+    a page) one row split inside the row, its rest labelled “（续）”.  A
+    group that would fit on a fresh page is moved there rather than cut.  The
+    header row opens the first chunk and every chunk at the top of a page.
     """
 
-    def __init__(self, rows: list[_Row], s: _Styles, tail: list[Any] | None = None, layout: _Layout | None = None):
+    def __init__(
+        self,
+        rows: list[_Row],
+        s: _Styles,
+        tail: list[Any] | None = None,
+        layout: _Layout | None = None,
+        continued: bool = False,
+    ):
         super().__init__()
         self.rows = rows
         self.s = s
         self.tail = tail  # the 总分 row, printed under the last chunk
         self.layout = layout
+        self.continued = continued  # not the first chunk: header only at the top of a page
         self._table: Table | None = None
+        self._table_header = True
 
     # -- building
     def _header(self) -> list[Any]:
@@ -322,20 +333,28 @@ class IndicatorRows(Flowable):
         names = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"]
         return [_vertical("绩效指标", self.s.sec)] + [Paragraph(n, h) for n in names]
 
-    def _table_for(self, rows: list[_Row], split_in_row: bool = False) -> Table:
-        data: list[list[Any]] = [self._header()]
+    def _table_for(self, rows: list[_Row], split_in_row: bool = False, header: bool = True) -> Table:
+        data: list[list[Any]] = [self._header()] if header else []
+        top = 1 if header else 0  # index of the first data row
+        sec: Any = ""
+        if split_in_row and header:  # no span over a row that ReportLab splits: the label goes in the row
+            data[0][0] = ""
+            sec = _vertical("绩效指标", self.s.sec)
         cmds = _base_cmds(self.s.font) + [
-            ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
             ("BACKGROUND", (0, 0), (0, -1), HEAD_FILL),
-            ("ALIGN", (6, 1), (7, -1), "CENTER"),
-            ("VALIGN", (3, 1), (5, -1), "MIDDLE"),
-            ("VALIGN", (8, 1), (8, -1), "TOP"),
+            ("ALIGN", (6, top), (7, -1), "CENTER"),
+            ("VALIGN", (8, top), (8, -1), "TOP"),
         ]
-        if len(rows) > 0 and not split_in_row:
-            cmds.append(("SPAN", (0, 0), (0, len(rows))))
+        if header:
+            cmds.append(("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL))
+        if split_in_row:
+            # a row taller than a page: everything at the top, so the first part shows it
+            cmds.append(("VALIGN", (0, top), (-1, -1), "TOP"))
+        elif rows:
+            cmds.append(("SPAN", (0, 0), (0, len(rows) - 1 + top)))
         prev_group = prev_run = None
-        start_g = start_r = 1
-        for i, row in enumerate(rows, start=1):
+        start_g = start_r = top
+        for i, row in enumerate(rows, start=top):
             new_g = row.group != prev_group
             new_r = new_g or row.run != prev_run
             if new_g:
@@ -346,26 +365,27 @@ class IndicatorRows(Flowable):
                 if i - 1 > start_r:
                     cmds.append(("SPAN", (2, start_r), (2, i - 1)))
                 start_r = i
-            data.append(["", row.cat if new_g else "", row.sub if new_r else ""] + row.cells)
+            data.append([sec, row.cat if new_g else "", row.sub if new_r else ""] + row.cells)
             prev_group, prev_run = row.group, row.run
-        n = len(rows)
-        if n > start_g:
-            cmds.append(("SPAN", (1, start_g), (1, n)))
-        if n > start_r:
-            cmds.append(("SPAN", (2, start_r), (2, n)))
+        last = len(rows) - 1 + top
+        if last > start_g:
+            cmds.append(("SPAN", (1, start_g), (1, last)))
+        if last > start_r:
+            cmds.append(("SPAN", (2, start_r), (2, last)))
         if self.tail is not None and rows and rows[-1] is self.rows[-1]:
+            t = last + 1
             data.append(self.tail)
             cmds += [
-                ("SPAN", (1, n + 1), (5, n + 1)),
-                ("BACKGROUND", (0, n + 1), (5, n + 1), HEAD_FILL),
-                ("ALIGN", (6, n + 1), (7, n + 1), "CENTER"),
-                ("VALIGN", (0, n + 1), (-1, n + 1), "MIDDLE"),
+                ("SPAN", (1, t), (5, t)),
+                ("BACKGROUND", (0, t), (5, t), HEAD_FILL),
+                ("ALIGN", (6, t), (7, t), "CENTER"),
+                ("VALIGN", (0, t), (-1, t), "MIDDLE"),
             ]
         return Table(
             data,
             colWidths=IND_WIDTHS,
             style=TableStyle(cmds),
-            repeatRows=1,
+            repeatRows=1 if header else 0,
             splitByRow=1,
             splitInRow=24 if split_in_row else 0,
         )
@@ -380,19 +400,31 @@ class IndicatorRows(Flowable):
                     lay.label_h[id(p)] = p.wrap(IND_WIDTHS[col] - 6, FRAME_HEIGHT)[1] + 6
         self.layout = lay
 
+    def _wants_header(self, availHeight: float) -> bool:
+        return not self.continued or availHeight >= FRAME_HEIGHT - 2
+
     # -- Flowable protocol
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        if self.layout is not None and self._table is None:
-            est = self._estimate(0, len(self.rows))
-            if est > availHeight:
+        n = len(self.rows)
+        header = self._wants_header(availHeight)
+        if self.layout is not None:
+            est = self._estimate(0, n, header)
+            if est > availHeight:  # will be split: do not build a table of all the rows
+                self._table = None
                 self.width, self.height = WIDTH, est
                 return self.width, self.height
-        if self._table is None:
-            self._table = self._table_for(self.rows)
-            w, h = self._table.wrap(availWidth, availHeight)
-            if self.layout is None:
-                self._measure(self._table)
+        if self._table is None or self._table_header != header:
+            self._table = self._table_for(self.rows, header=header)
+            self._table_header = header
         w, h = self._table.wrap(availWidth, availHeight)
+        if h > availHeight and self.layout is None:
+            # measure every row once (ReportLab stops measuring long tables at the page end)
+            if not header:
+                self._table = self._table_for(self.rows)
+            self._table.wrap(availWidth, 1e9)
+            self._measure(self._table)
+            self._table = None
+            h = self._estimate(0, n, header)
         self.width, self.height = w, h
         return w, h
 
@@ -400,11 +432,12 @@ class IndicatorRows(Flowable):
         assert self._table is not None
         self._table.drawOn(self.canv, 0, 0)
 
-    def _estimate(self, lo: int, hi: int) -> float:
+    def _estimate(self, lo: int, hi: int, header: bool = True) -> float:
         """A height no smaller than the chunk rows[lo:hi] will take."""
         lay = self.layout
         assert lay is not None
-        total = lay.header_h + sum(lay.heights[lo:hi]) + (lay.tail_h if hi == len(self.rows) else 0.0)
+        total = (lay.header_h if header else 0.0) + sum(lay.heights[lo:hi])
+        total += lay.tail_h if hi == len(self.rows) else 0.0
         # labels shown again at the top of a chunk may need more than the rows give
         for attr in ("cat", "sub"):
             run_start = lo
@@ -415,49 +448,77 @@ class IndicatorRows(Flowable):
                     if need > have:
                         total += need - have
                     run_start = i
-        return max(total, 60.0)
+        return max(total, 60.0) if header else total
 
-    def _rest(self, k: int) -> list[Flowable]:
-        if k >= len(self.rows):
+    def _rest(self, k: int, rows: list[_Row] | None = None, heights: list[float] | None = None) -> list[Flowable]:
+        rows = self.rows[k:] if rows is None else rows
+        if not rows:
             return []
         lay = self.layout
         assert lay is not None
-        rest = IndicatorRows(self.rows[k:], self.s, self.tail, _Layout(lay.header_h, lay.tail_h, lay.heights[k:], lay.label_h))
-        return [rest]
+        heights = lay.heights[k:] if heights is None else heights
+        return [IndicatorRows(rows, self.s, self.tail, _Layout(lay.header_h, lay.tail_h, heights, lay.label_h), True)]
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         if self.layout is None:
             self.wrap(availWidth, availHeight)
+        if self.layout is None:  # it fits after all
+            return [self._table] if self._table is not None else []
         n = len(self.rows)
         at_top = availHeight >= FRAME_HEIGHT - 2
+        header = self._wants_header(availHeight)
         # whole 一级 groups
         bounds = [i for i in range(1, n) if self.rows[i].group != self.rows[i - 1].group] + [n]
         k = 0
         for b in bounds:
-            if self._estimate(0, b) <= availHeight:
+            if self._estimate(0, b, header) <= availHeight:
                 k = b
             else:
                 break
         if k:
-            return [self._table_for(self.rows[:k])] + self._rest(k)
+            return [self._table_for(self.rows[:k], header=header)] + self._rest(k)
         first_group = bounds[0]
         if not at_top and self._estimate(0, first_group) <= FRAME_HEIGHT:
             return []  # the group fits on a fresh page: keep it together there
         # a group taller than a page (or we are at the top): whole rows
         k = 0
         for i in range(1, first_group + 1):
-            if self._estimate(0, i) <= availHeight:
+            if self._estimate(0, i, header) <= availHeight:
                 k = i
             else:
                 break
         if k:
-            return [self._table_for(self.rows[:k])] + self._rest(k)
+            return [self._table_for(self.rows[:k], header=header)] + self._rest(k)
         if not at_top and self._estimate(0, 1) <= FRAME_HEIGHT:
             return []
-        # one row taller than the space left: split inside the row
+        # one row taller than a page: split it inside the row, here
         if availHeight < 120 and not at_top:
             return []
-        return [self._table_for(self.rows[:1], split_in_row=True)] + self._rest(1)
+        table = self._table_for(self.rows[:1], split_in_row=True, header=header)
+        parts = table.split(availWidth, availHeight)
+        if len(parts) != 2:
+            return []
+        # the rest of the row becomes a row of its own, labelled “（续）”, so
+        # each page says which indicator it continues
+        row = self.rows[0]
+        left = list(parts[1]._cellvalues[-1])[3:]
+        if not _has_content(left[0]):
+            left[0] = Paragraph(f"{_esc(row.label)}<font size=\"7.5\">（续）</font>", self.s.cell)
+        cont = _Row(row.group, row.run, row.cat, row.sub, left, row.label)
+        probe = self._table_for([cont], split_in_row=True, header=False)
+        probe.wrap(availWidth, 1e9)
+        lay = self.layout
+        assert lay is not None
+        heights = [probe._rowHeights[0]] + lay.heights[1:]
+        return [parts[0]] + self._rest(1, [cont] + self.rows[1:], heights)
+
+
+def _has_content(value: Any) -> bool:
+    if isinstance(value, (list, tuple)):
+        return any(_has_content(v) for v in value)
+    if isinstance(value, str):
+        return bool(value.strip())
+    return value is not None
 
 
 def _indicator_rows(result: Any, s: _Styles, marks: _Marks) -> list[_Row]:
@@ -493,7 +554,7 @@ def _indicator_rows(result: Any, s: _Styles, marks: _Marks) -> list[_Row]:
             marks.score(r.score, r.claimed),
             _p(r.note, s.cell) if r.note else "",
         ]
-        rows.append(_Row(group, id(sub_p), cat_p, sub_p, cells))
+        rows.append(_Row(group, id(sub_p), cat_p, sub_p, cells, r.name))
         prev_cat, prev_sub = r.category, r.subcategory
     return rows
 
