@@ -273,7 +273,7 @@ def _goal_block(form: Any, s: _Styles) -> Table:
         ("ALIGN", (1, 0), (-1, 0), "CENTER"),
         ("VALIGN", (1, 1), (-1, -1), "TOP"),
     ]
-    return Table(data, colWidths=[SEC_W, half, half], style=TableStyle(cmds), splitInRow=24)
+    return Table(data, colWidths=[SEC_W, half, half], style=TableStyle(cmds), repeatRows=1, splitInRow=24)
 
 
 # ----------------------------------------------------------- indicators
