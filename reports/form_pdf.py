@@ -28,9 +28,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
@@ -167,9 +165,10 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(_esc(text), style)
 
 
-def _vertical(label: str, style: ParagraphStyle) -> Paragraph:
-    """A label written top to bottom, one character a line (narrow section column)."""
-    return Paragraph("<br/>".join(_esc(ch) for ch in label if not ch.isspace()), style)
+def _vertical(label: str, style: ParagraphStyle | None = None) -> str:
+    """A fixed label written top to bottom, one character a line (narrow section
+    column).  A plain string: table cells draw it without the Paragraph parser."""
+    return "\n".join(ch for ch in label if not ch.isspace())
 
 
 def _base_cmds(font: str, size: float = 8.5) -> list[tuple[Any, ...]]:
@@ -177,6 +176,7 @@ def _base_cmds(font: str, size: float = 8.5) -> list[tuple[Any, ...]]:
         ("FONT", (0, 0), (-1, -1), font, size, size + 2),
         ("GRID", (0, 0), (-1, -1), 0.6, GRID),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("ALIGN", (0, 0), (0, -1), "CENTER"),
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
@@ -206,11 +206,14 @@ class _Marks:
 
     def grade(self, computed: str, claimed: str) -> Any:
         if self.show_claimed:
-            return _p(f"等级：{claimed or '未填'}", self.s.cell_c)
-        text = f"等级：{_esc(computed or '不评等级')}"
-        if claimed and claimed != computed:
-            text += f'<br/><font color="{CLAIMED_COLOUR}" size="8">（填报 {_esc(claimed)}）</font>'
-        return Paragraph(text, self.s.cell_c)
+            return f"等级：{claimed or '未填'}"  # a plain cell string: no markup is parsed
+        if not claimed or claimed == computed:
+            return f"等级：{computed or '不评等级'}"
+        return Paragraph(
+            f"等级：{_esc(computed or '不评等级')}"
+            f'<br/><font color="{CLAIMED_COLOUR}" size="8">（填报 {_esc(claimed)}）</font>',
+            self.s.cell_c,
+        )
 
 
 # --------------------------------------------------------------- blocks
@@ -240,7 +243,7 @@ def _funds_block(result: Any, s: _Styles, marks: _Marks) -> Table:
     funds = result.funds
     value_w = (WIDTH - SEC_W - ROW_LABEL_W) / 6
     head = ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分（分值×执行率）"]
-    data: list[list[Any]] = [[_vertical("资金情况", s.sec), Paragraph("资金来源", s.head)] + [_p(h, s.head) for h in head]]
+    data: list[list[Any]] = [[_vertical("资金情况"), "资金来源"] + head]
     for key, label in FUNDS_LABELS.items():
         row = funds.rows.get(key) or {}
         cells: list[Any] = [_money(row.get(c)) for c in ("initial", "annual", "executed")]
@@ -248,7 +251,7 @@ def _funds_block(result: Any, s: _Styles, marks: _Marks) -> Table:
             cells += [fmt(funds.weight), _rate(funds.rate), marks.score(funds.score, funds.claimed)]
         else:
             cells += [DASH, DASH, DASH]
-        data.append(["", _p(label, s.cell)] + cells)
+        data.append(["", label] + cells)
     cmds = _base_cmds(s.font) + [
         ("SPAN", (0, 0), (0, -1)),
         ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
@@ -329,9 +332,8 @@ class IndicatorRows(Flowable):
 
     # -- building
     def _header(self) -> list[Any]:
-        h = self.s.head
         names = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"]
-        return [_vertical("绩效指标", self.s.sec)] + [Paragraph(n, h) for n in names]
+        return [_vertical("绩效指标")] + names
 
     def _table_for(self, rows: list[_Row], split_in_row: bool = False, header: bool = True) -> Table:
         data: list[list[Any]] = [self._header()] if header else []
@@ -346,7 +348,7 @@ class IndicatorRows(Flowable):
             ("VALIGN", (8, top), (8, -1), "TOP"),
         ]
         if header:
-            cmds.append(("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL))
+            cmds += [("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL), ("ALIGN", (0, 0), (-1, 0), "CENTER")]
         if split_in_row:
             # a row taller than a page: everything at the top, so the first part shows it
             cmds.append(("VALIGN", (0, top), (-1, -1), "TOP"))
@@ -378,7 +380,7 @@ class IndicatorRows(Flowable):
             cmds += [
                 ("SPAN", (1, t), (5, t)),
                 ("BACKGROUND", (0, t), (5, t), HEAD_FILL),
-                ("ALIGN", (6, t), (7, t), "CENTER"),
+                ("ALIGN", (1, t), (-1, t), "CENTER"),
                 ("VALIGN", (0, t), (-1, t), "MIDDLE"),
             ]
         return Table(
@@ -565,7 +567,7 @@ def _totals_row(result: Any, s: _Styles, marks: _Marks) -> list[Any]:
     total = marks.score(result.total, result.claimed_total)
     if marks.show_claimed and result.claimed_total is None:
         total = ""
-    return ["", Paragraph("总分", s.head), "", "", "", "", fmt(weight), total, marks.grade(result.grade, result.claimed_grade)]
+    return ["", "总分", "", "", "", "", fmt(weight), total, marks.grade(result.grade, result.claimed_grade)]
 
 
 def _totals_block(result: Any, s: _Styles, marks: _Marks) -> Table:
@@ -573,7 +575,7 @@ def _totals_block(result: Any, s: _Styles, marks: _Marks) -> Table:
     cmds = _base_cmds(s.font) + [
         ("SPAN", (1, 0), (5, 0)),
         ("BACKGROUND", (0, 0), (5, 0), HEAD_FILL),
-        ("ALIGN", (6, 0), (7, 0), "CENTER"),
+        ("ALIGN", (1, 0), (-1, 0), "CENTER"),
     ]
     return Table([_totals_row(result, s, marks)], colWidths=IND_WIDTHS, style=TableStyle(cmds))
 
@@ -645,13 +647,13 @@ def _findings_block(result: Any, s: _Styles) -> list[Flowable]:
     )
     out.append(_p(intro, s.note))
     out.append(Spacer(1, 4))
-    data: list[list[Any]] = [[Paragraph(h, s.head) for h in ("序号", "代码", "位置", "说明")]]
+    data: list[list[Any]] = [["序号", "代码", "位置", "说明"]]
     for i, f in enumerate(errors, 1):
         where = f.where + (f"（第 {f.line} 行）" if f.line else "")
         data.append([str(i), _p(f.code, s.cell), _p(where, s.cell), _p(f.message, s.cell)])
     widths = [34.0, 120.0, 220.0]
     widths.append(WIDTH - sum(widths))
-    cmds = _base_cmds(s.font) + [("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL), ("ALIGN", (0, 1), (0, -1), "CENTER")]
+    cmds = _base_cmds(s.font) + [("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL), ("ALIGN", (0, 0), (-1, 0), "CENTER")]
     out.append(Table(data, colWidths=widths, style=TableStyle(cmds), repeatRows=1, splitInRow=24))
     return out
 
@@ -659,20 +661,57 @@ def _findings_block(result: Any, s: _Styles) -> list[Flowable]:
 # --------------------------------------------------------------- pages
 
 
-def _qr_drawing(text: str, size: float) -> Drawing:
+def _qr_modules(text: str, best_mask: bool = False) -> list[list[bool]]:
+    """The QR code of ``text`` as rows of dark/light modules (top row first).
+
+    Encoded by ReportLab's ``QrCodeWidget`` (error correction level M).  Any
+    of the eight mask patterns gives a valid code (the pattern is written in
+    the code's format bits); choosing the "best" one by the standard's penalty
+    rules (``best_mask=True``) takes ReportLab ~15 ms, more than the rest of a
+    one-page form, so pattern 0 is used.
+    """
     widget = QrCodeWidget(text, barLevel="M")
-    x0, y0, x1, y1 = widget.getBounds()
-    bw, bh = x1 - x0, y1 - y0
-    d = Drawing(size, size, transform=[size / bw, 0, 0, size / bh, 0, 0])
-    d.add(widget)
-    return d
+    qr = widget.qr
+    if best_mask:
+        qr.make()
+    else:
+        if qr.version is None:
+            qr.version = qr.calculate_version()
+        qr.makeImpl(False, 0)
+    return [[bool(m) for m in row] for row in qr.modules]
+
+
+def _draw_qr(canv: Canvas, modules: list[list[bool]], size: float, quiet: int = 2) -> None:
+    """Draw the modules as one filled path (runs of dark modules as rectangles)."""
+    n = len(modules)
+    box = size / (n + 2 * quiet)
+    path = canv.beginPath()
+    for r, row in enumerate(modules):
+        y = size - (r + quiet + 1) * box
+        c = 0
+        while c < n:
+            if row[c]:
+                start = c
+                while c < n and row[c]:
+                    c += 1
+                path.rect((start + quiet) * box, y, (c - start) * box, box)
+            else:
+                c += 1
+    canv.setFillColor(colors.black)
+    canv.drawPath(path, stroke=0, fill=1)
+
+
+def qr_payload(digest: str) -> str:
+    """What the footer's QR code says: the full digest, tagged."""
+    return f"jixiao:sha256:{digest}"
 
 
 def _canvas_class(font: str, digest: str, rules_id: str, running_title: str) -> type[Canvas]:
     """A canvas that holds the pages back until the count is known, then draws
     the footer (page N of M, digest, QR code) on each."""
     short = short_digest(digest)
-    qr_size = 13 * mm
+    qr_size = 15 * mm
+    qr_text = qr_payload(digest)
 
     class FormCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -697,7 +736,7 @@ def _canvas_class(font: str, digest: str, rules_id: str, running_title: str) -> 
             w, _ = PAGE_SIZE
             if not self._qr_ready[0]:
                 self.beginForm("jixiaoDigestQR")
-                renderPDF.draw(_qr_drawing(f"jixiao:sha256:{digest}", qr_size), self, 0, 0)
+                _draw_qr(self, _qr_modules(qr_text), qr_size)
                 self.endForm()
                 self._qr_ready[0] = True
             self.saveState()

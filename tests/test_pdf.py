@@ -239,13 +239,13 @@ def test_the_qr_code_encodes_the_full_digest(monkeypatch: pytest.MonkeyPatch, tm
     from reports import form_pdf
 
     seen: list[str] = []
-    real = form_pdf._qr_drawing
+    real = form_pdf._qr_modules
 
-    def spy(text: str, size: float):  # type: ignore[no-untyped-def]
+    def spy(text: str, best_mask: bool = True):  # type: ignore[no-untyped-def]
         seen.append(text)
-        return real(text, size)
+        return real(text, best_mask)
 
-    monkeypatch.setattr(form_pdf, "_qr_drawing", spy)
+    monkeypatch.setattr(form_pdf, "_qr_modules", spy)
     render(tmp_path, SEED)
     assert seen == [f"jixiao:sha256:{form_digest(score_file(SEED).form)}"]
 
