@@ -48,7 +48,8 @@ def _canonical(value: Any) -> Any:
 def canonical_json(form: Form) -> str:
     """The canonical JSON text that the digest is computed over."""
     data = _canonical(form.model_dump(mode="python"))
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    # default=str: a TOML date or time inside an indicator's params
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
 
 
 def form_digest(form: Form) -> str:

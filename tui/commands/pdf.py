@@ -273,7 +273,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         except ValueError as exc:
             print(f"{candidate}：{exc}", file=sys.stderr)
             return EXIT_UNREADABLE
-        source = f" {candidate} 中保存的摘要"
+        source = f"PDF {candidate} 中保存的摘要"
     else:
         norm = normalize_digest(given_arg)
         if norm is None:
