@@ -205,6 +205,8 @@ class _Marks:
         )
 
     def grade(self, computed: str, claimed: str) -> Any:
+        if len(claimed) > 20:  # a grade is a word; never let it outgrow the row
+            claimed = claimed[:16] + "…"
         if self.show_claimed:
             return f"等级：{claimed or '未填'}"  # a plain cell string: no markup is parsed
         if not claimed or claimed == computed:
@@ -286,10 +288,20 @@ def _goal_block(form: Any, s: _Styles) -> Table:
 class _Row:
     group: int  # index of the 一级 group (consecutive rows with the same 一级)
     run: int  # identifies the 二级 run (consecutive rows with the same 二级 in one group)
-    cat: Paragraph
-    sub: Paragraph
+    cat: Any  # the 一级 cell where the group starts
+    sub: Any  # the 二级 cell where the run starts
     cells: list[Any]  # 三级 .. 偏差原因 (6 cells)
     label: str = ""  # the 三级 name, for “（续）” on a continued row
+    cat_cont: Any = None  # the 一级 label where a chunk starts inside the group
+    sub_cont: Any = None
+    head_g: bool = True  # this row starts its 一级 group
+    head_r: bool = True  # this row starts its 二级 run
+
+    def cat_cell(self) -> Any:
+        return self.cat if self.head_g else self.cat_cont
+
+    def sub_cell(self) -> Any:
+        return self.sub if self.head_r else self.sub_cont
 
 
 @dataclass
@@ -299,7 +311,7 @@ class _Layout:
     header_h: float = 0.0
     tail_h: float = 0.0
     heights: list[float] = field(default_factory=list)
-    label_h: dict[int, float] = field(default_factory=dict)  # id(paragraph) -> height
+    label_h: dict[int, tuple[Any, float]] = field(default_factory=dict)  # id(label) -> (label, height)
 
 
 class IndicatorRows(Flowable):
@@ -367,7 +379,7 @@ class IndicatorRows(Flowable):
                 if i - 1 > start_r:
                     cmds.append(("SPAN", (2, start_r), (2, i - 1)))
                 start_r = i
-            data.append([sec, row.cat if new_g else "", row.sub if new_r else ""] + row.cells)
+            data.append([sec, row.cat_cell() if new_g else "", row.sub_cell() if new_r else ""] + row.cells)
             prev_group, prev_run = row.group, row.run
         last = len(rows) - 1 + top
         if last > start_g:
@@ -395,12 +407,25 @@ class IndicatorRows(Flowable):
     def _measure(self, table: Table) -> None:
         rh = list(table._rowHeights)
         tail_h = rh.pop() if self.tail is not None else 0.0
-        lay = _Layout(header_h=rh[0], tail_h=tail_h, heights=rh[1:])
-        for row in self.rows:
-            for p, col in ((row.cat, 1), (row.sub, 2)):
-                if id(p) not in lay.label_h:
-                    lay.label_h[id(p)] = p.wrap(IND_WIDTHS[col] - 6, FRAME_HEIGHT)[1] + 6
-        self.layout = lay
+        self.layout = _Layout(header_h=rh[0], tail_h=tail_h, heights=rh[1:])
+
+    def _label_height(self, cell: Any, col: int) -> float:
+        """The height a 一级/二级 label needs (cached: labels are shared by many rows)."""
+        lay = self.layout
+        assert lay is not None
+        key = id(cell)
+        cached = lay.label_h.get(key)
+        if cached is None or cached[0] is not cell:  # (an id can be reused once its object is gone)
+            width = IND_WIDTHS[col] - 6
+            items = cell if isinstance(cell, (list, tuple)) else [cell]
+            h = 0.0
+            for item in items:
+                if isinstance(item, Flowable):
+                    h += item.wrap(width, 1e9)[1]
+                elif item:
+                    h += 10.5 * (str(item).count("\n") + 1)
+            lay.label_h[key] = cached = (cell, h + 6)
+        return cached[1]
 
     def _wants_header(self, availHeight: float) -> bool:
         return not self.continued or availHeight >= FRAME_HEIGHT - 2
@@ -441,11 +466,12 @@ class IndicatorRows(Flowable):
         total = (lay.header_h if header else 0.0) + sum(lay.heights[lo:hi])
         total += lay.tail_h if hi == len(self.rows) else 0.0
         # labels shown again at the top of a chunk may need more than the rows give
-        for attr in ("cat", "sub"):
+        for attr, col in (("group", 1), ("run", 2)):
             run_start = lo
             for i in range(lo, hi + 1):
-                if i == hi or (i > run_start and getattr(self.rows[i], attr) is not getattr(self.rows[run_start], attr)):
-                    need = lay.label_h[id(getattr(self.rows[run_start], attr))]
+                if i == hi or (i > run_start and getattr(self.rows[i], attr) != getattr(self.rows[run_start], attr)):
+                    first = self.rows[run_start]
+                    need = self._label_height(first.cat_cell() if col == 1 else first.sub_cell(), col)
                     have = sum(lay.heights[run_start:i])
                     if need > have:
                         total += need - have
@@ -498,15 +524,33 @@ class IndicatorRows(Flowable):
             return []
         table = self._table_for(self.rows[:1], split_in_row=True, header=header)
         parts = table.split(availWidth, availHeight)
+        if len(parts) == 1:  # it fits after all (the estimate is on the safe side)
+            return list(parts) + self._rest(1)
         if len(parts) != 2:
             return []
         # the rest of the row becomes a row of its own, labelled “（续）”, so
         # each page says which indicator it continues
         row = self.rows[0]
-        left = list(parts[1]._cellvalues[-1])[3:]
+        rest_cells = list(parts[1]._cellvalues[1 if header else 0])  # (the 总分 row may follow)
+        left = rest_cells[3:]
         if not _has_content(left[0]):
-            left[0] = Paragraph(f"{_esc(row.label)}<font size=\"7.5\">（续）</font>", self.s.cell)
-        cont = _Row(row.group, row.run, row.cat, row.sub, left, row.label)
+            name = row.label if len(row.label) <= 40 else row.label[:30] + "…"
+            left[0] = Paragraph(f"{_esc(name)}<font size=\"7.5\">（续）</font>", self.s.cell)
+        # a label cut by the page goes on in the continued row; otherwise the short label
+        cat_left = row.head_g and _has_content(rest_cells[1])
+        sub_left = row.head_r and _has_content(rest_cells[2])
+        cont = _Row(
+            row.group,
+            row.run,
+            rest_cells[1] if cat_left else row.cat_cont,
+            rest_cells[2] if sub_left else row.sub_cont,
+            left,
+            row.label,
+            row.cat_cont,
+            row.sub_cont,
+            head_g=cat_left,
+            head_r=sub_left,
+        )
         probe = self._table_for([cont], split_in_row=True, header=False)
         probe.wrap(availWidth, 1e9)
         lay = self.layout
@@ -523,6 +567,13 @@ def _has_content(value: Any) -> bool:
     return value is not None
 
 
+def _short_label(p: Paragraph, text: str, style: ParagraphStyle, limit: int = 40) -> Paragraph:
+    """The label repeated where a chunk starts inside a group: the same, or cut short."""
+    if len(text) <= limit:
+        return p
+    return Paragraph(f"{_esc(text[: limit - 10])}…（续）", style)
+
+
 def _indicator_rows(result: Any, s: _Styles, marks: _Marks) -> list[_Row]:
     form = result.form
     declared = {canonical_category(k): v for k, v in form.categories.items()}
@@ -533,9 +584,11 @@ def _indicator_rows(result: Any, s: _Styles, marks: _Marks) -> list[_Row]:
     rows: list[_Row] = []
     group = -1
     prev_cat = prev_sub = None
-    cat_p = sub_p = None
+    cat_p = sub_p = cat_short = sub_short = None
     for r in result.indicators:
-        if r.category != prev_cat:
+        new_g = r.category != prev_cat
+        new_r = new_g or r.subcategory != prev_sub
+        if new_g:
             group += 1
             key = canonical_category(r.category)
             weight = declared.get(key)
@@ -544,10 +597,10 @@ def _indicator_rows(result: Any, s: _Styles, marks: _Marks) -> list[_Row]:
             if weight is None:
                 weight = sums.get(key, Decimal(0))
             cat_p = Paragraph(f"{_esc(r.category)}<br/>（{_num(weight)}分）", s.cell_c)
-            prev_sub = None
-        if r.category != prev_cat or r.subcategory != prev_sub:
+            cat_short = _short_label(cat_p, r.category, s.cell_c)
+        if new_r:
             sub_p = _p(r.subcategory, s.cell_c)
-        assert cat_p is not None and sub_p is not None
+            sub_short = _short_label(sub_p, r.subcategory, s.cell_c)
         cells = [
             _p(r.name, s.cell),
             _p(r.target, s.cell_c),
@@ -556,7 +609,7 @@ def _indicator_rows(result: Any, s: _Styles, marks: _Marks) -> list[_Row]:
             marks.score(r.score, r.claimed),
             _p(r.note, s.cell) if r.note else "",
         ]
-        rows.append(_Row(group, id(sub_p), cat_p, sub_p, cells, r.name))
+        rows.append(_Row(group, id(sub_p), cat_p, sub_p, cells, r.name, cat_short, sub_short, new_g, new_r))
         prev_cat, prev_sub = r.category, r.subcategory
     return rows
 
@@ -614,6 +667,8 @@ def _bottom_block(result: Any, s: _Styles) -> Table:
     else:
         pairs = [("填表人", so.filled_by), ("联系电话", so.phone), ("单位负责人", so.head)]
     pairs.append(("填报日期", so.date))
+    # names, a phone number, a date: cut anything absurdly long so the block keeps its place
+    pairs = [(k, v if len(v) <= 60 else v[:56] + "…") for k, v in pairs]
     seal_w = 58 * mm
     left_w = WIDTH - seal_w - 8
     per = left_w / len(pairs)
@@ -632,7 +687,7 @@ def _bottom_block(result: Any, s: _Styles) -> Table:
         ("LEFTPADDING", (0, 0), (0, 0), 0),
         ("TOPPADDING", (0, 0), (-1, -1), 4),
     ]
-    return Table(data, colWidths=[left_w, 8, seal_w], rowHeights=[32 * mm], style=TableStyle(cmds))
+    return Table(data, colWidths=[left_w, 8, seal_w], minRowHeights=[32 * mm], style=TableStyle(cmds))
 
 
 def _findings_block(result: Any, s: _Styles) -> list[Flowable]:

@@ -258,3 +258,58 @@ def test_render_writes_atomically_and_keeps_old_file_on_failure(tmp_path: Path) 
         render_form(result, out, font=str(tmp_path / "missing.ttf"))
     assert out.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["keep.pdf"]
+
+
+LONG = "很长的文字" * 600  # 3,000 characters, taller than a page in any column
+
+
+@pytest.mark.parametrize(
+    "old,field",
+    [
+        ('name = "株洲市社会保险服务中心"', "name"),
+        ('category = "产出指标"', "category"),
+        ('subcategory = "数量指标"', "subcategory"),
+        ('name = "参保人满意度"', "name"),
+        ('target = "31.88万人"', "target"),
+        ('filled_by = ""', "filled_by"),
+        ('grade = "优"', "grade"),
+        ('expected = "为养老保险提供服务保障。', "expected"),
+    ],
+)
+def test_absurdly_long_text_in_any_field_still_renders(tmp_path: Path, old: str, field: str) -> None:
+    text = SEED.read_text(encoding="utf-8")
+    assert old in text
+    if field == "expected":
+        new = f'expected = "{LONG}为养老保险提供服务保障。'
+    elif field == "category":
+        new = f'category = "产出{LONG}"'
+    else:
+        new = f'{field} = "{LONG}"'
+    form = tmp_path / "long.toml"
+    form.write_text(text.replace(old, new, 1), encoding="utf-8")
+    _, _, pages = render(tmp_path, form)
+    n = len(pages)
+    for i, page in enumerate(pages, 1):
+        assert f"第 {i} 页 共 {n} 页" in page
+    joined = squash("".join(pages))
+    assert "单位（盖章）" in joined and "总分" in joined
+    if field in ("category", "subcategory", "target", "expected") or old == 'name = "参保人满意度"':
+        # printed in full: every character is somewhere (page footers interrupt it)
+        assert joined.count("很长的文字") >= 600 - 2 * n
+
+
+def test_form_without_indicators_prints_totals(tmp_path: Path) -> None:
+    text = SEED.read_text(encoding="utf-8").split("[[indicators]]")[0] + "[claimed]\ntotal = 10\n"
+    form = tmp_path / "empty.toml"
+    form.write_text(text, encoding="utf-8")
+    _, _, pages = render(tmp_path, form)
+    joined = squash("".join(pages))
+    assert "总分" in joined and "单位（盖章）" in joined
+
+
+def test_line_breaks_in_a_note_are_kept(tmp_path: Path) -> None:
+    text = SEED.read_text(encoding="utf-8").replace('claimed = 9.5\nnote = ""', 'claimed = 9.5\nnote = "第一行\\n第二行"')
+    form = tmp_path / "nl.toml"
+    form.write_text(text, encoding="utf-8")
+    _, _, pages = render(tmp_path, form)
+    assert "第一行\n第二行" in "".join(pages)
