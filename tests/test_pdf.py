@@ -247,7 +247,23 @@ def test_the_qr_code_encodes_the_full_digest(monkeypatch: pytest.MonkeyPatch, tm
 
     monkeypatch.setattr(form_pdf, "_qr_modules", spy)
     render(tmp_path, SEED)
-    assert seen == [f"jixiao:sha256:{form_digest(score_file(SEED).form)}"]
+    digest = form_digest(score_file(SEED).form)
+    assert seen == [f"JIXIAO:SHA256:{digest.upper()}"] == [form_pdf.qr_payload(digest)]
+    # what a phone reads from the code is accepted by jixiao verify
+    from indicators.digest import normalize_digest
+
+    assert normalize_digest(seen[0]) == digest
+
+
+def test_the_qr_code_is_version_4_alphanumeric() -> None:
+    from reports.form_pdf import _qr_modules, qr_payload
+
+    modules = _qr_modules(qr_payload("ab" * 32))
+    assert len(modules) == 33 and all(len(row) == 33 for row in modules)
+    # the three finder patterns are where a reader looks for them
+    for r0, c0 in ((0, 0), (0, 26), (26, 0)):
+        assert [modules[r0][c0 + i] for i in range(7)] == [True] * 7
+        assert [modules[r0 + 2][c0 + i] for i in range(7)] == [True, False, True, True, True, False, True]
 
 
 def test_render_writes_atomically_and_keeps_old_file_on_failure(tmp_path: Path) -> None:
