@@ -183,7 +183,9 @@ def _pdf_folder(args: argparse.Namespace, folder: Path) -> int:
         if not done["ok"]:
             failed.append(done)
             lines = "\n".join(f"  {line}" for line in done["problems"])
-            progress.console.print(f"[red]失败[/red]：{_markup_safe(done['form'])}\n{_markup_safe(lines)}", highlight=False, soft_wrap=True)
+            progress.console.print(
+                f"[red]失败[/red]：{_markup_safe(done['form'])}\n{_markup_safe(lines)}", highlight=False, soft_wrap=True
+            )
         elif done["errors"]:
             with_errors += 1
 
@@ -194,11 +196,17 @@ def _pdf_folder(args: argparse.Namespace, folder: Path) -> int:
                 note(render_one(*t))
                 progress.advance(bar)
         else:
-            from concurrent.futures import ProcessPoolExecutor
+            from concurrent.futures import ProcessPoolExecutor, as_completed
 
             with ProcessPoolExecutor(max_workers=jobs) as pool:
-                chunk = max(1, min(16, len(tasks) // (jobs * 8)))
-                for done in pool.map(_render_task, tasks, chunksize=chunk):
+                futures = {pool.submit(render_one, *t): t for t in tasks}
+                for future in as_completed(futures):
+                    try:
+                        done = future.result()
+                    except Exception as exc:  # a worker died (out of memory, killed): that form failed
+                        form, out = futures[future][:2]
+                        done = {"form": form, "out": out, "ok": False, "errors": 0, "why": "bug",
+                                "problems": [f"{form}: 打印进程异常退出（{type(exc).__name__}）。"]}
                     note(done)
                     progress.advance(bar)
 
@@ -212,10 +220,6 @@ def _pdf_folder(args: argparse.Namespace, folder: Path) -> int:
             summary += " 等"
     print(summary + "。")
     return EXIT_FAILED if failed else EXIT_OK
-
-
-def _render_task(task: tuple[Any, ...]) -> dict[str, Any]:
-    return render_one(*task)
 
 
 def _markup_safe(text: str) -> str:
