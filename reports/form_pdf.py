@@ -34,6 +34,7 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -658,8 +659,16 @@ def grading_note(rules: Any) -> list[str]:
     return lines
 
 
+def _fits(text: str, font: str, size: float, width: float) -> bool:
+    return stringWidth(text, font, size) <= width
+
+
 def _bottom_block(result: Any, s: _Styles) -> Table:
-    """备注 (the grading note) and the sign-off, with the seal box on the right."""
+    """备注 (the grading note) and the sign-off, with the seal box on the right.
+
+    One flat table: a line of text that fits is a plain cell (no Paragraph to
+    parse and wrap), anything longer a Paragraph that wraps.
+    """
     form = result.form
     so = form.signoff
     if form.kind == "project":
@@ -669,25 +678,61 @@ def _bottom_block(result: Any, s: _Styles) -> Table:
     pairs.append(("填报日期", so.date))
     # names, a phone number, a date: cut anything absurdly long so the block keeps its place
     pairs = [(k, v if len(v) <= 60 else v[:56] + "…") for k, v in pairs]
+    n = len(pairs)
     seal_w = 58 * mm
     left_w = WIDTH - seal_w - 8
-    per = left_w / len(pairs)
-    blank = "&nbsp;" * 20
-    sign = Table(
-        [[Paragraph(f"{_esc(k)}：<u>{_esc(v) if v else blank}</u>", s.cell) for k, v in pairs]],
-        colWidths=[per] * len(pairs),
-        style=TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 10)]),
-    )
-    note = Paragraph("备注：" + "<br/>".join(_esc(x) for x in grading_note(result.rules)), s.note)
-    seal = Paragraph("单位（盖章）", s.cell)
-    data = [[[note, sign], "", seal]]
-    cmds = [
+    per = left_w / n
+    gap = 12.0  # between one signature line and the next label
+    font, size = s.font, 8.0
+
+    # per sign-off pair three columns: the label, the line to sign on, a gap
+    labels = [stringWidth(f"{k}：", font, 9) + 1 for k, _ in pairs]
+    need = [max(stringWidth(v, font, 9) + 6, 50.0) for _, v in pairs]
+    spare = left_w - sum(labels) - gap * n - sum(need)
+    if spare >= 0:  # each line as long as its value needs, the rest shared out
+        values = [w + spare / n for w in need]
+    else:
+        values = [per - lab - gap for lab in labels]
+    widths: list[float] = []
+    for lab, val in zip(labels, values):
+        widths += [lab, val, gap]
+    m = len(widths)  # the seal box is column m + 1 (after an 8 pt gap)
+    data: list[list[Any]] = []
+    for i, line in enumerate(grading_note(result.rules)):
+        text = ("备注：" if i == 0 else "　　　") + line
+        cell: Any = text if _fits(text, font, size, left_w) else Paragraph(_esc(text), s.note)
+        data.append([cell] + [""] * (m - 1) + ["", ""])
+    sign_row: list[Any] = []
+    for j, (k, v) in enumerate(pairs):
+        value_w = widths[3 * j + 1]
+        sign_row += [f"{k}：", v if _fits(v, font, 9, value_w - 2) else Paragraph(_esc(v), s.cell), ""]
+    data.append(sign_row + ["", ""])
+    last = len(data) - 1
+    data[0][m + 1] = "单位（盖章）"
+    cmds: list[tuple[Any, ...]] = [
+        ("FONT", (0, 0), (-1, -1), font, size, 10.5),
+        ("FONT", (0, last), (-1, last), font, 9, 11),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("BOX", (2, 0), (2, 0), 0.6, GRID),
-        ("LEFTPADDING", (0, 0), (0, 0), 0),
-        ("TOPPADDING", (0, 0), (-1, -1), 4),
+        ("LEFTPADDING", (0, 0), (m - 1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (m - 1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 1),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+        ("LEFTPADDING", (1, last), (m - 1, last), 2),
+        ("SPAN", (m + 1, 0), (m + 1, last)),
+        ("BOX", (m + 1, 0), (m + 1, last), 0.6, GRID),
+        ("FONT", (m + 1, 0), (m + 1, 0), font, 9),
+        ("TOPPADDING", (m + 1, 0), (m + 1, 0), 4),
+        ("LEFTPADDING", (m + 1, 0), (m + 1, 0), 4),
+        # the seal box is at least 32 mm high: the signature row takes the room
+        # (signatures go above their lines, at the bottom of the block)
+        ("VALIGN", (0, last), (m - 1, last), "BOTTOM"),
     ]
-    return Table(data, colWidths=[left_w, 8, seal_w], minRowHeights=[32 * mm], style=TableStyle(cmds))
+    for i in range(last):
+        cmds.append(("SPAN", (0, i), (m - 1, i)))
+    for j in range(n):  # the line to sign on
+        cmds.append(("LINEBELOW", (3 * j + 1, last), (3 * j + 1, last), 0.5, colors.black))
+    minimum = [0.0] * last + [32 * mm - 12.5 * last]
+    return Table(data, colWidths=widths + [8, seal_w], minRowHeights=minimum, style=TableStyle(cmds))
 
 
 def _findings_block(result: Any, s: _Styles) -> list[Flowable]:
@@ -737,23 +782,28 @@ def _qr_modules(text: str, best_mask: bool = False) -> list[list[bool]]:
 
 
 def _draw_qr(canv: Canvas, modules: list[list[bool]], size: float, quiet: int = 2) -> None:
-    """Draw the modules as one filled path (runs of dark modules as rectangles)."""
+    """Draw the modules as one filled path: runs of dark modules as rectangles
+    in module units (integers, written straight into the content stream under
+    one scaling transform: a few hundred ``re`` operators cost next to nothing)."""
     n = len(modules)
     box = size / (n + 2 * quiet)
-    path = canv.beginPath()
+    ops: list[str] = []
     for r, row in enumerate(modules):
-        y = size - (r + quiet + 1) * box
+        y = n + quiet - 1 - r
         c = 0
         while c < n:
             if row[c]:
                 start = c
                 while c < n and row[c]:
                     c += 1
-                path.rect((start + quiet) * box, y, (c - start) * box, box)
+                ops.append(f"{start + quiet} {y} {c - start} 1 re")
             else:
                 c += 1
+    canv.saveState()
     canv.setFillColor(colors.black)
-    canv.drawPath(path, stroke=0, fill=1)
+    canv.transform(box, 0, 0, box, 0, 0)
+    canv.addLiteral("\n".join(ops) + "\nf")
+    canv.restoreState()
 
 
 def qr_payload(digest: str) -> str:
