@@ -166,6 +166,15 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(_esc(text), style)
 
 
+def _cell(text: str, style: ParagraphStyle, width: float) -> Any:
+    """A table cell for a user string: a plain string when it fits on one line
+    (drawn as is: no markup is parsed, nothing to wrap), else a Paragraph that
+    wraps.  The column's ALIGN must match the style's alignment."""
+    if "\n" not in text and "\r" not in text and stringWidth(text, style.fontName, style.fontSize) <= width - 6:
+        return text
+    return _p(text, style)
+
+
 def _vertical(label: str, style: ParagraphStyle | None = None) -> str:
     """A fixed label written top to bottom, one character a line (narrow section
     column).  A plain string: table cells draw it without the Paragraph parser."""
@@ -357,7 +366,8 @@ class IndicatorRows(Flowable):
             sec = _vertical("绩效指标", self.s.sec)
         cmds = _base_cmds(self.s.font) + [
             ("BACKGROUND", (0, 0), (0, -1), HEAD_FILL),
-            ("ALIGN", (6, top), (7, -1), "CENTER"),
+            ("ALIGN", (1, top), (2, -1), "CENTER"),
+            ("ALIGN", (4, top), (7, -1), "CENTER"),
             ("VALIGN", (8, top), (8, -1), "TOP"),
         ]
         if header:
@@ -568,7 +578,7 @@ def _has_content(value: Any) -> bool:
     return value is not None
 
 
-def _short_label(p: Paragraph, text: str, style: ParagraphStyle, limit: int = 40) -> Paragraph:
+def _short_label(p: Any, text: str, style: ParagraphStyle, limit: int = 40) -> Any:
     """The label repeated where a chunk starts inside a group: the same, or cut short."""
     if len(text) <= limit:
         return p
@@ -600,12 +610,12 @@ def _indicator_rows(result: Any, s: _Styles, marks: _Marks) -> list[_Row]:
             cat_p = Paragraph(f"{_esc(r.category)}<br/>（{_num(weight)}分）", s.cell_c)
             cat_short = _short_label(cat_p, r.category, s.cell_c)
         if new_r:
-            sub_p = _p(r.subcategory, s.cell_c)
+            sub_p = _cell(r.subcategory, s.cell_c, IND_WIDTHS[2])
             sub_short = _short_label(sub_p, r.subcategory, s.cell_c)
         cells = [
-            _p(r.name, s.cell),
-            _p(r.target, s.cell_c),
-            _p(r.actual, s.cell_c),
+            _cell(r.name, s.cell, IND_WIDTHS[3]),
+            _cell(r.target, s.cell_c, IND_WIDTHS[4]),
+            _cell(r.actual, s.cell_c, IND_WIDTHS[5]),
             fmt(r.weight),
             marks.score(r.score, r.claimed),
             _p(r.note, s.cell) if r.note else "",
