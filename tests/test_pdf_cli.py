@@ -131,3 +131,21 @@ def test_help_is_chinese() -> None:
     assert proc.returncode == 0 and "打印" in proc.stdout and "--claimed" in proc.stdout
     proc = run("verify", "-h")
     assert proc.returncode == 0 and "摘要" in proc.stdout
+
+
+def test_pdf_grading_note_follows_the_rule_set(tmp_path: Path) -> None:
+    out = tmp_path / "g.pdf"
+    assert main(["pdf", str(SEED), "-o", str(out), "--rules", "grades-80-70-60"]) == 0
+    text = "".join(p.extract_text() for p in PdfReader(str(out)).pages).replace(" ", "")
+    assert "80分（含）—100分为优" in text and "70分（含）—80分为良" in text and "60分以下为差" in text
+    assert "规则集：grades-80-70-60" in text
+    out2 = tmp_path / "n.pdf"
+    assert main(["pdf", str(SEED), "-o", str(out2), "--rules", "no-grade"]) == 0
+    text2 = "".join(p.extract_text() for p in PdfReader(str(out2)).pages).replace(" ", "")
+    assert "本规则集不评定等级" in text2 and "等级：不评等级" in text2
+
+
+def test_pdf_unknown_rule_set_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["pdf", str(SEED), "-o", str(tmp_path / "x.pdf"), "--rules", "no-such-rules"]) == 2
+    err = capsys.readouterr().err
+    assert "找不到规则集" in err and "Traceback" not in err
