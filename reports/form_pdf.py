@@ -71,7 +71,7 @@ DASH = "—"
 
 # indicator table columns: section | 一级 | 二级 | 三级 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因
 SEC_W = 24.0
-IND_WIDTHS = [SEC_W, 64.0, 74.0, 140.0, 84.0, 84.0, 42.0, 74.0]
+IND_WIDTHS = [SEC_W, 64.0, 84.0, 132.0, 84.0, 84.0, 42.0, 72.0]
 IND_WIDTHS.append(WIDTH - sum(IND_WIDTHS))
 ROW_LABEL_W = IND_WIDTHS[1] + IND_WIDTHS[2]  # funds row labels end where 二级 ends
 
