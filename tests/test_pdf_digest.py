@@ -150,3 +150,27 @@ def test_verify_a_pdf_without_a_digest(printed: tuple[Path, Path], tmp_path: Pat
     capsys.readouterr()
     assert main(["verify", str(form), str(other)]) == 2
     assert "没有 jixiao 内容摘要" in capsys.readouterr().err
+
+
+def test_verify_without_pypdf_reads_the_pdf_bytes(
+    printed: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_pypdf(name: str, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        if name == "pypdf" or name.startswith("pypdf."):
+            raise ImportError("no pypdf")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pypdf)
+    form, pdf = printed
+    assert main(["verify", str(form), str(pdf)]) == 0
+    form.write_text(form.read_text(encoding="utf-8").replace("claimed = 9.5", "claimed = 9"), encoding="utf-8")
+    assert main(["verify", str(form), str(pdf)]) == 1
+    not_pdf = tmp_path / "x.pdf"
+    not_pdf.write_bytes(b"hello")
+    capsys.readouterr()
+    assert main(["verify", str(form), str(not_pdf)]) == 2
+    assert "不是 PDF 文件" in capsys.readouterr().err

@@ -231,12 +231,36 @@ def _markup_safe(text: str) -> str:
 # --------------------------------------------------------------- verify
 
 
+DIGEST_IN_PDF = r"(?:jixiao-sha256:|sha256=)([0-9a-f]{64})"
+
+
 def read_pdf_digest(path: Path) -> str:
-    """The full digest stored in a PDF printed by jixiao; raises ValueError (Chinese) if none."""
+    """The full digest stored in a PDF printed by jixiao; raises ValueError (Chinese) if none.
+
+    With pypdf the metadata is read properly (also after another program has
+    re-saved the file); without it the file's bytes are searched, which works
+    for PDFs as jixiao writes them (ReportLab keeps the metadata uncompressed).
+    """
+    import re
+
     try:
         from pypdf import PdfReader
     except ImportError:
-        raise ValueError("读取 PDF 需要 pypdf（pip install pypdf）；也可以直接给出页脚上的摘要。") from None
+        PdfReader = None  # type: ignore[assignment,misc]
+    if PdfReader is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ValueError(f"无法读取文件（{exc.strerror or exc}）。") from None
+        if not data.startswith(b"%PDF"):
+            raise ValueError("不是 PDF 文件。")
+        m = re.search(DIGEST_IN_PDF.encode(), data)
+        if m:
+            return m.group(1).decode()
+        raise ValueError(
+            "PDF 中没有找到 jixiao 内容摘要。若该 PDF 经其他程序另存过，请安装 pypdf（pip install pypdf）后再试；"
+            "也可以直接给出页脚上的摘要。"
+        )
     import logging
 
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # its own English warnings; we say it in Chinese
@@ -246,10 +270,8 @@ def read_pdf_digest(path: Path) -> str:
         texts = [str(meta.get("/Keywords") or ""), str(meta.get("/Subject") or "")]
     except Exception as exc:  # pypdf raises many kinds for a broken file
         raise ValueError(f"无法读取 PDF（{type(exc).__name__}: {exc}）。") from None
-    import re
-
     for text in texts:
-        m = re.search(r"(?:jixiao-sha256:|sha256=)([0-9a-f]{64})", text)
+        m = re.search(DIGEST_IN_PDF, text)
         if m:
             return m.group(1)
     raise ValueError("PDF 中没有 jixiao 内容摘要，可能不是 jixiao 打印的。")
