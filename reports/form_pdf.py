@@ -595,7 +595,10 @@ def _indicator_rows(result: Any, s: _Styles, marks: _Marks) -> list[_Row]:
     rows: list[_Row] = []
     group = -1
     prev_cat = prev_sub = None
-    cat_p = sub_p = cat_short = sub_short = None
+    cat_p: Any = None
+    sub_p: Any = None
+    cat_short: Any = None
+    sub_short: Any = None
     for r in result.indicators:
         new_g = r.category != prev_cat
         new_r = new_g or r.subcategory != prev_sub
@@ -607,7 +610,10 @@ def _indicator_rows(result: Any, s: _Styles, marks: _Marks) -> list[_Row]:
                 weight = result.rules.category_weight(key)
             if weight is None:
                 weight = sums.get(key, Decimal(0))
-            cat_p = Paragraph(f"{_esc(r.category)}<br/>（{_num(weight)}分）", s.cell_c)
+            if r.category.strip():
+                cat_p = Paragraph(f"{_esc(r.category)}<br/>（{_num(weight)}分）", s.cell_c)
+            else:  # real forms sometimes leave the 一级 cell blank
+                cat_p = ""
             cat_short = _short_label(cat_p, r.category, s.cell_c)
         if new_r:
             sub_p = _cell(r.subcategory, s.cell_c, IND_WIDTHS[2])
