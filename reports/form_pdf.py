@@ -36,6 +36,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus.doctemplate import LayoutError
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
@@ -956,7 +957,10 @@ def render_form_bytes(
         keywords=[f"jixiao-sha256:{digest}", f"rules:{result.rules.id}", f"rules-sha256:{result.rules.sha256}"],
         creator="jixiao",
     )
-    doc.build(story, canvasmaker=_canvas_class(choice.name, digest, result.rules.id, f"{title} · {who}"))
+    try:
+        doc.build(story, canvasmaker=_canvas_class(choice.name, digest, result.rules.id, f"{title} · {who}"))
+    except LayoutError as exc:  # should not happen: every block can break across pages
+        raise RuntimeError(f"{result.file or who}：排版失败，无法生成 PDF（{exc}）。这是 jixiao 的错误，请报告。") from exc
     return buf.getvalue(), warnings
 
 
