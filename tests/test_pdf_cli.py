@@ -149,3 +149,15 @@ def test_pdf_unknown_rule_set_exit_2(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["pdf", str(SEED), "-o", str(tmp_path / "x.pdf"), "--rules", "no-such-rules"]) == 2
     err = capsys.readouterr().err
     assert "找不到规则集" in err and "Traceback" not in err
+
+
+def test_pdf_folder_serial_in_process(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "forms"
+    src.mkdir()
+    shutil.copy(SEED, src / "a.toml")
+    (src / "b.toml").write_bytes("format = 1\nkind = \"项目\"\n".encode("gb18030"))  # GBK bytes
+    assert main(["pdf", str(src), "-o", str(tmp_path / "out"), "-j", "1"]) == 1
+    captured = capsys.readouterr()
+    assert (tmp_path / "out" / "a.pdf").is_file() and not (tmp_path / "out" / "b.pdf").exists()
+    assert "b.toml" in captured.err and "UTF-8" in captured.err
+    assert "已生成 1 份 PDF" in captured.out
