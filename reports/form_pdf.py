@@ -25,7 +25,7 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -54,6 +54,9 @@ from indicators.digest import form_digest, short_digest
 from scoring.engine import canonical_category, fmt
 
 from .fonts import FontChoice, register_cjk_font
+
+if TYPE_CHECKING:
+    from scoring.engine import Result
 
 __all__ = ["render_form", "render_form_bytes", "PAGE_SIZE", "CLAIMED_COLOUR", "form_title"]
 
@@ -899,7 +902,7 @@ def _frame() -> Frame:
 
 
 def render_form_bytes(
-    result: Any, *, font: str | None = None, show_claimed: bool = False, findings: bool = True
+    result: Result, *, font: str | None = None, show_claimed: bool = False, findings: bool = True
 ) -> tuple[bytes, list[str]]:
     """The PDF of one scored form, and the warnings to show (font fallback)."""
     choice: FontChoice = register_cjk_font(font)
@@ -965,7 +968,7 @@ def render_form_bytes(
 
 
 def render_form(
-    result: Any,
+    result: Result,
     out_path: str | Path,
     *,
     font: str | None = None,
