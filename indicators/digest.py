@@ -1,0 +1,77 @@
+"""The tamper-evidence digest of a form: SHA-256 of its canonical content.
+
+The canonical content is the *validated* form (:class:`indicators.schema.Form`)
+as JSON:
+
+* every field of the model, defaults included (so ``note = ""`` written out or
+  left away gives the same digest), keys sorted;
+* decimals as plain strings, normalised (``12.5``, ``12.50`` and ``"12.5"``
+  are the same value: ``"12.5"``);
+* text exactly as entered (a changed character, space or line break in a
+  name, target, note or sign-off field changes the digest);
+* UTF-8, ``ensure_ascii=False``, no insignificant whitespace, prefixed with
+  the version tag ``jixiao-form-v1``.
+
+Comments, blank lines, key order and the spelling of numbers in the TOML do
+not change it; any value does.  The rule set is not part of it (the PDF names
+the rule set and its own SHA-256 separately).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from decimal import Decimal
+from typing import Any
+
+from .schema import Form
+
+__all__ = ["VERSION", "canonical_json", "form_digest", "short_digest", "SHORT_LEN", "normalize_digest"]
+
+VERSION = "jixiao-form-v1"
+SHORT_LEN = 16
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            return str(value)
+        text = format(value.normalize(), "f")
+        return "0" if text in ("-0", "0") else text
+    if isinstance(value, dict):
+        return {str(k): _canonical(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_canonical(v) for v in value]
+    return value
+
+
+def canonical_json(form: Form) -> str:
+    """The canonical JSON text that the digest is computed over."""
+    data = _canonical(form.model_dump(mode="python"))
+    # default=str: a TOML date or time inside an indicator's params
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def form_digest(form: Form) -> str:
+    """The full SHA-256 (64 lowercase hex digits) of the form's canonical content."""
+    payload = (VERSION + "\n" + canonical_json(form)).encode("utf-8")
+    return hashlib.sha256(payload).hexdigest()
+
+
+def short_digest(digest: str) -> str:
+    """The short form printed on every page (first 16 hex digits)."""
+    return digest[:SHORT_LEN]
+
+
+def normalize_digest(text: str) -> str | None:
+    """A digest as typed by a person (spaces, dashes, upper case, an optional
+    ``sha256:`` prefix) as lowercase hex, or None when it is not one.  At
+    least the 16 printed digits are required."""
+    t = text.strip().lower()
+    for prefix in ("jixiao:sha256:", "sha256:", "sha256="):
+        if t.startswith(prefix):
+            t = t[len(prefix) :]
+    t = t.replace(" ", "").replace("-", "").replace("　", "")
+    if len(t) < SHORT_LEN or len(t) > 64 or any(c not in "0123456789abcdef" for c in t):
+        return None
+    return t

@@ -1,0 +1,320 @@
+"""``jixiao pdf`` (print a form, or a folder of forms) and ``jixiao verify``.
+
+Only the standard library is imported at module level: ReportLab, rich and
+pypdf are imported inside the functions that need them, so ``jixiao score``
+stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+EXIT_OK, EXIT_FAILED, EXIT_UNREADABLE = 0, 1, 2
+
+__all__ = ["register", "cmd_pdf", "cmd_verify", "render_one"]
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "pdf",
+        help="打印自评表（PDF，横向 A4）；给出文件夹时并行打印其中所有表单",
+        description=(
+            "把自评表打印成 PDF（横向 A4）：默认印复算得分，与填报不同处标出填报得分；"
+            "最后一页列出复算发现的错误。给出文件夹时，用全部 CPU 核并行打印其中的 *.toml。"
+        ),
+    )
+    p.add_argument("form", help="表单文件（.toml），或装有表单的文件夹")
+    p.add_argument("-o", "--output", help="输出 PDF（单个表单；默认与表单同名 .pdf）或输出文件夹（文件夹模式）")
+    p.add_argument("--rules", help="规则集 ID 或规则文件路径（默认用表单中 rules 指定的）")
+    p.add_argument("--font", help="TrueType 中文字体文件（.ttf/.ttc），默认自动查找")
+    p.add_argument("--claimed", action="store_true", help="按填报原样打印单位自评得分（页面上注明未经复算）")
+    p.add_argument("--no-findings", dest="findings", action="store_false", help="不附“复算发现的错误”页")
+    p.add_argument("-j", "--jobs", type=int, default=0, help="文件夹模式的并行进程数（默认：CPU 核数）")
+    p.set_defaults(func=cmd_pdf)
+
+    v = subparsers.add_parser(
+        "verify",
+        help="核对打印件：表单内容摘要是否与 PDF 或抄下的摘要一致",
+        description=(
+            "计算表单内容的 SHA-256 摘要，与打印件页脚上的摘要（至少 16 位）或 PDF 中保存的完整摘要比较。"
+            "一致返回 0，不一致返回 1，无法读取返回 2。"
+        ),
+    )
+    v.add_argument("form", help="表单文件（.toml）")
+    v.add_argument("digest", help="打印件上的摘要（至少前 16 位十六进制），或打印出的 PDF 文件")
+    v.set_defaults(func=cmd_verify)
+
+
+# ------------------------------------------------------------------ pdf
+
+
+def _print_problems(problems: list[Any]) -> None:
+    from tui.cli import print_problems
+
+    print_problems(problems)
+
+
+def render_one(form: str, out: str, rules: str | None, font: str | None, claimed: bool, findings: bool) -> dict[str, Any]:
+    """Score and print one form; never raises for a bad form (runs in worker processes).
+
+    Returns {"form", "out", "ok", "warnings", "problems" (Chinese lines), "errors" (error findings)}.
+    """
+    from indicators.loader import FormError
+    from reports.form_pdf import render_form
+    from scoring.engine import score_file
+
+    done: dict[str, Any] = {"form": form, "out": out, "ok": False, "warnings": [], "problems": [], "errors": 0, "why": ""}
+    try:
+        result = score_file(form, rules)
+        done["warnings"] = render_form(result, out, font=font, show_claimed=claimed, findings=findings)
+        done["errors"] = result.errors
+        done["ok"] = True
+    except FormError as exc:
+        done["why"] = "unreadable"
+        done["problems"] = [str(p) for p in exc.problems]
+    except ValueError as exc:  # an unusable --font
+        done["why"] = "font"
+        done["problems"] = [f"{form}: {exc}"]
+    except OSError as exc:
+        done["why"] = "write"
+        done["problems"] = [f"{out}: 无法写入 PDF（{exc.strerror or exc}）。"]
+    except Exception as exc:  # a bug, not bad input: still one line, and the batch goes on
+        done["why"] = "bug"
+        done["problems"] = [f"{form}: 打印失败（{type(exc).__name__}: {exc}）。这是 jixiao 的错误，请报告。"]
+    return done
+
+
+def _check_font(font: str | None) -> list[str] | None:
+    """Register the font once here, so an unusable --font stops before any work."""
+    from reports.fonts import register_cjk_font
+
+    try:
+        choice = register_cjk_font(font)
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return None
+    return [choice.warning] if choice.warning else []
+
+
+def cmd_pdf(args: argparse.Namespace) -> int:
+    src = Path(args.form)
+    if src.is_dir():
+        return _pdf_folder(args, src)
+    if not src.exists():
+        print(f"{src}：文件不存在。", file=sys.stderr)
+        return EXIT_UNREADABLE
+    warnings = _check_font(args.font)
+    if warnings is None:
+        return EXIT_UNREADABLE
+    out = Path(args.output) if args.output else src.with_suffix(".pdf")
+    if out.is_dir():
+        out = out / (src.stem + ".pdf")
+    done = render_one(str(src), str(out), args.rules, args.font, args.claimed, args.findings)
+    for w in warnings:
+        print(f"提示：{w}", file=sys.stderr)
+    if not done["ok"]:
+        if done["why"] == "unreadable":
+            print("无法读取表单：", file=sys.stderr)
+            for line in done["problems"]:
+                print(f"  {line}", file=sys.stderr)
+        else:
+            for line in done["problems"]:
+                print(line, file=sys.stderr)
+        return EXIT_UNREADABLE
+    msg = f"已生成：{out}"
+    if done["errors"]:
+        msg += f"（复算发现 {done['errors']} 个错误" + ("，已列在最后一页）" if args.findings else "）")
+    print(msg)
+    return EXIT_OK
+
+
+def _forms_in(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*.toml") if p.is_file() and not p.name.endswith(".review.toml"))
+
+
+def _pdf_folder(args: argparse.Namespace, folder: Path) -> int:
+    forms = _forms_in(folder)
+    if not forms:
+        print(f"{folder}：文件夹中没有表单（*.toml）。", file=sys.stderr)
+        return EXIT_UNREADABLE
+    outdir = Path(args.output) if args.output else folder
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        print(f"{outdir}：无法创建输出文件夹（{exc.strerror or exc}）。", file=sys.stderr)
+        return EXIT_UNREADABLE
+    if not outdir.is_dir():
+        print(f"{outdir}：不是文件夹。打印文件夹时 -o 应给出输出文件夹。", file=sys.stderr)
+        return EXIT_UNREADABLE
+    warnings = _check_font(args.font)
+    if warnings is None:
+        return EXIT_UNREADABLE
+    for w in warnings:
+        print(f"提示：{w}", file=sys.stderr)
+
+    jobs = args.jobs if args.jobs and args.jobs > 0 else (os.cpu_count() or 1)
+    jobs = min(jobs, len(forms))
+    tasks = [(str(f), str(outdir / (f.stem + ".pdf")), args.rules, args.font, args.claimed, args.findings) for f in forms]
+    failed: list[dict[str, Any]] = []
+    with_errors = 0
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    console = Console(stderr=True)
+    progress = Progress(
+        TextColumn("打印"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("已用"),
+        TimeElapsedColumn(),
+        TextColumn("剩余"),
+        TimeRemainingColumn(),
+        console=console,
+        transient=False,
+    )
+
+    def note(done: dict[str, Any]) -> None:
+        nonlocal with_errors
+        if not done["ok"]:
+            failed.append(done)
+            lines = "\n".join(f"  {line}" for line in done["problems"])
+            progress.console.print(
+                f"[red]失败[/red]：{_markup_safe(done['form'])}\n{_markup_safe(lines)}", highlight=False, soft_wrap=True
+            )
+        elif done["errors"]:
+            with_errors += 1
+
+    with progress:
+        bar = progress.add_task("pdf", total=len(tasks))
+        if jobs <= 1:
+            for t in tasks:
+                note(render_one(*t))
+                progress.advance(bar)
+        else:
+            from concurrent.futures import ProcessPoolExecutor, as_completed
+
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                futures = {pool.submit(render_one, *t): t for t in tasks}
+                for future in as_completed(futures):
+                    try:
+                        done = future.result()
+                    except Exception as exc:  # a worker died (out of memory, killed): that form failed
+                        form, out = futures[future][:2]
+                        done = {"form": form, "out": out, "ok": False, "errors": 0, "why": "bug",
+                                "problems": [f"{form}: 打印进程异常退出（{type(exc).__name__}）。"]}
+                    note(done)
+                    progress.advance(bar)
+
+    ok = len(tasks) - len(failed)
+    summary = f"已生成 {ok} 份 PDF，输出到 {outdir}"
+    if with_errors:
+        summary += f"；其中 {with_errors} 份复算发现错误"
+    if failed:
+        summary += f"；{len(failed)} 份失败：" + "、".join(Path(d["form"]).name for d in failed[:10])
+        if len(failed) > 10:
+            summary += " 等"
+    print(summary + "。")
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _markup_safe(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+# --------------------------------------------------------------- verify
+
+
+DIGEST_IN_PDF = r"(?:jixiao-sha256:|sha256=)([0-9a-f]{64})"
+
+
+def read_pdf_digest(path: Path) -> str:
+    """The full digest stored in a PDF printed by jixiao; raises ValueError (Chinese) if none.
+
+    With pypdf the metadata is read properly (also after another program has
+    re-saved the file); without it the file's bytes are searched, which works
+    for PDFs as jixiao writes them (ReportLab keeps the metadata uncompressed).
+    """
+    import re
+
+    try:
+        from pypdf import PdfReader
+    except ImportError:
+        PdfReader = None  # type: ignore[assignment,misc]
+    if PdfReader is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ValueError(f"无法读取文件（{exc.strerror or exc}）。") from None
+        if not data.startswith(b"%PDF"):
+            raise ValueError("不是 PDF 文件。")
+        m = re.search(DIGEST_IN_PDF.encode(), data)
+        if m:
+            return m.group(1).decode()
+        raise ValueError(
+            "PDF 中没有找到 jixiao 内容摘要。若该 PDF 经其他程序另存过，请安装 pypdf（pip install pypdf）后再试；"
+            "也可以直接给出页脚上的摘要。"
+        )
+    import logging
+
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # its own English warnings; we say it in Chinese
+    try:
+        reader = PdfReader(str(path))
+        meta = reader.metadata or {}
+        texts = [str(meta.get("/Keywords") or ""), str(meta.get("/Subject") or "")]
+    except Exception as exc:  # pypdf raises many kinds for a broken file
+        raise ValueError(f"无法读取 PDF（{type(exc).__name__}: {exc}）。") from None
+    for text in texts:
+        m = re.search(DIGEST_IN_PDF, text)
+        if m:
+            return m.group(1)
+    raise ValueError("PDF 中没有 jixiao 内容摘要，可能不是 jixiao 打印的。")
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from indicators.digest import SHORT_LEN, form_digest, normalize_digest
+    from indicators.loader import FormError, load_form
+
+    try:
+        form = load_form(args.form)
+    except FormError as exc:
+        _print_problems(exc.problems)
+        return EXIT_UNREADABLE
+    actual = form_digest(form)
+    given_arg = str(args.digest)
+    source = "给出的摘要"
+    candidate = Path(given_arg)
+    if candidate.is_file() or given_arg.lower().endswith(".pdf"):
+        if not candidate.is_file():
+            print(f"{candidate}：文件不存在。", file=sys.stderr)
+            return EXIT_UNREADABLE
+        try:
+            given = read_pdf_digest(candidate)
+        except ValueError as exc:
+            print(f"{candidate}：{exc}", file=sys.stderr)
+            return EXIT_UNREADABLE
+        source = f"PDF {candidate} 中保存的摘要"
+    else:
+        norm = normalize_digest(given_arg)
+        if norm is None:
+            print(
+                f"“{given_arg}” 不是有效的摘要：应为至少 {SHORT_LEN} 位十六进制数字（0-9、a-f），"
+                "即打印件页脚“内容摘要”后的数字；或给出 PDF 文件。",
+                file=sys.stderr,
+            )
+            return EXIT_UNREADABLE
+        given = norm
+    if actual.startswith(given):
+        print(f"一致：{args.form} 的内容摘要 {actual[:SHORT_LEN]}… 与{source}相符。")
+        return EXIT_OK
+    print(
+        f"不一致：{args.form} 的内容摘要为 {actual[:SHORT_LEN]}…，{source}为 {given[:SHORT_LEN]}…。"
+        "打印件与表单文件不是同一内容（表单在打印后被修改过，或不是同一张表）。"
+    )
+    return EXIT_FAILED
