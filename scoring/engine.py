@@ -266,9 +266,10 @@ class _Scorer:
         if claimed is not None and (claimed != score or claimed > w or claimed < 0):
             where = f"indicators[{index + 1}] {ind.name}"
             self._check_claimed(claimed, score, w, where, ("indicators", index, "claimed"), "", found)
-        if score < w:
+        full = m.q2(w)  # the best score a row can print
+        if score < full:
             needs_note.append(f"得分 {fmt(score)} 低于分值 {fmt(w)}")
-        elif ind.claimed is not None and ind.claimed < w:
+        elif ind.claimed is not None and ind.claimed < full:
             needs_note.append(f"填报得分 {fmt(ind.claimed)} 低于分值 {fmt(w)}")
         if needs_note and not ind.note.strip():
             add("missing-deviation-note", f"{needs_note[0]}，须填写偏差原因分析及改进措施。", "note")
@@ -487,6 +488,14 @@ class _Scorer:
                     f"一级指标 “{cat}” 的分值为 {fmt(want)}，但其下各指标分值之和为 {fmt(got)}。",
                     f"categories.{cat}",
                     ("categories", cat) if cat in form.categories else ("indicators",),
+                )
+        for r in results:
+            if r.weight != m.q2(r.weight):
+                self.add(
+                    "weight-precision",
+                    f"分值 {r.weight} 超过两位小数，各项得分四舍五入后的合计可能偏离 100。请把分值改为最多两位小数。",
+                    f"indicators[{r.index + 1}] {r.name}",
+                    ("indicators", r.index, "weight"),
                 )
         total_weight = sum((r.weight for r in results), ZERO) + funds.weight
         if total_weight != HUNDRED:

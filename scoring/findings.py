@@ -31,6 +31,7 @@ CATALOG: dict[str, Rule] = {
     "total-mismatch": Rule("error", "总分与各项之和不符", "填报的总分不等于各项填报得分（含资金执行率得分）之和。"),
     "grade-mismatch": Rule("error", "等级与总分不符", "填报的等级与总分所在的等级区间不一致。"),
     "weights-sum": Rule("error", "分值合计不符", "分值合计不是 100，或某个一级指标下各指标分值之和不等于该一级指标的分值。"),
+    "weight-precision": Rule("warning", "分值超过两位小数", "分值超过两位小数：各项得分按两位小数四舍五入后，合计可能不等于按分值计算的总分（甚至超过 100）。请把分值改为最多两位小数。"),
     "category-weight-assumed": Rule("info", "一级指标分值按合计推定", "非标准的一级指标未在 [categories] 中给出分值，按其下各指标分值之和计。"),
     # funds
     "funds-total-mismatch": Rule("error", "资金合计行不符", "年度资金总额（合计行）不等于当年财政拨款、上年结转资金、其他资金各行之和。"),

@@ -361,3 +361,10 @@ def test_score_never_above_weight_or_below_zero_for_bad_inputs():
     r = score_text(text)
     for ind in r.indicators:
         assert 0 <= ind.score <= ind.weight
+
+
+def test_weight_precision():
+    # 50 points over 67 rows of 0.7462: rounding each score can push the total past 100
+    r = score_rows(row(weight=D("0.7462")), row(name="b", weight=D("89.2538")))
+    assert codes(r).count("weight-precision") == 2
+    assert "weight-precision" not in codes(score_rows(row(weight=D("90.00"))))
