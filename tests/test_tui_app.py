@@ -577,13 +577,19 @@ def test_every_action_has_a_key_in_the_bindings() -> None:
         assert keys.get(action.name), action.name
 
 
-def test_print_without_the_pdf_module_says_so(seed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "reports.form_pdf", None)  # import fails with ImportError
+def test_print_writes_the_real_pdf(seed: Path) -> None:
+    from pypdf import PdfReader
 
     async def body(app: JixiaoApp, pilot: Any) -> None:
         await pilot.press("p")
         await pilot.pause()
-        assert any(str(n.message) == "打印功能尚未提供" for n in app._notifications)
+        await pilot.press("enter")
+        await pilot.pause()
+        out = seed.with_suffix(".pdf")
+        assert out.exists()
+        text = "".join(page.extract_text() for page in PdfReader(out).pages)
+        assert "株洲市社会保险服务中心" in text and "参保人满意度" in text
+        assert any(str(n.message) == f"已导出 {out}" for n in app._notifications)
 
     drive(seed, body)
 

@@ -717,11 +717,8 @@ class JixiaoApp(App[int]):
         if self.result is None:
             self.say("表单未能读取，无法打印。", severity="error")
             return
-        try:
-            from reports.form_pdf import render_form  # written alongside; imported only when printing
-        except ImportError:
-            self.say("打印功能尚未提供", severity="warning")
-            return
+        from reports.form_pdf import render_form  # ReportLab is imported only when printing
+
         default = str(self.doc.path.with_suffix(".pdf"))
 
         def done(value: str | None) -> None:
