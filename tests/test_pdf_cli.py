@@ -91,16 +91,18 @@ def test_pdf_folder_in_parallel_goes_on_after_a_bad_file(tmp_path: Path) -> None
     for i in range(5):
         shutil.copy(SEED, src / f"unit{i}.toml")
     shutil.copy(PROJECT, src / "project.toml")
+    (src / "县区").mkdir()
+    shutil.copy(SEED, src / "县区" / "unit0.toml")  # same name in a sub-folder: mirrored, not overwritten
     (src / "broken.toml").write_text('format = 1\nkind = "departm\n', encoding="utf-8")
     (src / "unit0.review.toml").write_text('reviewer = "x"\n', encoding="utf-8")  # a review file, not a form
     outdir = tmp_path / "pdfs"
     proc = run("pdf", str(src), "-o", str(outdir), "--jobs", "2")
     assert proc.returncode == 1, proc.stderr
-    made = sorted(p.name for p in outdir.iterdir())
-    assert made == ["project.pdf"] + [f"unit{i}.pdf" for i in range(5)]
+    made = sorted(str(p.relative_to(outdir)) for p in outdir.rglob("*.pdf"))
+    assert made == ["project.pdf"] + [f"unit{i}.pdf" for i in range(5)] + ["县区/unit0.pdf"]
     assert "broken.toml" in proc.stderr and "失败" in proc.stderr
     assert "Traceback" not in proc.stderr
-    assert "已生成 6 份 PDF" in proc.stdout and "1 份失败：broken.toml" in proc.stdout
+    assert "已生成 7 份 PDF" in proc.stdout and "1 份失败：broken.toml" in proc.stdout
     for name in made:
         assert len(PdfReader(str(outdir / name)).pages) >= 1
 

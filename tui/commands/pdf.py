@@ -132,12 +132,10 @@ def cmd_pdf(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _forms_in(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.glob("*.toml") if p.is_file() and not p.name.endswith(".review.toml"))
-
-
 def _pdf_folder(args: argparse.Namespace, folder: Path) -> int:
-    forms = _forms_in(folder)
+    from scoring.batch import discover  # the same forms jixiao review finds: *.toml, recursively
+
+    forms, _ = discover([folder])
     if not forms:
         print(f"{folder}：文件夹中没有表单（*.toml）。", file=sys.stderr)
         return EXIT_UNREADABLE
@@ -158,7 +156,11 @@ def _pdf_folder(args: argparse.Namespace, folder: Path) -> int:
 
     jobs = args.jobs if args.jobs and args.jobs > 0 else (os.cpu_count() or 1)
     jobs = min(jobs, len(forms))
-    tasks = [(str(f), str(outdir / (f.stem + ".pdf")), args.rules, args.font, args.claimed, args.findings) for f in forms]
+    tasks = []
+    for f in forms:  # sub-folders are mirrored under the output folder
+        out = outdir / f.relative_to(folder).with_suffix(".pdf")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tasks.append((str(f), str(out), args.rules, args.font, args.claimed, args.findings))
     failed: list[dict[str, Any]] = []
     with_errors = 0
 
