@@ -45,6 +45,8 @@ def _to_decimal(value: Any) -> Any:
     """Accept int, Decimal and numeric strings; blank strings are None."""
     if value is None:
         return value
+    if type(value) is Decimal and value.is_finite() and -_LIMIT < value < _LIMIT:
+        return value  # the common case: a TOML number read with parse_float=Decimal
     if type(value) is Decimal:
         return _checked(value)
     if isinstance(value, bool):

@@ -6,29 +6,37 @@ Kept dependency-free so that ``jixiao score`` starts fast.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 __all__ = ["cell_width", "pad", "render_table", "truncate"]
 
 
+@lru_cache(maxsize=8192)
+def _char_width(ch: str) -> int:
+    if unicodedata.combining(ch):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
 def cell_width(text: str) -> int:
-    width = 0
-    for ch in text:
-        if unicodedata.combining(ch):
-            continue
-        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-    return width
+    if text.isascii():
+        return len(text)
+    return sum(map(_char_width, text))
 
 
-def truncate(text: str, limit: int) -> str:
+def truncate(text: str, limit: int, *, keep_end: bool = False) -> str:
+    """Cut ``text`` to ``limit`` cells with "…"; ``keep_end`` keeps the end (a path's file name)."""
     if cell_width(text) <= limit:
         return text
     out, width = [], 0
-    for ch in text:
-        w = cell_width(ch)
+    for ch in reversed(text) if keep_end else text:
+        w = _char_width(ch)
         if width + w > limit - 1:
             break
         out.append(ch)
         width += w
+    if keep_end:
+        return "…" + "".join(reversed(out))
     return "".join(out) + "…"
 
 

@@ -71,18 +71,9 @@ FILE_WIDTH = 32
 
 def _left_truncate(text: str, limit: int = FILE_WIDTH) -> str:
     """Keep the end of a path (the file name), which says the most."""
-    from tui.textable import cell_width
+    from tui.textable import truncate
 
-    if cell_width(text) <= limit:
-        return text
-    out: list[str] = []
-    width = 1
-    for ch in reversed(text):
-        width += cell_width(ch)
-        if width > limit:
-            break
-        out.append(ch)
-    return "…" + "".join(reversed(out))
+    return truncate(text, limit, keep_end=True)
 
 
 def _table_cells(row: dict[str, Any]) -> list[str]:
