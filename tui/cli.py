@@ -214,7 +214,22 @@ def cmd_findings(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------ parser
 
 
+class _ChineseHelp(argparse.HelpFormatter):
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, prefix if prefix is not None else "用法：")
+
+
 class _Parser(argparse.ArgumentParser):
+    """argparse with its headings and -h in Chinese."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _ChineseHelp)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", help="显示帮助并退出")
+
     def error(self, message: str) -> Any:  # argparse's own message, in context
         self.print_usage(sys.stderr)
         print(f"{self.prog}：参数错误：{message}（用 -h 查看帮助）", file=sys.stderr)
