@@ -26,28 +26,29 @@ from typing import Any
 
 from .schema import Form
 
-__all__ = ["VERSION", "canonical_json", "form_digest", "short_digest", "SHORT_LEN", "normalize_digest"]
+__all__ = ["VERSION", "canonical_value", "canonical_json", "form_digest", "short_digest", "SHORT_LEN", "normalize_digest"]
 
 VERSION = "jixiao-form-v1"
 SHORT_LEN = 16
 
 
-def _canonical(value: Any) -> Any:
+def canonical_value(value: Any) -> Any:
+    """Decimals as normalised plain strings, recursively (for hashing as JSON)."""
     if isinstance(value, Decimal):
         if not value.is_finite():
             return str(value)
         text = format(value.normalize(), "f")
         return "0" if text in ("-0", "0") else text
     if isinstance(value, dict):
-        return {str(k): _canonical(v) for k, v in value.items()}
+        return {str(k): canonical_value(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_canonical(v) for v in value]
+        return [canonical_value(v) for v in value]
     return value
 
 
 def canonical_json(form: Form) -> str:
     """The canonical JSON text that the digest is computed over."""
-    data = _canonical(form.model_dump(mode="python"))
+    data = canonical_value(form.model_dump(mode="python"))
     # default=str: a TOML date or time inside an indicator's params
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
 

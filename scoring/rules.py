@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from indicators.digest import canonical_value
 from indicators.loader import FormError, Problem, parse_toml_text, read_toml, validate_model
 from indicators.schema import Dec
 
@@ -162,21 +163,11 @@ def _raw(ref: str, base_dir: Path | None, seen: tuple[str, ...]) -> tuple[dict[s
     return data, source, text
 
 
-def _canonical(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    if isinstance(value, dict):
-        return {k: _canonical(v) for k, v in sorted(value.items())}
-    if isinstance(value, list):
-        return [_canonical(v) for v in value]
-    return value
-
-
 @lru_cache(maxsize=64)
 def _load_cached(ref: str, base_dir: str) -> RuleSet:
     data, source, text = _raw(ref, Path(base_dir) if base_dir else None, (ref,))
     data.pop("sha256", None)
-    digest = hashlib.sha256(json.dumps(_canonical(data), ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+    digest = hashlib.sha256(json.dumps(canonical_value(data), ensure_ascii=False, sort_keys=True).encode()).hexdigest()
     rules = validate_model(RuleSet, data, text, source, _SECTIONS)
     rules.sha256 = digest
     return rules
