@@ -25,18 +25,19 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import tomli
 import tomlkit
 from tomlkit.items import AoT, Item, Table
 
 from .atomic import atomic_write_text
-from .loader import FormError, Problem, _SECTIONS, decode_bytes, parse_toml_text, read_toml, validate_model
+from .loader import _SECTIONS, FormError, Problem, decode_bytes, parse_toml_text, read_toml, validate_model
 from .schema import FUNDS_COLUMNS, FUNDS_ROWS, Form
 
 __all__ = [
@@ -74,7 +75,7 @@ class Fingerprint:
     sha256: str
 
     @classmethod
-    def of(cls, path: Path, data: bytes | None = None) -> "Fingerprint":
+    def of(cls, path: Path, data: bytes | None = None) -> Fingerprint:
         st = path.stat()
         if data is None:
             data = path.read_bytes()
@@ -199,14 +200,14 @@ class FormDocument:
     # -------------------------------------------------------------- opening
 
     @classmethod
-    def open(cls, path: str | Path) -> "FormDocument":
+    def open(cls, path: str | Path) -> FormDocument:
         """Open a file; never raises for bad input: problems are in ``.problems``."""
         doc = cls(path)
         doc._load_from_disk()
         return doc
 
     @classmethod
-    def new(cls, path: str | Path, kind: str) -> "FormDocument":
+    def new(cls, path: str | Path, kind: str) -> FormDocument:
         """A new, unsaved document from the bundled template of ``kind``."""
         doc = cls(path)
         doc.is_new = True

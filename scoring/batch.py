@@ -17,15 +17,16 @@ claimed total counts as gap 0), then the most warnings, then by file name.
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import multiprocessing
 import os
-import itertools
 from collections import Counter, deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator
+from typing import IO, Any
 
 from indicators.atomic import AtomicOutput
 from indicators.loader import FormError

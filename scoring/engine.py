@@ -12,8 +12,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from indicators.loader import FormError, key_lines, read_toml, validate_model
 from indicators.loader import _SECTIONS as FORM_SECTIONS
+from indicators.loader import FormError, key_lines, read_toml, validate_model
 from indicators.schema import FUNDS_COLUMNS, FUNDS_ROWS, Form, Indicator
 from indicators.values import OPERATOR_SYMBOLS, Deadline, Quantity, Text, parse_value
 

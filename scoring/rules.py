@@ -50,7 +50,7 @@ class QualitativeRules(BaseModel):
     partial: Dec = Decimal("0.6")
 
     @model_validator(mode="after")
-    def _ordered(self) -> "QualitativeRules":
+    def _ordered(self) -> QualitativeRules:
         if not (0 <= self.partial <= self.achieved <= 1):
             raise ValueError("定性档次下限应满足 0 ≤ partial ≤ achieved ≤ 1")
         return self
@@ -67,7 +67,7 @@ class GradeRules(BaseModel):
     bands: list[GradeBand] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _best_first(self) -> "GradeRules":
+    def _best_first(self) -> GradeRules:
         self.bands.sort(key=lambda b: b.min, reverse=True)
         return self
 

@@ -110,8 +110,8 @@ def test_bad_arguments_exit_two(capsys):
 
 def test_score_path_does_not_import_textual_or_reportlab():
     code = (
-        "import sys; from tui.cli import main; main(['score', r'%s', '--format', 'json']);"
-        "bad = [m for m in ('textual', 'reportlab', 'openpyxl') if m in sys.modules]; print('LOADED', bad)" % SEED
+        f"import sys; from tui.cli import main; main(['score', r'{SEED}', '--format', 'json']);"
+        "bad = [m for m in ('textual', 'reportlab', 'openpyxl') if m in sys.modules]; print('LOADED', bad)"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True).stdout
     assert "LOADED []" in out

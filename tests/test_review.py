@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from indicators.loader import FormError
 from scoring.engine import score_file
 from scoring.review import load_review, review_path_for, review_result
-from indicators.loader import FormError
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "indicators" / "examples" / "seed-2021.toml"

@@ -10,9 +10,10 @@ import asyncio
 import shutil
 import sys
 import types
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 import pytest
 import tomli

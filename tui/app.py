@@ -9,10 +9,11 @@ screen is computed here.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from rich.text import Text
 from textual.app import App, ComposeResult, SystemCommand

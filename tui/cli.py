@@ -21,9 +21,10 @@ import importlib
 import importlib.util
 import json
 import sys
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from indicators.loader import FormError, Problem
 

@@ -14,7 +14,7 @@ from pathlib import Path
 EXIT_OK, EXIT_UNREADABLE = 0, 2
 
 
-def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     help_text = "在终端中填写、检查并保存自评表（每次修改立即重新评分）"
     p = subparsers.add_parser("edit", help=help_text, description=help_text)
     p.add_argument("form", help="表单文件（.toml）；与 --new 一起使用时为要新建的文件")

@@ -6,7 +6,7 @@ keystroke shows what the row, the total and the grade would become.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from rich.text import Text
 from textual.app import ComposeResult

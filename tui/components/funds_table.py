@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 from rich.text import Text
 
-from .result_table import ResultTable
 from .labels import FUNDS_COLUMNS, FUNDS_ROW_LABELS
+from .result_table import ResultTable
 
 ROWS = ("total", "appropriation", "carryover", "other")
 

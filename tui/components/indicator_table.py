@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 from rich.text import Text
 
 from ..textable import truncate
-from .result_table import ResultTable
 from .labels import INDICATOR_COLUMNS, SEVERITY_MARK
+from .result_table import ResultTable
 
 WIDTHS = {"category": 14, "subcategory": 12, "name": 20, "target": 12, "actual": 12, "tier": 8, "note": 24}
 SEVERITY_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "dim"}
