@@ -28,7 +28,6 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +35,7 @@ import tomli
 import tomlkit
 from tomlkit.items import AoT, Item, Table
 
+from . import template_text as _bundled_template
 from .atomic import atomic_write_text
 from .loader import _SECTIONS, FormError, Problem, decode_bytes, parse_toml_text, read_toml, validate_model
 from .schema import FUNDS_COLUMNS, FUNDS_ROWS, Form
@@ -85,7 +85,7 @@ class Fingerprint:
 def template_text(kind: str) -> str:
     if kind not in ("department", "project"):
         raise EditError(f"表单类型只能是 department（部门整体支出）或 project（项目支出），现在是 “{kind}”。")
-    return (resources.files("indicators") / "templates" / f"{kind}.toml").read_text(encoding="utf-8")
+    return _bundled_template(kind)
 
 
 # ------------------------------------------------------------------ values

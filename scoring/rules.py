@@ -13,7 +13,6 @@ import hashlib
 import json
 from decimal import Decimal
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
@@ -106,7 +105,7 @@ _SECTIONS = {
 
 
 def _bundled_dir() -> Any:
-    return resources.files("scoring") / "rulesets"
+    return Path(__file__).resolve().parent / "rulesets"
 
 
 def bundled_ids() -> list[str]:

@@ -22,10 +22,10 @@ import importlib.util
 import json
 import sys
 from collections.abc import Callable
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from indicators import example_path, template_text
 from indicators.loader import FormError, Problem
 
 from .textable import render_table
@@ -38,8 +38,6 @@ SEVERITY_MARK = {"error": "错误", "warning": "警告", "info": "提示"}
 COMMAND_MODULES = ("tui.commands.edit", "tui.commands.pdf", "tui.commands.review")
 
 
-def example_path() -> Path:
-    return Path(str(resources.files("indicators") / "examples" / "seed-2021.toml"))
 
 
 def print_problems(problems: list[Problem], stream: Any = None) -> None:
@@ -168,7 +166,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     if out.exists() and not args.force:
         print(f"{out}：文件已存在，未覆盖。如确需覆盖，请加 --force。", file=sys.stderr)
         return EXIT_UNREADABLE
-    text = (resources.files("indicators") / "templates" / f"{args.kind}.toml").read_text(encoding="utf-8")
+    text = template_text(args.kind)
     from indicators.atomic import atomic_write_text
 
     try:
