@@ -337,7 +337,14 @@ class _Scorer:
                 "actual",
             )
             return method, ZERO, ""
-        if target.unit != actual.unit:
+        if target.unit == "%" and not actual.unit and 0 < actual.value <= 1 < target.value:
+            add(
+                "percent-as-fraction",
+                f"实际完成值 “{ind.actual}” 未写单位，而年度指标值是百分数 “{ind.target}”：它可能是 "
+                f"{_num(actual.value * 100)}% 写成了小数。现按 {_num(actual.value)}% 计分；请改为百分数。",
+                "actual",
+            )
+        elif target.unit != actual.unit:
             add(
                 "unit-assumed",
                 f"{'实际完成值' if not actual.unit else '年度指标值'}未写单位，按 “{target.unit or actual.unit}” 理解。",

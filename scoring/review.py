@@ -17,7 +17,8 @@ Rules (``docs/domain.md``, "What a finance bureau's review checks"):
   ``deduct`` takes points off, ``score`` sets the review score; the result is
   clamped to [0, weight];
 - a review score above the self score (the unit's claimed score, or the
-  computed one when nothing was claimed) is ``review-above-self``;
+  computed one when nothing was claimed) is ``review-above-self``, and the
+  review score is held at the self score (a review never raises a score);
 - a deduction (or a lowered score) without a reason is ``missing-reason``;
   the adjustment is still applied, since the reviewer's number is clear;
 - an adjustment naming no row of the form is ``unknown-indicator`` and is
@@ -181,7 +182,7 @@ def _no_review(result: Result) -> Review:
 def apply_review(result: Result, review: ReviewFile, text: str = "", source: str = "") -> Review:
     """Apply a validated review to a scored form.  Pure: ``result`` is not changed."""
     lines = key_lines(text) if text else {}
-    name = Path(source).name if source else "复核文件"
+    name = str(source) if source else "复核文件"
     by_name: dict[str, int] = {}
     for r in result.indicators:
         by_name.setdefault(r.name.strip(), r.index)
@@ -228,10 +229,11 @@ def apply_review(result: Result, review: ReviewFile, text: str = "", source: str
         self_score = claimed if claimed is not None else computed
         if requested > self_score:
             how = "填报得分" if claimed is not None else "复算得分（未填报得分）"
+            review_score = min(review_score, m.q2(m.clamp(self_score, ZERO, weight)))
             add(
                 "review-above-self",
-                f"{label}的复核得分 {fmt(requested)} 高于单位自评的{how} {fmt(self_score)}；复核只能维持或扣减。"
-                "请核对复核文件。",
+                f"{label}的复核得分 {fmt(requested)} 高于单位自评的{how} {fmt(self_score)}；复核只能维持或扣减，"
+                f"按 {fmt(review_score)} 计。请核对复核文件。",
                 i,
                 adj,
                 "score" if adj.score is not None else "deduct",

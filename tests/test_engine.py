@@ -375,3 +375,11 @@ def test_weight_precision():
     r = score_rows(row(weight=D("0.7462")), row(name="b", weight=D("89.2538")))
     assert codes(r).count("weight-precision") == 2
     assert "weight-precision" not in codes(score_rows(row(weight=D("90.00"))))
+
+
+def test_percent_written_as_fraction_is_a_warning():
+    r = score_rows(row(target="≥95%", actual="0.96", note="x"))
+    assert "percent-as-fraction" in codes(r, 0) and "unit-assumed" not in codes(r, 0)
+    assert r.indicators[0].score == D("0.91")  # 90 × 0.96/95, as written: the finding asks to fix it
+    assert "96%" in r.indicators[0].findings[0].message
+    assert "percent-as-fraction" not in codes(score_rows(row(target="≥95%", actual="96")), 0)

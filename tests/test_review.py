@@ -102,7 +102,9 @@ def test_review_above_the_claimed_self_score_is_a_finding(form: Path):
     assert f.severity == "error"
     assert f.line == 3  # the deduct line of the review file
     assert "seed.review.toml" in f.where and "9.80" in f.message and "9.50" in f.message
-    assert review.total == Decimal("99.80")
+    # held at the self score: a review never raises a score above what the unit claimed
+    assert review.adjustments[0].review == Decimal("9.50")
+    assert review.total == Decimal("99.50")
 
 
 def test_self_score_is_the_computed_one_when_nothing_was_claimed(tmp_path: Path):
@@ -113,6 +115,7 @@ def test_self_score_is_the_computed_one_when_nothing_was_claimed(tmp_path: Path)
     _, review = review_of(path, '[[adjustments]]\nindicator = "培训人次"\nscore = 3\nreason = "补交了记录"\n')
     assert codes(review) == ["review-above-self"]  # computed 0, nothing claimed
     assert "复算得分" in review.findings[0].message
+    assert review.adjustments[0].review == Decimal("0.00")
 
 
 def test_deduction_without_reason_is_a_finding_but_applied(form: Path):
