@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, get_args, get_origin
 
 import tomli
 from pydantic import BaseModel, ValidationError
@@ -116,9 +116,27 @@ def parse_toml_text(text: str, source: str) -> dict[str, Any]:
         msg = getattr(exc, "msg", str(exc))
         chinese = next((zh for en, zh in _TOML_MESSAGES if msg.startswith(en)), "格式错误")
         line = getattr(exc, "lineno", None)
+        hint = _fullwidth_hint(text, line)
         raise FormError(
-            [Problem(source, "", line, f"TOML 语法错误：{chinese}（{msg}）。请修改该行后重试。")]
+            [Problem(source, "", line, f"TOML 语法错误：{chinese}（{msg}）。{hint}请修改该行后重试。")]
         ) from None
+
+
+_FULLWIDTH = {"\u3000": "全角空格", "＝": "全角等号 ＝", "“": "中文引号 “", "”": "中文引号 ”", "：": "全角冒号 ：", "，": "全角逗号 ，", "［": "全角方括号 ［", "］": "全角方括号 ］"}
+
+
+def _fullwidth_hint(text: str, line: int | None) -> str:
+    """Name full-width look-alikes outside strings on the line: a common cause, and invisible."""
+    if not line:
+        return ""
+    lines = text.split("\n")
+    if line > len(lines):
+        return ""
+    code = re.sub(r'"[^"]*"', "", lines[line - 1])  # ignore what is inside ASCII quotes
+    found = [name for ch, name in _FULLWIDTH.items() if ch in code]
+    if not found:
+        return ""
+    return f"该行在引号外有{'、'.join(found)}：TOML 只认半角符号，请改为半角（或删去全角空格）。"
 
 
 def read_toml(path: str | Path, *, max_bytes: int = MAX_BYTES) -> tuple[dict[str, Any], str]:
@@ -289,9 +307,27 @@ def _message(err: dict[str, Any], model: type[BaseModel], sections: dict[tuple[s
     if kind == "value_error" and "too large" in str(err.get("msg", "")):
         return f"数值过大（“{err.get('input')}”），请检查单位（金额以万元计）"
     base = _TYPE_MESSAGES.get(kind, err.get("msg", "值无效"))
-    if kind != "missing" and "input" in err and not isinstance(err["input"], (dict, list)):
-        base += f"，现在是 “{err['input']}”"
+    if kind == "missing":
+        allowed = _literal_choices(loc, model, sections)
+        if allowed:
+            base += f"，可选：{allowed}"
+        return base
+    if "input" in err and not isinstance(err["input"], (dict, list)):
+        value = err["input"]
+        base += f"，现在是 “{value}”"
+        if base.startswith("应为") and isinstance(value, str):
+            number = re.match(r"^\s*[+-]?\d+(?:\.\d+)?", value)
+            if number and number.end() < len(value.rstrip()):
+                base += f"。请只写数字（如 {number.group().strip()}），去掉 “{value[number.end():].strip()}”"
     return base
+
+
+def _literal_choices(loc: tuple[Any, ...], model: type[BaseModel], sections: dict[tuple[str, ...], type[BaseModel]]) -> str:
+    section = tuple(x for x in loc[:-1] if isinstance(x, str))
+    field = sections.get(section, model).model_fields.get(str(loc[-1]))
+    if field is None or get_origin(field.annotation) is not Literal:
+        return ""
+    return "、".join(str(v) for v in get_args(field.annotation))
 
 
 def validate_model(

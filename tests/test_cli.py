@@ -123,3 +123,16 @@ def test_readme_shows_the_real_demo_output(capsys):
     block = readme.split("What `jixiao demo` prints:\n\n```\n", 1)[1].split("```", 1)[0]
     # all but the last line (the example's install path differs per machine)
     assert block.splitlines()[:-1] == out.splitlines()[:-1]
+
+
+def test_rules_errors_say_rules(capsys):
+    code, _, err = run(capsys, "rules", "show", "nosuch")
+    assert code == 2 and err.startswith("无法读取规则集：") and "central-2020" in err
+
+
+def test_findings_are_listed_in_full(capsys):
+    from scoring.findings import CATALOG
+
+    _, out, _ = run(capsys, "findings")
+    for code, rule in CATALOG.items():
+        assert code in out and rule.meaning in out

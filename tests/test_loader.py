@@ -136,3 +136,19 @@ def test_key_lines_index():
     assert ("indicators", 1, "z") not in lines  # inside a multi-line string
     assert lines[("indicators", 1, "weight")] == 12
     assert lines[("indicators", 1, "params", "step")] == 14
+
+
+def test_messages_say_what_to_do(tmp_path):
+    text = form_toml([row(claimed="14.21分")]).replace('kind = "department"\n', "").replace("year = 2023", 'year = "2023年"')
+    probs = {p.key: p for p in problems(write(tmp_path, text))}
+    assert "可选：department、project" in probs["kind"].message
+    assert "请只写数字（如 2023），去掉 “年”" in probs["year"].message
+    assert "去掉 “分”" in probs["indicators[1].claimed"].message
+
+
+def test_full_width_characters_outside_quotes_are_named(tmp_path):
+    text = form_toml([row()]).replace("weight = 10\n", "weight = 10\u3000\n", 1)
+    [prob] = problems(write(tmp_path, text))
+    assert "全角空格" in prob.message and prob.line == text.splitlines().index("weight = 10\u3000") + 1
+    [prob] = problems(write(tmp_path, form_toml([row()]).replace("weight = 90", "weight ＝ 90"), "b.toml"))
+    assert "全角等号" in prob.message

@@ -40,9 +40,9 @@ COMMAND_MODULES = ("tui.commands.edit", "tui.commands.pdf", "tui.commands.review
 
 
 
-def print_problems(problems: list[Problem], stream: Any = None) -> None:
+def print_problems(problems: list[Problem], stream: Any = None, title: str = "无法读取表单：") -> None:
     stream = stream or sys.stderr
-    print("无法读取表单：", file=stream)
+    print(title, file=stream)
     for p in problems:
         print(f"  {p}", file=stream)
 
@@ -67,7 +67,8 @@ def format_result_table(result: Any, findings_only: bool = False) -> str:
     if form.unit.project:
         title += f" · {form.unit.project}"
     out.append(title)
-    out.append(f"文件：{result.file}    规则集：{result.rules.id}（{result.rules.name}）")
+    rules_name = f"（{result.rules.name}）" if result.rules.name else ""
+    out.append(f"文件：{result.file}    规则集：{result.rules.id}{rules_name}")
     if not findings_only:
         funds = result.funds
         total_row = funds.rows["total"]
@@ -111,7 +112,8 @@ def format_result_table(result: Any, findings_only: bool = False) -> str:
         )
     out.append("")
     if result.findings:
-        out.append(f"发现项 {len(result.findings)} 条（错误 {result.errors}，警告 {result.warnings}）：")
+        infos = len(result.findings) - result.errors - result.warnings
+        out.append(f"发现项 {len(result.findings)} 条（错误 {result.errors}，警告 {result.warnings}，提示 {infos}）：")
         for f in result.findings:
             line = f"第{f.line}行 " if f.line else ""
             out.append(f"  [{SEVERITY_MARK[f.severity]}] {f.code}  {line}{f.where}：{f.message}")
@@ -126,7 +128,8 @@ def _score(args: argparse.Namespace, findings_only: bool = False) -> int:
     try:
         result = score_file(args.form, args.rules)
     except FormError as exc:
-        print_problems(exc.problems)
+        form_only = all(p.file == str(args.form) for p in exc.problems)
+        print_problems(exc.problems, title="无法读取表单：" if form_only else "无法读取：")
         return EXIT_UNREADABLE
     result.file = getattr(args, "display_name", None) or result.file
     fmt = getattr(args, "format", "table")
@@ -195,7 +198,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
         rules = load_rules(args.id, Path.cwd())
         text = rule_text(args.id)
     except FormError as exc:
-        print_problems(exc.problems)
+        print_problems(exc.problems, title="无法读取规则集：")
         return EXIT_UNREADABLE
     print(text.rstrip())
     print(f"\n# 合并继承后的内容摘要 sha256 = {rules.sha256}")
@@ -205,8 +208,9 @@ def cmd_rules(args: argparse.Namespace) -> int:
 def cmd_findings(args: argparse.Namespace) -> int:
     from scoring.findings import CATALOG, SEVERITY_ZH
 
-    rows = [[code, SEVERITY_ZH[r.severity], r.title, r.meaning] for code, r in CATALOG.items()]
-    print(render_table(["代码", "严重程度", "名称", "含义"], rows, max_width=60))
+    for code, rule in CATALOG.items():
+        print(f"{code}  [{SEVERITY_ZH[rule.severity]}] {rule.title}")
+        print(f"    {rule.meaning}")
     return EXIT_OK
 
 

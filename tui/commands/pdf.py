@@ -81,7 +81,9 @@ def render_one(form: str, out: str, rules: str | None, font: str | None, claimed
         done["problems"] = [f"{form}: {exc}"]
     except OSError as exc:
         done["why"] = "write"
-        done["problems"] = [f"{out}: 无法写入 PDF（{exc.strerror or exc}）。"]
+        folder = Path(out).parent
+        advice = f"所在的文件夹 {folder} 不存在，请先创建或换一个路径" if not folder.is_dir() else "请检查路径和写入权限"
+        done["problems"] = [f"{out}: 无法写入 PDF（{exc.strerror or exc}）：{advice}。"]
     except Exception as exc:  # a bug, not bad input: still one line, and the batch goes on
         done["why"] = "bug"
         done["problems"] = [f"{form}: 打印失败（{type(exc).__name__}: {exc}）。这是 jixiao 的错误，请报告。"]
@@ -278,7 +280,10 @@ def read_pdf_digest(path: Path) -> str:
         meta = reader.metadata or {}
         texts = [str(meta.get("/Keywords") or ""), str(meta.get("/Subject") or "")]
     except Exception as exc:  # pypdf raises many kinds for a broken file
-        raise ValueError(f"无法读取 PDF（{type(exc).__name__}: {exc}）。") from None
+        raise ValueError(
+            "无法读取 PDF：它不是完整的 PDF 文件（用法：jixiao verify 表单.toml 打印件.pdf，或 jixiao verify 表单.toml 摘要）。"
+            f"（{type(exc).__name__}）"
+        ) from None
     for text in texts:
         m = re.search(DIGEST_IN_PDF, text)
         if m:
