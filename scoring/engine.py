@@ -311,9 +311,18 @@ class _Scorer:
             return (method if method != "auto" else "higher"), ZERO, ""
         if isinstance(target, Deadline):
             return self._deadline(ind, w, target, actual, add, needs_note)
-        assert isinstance(target, Quantity)
+        if not isinstance(target, Quantity):  # a text target on a row whose method wants a number
+            add(
+                "not-a-number",
+                f"年度指标值 “{ind.target}” 不是数值，无法按 method = “{method}” 评分，得 0 分。"
+                "请填写数值目标，或把 method 改为 qualitative。",
+                "target",
+            )
+            return method, ZERO, ""
         op = target.op
-        if op is None:
+        if op is None and method != "auto":  # the row names its direction: nothing is assumed
+            op = {"higher": "ge", "lower": "le", "equal": "eq"}[method]
+        elif op is None:
             op = self.rules.scoring.bare_number_operator
             add(
                 "operator-assumed",

@@ -383,3 +383,17 @@ def test_percent_written_as_fraction_is_a_warning():
     assert r.indicators[0].score == D("0.91")  # 90 × 0.96/95, as written: the finding asks to fix it
     assert "96%" in r.indicators[0].findings[0].message
     assert "percent-as-fraction" not in codes(score_rows(row(target="≥95%", actual="96")), 0)
+
+
+def test_explicit_method_with_a_bare_number_assumes_nothing():
+    r = score_rows(row(target="3天", actual="4天", method="lower", note="x"))
+    assert "operator-assumed" not in codes(r, 0)
+    assert r.indicators[0].score == D("60.00")  # linear: 90 × (1 − 1/3)
+    r2 = score_rows(row(subcategory="成本指标", target="10万元", actual="9万元", method="lower"))
+    assert "cost-direction" not in codes(r2, 0)
+
+
+@pytest.mark.parametrize("method", ["higher", "lower", "equal"])
+def test_explicit_numeric_method_with_a_text_target(method):
+    r = score_rows(row(target="确保养老金发放到位", actual="已发放", method=method))
+    assert "not-a-number" in codes(r, 0) and r.indicators[0].score == 0

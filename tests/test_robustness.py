@@ -15,7 +15,8 @@ scalars = st.one_of(
     st.integers(min_value=-(10**30), max_value=10**30),
     st.text(max_size=12),
     st.booleans(),
-    st.sampled_from(["nan", "inf", "-inf", "1e30", "1,387.53", "", "≥95%", "9月前", "1e-30", "0"]),
+    st.sampled_from(["nan", "inf", "-inf", "1e30", "1,387.53", "", "≥95%", "9月前", "1e-30", "0", "达成", "部分达成"]),
+    st.sampled_from(["higher", "lower", "equal", "qualitative", "manual", "step_deduct", "bands", "checklist"]),
 )
 
 
@@ -29,7 +30,7 @@ def toml_scalar(v):
     return '"' + v.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.dictionaries(
         st.sampled_from(["target", "actual", "weight", "claimed", "note", "tier", "method", "subcategory"]),
