@@ -14,6 +14,7 @@ Usage: python benchmarks/bench_engine.py [N]
 
 from __future__ import annotations
 
+import os
 import random
 import statistics
 import subprocess
@@ -61,19 +62,32 @@ def engine(paths: list[Path]) -> float:
 
 
 def startup(runs: int = 9) -> tuple[float, float, float]:
-    def wall(cmd: list[str]) -> float:
-        times = []
-        for _ in range(runs):
-            start = time.perf_counter()
-            subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-            times.append(time.perf_counter() - start)
-        return statistics.median(times)
+    """Median wall times of three commands, as a user's installed copy runs them.
 
-    return (
-        wall([sys.executable, "-c", "pass"]),
-        wall([sys.executable, "-c", "import pydantic, tomli; pydantic.BaseModel"]),
-        wall([sys.executable, "-m", "tui.cli", "score", str(SEED)]),
-    )
+    pip compiles ``.pyc`` files at install time; a checkout run with
+    ``PYTHONDONTWRITEBYTECODE`` set (as on some CI images) would recompile our
+    modules on every start.  So the children may write bytecode, into a
+    temporary ``PYTHONPYCACHEPREFIX``, and each command runs once before timing.
+    """
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    with tempfile.TemporaryDirectory() as cache:
+        env["PYTHONPYCACHEPREFIX"] = cache
+
+        def wall(cmd: list[str]) -> float:
+            subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+            times = []
+            for _ in range(runs):
+                start = time.perf_counter()
+                subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+                times.append(time.perf_counter() - start)
+            return statistics.median(times)
+
+        return (
+            wall([sys.executable, "-c", "pass"]),
+            wall([sys.executable, "-c", "import pydantic, tomli; pydantic.BaseModel"]),
+            wall([sys.executable, "-m", "tui.cli", "score", str(SEED)]),
+        )
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ line numbers to findings.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -257,8 +258,9 @@ class _Scorer:
             self.add(code, message, f"indicators[{index + 1}] {ind.name}", loc, found)
 
         method, raw_score, tier = self._score(ind, w, add, needs_note)
+        full = m.q2(w)  # the best score a row can print (w ≥ 0: the schema says so)
         if raw_score >= w:
-            score = m.q2(w) if w >= 0 else ZERO
+            score = full
         else:
             score = m.q2(raw_score) if raw_score > 0 else ZERO
 
@@ -266,11 +268,10 @@ class _Scorer:
         if claimed is not None and (claimed != score or claimed > w or claimed < 0):
             where = f"indicators[{index + 1}] {ind.name}"
             self._check_claimed(claimed, score, w, where, ("indicators", index, "claimed"), "", found)
-        full = m.q2(w)  # the best score a row can print
         if score < full:
             needs_note.append(f"得分 {fmt(score)} 低于分值 {fmt(w)}")
-        elif ind.claimed is not None and ind.claimed < full:
-            needs_note.append(f"填报得分 {fmt(ind.claimed)} 低于分值 {fmt(w)}")
+        elif claimed is not None and claimed < full:
+            needs_note.append(f"填报得分 {fmt(claimed)} 低于分值 {fmt(w)}")
         if needs_note and not ind.note.strip():
             add("missing-deviation-note", f"{needs_note[0]}，须填写偏差原因分析及改进措施。", "note")
         return IndicatorResult(
@@ -613,7 +614,7 @@ def load_and_score(path: str | Path, rules: str | None = None) -> tuple[Result, 
     """Read, validate and score one form file; raises FormError if it cannot be read."""
     data, text = read_toml(path)
     form = validate_model(Form, data, text, str(path), FORM_SECTIONS)
-    ruleset = load_rules(rules or form.rules, Path(path).parent)
+    ruleset = load_rules(rules or form.rules, os.path.dirname(path) or ".")
     result = score_form(form, ruleset, str(path))
     return result, text
 

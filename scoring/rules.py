@@ -172,6 +172,16 @@ def _load_cached(ref: str, base_dir: str) -> RuleSet:
     return rules
 
 
+@lru_cache(maxsize=256)
+def _is_bundled(ref: str) -> bool:
+    return not ref.endswith(".toml") and (_bundled_dir() / f"{ref}.toml").is_file()
+
+
 def load_rules(ref: str | None = None, base_dir: str | Path | None = None) -> RuleSet:
-    """Load a bundled rule set by id, or a rules file by path (relative to base_dir)."""
-    return _load_cached(ref or DEFAULT_RULES, str(base_dir) if base_dir else "")
+    """Load a bundled rule set by id, or a rules file by path (relative to base_dir).
+
+    Loaded once per process: a bundled id does not depend on base_dir, so forms in
+    many folders share one copy.
+    """
+    ref = ref or DEFAULT_RULES
+    return _load_cached(ref, "" if _is_bundled(ref) or not base_dir else str(base_dir))
