@@ -51,7 +51,7 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from indicators.atomic import atomic_write_bytes
 from indicators.digest import form_digest, short_digest
-from scoring.engine import canonical_category, fmt
+from scoring.engine import canonical_category, fmt, plain
 
 from .fonts import FontChoice, register_cjk_font
 
@@ -94,12 +94,6 @@ DENOMINATOR_LABELS = {"annual": "全年预算数", "adjusted": "调整后预算�
 
 def form_title(form: Any) -> str:
     return f"{form.year}年度{KIND_TITLE.get(form.kind, '绩效自评表')}"
-
-
-def _num(value: Decimal) -> str:
-    """A weight as people write it: 50, 12.5."""
-    text = format(value.normalize(), "f")
-    return "0" if text == "-0" else text
 
 
 def _money(value: Decimal | None) -> str:
@@ -615,7 +609,7 @@ def _indicator_rows(result: Any, s: _Styles, marks: _Marks) -> list[_Row]:
             if weight is None:
                 weight = sums.get(key, Decimal(0))
             if r.category.strip():
-                cat_p = Paragraph(f"{_esc(r.category)}<br/>（{_num(weight)}分）", s.cell_c)
+                cat_p = Paragraph(f"{_esc(r.category)}<br/>（{plain(weight)}分）", s.cell_c)
             else:  # real forms sometimes leave the 一级 cell blank
                 cat_p = ""
             cat_short = _short_label(cat_p, r.category, s.cell_c)
@@ -666,14 +660,14 @@ def grading_note(rules: Any) -> list[str]:
         upper: Decimal | None = None
         for band in bands:
             if upper is None:
-                parts.append(f"{_num(band.min)} 分（含）—100 分为{band.grade}")
+                parts.append(f"{plain(band.min)} 分（含）—100 分为{band.grade}")
             elif band.min <= 0:
-                parts.append(f"{_num(upper)} 分以下为{band.grade}")
+                parts.append(f"{plain(upper)} 分以下为{band.grade}")
             else:
-                parts.append(f"{_num(band.min)} 分（含）—{_num(upper)} 分为{band.grade}")
+                parts.append(f"{plain(band.min)} 分（含）—{plain(upper)} 分为{band.grade}")
             upper = band.min
         if upper is not None and upper > 0:
-            parts.append(f"{_num(upper)} 分以下不评等级")
+            parts.append(f"{plain(upper)} 分以下不评等级")
         lines.append("2. 总分设置为 100 分，等级划分为：" + "，".join(parts) + "。")
     lines.append(f"3. 评分规则集：{rules.id}（{rules.name}），规则内容 SHA-256 {rules.sha256[:16]}。")
     return lines

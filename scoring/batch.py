@@ -31,6 +31,7 @@ from typing import IO, Any
 from indicators.atomic import AtomicOutput
 from indicators.loader import FormError
 
+from .engine import fmt
 from .findings import CATALOG, SEVERITY_ZH
 
 __all__ = [
@@ -104,12 +105,6 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
 # ------------------------------------------------------------------ the worker
 
 
-def _fmt(value: Decimal | None) -> str:
-    from .engine import fmt
-
-    return fmt(value) if value is not None else ""
-
-
 def _unreadable(path: str, message: str, opts: Options) -> dict[str, Any]:
     row = {
         "file": path,
@@ -170,15 +165,15 @@ def process_form(path: str, opts: Options) -> dict[str, Any]:
         "kind": form.kind,
         "year": form.year,
         "rules": result.rules.id,
-        "claimed_total": _fmt(claimed_total),
-        "total": _fmt(result.total),
-        "review_total": _fmt(review.total),
+        "claimed_total": fmt(claimed_total),
+        "total": fmt(result.total),
+        "review_total": fmt(review.total),
         "claimed_grade": result.claimed_grade,
         "grade": result.grade,
         "review_grade": review.grade,
         "errors": errors,
         "warnings": warnings,
-        "gap": _fmt(gap),
+        "gap": fmt(gap),
         "reviewer": review.reviewer,
         "review_date": review.date,
         "adjustments": sum(1 for a in review.adjustments if a.applied),
@@ -221,7 +216,7 @@ def process_form(path: str, opts: Options) -> dict[str, Any]:
         ]
     if opts.pdf:
         differing = [
-            [str(no) if no else "—", name, _fmt(weight), _fmt(claimed), _fmt(computed), _fmt(rv), reason]
+            [str(no) if no else "—", name, fmt(weight), fmt(claimed), fmt(computed), fmt(rv), reason]
             for no, _c, _s, name, weight, claimed, computed, rv, reason in lines
             if (claimed is not None and claimed != computed) or rv != computed
         ]

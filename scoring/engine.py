@@ -22,7 +22,19 @@ from . import methods as m
 from .findings import Finding, make
 from .rules import RuleSet, load_rules
 
-__all__ = ["IndicatorResult", "FundsResult", "Result", "score_form", "score_file", "load_and_score", "fmt"]
+__all__ = [
+    "IndicatorResult",
+    "FundsResult",
+    "Result",
+    "score_form",
+    "score_file",
+    "load_and_score",
+    "attach_lines",
+    "canonical_category",
+    "fmt",
+    "plain",
+    "FormError",
+]
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -136,9 +148,10 @@ class Result:
 # ------------------------------------------------------------------ helpers
 
 
-def _num(d: Decimal) -> str:
-    text = f"{d.normalize():f}"
-    return text
+def plain(d: Decimal) -> str:
+    """A number as people write it: 50, 12.5, 0.96 (no exponent, no trailing zeros)."""
+    text = format(d.normalize(), "f")
+    return "0" if text == "-0" else text
 
 
 class _Scorer:
@@ -351,7 +364,7 @@ class _Scorer:
             add(
                 "percent-as-fraction",
                 f"实际完成值 “{ind.actual}” 未写单位，而年度指标值是百分数 “{ind.target}”：它可能是 "
-                f"{_num(actual.value * 100)}% 写成了小数。现按 {_num(actual.value)}% 计分；请改为百分数。",
+                f"{plain(actual.value * 100)}% 写成了小数。现按 {plain(actual.value)}% 计分；请改为百分数。",
                 "actual",
             )
         elif target.unit != actual.unit:
@@ -463,7 +476,7 @@ class _Scorer:
                 bands = p["bands"]
                 points = m.band_score(b, bands)
                 if points is None:
-                    add("band-not-found", f"实际值 {_num(b)} 不落在任何分档内，得 0 分。", "params")
+                    add("band-not-found", f"实际值 {plain(b)} 不落在任何分档内，得 0 分。", "params")
                     return ZERO
                 return points
             mode = str(p.get("mode", "met"))
@@ -624,5 +637,3 @@ def score_file(path: str | Path, rules: str | None = None) -> Result:
     attach_lines(result, text)
     return result
 
-
-__all__ += ["attach_lines", "canonical_category", "FormError"]
