@@ -17,12 +17,14 @@ claimed total counts as gap 0), then the most warnings, then by file name.
 from __future__ import annotations
 
 import csv
+import gc
+import io
 import itertools
 import json
 import multiprocessing
 import os
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -33,12 +35,16 @@ from indicators.loader import FormError
 
 from .engine import fmt
 from .findings import CATALOG, SEVERITY_ZH
+from .review import REVIEW_SUFFIX
 
 __all__ = [
     "Options",
     "discover",
+    "discover_names",
     "process_form",
     "run_batch",
+    "Chunk",
+    "make_chunk",
     "Summary",
     "worst_first_key",
     "AtomicOutput",
@@ -70,26 +76,49 @@ class Options:
     json: bool = False  # the form's JSON text
     sheets: bool = False  # finding and indicator rows for the spreadsheet
     pdf: bool = False  # the form's section of the PDF report
+    csv: bool = False  # the form table's CSV lines
+    # the terminal table's entry for a summary row, made in the worker (a
+    # module-level function, so that it can be sent to a worker process)
+    table: Callable[[dict[str, Any]], Any] | None = None
 
 
 # ------------------------------------------------------------------ discovery
 
 
-def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
-    """Form files under ``paths`` (folders recursively, ``*.toml`` but not
-    ``*.review.toml``), sorted within each folder and without duplicates;
-    and the paths that do not exist."""
-    files: list[Path] = []
+def _walk(top: str, out: list[str]) -> None:
+    """Form files under ``top`` (``os.scandir``: no ``stat`` per file)."""
+    todo = [top]
+    while todo:
+        folder = todo.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = list(it)
+        except OSError:  # unreadable folder: nothing found there
+            continue
+        for e in entries:
+            try:
+                if e.is_dir(follow_symlinks=False):
+                    todo.append(e.path)
+                elif e.name.endswith(".toml") and not e.name.endswith(REVIEW_SUFFIX) and e.is_file():
+                    out.append(e.path)
+            except OSError:
+                continue
+
+
+def discover_names(paths: Iterable[str | Path]) -> tuple[list[str], list[str]]:
+    """Like :func:`discover`, as path strings (what the workers take)."""
+    files: list[str] = []
     missing: list[str] = []
     seen: set[str] = set()
     for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            found = sorted(
-                (f for f in p.rglob("*.toml") if f.is_file() and not f.name.endswith(".review.toml")),
-                key=lambda f: str(f),
-            )
-        elif p.exists():
+        p = str(Path(raw))
+        if os.path.isdir(p):
+            found: list[str] = []
+            _walk(p, found)
+            if p == ".":  # as Path(".").rglob gives them: "a/x.toml", not "./a/x.toml"
+                found = [f[2:] for f in found]
+            found.sort()
+        elif os.path.exists(p):
             found = [p]
         else:
             missing.append(str(raw))
@@ -100,6 +129,14 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
                 seen.add(key)
                 files.append(f)
     return files, missing
+
+
+def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
+    """Form files under ``paths`` (folders recursively, ``*.toml`` but not
+    ``*.review.toml``; links to folders are not followed), sorted within
+    each folder and without duplicates; and the paths that do not exist."""
+    names, missing = discover_names(paths)
+    return [Path(n) for n in names], missing
 
 
 # ------------------------------------------------------------------ the worker
@@ -237,39 +274,91 @@ def _chunksize(n: int, jobs: int) -> int:
     return max(1, min(64, n // (jobs * 8) or 1))
 
 
-def _process_chunk(names: list[str], opts: Options) -> list[dict[str, Any]]:
-    return [process_form(name, opts) for name in names]
+@dataclass
+class Chunk:
+    """What a worker sends back for a run of consecutive forms.
+
+    The per-form work the outputs need is done here, in the worker: the
+    summary is counted, the CSV lines are written and the terminal table's
+    cells measured, so that the parent only merges and writes.
+    """
+
+    count: int = 0
+    summary: Summary = field(default_factory=lambda: Summary())
+    table: list[tuple[tuple[Any, ...], Any]] = field(default_factory=list)  # (worst-first key, opts.table(row))
+    errors: list[tuple[tuple[Any, ...], str]] = field(default_factory=list)  # forms that cannot be read, for the table
+    csv: str = ""  # the form table's CSV lines
+    json: list[str] = field(default_factory=list)  # one JSON object per form
+    records: list[dict[str, Any]] = field(default_factory=list)  # whole records: spreadsheet and PDF outputs only
 
 
-def run_batch(files: list[Path], opts: Options, jobs: int | None = None) -> Iterator[dict[str, Any]]:
-    """Records of ``files``, in order, computed on ``jobs`` processes.
+def make_chunk(records: Iterable[dict[str, Any]], opts: Options) -> Chunk:
+    """Fold records (of :func:`process_form` or :func:`_unreadable`) into a :class:`Chunk`."""
+    chunk = Chunk()
+    rows = []
+    whole = opts.sheets or opts.pdf
+    for rec in records:
+        row = rec["row"]
+        chunk.count += 1
+        chunk.summary.add(rec)
+        key = worst_first_key(row)
+        if opts.table is not None:
+            chunk.table.append((key, opts.table(row)))
+            if row["error"]:
+                chunk.errors.append((key, row["error"]))
+        if opts.csv:
+            rows.append([_csv_text(v) for v in form_row_values(row)])
+        if opts.json:
+            chunk.json.append(rec["json"])
+        if whole:
+            rec["key"] = key
+            chunk.records.append(rec)
+    if rows:
+        buf = io.StringIO()
+        csv.writer(buf).writerows(rows)
+        chunk.csv = buf.getvalue()
+    return chunk
+
+
+def _process_chunk(names: list[str], opts: Options) -> Chunk:
+    return make_chunk((process_form(name, opts) for name in names), opts)
+
+
+def _worker_start() -> None:
+    # what the worker inherited (modules, the schema) stays as it is: the
+    # collector need not walk it again and again
+    gc.freeze()
+
+
+def run_batch(files: list[Path] | list[str], opts: Options, jobs: int | None = None) -> Iterator[Chunk]:
+    """Chunks of ``files``, in order, computed on ``jobs`` processes.
 
     Work is sent in chunks, and only a few chunks per worker are in flight
     at a time: when the consumer is slower than the workers (a spreadsheet
-    is slow to write), finished records do not pile up in memory.  Small
+    is slow to write), finished chunks do not pile up in memory.  Small
     batches (or ``jobs=1``) run in this process: starting workers costs more
     than it saves below a handful of forms.
     """
     jobs = jobs or os.cpu_count() or 1
     names = [str(f) for f in files]
-    if jobs <= 1 or len(names) < 8:
-        for name in names:
-            yield process_form(name, opts)
-        return
     size = _chunksize(len(names), jobs)
     chunks = (names[i : i + size] for i in range(0, len(names), size))
+    if jobs <= 1 or len(names) < 8:
+        for chunk in chunks:
+            yield _process_chunk(chunk, opts)
+        return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     ctx = multiprocessing.get_context(method)
-    with ctx.Pool(processes=min(jobs, len(names))) as pool:
+    with ctx.Pool(processes=min(jobs, len(names)), initializer=_worker_start) as pool:
         pending: deque[Any] = deque()
         for chunk in itertools.islice(chunks, jobs * 4):
             pending.append(pool.apply_async(_process_chunk, (chunk, opts)))
         while pending:
-            records = pending.popleft().get()
+            done = pending.popleft().get()
             chunk = next(chunks, None)
             if chunk is not None:  # keep the workers busy while the caller writes
                 pending.append(pool.apply_async(_process_chunk, (chunk, opts)))
-            yield from records
+            yield done
 
 
 # ------------------------------------------------------------------ summary
@@ -314,6 +403,17 @@ class Summary:
         self.review[row["review_grade"] or NO_GRADE] += 1
         self.codes.update(rec["codes"])
         self.forms_by_code.update(set(rec["codes"]))
+
+    def merge(self, other: Summary) -> None:
+        self.forms += other.forms
+        self.unreadable += other.unreadable
+        self.with_errors += other.with_errors
+        self.reviewed += other.reviewed
+        self.claimed.update(other.claimed)
+        self.computed.update(other.computed)
+        self.review.update(other.review)
+        self.codes.update(other.codes)
+        self.forms_by_code.update(other.forms_by_code)
 
     @property
     def failed(self) -> bool:
@@ -394,11 +494,13 @@ class JsonWriter:
         self.first = True
         out.write('{"forms": [\n')
 
-    def add(self, rec: dict[str, Any]) -> None:
+    def add(self, chunk: Chunk) -> None:
+        if not chunk.json:
+            return
         if not self.first:
             self.out.write(",\n")
         self.first = False
-        self.out.write(rec["json"])
+        self.out.write(",\n".join(chunk.json))
 
     def close(self, summary: Summary) -> None:
         self.out.write("\n],\n")
@@ -424,11 +526,11 @@ class CsvWriter:
 
     def __init__(self, out: IO[str]):
         out.write("\ufeff")
-        self.writer = csv.writer(out)
-        self.writer.writerow(FORM_COLUMNS)
+        csv.writer(out).writerow(FORM_COLUMNS)
+        self.out = out
 
-    def add(self, rec: dict[str, Any]) -> None:
-        self.writer.writerow([_csv_text(v) for v in form_row_values(rec["row"])])
+    def add(self, chunk: Chunk) -> None:
+        self.out.write(chunk.csv)  # written by the worker (make_chunk)
 
     def close(self, summary: Summary) -> None:
         pass
@@ -478,12 +580,13 @@ class XlsxWriter:
         ws.append(values)
         self.counts[title] += 1
 
-    def add(self, rec: dict[str, Any]) -> None:
-        self._append("表单", form_row_values(rec["row"], numbers=True))
-        for r in rec["finding_rows"]:
-            self._append("发现项", r)
-        for r in rec["indicator_rows"]:
-            self._append("指标", r)
+    def add(self, chunk: Chunk) -> None:
+        for rec in chunk.records:
+            self._append("表单", form_row_values(rec["row"], numbers=True))
+            for r in rec["finding_rows"]:
+                self._append("发现项", r)
+            for r in rec["indicator_rows"]:
+                self._append("指标", r)
 
     def close(self, summary: Summary) -> None:
         for title, columns in (("表单", FORM_COLUMNS), ("发现项", FINDING_COLUMNS), ("指标", INDICATOR_COLUMNS)):

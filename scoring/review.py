@@ -36,6 +36,7 @@ is a line of the review file.
 from __future__ import annotations
 
 import datetime as _dt
+import os
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -276,9 +277,14 @@ def review_result(result: Result, review_path: str | Path | None = None) -> Revi
 
     Never raises for a bad review file: it becomes a ``review-invalid`` finding.
     """
-    path = Path(review_path) if review_path is not None else review_path_for(result.file)
-    if not path.exists():
+    if review_path is None:  # the common case in a batch: string work and one stat, no Path objects
+        name = result.file
+        if not name:  # a form scored from text has no folder to look in
+            return _no_review(result)
+        review_path = (name[:-5] if name.endswith(".toml") else name) + REVIEW_SUFFIX
+    if not os.path.exists(review_path):
         return _no_review(result)
+    path = Path(review_path)
     try:
         review, text = load_review(path)
     except FormError as exc:

@@ -401,6 +401,7 @@ def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch):
     import io
     import sys
 
+    from scoring.batch import Chunk
     from tui.commands.review import _progress
 
     class Terminal(io.StringIO):
@@ -409,8 +410,11 @@ def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch):
 
     for stream, shown in ((Terminal(), True), (io.StringIO(), False)):
         monkeypatch.setattr(sys, "stderr", stream)
-        assert list(_progress(3, iter([{"n": 1}, {"n": 2}, {"n": 3}]))) == [{"n": 1}, {"n": 2}, {"n": 3}]
+        chunks = [Chunk(count=2), Chunk(count=1)]
+        assert list(_progress(3, iter(chunks))) == chunks
         assert ("复核中" in stream.getvalue()) is shown
+        if shown:  # the bar counts forms, not chunks
+            assert "3/3" in stream.getvalue()
 
 
 def test_unusable_pdf_font_exits_two_before_any_work(batch: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["cell_width", "pad", "render_table", "truncate"]
+__all__ = ["cell_width", "pad", "render_measured", "render_table", "truncate"]
 
 
 @lru_cache(maxsize=8192)
@@ -46,20 +46,32 @@ def pad(text: str, width: int, align: str = "left") -> str:
 
 
 def render_table(headers: list[str], rows: list[list[str]], align: list[str] | None = None, max_width: int = 40) -> str:
-    align = align or ["left"] * len(headers)
-    rows = [[truncate(c, max_width) for c in row] for row in rows]
-    widths = [cell_width(h) for h in headers]
-    for row in rows:
-        for i, cell in enumerate(row):
-            widths[i] = max(widths[i], cell_width(cell))
+    cut = [[truncate(c, max_width) for c in row] for row in rows]
+    return render_measured(headers, [(row, [cell_width(c) for c in row]) for row in cut], align)
 
-    def line(cells: list[str]) -> str:
-        return "│ " + " │ ".join(pad(c, widths[i], align[i]) for i, c in enumerate(cells)) + " │"
+
+def render_measured(
+    headers: list[str], rows: list[tuple[list[str], list[int]]], align: list[str] | None = None
+) -> str:
+    """A table of cells already cut to size, each row given with its cells' widths
+    (measured where the rows were made, e.g. in the worker processes of a batch)."""
+    align = align or ["left"] * len(headers)
+    widths = [cell_width(h) for h in headers]
+    if rows:
+        widths = [max(w, *col) for w, col in zip(widths, zip(*(ws for _, ws in rows)))]
+    right = [a == "right" for a in align]
+
+    def line(cells: list[str], cell_widths: list[int]) -> str:
+        parts = [
+            " " * (full - w) + c if r else c + " " * (full - w)
+            for c, w, full, r in zip(cells, cell_widths, widths, right)
+        ]
+        return "│ " + " │ ".join(parts) + " │"
 
     top = "┌─" + "─┬─".join("─" * w for w in widths) + "─┐"
     mid = "├─" + "─┼─".join("─" * w for w in widths) + "─┤"
     bottom = "└─" + "─┴─".join("─" * w for w in widths) + "─┘"
-    out = [top, line(headers), mid]
-    out += [line(r) for r in rows]
+    out = [top, line(headers, [cell_width(h) for h in headers]), mid]
+    out += [line(cells, ws) for cells, ws in rows]
     out.append(bottom)
     return "\n".join(out)

@@ -46,25 +46,25 @@ def _err(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def _progress(total: int, records: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """A progress bar on stderr, only when stderr is a terminal."""
+def _progress(total: int, chunks: Iterator[Any]) -> Iterator[Any]:
+    """A progress bar on stderr, only when stderr is a terminal; advances by each chunk's forms."""
     if total < 2 or not sys.stderr.isatty():
-        yield from records
+        yield from chunks
         return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    first = next(records, None)  # starts the workers before the bar's refresh thread exists
+    first = next(chunks, None)  # starts the workers before the bar's refresh thread exists
     if first is None:
         return
     columns = (TextColumn("复核中"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("review", total=total)
         yield first
-        bar.advance(task)
-        for rec in records:
-            yield rec
-            bar.advance(task)
+        bar.advance(task, first.count)
+        for chunk in chunks:
+            yield chunk
+            bar.advance(task, chunk.count)
 
 
 FILE_WIDTH = 32
@@ -97,17 +97,29 @@ def _table_cells(row: dict[str, Any]) -> list[str]:
     ]
 
 
+def table_entry(row: dict[str, Any]) -> tuple[list[str], list[int]]:
+    """One form's row of the terminal table, cut to size and measured (runs in the workers)."""
+    from tui.textable import cell_width, truncate
+
+    cells = [truncate(c, FILE_WIDTH) for c in _table_cells(row)]
+    return cells, [cell_width(c) for c in cells]
+
+
 TABLE_HEADERS = ["文件", "单位", "类型", "填报总分", "复算总分", "复核总分", "等级 填报/复算/复核", "错误", "警告"]
 TABLE_ALIGN = ["left", "left", "left", "right", "right", "right", "left", "right", "right"]
 
 
-def format_forms_table(rows: list[tuple[Any, list[str]]], limit: int = 0) -> str:
-    from tui.textable import render_table
+def format_forms_table(rows: list[tuple[Any, tuple[list[str], list[int]]]], limit: int = 0) -> str:
+    """The forms, worst first: ``rows`` are (worst-first key, :func:`table_entry`)."""
+    from tui.textable import render_measured
 
     rows = sorted(rows, key=lambda r: r[0])
     shown = rows[:limit] if limit > 0 else rows
-    body = [[str(i)] + cells for i, (_, cells) in enumerate(shown, start=1)]
-    out = render_table(["序号"] + TABLE_HEADERS, body, ["right"] + TABLE_ALIGN, max_width=FILE_WIDTH)
+    body = []
+    for i, (_, (cells, widths)) in enumerate(shown, start=1):
+        n = str(i)
+        body.append(([n, *cells], [len(n), *widths]))
+    out = render_measured(["序号"] + TABLE_HEADERS, body, ["right"] + TABLE_ALIGN)
     if len(shown) < len(rows):
         out += f"\n（只显示最差的 {len(shown)} 份，共 {len(rows)} 份；去掉 --limit 可显示全部）"
     return out
@@ -139,14 +151,15 @@ def format_summary(summary: Any) -> str:
 def run(args: argparse.Namespace) -> int:
     from scoring.batch import (
         AtomicOutput,
+        Chunk,
         CsvWriter,
         JsonWriter,
         Options,
         Summary,
         XlsxWriter,
-        discover,
+        discover_names,
+        make_chunk,
         run_batch,
-        worst_first_key,
     )
     from scoring.batch import _unreadable as unreadable_record
 
@@ -183,7 +196,7 @@ def run(args: argparse.Namespace) -> int:
             _err(str(exc))
             return EXIT_UNUSABLE
 
-    files, missing = discover(args.paths)
+    files, missing = discover_names(args.paths)
     if len(missing) == len(args.paths):
         for m in missing:
             _err(f"{m}：路径不存在。请检查文件或文件夹的路径。")
@@ -192,7 +205,15 @@ def run(args: argparse.Namespace) -> int:
         _err("给出的文件夹中没有找到表单文件（*.toml，不含 *.review.toml）。")
 
     kind = out_path.suffix.lower() if out_path is not None else ""
-    opts = Options(rules=args.rules, json=args.format == "json" or kind == ".json", sheets=kind == ".xlsx", pdf=bool(args.pdf))
+    keep_table = args.format == "table"
+    opts = Options(
+        rules=args.rules,
+        json=args.format == "json" or kind == ".json",
+        sheets=kind == ".xlsx",
+        pdf=bool(args.pdf),
+        csv=kind == ".csv",
+        table=table_entry if keep_table else None,
+    )
 
     writers: list[Any] = []
     outputs: list[Any] = []  # AtomicOutput to commit at the end
@@ -216,38 +237,34 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_UNUSABLE
 
     summary = Summary()
-    table_rows: list[tuple[Any, list[str]]] = []
+    table_rows: list[tuple[Any, Any]] = []
     errors_text: list[tuple[Any, str]] = []
     sections: list[tuple[Any, dict[str, Any]]] = []  # the worst --pdf-forms sections seen so far
     attention = 0  # forms that need a section in the PDF
-    keep_table = args.format == "table"
 
-    def records() -> Iterator[dict[str, Any]]:
+    def chunks() -> Iterator[Chunk]:
         # the forms first: the worker processes are then forked on the first
-        # record, before the progress bar starts its refresh thread
+        # chunk, before the progress bar starts its refresh thread
         yield from run_batch(files, opts, args.jobs or None)
-        for m in missing:
-            yield unreadable_record(m, f"{m}: 路径不存在。请检查文件或文件夹的路径。", opts)
+        if missing:
+            yield make_chunk((unreadable_record(m, f"{m}: 路径不存在。请检查文件或文件夹的路径。", opts) for m in missing), opts)
 
     try:
-        for rec in _progress(len(files) + len(missing), records()):
-            summary.add(rec)
-            row = rec["row"]
-            key = worst_first_key(row)
-            if keep_table:
-                table_rows.append((key, _table_cells(row)))
-                if row["error"]:
-                    errors_text.append((key, row["error"]))
+        for chunk in _progress(len(files) + len(missing), chunks()):
+            summary.merge(chunk.summary)
+            table_rows += chunk.table
+            errors_text += chunk.errors
             for w in writers:
-                w.add(rec)
+                w.add(chunk)
             if opts.pdf:
-                sec = rec["pdf"]
-                if sec.get("error") or sec["rows"] or sec["findings"]:
-                    attention += 1
-                    sections.append((key, sec))
-                    if args.pdf_forms and len(sections) >= 2 * args.pdf_forms:  # keep memory bounded
-                        sections.sort(key=lambda x: x[0])
-                        del sections[args.pdf_forms :]
+                for rec in chunk.records:
+                    sec = rec["pdf"]
+                    if sec.get("error") or sec["rows"] or sec["findings"]:
+                        attention += 1
+                        sections.append((rec["key"], sec))
+                if args.pdf_forms and len(sections) >= 2 * args.pdf_forms:  # keep memory bounded
+                    sections.sort(key=lambda x: x[0])
+                    del sections[args.pdf_forms :]
         for w in writers:
             w.close(summary)
         for o in outputs:
