@@ -19,11 +19,10 @@ from __future__ import annotations
 import csv
 import gc
 import io
-import itertools
 import json
 import multiprocessing
 import os
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -115,16 +114,17 @@ def discover_names(paths: Iterable[str | Path]) -> tuple[list[str], list[str]]:
         if os.path.isdir(p):
             found: list[str] = []
             _walk(p, found)
+            found.sort()
+            top = os.path.abspath(p)  # every f starts with p: its absolute path, without abspath per file
+            keys = [top + f[len(p) :] for f in found]
             if p == ".":  # as Path(".").rglob gives them: "a/x.toml", not "./a/x.toml"
                 found = [f[2:] for f in found]
-            found.sort()
         elif os.path.exists(p):
-            found = [p]
+            found, keys = [p], [os.path.abspath(p)]
         else:
             missing.append(str(raw))
             continue
-        for f in found:
-            key = os.path.abspath(f)
+        for f, key in zip(found, keys):
             if key not in seen:
                 seen.add(key)
                 files.append(f)
@@ -324,41 +324,67 @@ def _process_chunk(names: list[str], opts: Options) -> Chunk:
     return make_chunk((process_form(name, opts) for name in names), opts)
 
 
-def _worker_start() -> None:
-    # what the worker inherited (modules, the schema) stays as it is: the
-    # collector need not walk it again and again
-    gc.freeze()
+def _worker(conn: Any, chunks: list[list[str]], opts: Options) -> None:
+    """A worker process: its share of the chunks, in order, each sent back when done.
+
+    The pipe is the only buffer: a worker that is ahead of the parent waits
+    in ``send``, so memory stays flat however slow the outputs are.
+    """
+    gc.freeze()  # what the worker inherited (modules, the schema) is not walked again by the collector
+    try:
+        for names in chunks:
+            conn.send(_process_chunk(names, opts))
+    except (BrokenPipeError, KeyboardInterrupt):  # the parent stopped reading
+        pass
+    except Exception:  # noqa: S110 - a bug here: the parent does this share itself and shows the error
+        pass
+    finally:
+        conn.close()
 
 
 def run_batch(files: list[Path] | list[str], opts: Options, jobs: int | None = None) -> Iterator[Chunk]:
     """Chunks of ``files``, in order, computed on ``jobs`` processes.
 
-    Work is sent in chunks, and only a few chunks per worker are in flight
-    at a time: when the consumer is slower than the workers (a spreadsheet
-    is slow to write), finished chunks do not pile up in memory.  Small
+    The files are cut into chunks of consecutive forms, dealt out in turn:
+    worker k does chunks k, k + jobs, k + 2 jobs ... and the parent reads
+    them back in the same turn, so the order is the files' order and
+    nothing is sent to a worker but its share at the start.  A worker that
+    dies (killed, out of memory) has its remaining chunks done here.  Small
     batches (or ``jobs=1``) run in this process: starting workers costs more
     than it saves below a handful of forms.
     """
     jobs = jobs or os.cpu_count() or 1
     names = [str(f) for f in files]
     size = _chunksize(len(names), jobs)
-    chunks = (names[i : i + size] for i in range(0, len(names), size))
+    chunks = [names[i : i + size] for i in range(0, len(names), size)]
     if jobs <= 1 or len(names) < 8:
         for chunk in chunks:
             yield _process_chunk(chunk, opts)
         return
+    jobs = min(jobs, len(chunks))
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     ctx = multiprocessing.get_context(method)
-    with ctx.Pool(processes=min(jobs, len(names)), initializer=_worker_start) as pool:
-        pending: deque[Any] = deque()
-        for chunk in itertools.islice(chunks, jobs * 4):
-            pending.append(pool.apply_async(_process_chunk, (chunk, opts)))
-        while pending:
-            done = pending.popleft().get()
-            chunk = next(chunks, None)
-            if chunk is not None:  # keep the workers busy while the caller writes
-                pending.append(pool.apply_async(_process_chunk, (chunk, opts)))
+    workers: list[tuple[Any, Any]] = []
+    try:
+        for k in range(jobs):
+            receive, send = ctx.Pipe(duplex=False)
+            proc = ctx.Process(target=_worker, args=(send, chunks[k::jobs], opts), daemon=True)
+            proc.start()
+            send.close()  # the worker's end: a dead worker then reads as end-of-file here
+            workers.append((proc, receive))
+        for i, chunk in enumerate(chunks):
+            receive = workers[i % jobs][1]
+            try:
+                done = receive.recv()
+            except (EOFError, OSError):
+                done = _process_chunk(chunk, opts)
             yield done
+    finally:
+        for proc, receive in workers:
+            receive.close()
+            if proc.is_alive():
+                proc.terminate()
+            proc.join()
 
 
 # ------------------------------------------------------------------ summary

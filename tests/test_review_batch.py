@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -149,6 +150,24 @@ def test_json_out_file_equals_stdout_and_parallel_equals_serial(batch: Path, tmp
     assert len(serial["forms"]) == 9
     assert json.loads(parallel_out) == serial
     assert json.loads(out_file.read_text(encoding="utf-8")) == serial
+
+
+_PARENT = os.getpid()
+
+
+def _table_entry_or_die(row: dict[str, Any]) -> str:
+    if os.getpid() != _PARENT:  # in a worker: die as a killed or out-of-memory worker would
+        os._exit(3)
+    return row["file"]
+
+
+def test_forms_of_a_dead_worker_are_done_by_the_parent_in_order(batch: Path):
+    from scoring.batch import Options, discover_names, run_batch
+
+    files, _ = discover_names([batch])
+    chunks = list(run_batch(files, Options(table=_table_entry_or_die), jobs=2))
+    assert [entry for c in chunks for _, entry in c.table] == files
+    assert sum(c.summary.forms for c in chunks) == len(files) == 9
 
 
 # ------------------------------------------------------------------ terminal

@@ -70,22 +70,15 @@ def _progress(total: int, chunks: Iterator[Any]) -> Iterator[Any]:
 FILE_WIDTH = 32
 
 
-def _left_truncate(text: str, limit: int = FILE_WIDTH) -> str:
-    """Keep the end of a path (the file name), which says the most."""
-    from tui.textable import truncate
-
-    return truncate(text, limit, keep_end=True)
-
-
 def _table_cells(row: dict[str, Any]) -> list[str]:
     from scoring.batch import KIND_ZH, UNREADABLE
 
     if row["error"]:
-        return [_left_truncate(row["file"]), UNREADABLE, "", "—", "—", "—", "—", "1", "0"]
+        return [row["file"], UNREADABLE, "", "—", "—", "—", "—", "1", "0"]
     # "—": no claimed grade, or a rule set without grades
     grades = "/".join(g or "—" for g in (row["claimed_grade"], row["grade"], row["review_grade"]))
     return [
-        _left_truncate(row["file"]),
+        row["file"],
         row["unit"],
         KIND_ZH.get(row["kind"], row["kind"]),
         row["claimed_total"] or "—",
@@ -98,11 +91,21 @@ def _table_cells(row: dict[str, Any]) -> list[str]:
 
 
 def table_entry(row: dict[str, Any]) -> tuple[list[str], list[int]]:
-    """One form's row of the terminal table, cut to size and measured (runs in the workers)."""
+    """One form's row of the terminal table, cut to size and measured (runs in the workers).
+
+    A long path keeps its end (the file name says the most), other cells their start.
+    """
     from tui.textable import cell_width, truncate
 
-    cells = [truncate(c, FILE_WIDTH) for c in _table_cells(row)]
-    return cells, [cell_width(c) for c in cells]
+    cells = _table_cells(row)
+    widths = []
+    for i, cell in enumerate(cells):
+        w = cell_width(cell)
+        if w > FILE_WIDTH:
+            cell = cells[i] = truncate(cell, FILE_WIDTH, keep_end=i == 0)
+            w = cell_width(cell)
+        widths.append(w)
+    return cells, widths
 
 
 TABLE_HEADERS = ["文件", "单位", "类型", "填报总分", "复算总分", "复核总分", "等级 填报/复算/复核", "错误", "警告"]
