@@ -182,7 +182,7 @@ def _no_review(result: Result) -> Review:
 
 def apply_review(result: Result, review: ReviewFile, text: str = "", source: str = "") -> Review:
     """Apply a validated review to a scored form.  Pure: ``result`` is not changed."""
-    lines = key_lines(text) if text else {}
+    index: list[dict[tuple[Any, ...], int]] = []  # the review file's line index, made when a finding needs it
     name = str(source) if source else "复核文件"
     by_name: dict[str, int] = {}
     for r in result.indicators:
@@ -195,6 +195,9 @@ def apply_review(result: Result, review: ReviewFile, text: str = "", source: str
     def add(code: str, message: str, i: int, adj: Adjustment, key: str) -> None:
         where = f"{name} adjustments[{i + 1}] {adj.indicator}"
         f = make(code, message, where, ("adjustments", i, key))
+        if not index:
+            index.append(key_lines(text) if text else {})
+        lines = index[0]
         f.line = lines.get(("adjustments", i, key)) or lines.get(("adjustments", i))
         findings.append(f)
 
