@@ -64,6 +64,7 @@ KIND_ZH = {"department": "部门整体", "project": "项目"}
 NO_GRADE = "不评等级"  # the rule set has no grades
 NOT_CLAIMED = "未填"  # the form gives no claimed grade
 UNREADABLE = "无法读取"
+_ZERO = Decimal(0)
 FUNDS_LABEL = "资金执行率"
 
 
@@ -190,12 +191,19 @@ def process_form(path: str, opts: Options) -> dict[str, Any]:
     except Exception as exc:  # a bug in the engine must not stop the batch
         return _unreadable(path, f"{path}: 内部错误（请报告此问题）：{type(exc).__name__}: {exc}", opts)
 
-    findings = result.findings + review.findings
-    errors = sum(1 for f in findings if f.severity == "error")
-    warnings = sum(1 for f in findings if f.severity == "warning")
+    findings = result.findings + review.findings if review.findings else result.findings
+    errors = warnings = 0
+    codes = []
+    for f in findings:
+        codes.append(f.code)
+        if f.severity == "error":
+            errors += 1
+        elif f.severity == "warning":
+            warnings += 1
     claimed_total = result.claimed_total
-    gap = abs(claimed_total - review.total) if claimed_total is not None else Decimal(0)
+    gap = abs(claimed_total - review.total) if claimed_total is not None else _ZERO
     form = result.form
+    total = fmt(result.total)
     row = {
         "file": path,
         "unit": form.unit.name + (f" · {form.unit.project}" if form.unit.project else ""),
@@ -203,8 +211,8 @@ def process_form(path: str, opts: Options) -> dict[str, Any]:
         "year": form.year,
         "rules": result.rules.id,
         "claimed_total": fmt(claimed_total),
-        "total": fmt(result.total),
-        "review_total": fmt(review.total),
+        "total": total,
+        "review_total": total if review.total == result.total else fmt(review.total),
         "claimed_grade": result.claimed_grade,
         "grade": result.grade,
         "review_grade": review.grade,
@@ -213,11 +221,11 @@ def process_form(path: str, opts: Options) -> dict[str, Any]:
         "gap": fmt(gap),
         "reviewer": review.reviewer,
         "review_date": review.date,
-        "adjustments": sum(1 for a in review.adjustments if a.applied),
+        "adjustments": sum(1 for a in review.adjustments if a.applied) if review.adjustments else 0,
         "reviewed": bool(review.file),  # a review file sits beside the form (valid or not)
         "error": "",
     }
-    rec: dict[str, Any] = {"row": row, "codes": [f.code for f in findings]}
+    rec: dict[str, Any] = {"row": row, "codes": codes}
     if opts.json:
         data = result.to_dict()
         data["findings"] += [f.to_dict() for f in review.findings]
