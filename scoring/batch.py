@@ -402,7 +402,7 @@ def worst_first_key(row: dict[str, Any]) -> tuple[Any, ...]:
     return (
         0 if row["error"] else 1,
         -int(row["errors"]),
-        -Decimal(row["gap"] or "0"),
+        -int(Decimal(row["gap"] or "0") * 100),  # in hundredths: an int is cheaper to send than a Decimal
         -int(row["warnings"]),
         row["file"],
     )
