@@ -19,7 +19,7 @@ from indicators.schema import FUNDS_COLUMNS, FUNDS_ROWS, Form, Indicator
 from indicators.values import OPERATOR_SYMBOLS, Deadline, Quantity, Text, parse_value
 
 from . import methods as m
-from .findings import SEVERITY, Finding
+from .findings import SEVERITY, Finding, make
 from .rules import RuleSet, load_rules
 
 __all__ = [
@@ -53,7 +53,8 @@ def fmt(value: Decimal | None) -> str:
     """A Decimal as plain text with two places ("8.62"), or "" for None."""
     if value is None:
         return ""
-    return format(value.quantize(CENT, HALF_UP), "f")
+    # str() of a Decimal with exponent -2 is its "f" format (never an exponent), and cheaper
+    return str(value.quantize(CENT, HALF_UP))
 
 
 _SUB_ROWS = FUNDS_ROWS[1:]  # the rows whose sum is the total
@@ -181,12 +182,10 @@ class _Scorer:
         self._ratio = scoring.over_achievement_ratio
         self._reverse = scoring.reverse_formula
         self._fulls: list[Decimal] = []  # each indicator's weight rounded to 2 places, in order
+        self._row: tuple[int, Indicator, list[Finding]] = (-1, None, [])  # type: ignore[assignment]  # set per indicator
 
-    def add(self, code: str, message: str, where: str, loc: tuple[Any, ...], into: list[Finding] | None = None) -> None:
-        f = Finding(code, message, where, loc, None, SEVERITY[code])
-        self.findings.append(f)
-        if into is not None:
-            into.append(f)
+    def add(self, code: str, message: str, where: str, loc: tuple[Any, ...]) -> None:
+        self.findings.append(Finding(code, message, where, loc, None, SEVERITY[code]))
 
     # -------------------------------------------------------------- funds
 
@@ -209,7 +208,12 @@ class _Scorer:
                 if value is not None:
                     summed = (ZERO if summed is None else summed) + value  # as sum(values, ZERO)
             given = getattr(total, col) if total is not None else None
-            if given is not None and summed is not None and given.quantize(CENT, HALF_UP) != summed.quantize(CENT, HALF_UP):
+            if (
+                given is not None
+                and summed is not None
+                and given != summed  # equal values round equal
+                and given.quantize(CENT, HALF_UP) != summed.quantize(CENT, HALF_UP)
+            ):
                 self.add(
                     "funds-total-mismatch",
                     f"年度资金总额的{_COLUMN_LABELS[col]}为 {fmt(given)} 万元，但各资金来源行之和为 {fmt(summed)} 万元。"
@@ -262,7 +266,7 @@ class _Scorer:
                         )
         claimed = funds.claimed
         if claimed is not None:
-            self._check_claimed(claimed, score, w, "funds", ("funds", "claimed"), "资金执行率", None)
+            self._check_claimed(claimed, score, w, "funds", ("funds", "claimed"), "资金执行率", self.findings)
         return FundsResult(w, rate, score, claimed, rows, funds.note)
 
     # ---------------------------------------------------------- indicators
@@ -275,37 +279,31 @@ class _Scorer:
         where: str,
         loc: tuple[Any, ...],
         label: str,
-        into: list[Finding] | None,
+        out: list[Finding],
     ) -> None:
+        """Findings on a claimed score, appended to ``out``."""
         if claimed > w:
-            self.add("score-above-weight", f"{label}填报得分 {fmt(claimed)} 高于分值 {fmt(w)}。", where, loc, into)
+            out.append(make("score-above-weight", f"{label}填报得分 {fmt(claimed)} 高于分值 {fmt(w)}。", where, loc))
         elif claimed < 0:
-            self.add("score-negative", f"{label}填报得分 {fmt(claimed)} 小于 0。", where, loc, into)
-        if claimed.quantize(CENT, HALF_UP) != score:
-            self.add(
-                "score-mismatch",
-                f"{label}填报得分 {fmt(claimed)}，按规则应为 {fmt(score)}。",
-                where,
-                loc,
-                into,
-            )
+            out.append(make("score-negative", f"{label}填报得分 {fmt(claimed)} 小于 0。", where, loc))
+        # score has two places, so a claim equal to it rounds to it
+        if claimed != score and claimed.quantize(CENT, HALF_UP) != score:
+            out.append(make("score-mismatch", f"{label}填报得分 {fmt(claimed)}，按规则应为 {fmt(score)}。", where, loc))
+
+    def _row_add(self, code: str, message: str, key: str = "") -> None:
+        """A finding on the indicator being scored (see ``indicator``)."""
+        index, ind, found = self._row
+        where = found[0].where if found else f"indicators[{index + 1}] {ind.name}"
+        loc = ("indicators", index, key) if key else ("indicators", index)
+        found.append(Finding(code, message, where, loc, None, SEVERITY[code]))
 
     def indicator(self, index: int, ind: Indicator) -> IndicatorResult:
-        found: list[Finding] = []
-        findings = self.findings
+        found: list[Finding] = []  # this row's findings, added to the form's at the end
+        self._row = (index, ind, found)
         w = ind.weight
         needs_note: list[str] = []  # reasons a deviation note is required
-        where = ""  # "indicators[n] name", made on the first finding
 
-        def add(code: str, message: str, key: str = "") -> None:
-            nonlocal where
-            if not where:
-                where = f"indicators[{index + 1}] {ind.name}"
-            f = Finding(code, message, where, ("indicators", index, key) if key else ("indicators", index), None, SEVERITY[code])
-            findings.append(f)
-            found.append(f)
-
-        method, raw_score, tier = self._score(ind, w, add, needs_note)
+        method, raw_score, tier = self._score(ind, w, needs_note)
         full = w.quantize(CENT, HALF_UP)  # the best score a row can print (w ≥ 0: the schema says so)
         self._fulls.append(full)
         if raw_score >= w:
@@ -315,15 +313,20 @@ class _Scorer:
 
         claimed = ind.claimed
         if claimed is not None and (claimed != score or claimed > w or claimed < 0):
-            self._check_claimed(
-                claimed, score, w, f"indicators[{index + 1}] {ind.name}", ("indicators", index, "claimed"), "", found
-            )
-        if score < full:
-            needs_note.append(f"得分 {fmt(score)} 低于分值 {fmt(w)}")
-        elif claimed is not None and claimed < full:
-            needs_note.append(f"填报得分 {fmt(claimed)} 低于分值 {fmt(w)}")
-        if needs_note and not ind.note.strip():
-            add("missing-deviation-note", f"{needs_note[0]}，须填写偏差原因分析及改进措施。", "note")
+            where = found[0].where if found else f"indicators[{index + 1}] {ind.name}"
+            self._check_claimed(claimed, score, w, where, ("indicators", index, "claimed"), "", found)
+        below = score < full
+        if (needs_note or below or (claimed is not None and claimed < full)) and not ind.note.strip():
+            # the first reason: one found while scoring, else the score (or claim) below the weight
+            if needs_note:
+                reason = needs_note[0]
+            elif below:
+                reason = f"得分 {fmt(score)} 低于分值 {fmt(w)}"
+            else:
+                reason = f"填报得分 {fmt(claimed)} 低于分值 {fmt(w)}"
+            self._row_add("missing-deviation-note", f"{reason}，须填写偏差原因分析及改进措施。", "note")
+        if found:
+            self.findings.extend(found)
         return IndicatorResult(
             index,
             ind.category,
@@ -340,31 +343,31 @@ class _Scorer:
             found,
         )
 
-    def _score(self, ind: Indicator, w: Decimal, add: Any, needs_note: list[str]) -> tuple[str, Decimal, str]:
+    def _score(self, ind: Indicator, w: Decimal, needs_note: list[str]) -> tuple[str, Decimal, str]:
         """(method, unrounded score, tier) for one indicator."""
         method = ind.method
         if method == "manual":
             if ind.claimed is None:
-                add("missing-value", "人工评分须在“得分”（claimed）中填写分数。", "claimed")
+                self._row_add("missing-value", "人工评分须在“得分”（claimed）中填写分数。", "claimed")
                 return method, ZERO, ""
             if not ind.note.strip():
-                add("missing-reason", "人工评分须在 note 中写明评分理由。", "note")
+                self._row_add("missing-reason", "人工评分须在 note 中写明评分理由。", "note")
             return method, ind.claimed, ""
         if method in _COMMON_METHODS:
-            return method, self._common(ind, w, add), ""
+            return method, self._common(ind, w), ""
 
         target = parse_value(ind.target)
         actual = parse_value(ind.actual)
         target_type = type(target)
         if method == "qualitative" or (method == "auto" and target_type is Text):
-            return self._qualitative(ind, w, add, needs_note, actual)
+            return self._qualitative(ind, w, needs_note, actual)
         if target is None:
-            add("missing-value", "年度指标值为空，无法评分，得 0 分。请填写年度指标值。", "target")
+            self._row_add("missing-value", "年度指标值为空，无法评分，得 0 分。请填写年度指标值。", "target")
             return (method if method != "auto" else "higher"), ZERO, ""
         if target_type is Deadline:
-            return self._deadline(ind, w, target, actual, add, needs_note)
+            return self._deadline(ind, w, target, actual, needs_note)
         if target_type is not Quantity:  # a text target on a row whose method wants a number
-            add(
+            self._row_add(
                 "not-a-number",
                 f"年度指标值 “{ind.target}” 不是数值，无法按 method = “{method}” 评分，得 0 分。"
                 "请填写数值目标，或把 method 改为 qualitative。",
@@ -376,7 +379,7 @@ class _Scorer:
             op = _METHOD_OPERATOR[method]
         elif op is None:
             op = self._bare_op
-            add(
+            self._row_add(
                 "operator-assumed",
                 f"年度指标值 “{ind.target}” 未写比较方式，按 “{OPERATOR_SYMBOLS[op]}” 理解。",
                 "target",
@@ -384,45 +387,45 @@ class _Scorer:
         if method == "auto":
             method = _OPERATOR_METHOD[op]
         if op in ("ge", "gt") and "成本" in ind.subcategory:
-            add("cost-direction", f"成本指标的年度指标值 “{ind.target}” 用了 “≥/>”，成本指标应为 “≤” 或 “=”。", "target")
+            self._row_add("cost-direction", f"成本指标的年度指标值 “{ind.target}” 用了 “≥/>”，成本指标应为 “≤” 或 “=”。", "target")
         if actual is None:
-            add("missing-value", "实际完成值为空，无法评分，得 0 分。请填写实际完成值。", "actual")
+            self._row_add("missing-value", "实际完成值为空，无法评分，得 0 分。请填写实际完成值。", "actual")
             return method, ZERO, ""
         if type(actual) is not Quantity:
-            add("not-a-number", f"实际完成值 “{ind.actual}” 不是数值，无法与 “{ind.target}” 比较，得 0 分。请填写数值。", "actual")
+            self._row_add("not-a-number", f"实际完成值 “{ind.actual}” 不是数值，无法与 “{ind.target}” 比较，得 0 分。请填写数值。", "actual")
             return method, ZERO, ""
         t_unit, a_unit = target.unit, actual.unit
         a, b = target.value, actual.value
         if t_unit != a_unit:
             if t_unit and a_unit:
-                add(
+                self._row_add(
                     "unit-mismatch",
                     f"年度指标值的单位 “{t_unit}” 与实际完成值的单位 “{a_unit}” 无法换算，得 0 分。请统一单位。",
                     "actual",
                 )
                 return method, ZERO, ""
             if t_unit == "%" and 0 < b <= 1 < a:  # a_unit is ""
-                add(
+                self._row_add(
                     "percent-as-fraction",
                     f"实际完成值 “{ind.actual}” 未写单位，而年度指标值是百分数 “{ind.target}”：它可能是 "
                     f"{plain(b * 100)}% 写成了小数。现按 {plain(b)}% 计分；请改为百分数。",
                     "actual",
                 )
             else:
-                add(
+                self._row_add(
                     "unit-assumed",
                     f"{'实际完成值' if not a_unit else '年度指标值'}未写单位，按 “{t_unit or a_unit}” 理解。",
                     "actual",
                 )
         if actual.op is not None and actual.op == (target.op or op) and b == a:
-            add("actual-is-target", f"实际完成值 “{ind.actual}” 只是重复了目标值，不是实际测得的结果。请填写实测数值。", "actual")
+            self._row_add("actual-is-target", f"实际完成值 “{ind.actual}” 只是重复了目标值，不是实际测得的结果。请填写实测数值。", "actual")
         if a_unit == "%" and b >= HUNDRED and "满意" in ind.category + ind.subcategory:
-            add("satisfaction-full", "满意度为 100%，请确认有调查问卷等佐证材料。", "actual")
+            self._row_add("satisfaction-full", "满意度为 100%，请确认有调查问卷等佐证材料。", "actual")
         if method == "higher":
             ratio = self._ratio
             # b ≤ a gives b / a ≤ 1 (rounding cannot pass 1), so a ratio ≥ 1 cannot be exceeded: skip the division
             if ratio > 0 and a > 0 and (b > a or ratio < 1) and b / a > ratio:
-                add(
+                self._row_add(
                     "over-achievement",
                     f"实际值是目标值的 {b / a:.2f} 倍，超过 {ratio} 倍的提示线，目标可能定得过低，须写明偏差原因。",
                     "actual",
@@ -436,18 +439,18 @@ class _Scorer:
         raise AssertionError(method)  # pragma: no cover
 
     def _qualitative(
-        self, ind: Indicator, w: Decimal, add: Any, needs_note: list[str], actual: Any
+        self, ind: Indicator, w: Decimal, needs_note: list[str], actual: Any
     ) -> tuple[str, Decimal, str]:
         q = self.rules.qualitative
         named = bool(ind.tier.strip())
         tier = m.tier_of(ind.tier) if named else None
         if named and tier is None:
-            add("unknown-tier", f"档次 “{ind.tier}” 无法识别，只能是 达成、部分达成、未达成。", "tier")
+            self._row_add("unknown-tier", f"档次 “{ind.tier}” 无法识别，只能是 达成、部分达成、未达成。", "tier")
             return "qualitative", ZERO, ""
         claimed = ind.claimed
         if tier is None:
             if claimed is None:
-                add("missing-tier", "定性指标未选择档次（tier），也未填写得分，得 0 分。", "tier")
+                self._row_add("missing-tier", "定性指标未选择档次（tier），也未填写得分，得 0 分。", "tier")
                 return "qualitative", ZERO, ""
             for candidate in ("achieved", "partial", "failed"):
                 low, high, incl = m.tier_range(candidate, w, q.achieved, q.partial)
@@ -455,23 +458,23 @@ class _Scorer:
                     tier = candidate
                     break
             tier = tier or "failed"
-            add("tier-assumed", f"未选择档次，按得分 {fmt(claimed)} 推定为“{m.TIERS[tier]}”。", "tier")
+            self._row_add("tier-assumed", f"未选择档次，按得分 {fmt(claimed)} 推定为“{m.TIERS[tier]}”。", "tier")
         low, high, high_incl = m.tier_range(tier, w, q.achieved, q.partial)
         if tier != "achieved":
             needs_note.append(f"定性指标评为“{m.TIERS[tier]}”")
         if actual is None:
-            add("missing-value", "定性指标的实际完成值为空：须用文字写明完成情况。没有依据，得 0 分。", "actual")
+            self._row_add("missing-value", "定性指标的实际完成值为空：须用文字写明完成情况。没有依据，得 0 分。", "actual")
             return "qualitative", ZERO, tier
         if claimed is None:
             if tier == "achieved":
                 return "qualitative", w, tier
-            add("missing-value", f"定性指标评为“{m.TIERS[tier]}”时须在“得分”（claimed）中填写分数，暂按区间下限计。", "claimed")
+            self._row_add("missing-value", f"定性指标评为“{m.TIERS[tier]}”时须在“得分”（claimed）中填写分数，暂按区间下限计。", "claimed")
             return "qualitative", low, tier
         score = claimed
         inside = low <= score and (score <= high if high_incl else score < high)
         if not inside:
             bracket = "]" if high_incl else ")"
-            add(
+            self._row_add(
                 "qualitative-out-of-tier",
                 f"得分 {fmt(score)} 不在“{m.TIERS[tier]}”的区间 [{fmt(low)}, {fmt(high)}{bracket} 内。",
                 "claimed",
@@ -481,31 +484,31 @@ class _Scorer:
         return "qualitative", score, tier
 
     def _deadline(
-        self, ind: Indicator, w: Decimal, target: Deadline, actual: Any, add: Any, needs_note: list[str]
+        self, ind: Indicator, w: Decimal, target: Deadline, actual: Any, needs_note: list[str]
     ) -> tuple[str, Decimal, str]:
         if actual is None:
-            add("missing-value", "实际完成值为空，无法判断是否按期完成，得 0 分。", "actual")
+            self._row_add("missing-value", "实际完成值为空，无法判断是否按期完成，得 0 分。", "actual")
             return "deadline", ZERO, ""
         if not isinstance(actual, Deadline):
-            add("not-a-number", f"时效指标的实际完成值 “{ind.actual}” 不是日期或月份，无法与期限 “{ind.target}” 比较。", "actual")
+            self._row_add("not-a-number", f"时效指标的实际完成值 “{ind.actual}” 不是日期或月份，无法与期限 “{ind.target}” 比较。", "actual")
             return "deadline", ZERO, ""
         year = self.form.year
         if actual.key(year) <= target.key(year):
             return "deadline", w, ""
         needs_note.append("超过完成时限")
         if ind.claimed is None:
-            add("deadline-missed", f"完成时间 “{ind.actual}” 晚于期限 “{ind.target}”。请在“得分”中填写评定的分数并写明原因；暂按 0 分计。", "actual")
+            self._row_add("deadline-missed", f"完成时间 “{ind.actual}” 晚于期限 “{ind.target}”。请在“得分”中填写评定的分数并写明原因；暂按 0 分计。", "actual")
             return "deadline", ZERO, ""
-        add("deadline-missed", f"完成时间 “{ind.actual}” 晚于期限 “{ind.target}”，得分按填报的 {fmt(ind.claimed)} 计。", "actual")
+        self._row_add("deadline-missed", f"完成时间 “{ind.actual}” 晚于期限 “{ind.target}”，得分按填报的 {fmt(ind.claimed)} 计。", "actual")
         return "deadline", ind.claimed, ""
-    def _common(self, ind: Indicator, w: Decimal, add: Any) -> Decimal:
+    def _common(self, ind: Indicator, w: Decimal) -> Decimal:
         """Department-wide common indicators: step deduction, bands, checklist."""
         actual = parse_value(ind.actual)
         if actual is None:
-            add("missing-value", "实际完成值为空，无法评分，得 0 分。", "actual")
+            self._row_add("missing-value", "实际完成值为空，无法评分，得 0 分。", "actual")
             return ZERO
         if not isinstance(actual, Quantity):
-            add("not-a-number", f"实际完成值 “{ind.actual}” 不是数值，得 0 分。", "actual")
+            self._row_add("not-a-number", f"实际完成值 “{ind.actual}” 不是数值，得 0 分。", "actual")
             return ZERO
         b = actual.value
         p = ind.params
@@ -518,7 +521,7 @@ class _Scorer:
                 bands = p["bands"]
                 points = m.band_score(b, bands)
                 if points is None:
-                    add("band-not-found", f"实际值 {plain(b)} 不落在任何分档内，得 0 分。", "params")
+                    self._row_add("band-not-found", f"实际值 {plain(b)} 不落在任何分档内，得 0 分。", "params")
                     return ZERO
                 return points
             mode = str(p.get("mode", "met"))
@@ -526,9 +529,9 @@ class _Scorer:
                 raise ValueError(f"mode 只能是 met 或 violation，现在是 “{mode}”")
             return m.checklist(w, b, Decimal(str(p.get("points", 1))), mode)
         except KeyError as exc:
-            add("bad-params", f"评分方法 {ind.method} 缺少参数 {exc.args[0]}（在 params 中填写）。", "params")
+            self._row_add("bad-params", f"评分方法 {ind.method} 缺少参数 {exc.args[0]}（在 params 中填写）。", "params")
         except (ValueError, TypeError, ArithmeticError) as exc:
-            add("bad-params", f"评分方法 {ind.method} 的参数无效：{exc}", "params")
+            self._row_add("bad-params", f"评分方法 {ind.method} 的参数无效：{exc}", "params")
         return ZERO
 
     # ---------------------------------------------------------------- form
@@ -629,7 +632,7 @@ class _Scorer:
                     break
                 claimed_sum += r.claimed
             else:  # every row claims a score
-                if claimed_sum.quantize(CENT, HALF_UP) != claimed_total.quantize(CENT, HALF_UP):
+                if claimed_sum != claimed_total and claimed_sum.quantize(CENT, HALF_UP) != claimed_total.quantize(CENT, HALF_UP):
                     self.add(
                         "total-mismatch",
                         f"填报总分 {fmt(claimed_total)}，但各项填报得分之和为 {fmt(claimed_sum)}。",
