@@ -181,6 +181,9 @@ class _Scorer:
         self._bare_op = scoring.bare_number_operator
         self._ratio = scoring.over_achievement_ratio
         self._reverse = scoring.reverse_formula
+        qualitative = rules.qualitative
+        self._achieved = qualitative.achieved
+        self._partial = qualitative.partial
         self._fulls: list[Decimal] = []  # each indicator's weight rounded to 2 places, in order
         self._row: tuple[int, Indicator, list[Finding]] = (-1, None, [])  # type: ignore[assignment]  # set per indicator
 
@@ -441,10 +444,10 @@ class _Scorer:
     def _qualitative(
         self, ind: Indicator, w: Decimal, needs_note: list[str], actual: Any
     ) -> tuple[str, Decimal, str]:
-        q = self.rules.qualitative
-        named = bool(ind.tier.strip())
-        tier = m.tier_of(ind.tier) if named else None
-        if named and tier is None:
+        achieved, partial = self._achieved, self._partial
+        tier_text = ind.tier
+        tier = m.tier_of(tier_text) if tier_text else None  # a blank tier is no tier
+        if tier is None and tier_text.strip():
             self._row_add("unknown-tier", f"档次 “{ind.tier}” 无法识别，只能是 达成、部分达成、未达成。", "tier")
             return "qualitative", ZERO, ""
         claimed = ind.claimed
@@ -453,13 +456,13 @@ class _Scorer:
                 self._row_add("missing-tier", "定性指标未选择档次（tier），也未填写得分，得 0 分。", "tier")
                 return "qualitative", ZERO, ""
             for candidate in ("achieved", "partial", "failed"):
-                low, high, incl = m.tier_range(candidate, w, q.achieved, q.partial)
+                low, high, incl = m.tier_range(candidate, w, achieved, partial)
                 if claimed >= low:
                     tier = candidate
                     break
             tier = tier or "failed"
             self._row_add("tier-assumed", f"未选择档次，按得分 {fmt(claimed)} 推定为“{m.TIERS[tier]}”。", "tier")
-        low, high, high_incl = m.tier_range(tier, w, q.achieved, q.partial)
+        low, high, high_incl = m.tier_range(tier, w, achieved, partial)
         if tier != "achieved":
             needs_note.append(f"定性指标评为“{m.TIERS[tier]}”")
         if actual is None:
