@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticKnownError
 
 __all__ = [
     "Dec",
@@ -30,7 +31,9 @@ __all__ = [
 ]
 
 
-_LIMIT = Decimal(10) ** 12
+_LIMIT_DIGITS = 12
+_LIMIT = Decimal(10) ** _LIMIT_DIGITS
+_INT_LIMIT = 10**_LIMIT_DIGITS
 
 
 def _checked(value: Decimal) -> Decimal:
@@ -43,10 +46,15 @@ def _checked(value: Decimal) -> Decimal:
 
 def _to_decimal(value: Any) -> Any:
     """Accept int, Decimal and numeric strings; blank strings are None."""
+    # The common cases first, as cheaply as Python allows (this runs for every number
+    # of every form).  adjusted() < 12 means |value| < 10**12 (a finite non-zero value
+    # lies in [10**adjusted, 10**(adjusted+1))); values it turns away are checked below.
+    if type(value) is Decimal and value.is_finite() and value.adjusted() < _LIMIT_DIGITS:
+        return value  # a TOML number read with parse_float=Decimal
+    if type(value) is int and -_INT_LIMIT < value < _INT_LIMIT:
+        return Decimal(value)  # a TOML integer: what _checked(Decimal(value)) returns
     if value is None:
         return value
-    if type(value) is Decimal and value.is_finite() and -_LIMIT < value < _LIMIT:
-        return value  # the common case: a TOML number read with parse_float=Decimal
     if type(value) is Decimal:
         return _checked(value)
     if isinstance(value, bool):
@@ -66,9 +74,25 @@ def _to_decimal(value: Any) -> Any:
     raise ValueError("not a number")
 
 
+def _to_weight(value: Any) -> Any:
+    """``_to_decimal`` and then ``ge=0``, in one call.
+
+    The same checks, in the same order, with the same errors as
+    ``Annotated[Decimal, BeforeValidator(_to_decimal), Field(ge=0)]``, which
+    runs a second Python validator per weight (the input shown in the error is
+    the value as written in both).
+    """
+    if type(value) is Decimal and value.is_finite() and value.adjusted() < _LIMIT_DIGITS and not value.is_signed():
+        return value  # the common case (as in _to_decimal; not signed means ≥ 0)
+    number = _to_decimal(value)
+    if number is not None and not number >= 0:
+        raise PydanticKnownError("greater_than_equal", {"ge": 0})
+    return number
+
+
 Dec = Annotated[Decimal, BeforeValidator(_to_decimal)]
 OptDec = Annotated[Decimal | None, BeforeValidator(_to_decimal)]
-Weight = Annotated[Decimal, BeforeValidator(_to_decimal), Field(ge=0)]
+Weight = Annotated[Decimal, BeforeValidator(_to_weight), Field(json_schema_extra={"ge": 0})]
 _STRICT = ConfigDict(extra="forbid")
 
 FUNDS_ROWS = ("total", "appropriation", "carryover", "other")

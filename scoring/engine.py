@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ from indicators.schema import FUNDS_COLUMNS, FUNDS_ROWS, Form, Indicator
 from indicators.values import OPERATOR_SYMBOLS, Deadline, Quantity, Text, parse_value
 
 from . import methods as m
-from .findings import Finding, make
+from .findings import SEVERITY, Finding, make
 from .rules import RuleSet, load_rules
 
 __all__ = [
@@ -38,6 +38,8 @@ __all__ = [
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
+CENT = m.CENT
+HALF_UP = ROUND_HALF_UP  # x.quantize(CENT, HALF_UP) is m.q2(x) without the call
 
 # Standard level-1 names and the short spellings real forms use.
 _CATEGORY_ALIASES = {"产出": "产出指标", "效益": "效益指标", "满意度": "满意度指标"}
@@ -51,10 +53,19 @@ def fmt(value: Decimal | None) -> str:
     """A Decimal as plain text with two places ("8.62"), or "" for None."""
     if value is None:
         return ""
-    return f"{m.q2(value):f}"
+    # str() of a Decimal with exponent -2 is its "f" format (never an exponent), and cheaper
+    return str(value.quantize(CENT, HALF_UP))
 
 
-@dataclass
+_SUB_ROWS = FUNDS_ROWS[1:]  # the rows whose sum is the total
+_ALL_COLUMNS = FUNDS_COLUMNS + ("adjusted",)
+_COLUMN_LABELS = {"initial": "年初预算数", "annual": "全年预算数", "executed": "全年执行数", "adjusted": "调整后预算"}
+_COMMON_METHODS = frozenset(("step_deduct", "bands", "checklist"))
+_METHOD_OPERATOR = {"higher": "ge", "lower": "le", "equal": "eq"}
+_OPERATOR_METHOD = {"ge": "higher", "gt": "higher", "le": "lower", "lt": "lower", "eq": "equal"}
+
+
+@dataclass(slots=True)
 class IndicatorResult:
     index: int
     category: str
@@ -91,7 +102,7 @@ class IndicatorResult:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class FundsResult:
     weight: Decimal
     rate: Decimal | None  # unrounded fraction
@@ -109,7 +120,7 @@ class FundsResult:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class Result:
     file: str
     form: Form
@@ -155,18 +166,29 @@ def plain(d: Decimal) -> str:
 
 
 class _Scorer:
-    """Scores one form; collects findings in form order."""
+    """Scores one form; collects findings in form order.
+
+    This runs once per form in a batch of thousands, so the common path is
+    kept lean: rule settings are read once, messages are only formatted for
+    findings actually raised, and nothing is rounded twice.
+    """
 
     def __init__(self, form: Form, rules: RuleSet):
         self.form = form
         self.rules = rules
         self.findings: list[Finding] = []
+        scoring = rules.scoring
+        self._bare_op = scoring.bare_number_operator
+        self._ratio = scoring.over_achievement_ratio
+        self._reverse = scoring.reverse_formula
+        qualitative = rules.qualitative
+        self._achieved = qualitative.achieved
+        self._partial = qualitative.partial
+        self._fulls: list[Decimal] = []  # each indicator's weight rounded to 2 places, in order
+        self._row: tuple[int, Indicator, list[Finding]] = (-1, None, [])  # type: ignore[assignment]  # set per indicator
 
-    def add(self, code: str, message: str, where: str, loc: tuple[Any, ...], into: list[Finding] | None = None) -> None:
-        f = make(code, message, where, loc)
-        self.findings.append(f)
-        if into is not None:
-            into.append(f)
+    def add(self, code: str, message: str, where: str, loc: tuple[Any, ...]) -> None:
+        self.findings.append(Finding(code, message, where, loc, None, SEVERITY[code]))
 
     # -------------------------------------------------------------- funds
 
@@ -174,17 +196,30 @@ class _Scorer:
         funds = self.form.funds
         rules = self.rules.funds
         w = funds.weight
-        sub = {name: getattr(funds, name) for name in FUNDS_ROWS[1:] if getattr(funds, name) is not None}
+        total = funds.total
+        sub: dict[str, Any] = {}
+        for name in _SUB_ROWS:
+            row = getattr(funds, name)
+            if row is not None:
+                sub[name] = row
+        subrows = list(sub.values())
         effective: dict[str, Decimal | None] = {}
-        for col in FUNDS_COLUMNS + ("adjusted",):
-            values = [getattr(row, col) for row in sub.values() if getattr(row, col) is not None]
-            summed = sum(values, ZERO) if values else None
-            given = getattr(funds.total, col) if funds.total is not None else None
-            if given is not None and summed is not None and m.q2(given) != m.q2(summed):
-                label = {"initial": "年初预算数", "annual": "全年预算数", "executed": "全年执行数", "adjusted": "调整后预算"}[col]
+        for col in _ALL_COLUMNS:
+            summed: Decimal | None = None
+            for row in subrows:
+                value = getattr(row, col)
+                if value is not None:
+                    summed = (ZERO if summed is None else summed) + value  # as sum(values, ZERO)
+            given = getattr(total, col) if total is not None else None
+            if (
+                given is not None
+                and summed is not None
+                and given != summed  # equal values round equal
+                and given.quantize(CENT, HALF_UP) != summed.quantize(CENT, HALF_UP)
+            ):
                 self.add(
                     "funds-total-mismatch",
-                    f"年度资金总额的{label}为 {fmt(given)} 万元，但各资金来源行之和为 {fmt(summed)} 万元。"
+                    f"年度资金总额的{_COLUMN_LABELS[col]}为 {fmt(given)} 万元，但各资金来源行之和为 {fmt(summed)} 万元。"
                     "执行率按各行之和计算；请改正合计行。",
                     "funds.total",
                     ("funds", "total", col),
@@ -192,7 +227,7 @@ class _Scorer:
             effective[col] = summed if summed is not None else given
         rows: dict[str, dict[str, Decimal | None]] = {"total": effective}
         for name, row in sub.items():
-            rows[name] = {col: getattr(row, col) for col in FUNDS_COLUMNS}
+            rows[name] = {"initial": row.initial, "annual": row.annual, "executed": row.executed}
 
         denominator_key = rules.denominator
         denominator = effective.get(denominator_key)
@@ -216,11 +251,12 @@ class _Scorer:
                 raw = w * max(rate, ZERO)
                 if rules.cap:
                     raw = min(raw, w)
-                score = m.q2(raw)
-                if rules.note_below > 0 and rate < rules.note_below:
+                score = raw.quantize(CENT, HALF_UP)
+                note_below = rules.note_below
+                if note_below > 0 and rate < note_below:
                     self.add(
                         "rate-below-threshold",
-                        f"执行率 {rate * 100:.2f}% 低于 {rules.note_below * 100:.0f}%，须写明原因。",
+                        f"执行率 {rate * 100:.2f}% 低于 {note_below * 100:.0f}%，须写明原因。",
                         "funds",
                         ("funds", "note"),
                     )
@@ -231,62 +267,69 @@ class _Scorer:
                             "funds",
                             ("funds", "note"),
                         )
-        self._check_claimed(funds.claimed, score, w, "funds", ("funds", "claimed"), "资金执行率", None)
-        return FundsResult(w, rate, score, funds.claimed, rows, funds.note)
+        claimed = funds.claimed
+        if claimed is not None:
+            self._check_claimed(claimed, score, w, "funds", ("funds", "claimed"), "资金执行率", self.findings)
+        return FundsResult(w, rate, score, claimed, rows, funds.note)
 
     # ---------------------------------------------------------- indicators
 
     def _check_claimed(
         self,
-        claimed: Decimal | None,
+        claimed: Decimal,
         score: Decimal,
         w: Decimal,
         where: str,
         loc: tuple[Any, ...],
         label: str,
-        into: list[Finding] | None,
+        out: list[Finding],
     ) -> None:
-        if claimed is None:
-            return
+        """Findings on a claimed score, appended to ``out``."""
         if claimed > w:
-            self.add("score-above-weight", f"{label}填报得分 {fmt(claimed)} 高于分值 {fmt(w)}。", where, loc, into)
+            out.append(make("score-above-weight", f"{label}填报得分 {fmt(claimed)} 高于分值 {fmt(w)}。", where, loc))
         elif claimed < 0:
-            self.add("score-negative", f"{label}填报得分 {fmt(claimed)} 小于 0。", where, loc, into)
-        if m.q2(claimed) != score:
-            self.add(
-                "score-mismatch",
-                f"{label}填报得分 {fmt(claimed)}，按规则应为 {fmt(score)}。",
-                where,
-                loc,
-                into,
-            )
+            out.append(make("score-negative", f"{label}填报得分 {fmt(claimed)} 小于 0。", where, loc))
+        # score has two places, so a claim equal to it rounds to it
+        if claimed != score and claimed.quantize(CENT, HALF_UP) != score:
+            out.append(make("score-mismatch", f"{label}填报得分 {fmt(claimed)}，按规则应为 {fmt(score)}。", where, loc))
+
+    def _row_add(self, code: str, message: str, key: str = "") -> None:
+        """A finding on the indicator being scored (see ``indicator``)."""
+        index, ind, found = self._row
+        where = found[0].where if found else f"indicators[{index + 1}] {ind.name}"
+        loc = ("indicators", index, key) if key else ("indicators", index)
+        found.append(Finding(code, message, where, loc, None, SEVERITY[code]))
 
     def indicator(self, index: int, ind: Indicator) -> IndicatorResult:
-        found: list[Finding] = []
+        found: list[Finding] = []  # this row's findings, added to the form's at the end
+        self._row = (index, ind, found)
         w = ind.weight
         needs_note: list[str] = []  # reasons a deviation note is required
 
-        def add(code: str, message: str, key: str = "") -> None:
-            loc = ("indicators", index, key) if key else ("indicators", index)
-            self.add(code, message, f"indicators[{index + 1}] {ind.name}", loc, found)
-
-        method, raw_score, tier = self._score(ind, w, add, needs_note)
-        full = m.q2(w)  # the best score a row can print (w ≥ 0: the schema says so)
+        method, raw_score, tier = self._score(ind, w, needs_note)
+        full = w.quantize(CENT, HALF_UP)  # the best score a row can print (w ≥ 0: the schema says so)
+        self._fulls.append(full)
         if raw_score >= w:
             score = full
         else:
-            score = m.q2(raw_score) if raw_score > 0 else ZERO
+            score = raw_score.quantize(CENT, HALF_UP) if raw_score > 0 else ZERO
 
         claimed = ind.claimed
         if claimed is not None and (claimed != score or claimed > w or claimed < 0):
-            where = f"indicators[{index + 1}] {ind.name}"
+            where = found[0].where if found else f"indicators[{index + 1}] {ind.name}"
             self._check_claimed(claimed, score, w, where, ("indicators", index, "claimed"), "", found)
-        if score < full:
-            needs_note.append(f"得分 {fmt(score)} 低于分值 {fmt(w)}")
-        elif claimed is not None and claimed < full:
-            needs_note.append(f"填报得分 {fmt(claimed)} 低于分值 {fmt(w)}")
-        if needs_note and not ind.note.strip():
-            add("missing-deviation-note", f"{needs_note[0]}，须填写偏差原因分析及改进措施。", "note")
+        below = score < full
+        if (needs_note or below or (claimed is not None and claimed < full)) and not ind.note.strip():
+            # the first reason: one found while scoring, else the score (or claim) below the weight
+            if needs_note:
+                reason = needs_note[0]
+            elif below:
+                reason = f"得分 {fmt(score)} 低于分值 {fmt(w)}"
+            else:
+                reason = f"填报得分 {fmt(claimed)} 低于分值 {fmt(w)}"
+            self._row_add("missing-deviation-note", f"{reason}，须填写偏差原因分析及改进措施。", "note")
+        if found:
+            self.findings.extend(found)
         return IndicatorResult(
             index,
             ind.category,
@@ -294,7 +337,7 @@ class _Scorer:
             ind.name,
             w,
             score,
-            ind.claimed,
+            claimed,
             method,
             ind.target,
             ind.actual,
@@ -303,30 +346,31 @@ class _Scorer:
             found,
         )
 
-    def _score(self, ind: Indicator, w: Decimal, add: Any, needs_note: list[str]) -> tuple[str, Decimal, str]:
+    def _score(self, ind: Indicator, w: Decimal, needs_note: list[str]) -> tuple[str, Decimal, str]:
         """(method, unrounded score, tier) for one indicator."""
         method = ind.method
         if method == "manual":
             if ind.claimed is None:
-                add("missing-value", "人工评分须在“得分”（claimed）中填写分数。", "claimed")
+                self._row_add("missing-value", "人工评分须在“得分”（claimed）中填写分数。", "claimed")
                 return method, ZERO, ""
             if not ind.note.strip():
-                add("missing-reason", "人工评分须在 note 中写明评分理由。", "note")
+                self._row_add("missing-reason", "人工评分须在 note 中写明评分理由。", "note")
             return method, ind.claimed, ""
-        if method in ("step_deduct", "bands", "checklist"):
-            return method, self._common(ind, w, add), ""
+        if method in _COMMON_METHODS:
+            return method, self._common(ind, w), ""
 
         target = parse_value(ind.target)
         actual = parse_value(ind.actual)
-        if method == "qualitative" or (method == "auto" and isinstance(target, Text)):
-            return self._qualitative(ind, w, add, needs_note, actual)
+        target_type = type(target)
+        if method == "qualitative" or (method == "auto" and target_type is Text):
+            return self._qualitative(ind, w, needs_note, actual)
         if target is None:
-            add("missing-value", "年度指标值为空，无法评分，得 0 分。请填写年度指标值。", "target")
+            self._row_add("missing-value", "年度指标值为空，无法评分，得 0 分。请填写年度指标值。", "target")
             return (method if method != "auto" else "higher"), ZERO, ""
-        if isinstance(target, Deadline):
-            return self._deadline(ind, w, target, actual, add, needs_note)
-        if not isinstance(target, Quantity):  # a text target on a row whose method wants a number
-            add(
+        if target_type is Deadline:
+            return self._deadline(ind, w, target, actual, needs_note)
+        if target_type is not Quantity:  # a text target on a row whose method wants a number
+            self._row_add(
                 "not-a-number",
                 f"年度指标值 “{ind.target}” 不是数值，无法按 method = “{method}” 评分，得 0 分。"
                 "请填写数值目标，或把 method 改为 qualitative。",
@@ -335,53 +379,56 @@ class _Scorer:
             return method, ZERO, ""
         op = target.op
         if op is None and method != "auto":  # the row names its direction: nothing is assumed
-            op = {"higher": "ge", "lower": "le", "equal": "eq"}[method]
+            op = _METHOD_OPERATOR[method]
         elif op is None:
-            op = self.rules.scoring.bare_number_operator
-            add(
+            op = self._bare_op
+            self._row_add(
                 "operator-assumed",
                 f"年度指标值 “{ind.target}” 未写比较方式，按 “{OPERATOR_SYMBOLS[op]}” 理解。",
                 "target",
             )
         if method == "auto":
-            method = {"ge": "higher", "gt": "higher", "le": "lower", "lt": "lower", "eq": "equal"}[op]
-        if "成本" in ind.subcategory and op in ("ge", "gt"):
-            add("cost-direction", f"成本指标的年度指标值 “{ind.target}” 用了 “≥/>”，成本指标应为 “≤” 或 “=”。", "target")
+            method = _OPERATOR_METHOD[op]
+        if op in ("ge", "gt") and "成本" in ind.subcategory:
+            self._row_add("cost-direction", f"成本指标的年度指标值 “{ind.target}” 用了 “≥/>”，成本指标应为 “≤” 或 “=”。", "target")
         if actual is None:
-            add("missing-value", "实际完成值为空，无法评分，得 0 分。请填写实际完成值。", "actual")
+            self._row_add("missing-value", "实际完成值为空，无法评分，得 0 分。请填写实际完成值。", "actual")
             return method, ZERO, ""
-        if not isinstance(actual, Quantity):
-            add("not-a-number", f"实际完成值 “{ind.actual}” 不是数值，无法与 “{ind.target}” 比较，得 0 分。请填写数值。", "actual")
+        if type(actual) is not Quantity:
+            self._row_add("not-a-number", f"实际完成值 “{ind.actual}” 不是数值，无法与 “{ind.target}” 比较，得 0 分。请填写数值。", "actual")
             return method, ZERO, ""
-        if target.unit and actual.unit and target.unit != actual.unit:
-            add(
-                "unit-mismatch",
-                f"年度指标值的单位 “{target.unit}” 与实际完成值的单位 “{actual.unit}” 无法换算，得 0 分。请统一单位。",
-                "actual",
-            )
-            return method, ZERO, ""
-        if target.unit == "%" and not actual.unit and 0 < actual.value <= 1 < target.value:
-            add(
-                "percent-as-fraction",
-                f"实际完成值 “{ind.actual}” 未写单位，而年度指标值是百分数 “{ind.target}”：它可能是 "
-                f"{plain(actual.value * 100)}% 写成了小数。现按 {plain(actual.value)}% 计分；请改为百分数。",
-                "actual",
-            )
-        elif target.unit != actual.unit:
-            add(
-                "unit-assumed",
-                f"{'实际完成值' if not actual.unit else '年度指标值'}未写单位，按 “{target.unit or actual.unit}” 理解。",
-                "actual",
-            )
-        if actual.op is not None and actual.op == (target.op or op) and actual.value == target.value:
-            add("actual-is-target", f"实际完成值 “{ind.actual}” 只是重复了目标值，不是实际测得的结果。请填写实测数值。", "actual")
+        t_unit, a_unit = target.unit, actual.unit
         a, b = target.value, actual.value
-        if "满意" in ind.category + ind.subcategory and actual.unit == "%" and b >= HUNDRED:
-            add("satisfaction-full", "满意度为 100%，请确认有调查问卷等佐证材料。", "actual")
+        if t_unit != a_unit:
+            if t_unit and a_unit:
+                self._row_add(
+                    "unit-mismatch",
+                    f"年度指标值的单位 “{t_unit}” 与实际完成值的单位 “{a_unit}” 无法换算，得 0 分。请统一单位。",
+                    "actual",
+                )
+                return method, ZERO, ""
+            if t_unit == "%" and 0 < b <= 1 < a:  # a_unit is ""
+                self._row_add(
+                    "percent-as-fraction",
+                    f"实际完成值 “{ind.actual}” 未写单位，而年度指标值是百分数 “{ind.target}”：它可能是 "
+                    f"{plain(b * 100)}% 写成了小数。现按 {plain(b)}% 计分；请改为百分数。",
+                    "actual",
+                )
+            else:
+                self._row_add(
+                    "unit-assumed",
+                    f"{'实际完成值' if not a_unit else '年度指标值'}未写单位，按 “{t_unit or a_unit}” 理解。",
+                    "actual",
+                )
+        if actual.op is not None and actual.op == (target.op or op) and b == a:
+            self._row_add("actual-is-target", f"实际完成值 “{ind.actual}” 只是重复了目标值，不是实际测得的结果。请填写实测数值。", "actual")
+        if a_unit == "%" and b >= HUNDRED and "满意" in ind.category + ind.subcategory:
+            self._row_add("satisfaction-full", "满意度为 100%，请确认有调查问卷等佐证材料。", "actual")
         if method == "higher":
-            ratio = self.rules.scoring.over_achievement_ratio
-            if ratio > 0 and a > 0 and b / a > ratio:
-                add(
+            ratio = self._ratio
+            # b ≤ a gives b / a ≤ 1 (rounding cannot pass 1), so a ratio ≥ 1 cannot be exceeded: skip the division
+            if ratio > 0 and a > 0 and (b > a or ratio < 1) and b / a > ratio:
+                self._row_add(
                     "over-achievement",
                     f"实际值是目标值的 {b / a:.2f} 倍，超过 {ratio} 倍的提示线，目标可能定得过低，须写明偏差原因。",
                     "actual",
@@ -389,81 +436,82 @@ class _Scorer:
                 needs_note.append("大幅超额完成")
             return method, m.higher_is_better(w, a, b), ""
         if method == "lower":
-            return method, m.lower_is_better(w, a, b, self.rules.scoring.reverse_formula), ""
+            return method, m.lower_is_better(w, a, b, self._reverse), ""
         if method == "equal":
             return method, m.equal_to(w, a, b), ""
         raise AssertionError(method)  # pragma: no cover
 
     def _qualitative(
-        self, ind: Indicator, w: Decimal, add: Any, needs_note: list[str], actual: Any
+        self, ind: Indicator, w: Decimal, needs_note: list[str], actual: Any
     ) -> tuple[str, Decimal, str]:
-        q = self.rules.qualitative
-        tier = m.tier_of(ind.tier) if ind.tier.strip() else None
-        if ind.tier.strip() and tier is None:
-            add("unknown-tier", f"档次 “{ind.tier}” 无法识别，只能是 达成、部分达成、未达成。", "tier")
+        achieved, partial = self._achieved, self._partial
+        tier_text = ind.tier
+        tier = m.tier_of(tier_text) if tier_text else None  # a blank tier is no tier
+        if tier is None and tier_text.strip():
+            self._row_add("unknown-tier", f"档次 “{ind.tier}” 无法识别，只能是 达成、部分达成、未达成。", "tier")
             return "qualitative", ZERO, ""
+        claimed = ind.claimed
         if tier is None:
-            if ind.claimed is None:
-                add("missing-tier", "定性指标未选择档次（tier），也未填写得分，得 0 分。", "tier")
+            if claimed is None:
+                self._row_add("missing-tier", "定性指标未选择档次（tier），也未填写得分，得 0 分。", "tier")
                 return "qualitative", ZERO, ""
             for candidate in ("achieved", "partial", "failed"):
-                low, high, incl = m.tier_range(candidate, w, q.achieved, q.partial)
-                if ind.claimed >= low:
+                low, high, incl = m.tier_range(candidate, w, achieved, partial)
+                if claimed >= low:
                     tier = candidate
                     break
             tier = tier or "failed"
-            add("tier-assumed", f"未选择档次，按得分 {fmt(ind.claimed)} 推定为“{m.TIERS[tier]}”。", "tier")
-        low, high, high_incl = m.tier_range(tier, w, q.achieved, q.partial)
+            self._row_add("tier-assumed", f"未选择档次，按得分 {fmt(claimed)} 推定为“{m.TIERS[tier]}”。", "tier")
+        low, high, high_incl = m.tier_range(tier, w, achieved, partial)
         if tier != "achieved":
             needs_note.append(f"定性指标评为“{m.TIERS[tier]}”")
         if actual is None:
-            add("missing-value", "定性指标的实际完成值为空：须用文字写明完成情况。没有依据，得 0 分。", "actual")
+            self._row_add("missing-value", "定性指标的实际完成值为空：须用文字写明完成情况。没有依据，得 0 分。", "actual")
             return "qualitative", ZERO, tier
-        if ind.claimed is None:
+        if claimed is None:
             if tier == "achieved":
                 return "qualitative", w, tier
-            add("missing-value", f"定性指标评为“{m.TIERS[tier]}”时须在“得分”（claimed）中填写分数，暂按区间下限计。", "claimed")
+            self._row_add("missing-value", f"定性指标评为“{m.TIERS[tier]}”时须在“得分”（claimed）中填写分数，暂按区间下限计。", "claimed")
             return "qualitative", low, tier
-        score = ind.claimed
+        score = claimed
         inside = low <= score and (score <= high if high_incl else score < high)
         if not inside:
             bracket = "]" if high_incl else ")"
-            add(
+            self._row_add(
                 "qualitative-out-of-tier",
                 f"得分 {fmt(score)} 不在“{m.TIERS[tier]}”的区间 [{fmt(low)}, {fmt(high)}{bracket} 内。",
                 "claimed",
             )
-            top = high if high_incl else high - Decimal("0.01")
+            top = high if high_incl else high - CENT
             score = m.clamp(score, low, max(low, top))
         return "qualitative", score, tier
 
     def _deadline(
-        self, ind: Indicator, w: Decimal, target: Deadline, actual: Any, add: Any, needs_note: list[str]
+        self, ind: Indicator, w: Decimal, target: Deadline, actual: Any, needs_note: list[str]
     ) -> tuple[str, Decimal, str]:
         if actual is None:
-            add("missing-value", "实际完成值为空，无法判断是否按期完成，得 0 分。", "actual")
+            self._row_add("missing-value", "实际完成值为空，无法判断是否按期完成，得 0 分。", "actual")
             return "deadline", ZERO, ""
         if not isinstance(actual, Deadline):
-            add("not-a-number", f"时效指标的实际完成值 “{ind.actual}” 不是日期或月份，无法与期限 “{ind.target}” 比较。", "actual")
+            self._row_add("not-a-number", f"时效指标的实际完成值 “{ind.actual}” 不是日期或月份，无法与期限 “{ind.target}” 比较。", "actual")
             return "deadline", ZERO, ""
         year = self.form.year
         if actual.key(year) <= target.key(year):
             return "deadline", w, ""
         needs_note.append("超过完成时限")
         if ind.claimed is None:
-            add("deadline-missed", f"完成时间 “{ind.actual}” 晚于期限 “{ind.target}”。请在“得分”中填写评定的分数并写明原因；暂按 0 分计。", "actual")
+            self._row_add("deadline-missed", f"完成时间 “{ind.actual}” 晚于期限 “{ind.target}”。请在“得分”中填写评定的分数并写明原因；暂按 0 分计。", "actual")
             return "deadline", ZERO, ""
-        add("deadline-missed", f"完成时间 “{ind.actual}” 晚于期限 “{ind.target}”，得分按填报的 {fmt(ind.claimed)} 计。", "actual")
+        self._row_add("deadline-missed", f"完成时间 “{ind.actual}” 晚于期限 “{ind.target}”，得分按填报的 {fmt(ind.claimed)} 计。", "actual")
         return "deadline", ind.claimed, ""
-
-    def _common(self, ind: Indicator, w: Decimal, add: Any) -> Decimal:
+    def _common(self, ind: Indicator, w: Decimal) -> Decimal:
         """Department-wide common indicators: step deduction, bands, checklist."""
         actual = parse_value(ind.actual)
         if actual is None:
-            add("missing-value", "实际完成值为空，无法评分，得 0 分。", "actual")
+            self._row_add("missing-value", "实际完成值为空，无法评分，得 0 分。", "actual")
             return ZERO
         if not isinstance(actual, Quantity):
-            add("not-a-number", f"实际完成值 “{ind.actual}” 不是数值，得 0 分。", "actual")
+            self._row_add("not-a-number", f"实际完成值 “{ind.actual}” 不是数值，得 0 分。", "actual")
             return ZERO
         b = actual.value
         p = ind.params
@@ -476,7 +524,7 @@ class _Scorer:
                 bands = p["bands"]
                 points = m.band_score(b, bands)
                 if points is None:
-                    add("band-not-found", f"实际值 {plain(b)} 不落在任何分档内，得 0 分。", "params")
+                    self._row_add("band-not-found", f"实际值 {plain(b)} 不落在任何分档内，得 0 分。", "params")
                     return ZERO
                 return points
             mode = str(p.get("mode", "met"))
@@ -484,21 +532,28 @@ class _Scorer:
                 raise ValueError(f"mode 只能是 met 或 violation，现在是 “{mode}”")
             return m.checklist(w, b, Decimal(str(p.get("points", 1))), mode)
         except KeyError as exc:
-            add("bad-params", f"评分方法 {ind.method} 缺少参数 {exc.args[0]}（在 params 中填写）。", "params")
+            self._row_add("bad-params", f"评分方法 {ind.method} 缺少参数 {exc.args[0]}（在 params 中填写）。", "params")
         except (ValueError, TypeError, ArithmeticError) as exc:
-            add("bad-params", f"评分方法 {ind.method} 的参数无效：{exc}", "params")
+            self._row_add("bad-params", f"评分方法 {ind.method} 的参数无效：{exc}", "params")
         return ZERO
 
     # ---------------------------------------------------------------- form
 
     def form_checks(self, results: list[IndicatorResult], funds: FundsResult) -> None:
         form = self.form
-        # weights per category, in order of first appearance
+        aliases = _CATEGORY_ALIASES
+        # weights per category, in order of first appearance; the total in the same pass
         sums: dict[str, Decimal] = {}
-        cats = [canonical_category(r.category) for r in results]
-        for r, key in zip(results, cats):
-            sums[key] = sums.get(key, ZERO) + r.weight
-        declared = {canonical_category(k): v for k, v in form.categories.items()}
+        cats: list[str] = []
+        total_weight = ZERO
+        for r in results:
+            name = r.category
+            key = aliases.get(name, name).strip()  # canonical_category
+            cats.append(key)
+            w = r.weight
+            sums[key] = sums.get(key, ZERO) + w
+            total_weight += w  # as sum(weights, ZERO)
+        declared = {aliases.get(k, k).strip(): v for k, v in form.categories.items()}
         for cat in list(declared) + [c for c in sums if c not in declared]:
             got = sums.get(cat, ZERO)
             want = declared.get(cat)
@@ -519,15 +574,15 @@ class _Scorer:
                     f"categories.{cat}",
                     ("categories", cat) if cat in form.categories else ("indicators",),
                 )
-        for r in results:
-            if r.weight != m.q2(r.weight):
+        for r, full in zip(results, self._fulls):
+            if r.weight != full:
                 self.add(
                     "weight-precision",
                     f"分值 {r.weight} 超过两位小数，各项得分四舍五入后的合计可能偏离 100。请把分值改为最多两位小数。",
                     f"indicators[{r.index + 1}] {r.name}",
                     ("indicators", r.index, "weight"),
                 )
-        total_weight = sum((r.weight for r in results), ZERO) + funds.weight
+        total_weight += funds.weight
         if total_weight != HUNDRED:
             self.add(
                 "weights-sum",
@@ -539,14 +594,16 @@ class _Scorer:
         seen: dict[str, str] = {}
         for r, cat in zip(results, cats):
             name = r.name.strip()
-            if name in seen and seen[name] != cat:
+            first = seen.get(name)
+            if first is None:
+                seen[name] = cat
+            elif first != cat:
                 self.add(
                     "duplicate-indicator",
-                    f"指标 “{name}” 同时出现在 “{seen[name]}” 和 “{cat}” 下。",
+                    f"指标 “{name}” 同时出现在 “{first}” 和 “{cat}” 下。",
                     f"indicators[{r.index + 1}] {name}",
                     ("indicators", r.index, "name"),
                 )
-            seen.setdefault(name, cat)
         # a form filled for form's sake
         if len(results) >= 3:
             all_full = all(r.score == r.weight and (r.claimed is None or r.claimed == r.weight) for r in results)
@@ -564,14 +621,21 @@ class _Scorer:
 
     def totals(self, results: list[IndicatorResult], funds: FundsResult) -> tuple[Decimal, str]:
         form = self.form
-        total = funds.score + sum((r.score for r in results), ZERO)
-        grade = self.rules.grade_for(total)
+        scores = ZERO
+        for r in results:
+            scores += r.score  # as sum(scores, ZERO)
+        total = funds.score + scores
+        rules = self.rules
+        grade = rules.grade_for(total)
         claimed_total = form.claimed.total
-        if claimed_total is not None:
-            claimed_scores = [funds.claimed] + [r.claimed for r in results]
-            if all(c is not None for c in claimed_scores):
-                claimed_sum = sum((c for c in claimed_scores if c is not None), ZERO)
-                if m.q2(claimed_sum) != m.q2(claimed_total):
+        if claimed_total is not None and funds.claimed is not None:
+            claimed_sum = ZERO + funds.claimed
+            for r in results:
+                if r.claimed is None:
+                    break
+                claimed_sum += r.claimed
+            else:  # every row claims a score
+                if claimed_sum != claimed_total and claimed_sum.quantize(CENT, HALF_UP) != claimed_total.quantize(CENT, HALF_UP):
                     self.add(
                         "total-mismatch",
                         f"填报总分 {fmt(claimed_total)}，但各项填报得分之和为 {fmt(claimed_sum)}。",
@@ -579,11 +643,12 @@ class _Scorer:
                         ("claimed", "total"),
                     )
         claimed_grade = form.claimed.grade.strip()
-        if claimed_grade and self.rules.grades.bands:
-            if claimed_total is not None and claimed_grade != self.rules.grade_for(claimed_total):
+        if claimed_grade and rules.grades.bands:
+            expected = rules.grade_for(claimed_total) if claimed_total is not None else None
+            if expected is not None and claimed_grade != expected:
                 self.add(
                     "grade-mismatch",
-                    f"填报等级 “{claimed_grade}” 与填报总分 {fmt(claimed_total)} 不符，应为 “{self.rules.grade_for(claimed_total)}”。",
+                    f"填报等级 “{claimed_grade}” 与填报总分 {fmt(claimed_total)} 不符，应为 “{expected}”。",
                     "claimed.grade",
                     ("claimed", "grade"),
                 )
@@ -602,12 +667,12 @@ def score_form(form: Form, rules: RuleSet | None = None, file: str = "") -> Resu
     rules = rules or load_rules(form.rules)
     s = _Scorer(form, rules)
     funds = s.funds()
-    results = [s.indicator(i, ind) for i, ind in enumerate(form.indicators)]
+    indicator = s.indicator
+    results = [indicator(i, ind) for i, ind in enumerate(form.indicators)]
     s.form_checks(results, funds)
     total, grade = s.totals(results, funds)
-    return Result(
-        file, form, rules, funds, results, total, form.claimed.total, grade, form.claimed.grade.strip(), s.findings
-    )
+    claimed = form.claimed
+    return Result(file, form, rules, funds, results, total, claimed.total, grade, claimed.grade.strip(), s.findings)
 
 
 def attach_lines(result: Result, text: str) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-__all__ = ["Finding", "CATALOG", "Severity", "make", "catalog_markdown", "SEVERITY_ZH"]
+__all__ = ["Finding", "CATALOG", "SEVERITY", "Severity", "make", "catalog_markdown", "SEVERITY_ZH"]
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -67,7 +67,7 @@ CATALOG: dict[str, Rule] = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class Finding:
     code: str
     message: str
@@ -80,9 +80,11 @@ class Finding:
         return {"code": self.code, "severity": self.severity, "where": self.where, "line": self.line, "message": self.message}
 
 
+SEVERITY: dict[str, Severity] = {code: rule.severity for code, rule in CATALOG.items()}
+
+
 def make(code: str, message: str, where: str = "", loc: tuple[Any, ...] = ()) -> Finding:
-    rule = CATALOG[code]
-    return Finding(code, message, where, loc, None, rule.severity)
+    return Finding(code, message, where, loc, None, SEVERITY[code])
 
 
 def catalog_markdown() -> str:

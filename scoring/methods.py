@@ -161,7 +161,8 @@ _TIER_ALIASES = {
 
 def tier_of(label: str) -> str | None:
     """'达成' / long label / English key → 'achieved' | 'partial' | 'failed'."""
-    return _TIER_ALIASES.get(label.strip().replace(" ", ""))
+    tier = _TIER_ALIASES.get(label)  # most labels are written as listed
+    return tier if tier is not None else _TIER_ALIASES.get(label.strip().replace(" ", ""))
 
 
 def tier_range(tier: str, w: Decimal, achieved: Decimal, partial: Decimal) -> tuple[Decimal, Decimal, bool]:

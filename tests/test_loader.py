@@ -152,3 +152,62 @@ def test_full_width_characters_outside_quotes_are_named(tmp_path):
     assert "全角空格" in prob.message and prob.line == text.splitlines().index("weight = 10\u3000") + 1
     [prob] = problems(write(tmp_path, form_toml([row()]).replace("weight = 90", "weight ＝ 90"), "b.toml"))
     assert "全角等号" in prob.message
+
+
+NUMBER_CASES = [  # (TOML value of a claimed score, its value or the start of its message)
+    ("999999999999.99", Decimal("999999999999.99")),
+    ("-999999999999.99", Decimal("-999999999999.99")),
+    ("999999999999", Decimal("999999999999")),
+    ("0e20", Decimal("0E+20")),
+    ("-0.0", Decimal("-0.0")),
+    ('"1,387.50"', Decimal("1387.50")),
+    ('""', None),
+    ("1e12", "数值过大（“1E+12”）"),
+    ("-1000000000000.0", "数值过大"),
+    ("1000000000000", "数值过大（“1000000000000”）"),
+    ("nan", "应为数字，现在是 “NaN”"),
+    ("inf", "应为数字，现在是 “Infinity”"),
+    ("true", "应为数字，现在是 “True”"),
+]
+
+
+@pytest.mark.parametrize("value, expected", NUMBER_CASES)
+def test_numbers_at_the_limits(value, expected):
+    """The validators' cheap first tests agree with the full checks at the edges."""
+    from indicators.loader import load_form_text
+
+    text = form_toml([row(weight=90)]).replace("weight = 90\n", f"weight = 90\nclaimed = {value}\n")
+    if isinstance(expected, str):
+        with pytest.raises(FormError) as exc:
+            load_form_text(text)
+        [prob] = exc.value.problems
+        assert prob.key == "indicators[1].claimed"
+        assert prob.message.startswith(expected)
+    else:
+        claimed = load_form_text(text).indicators[0].claimed
+        assert claimed == expected and str(claimed) == str(expected)
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("-0", None),
+        ("-0.5", "不能为负数，现在是 “-0.5”"),
+        ("-3", "不能为负数，现在是 “-3”"),
+        ('" -1,000 "', "不能为负数，现在是 “ -1,000 ”"),  # the value as written
+        ('"-"', "应为数字，现在是 “-”"),
+        ('""', "应为数字，现在是 “None”"),
+    ],
+)
+def test_negative_weights(value, message):
+    from indicators.loader import load_form_text
+
+    text = form_toml([row(weight=90)], categories={"产出指标": 90}).replace("weight = 90\n", f"weight = {value}\n")
+    if message is None:
+        assert load_form_text(text).indicators[0].weight == 0
+        return
+    with pytest.raises(FormError) as exc:
+        load_form_text(text)
+    [prob] = exc.value.problems
+    assert prob.key == "indicators[1].weight"
+    assert prob.message == message
