@@ -173,7 +173,8 @@ def _load_cached(ref: str, base_dir: str) -> RuleSet:
 
 
 @lru_cache(maxsize=256)
-def _is_bundled(ref: str) -> bool:
+@lru_cache(maxsize=256)
+def _is_bundled(ref: str) -> bool:  # the bundled files do not change while we run: one stat per id
     return not ref.endswith(".toml") and (_bundled_dir() / f"{ref}.toml").is_file()
 
 
