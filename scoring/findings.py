@@ -62,7 +62,7 @@ CATALOG: dict[str, Rule] = {
     "satisfaction-full": Rule("info", "满意度 100%", "满意度为 100%，请确认有调查问卷等佐证材料。"),
     # review
     "review-above-self": Rule("error", "复核得分高于自评", "复核得分高于单位自评得分；复核只能维持或扣减。"),
-    "unknown-indicator": Rule("error", "找不到指标", "复核调整指向的指标在表中不存在。"),
+    "unknown-indicator": Rule("error", "找不到指标", "复核调整指向的指标在表中不存在，或有多项同名而无法确定是哪一项；该调整未应用。"),
     "review-invalid": Rule("error", "复核文件无效", "复核文件无法读取或格式不对，未应用任何调整。"),
 }
 

@@ -21,8 +21,9 @@ Rules (``docs/domain.md``, "What a finance bureau's review checks"):
   review score is held at the self score (a review never raises a score);
 - a deduction (or a lowered score) without a reason is ``missing-reason``;
   the adjustment is still applied, since the reviewer's number is clear;
-- an adjustment naming no row of the form is ``unknown-indicator`` and is
-  not applied; when two rows share a name, the first one is adjusted;
+- an adjustment naming no row of the form, or a name that two or more rows
+  share (which one is meant cannot be known), is ``unknown-indicator`` and
+  is not applied;
 - a review file that cannot be read or does not fit the schema (unknown key,
   both or neither of ``deduct``/``score``, a negative deduction...) is
   ``review-invalid`` and no adjustment of it is applied.
@@ -184,9 +185,9 @@ def apply_review(result: Result, review: ReviewFile, text: str = "", source: str
     """Apply a validated review to a scored form.  Pure: ``result`` is not changed."""
     index: list[dict[tuple[Any, ...], int]] = []  # the review file's line index, made when a finding needs it
     name = str(source) if source else "复核文件"
-    by_name: dict[str, int] = {}
+    by_name: dict[str, list[int]] = {}  # a name may be on more than one row: then it names none of them
     for r in result.indicators:
-        by_name.setdefault(r.name.strip(), r.index)
+        by_name.setdefault(r.name.strip(), []).append(r.index)
     funds_review: Decimal | None = None
     scores: dict[int, Decimal] = {}
     applied: list[AppliedAdjustment] = []
@@ -208,8 +209,20 @@ def apply_review(result: Result, review: ReviewFile, text: str = "", source: str
             current = funds_review if funds_review is not None else computed
             row_no: int | None = 0
             label = "资金执行率"
+        elif len(by_name.get(target, ())) > 1:
+            rows = "、".join(str(k + 1) for k in by_name[target])
+            add(
+                "unknown-indicator",
+                f"复核调整指向的指标 “{adj.indicator}” 在表中有 {len(by_name[target])} 项同名（第 {rows} 项），"
+                "无法确定是哪一项，未应用。请让单位改正重复的指标名称后再复核。",
+                i,
+                adj,
+                "indicator",
+            )
+            applied.append(AppliedAdjustment(adj.indicator, None, None, None, adj.deduct, adj.reason, False))
+            continue
         elif target in by_name:
-            ind = result.indicators[by_name[target]]
+            ind = result.indicators[by_name[target][0]]
             weight, computed, claimed = ind.weight, ind.score, ind.claimed
             current = scores.get(ind.index, computed)
             row_no = ind.index + 1

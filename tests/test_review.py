@@ -140,6 +140,24 @@ def test_unknown_indicator_is_a_finding_and_not_applied(form: Path):
     assert "不存在的指标" in review.findings[0].message
 
 
+def test_a_name_two_rows_share_names_neither_and_is_not_applied(form: Path):
+    # rows 7 and 8 of the seed both called 企业职工退休金: which one the reviewer meant cannot be known
+    text = form.read_text(encoding="utf-8").replace('name = "机关事业单位离退休人员退休金"', 'name = "企业职工退休金"')
+    form.write_text(text, encoding="utf-8")
+    result, review = review_of(
+        form,
+        '[[adjustments]]\nindicator = "企业职工退休金"\ndeduct = 2\nreason = "佐证不足"\n'
+        '[[adjustments]]\nindicator = "参保人满意度"\ndeduct = 1\nreason = "无调查资料"\n',
+    )
+    assert [r.name for r in result.indicators].count("企业职工退休金") == 2
+    assert codes(review) == ["unknown-indicator"]
+    f = review.findings[0]
+    assert "2 项同名（第 7、8 项）" in f.message and f.line == 2
+    assert [a.applied for a in review.adjustments] == [False, True]
+    assert review.scores == {8: Decimal("9.00")}  # only the unambiguous adjustment: 10 - 1
+    assert review.total == Decimal("99.00")  # 100.00 - 1
+
+
 @pytest.mark.parametrize(
     ("text", "line", "words"),
     [
