@@ -34,7 +34,7 @@ from indicators.loader import FormError
 
 from .engine import fmt
 from .findings import CATALOG, SEVERITY_ZH
-from .review import REVIEW_SUFFIX
+from .review import is_review_file
 
 __all__ = [
     "Options",
@@ -99,7 +99,7 @@ def _walk(top: str, out: list[str]) -> None:
             try:
                 if e.is_dir(follow_symlinks=False):
                     todo.append(e.path)
-                elif e.name.endswith(".toml") and not e.name.endswith(REVIEW_SUFFIX) and e.is_file():
+                elif e.name.endswith(".toml") and not is_review_file(e.name) and e.is_file():
                     out.append(e.path)
             except OSError:
                 continue

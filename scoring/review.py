@@ -153,11 +153,14 @@ def is_review_file(path: str | Path) -> bool:
     return str(path).endswith(REVIEW_SUFFIX)
 
 
+def _review_name(form_path: str) -> str:
+    """``X.toml`` -> ``X.review.toml``, as plain string work (a batch does this per form)."""
+    return (form_path[:-5] if form_path.endswith(".toml") else form_path) + REVIEW_SUFFIX
+
+
 def review_path_for(form_path: str | Path) -> Path:
     """``X.toml`` -> ``X.review.toml`` in the same folder."""
-    p = Path(form_path)
-    stem = p.name[:-5] if p.name.endswith(".toml") else p.name
-    return p.with_name(stem + REVIEW_SUFFIX)
+    return Path(_review_name(str(Path(form_path))))
 
 
 def load_review(path: str | Path) -> tuple[ReviewFile, str]:
@@ -183,7 +186,7 @@ def _no_review(result: Result) -> Review:
 
 def apply_review(result: Result, review: ReviewFile, text: str = "", source: str = "") -> Review:
     """Apply a validated review to a scored form.  Pure: ``result`` is not changed."""
-    index: list[dict[tuple[Any, ...], int]] = []  # the review file's line index, made when a finding needs it
+    lines: dict[tuple[Any, ...], int] | None = None  # the review file's line index, made when a finding needs it
     name = str(source) if source else "复核文件"
     by_name: dict[str, list[int]] = {}  # a name may be on more than one row: then it names none of them
     for r in result.indicators:
@@ -196,9 +199,9 @@ def apply_review(result: Result, review: ReviewFile, text: str = "", source: str
     def add(code: str, message: str, i: int, adj: Adjustment, key: str) -> None:
         where = f"{name} adjustments[{i + 1}] {adj.indicator}"
         f = make(code, message, where, ("adjustments", i, key))
-        if not index:
-            index.append(key_lines(text) if text else {})
-        lines = index[0]
+        nonlocal lines
+        if lines is None:
+            lines = key_lines(text) if text else {}
         f.line = lines.get(("adjustments", i, key)) or lines.get(("adjustments", i))
         findings.append(f)
 
@@ -297,7 +300,7 @@ def review_result(result: Result, review_path: str | Path | None = None) -> Revi
         name = result.file
         if not name:  # a form scored from text has no folder to look in
             return _no_review(result)
-        review_path = (name[:-5] if name.endswith(".toml") else name) + REVIEW_SUFFIX
+        review_path = _review_name(name)
     if not os.path.exists(review_path):
         return _no_review(result)
     path = Path(review_path)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["cell_width", "pad", "render_measured", "render_table", "truncate"]
+__all__ = ["cell_width", "render_measured", "render_table", "truncate"]
 
 
 @lru_cache(maxsize=8192)
@@ -38,11 +38,6 @@ def truncate(text: str, limit: int, *, keep_end: bool = False) -> str:
     if keep_end:
         return "…" + "".join(reversed(out))
     return "".join(out) + "…"
-
-
-def pad(text: str, width: int, align: str = "left") -> str:
-    gap = max(0, width - cell_width(text))
-    return " " * gap + text if align == "right" else text + " " * gap
 
 
 def render_table(headers: list[str], rows: list[list[str]], align: list[str] | None = None, max_width: int = 40) -> str:
