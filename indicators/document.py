@@ -535,15 +535,14 @@ class FormDocument:
         return tomlkit.dumps(toml)
 
     def changed_on_disk(self) -> bool:
-        """True when the file on disk is not the one we opened or last saved."""
+        """True when the file on disk is not the one we opened or last saved.
+
+        Always compares the SHA-256 of the bytes on disk with that of the bytes
+        loaded (or written): an outside edit of the same size whose time was set
+        back (``touch -r``, ``os.utime``) is still a change.
+        """
         if self.fingerprint is None:
             return self.path.exists()
-        try:
-            st = self.path.stat()
-        except OSError:
-            return True  # deleted or unreadable since
-        if st.st_size == self.fingerprint.size and st.st_mtime_ns == self.fingerprint.mtime_ns:
-            return False
         try:
             digest = hashlib.sha256(self.path.read_bytes()).hexdigest()
         except OSError:
