@@ -8,6 +8,7 @@ line numbers to findings.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -43,6 +44,10 @@ HALF_UP = ROUND_HALF_UP  # x.quantize(CENT, HALF_UP) is m.q2(x) without the call
 
 # Standard level-1 names and the short spellings real forms use.
 _CATEGORY_ALIASES = {"产出": "产出指标", "效益": "效益指标", "满意度": "满意度指标"}
+
+
+# a category name with digits or comparison signs is most likely a target typed into the wrong column
+_LOOKS_LIKE_VALUE = re.compile(r"[0-9０-９%％≥≤<>＜＞]")
 
 
 def canonical_category(name: str) -> str:
@@ -560,6 +565,15 @@ class _Scorer:
             if want is None:
                 want = self.rules.category_weight(cat)
             if want is None:
+                if _LOOKS_LIKE_VALUE.search(cat):
+                    first = next(r for r in results if aliases.get(r.category, r.category).strip() == cat)
+                    self.add(
+                        "category-looks-like-value",
+                        f"一级指标 “{cat}” 像是一个数值，不是一级指标名称（规则集和 [categories] 中都没有它）。"
+                        "是否把年度指标值或实际完成值填进了一级指标栏？",
+                        f"indicators[{first.index + 1}] {first.name}",
+                        ("indicators", first.index, "category"),
+                    )
                 self.add(
                     "category-weight-assumed",
                     f"一级指标 “{cat}” 未在 [categories] 中给出分值，按其下指标分值之和 {fmt(got)} 计。",

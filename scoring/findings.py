@@ -33,6 +33,7 @@ CATALOG: dict[str, Rule] = {
     "weights-sum": Rule("error", "分值合计不符", "分值合计不是 100，或某个一级指标下各指标分值之和不等于该一级指标的分值。"),
     "weight-precision": Rule("warning", "分值超过两位小数", "分值超过两位小数：各项得分按两位小数四舍五入后，合计可能不等于按分值计算的总分（甚至超过 100）。请把分值改为最多两位小数。"),
     "category-weight-assumed": Rule("info", "一级指标分值按合计推定", "非标准的一级指标未在 [categories] 中给出分值，按其下各指标分值之和计。"),
+    "category-looks-like-value": Rule("warning", "一级指标像是数值", "一级指标名称含数字或 %、≥、≤、<、>，既不是规则集的一级指标，也未在 [categories] 中列出，多半是把年度指标值或实际完成值填进了一级指标栏。请改回一级指标名称（如产出指标、效益指标、满意度指标）。"),
     # funds
     "funds-total-mismatch": Rule("error", "资金合计行不符", "年度资金总额（合计行）不等于当年财政拨款、上年结转资金、其他资金各行之和。"),
     "funds-zero-budget": Rule("error", "全年预算数为 0", "全年预算数为 0 或未填写，无法计算执行率，资金执行率得分为 0。请填写全年预算数。"),

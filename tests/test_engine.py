@@ -304,6 +304,26 @@ def test_category_weight_assumed_for_custom_category():
     assert "weights-sum" not in codes(r)
 
 
+@pytest.mark.parametrize("category", ["≥95%", "31.88万人", "100", "<3天", "≤5%"])
+def test_a_category_that_looks_like_a_value_is_a_warning(category):
+    r = score_rows(row(weight=45), row(name="乙", category=category, weight=45), categories={})
+    found = [f for f in r.findings if f.code == "category-looks-like-value"]
+    assert len(found) == 1 and found[0].severity == "warning"
+    assert found[0].loc == ("indicators", 1, "category") and category in found[0].message
+    assert r.warnings >= 1
+
+
+@pytest.mark.parametrize("category", ["项目管理", "满意度指标"])
+def test_a_named_category_is_not_taken_for_a_value(category):
+    r = score_rows(row(category=category, weight=90), categories={})
+    assert "category-looks-like-value" not in codes(r)
+
+
+def test_a_declared_category_with_digits_is_not_a_warning():
+    r = score_rows(row(category="2023年重点任务", weight=90), categories={"2023年重点任务": 90})
+    assert "category-looks-like-value" not in codes(r)
+
+
 def test_total_and_grade_mismatch():
     r = score_rows(row(claimed=90), funds=funds(100, 100, claimed=10), claimed={"total": 99, "grade": "优"})
     assert "total-mismatch" in codes(r)

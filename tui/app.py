@@ -112,12 +112,19 @@ class JixiaoApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "jixiao 绩效自评表"
     ENABLE_COMMAND_PALETTE = True
-    BINDINGS = [Binding(a.key, a.name, a.short or a.title, show=a.show) for a in ACTIONS] + [
+    BINDINGS = [
+        # first, so that it wins for Ctrl+R where it is enabled: the broken-file screen, whose
+        # message asks for Ctrl+R, shows it in the footer; elsewhere the hidden "reload" has the key
+        Binding("ctrl+r", "reload_shown", "重新载入"),
+    ]
+    BINDINGS += [Binding(a.key, a.name, a.short or a.title, show=a.show) for a in ACTIONS] + [
         Binding("1", "show_tab('indicators')", "指标", show=False),
         Binding("2", "show_tab('funds')", "资金", show=False),
         Binding("3", "show_tab('goal')", "总体目标", show=False),
         Binding("4", "show_tab('info')", "基本信息", show=False),
         Binding("ctrl+q", "quit", "退出", show=False, priority=True),
+        # on the broken-file screen Ctrl+S is not in the footer, but still says why it does not save
+        Binding("ctrl+s", "save_refused", "保存", show=False),
     ]
 
     def __init__(self, document: FormDocument, *, cursor_blink: bool = True):
@@ -274,7 +281,7 @@ class JixiaoApp(App[int]):
             if key == "score":
                 return "复算得分由引擎按规则计算，不能修改；请修改“填报得分”或实际完成值。"
             if key == "no":
-                key = "name"
+                return "序号不能编辑。请把光标移到要填写的栏目上（→ 键）。"
             return ("indicators", row, key)
         if tab == "funds":
             if self.focused is self.query_one("#funds-note", FieldsTable):
@@ -299,6 +306,11 @@ class JixiaoApp(App[int]):
     # ---------------------------------------------------------------- editing
 
     def action_edit(self) -> None:
+        if self.active_tab() == "indicators":
+            table = self.query_one(IndicatorTable)
+            if table.row_count and table.column_key_at(table.cursor_column) == "no":
+                # 序号 is not editable: edit the name, with the cursor on it, so that what is typed goes where it is seen
+                table.move_cursor(column=table.column_index("name"), animate=False)
         loc = self.current_loc()
         if isinstance(loc, str):
             self.say(loc, severity="warning")
@@ -338,13 +350,38 @@ class JixiaoApp(App[int]):
             "year": "回车确认，Esc取消。填写四位年份，例如 2021。",
             "rules": "回车确认，Esc取消。规则集 ID（如 central-2020、sichuan）或规则文件路径。",
         }.get(kind, "")
+        placeholder = ""
         if loc[-1] in ("target", "actual"):
             hint = "回车确认，Esc取消。写法如：≥95%、31.88万人、≤3天、9月前；写成文字的为定性指标。"
+        elif loc == ("signoff", "date"):
+            placeholder = "2022-08-01"
+            hint = "回车确认，Esc取消。填写日期，年-月-日，例如 2022-08-01。"
+        elif loc == ("claimed", "grade"):
+            placeholder, hint = self._grade_hint()
+        elif loc[:1] == ("indicators",) and loc[-1] == "category":
+            hint = "回车确认，Esc取消。填写一级指标名称，如产出指标、效益指标、满意度指标（不是指标值）。"
         preview = None if loc == ("rules",) else (lambda typed: self.preview_text(loc, typed))
         self.push_screen(
-            CellEditModal(label, current, hint, cursor_blink=self.cursor_blink, preview=preview),
+            CellEditModal(label, current, hint, cursor_blink=self.cursor_blink, preview=preview, placeholder=placeholder),
             lambda v: self._apply(loc, v),
         )
+
+    def _grade_hint(self) -> tuple[str, str]:
+        """(placeholder, hint) for the claimed grade: the grades of the rule set and their bands."""
+        assert self.result is not None
+        bands = self.result.rules.grades.bands  # best first
+        if not bands:
+            return "", "回车确认，Esc取消。本规则集不评等级，可留空。"
+        parts = []
+        for i, band in enumerate(bands):
+            low = fmt(band.min).removesuffix(".00")
+            if band.min > 0:
+                parts.append(f"{band.grade}（{low}分及以上）")
+            else:
+                above = fmt(bands[i - 1].min).removesuffix(".00") if i else "0"
+                parts.append(f"{band.grade}（{above}分以下）")
+        grades = "/".join(b.grade for b in bands)
+        return grades, f"回车确认，Esc取消。填写等级：{'、'.join(parts)}；留空表示不填。"
 
     def preview_text(self, loc: Loc, text: str) -> Text:
         """What the score would be with ``text`` at ``loc``: re-scored on every keystroke in the editor."""
@@ -358,7 +395,7 @@ class JixiaoApp(App[int]):
         if loc[0] == "indicators" and len(loc) > 1:
             row = result.indicators[loc[1]]
             out.append(f"本行得分 {fmt(row.score)}  ")
-            findings = row.findings
+            findings = [f for f in result.findings if f.loc[:2] == loc[:2]]  # the row's, and the form's about it
         elif loc[0] == "funds":
             rate = f"{result.funds.rate * 100:.2f}%" if result.funds.rate is not None else "—"
             out.append(f"执行率 {rate}  资金得分 {fmt(result.funds.score)}  ")
@@ -409,6 +446,10 @@ class JixiaoApp(App[int]):
         if changed:
             self.rescore()
             self.refresh_views()
+            if loc[:1] == ("indicators",) and loc[-1] == "category" and self.result is not None:
+                for f in self.result.findings:
+                    if f.code == "category-looks-like-value" and f.loc[:2] == loc[:2]:
+                        self.say(f.message, title="请检查一级指标", severity="warning")
         return changed
 
     def action_edit_note(self) -> None:
@@ -593,7 +634,7 @@ class JixiaoApp(App[int]):
             if r.method == "qualitative":
                 text.append(f"  档次 {TIERS.get(r.tier, r.tier or '未选择')}")
             text.append("\n偏差原因：" + (r.note.replace("\n", " ") if r.note.strip() else "（未填写）"))
-            findings = r.findings
+            findings = [f for f in result.findings if f.loc[:2] == ("indicators", index)]
         elif tab == "funds":
             funds = result.funds
             rate = f"{funds.rate * 100:.2f}%" if funds.rate is not None else "—"
@@ -621,6 +662,9 @@ class JixiaoApp(App[int]):
 
     def action_save(self) -> None:
         self.save()
+
+    def action_save_refused(self) -> None:
+        self.save()  # the file did not load: the document refuses, with the reason
 
     def save(self, *, force: bool = False, then_exit: bool = False) -> None:
         existed = self.doc.path.exists()
@@ -668,6 +712,9 @@ class JixiaoApp(App[int]):
         if self.doc.editable:
             self.query_one(IndicatorTable).focus()
             self.say(f"已重新载入 {self.file_name}")
+
+    def action_reload_shown(self) -> None:
+        self.action_reload()
 
     def action_reload(self) -> None:
         if not self.doc.dirty or self.doc.is_new:
@@ -759,15 +806,17 @@ class JixiaoApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if len(self.screen_stack) > 1 and action in EDIT_ACTIONS | {"save", "reload", "show_tab", "help", "quit"}:
             return False  # a dialog is open
-        if not self.doc.editable and action in EDIT_ACTIONS | {"show_tab"}:
-            return False
+        if not self.doc.editable and action in EDIT_ACTIONS | {"show_tab", "save"}:
+            return False  # nothing to edit or save: the file did not load
+        if action in ("reload_shown", "save_refused"):
+            return not self.doc.editable
         return True
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         for a in ACTIONS:
             if a.name == "command_palette":
                 continue
-            if not self.doc.editable and a.name in EDIT_ACTIONS:
+            if not self.doc.editable and a.name in EDIT_ACTIONS | {"save"}:
                 continue
             key = a.key.split(",")[0].replace("ctrl+", "Ctrl+").replace("question_mark", "?")
             yield SystemCommand(f"{a.title}（{key}）", a.help, self._runner(a.name))
