@@ -203,9 +203,9 @@ _TAIL_ITEMS = (Whitespace, Comment, Null)
 def _container(node: Any) -> Container | None:
     if isinstance(node, Container):
         return node
-    if isinstance(node, Table):
+    if isinstance(node, Table) and not node.is_super_table():
         return node.value
-    return None  # an inline table: tomlkit's own layout (one line) is right
+    return None  # an inline table (one line), or a table with no header of its own: tomlkit's layout
 
 
 def _tail_container(table: Table) -> Container:

@@ -128,6 +128,7 @@ def test_a_target_typed_into_the_category_column_is_a_warning(seed: Path) -> Non
         found = [f for f in app.result.findings if f.code == "category-looks-like-value"]
         assert [(f.severity, f.loc) for f in found] == [("warning", ("indicators", 1, "category"))]
         assert "警告2" in str(app.query_one(SummaryBar).render())  # the seed has 1 warning of its own
+        assert str(table.get_cell_at((1, 0)).plain).strip().startswith("▲")  # the row is marked
         assert any("像是一个数值" in n.message and n.severity == "warning" for n in app._notifications)
 
     drive(seed, body)
@@ -208,3 +209,27 @@ def test_the_broken_file_footer_shows_ctrl_r_and_not_ctrl_s(tmp_path: Path) -> N
         assert keys.get("ctrl+s") == "保存" and "ctrl+r" not in keys  # back to the editor's footer
 
     drive(path, body, size=(100, 24))
+
+
+def test_moving_a_row_up_and_back_down_in_the_editor_saves_the_same_bytes(seed: Path) -> None:
+    original = seed.read_bytes()
+
+    async def body(app: JixiaoApp, pilot: Any) -> None:
+        table = app.query_one(IndicatorTable)
+        for row in (3, 8):
+            table.move_cursor(row=row, column=table.column_index("name"))
+            await pilot.press("K")
+            await pilot.pause()
+            assert table.cursor_row == row - 1
+            assert app.doc.get(("indicators", row - 1, "name")) == SEED_NAMES[row]
+            await pilot.press("J")
+            await pilot.pause()
+        assert app.doc.dirty
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+
+    drive(seed, body)
+    assert seed.read_bytes() == original
+
+
+SEED_NAMES = [block.split('name = "', 1)[1].split('"', 1)[0] for block in SEED.read_text(encoding="utf-8").split("[[indicators]]")[1:]]

@@ -120,8 +120,12 @@ class IndicatorTable(ResultTable):
         rows: list[tuple[str, list[Any]]] = []
         previous_cat: str | None = None
         previous_sub: str | None = None
+        about: dict[int, list[Any]] = {}  # each row's findings, and the form's findings about it
+        for f in result.findings:
+            if f.loc[:1] == ("indicators",) and len(f.loc) > 1 and isinstance(f.loc[1], int):
+                about.setdefault(f.loc[1], []).append(f)
         for r in result.indicators:
-            severity = worst(r.findings)
+            severity = worst(about.get(r.index, r.findings))
             number = Text(justify="right")
             if severity:
                 number.append(SEVERITY_MARK[severity], style=SEVERITY_STYLE[severity])
