@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import tomli
 import tomlkit
@@ -269,7 +269,7 @@ def _insert_key(node: Any, key: str, item: Item, nl: str) -> bool:
             remark = it.trivia.comment[m.end() :]
             container._insert_at(i, key, item)
             body[i + 1] = (None, Null())  # the example line is replaced by the key
-            new = container.item(key)
+            new = cast(Item, container.item(key))
             new.trivia.indent = it.trivia.indent
             new.trivia.trail = it.trivia.trail
             if remark.strip().startswith("#"):  # keep the example's remark, in its column
@@ -286,7 +286,7 @@ def _insert_key(node: Any, key: str, item: Item, nl: str) -> bool:
             container._insert_at(at, key, item)
         else:
             container.append(key, item)
-        new = container.item(key)
+        new = cast(Item, container.item(key))
         if values:
             before = body[values[-1]][1]
             extra = before.trivia.trail[len(before.trivia.trail.rstrip("\r\n")) :]
@@ -609,7 +609,7 @@ class FormDocument:
         table.trivia.trail = self._nl
         for k, v in plain.items():
             table[k] = v
-            table.item(k).trivia.trail = self._nl
+            cast(Item, table.item(k)).trivia.trail = self._nl
         undo = self._undo_rows(rows)
         rows.insert(index, plain)
         self._validate_or_undo(undo)

@@ -566,13 +566,13 @@ class _Scorer:
                 want = self.rules.category_weight(cat)
             if want is None:
                 if _LOOKS_LIKE_VALUE.search(cat):
-                    first = next(r for r in results if aliases.get(r.category, r.category).strip() == cat)
+                    at = next(r for r in results if aliases.get(r.category, r.category).strip() == cat)
                     self.add(
                         "category-looks-like-value",
                         f"一级指标 “{cat}” 像是一个数值，不是一级指标名称（规则集和 [categories] 中都没有它）。"
                         "是否把年度指标值或实际完成值填进了一级指标栏？",
-                        f"indicators[{first.index + 1}] {first.name}",
-                        ("indicators", first.index, "category"),
+                        f"indicators[{at.index + 1}] {at.name}",
+                        ("indicators", at.index, "category"),
                     )
                 self.add(
                     "category-weight-assumed",
