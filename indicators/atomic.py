@@ -61,7 +61,10 @@ def _new_temp(path: Path) -> tuple[int, str]:
         fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=_folder(path))
         if fcntl is None:
             return fd, tmp
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError:  # a file system without locks: the cleaner then goes by age alone
+            return fd, tmp
         # a cleaner may have taken the file between mkstemp and flock: then it is gone, make another
         try:
             if os.stat(tmp).st_ino == os.fstat(fd).st_ino:
@@ -94,12 +97,16 @@ def remove_stale_temps(path: str | Path) -> list[str]:
             st = os.fstat(fd)
             if not stat.S_ISREG(st.st_mode):
                 continue
+            old = time.time() - st.st_mtime >= STALE_WITHOUT_LOCKS
             if fcntl is not None:
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except OSError:
+                except BlockingIOError:
                     continue  # a save is writing it now
-            elif time.time() - st.st_mtime < STALE_WITHOUT_LOCKS:
+                except OSError:  # no locks on this file system: only by age
+                    if not old:
+                        continue
+            elif not old:
                 continue
             try:
                 if os.lstat(full).st_ino == st.st_ino:
