@@ -16,6 +16,7 @@ import tomli
 
 from indicators import template_text
 from indicators.document import FormDocument
+from tui.cli import main
 
 SEED = Path(__file__).resolve().parent.parent / "indicators" / "examples" / "seed-2021.toml"
 HEADER = "[[indicators]]\n"
@@ -79,8 +80,9 @@ def test_changing_claimed_in_the_seed_changes_those_lines_only(seed: Path) -> No
 @pytest.mark.parametrize("kind", ["department", "project"])
 def test_adding_claimed_to_each_indicator_of_a_new_form(tmp_path: Path, kind: str) -> None:
     path = tmp_path / f"{kind}.toml"
-    original = template_text(kind)
-    path.write_text(original, encoding="utf-8")  # what jixiao new writes
+    assert main(["new", "--kind", kind, "-o", str(path)]) == 0
+    original = path.read_text(encoding="utf-8")
+    assert original == template_text(kind)
     doc = FormDocument.open(path)
     for i in range(doc.indicator_count):
         doc.set_text(("indicators", i, "claimed"), "20")
