@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 import tomli
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from indicators import template_text
 from indicators.document import FormDocument
@@ -259,3 +261,36 @@ def test_windows_line_endings_are_kept_on_added_lines(tmp_path: Path) -> None:
     data = path.read_bytes()
     assert b"\n" not in data.replace(b"\r\n", b"")
     assert b'weight = 25\r\nnote = ""\r\nclaimed = 25\r\n\r\n' in data
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    source=st.sampled_from(["seed", "compact", "department", "project"]),
+    moves=st.lists(st.tuples(st.integers(0, 8), st.sampled_from([-1, 1])), max_size=12),
+    adds=st.lists(st.integers(-1, 8), max_size=4),
+)
+def test_any_moves_and_adds_undone_give_back_the_file_byte_for_byte(
+    tmp_path: Path, source: str, moves: list[tuple[int, int]], adds: list[int]
+) -> None:
+    text = {"seed": SEED.read_text(encoding="utf-8"), "compact": COMPACT}.get(source) or template_text(source)
+    path = tmp_path / "p.toml"
+    path.write_text(text, encoding="utf-8")
+    doc = FormDocument.open(path)
+    n = doc.indicator_count
+    done = []
+    for index, delta in moves:
+        index %= n
+        new = doc.move_indicator(index, delta)
+        if new != index:
+            done.append((new, -delta))
+    for new, delta in reversed(done):
+        doc.move_indicator(new, delta)
+    assert doc.dumps() == text
+    added: list[int] = []  # where the added rows are now
+    for after in adds:
+        i = doc.add_indicator(None if after < 0 else after % doc.indicator_count)
+        added = [a + 1 if a >= i else a for a in added] + [i]
+    assert all(doc.get(("indicators", i, "name")) == "新指标" for i in added)
+    for index in sorted(added, reverse=True):
+        doc.remove_indicator(index)
+    assert doc.dumps() == text
