@@ -50,10 +50,10 @@ from reportlab.platypus import (
 from reportlab.platypus.doctemplate import LayoutError
 
 from indicators.atomic import atomic_write_bytes
-from indicators.digest import form_digest, short_digest
+from indicators.digest import canonical_json, form_digest, short_digest
 from scoring.engine import canonical_category, fmt, plain
 
-from .fonts import FontChoice, register_cjk_font
+from .fonts import FontChoice, missing_glyphs, missing_glyphs_message, register_cjk_font
 
 if TYPE_CHECKING:
     from scoring.engine import Result
@@ -901,9 +901,18 @@ def render_form_bytes(
     """The PDF of one scored form, and the warnings to show (font fallback)."""
     choice: FontChoice = register_cjk_font(font)
     warnings = [choice.warning] if choice.warning else []
+    form = result.form
+    # every character printed must have a glyph, or it prints as a box: the
+    # form's own text (all of it is in its canonical JSON), the rule set's
+    # name and grades, the findings
+    printed = [canonical_json(form), result.rules.id, result.rules.name or "", *grading_note(result.rules)]
+    if findings:
+        printed += [f"{f.where}{f.message}" for f in result.findings]
+    lacking = missing_glyphs(choice, printed)
+    if lacking:
+        raise ValueError(missing_glyphs_message(str(choice.path), lacking))
     s = _styles(choice.name)
     marks = _Marks(show_claimed, s)
-    form = result.form
     digest = form_digest(form)
     title = form_title(form)
     who = form.unit.project if form.kind == "project" and form.unit.project else form.unit.name
