@@ -34,6 +34,7 @@ __all__ = [
     "missing_glyphs",
     "missing_glyphs_message",
     "candidates",
+    "usable_cjk_font",
     "CANDIDATES",
     "FALLBACK_CID",
     "LABEL_CHARS",
@@ -128,6 +129,19 @@ def find_cjk_font(explicit: str | None = None) -> str | None:
     for candidate in candidates():
         if Path(candidate).is_file():
             return candidate
+    return None
+
+
+def usable_cjk_font() -> str | None:
+    """The font file :func:`register_cjk_font` would embed when none is named, or None (the CID fallback)."""
+    for path in candidates():
+        if Path(path).is_file():
+            try:
+                _, lacking = _load(path)
+            except Exception:  # not a font ReportLab can read
+                continue
+            if not lacking:
+                return path
     return None
 
 

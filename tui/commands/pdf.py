@@ -234,9 +234,12 @@ def _pdf_folder(args: argparse.Namespace, folder: Path) -> int:
 
 
 def _markup_safe(text: str) -> str:
+    """User text for a rich console (it writes to the real terminal): markup escaped, controls visible."""
     from rich.markup import escape
 
-    return escape(text)
+    from tui.terminal import visible
+
+    return escape(visible(text, multiline=True))
 
 
 # --------------------------------------------------------------- verify
