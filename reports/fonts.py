@@ -120,20 +120,10 @@ def missing_glyphs_message(path: str, missing: list[str], *, labels: bool = Fals
 
 
 def find_cjk_font(explicit: str | None = None) -> str | None:
-    """The path of the first TrueType font searched that exists (or ``explicit``), or None.
-
-    Whether it has Chinese glyphs is checked by :func:`register_cjk_font`.
-    """
+    """``explicit``, or the first font searched that loads and has the glyphs of
+    :data:`LABEL_CHARS` (one without Chinese is skipped), or None."""
     if explicit:
         return explicit
-    for candidate in candidates():
-        if Path(candidate).is_file():
-            return candidate
-    return None
-
-
-def usable_cjk_font() -> str | None:
-    """The font file :func:`register_cjk_font` would embed when none is named, or None (the CID fallback)."""
     for path in candidates():
         if Path(path).is_file():
             try:
@@ -145,19 +135,30 @@ def usable_cjk_font() -> str | None:
     return None
 
 
+def usable_cjk_font() -> str | None:
+    """The font file :func:`register_cjk_font` would embed when none is named, or None (the CID fallback)."""
+    return find_cjk_font(None)
+
+
 _registered: dict[str | None, FontChoice] = {}
-_names: dict[str, str] = {}  # font file -> its ReportLab name (one name per file)
+
+
+_loaded: dict[str, tuple[object, list[str]]] = {}
 
 
 def _load(path: str) -> tuple[object, list[str]]:
-    """The TTFont of ``path`` and the label characters it lacks; raises what ReportLab raises."""
+    """The TTFont of ``path`` (loaded once per process) and the label characters it lacks;
+    raises what ReportLab raises."""
+    if path in _loaded:
+        return _loaded[path]
     from reportlab.pdfbase.ttfonts import TTFont
 
-    name = _names.get(path) or f"JixiaoCJK{len(_names) or ''}"
+    name = f"JixiaoCJK{len(_loaded) or ''}"  # one name per file
     kwargs = {"subfontIndex": 0} if path.lower().endswith(".ttc") else {}
     font = TTFont(name, path, **kwargs)
     cmap = font.face.charToGlyph
-    return font, sorted({ch for ch in LABEL_CHARS if ord(ch) not in cmap}, key=LABEL_CHARS.index)
+    _loaded[path] = font, sorted({ch for ch in LABEL_CHARS if ord(ch) not in cmap}, key=LABEL_CHARS.index)
+    return _loaded[path]
 
 
 def register_cjk_font(explicit: str | None = None) -> FontChoice:
@@ -173,7 +174,8 @@ def register_cjk_font(explicit: str | None = None) -> FontChoice:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 
-    paths = [explicit] if explicit else [c for c in candidates() if Path(c).is_file()]
+    found = find_cjk_font(explicit)
+    paths = [found] if found else []
     choice: FontChoice | None = None
     for path in paths:
         try:
@@ -189,7 +191,6 @@ def register_cjk_font(explicit: str | None = None) -> FontChoice:
                 raise ValueError(missing_glyphs_message(explicit, lacking, labels=True))
             continue
         pdfmetrics.registerFont(font)
-        _names[path] = font.fontName  # type: ignore[attr-defined]
         choice = FontChoice(font.fontName, path, True)  # type: ignore[attr-defined]
         break
     if choice is None:

@@ -58,7 +58,19 @@ from .fonts import FontChoice, missing_glyphs, missing_glyphs_message, register_
 if TYPE_CHECKING:
     from scoring.engine import Result
 
-__all__ = ["render_form", "render_form_bytes", "PAGE_SIZE", "CLAIMED_COLOUR", "form_title"]
+__all__ = [
+    "render_form",
+    "render_form_bytes",
+    "PAGE_SIZE",
+    "CLAIMED_COLOUR",
+    "form_title",
+    "qr_payload",
+    "qr_rects",
+    "printed_qr_rects",
+    "QR_FORM_NAME",
+]
+
+QR_FORM_NAME = "jixiaoDigestQR"  # the form XObject of the footer's QR code (drawn once, shown on every page)
 
 PAGE_SIZE = landscape(A4)
 MARGIN_X = 12 * mm
@@ -795,13 +807,11 @@ def _qr_modules(text: str, best_mask: bool = False) -> list[list[bool]]:
     return [[bool(m) for m in row] for row in qr.modules]
 
 
-def _draw_qr(canv: Canvas, modules: list[list[bool]], size: float, quiet: int = 2) -> None:
-    """Draw the modules as one filled path: runs of dark modules as rectangles
-    in module units (integers, written straight into the content stream under
-    one scaling transform: a few hundred ``re`` operators cost next to nothing)."""
+def qr_rects(modules: list[list[bool]], quiet: int = 2) -> list[tuple[int, int, int]]:
+    """The dark modules as runs: (x, y, width) in module units, y up from the bottom,
+    with a ``quiet`` zone; how :func:`_draw_qr` draws them and ``jixiao verify`` reads them back."""
     n = len(modules)
-    box = size / (n + 2 * quiet)
-    ops: list[str] = []
+    out: list[tuple[int, int, int]] = []
     for r, row in enumerate(modules):
         y = n + quiet - 1 - r
         c = 0
@@ -810,9 +820,26 @@ def _draw_qr(canv: Canvas, modules: list[list[bool]], size: float, quiet: int = 
                 start = c
                 while c < n and row[c]:
                     c += 1
-                ops.append(f"{start + quiet} {y} {c - start} 1 re")
+                out.append((start + quiet, y, c - start))
             else:
                 c += 1
+    return out
+
+
+def printed_qr_rects(digest: str) -> list[frozenset[tuple[int, int, int]]]:
+    """The rectangles of the QR code jixiao draws for ``digest`` (mask 0, and the standard's best
+    mask): what the footer of every page of a PDF printed for that digest must show."""
+    text = qr_payload(digest)
+    return [frozenset(qr_rects(_qr_modules(text))), frozenset(qr_rects(_qr_modules(text, best_mask=True)))]
+
+
+def _draw_qr(canv: Canvas, modules: list[list[bool]], size: float, quiet: int = 2) -> None:
+    """Draw the modules as one filled path: runs of dark modules as rectangles
+    in module units (integers, written straight into the content stream under
+    one scaling transform: a few hundred ``re`` operators cost next to nothing)."""
+    n = len(modules)
+    box = size / (n + 2 * quiet)
+    ops = [f"{x} {y} {w} 1 re" for x, y, w in qr_rects(modules, quiet)]
     canv.saveState()
     canv.setFillColor(colors.black)
     canv.transform(box, 0, 0, box, 0, 0)
@@ -857,7 +884,7 @@ def _canvas_class(font: str, digest: str, rules_id: str, running_title: str) -> 
             page = self._pageNumber
             w, _ = PAGE_SIZE
             if not self._qr_ready[0]:
-                self.beginForm("jixiaoDigestQR")
+                self.beginForm(QR_FORM_NAME)
                 _draw_qr(self, _qr_modules(qr_text), qr_size)
                 self.endForm()
                 self._qr_ready[0] = True
@@ -873,7 +900,7 @@ def _canvas_class(font: str, digest: str, rules_id: str, running_title: str) -> 
                 MARGIN_X, y, f"核对：jixiao verify 表单文件 {short}    规则集：{rules_id}    由 jixiao 生成"
             )
             self.translate(w - MARGIN_X - qr_size, 3.5 * mm)
-            self.doForm("jixiaoDigestQR")
+            self.doForm(QR_FORM_NAME)
             self.restoreState()
             if page > 1:
                 self.saveState()
