@@ -245,3 +245,195 @@ def test_tui_shows_controls_visibly(tmp_path: Path) -> None:
     assert "参保人<U+009B>31m满意度<U+202E>" in seen["findings"]
     assert seen["value"] == "31.88万人␛[2J"  # the editor shows, and would keep, what is shown
     assert "31.88万人␛[2J" in seen["editor"]
+
+
+# ------------------------------------------------------------------ 6: verify reads what is printed
+
+
+def _print(tmp_path: Path, form: Path, name: str) -> Path:
+    out = tmp_path / name
+    assert main(["pdf", str(form), "-o", str(out)]) == 0
+    return out
+
+
+@pytest.fixture()
+def printed_and_edited(tmp_path: Path) -> tuple[Path, Path, Path, str, str]:
+    """The seed printed, and an edited copy of the seed (claimed 9.5 -> 10): (form, pdf, edited, digests)."""
+    from indicators.digest import form_digest
+    from indicators.loader import load_form
+
+    form = tmp_path / "form.toml"
+    form.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    edited = tmp_path / "edited.toml"
+    edited.write_text(SEED.read_text(encoding="utf-8").replace("claimed = 9.5", "claimed = 10"), encoding="utf-8")
+    pdf = _print(tmp_path, form, "form.pdf")
+    return form, pdf, edited, form_digest(load_form(form)), form_digest(load_form(edited))
+
+
+def _with_metadata(pdf: Path, digest: str, out: Path) -> Path:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(str(pdf)))
+    writer.add_metadata({"/Subject": f"jixiao form sha256={digest}", "/Keywords": f"jixiao-sha256:{digest}, rules:central-2020"})
+    writer.write(str(out))
+    return out
+
+
+def test_rewritten_metadata_is_caught(printed_and_edited: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    form, pdf, edited, printed_digest, edited_digest = printed_and_edited
+    forged = _with_metadata(pdf, edited_digest, tmp_path / "forged.pdf")
+    capsys.readouterr()
+    # the edited form against the forged PDF: before issue 11 this said 一致
+    assert main(["verify", str(edited), str(forged)]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("不一致")
+    assert f"第 1–2 页页脚印的摘要为 {printed_digest[:16]}" in out  # which pages say what
+    assert f"元数据中的摘要为 {edited_digest[:16]}" in out
+    assert "二维码" in out
+    # and the original form against it: the pages agree with the form, the metadata does not
+    assert main(["verify", str(form), str(forged)]) == 1
+    assert "不一致" in capsys.readouterr().out
+    # the untouched PDF still verifies
+    assert main(["verify", str(form), str(pdf)]) == 0
+    assert "每页页脚印的摘要和二维码、元数据" in capsys.readouterr().out
+
+
+def test_a_page_from_another_print_is_caught(printed_and_edited: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from pypdf import PdfReader, PdfWriter
+
+    form, pdf, edited, printed_digest, edited_digest = printed_and_edited
+    other = _print(tmp_path, edited, "edited.pdf")
+    writer = PdfWriter()
+    writer.add_page(PdfReader(str(pdf)).pages[0])  # page 1 of the original print
+    writer.add_page(PdfReader(str(other)).pages[1])  # page 2 of the edited one
+    writer.add_metadata({"/Subject": f"jixiao form sha256={edited_digest}", "/Keywords": f"jixiao-sha256:{edited_digest}"})
+    mixed = tmp_path / "mixed.pdf"
+    writer.write(str(mixed))
+    capsys.readouterr()
+    assert main(["verify", str(edited), str(mixed)]) == 1
+    out = capsys.readouterr().out
+    assert f"第 1 页页脚印的摘要为 {printed_digest[:16]}" in out  # page 2 agrees with the metadata and the form
+    assert "第 1–2 页" not in out and "第 2 页" not in out
+
+
+def test_a_qr_code_for_another_digest_is_caught(printed_and_edited: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject
+
+    from reports.form_pdf import QR_FORM_NAME, _qr_modules, qr_payload, qr_rects
+
+    form, pdf, _, printed_digest, _ = printed_and_edited
+    writer = PdfWriter(clone_from=PdfReader(str(pdf)))
+    xobjects = writer.pages[0]["/Resources"]["/XObject"]
+    key = next(k for k in xobjects if QR_FORM_NAME in k)
+    stream = xobjects[key].get_object()
+    ops = "\n".join(f"{x} {y} {w} 1 re" for x, y, w in qr_rects(_qr_modules(qr_payload("0" * 64))))
+    data = stream.get_data().decode("latin-1")
+    stream[NameObject("/Filter")] = NameObject("/FlateDecode")  # pypdf re-encodes only Flate
+    head, tail = data.split("\n", 3)[:3], data[data.rindex("\nf") :]
+    stream.set_data(("\n".join(head) + "\n" + ops + tail).encode("latin-1"))
+    swapped = tmp_path / "qr.pdf"
+    writer.write(str(swapped))
+    capsys.readouterr()
+    assert main(["verify", str(form), str(swapped)]) == 1
+    out = capsys.readouterr().out
+    assert f"第 1–2 页的二维码不是摘要 {printed_digest[:16]}" in out  # one form XObject, drawn on both pages
+
+
+def test_metadata_alone_without_readable_pages_is_not_proof(printed_and_edited: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from reportlab.pdfgen.canvas import Canvas
+
+    form, _, _, printed_digest, _ = printed_and_edited
+    bare = tmp_path / "bare.pdf"
+    c = Canvas(str(bare))
+    c.setSubject(f"jixiao form sha256={printed_digest}")
+    c.drawString(100, 100, "hello")
+    c.save()
+    capsys.readouterr()
+    assert main(["verify", str(form), str(bare)]) == 2
+    assert "只凭元数据不能证明打印件的内容" in capsys.readouterr().err
+
+
+def test_verify_reads_the_pages_without_the_metadata(printed_and_edited: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from pypdf import PdfReader, PdfWriter
+
+    form, pdf, edited, printed_digest, _ = printed_and_edited
+    writer = PdfWriter()
+    for page in PdfReader(str(pdf)).pages:
+        writer.add_page(page)
+    stripped = tmp_path / "stripped.pdf"
+    writer.write(str(stripped))
+    capsys.readouterr()
+    assert main(["verify", str(form), str(stripped)]) == 0
+    assert main(["verify", str(edited), str(stripped)]) == 1
+    assert printed_digest[:16] in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------ 9, 10: fonts
+
+LATIN_TTF = Path(__import__("reportlab").__file__).parent / "fonts" / "Vera.ttf"  # shipped with ReportLab
+
+
+def test_a_font_without_chinese_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert LATIN_TTF.is_file()
+    out = tmp_path / "x.pdf"
+    assert main(["pdf", str(SEED), "-o", str(out), "--font", str(LATIN_TTF)]) == 2
+    err = capsys.readouterr().err
+    assert str(LATIN_TTF) in err and "没有中文字形" in err and "“预”" in err and "方框" in err
+    assert not out.exists()
+    review_out = tmp_path / "r.pdf"
+    assert main(["review", str(SEED), "--pdf", str(review_out), "--font", str(LATIN_TTF)]) == 2
+    assert "没有中文字形" in capsys.readouterr().err and not review_out.exists()
+
+
+def test_a_candidate_without_chinese_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reports import fonts
+
+    monkeypatch.setattr(fonts, "_registered", {})
+    monkeypatch.setenv(fonts.FONT_PATH_ENV, str(LATIN_TTF))
+    assert fonts.find_cjk_font() is None
+    choice = fonts.register_cjk_font()
+    assert choice.name == fonts.FALLBACK_CID and choice.warning  # not Vera: it would print boxes
+
+
+@pytest.mark.needs_cjk_font
+def test_the_first_candidate_with_chinese_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reports import fonts
+
+    cjk = fonts.usable_cjk_font()
+    monkeypatch.setattr(fonts, "_registered", {})
+    monkeypatch.setenv(fonts.FONT_PATH_ENV, os.pathsep.join([str(LATIN_TTF), str(cjk)]))
+    choice = fonts.register_cjk_font()
+    assert choice.path == str(cjk) and choice.embedded
+
+
+@pytest.mark.needs_cjk_font
+def test_a_form_character_the_font_lacks_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from reports import fonts
+
+    font = fonts.register_cjk_font()
+    from reportlab.pdfbase import pdfmetrics
+
+    cmap = pdfmetrics.getFont(font.name).face.charToGlyph
+    rare = next(chr(c) for c in range(0x20000, 0x2A6DF) if c not in cmap)  # CJK extension B
+    form = tmp_path / "rare.toml"
+    form.write_text(SEED.read_text(encoding="utf-8").replace('name = "株洲市社会保险服务中心"', f'name = "株洲市{rare}中心"', 1), encoding="utf-8")
+    out = tmp_path / "rare.pdf"
+    assert main(["pdf", str(form), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"“{rare}”" in err and str(font.path) in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_font_tests_skip_with_a_reason_without_a_font() -> None:
+    """Item 9: on a machine with only Python, the test needing a Chinese font skips, saying why."""
+    test = "tests/test_pdf.py::test_seed_form_prints_everything_the_engine_computed"
+    env = {k: v for k, v in os.environ.items() if k != "JIXIAO_TEST_REQUIRE_FONTS"}
+    env["JIXIAO_FONT_PATH"] = ""
+    cmd = [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", test]
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout
+    assert "SKIPPED [1]" in proc.stdout and "fonts-wqy-zenhei" in proc.stdout
+    env["JIXIAO_TEST_REQUIRE_FONTS"] = "1"  # CI: the font is installed, and its absence is a failure
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode != 0
