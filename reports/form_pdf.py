@@ -84,6 +84,7 @@ HEAD_FILL = colors.HexColor("#EDEDED")
 LABEL_FILL = colors.HexColor("#F7F7F7")
 GRID = colors.HexColor("#333333")
 DASH = "—"
+HANG = 6.0  # room for hanging punctuation (pt): with the cell's 3 pt padding, a full 8.5 pt character
 
 # indicator table columns: section | 一级 | 二级 | 三级 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因
 SEC_W = 24.0
@@ -156,9 +157,12 @@ def _styles(font: str) -> _Styles:
             name, fontName=font, fontSize=size, leading=leading, alignment=align, wordWrap="CJK", **kw
         )
 
+    # CJK wrapping lets a closing mark (。，）”) hang past the line's end, by up to one
+    # character: left-aligned text keeps that room inside the cell's padding, so the
+    # last 。 of a full line never touches the rule
     s = _Styles(
         font=font,
-        cell=st("cell"),
+        cell=st("cell", rightIndent=HANG),
         cell_c=st("cell_c", align=TA_CENTER),
         cell_r=st("cell_r", align=TA_RIGHT),
         head=st("head", align=TA_CENTER),
@@ -166,7 +170,7 @@ def _styles(font: str) -> _Styles:
         sec=st("sec", size=9, leading=10.5, align=TA_CENTER),
         title=st("title", size=16, leading=20, align=TA_CENTER, spaceAfter=1),
         sub=st("sub", size=8, leading=10),
-        note=st("note", size=8, leading=10.5),
+        note=st("note", size=8, leading=10.5, rightIndent=HANG),
     )
     _style_cache[font] = s
     return s

@@ -577,8 +577,35 @@ _WIDTHS = {
 }
 
 
+# the columns (0-based) of each sheet shown with two places (scores: 100.00, not 100),
+# and the review date, a real date cell
+_SCORE_FORMAT = "0.00"
+_DATE_FORMAT = "yyyy-mm-dd"
+_SCORE_COLUMNS = {
+    "表单": {FORM_COLUMNS.index(c) for c in ("填报总分", "复算总分", "复核总分")},
+    "发现项": set(),
+    "指标": {INDICATOR_COLUMNS.index(c) for c in ("分值", "填报得分", "复算得分", "复核得分", "复核调整")},
+}
+_DATE_COLUMNS = {"表单": {FORM_COLUMNS.index("复核日期")}, "发现项": set(), "指标": set()}
+
+
+def _as_date(value: Any) -> Any:
+    """An ISO date (``2022-08-01``, as a review file's TOML date is kept) as a ``date``; else as is."""
+    import datetime as dt
+
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
 class XlsxWriter:
-    """Three sheets (表单, 发现项, 指标) streamed with openpyxl's write-only mode."""
+    """Three sheets (表单, 发现项, 指标) streamed with openpyxl's write-only mode.
+
+    Scores are numbers shown with two places (``0.00``); 复核日期 is a date cell.
+    """
 
     def __init__(self, path: str | Path):
         from openpyxl import Workbook
@@ -599,19 +626,28 @@ class XlsxWriter:
         self._letter = get_column_letter
 
     def _append(self, title: str, values: list[Any]) -> None:
-        ws = self.sheets[title]
-        if any(isinstance(v, str) and v.startswith("=") for v in values):
-            # openpyxl would store text starting with "=" as a formula: keep user text as text
-            from openpyxl.cell import WriteOnlyCell
+        from openpyxl.cell import WriteOnlyCell
 
-            cells = []
-            for v in values:
+        ws = self.sheets[title]
+        scores, dates = _SCORE_COLUMNS[title], _DATE_COLUMNS[title]
+        cells: list[Any] = []
+        for i, v in enumerate(values):
+            if i in dates:
+                v = _as_date(v)
+            if isinstance(v, str) and v.startswith("="):
+                # openpyxl would store text starting with "=" as a formula: keep user text as text
                 cell = WriteOnlyCell(ws, value=v)
-                if isinstance(v, str) and v.startswith("="):
-                    cell.data_type = "s"
-                cells.append(cell)
-            values = cells
-        ws.append(values)
+                cell.data_type = "s"
+            elif i in scores and isinstance(v, (int, Decimal)):
+                cell = WriteOnlyCell(ws, value=v)
+                cell.number_format = _SCORE_FORMAT
+            elif i in dates and not isinstance(v, str) and v is not None:
+                cell = WriteOnlyCell(ws, value=v)
+                cell.number_format = _DATE_FORMAT
+            else:
+                cell = v
+            cells.append(cell)
+        ws.append(cells)
         self.counts[title] += 1
 
     def add(self, chunk: Chunk) -> None:

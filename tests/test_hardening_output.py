@@ -437,3 +437,72 @@ def test_font_tests_skip_with_a_reason_without_a_font() -> None:
     env["JIXIAO_TEST_REQUIRE_FONTS"] = "1"  # CI: the font is installed, and its absence is a failure
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode != 0
+
+
+# ------------------------------------------------------------------ 16: cosmetics
+
+BATCH = ROOT / "tests" / "fixtures" / "review" / "batch"
+
+
+def test_a_full_goal_cell_keeps_its_last_full_stop_off_the_rule(tmp_path: Path) -> None:
+    """CJK wrapping hangs a closing 。 past the line's end; it must stay inside the cell."""
+    import re
+
+    import pdfplumber
+
+    from reports.form_pdf import MARGIN_X, PAGE_SIZE, render_form
+    from scoring.engine import score_file
+
+    right_rule = PAGE_SIZE[0] - MARGIN_X  # the 实际完成情况 cell ends at the table's right edge
+    base = "按时足额发放养老金，确保参保人员待遇按月发放到位，提高经办服务质量和效率"
+    src = SEED.read_text(encoding="utf-8")
+    worst = 0.0
+    for n in range(80, 96):  # one of these lengths puts the 。 where the next line would start
+        text = (base * 5)[: n - 1] + "。"
+        form = tmp_path / f"goal{n}.toml"
+        form.write_text(re.sub(r'achieved = ".*"', f'achieved = "{text}"', src, count=1), encoding="utf-8")
+        out = tmp_path / f"goal{n}.pdf"
+        render_form(score_file(form), out)
+        with pdfplumber.open(out) as pdf:
+            stops = [c for c in pdf.pages[0].chars if c["text"] == "。" and c["x0"] > PAGE_SIZE[0] / 2 and c["top"] < 300]
+        assert stops, n
+        worst = max(worst, max(c["x1"] for c in stops))
+    assert worst <= right_rule - 1, (worst, right_rule)  # the glyph's whole box, not only its ink
+
+
+def test_review_pdf_pages_say_page_n_of_m(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import re
+
+    from pypdf import PdfReader
+
+    out = tmp_path / "r.pdf"
+    assert main(["review", str(BATCH), "--pdf", str(out)]) == 1
+    pages = PdfReader(str(out)).pages
+    assert len(pages) >= 2
+    for n, page in enumerate(pages, start=1):
+        assert re.search(rf"第\s*{n}\s*页\s*共\s*{len(pages)}\s*页", page.extract_text() or ""), n
+
+
+def test_review_xlsx_scores_have_two_places_and_the_date_is_a_date(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import datetime as dt
+
+    from openpyxl import load_workbook
+
+    out = tmp_path / "r.xlsx"
+    assert main(["review", str(BATCH), "--out", str(out)]) == 1
+    wb = load_workbook(out)
+    forms = wb["表单"]
+    head = [c.value for c in forms[1]]
+    seed = next(r for r in forms.iter_rows(min_row=2) if str(r[0].value).endswith("01-seed.toml"))
+    for name in ("填报总分", "复算总分", "复核总分"):
+        cell = seed[head.index(name)]
+        assert isinstance(cell.value, (int, float)) and cell.number_format == "0.00", (name, cell.value)
+    assert seed[head.index("复算总分")].value == 100  # shown as 100.00
+    date = seed[head.index("复核日期")]
+    assert date.is_date and date.value.date() == dt.date(2022, 8, 1) and date.number_format == "yyyy-mm-dd"
+    rows = wb["指标"]
+    head = [c.value for c in rows[1]]
+    some = next(rows.iter_rows(min_row=2))
+    for name in ("分值", "填报得分", "复算得分", "复核得分", "复核调整"):
+        cell = some[head.index(name)]
+        assert isinstance(cell.value, (int, float)) and cell.number_format == "0.00", name
