@@ -24,6 +24,7 @@ import multiprocessing
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from copy import copy
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -624,29 +625,35 @@ class XlsxWriter:
             self.sheets[title] = ws
             self.counts[title] = 1
         self._letter = get_column_letter
+        from openpyxl.cell import WriteOnlyCell
+
+        self._styles = {}  # number format -> the style of a cell that has it
+        for number_format in (_SCORE_FORMAT, _DATE_FORMAT):
+            proto = WriteOnlyCell(self.sheets["表单"])
+            proto.number_format = number_format
+            self._styles[number_format] = proto._style
 
     def _append(self, title: str, values: list[Any]) -> None:
         from openpyxl.cell import WriteOnlyCell
 
         ws = self.sheets[title]
-        scores, dates = _SCORE_COLUMNS[title], _DATE_COLUMNS[title]
-        cells: list[Any] = []
-        for i, v in enumerate(values):
-            if i in dates:
-                v = _as_date(v)
-            if isinstance(v, str) and v.startswith("="):
-                # openpyxl would store text starting with "=" as a formula: keep user text as text
-                cell = WriteOnlyCell(ws, value=v)
-                cell.data_type = "s"
-            elif i in scores and isinstance(v, (int, Decimal)):
-                cell = WriteOnlyCell(ws, value=v)
-                cell.number_format = _SCORE_FORMAT
-            elif i in dates and not isinstance(v, str) and v is not None:
-                cell = WriteOnlyCell(ws, value=v)
-                cell.number_format = _DATE_FORMAT
-            else:
-                cell = v
-            cells.append(cell)
+        cells: list[Any] = list(values)
+        if any(isinstance(v, str) and v.startswith("=") for v in values):
+            # openpyxl would store text starting with "=" as a formula: keep user text as text
+            for k, v in enumerate(values):
+                if isinstance(v, str) and v.startswith("="):
+                    cells[k] = WriteOnlyCell(ws, value=v)
+                    cells[k].data_type = "s"
+        for k in _SCORE_COLUMNS[title]:
+            v = values[k]
+            if isinstance(v, (int, Decimal)):
+                cells[k] = WriteOnlyCell(ws, value=v)
+                cells[k]._style = copy(self._styles[_SCORE_FORMAT])  # a copy of the style: no lookup per cell
+        for k in _DATE_COLUMNS[title]:
+            v = _as_date(values[k])
+            if v is not None and not isinstance(v, str):
+                cells[k] = WriteOnlyCell(ws, value=v)
+                cells[k]._style = copy(self._styles[_DATE_FORMAT])
         ws.append(cells)
         self.counts[title] += 1
 
