@@ -17,8 +17,8 @@ harmless text; it is applied where text leaves for the terminal:
 * the TUI builds its ``Text`` through :func:`vtext` (Textual draws a string's
   control characters raw).
 
-Rich consoles (progress bars) write their own escape codes to the real stream
-(``rich_proxied_file``); user text they print must go through :func:`visible`.
+Rich consoles (progress bars) write their own escape codes unchanged; user
+text they print must go through :func:`visible`.
 
 Only the standard library: ``jixiao score`` imports this.
 """
@@ -101,15 +101,19 @@ def vtext(text: str, style: str = "", **kwargs: Any) -> Any:
 
 
 class VisibleStream:
-    """A text stream that writes through :func:`visible` (line breaks and tabs kept)."""
+    """A text stream that writes through :func:`visible` (line breaks and tabs kept).
+
+    Writes made by rich's Console (progress bars: their cursor and colour codes are
+    meant for the terminal) pass unchanged; user text printed through rich must
+    be made visible by the caller (``tui.commands.pdf`` does).
+    """
 
     def __init__(self, stream: Any):
         self._stream = stream
-        # rich's Console writes to this attribute's stream: its own escape codes
-        # (progress bars, colours) are meant for the terminal
-        self.rich_proxied_file = stream
 
     def write(self, text: str) -> int:
+        if sys._getframe(1).f_globals.get("__name__", "").startswith("rich."):
+            return self._stream.write(text)
         self._stream.write(visible(text, multiline=True))
         return len(text)
 
