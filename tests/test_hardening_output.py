@@ -94,6 +94,23 @@ def test_json_text_escapes_and_keeps_the_data() -> None:
     assert "株洲" in safe  # Chinese stays readable
 
 
+def test_the_stream_guard_lets_rich_draw_and_nothing_else() -> None:
+    import io
+
+    from rich.console import Console
+
+    from tui.terminal import VisibleStream
+
+    raw = io.StringIO()
+    stream = VisibleStream(raw)
+    print("单位：" + RAW, file=stream)
+    assert raw.getvalue() == "单位：␛[2J␛]0;pwned␇<U+009B>31m␍<U+202E>001\n"
+    raw.truncate(0)
+    raw.seek(0)
+    Console(file=stream, force_terminal=True, color_system="standard").print("[red]进度[/red]")
+    assert "\x1b[31m进度" in raw.getvalue()  # a progress bar's own colours and cursor moves still work
+
+
 # ------------------------------------------------------------------ 5: the commands
 
 
