@@ -315,6 +315,20 @@ def test_rewritten_metadata_is_caught(printed_and_edited: Any, tmp_path: Path, c
     assert "每页页脚印的摘要和二维码、元数据" in capsys.readouterr().out
 
 
+def test_one_of_two_metadata_fields_rewritten_is_caught(printed_and_edited: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from pypdf import PdfReader, PdfWriter
+
+    form, pdf, _, printed_digest, edited_digest = printed_and_edited
+    writer = PdfWriter(clone_from=PdfReader(str(pdf)))
+    writer.add_metadata({"/Keywords": f"jixiao-sha256:{edited_digest}"})
+    half = tmp_path / "half.pdf"
+    writer.write(str(half))
+    capsys.readouterr()
+    assert main(["verify", str(form), str(half)]) == 1
+    out = capsys.readouterr().out
+    assert "两处摘要互不相同" in out and edited_digest[:16] in out and printed_digest[:16] in out
+
+
 def test_a_page_from_another_print_is_caught(printed_and_edited: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from pypdf import PdfReader, PdfWriter
 

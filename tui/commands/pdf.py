@@ -41,7 +41,8 @@ def register(subparsers: Any) -> None:
         "verify",
         help="核对打印件：表单内容摘要是否与 PDF 或抄下的摘要一致",
         description=(
-            "计算表单内容的 SHA-256 摘要，与打印件页脚上的摘要（至少 16 位）或 PDF 中保存的完整摘要比较。"
+            "计算表单内容的 SHA-256 摘要，与打印件页脚上的摘要（至少 16 位）比较，"
+            "或与打印出的 PDF 比较（每页页脚印的摘要、每页的二维码和元数据中的摘要都须一致）。"
             "一致返回 0，不一致返回 1，无法读取返回 2。"
         ),
     )
@@ -264,8 +265,12 @@ class PrintedPage:
 
 @dataclass
 class PrintedPdf:
-    meta: str | None  # the full digest in the metadata (Subject, Keywords)
+    metas: list[str]  # the full digests in the metadata (Keywords, Subject: both, as jixiao writes it)
     pages: list[PrintedPage]
+
+    @property
+    def meta(self) -> str | None:
+        return self.metas[0] if self.metas else None
 
 
 def _page_qr(page: Any) -> frozenset[tuple[int, int, int]] | None:
@@ -326,9 +331,7 @@ def read_printed_pdf(path: Path) -> PrintedPdf:
             f"（{type(exc).__name__}）"
         ) from None
     found = [m.group(1) for m in (re.search(DIGEST_IN_PDF, t) for t in metas) if m]
-    if len(set(found)) > 1:
-        raise ValueError(f"PDF 元数据中的两处摘要互不相同（{found[0][:16]}…、{found[1][:16]}…），元数据被改过。")
-    return PrintedPdf(found[0] if found else None, pages)
+    return PrintedPdf(found, pages)
 
 
 def _pages(numbers: list[int]) -> str:
@@ -357,6 +360,8 @@ def check_printed(printed: PrintedPdf, actual: str) -> tuple[str | None, list[st
     problems: list[str] = []
     notes: list[str] = []
     meta = printed.meta
+    if len(set(printed.metas)) > 1:
+        problems.append("PDF 元数据中的两处摘要互不相同（" + "、".join(f"{d[:SHORT_LEN]}…" for d in printed.metas) + "）")
     by_digest: dict[str, list[int]] = {}
     missing: list[int] = []
     for page in printed.pages:
