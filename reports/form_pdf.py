@@ -50,15 +50,27 @@ from reportlab.platypus import (
 from reportlab.platypus.doctemplate import LayoutError
 
 from indicators.atomic import atomic_write_bytes
-from indicators.digest import form_digest, short_digest
+from indicators.digest import canonical_json, form_digest, short_digest
 from scoring.engine import canonical_category, fmt, plain
 
-from .fonts import FontChoice, register_cjk_font
+from .fonts import FontChoice, missing_glyphs, missing_glyphs_message, register_cjk_font
 
 if TYPE_CHECKING:
     from scoring.engine import Result
 
-__all__ = ["render_form", "render_form_bytes", "PAGE_SIZE", "CLAIMED_COLOUR", "form_title"]
+__all__ = [
+    "render_form",
+    "render_form_bytes",
+    "PAGE_SIZE",
+    "CLAIMED_COLOUR",
+    "form_title",
+    "qr_payload",
+    "qr_rects",
+    "printed_qr_rects",
+    "QR_FORM_NAME",
+]
+
+QR_FORM_NAME = "jixiaoDigestQR"  # the form XObject of the footer's QR code (drawn once, shown on every page)
 
 PAGE_SIZE = landscape(A4)
 MARGIN_X = 12 * mm
@@ -72,6 +84,7 @@ HEAD_FILL = colors.HexColor("#EDEDED")
 LABEL_FILL = colors.HexColor("#F7F7F7")
 GRID = colors.HexColor("#333333")
 DASH = "—"
+HANG = 6.0  # room for hanging punctuation (pt): with the cell's 3 pt padding, a full 8.5 pt character
 
 # indicator table columns: section | 一级 | 二级 | 三级 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因
 SEC_W = 24.0
@@ -144,9 +157,12 @@ def _styles(font: str) -> _Styles:
             name, fontName=font, fontSize=size, leading=leading, alignment=align, wordWrap="CJK", **kw
         )
 
+    # CJK wrapping lets a closing mark (。，）”) hang past the line's end, by up to one
+    # character: left-aligned text keeps that room inside the cell's padding, so the
+    # last 。 of a full line never touches the rule
     s = _Styles(
         font=font,
-        cell=st("cell"),
+        cell=st("cell", rightIndent=HANG),
         cell_c=st("cell_c", align=TA_CENTER),
         cell_r=st("cell_r", align=TA_RIGHT),
         head=st("head", align=TA_CENTER),
@@ -154,7 +170,7 @@ def _styles(font: str) -> _Styles:
         sec=st("sec", size=9, leading=10.5, align=TA_CENTER),
         title=st("title", size=16, leading=20, align=TA_CENTER, spaceAfter=1),
         sub=st("sub", size=8, leading=10),
-        note=st("note", size=8, leading=10.5),
+        note=st("note", size=8, leading=10.5, rightIndent=HANG),
     )
     _style_cache[font] = s
     return s
@@ -795,13 +811,11 @@ def _qr_modules(text: str, best_mask: bool = False) -> list[list[bool]]:
     return [[bool(m) for m in row] for row in qr.modules]
 
 
-def _draw_qr(canv: Canvas, modules: list[list[bool]], size: float, quiet: int = 2) -> None:
-    """Draw the modules as one filled path: runs of dark modules as rectangles
-    in module units (integers, written straight into the content stream under
-    one scaling transform: a few hundred ``re`` operators cost next to nothing)."""
+def qr_rects(modules: list[list[bool]], quiet: int = 2) -> list[tuple[int, int, int]]:
+    """The dark modules as runs: (x, y, width) in module units, y up from the bottom,
+    with a ``quiet`` zone; how :func:`_draw_qr` draws them and ``jixiao verify`` reads them back."""
     n = len(modules)
-    box = size / (n + 2 * quiet)
-    ops: list[str] = []
+    out: list[tuple[int, int, int]] = []
     for r, row in enumerate(modules):
         y = n + quiet - 1 - r
         c = 0
@@ -810,9 +824,26 @@ def _draw_qr(canv: Canvas, modules: list[list[bool]], size: float, quiet: int = 
                 start = c
                 while c < n and row[c]:
                     c += 1
-                ops.append(f"{start + quiet} {y} {c - start} 1 re")
+                out.append((start + quiet, y, c - start))
             else:
                 c += 1
+    return out
+
+
+def printed_qr_rects(digest: str) -> list[frozenset[tuple[int, int, int]]]:
+    """The rectangles of the QR code jixiao draws for ``digest`` (mask 0, and the standard's best
+    mask): what the footer of every page of a PDF printed for that digest must show."""
+    text = qr_payload(digest)
+    return [frozenset(qr_rects(_qr_modules(text))), frozenset(qr_rects(_qr_modules(text, best_mask=True)))]
+
+
+def _draw_qr(canv: Canvas, modules: list[list[bool]], size: float, quiet: int = 2) -> None:
+    """Draw the modules as one filled path: runs of dark modules as rectangles
+    in module units (integers, written straight into the content stream under
+    one scaling transform: a few hundred ``re`` operators cost next to nothing)."""
+    n = len(modules)
+    box = size / (n + 2 * quiet)
+    ops = [f"{x} {y} {w} 1 re" for x, y, w in qr_rects(modules, quiet)]
     canv.saveState()
     canv.setFillColor(colors.black)
     canv.transform(box, 0, 0, box, 0, 0)
@@ -857,7 +888,7 @@ def _canvas_class(font: str, digest: str, rules_id: str, running_title: str) -> 
             page = self._pageNumber
             w, _ = PAGE_SIZE
             if not self._qr_ready[0]:
-                self.beginForm("jixiaoDigestQR")
+                self.beginForm(QR_FORM_NAME)
                 _draw_qr(self, _qr_modules(qr_text), qr_size)
                 self.endForm()
                 self._qr_ready[0] = True
@@ -873,7 +904,7 @@ def _canvas_class(font: str, digest: str, rules_id: str, running_title: str) -> 
                 MARGIN_X, y, f"核对：jixiao verify 表单文件 {short}    规则集：{rules_id}    由 jixiao 生成"
             )
             self.translate(w - MARGIN_X - qr_size, 3.5 * mm)
-            self.doForm("jixiaoDigestQR")
+            self.doForm(QR_FORM_NAME)
             self.restoreState()
             if page > 1:
                 self.saveState()
@@ -901,9 +932,18 @@ def render_form_bytes(
     """The PDF of one scored form, and the warnings to show (font fallback)."""
     choice: FontChoice = register_cjk_font(font)
     warnings = [choice.warning] if choice.warning else []
+    form = result.form
+    # every character printed must have a glyph, or it prints as a box: the
+    # form's own text (all of it is in its canonical JSON), the rule set's
+    # name and grades, the findings
+    printed = [canonical_json(form), result.rules.id, result.rules.name or "", *grading_note(result.rules)]
+    if findings:
+        printed += [f"{f.where}{f.message}" for f in result.findings]
+    lacking = missing_glyphs(choice, printed)
+    if lacking:
+        raise ValueError(missing_glyphs_message(str(choice.path), lacking))
     s = _styles(choice.name)
     marks = _Marks(show_claimed, s)
-    form = result.form
     digest = form_digest(form)
     title = form_title(form)
     who = form.unit.project if form.kind == "project" and form.unit.project else form.unit.name

@@ -24,6 +24,7 @@ import multiprocessing
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from copy import copy
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -577,8 +578,35 @@ _WIDTHS = {
 }
 
 
+# the columns (0-based) of each sheet shown with two places (scores: 100.00, not 100),
+# and the review date, a real date cell
+_SCORE_FORMAT = "0.00"
+_DATE_FORMAT = "yyyy-mm-dd"
+_SCORE_COLUMNS = {
+    "表单": {FORM_COLUMNS.index(c) for c in ("填报总分", "复算总分", "复核总分")},
+    "发现项": set(),
+    "指标": {INDICATOR_COLUMNS.index(c) for c in ("分值", "填报得分", "复算得分", "复核得分", "复核调整")},
+}
+_DATE_COLUMNS = {"表单": {FORM_COLUMNS.index("复核日期")}, "发现项": set(), "指标": set()}
+
+
+def _as_date(value: Any) -> Any:
+    """An ISO date (``2022-08-01``, as a review file's TOML date is kept) as a ``date``; else as is."""
+    import datetime as dt
+
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
 class XlsxWriter:
-    """Three sheets (表单, 发现项, 指标) streamed with openpyxl's write-only mode."""
+    """Three sheets (表单, 发现项, 指标) streamed with openpyxl's write-only mode.
+
+    Scores are numbers shown with two places (``0.00``); 复核日期 is a date cell.
+    """
 
     def __init__(self, path: str | Path):
         from openpyxl import Workbook
@@ -597,21 +625,36 @@ class XlsxWriter:
             self.sheets[title] = ws
             self.counts[title] = 1
         self._letter = get_column_letter
+        from openpyxl.cell import WriteOnlyCell
+
+        self._styles = {}  # number format -> the style of a cell that has it
+        for number_format in (_SCORE_FORMAT, _DATE_FORMAT):
+            proto = WriteOnlyCell(self.sheets["表单"])
+            proto.number_format = number_format
+            self._styles[number_format] = proto._style
 
     def _append(self, title: str, values: list[Any]) -> None:
+        from openpyxl.cell import WriteOnlyCell
+
         ws = self.sheets[title]
+        cells: list[Any] = list(values)
         if any(isinstance(v, str) and v.startswith("=") for v in values):
             # openpyxl would store text starting with "=" as a formula: keep user text as text
-            from openpyxl.cell import WriteOnlyCell
-
-            cells = []
-            for v in values:
-                cell = WriteOnlyCell(ws, value=v)
+            for k, v in enumerate(values):
                 if isinstance(v, str) and v.startswith("="):
-                    cell.data_type = "s"
-                cells.append(cell)
-            values = cells
-        ws.append(values)
+                    cells[k] = WriteOnlyCell(ws, value=v)
+                    cells[k].data_type = "s"
+        for k in _SCORE_COLUMNS[title]:
+            v = values[k]
+            if isinstance(v, (int, Decimal)):
+                cells[k] = WriteOnlyCell(ws, value=v)
+                cells[k]._style = copy(self._styles[_SCORE_FORMAT])  # a copy of the style: no lookup per cell
+        for k in _DATE_COLUMNS[title]:
+            v = _as_date(values[k])
+            if v is not None and not isinstance(v, str):
+                cells[k] = WriteOnlyCell(ws, value=v)
+                cells[k]._style = copy(self._styles[_DATE_FORMAT])
+        ws.append(cells)
         self.counts[title] += 1
 
     def add(self, chunk: Chunk) -> None:

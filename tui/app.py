@@ -47,6 +47,7 @@ from .components.problems_view import ProblemsView
 from .components.summary_bar import SummaryBar
 from .components.text_edit_modal import TextEditModal
 from .components.tier_modal import TierModal
+from .terminal import visible
 
 Loc = tuple[Any, ...]
 
@@ -389,7 +390,7 @@ class JixiaoApp(App[int]):
         try:
             form = self.doc.preview(loc, text)
         except EditError as exc:
-            return Text(str(exc), style="bold red")
+            return Text(visible(str(exc), multiline=True), style="bold red")
         result = score_form(form, self.result.rules, file=str(self.doc.path))
         out = Text("复算：", style="bold")
         if loc[0] == "indicators" and len(loc) > 1:
@@ -405,7 +406,7 @@ class JixiaoApp(App[int]):
         out.append(f"总分 {fmt(result.total)}  等级 {result.grade or '不评等级'}")
         for f in [f for f in findings if f.severity != "info"][:2]:
             out.append(f"\n[{SEVERITY_ZH[f.severity]}] ", style="bold red" if f.severity == "error" else "bold yellow")
-            out.append(f.message)
+            out.append(visible(f.message))
         return out
 
     def _tier_labels(self, index: int) -> dict[str, str]:
@@ -626,14 +627,14 @@ class JixiaoApp(App[int]):
                 return Text("还没有指标。按 a 新增指标。")
             r = result.indicators[index]
             text.append(f"第{index + 1}项  ", style="bold")
-            text.append(f"{r.category} / {r.subcategory or '—'} / ")
-            text.append(r.name, style="bold")
-            text.append(f"\n年度指标值 {r.target or '—'}  实际完成值 {r.actual or '—'}  分值 {fmt(r.weight)}  ")
+            text.append(visible(f"{r.category} / {r.subcategory or '—'} / "))
+            text.append(visible(r.name), style="bold")
+            text.append("\n" + visible(f"年度指标值 {r.target or '—'}  实际完成值 {r.actual or '—'}  分值 {fmt(r.weight)}  "))
             text.append(f"复算得分 {fmt(r.score)}", style="bold")
             text.append(f"  填报得分 {fmt(r.claimed) if r.claimed is not None else '—'}  方法 {METHOD_ZH.get(r.method, r.method)}")
             if r.method == "qualitative":
                 text.append(f"  档次 {TIERS.get(r.tier, r.tier or '未选择')}")
-            text.append("\n偏差原因：" + (r.note.replace("\n", " ") if r.note.strip() else "（未填写）"))
+            text.append("\n偏差原因：" + (visible(r.note.replace("\n", " ")) if r.note.strip() else "（未填写）"))
             findings = [f for f in result.findings if f.loc[:2] == ("indicators", index)]
         elif tab == "funds":
             funds = result.funds
@@ -641,19 +642,19 @@ class JixiaoApp(App[int]):
             text.append(f"资金执行率 {rate}  分值 {fmt(funds.weight)}  ")
             text.append(f"得分 {fmt(funds.score)}", style="bold")
             text.append(f"  填报得分 {fmt(funds.claimed) if funds.claimed is not None else '—'}")
-            text.append("\n执行率偏低原因说明：" + (funds.note.replace("\n", " ") if funds.note.strip() else "（未填写）"))
+            text.append("\n执行率偏低原因说明：" + (visible(funds.note.replace("\n", " ")) if funds.note.strip() else "（未填写）"))
             findings = [f for f in result.findings if f.loc[:1] == ("funds",)]
         else:
             table = self.query_one(f"#{tab}", FieldsTable)
             loc = table.loc_at(table.cursor_row)
             if loc is not None:
                 text.append(f"{FIELD_LABELS.get(loc, loc_label(loc))}：", style="bold")
-                text.append(self.doc.get_text(loc) or "（未填写）")
+                text.append(visible(self.doc.get_text(loc), multiline=True) or "（未填写）")
                 findings = [f for f in result.findings if f.loc[: len(loc)] == loc]
         for f in findings[:2]:
             style = {"error": "bold red", "warning": "bold yellow"}.get(f.severity, "dim")
             text.append(f"\n[{SEVERITY_ZH[f.severity]}] ", style=style)
-            text.append(f.message)
+            text.append(visible(f.message))
         if len(findings) > 2:
             text.append(f"\n……另有 {len(findings) - 2} 条，见下方发现项", style="dim")
         return text
@@ -793,7 +794,7 @@ class JixiaoApp(App[int]):
 
     def say(self, message: str, *, title: str = "", severity: Any = "information") -> None:
         """A notification; user text (names, typed values) is never read as markup."""
-        self.notify(message, title=title, severity=severity, markup=False)
+        self.notify(visible(message, multiline=True), title=visible(title), severity=severity, markup=False)
 
     # ---------------------------------------------------------------- help and the command palette
 

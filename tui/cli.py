@@ -28,6 +28,7 @@ from typing import Any
 from indicators import example_path, template_text
 from indicators.loader import FormError, Problem
 
+from .terminal import guard, json_text, visible
 from .textable import render_table
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
@@ -66,7 +67,7 @@ def format_result_table(result: Any, findings_only: bool = False) -> str:
     title = f"{form.year}年度{kind}绩效自评表 · {form.unit.name}"
     if form.unit.project:
         title += f" · {form.unit.project}"
-    out.append(title)
+    out.append(visible(title))
     rules_name = f"（{result.rules.name}）" if result.rules.name else ""
     out.append(f"文件：{result.file}    规则集：{result.rules.id}{rules_name}")
     if not findings_only:
@@ -116,7 +117,7 @@ def format_result_table(result: Any, findings_only: bool = False) -> str:
         out.append(f"发现项 {len(result.findings)} 条（错误 {result.errors}，警告 {result.warnings}，提示 {infos}）：")
         for f in result.findings:
             line = f"第{f.line}行 " if f.line else ""
-            out.append(f"  [{SEVERITY_MARK[f.severity]}] {f.code}  {line}{f.where}：{f.message}")
+            out.append(visible(f"  [{SEVERITY_MARK[f.severity]}] {f.code}  {line}{f.where}：{f.message}"))
     else:
         out.append("没有发现项。")
     return "\n".join(out)
@@ -137,7 +138,7 @@ def _score(args: argparse.Namespace, findings_only: bool = False) -> int:
         data = result.to_dict()
         if findings_only:
             data = {"file": data["file"], "findings": data["findings"]}
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print(json_text(json.dumps(data, ensure_ascii=False, indent=2)))
     else:
         print(format_result_table(result, findings_only))
     return EXIT_FINDINGS if result.errors else EXIT_OK
@@ -297,6 +298,12 @@ def _version() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; everything it prints goes through :func:`tui.terminal.visible`."""
+    with guard():
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,8 @@ def register(subparsers: Any) -> None:
         "verify",
         help="核对打印件：表单内容摘要是否与 PDF 或抄下的摘要一致",
         description=(
-            "计算表单内容的 SHA-256 摘要，与打印件页脚上的摘要（至少 16 位）或 PDF 中保存的完整摘要比较。"
+            "计算表单内容的 SHA-256 摘要，与打印件页脚上的摘要（至少 16 位）比较，"
+            "或与打印出的 PDF 比较（每页页脚印的摘要、每页的二维码和元数据中的摘要都须一致）。"
             "一致返回 0，不一致返回 1，无法读取返回 2。"
         ),
     )
@@ -234,61 +236,180 @@ def _pdf_folder(args: argparse.Namespace, folder: Path) -> int:
 
 
 def _markup_safe(text: str) -> str:
+    """User text for a rich console (it writes to the real terminal): markup escaped, controls visible."""
     from rich.markup import escape
 
-    return escape(text)
+    from tui.terminal import visible
+
+    return escape(visible(text, multiline=True))
 
 
 # --------------------------------------------------------------- verify
 
 
 DIGEST_IN_PDF = r"(?:jixiao-sha256:|sha256=)([0-9a-f]{64})"
+# the footer's two lines; another program's re-made PDF may garble the Chinese around the digits
+FOOTER_DIGEST = r"(?:内容摘要\s*SHA-256|jixiao\s+verify\s)[^0-9a-f\n]{0,8}([0-9a-f]{16})(?![0-9a-f])"
+QR_RECT = rb"^(\d+) (\d+) (\d+) 1 re$"
+MAX_PDF_BYTES = 512 * 1024 * 1024
 
 
-def read_pdf_digest(path: Path) -> str:
-    """The full digest stored in a PDF printed by jixiao; raises ValueError (Chinese) if none.
+@dataclass
+class PrintedPage:
+    """What one page of a printed form shows."""
 
-    With pypdf the metadata is read properly (also after another program has
-    re-saved the file); without it the file's bytes are searched, which works
-    for PDFs as jixiao writes them (ReportLab keeps the metadata uncompressed).
-    """
+    number: int  # from 1
+    digests: list[str]  # the 16 hex digits printed in the footer (twice on a jixiao page)
+    qr: frozenset[tuple[int, int, int]] | None  # the QR code's rectangles, None when the page draws none
+
+
+@dataclass
+class PrintedPdf:
+    metas: list[str]  # the full digests in the metadata (Keywords, Subject: both, as jixiao writes it)
+    pages: list[PrintedPage]
+
+    @property
+    def meta(self) -> str | None:
+        return self.metas[0] if self.metas else None
+
+
+def _page_qr(page: Any) -> frozenset[tuple[int, int, int]] | None:
+    """The rectangles of the QR code the page draws (jixiao's form XObject), or None."""
     import re
+
+    from reports.form_pdf import QR_FORM_NAME
+
+    resources = page.get("/Resources")
+    xobjects = resources.get_object().get("/XObject") if resources is not None else None
+    if xobjects is None:
+        return None
+    contents = page.get_contents()
+    drawn = contents.get_data() if contents is not None else b""
+    for name, ref in xobjects.get_object().items():
+        if QR_FORM_NAME not in str(name) or f"{name} Do".encode() not in drawn:
+            continue
+        data = ref.get_object().get_data()
+        return frozenset((int(x), int(y), int(w)) for x, y, w in re.findall(QR_RECT, data, re.MULTILINE))
+    return None
+
+
+def read_printed_pdf(path: Path) -> PrintedPdf:
+    """The digests a PDF printed by jixiao carries: in its metadata, and printed on each page
+    (the footer's digits, read from the page text, and the QR code, read as the rectangles
+    ReportLab drew).  Raises ValueError (Chinese) when the file cannot be read as a PDF."""
+    import io
+    import logging
+    import re
+
+    from indicators.safe_files import UnsafeFile, read_regular_file
 
     try:
         from pypdf import PdfReader
-    except ImportError:
-        PdfReader = None  # type: ignore[assignment,misc]
-    if PdfReader is None:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise ValueError(f"无法读取文件（{exc.strerror or exc}）。") from None
-        if not data.startswith(b"%PDF"):
-            raise ValueError("不是 PDF 文件。")
-        m = re.search(DIGEST_IN_PDF.encode(), data)
-        if m:
-            return m.group(1).decode()
+    except ImportError:  # a dependency of jixiao; without it the pages cannot be read
         raise ValueError(
-            "PDF 中没有找到 jixiao 内容摘要。若该 PDF 经其他程序另存过，请安装 pypdf（pip install pypdf）后再试；"
-            "也可以直接给出页脚上的摘要。"
-        )
-    import logging
+            "读取 PDF 需要 pypdf（pip install pypdf）；也可以直接给出页脚“内容摘要”后的 16 位数字。"
+        ) from None
 
+    try:
+        data = read_regular_file(path, MAX_PDF_BYTES)
+    except UnsafeFile as exc:
+        raise ValueError(exc.message) from None
+    if not data.lstrip()[:5].startswith(b"%PDF"):
+        raise ValueError("无法读取 PDF：这不是 PDF 文件（用法：jixiao verify 表单.toml 打印件.pdf，或 jixiao verify 表单.toml 摘要）。")
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # its own English warnings; we say it in Chinese
     try:
-        reader = PdfReader(str(path))
-        meta = reader.metadata or {}
-        texts = [str(meta.get("/Keywords") or ""), str(meta.get("/Subject") or "")]
+        reader = PdfReader(io.BytesIO(data))
+        meta_info = reader.metadata or {}
+        metas = [str(meta_info.get("/Keywords") or ""), str(meta_info.get("/Subject") or "")]
+        pages = []
+        for n, page in enumerate(reader.pages, start=1):
+            text = page.extract_text() or ""
+            pages.append(PrintedPage(n, re.findall(FOOTER_DIGEST, text), _page_qr(page)))
     except Exception as exc:  # pypdf raises many kinds for a broken file
         raise ValueError(
             "无法读取 PDF：它不是完整的 PDF 文件（用法：jixiao verify 表单.toml 打印件.pdf，或 jixiao verify 表单.toml 摘要）。"
             f"（{type(exc).__name__}）"
         ) from None
-    for text in texts:
-        m = re.search(DIGEST_IN_PDF, text)
-        if m:
-            return m.group(1)
-    raise ValueError("PDF 中没有 jixiao 内容摘要，可能不是 jixiao 打印的。")
+    found = [m.group(1) for m in (re.search(DIGEST_IN_PDF, t) for t in metas) if m]
+    return PrintedPdf(found, pages)
+
+
+def _pages(numbers: list[int]) -> str:
+    """第 1–3、5 页"""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return "第 " + "、".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs) + " 页"
+
+
+def check_printed(printed: PrintedPdf, actual: str) -> tuple[str | None, list[str], list[str]]:
+    """Whether what a PDF prints agrees with itself: (the digest it carries, disagreements, notes).
+
+    The digest is the metadata's when it has one, else the one printed on the pages.  A
+    disagreement is a page whose footer digits or QR code say another digest than the
+    metadata (or than the other pages), or a page with no printed digest; a note is what
+    could not be checked (a QR code not drawn the way jixiao draws it, e.g. after another
+    program re-made the PDF).
+    """
+    from indicators.digest import SHORT_LEN
+    from reports.form_pdf import printed_qr_rects
+
+    problems: list[str] = []
+    notes: list[str] = []
+    meta = printed.meta
+    if len(set(printed.metas)) > 1:
+        problems.append("PDF 元数据中的两处摘要互不相同（" + "、".join(f"{d[:SHORT_LEN]}…" for d in printed.metas) + "）")
+    by_digest: dict[str, list[int]] = {}
+    missing: list[int] = []
+    for page in printed.pages:
+        shorts = set(page.digests)
+        if not shorts:
+            missing.append(page.number)
+        for short in sorted(shorts):
+            by_digest.setdefault(short, []).append(page.number)
+    if not by_digest:
+        if meta is None:
+            return None, [], []
+        raise ValueError(
+            "无法从 PDF 的页面读出页脚印的摘要（PDF 可能经其他程序重新生成，文字层已不可读），只凭元数据不能证明打印件的内容。"
+            "请对照纸上页脚“内容摘要”后的 16 位数字核对：jixiao verify 表单.toml 这16位数字。"
+        )
+    claimed = meta or max(by_digest, key=lambda d: len(by_digest[d]))
+    short = claimed[:SHORT_LEN]
+    if meta is not None and set(by_digest) != {short}:
+        for d, pages in sorted(by_digest.items(), key=lambda x: x[1]):
+            if d != short:
+                problems.append(f"{_pages(pages)}页脚印的摘要为 {d}…，PDF 元数据中的摘要为 {short}…")
+    elif meta is None and len(by_digest) > 1:
+        problems.append("各页页脚印的摘要不相同：" + "；".join(f"{_pages(p)}为 {d}…" for d, p in by_digest.items()))
+    if missing:
+        problems.append(f"{_pages(missing)}没有印内容摘要（不是 jixiao 打印的页，或页脚被遮盖、裁掉）")
+    # the QR codes: compare with the code jixiao draws for the digest claimed (and for the form's)
+    # (only 16 digits known without the metadata: its full digest is the form's if they agree)
+    full = meta or (actual if actual.startswith(short) else None)
+    expected = printed_qr_rects(full) if full else []
+    form_qr = printed_qr_rects(actual) if actual != full else expected
+    wrong: list[int] = []
+    says_form: list[int] = []
+    unread: list[int] = []
+    for page in printed.pages:
+        if page.qr is None:
+            unread.append(page.number)
+        elif page.qr not in expected:
+            if page.qr in form_qr:
+                says_form.append(page.number)
+            elif full:
+                wrong.append(page.number)
+    if says_form:
+        problems.append(f"{_pages(says_form)}的二维码为表单文件的摘要 {actual[:SHORT_LEN]}…，与{'元数据' if meta else '页脚'}中的摘要 {short}… 不同")
+    if wrong:
+        problems.append(f"{_pages(wrong)}的二维码不是摘要 {short}… 的二维码")
+    if unread:
+        notes.append(f"{_pages(unread)}没有 jixiao 绘制的二维码，未核对二维码（PDF 可能经其他程序重新生成）。")
+    return claimed, problems, notes
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -302,18 +423,35 @@ def cmd_verify(args: argparse.Namespace) -> int:
         return EXIT_UNREADABLE
     actual = form_digest(form)
     given_arg = str(args.digest)
-    source = "给出的摘要"
     candidate = Path(given_arg)
     if candidate.is_file() or given_arg.lower().endswith(".pdf"):
         if not candidate.is_file():
             print(f"{candidate}：文件不存在。", file=sys.stderr)
             return EXIT_UNREADABLE
         try:
-            given = read_pdf_digest(candidate)
+            printed = read_printed_pdf(candidate)
         except ValueError as exc:
             print(f"{candidate}：{exc}", file=sys.stderr)
             return EXIT_UNREADABLE
-        source = f"PDF {candidate} 中保存的摘要"
+        try:
+            given, problems, notes = check_printed(printed, actual)
+        except ValueError as exc:
+            print(f"{candidate}：{exc}", file=sys.stderr)
+            return EXIT_UNREADABLE
+        if given is None:
+            print(f"{candidate}：PDF 中没有 jixiao 内容摘要（元数据和页脚都没有），可能不是 jixiao 打印的。", file=sys.stderr)
+            return EXIT_UNREADABLE
+        for note in notes:
+            print(f"提示：{note}", file=sys.stderr)
+        if problems:
+            print(
+                f"不一致：PDF {candidate} 中的摘要互相矛盾：" + "；".join(problems) + "。"
+                f"表单文件 {args.form} 的内容摘要为 {actual[:SHORT_LEN]}…。"
+                "印在纸上的才是打印件的内容：PDF 的元数据或页面被改过，不能用它证明表单与打印件相同。"
+            )
+            return EXIT_FAILED
+        checked = "每页页脚印的摘要" + ("" if notes else "和二维码") + ("、元数据" if printed.meta else "")
+        source = f"PDF {candidate}（{len(printed.pages)} 页，{checked}）的摘要"
     else:
         norm = normalize_digest(given_arg)
         if norm is None:
@@ -324,6 +462,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
             )
             return EXIT_UNREADABLE
         given = norm
+        source = "给出的摘要"
     if actual.startswith(given):
         print(f"一致：{args.form} 的内容摘要 {actual[:SHORT_LEN]}… 与{source}相符。")
         return EXIT_OK

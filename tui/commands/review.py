@@ -70,6 +70,21 @@ def _progress(total: int, chunks: Iterator[Any]) -> Iterator[Any]:
 FILE_WIDTH = 32
 
 
+class _JsonTerminal:
+    """JSON on the terminal: control and bidi characters as JSON escapes (same data, nothing obeyed)."""
+
+    def __init__(self, out: Any):
+        self.out = out
+
+    def write(self, text: str) -> int:
+        from tui.terminal import json_text
+
+        return self.out.write(json_text(text))
+
+    def __getattr__(self, name: str) -> Any:  # flush
+        return getattr(self.out, name)
+
+
 def _table_cells(row: dict[str, Any]) -> list[str]:
     from scoring.batch import KIND_ZH, UNREADABLE
 
@@ -95,9 +110,10 @@ def table_entry(row: dict[str, Any]) -> tuple[list[str], list[int]]:
 
     A long path keeps its end (the file name says the most), other cells their start.
     """
+    from tui.terminal import visible
     from tui.textable import cell_width, truncate
 
-    cells = _table_cells(row)
+    cells = [visible(c) for c in _table_cells(row)]
     widths = []
     for i, cell in enumerate(cells):
         w = cell_width(cell)
@@ -222,7 +238,7 @@ def run(args: argparse.Namespace) -> int:
     outputs: list[Any] = []  # AtomicOutput to commit at the end
     try:
         if args.format == "json":
-            writers.append(JsonWriter(sys.stdout))
+            writers.append(JsonWriter(_JsonTerminal(sys.stdout)))
         if kind == ".json":
             o = AtomicOutput(out_path, "w", encoding="utf-8")
             outputs.append(o)

@@ -15,6 +15,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from ..terminal import visible
+
 
 class CellEditModal(ModalScreen[str | None]):
     """Enter keeps the text, Esc cancels (dismisses with None); Ctrl+A selects all of it."""
@@ -44,8 +46,8 @@ class CellEditModal(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
-            yield Static(f"编辑：{self.label}", classes="dialog-title", markup=False)
-            field = Input(value=self.value, id="cell-input", placeholder=self.placeholder)
+            yield Static(f"编辑：{visible(self.label)}", classes="dialog-title", markup=False)
+            field = Input(value=visible(self.value), id="cell-input", placeholder=self.placeholder)  # what is shown is what is kept
             field.cursor_blink = self.cursor_blink
             yield field
             if self.preview is not None:
@@ -54,7 +56,7 @@ class CellEditModal(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
-        self._show_preview(self.value)
+        self._show_preview(visible(self.value))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._show_preview(event.value)

@@ -9,6 +9,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from ..terminal import visible
 from .labels import SEVERITY_ZH, loc_label
 
 STYLE = {"error": "bold red", "warning": "bold yellow", "info": "dim"}
@@ -42,8 +43,8 @@ class FindingsPanel(OptionList):
         for i, f in enumerate(result.findings):
             text = Text()
             text.append(f"[{SEVERITY_ZH[f.severity]}]", style=STYLE[f.severity])
-            text.append(f" {where(f.loc, names)}：", style="bold")
-            text.append(f.message)
+            text.append(f" {visible(where(f.loc, names))}：", style="bold")
+            text.append(visible(f.message))
             text.append(f" ({f.code})", style="dim")
             options.append(Option(text, id=f"finding-{i}"))
             self.locs.append(f.loc)

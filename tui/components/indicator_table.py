@@ -9,6 +9,7 @@ from typing import Any
 from rich.text import Text
 from textual.strip import Strip
 
+from ..terminal import visible
 from ..textable import truncate
 from .labels import INDICATOR_COLUMNS, SEVERITY_MARK
 from .result_table import ResultTable
@@ -144,16 +145,16 @@ class IndicatorTable(ResultTable):
                 claimed.stylize("bold red")
             cells = [
                 number,
-                Text(truncate(cat, WIDTHS["category"])),
-                Text(truncate(sub, WIDTHS["subcategory"])),
-                Text(truncate(r.name, WIDTHS["name"])),
-                Text(truncate(r.target, WIDTHS["target"])),
-                Text(truncate(r.actual, WIDTHS["actual"])),
+                Text(truncate(visible(cat), WIDTHS["category"])),
+                Text(truncate(visible(sub), WIDTHS["subcategory"])),
+                Text(truncate(visible(r.name), WIDTHS["name"])),
+                Text(truncate(visible(r.target), WIDTHS["target"])),
+                Text(truncate(visible(r.actual), WIDTHS["actual"])),
                 Text(fmt(r.weight), justify="right"),
                 Text(fmt(r.score), justify="right", style="bold"),
                 claimed,
                 Text(TIER_SHORT.get(r.tier, r.tier) if r.method == "qualitative" else ""),
-                Text(truncate(r.note.replace("\n", " "), WIDTHS["note"])),
+                Text(truncate(visible(r.note.replace("\n", " ")), WIDTHS["note"])),
             ]
             rows.append((str(r.index), cells))
         self.fill(rows)

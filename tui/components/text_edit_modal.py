@@ -8,6 +8,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
+from ..terminal import visible
+
 
 class TextEditModal(ModalScreen[str | None]):
     """Ctrl+S keeps the text, Esc cancels; Enter is a new line; Ctrl+A selects all."""
@@ -26,8 +28,8 @@ class TextEditModal(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog dialog-wide"):
-            yield Static(f"编辑：{self.label}", classes="dialog-title", markup=False)
-            area = TextArea(self.value, id="text-area", soft_wrap=True, show_line_numbers=False)
+            yield Static(f"编辑：{visible(self.label)}", classes="dialog-title", markup=False)
+            area = TextArea(visible(self.value, multiline=True), id="text-area", soft_wrap=True, show_line_numbers=False)
             area.cursor_blink = self.cursor_blink
             yield area
             yield Static("Ctrl+S 确定，Esc取消；回车换行；Ctrl+A 全选。", classes="dialog-hint")
