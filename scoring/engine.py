@@ -16,7 +16,15 @@ from typing import Any
 from indicators.loader import _SECTIONS as FORM_SECTIONS
 from indicators.loader import FormError, key_lines, read_toml, validate_model
 from indicators.schema import FUNDS_COLUMNS, FUNDS_ROWS, Form, Indicator
-from indicators.values import OPERATOR_SYMBOLS, Deadline, Quantity, Text, looks_quantitative, normalize_text, parse_value
+from indicators.values import (
+    OPERATOR_SYMBOLS,
+    Deadline,
+    Quantity,
+    Text,
+    looks_quantitative,
+    normalize_text,
+    parse_value,
+)
 
 from . import methods as m
 from .findings import SEVERITY, Finding, make
@@ -217,6 +225,11 @@ def plain(d: Decimal) -> str:
 # so scoring thousands of forms for a table does not format text nobody reads.
 
 
+def _pct(rate: Decimal) -> str:
+    """A rate as a percentage with two places, half up: 0.98625 → "98.63%"."""
+    return f"{(rate * 100).quantize(CENT, HALF_UP)}%"
+
+
 def _explained(why: tuple[Any, ...]) -> str:
     return why[0](*why[1:]) if why else ""
 
@@ -284,7 +297,7 @@ def _x_rescaled(inner: tuple[Any, ...], whole: Decimal, applicable: Decimal, raw
 
 def _x_funds(executed: Decimal, denominator: Decimal, label: str, w: Decimal, capped: bool) -> str:
     rate = executed / denominator
-    text = f"执行率 {num(executed)} ÷ {num(denominator)}（{label}） = {rate * 100:.2f}%"
+    text = f"执行率 {num(executed)} ÷ {num(denominator)}（{label}） = {_pct(rate)}"
     if w == 0:
         return text + "，资金执行率分值为 0，不计分"
     raw = w * max(rate, ZERO)
@@ -297,7 +310,7 @@ def _x_total(
 ) -> str:
     text = f"资金执行率 {fmt(funds)} + 各项指标 {fmt(scores)} = {fmt(summed)}"
     if cap is not None and rate is not None:
-        text += f"；执行率 {rate * 100:.2f}% 低于 {plain(cap.below * 100)}%，总分不超过 {plain(cap.max)}"
+        text += f"；执行率 {_pct(rate)} 低于 {plain(cap.below * 100)}%，总分不超过 {plain(cap.max)}"
         text += f"，按 {fmt(total)} 计" if total < summed else "，未超过"
     if grade:
         text += f"；等级 {grade}（{fmt(total)} ≥ {plain(band)}）" if band is not None else f"；等级 {grade}"
@@ -957,7 +970,7 @@ class _Scorer:
             total = cap.max.quantize(CENT, HALF_UP)
             self.add(
                 "total-capped",
-                f"执行率 {funds.rate * 100:.2f}% 低于 {plain(cap.below * 100)}%，按规则集总分不超过 {plain(cap.max)} 分："
+                f"执行率 {_pct(funds.rate)} 低于 {plain(cap.below * 100)}%，按规则集总分不超过 {plain(cap.max)} 分："
                 f"各项之和 {fmt(summed)}，总分按 {fmt(total)} 计。",
                 "total",
                 ("claimed", "total"),
