@@ -443,3 +443,41 @@ def test_explain_words(target, actual, words):
 def test_missing_value_explained():
     r = score_rows(row(actual=""))
     assert r.indicators[0].explain.startswith("得 0.00：实际完成值为空")
+
+
+def test_tui_detail_panel_shows_the_arithmetic_and_the_criterion(tmp_path, monkeypatch):
+    import asyncio
+
+    from indicators.document import FormDocument
+    from tui.app import JixiaoApp
+    from tui.components.detail_panel import DetailPanel
+    from tui.components.indicator_table import IndicatorTable
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    standard = "立项符合规定程序得 3 分"
+    path = tmp_path / "f.toml"
+    path.write_text(
+        form_toml([
+            row("立项程序", target="", actual="", weight=3, claimed=2, method="criteria", standard=standard,
+                category="项目决策", note="材料不全"),
+            row("b", target="≥100", actual="50", weight=87, note="x"),
+        ]),
+        encoding="utf-8",
+    )
+    app = JixiaoApp(FormDocument.open(path), cursor_blink=False)
+    seen: list[str] = []
+
+    async def main() -> None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            seen.append(str(app.query_one(DetailPanel).render()))
+            table = app.query_one(IndicatorTable)
+            table.focus()
+            table.move_cursor(row=1)
+            await pilot.pause()
+            seen.append(str(app.query_one(DetailPanel).render()))
+
+    asyncio.run(main())
+    assert "评价标准：" + standard in seen[0] and "计算过程：按评价标准评分：按填报得分 2.00 计（分值 3.00）" in seen[0]
+    # 87 × 50 ÷ 100 = 43.50
+    assert "计算过程：87.00 × 50.00 ÷ 100.00 = 43.50" in seen[1]
