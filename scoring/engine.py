@@ -81,6 +81,7 @@ _SUB_ROWS = FUNDS_ROWS[1:]  # the rows whose sum is the total
 _ALL_COLUMNS = FUNDS_COLUMNS + ("adjusted",)
 _COLUMN_LABELS = {"initial": "年初预算数", "annual": "全年预算数", "executed": "全年执行数", "adjusted": "调整后预算"}
 _COMMON_METHODS = frozenset(("step_deduct", "bands", "checklist"))
+_OWN_ZERO = frozenset(("missing-value", "unreadable-value"))  # a 0 these explain needs the value, not a note
 _NOT_APPLICABLE = frozenset(("不适用", "/不适用", "不涉及"))
 _METHOD_OPERATOR = {"higher": "ge", "lower": "le", "equal": "eq"}
 _OPERATOR_METHOD = {"ge": "higher", "gt": "higher", "le": "lower", "lt": "lower", "eq": "equal"}
@@ -511,7 +512,7 @@ class _Scorer:
         below = score < full
         if (needs_note or below or (claimed is not None and claimed < full)) and not ind.note.strip():
             # a 0 that comes from the engine's own missing-value needs the value, not a deviation note
-            own_zero = score == 0 and not needs_note and any(f.code == "missing-value" for f in found)
+            own_zero = score == 0 and not needs_note and any(f.code in _OWN_ZERO for f in found)
             # the first reason: one found while scoring, else the score (or claim) below the weight
             if own_zero:
                 pass

@@ -481,3 +481,51 @@ def test_tui_detail_panel_shows_the_arithmetic_and_the_criterion(tmp_path, monke
     assert "评价标准：" + standard in seen[0] and "计算过程：按评价标准评分：按填报得分 2.00 计（分值 3.00）" in seen[0]
     # 87 × 50 ÷ 100 = 43.50
     assert "计算过程：87.00 × 50.00 ÷ 100.00 = 43.50" in seen[1]
+
+
+PROVINCIAL = __import__("pathlib").Path(__file__).resolve().parent / "fixtures" / "review" / "provincial" / "10-provincial.toml"
+
+
+def test_provincial_fixture_by_hand():
+    from scoring.engine import score_file
+
+    r = score_file(PROVINCIAL)
+    # funds 75 ÷ 100 = 75%, × 10 = 7.50
+    # 产出 50 with 设备采购 (10) 不适用: 30 and 10 × 50 ÷ 40 → 37.50 and 12.50
+    # 效益: 28 full, 技术到位率 “≥95%左右” unreadable → 0; 满意度 10
+    # 7.50 + 37.50 + 12.50 + 0 + 28 + 0 + 10 = 95.50 → rate 75% < 80%: at most 89 → 89.00, grade 良
+    assert [i.score for i in r.indicators] == [D("37.50"), D("12.50"), D("0.00"), D("28.00"), D("0.00"), D("10.00")]
+    assert r.total == D("89.00") and r.grade == "良"
+    assert set(codes(r)) == {"not-applicable", "unreadable-value", "score-mismatch", "missing-year", "total-capped"}
+
+
+def test_review_xlsx_has_the_arithmetic_column(tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    from tui.cli import main
+
+    out = tmp_path / "r.xlsx"
+    main(["review", str(PROVINCIAL), "--out", str(out)])
+    capsys.readouterr()
+    ws = load_workbook(out)["指标"]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][-1] == "计算过程"
+    assert rows[1][5] == "资金执行率" and rows[1][-1] == "执行率 75.00 ÷ 100.00（全年预算数） = 75.00%，× 10 = 7.50"
+    # 产出 row 1: 30 × 50 ÷ 40 = 37.50
+    assert "50 ÷ 40" in rows[2][-1] and "37.50" in rows[2][-1]
+    assert rows[4][-1].startswith("不适用")
+
+
+def test_json_output_has_explain(capsys):
+    import json
+
+    from tui.cli import main
+
+    main(["score", str(PROVINCIAL), "--format", "json"])
+    data = json.loads(capsys.readouterr().out)
+    assert data["year"] is None
+    assert data["total"]["explain"] == (
+        "资金执行率 7.50 + 各项指标 88.00 = 95.50；执行率 75.00% 低于 80%，总分不超过 89，按 89.00 计；等级 良（89.00 ≥ 80）"
+    )
+    assert data["indicators"][2]["applicable"] is False
+    assert all(i["explain"] for i in data["indicators"])
