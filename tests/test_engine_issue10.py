@@ -529,3 +529,40 @@ def test_json_output_has_explain(capsys):
     )
     assert data["indicators"][2]["applicable"] is False
     assert all(i["explain"] for i in data["indicators"])
+
+
+def _pdf_text(path) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(p.extract_text() for p in PdfReader(str(path)).pages)
+
+
+def test_pdf_explain_appendix_criterion_and_named_fund_rows(tmp_path, capsys):
+    from tui.cli import main
+
+    form = tmp_path / "f.toml"
+    text = form_toml(
+        [
+            row("立项程序规范性", target="", actual="", weight=10, claimed=8, method="criteria",
+                standard="审批文件齐全得10分", category="项目决策", note="缺少论证"),
+            row("b", target="≥100", actual="50", weight=80, note="x"),
+        ],
+        funds={"weight": 10, "appropriation": {"annual": 60, "executed": 45}},
+    ).replace("year = 2023\n", "")
+    text += '[[funds.rows]]\nname = "财政专户管理资金"\nannual = 40\nexecuted = 30\n'
+    form.write_text(text, encoding="utf-8")
+    plain_pdf, explained_pdf = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    assert main(["pdf", str(form), "-o", str(plain_pdf)]) == 0
+    assert main(["pdf", str(form), "-o", str(explained_pdf), "--explain"]) == 0
+    capsys.readouterr()
+    without, with_ = _pdf_text(plain_pdf), _pdf_text(explained_pdf)
+    assert "计算过程" not in without and "计算过程" in with_
+    flat = with_.replace("\n", "").replace(" ", "")
+    # funds (45 + 30) ÷ (60 + 40) = 75%, × 10 = 7.50; b: 80 × 50 ÷ 100 = 40.00
+    assert "执行率75.00÷100.00（全年预算数）=75.00%，×10=7.50" in flat
+    assert "80.00×50.00÷100.00=40.00" in flat
+    assert "按评价标准评分：按填报得分8.00计（分值10.00）" in flat
+    # the criterion is printed in the form, the named fund row too, and no "0年度"/"None年度" title
+    assert "审批文件齐全得10分" in without.replace("\n", "").replace(" ", "")
+    assert "财政专户管理资金" in without
+    assert "None年度" not in without and "0年度" not in without
