@@ -189,7 +189,7 @@ def build_review_pdf(
             continue
         row = sec["row"]
         head = [
-            _p(f"{n}. {row['unit']}（{KIND_ZH.get(row['kind'], row['kind'])}，{row['year']} 年度）", st["h3"]),
+            _p(f"{n}. {row['unit']}（{KIND_ZH.get(row['kind'], row['kind'])}{f"，{row['year']} 年度" if row['year'] else ""}）", st["h3"]),
             _p(f"文件：{sec['file']}    规则集：{row['rules']}", st["small"]),
             _p(
                 f"总分：填报 {row['claimed_total'] or '—'}，复算 {row['total']}，复核 {row['review_total']}；"

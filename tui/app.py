@@ -61,6 +61,8 @@ METHOD_ZH = {
     "step_deduct": "超标扣分",
     "bands": "分档计分",
     "checklist": "逐项计分",
+    "criteria": "按评价标准",
+    "not_applicable": "不适用",
 }
 # the column of the indicator table that shows a form key
 INDICATOR_COLUMN_FOR = {"params": "name", "method": "name"}
