@@ -186,6 +186,7 @@ def _parse_unit(rest: str) -> tuple[Decimal, str] | None:
 _ANNOTATION_RE = re.compile(r"^(.+?)\(([^()]{1,6})\)$")
 
 
+@lru_cache(maxsize=4096)
 def looks_quantitative(raw: str | None) -> bool:
     """True when the text starts with a comparison and a number (``≥98%…``): it was meant as a number."""
     if raw is None:

@@ -307,8 +307,9 @@ def _x_funds(executed: Decimal, denominator: Decimal, label: str, w: Decimal, ca
 
 
 def _x_total(
-    funds: Decimal, scores: Decimal, summed: Decimal, cap: Any, rate: Decimal | None, total: Decimal, grade: str, band: Any
+    funds: Decimal, scores: Decimal, summed: Decimal, cap: Any, rate: Decimal | None, total: Decimal, grade: str, bands: Any
 ) -> str:
+    band = next((b.min for b in bands if total >= b.min), None)
     text = f"资金执行率 {fmt(funds)} + 各项指标 {fmt(scores)} = {fmt(summed)}"
     if cap is not None and rate is not None:
         text += f"；执行率 {_pct(rate)} 低于 {plain(cap.below * 100)}%，总分不超过 {plain(cap.max)}"
@@ -339,7 +340,7 @@ class _Scorer:
         qualitative = rules.qualitative
         self._achieved = qualitative.achieved
         self._partial = qualitative.partial
-        self._scales = m.scales_for(qualitative)
+        self._scales, self._book = m.scale_book(qualitative)
         self._factors: dict[str, tuple[Decimal, Decimal]] = {}  # category → (whole, applicable) when rescaled
         self._why: tuple[Any, ...] = ()  # the explanation of the row being scored
         self.total_why: tuple[Any, ...] = ()
@@ -474,7 +475,7 @@ class _Scorer:
         if not ind.applicable:
             return True
         actual = ind.actual
-        return bool(actual) and normalize_text(actual) in _NOT_APPLICABLE
+        return "不" in actual and normalize_text(actual) in _NOT_APPLICABLE  # every spelling has 不
 
     def indicator(self, index: int, ind: Indicator) -> IndicatorResult:
         found: list[Finding] = []  # this row's findings, added to the form's at the end
@@ -482,7 +483,7 @@ class _Scorer:
         self._why = ()
         w = ind.weight
         needs_note: list[str] = []  # reasons a deviation note is required
-        if (not ind.applicable or ind.actual) and self._not_applicable(ind):
+        if (not ind.applicable or "不" in ind.actual) and self._not_applicable(ind):
             return self._left_out(index, ind, found)
 
         method, raw_score, tier = self._score(ind, w, needs_note)
@@ -696,6 +697,12 @@ class _Scorer:
     def _find_tier(self, ind: Indicator, word: str, target: Any) -> tuple[m.ScaleTiers, int] | None:
         """The scale and tier a word names: ``params.scale`` if given, else the scale the target spells out, else the first."""
         wanted = str(ind.params.get("scale", "")).strip() if ind.params else ""
+        if not wanted:
+            candidates = self._book.get(word) or self._book.get(word.strip().replace(" ", ""))
+            if candidates is None:
+                return None
+            if len(candidates) == 1:  # the word belongs to one scale only (达成, 部分达成 …)
+                return candidates[0]
         target_text = target.text if isinstance(target, Text) else ""
         first = None
         for scale in self._scales:
@@ -977,8 +984,7 @@ class _Scorer:
                 ("claimed", "total"),
             )
         grade = rules.grade_for(total)
-        band = next((b.min for b in rules.grades.bands if total >= b.min), None)
-        self.total_why = (_x_total, funds.score, scores, summed, cap, funds.rate, total, grade, band)
+        self.total_why = (_x_total, funds.score, scores, summed, cap, funds.rate, total, grade, rules.grades.bands)
         claimed_total = form.claimed.total
         funds_claimed = funds.claimed
         if funds_claimed is None and funds.weight == 0:

@@ -26,6 +26,7 @@ __all__ = [
     "tier_range",
     "ScaleTiers",
     "scales_for",
+    "scale_book",
 ]
 
 ZERO = Decimal(0)
@@ -244,6 +245,25 @@ def _default_scale(achieved: Decimal, partial: Decimal) -> ScaleTiers:
         ("failed", "未达成", ZERO, partial, False),
     ]
     return ScaleTiers("达成/部分达成/未达成", tiers, words, True)
+
+
+_SCALES: dict[int, tuple[Any, list[ScaleTiers], dict[str, list[tuple[ScaleTiers, int]]]]] = {}
+
+
+def scale_book(qualitative: Any) -> tuple[list[ScaleTiers], dict[str, list[tuple[ScaleTiers, int]]]]:
+    """``scales_for`` and a word → [(scale, tier index)] index, built once per loaded rule set."""
+    hit = _SCALES.get(id(qualitative))
+    if hit is not None and hit[0] is qualitative:
+        return hit[1], hit[2]
+    scales = scales_for(qualitative)
+    book: dict[str, list[tuple[ScaleTiers, int]]] = {}
+    for scale in scales:
+        for word, i in scale.words.items():
+            book.setdefault(word, []).append((scale, i))
+    if len(_SCALES) > 256:
+        _SCALES.clear()
+    _SCALES[id(qualitative)] = (qualitative, scales, book)  # keeps the object alive: its id is not reused
+    return scales, book
 
 
 def scales_for(qualitative: Any) -> list[ScaleTiers]:
