@@ -239,7 +239,9 @@ def _x_text(text: str) -> str:
     return text
 
 
-def _x_higher(w: Decimal, a: Decimal, b: Decimal) -> str:
+def _x_higher(w: Decimal, a: Decimal, b: Decimal, scale: Decimal = Decimal(1)) -> str:
+    if scale != 1:  # the numbers as written: 31.88 (万人), not 318800
+        a, b = a / scale, b / scale
     full = fmt(w)
     if b < 0:
         return f"实际完成值 {num(b)} 为负，按 0 计：{full} × 0 ÷ {num(a)} = 0.00"
@@ -251,7 +253,9 @@ def _x_higher(w: Decimal, a: Decimal, b: Decimal) -> str:
     return text + f"，封顶 {full}" if b > a else text
 
 
-def _x_lower(w: Decimal, a: Decimal, b: Decimal, formula: str) -> str:
+def _x_lower(w: Decimal, a: Decimal, b: Decimal, formula: str, scale: Decimal = Decimal(1)) -> str:
+    if scale != 1:
+        a, b = a / scale, b / scale
     full = fmt(w)
     if b <= a:
         return f"实际完成值 {num(b)} 不高于年度指标值 {num(a)}：得满分 {full}"
@@ -264,12 +268,14 @@ def _x_lower(w: Decimal, a: Decimal, b: Decimal, formula: str) -> str:
     return f"越低越好：{full} × (1 − ({num(b)} − {num(a)}) ÷ {num(a)}) = {fmt(w * (1 - (b - a) / a))}"
 
 
-def _x_equal(w: Decimal, a: Decimal, b: Decimal) -> str:
+def _x_equal(w: Decimal, a: Decimal, b: Decimal, scale: Decimal = Decimal(1)) -> str:
+    if scale != 1:
+        a, b = a / scale, b / scale
     if a == 0:
         if b <= 0:
             return f"年度指标值为 0，实际完成值 {num(b)} 不大于 0：得满分 {fmt(w)}"
         return f"年度指标值为 0，实际完成值 {num(b)} 大于 0：得 0.00"
-    return _x_higher(w, a, b)
+    return _x_higher(w, a, b)  # already in the written unit
 
 
 def _x_tier(label: str, low: Decimal, high: Decimal, incl: bool, claimed: Decimal | None, score: Decimal, how: str) -> str:
@@ -280,7 +286,7 @@ def _x_tier(label: str, low: Decimal, high: Decimal, incl: bool, claimed: Decima
         return text + f"，本档得 {fmt(score)}"
     if how == "low":
         return text + f"，未填报得分，暂按下限 {fmt(score)}"
-    text += f"，填报 {fmt(claimed)}"
+    text += f"，填报 {fmt(claimed)}"  # fmt rounds the score too
     if how == "clamped":
         text += f"，不在区间内，按 {fmt(score)} 计"
     return text
@@ -680,17 +686,13 @@ class _Scorer:
                     "actual",
                 )
                 needs_note.append("大幅超额完成")
-            self._why = (_x_higher, w, a / scale, b / scale) if scale != 1 else (_x_higher, w, a, b)
+            self._why = (_x_higher, w, a, b, scale)  # divided by the scale only when explained
             return method, m.higher_is_better(w, a, b), ""
-        if scale != 1:
-            a_shown, b_shown = a / scale, b / scale
-        else:
-            a_shown, b_shown = a, b
         if method == "lower":
-            self._why = (_x_lower, w, a_shown, b_shown, self._reverse)
+            self._why = (_x_lower, w, a, b, self._reverse, scale)
             return method, m.lower_is_better(w, a, b, self._reverse), ""
         if method == "equal":
-            self._why = (_x_equal, w, a_shown, b_shown)
+            self._why = (_x_equal, w, a, b, scale)
             return method, m.equal_to(w, a, b), ""
         raise AssertionError(method)  # pragma: no cover
 
@@ -731,8 +733,15 @@ class _Scorer:
         self, ind: Indicator, w: Decimal, needs_note: list[str], actual: Any, target: Any = None
     ) -> tuple[str, Decimal, str]:
         tier_text = ind.tier or self._tier_from_actual(ind, target)
-        found = self._find_tier(ind, tier_text, target) if tier_text.strip() else None  # a blank tier is no tier
-        if found is None and tier_text.strip():
+        named = tier_text.strip() != ""  # a blank tier is no tier
+        found = None
+        if named:
+            candidates = self._book.get(tier_text)
+            if candidates is not None and len(candidates) == 1 and not ind.params:  # the common case: 达成 …
+                found = candidates[0]
+            else:
+                found = self._find_tier(ind, tier_text, target)
+        if found is None and named:
             known = "；".join(sc.all_words() for sc in self._scales)
             self._row_add("unknown-tier", f"档次 “{ind.tier}” 无法识别，只能是 {known}（或其完整写法）。", "tier")
             return "qualitative", ZERO, ""
@@ -790,7 +799,7 @@ class _Scorer:
             upper = high if high_incl else high - CENT
             score = m.clamp(score, low, max(low, upper))
             how = "clamped"
-        self._why = (_x_tier, label, low, high, high_incl, claimed, score.quantize(CENT, HALF_UP), how)
+        self._why = (_x_tier, label, low, high, high_incl, claimed, score, how)
         return "qualitative", score, key
 
     def _deadline(
