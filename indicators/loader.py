@@ -20,7 +20,7 @@ from typing import Any, Literal, TypeVar, get_args, get_origin
 import tomli
 from pydantic import BaseModel, ValidationError
 
-from .schema import Claimed, Form, Funds, FundsRow, Goal, Indicator, Signoff, Unit
+from .schema import Claimed, Form, Funds, FundsRow, Goal, Indicator, NamedFundsRow, Signoff, Unit
 
 __all__ = [
     "Problem",
@@ -267,6 +267,7 @@ _SECTIONS: dict[tuple[str, ...], type[BaseModel]] = {
     ("funds", "appropriation"): FundsRow,
     ("funds", "carryover"): FundsRow,
     ("funds", "other"): FundsRow,
+    ("funds", "rows"): NamedFundsRow,
     ("goal",): Goal,
     ("indicators",): Indicator,
     ("claimed",): Claimed,
@@ -314,6 +315,8 @@ def _message(err: dict[str, Any], model: type[BaseModel], sections: dict[tuple[s
         return base
     if "input" in err and not isinstance(err["input"], (dict, list)):
         value = err["input"]
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return base + "，现在是空的（单元格未填写）；请填写数值"  # a blank cell ("") is read as no value
         base += f"，现在是 “{value}”"
         if base.startswith("应为") and isinstance(value, str):
             number = re.match(r"^\s*[+-]?\d+(?:\.\d+)?", value)

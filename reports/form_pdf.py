@@ -51,7 +51,7 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from indicators.atomic import atomic_write_bytes
 from indicators.digest import canonical_json, form_digest, short_digest
-from scoring.engine import canonical_category, fmt, plain
+from scoring.engine import canonical_category, fmt, plain, year_label
 
 from .fonts import FontChoice, missing_glyphs, missing_glyphs_message, register_cjk_font
 
@@ -106,7 +106,7 @@ DENOMINATOR_LABELS = {"annual": "全年预算数", "adjusted": "调整后预算�
 
 
 def form_title(form: Any) -> str:
-    return f"{form.year}年度{KIND_TITLE.get(form.kind, '绩效自评表')}"
+    return f"{year_label(form.year)}{KIND_TITLE.get(form.kind, '绩效自评表')}"
 
 
 def _money(value: Decimal | None) -> str:
@@ -270,7 +270,8 @@ def _funds_block(result: Any, s: _Styles, marks: _Marks) -> Table:
     value_w = (WIDTH - SEC_W - ROW_LABEL_W) / 6
     head = ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分（分值×执行率）"]
     data: list[list[Any]] = [[_vertical("资金情况"), "资金来源"] + head]
-    for key, label in FUNDS_LABELS.items():
+    named = [(key, key) for key in funds.rows if key not in FUNDS_LABELS]  # named extra rows (财政专户管理资金 …)
+    for key, label in list(FUNDS_LABELS.items()) + named:
         row = funds.rows.get(key) or {}
         cells: list[Any] = [_money(row.get(c)) for c in ("initial", "annual", "executed")]
         if key == "total":
@@ -632,9 +633,12 @@ def _indicator_rows(result: Any, s: _Styles, marks: _Marks) -> list[_Row]:
         if new_r:
             sub_p = _cell(r.subcategory, s.cell_c, IND_WIDTHS[2])
             sub_short = _short_label(sub_p, r.subcategory, s.cell_c)
+        target = r.target
+        if r.standard.strip():  # criteria rows: the 评价标准 where the target would be
+            target = (target + "\n" if target else "") + "评价标准：" + r.standard
         cells = [
             _cell(r.name, s.cell, IND_WIDTHS[3]),
-            _cell(r.target, s.cell_c, IND_WIDTHS[4]),
+            _cell(target, s.cell_c, IND_WIDTHS[4]),
             _cell(r.actual, s.cell_c, IND_WIDTHS[5]),
             fmt(r.weight),
             marks.score(r.score, r.claimed),
@@ -763,6 +767,28 @@ def _bottom_block(result: Any, s: _Styles) -> Table:
         cmds.append(("LINEBELOW", (3 * j + 1, last), (3 * j + 1, last), 0.5, colors.black))
     minimum = [0.0] * last + [32 * mm - 12.5 * last]
     return Table(data, colWidths=widths + [8, seal_w], minRowHeights=minimum, style=TableStyle(cmds))
+
+
+def _explain_block(result: Any, s: _Styles) -> list[Flowable]:
+    """The appendix of ``jixiao pdf --explain``: each score's arithmetic, so a reviewer can check any number."""
+    out: list[Flowable] = [PageBreak(), Paragraph("计算过程", s.title)]
+    out.append(_p(f"以下为按规则集 {result.rules.id} 复算各项得分的算式（金额单位：万元；得分四舍五入到两位小数）。", s.note))
+    out.append(Spacer(1, 4))
+    data: list[list[Any]] = [["序号", "指标", "分值", "复算得分", "计算过程"]]
+    funds = result.funds
+    data.append(["—", _p("资金执行率", s.cell), fmt(funds.weight), fmt(funds.score), _p(funds.explain, s.cell)])
+    for r in result.indicators:
+        data.append([str(r.index + 1), _p(r.name, s.cell), fmt(r.weight), fmt(r.score), _p(r.explain, s.cell)])
+    data.append(["", _p("总分与等级", s.cell), "", fmt(result.total), _p(result.explain, s.cell)])
+    widths = [34.0, 170.0, 48.0, 56.0]
+    widths.append(WIDTH - sum(widths))
+    cmds = _base_cmds(s.font) + [
+        ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
+        ("ALIGN", (0, 0), (-1, 0), "CENTER"),
+        ("ALIGN", (2, 1), (3, -1), "RIGHT"),
+    ]
+    out.append(Table(data, colWidths=widths, style=TableStyle(cmds), repeatRows=1, splitInRow=24))
+    return out
 
 
 def _findings_block(result: Any, s: _Styles) -> list[Flowable]:
@@ -927,7 +953,7 @@ def _frame() -> Frame:
 
 
 def render_form_bytes(
-    result: Result, *, font: str | None = None, show_claimed: bool = False, findings: bool = True
+    result: Result, *, font: str | None = None, show_claimed: bool = False, findings: bool = True, explain: bool = False
 ) -> tuple[bytes, list[str]]:
     """The PDF of one scored form, and the warnings to show (font fallback)."""
     choice: FontChoice = register_cjk_font(font)
@@ -976,6 +1002,8 @@ def render_form_bytes(
         story.append(_totals_block(result, s, marks))
     story.append(Spacer(1, 2))
     story.append(_bottom_block(result, s))
+    if explain:
+        story.extend(_explain_block(result, s))
     if findings:
         story.extend(_findings_block(result, s))
 
@@ -1008,6 +1036,7 @@ def render_form(
     font: str | None = None,
     show_claimed: bool = False,
     findings: bool = True,
+    explain: bool = False,
 ) -> list[str]:
     """Render one scored form (a ``scoring.engine.Result``) to ``out_path``.
 
@@ -1016,6 +1045,6 @@ def render_form(
     ``ValueError`` with a Chinese message when ``font`` cannot be used, and
     ``OSError`` when the file cannot be written.
     """
-    data, warnings = render_form_bytes(result, font=font, show_claimed=show_claimed, findings=findings)
+    data, warnings = render_form_bytes(result, font=font, show_claimed=show_claimed, findings=findings, explain=explain)
     atomic_write_bytes(out_path, data)
     return warnings

@@ -211,8 +211,9 @@ def build_review_pdf(
                                        _p(f"文件：{sec['file']}", st["small"]), _p(sec["error"], st["body"])]))
             continue
         row = sec["row"]
+        year = f"，{row['year']} 年度" if row["year"] else ""  # a form may print no year
         head = [
-            _p(f"{n}. {row['unit']}（{KIND_ZH.get(row['kind'], row['kind'])}，{row['year']} 年度）", st["h3"]),
+            _p(f"{n}. {row['unit']}（{KIND_ZH.get(row['kind'], row['kind'])}{year}）", st["h3"]),
             _p(f"文件：{sec['file']}    规则集：{row['rules']}", st["small"]),
             _p(
                 f"总分：填报 {row['claimed_total'] or '—'}，复算 {row['total']}，复核 {row['review_total']}；"

@@ -256,9 +256,10 @@ def process_form(path: str, opts: Options) -> dict[str, Any]:
             [path, row["unit"], fd.code, SEVERITY_ZH[fd.severity], CATALOG[fd.code].title, fd.where, fd.line, fd.message]
             for fd in findings
         ]
+        explains = [result.funds.explain] + [r.explain for r in result.indicators]  # the 计算过程 column
         rec["indicator_rows"] = [
-            [path, row["unit"], no, cat, sub, name, weight, claimed, computed, rv, rv - computed, reason]
-            for no, cat, sub, name, weight, claimed, computed, rv, reason in lines
+            [path, row["unit"], no, cat, sub, name, weight, claimed, computed, rv, rv - computed, reason, why]
+            for (no, cat, sub, name, weight, claimed, computed, rv, reason), why in zip(lines, explains)
         ]
     if opts.pdf:
         differing = [
@@ -491,6 +492,7 @@ FORM_COLUMNS = [
 FINDING_COLUMNS = ["文件", "单位", "代码", "严重程度", "名称", "位置", "行", "说明"]
 INDICATOR_COLUMNS = [
     "文件", "单位", "序号", "一级指标", "二级指标", "三级指标", "分值", "填报得分", "复算得分", "复核得分", "复核调整", "复核理由",
+    "计算过程",
 ]
 
 
@@ -574,7 +576,7 @@ class CsvWriter:
 _WIDTHS = {
     "表单": [40, 28, 10, 6, 14, 10, 10, 10, 9, 9, 9, 7, 7, 18, 12, 10, 60],
     "发现项": [40, 28, 24, 9, 20, 36, 6, 80],
-    "指标": [40, 28, 6, 14, 18, 32, 8, 10, 10, 10, 10, 40],
+    "指标": [40, 28, 6, 14, 18, 32, 8, 10, 10, 10, 10, 40, 60],
 }
 
 

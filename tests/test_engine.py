@@ -35,8 +35,13 @@ def test_seed_scores_as_the_rules_say(seed_path):
 def test_seed_json_shape(seed_path):
     data = score_file(seed_path).to_dict()
     assert data["rules"]["id"] == "central-2020" and len(data["rules"]["sha256"]) == 64
-    assert data["funds"] == {"weight": "10.00", "rate": "1.000000", "score": "10.00", "claimed": "10.00"}
-    assert data["total"] == {"score": "100.00", "claimed": "99.50"}
+    # issue 10 added "denominator" and "explain" (the arithmetic in words): 1387.53 ÷ 1387.53 = 100%, × 10 = 10.00
+    assert data["funds"] == {
+        "weight": "10.00", "rate": "1.000000", "score": "10.00", "claimed": "10.00", "denominator": "annual",
+        "explain": "执行率 1387.53 ÷ 1387.53（全年预算数） = 100.00%，× 10 = 10.00",
+    }
+    assert data["total"]["score"] == "100.00" and data["total"]["claimed"] == "99.50"
+    assert data["total"]["explain"] == "资金执行率 10.00 + 各项指标 90.00 = 100.00；等级 优（100.00 ≥ 90）"
     assert data["grade"] == {"computed": "优", "claimed": "优"}
     assert [i["name"] for i in data["indicators"]][0] == "全市企业养老保险离退休人数"
     assert data["indicators"][-1]["score"] == "10.00" and data["indicators"][-1]["claimed"] == "9.50"

@@ -62,6 +62,8 @@ METHOD_ZH = {
     "step_deduct": "超标扣分",
     "bands": "分档计分",
     "checklist": "逐项计分",
+    "criteria": "按评价标准",
+    "not_applicable": "不适用",
 }
 # the column of the indicator table that shows a form key
 INDICATOR_COLUMN_FOR = {"params": "name", "method": "name"}
@@ -634,6 +636,10 @@ class JixiaoApp(App[int]):
             text.append(f"  填报得分 {fmt(r.claimed) if r.claimed is not None else '—'}  方法 {METHOD_ZH.get(r.method, r.method)}")
             if r.method == "qualitative":
                 text.append(f"  档次 {TIERS.get(r.tier, r.tier or '未选择')}")
+            if r.standard.strip():
+                text.append("\n评价标准：" + visible(r.standard.replace("\n", " ")))
+            text.append("\n计算过程：", style="bold")
+            text.append(visible(r.explain))
             text.append("\n偏差原因：" + (visible(r.note.replace("\n", " ")) if r.note.strip() else "（未填写）"))
             findings = [f for f in result.findings if f.loc[:2] == ("indicators", index)]
         elif tab == "funds":
@@ -642,6 +648,8 @@ class JixiaoApp(App[int]):
             text.append(f"资金执行率 {rate}  分值 {fmt(funds.weight)}  ")
             text.append(f"得分 {fmt(funds.score)}", style="bold")
             text.append(f"  填报得分 {fmt(funds.claimed) if funds.claimed is not None else '—'}")
+            text.append("\n计算过程：", style="bold")
+            text.append(funds.explain)
             text.append("\n执行率偏低原因说明：" + (visible(funds.note.replace("\n", " ")) if funds.note.strip() else "（未填写）"))
             findings = [f for f in result.findings if f.loc[:1] == ("funds",)]
         else:

@@ -59,12 +59,12 @@ def _fmt(value: Any) -> str:
 
 def format_result_table(result: Any, findings_only: bool = False) -> str:
     """The readable Chinese report of one result."""
-    from scoring.engine import fmt
+    from scoring.engine import fmt, year_label
 
     form = result.form
     kind = "部门整体支出" if form.kind == "department" else "项目支出"
     out: list[str] = []
-    title = f"{form.year}年度{kind}绩效自评表 · {form.unit.name}"
+    title = f"{year_label(form.year)}{kind}绩效自评表 · {form.unit.name}"
     if form.unit.project:
         title += f" · {form.unit.project}"
     out.append(visible(title))
@@ -76,7 +76,8 @@ def format_result_table(result: Any, findings_only: bool = False) -> str:
         rate = f"{funds.rate * 100:.2f}%" if funds.rate is not None else "—"
         out.append("")
         out.append(
-            f"资金：全年预算数 {_fmt(total_row.get('annual'))} 万元，全年执行数 {_fmt(total_row.get('executed'))} 万元，"
+            f"资金：{funds.denominator_label} {_fmt(total_row.get(funds.denominator))} 万元，"  # the rate's denominator
+            f"全年执行数 {_fmt(total_row.get('executed'))} 万元，"
             f"执行率 {rate}，分值 {fmt(funds.weight)}，得分 {fmt(funds.score)}（填报 {_fmt(funds.claimed)}）"
         )
         rows = []

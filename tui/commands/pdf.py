@@ -34,6 +34,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--font", help="TrueType 中文字体文件（.ttf/.ttc），默认自动查找")
     p.add_argument("--claimed", action="store_true", help="按填报原样打印单位自评得分（页面上注明未经复算）")
     p.add_argument("--no-findings", dest="findings", action="store_false", help="不附“复算发现的错误”页")
+    p.add_argument("--explain", action="store_true", help="附“计算过程”页：逐项列出得分的算式（资金执行率、各指标、总分与等级）")
     p.add_argument("-j", "--jobs", type=int, default=0, help="文件夹模式的并行进程数（默认：CPU 核数）")
     p.set_defaults(func=cmd_pdf)
 
@@ -60,7 +61,9 @@ def _print_problems(problems: list[Any]) -> None:
     print_problems(problems)
 
 
-def render_one(form: str, out: str, rules: str | None, font: str | None, claimed: bool, findings: bool) -> dict[str, Any]:
+def render_one(
+    form: str, out: str, rules: str | None, font: str | None, claimed: bool, findings: bool, explain: bool = False
+) -> dict[str, Any]:
     """Score and print one form; never raises for a bad form (runs in worker processes).
 
     Returns {"form", "out", "ok", "warnings", "problems" (Chinese lines), "errors" (error findings)}.
@@ -72,7 +75,7 @@ def render_one(form: str, out: str, rules: str | None, font: str | None, claimed
     done: dict[str, Any] = {"form": form, "out": out, "ok": False, "warnings": [], "problems": [], "errors": 0, "why": ""}
     try:
         result = score_file(form, rules)
-        done["warnings"] = render_form(result, out, font=font, show_claimed=claimed, findings=findings)
+        done["warnings"] = render_form(result, out, font=font, show_claimed=claimed, findings=findings, explain=explain)
         done["errors"] = result.errors
         done["ok"] = True
     except FormError as exc:
@@ -117,7 +120,7 @@ def cmd_pdf(args: argparse.Namespace) -> int:
     out = Path(args.output) if args.output else src.with_suffix(".pdf")
     if out.is_dir():
         out = out / (src.stem + ".pdf")
-    done = render_one(str(src), str(out), args.rules, args.font, args.claimed, args.findings)
+    done = render_one(str(src), str(out), args.rules, args.font, args.claimed, args.findings, getattr(args, "explain", False))
     for w in warnings:
         print(f"提示：{w}", file=sys.stderr)
     if not done["ok"]:
@@ -164,7 +167,7 @@ def _pdf_folder(args: argparse.Namespace, folder: Path) -> int:
     for f in forms:  # sub-folders are mirrored under the output folder
         out = outdir / f.relative_to(folder).with_suffix(".pdf")
         out.parent.mkdir(parents=True, exist_ok=True)
-        tasks.append((str(f), str(out), args.rules, args.font, args.claimed, args.findings))
+        tasks.append((str(f), str(out), args.rules, args.font, args.claimed, args.findings, getattr(args, "explain", False)))
     failed: list[dict[str, Any]] = []
     with_errors = 0
 

@@ -15,7 +15,8 @@ class FormHeader(Static):
     def show(self, result: Any, file_name: str, dirty: bool, is_new: bool) -> None:
         form = result.form
         text = Text()
-        text.append(f"{form.year}年度{KIND_ZH.get(form.kind, form.kind)}绩效自评表", style="bold")
+        year = f"{form.year}年度" if form.year else ""  # a form may print no year: never "None年度"
+        text.append(f"{year}{KIND_ZH.get(form.kind, form.kind)}绩效自评表", style="bold")
         text.append("  单位：")
         text.append(visible(form.unit.name) or "（未填写）", style="bold")
         if form.kind == "project":
