@@ -147,7 +147,7 @@ def _shown(value: Any, fmt: str, data_type: str, address: str) -> Cell:
         return Cell(text=str(value), address=address)
     text = str(value)
     if data_type == "e":  # #DIV/0!, #REF!, #VALUE!
-        return Cell(text=text, address=address, problem=f"{address}：单元格显示错误值 {text}（公式出错），未读取为数字。")
+        return Cell(text=text, address=address, problem=f"单元格显示错误值 {text}（公式出错），未读取为数字。")
     return text_cell(text, address)
 
 
@@ -198,7 +198,7 @@ def _read_sheet(ws: Any, name: str, uncached: set[tuple[int, int]], streamed: bo
                 cells.append(
                     Cell(
                         address=address,
-                        problem=f"{address}：单元格是公式，但文件中没有保存计算结果（缓存值），无法读取。"
+                        problem="单元格是公式，但文件中没有保存计算结果（缓存值），无法读取。"
                         "请用 Excel 或 WPS 打开该文件、保存后重试，或把该单元格改为数值。",
                     )
                 )
