@@ -885,7 +885,12 @@ class _Table:
                 self.claimed["total"] = value
                 f.note(r, c, f"总分（自评）：{t}" + ("（按内容取自相邻列）" if i else ""), "found" if not i else "assumed")
                 break
-        self._grade(r, cells)
+        if not self._grade(r, cells) and sc is not None:
+            for c, t in cells:  # a bare 优 / 良 … right of the score on the total row
+                if c > sc and re.fullmatch(r"(优秀|优|良好|良|中等|中|合格|差|不合格)", _p(t)):
+                    self.claimed["grade"] = _GRADE_WORDS.get(_p(t), _p(t))
+                    self.f.note(r, c, f"总分行得分右侧的“{t}”作为自评等级。", "assumed")
+                    break
 
     def _grade(self, r: int, cells: list[tuple[int, str]]) -> bool:
         for i, (c, t) in enumerate(cells):
