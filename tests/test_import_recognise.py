@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -349,3 +350,20 @@ def test_no_form_in_the_grid():
     assert recognise(prose) == []
     assert recognise(Grid("空.xlsx")) == []
     assert recognise(Grid("空.xlsx", rows=[[Cell()] * 5] * 5)) == []
+
+
+def test_seed_as_space_separated_text_scores_the_same(tmp_path):
+    # pdftotext -layout style: no tabs, cells apart by runs of spaces, leading blanks gone (every column shifts)
+    lines = [re.sub(r"\t+", "    ", line).strip() for line in SEED_TEXT.read_text(encoding="utf-8").splitlines()]
+    path = tmp_path / "seed-spaces.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    (rec,) = import_text(path)
+    got, want = score(rec), score(import_text(SEED_TEXT)[0])
+    assert [(i.category, i.subcategory, i.name, i.target, i.actual, i.weight, i.claimed) for i in got.indicators] == [
+        (i.category, i.subcategory, i.name, i.target, i.actual, i.weight, i.claimed) for i in want.indicators
+    ]
+    assert (got.total, got.claimed_total, got.claimed_grade) == (D("100.00"), D("99.50"), "优")
+    assert got.form.goal == want.form.goal and got.form.funds == want.form.funds
+    assert [f.message for f in got.findings] == [f.message for f in want.findings]
+    shifted = [n for n in rec.notes if n.kind == "assumed" and "错位" in n.message]
+    assert {n.address for n in shifted} >= {"第 560 行", "第 565 行", "第 568 行", "第 579 行"}

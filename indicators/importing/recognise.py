@@ -186,6 +186,10 @@ _UNIT_IN_TEXT_RE = re.compile(r"(?:金额单位|单位)[:：]\s*(万元|元)|[�
 _SPACE_IN_VALUE_RE = re.compile(r"(?<=[0-9%])[ \u00a0\u3000]+(?=[^\s0-9.,])|(?<=[≥≤<>=＞＜≧≦])[ \u00a0\u3000]+(?=[0-9])")
 
 
+def _is_subcategory(p: str) -> bool:
+    return p in _SUBCATEGORY_NAMES or (p.endswith("指标") and 2 < len(p) <= 15 and p not in _CATEGORY_NAMES)
+
+
 def _p(text: str) -> str:
     return plain_text(text) if len(text) <= _MAX_CELL else ""
 
@@ -426,8 +430,16 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
             continue
         if goal_header and r > goal_header[0] and not goal:
             _, ec, ac = goal_header
-            expected = " ".join(t for c, t in cells if ec <= c < ac and _p(t) not in ("年度总体目标", "总体目标"))
-            achieved = " ".join(t for c, t in cells if c >= ac)
+            texts = [(c, t) for c, t in cells if _p(t) not in ("年度总体目标", "总体目标")]
+            expected = " ".join(t for c, t in texts if ec <= c < ac)
+            achieved = " ".join(t for c, t in texts if c >= ac)
+            placed = sum(1 for c, _ in texts if c >= ec)
+            if placed < len(texts) and len(texts) == 2:  # the columns collapsed: the two texts in their order
+                expected, achieved = texts[0][1], texts[1][1]
+                f.note(r, texts[0][0], "年度总体目标的两段文字与表头错位，按先后作预期目标与实际完成情况。", "assumed")
+            elif placed < len(texts):
+                expected = " ".join(t for c, t in texts if c < ac)
+                f.note(r, texts[0][0], "年度总体目标的文字与表头错位，实际完成情况列以左的文字都作预期目标。", "assumed")
             if expected or achieved:
                 goal = {"expected": expected, "achieved": achieved}
                 f.used.add(r)
@@ -540,6 +552,12 @@ def _funds_row(f: _Form, r: int, cells: list[tuple[int, str]], cols: dict[str, l
         return
     f.used.add(r)
     row: dict[str, Any] = {}
+    # the numbers start left of the first money column (a text whose blank cells collapsed): read them shifted
+    first_number = next((c for c, t in cells if c > label_c and parse_number(t)[0] is not None), first_value)
+    shift = min(0, first_number - first_value)
+    if shift:
+        f.note(r, first_number, f"“{_FUNDS_ROW_WORDS[key]}”行的数字与表头错位，按内容左移 {-shift} 列读取。", "assumed")
+    cols = {role: [c + shift for c in cs] for role, cs in cols.items()}
     for role in ("initial", "annual", "adjusted", "executed"):
         for c in cols.get(role, []):
             value, bad = f.value(r, c, f"{_FUNDS_ROW_WORDS[key]}的{_FUNDS_COLUMN_WORDS[role]}")
@@ -700,48 +718,40 @@ class _Table:
 
     # -- one indicator row
     def _row(self, r: int, cells: list[tuple[int, str]]) -> None:
+        """One indicator row, classified by content: a category, a subcategory, then the name and its values."""
         f = self.f
         l1, l2, l3 = self.col("l1"), self.col("l2"), self.col("l3")
+        l3 = l3 if l3 is not None else 2
+        cells = [(c, t) for c, t in cells if len(t) <= _MAX_CELL]
+        pos = 0
         offset = 0
         cat = sub = ""
         cat_weight: Decimal | None = None
-        limit_c = (l3 if l3 is not None else 3) + 1
-        for c, t in cells:
-            if c > limit_c:
-                break
-            p = _p(t)
-            m = _HEADING_RE.match(p)
-            if not m:
-                continue
-            name = m.group("name")
-            if name in _SUBCATEGORY_NAMES and c != l1:
-                continue  # a level-2 with its points: read as level 2 below
-            if c == l1 or name in _CATEGORY_NAMES or (l1 is not None and not _text(self.grid, r, l1)):
-                cat, cat_weight = name, Decimal(m.group("weight"))
+        if pos < len(cells) and cells[pos][0] < l3 + 2:
+            c, t = cells[pos]
+            heading = self._category(r, c, t)
+            if heading:
+                cat, cat_weight = heading
+                pos += 1
                 if l1 is not None and c != l1:
                     offset = c - l1
-                    f.note(r, c, f"一级指标“{t}”不在“一级指标”列，本行其余各格按内容{'右' if offset > 0 else '左'}移 {abs(offset)} 列读取。",
-                           "assumed")
-                break
-        if not cat and l1 is not None:
-            c1, t1 = l1, _text(self.grid, r, l1)
-            p1 = _p(t1)
-            if t1 and (p1 in _SUBCATEGORY_NAMES or (p1.endswith("指标") and p1 not in _CATEGORY_NAMES and self.cat)) \
-                    and l2 is not None and not _text(self.grid, r, l2) and p1 not in _CATEGORY_NAMES:
-                sub = t1
-                f.note(r, c1, f"“{t1}”在“一级指标”列，按内容是二级指标，作为二级指标读取（一级指标沿用“{self.cat}”）。", "assumed")
-            elif t1:
-                m = _HEADING_RE.match(p1)
-                cat = m.group("name") if m else t1
-                if m:
-                    cat_weight = Decimal(m.group("weight"))
-        if not sub and l2 is not None:
-            t2 = _text(self.grid, r, l2 + offset)
-            m2 = _HEADING_RE.match(_p(t2))
-            if m2 and m2.group("name") in _SUBCATEGORY_NAMES:
-                f.note(r, l2 + offset, f"二级指标“{t2}”所标分值未读入（格式中二级指标无分值）。", "ignored")
-                t2 = m2.group("name")
-            sub = t2
+                    f.note(r, c, f"一级指标“{t}”不在“一级指标”列，本行其余各格按内容{'右' if offset > 0 else '左'}移 "
+                           f"{abs(offset)} 列读取。", "assumed")
+        if pos < len(cells):
+            c, t = cells[pos]
+            p = _p(t)
+            m2 = _HEADING_RE.match(p)
+            base = m2.group("name") if m2 else p
+            positional = l2 is not None and c == l2 + offset and (c < l3 + offset) and pos + 1 < len(cells)
+            if c < l3 + offset and (positional or _is_subcategory(base)) and parse_number(t)[0] is None:
+                sub = base if m2 and base in _SUBCATEGORY_NAMES else t
+                pos += 1
+                if m2 and base in _SUBCATEGORY_NAMES:
+                    f.note(r, c, f"二级指标“{t}”所标分值未读入（格式中二级指标无分值）。", "ignored")
+                if l2 is not None and c != l2 + offset:
+                    where = "在“一级指标”列" if c == l1 else "不在“二级指标”列"
+                    f.note(r, c, f"“{t}”{where}，按内容是二级指标，作为二级指标读取"
+                           + (f"（一级指标沿用“{self.cat}”）。" if not cat and self.cat else "。"), "assumed")
         if cat:
             if cat != self.cat:
                 self.sub = ""
@@ -751,7 +761,8 @@ class _Table:
                 f.note(r, l1 + offset if l1 is not None else 0, f"一级指标“{cat}”分值 {cat_weight}", "found")
         if sub:
             self.sub = sub
-        offset = self._fit(r, offset)
+        content = cells[pos][0] - l3 if pos < len(cells) else offset
+        offset = self._fit(r, offset, content)
         lc, name = self.at(r, "l3", offset)
         wc, wtext = self.at(r, "weight", offset)
         sc, stext = self.at(r, "score", offset)
@@ -803,27 +814,43 @@ class _Table:
             ind["note"] = note
         self.indicators.append(ind)
 
-    def _fit(self, r: int, offset: int) -> int:
+    def _fit(self, r: int, offset: int, content: int) -> int:
         """The offset at which the row reads as name, numbers: the content wins over the header."""
-
-        def fits(o: int) -> bool:
-            _, name = self.at(r, "l3", o)
-            _, w = self.at(r, "weight", o)
-            _, s = self.at(r, "score", o)
-            if not name or parse_number(name)[0] is not None or _HEADING_RE.match(_p(name)):
-                return False
-            ok = [t in _BLANKS or parse_number(t)[0] is not None for t in (w, s)]
-            return all(ok) and bool(w or s)
-
+        fits = lambda o: self._fits(r, o)  # noqa: E731
         if fits(offset):
             return offset
         l3 = self.col("l3")
-        for o in (offset - 1, offset + 1, offset - 2, offset + 2):
+        tries = [content] + sorted(range(-(l3 or 0), 4), key=lambda o: (abs(o - offset), o))
+        for o in tries:
             if l3 is not None and l3 + o >= 0 and fits(o):
                 _, name = self.at(r, "l3", o)
                 self.f.note(r, l3 + o, f"“{name}”一行与表头错位，按内容{'右' if o > offset else '左'}移 {abs(o - offset)} 列读取。", "assumed")
                 return o
         return offset
+
+    def _fits(self, r: int, o: int) -> bool:
+        """Whether row r reads, at offset o, as a name with numbers under 分值 and 得分."""
+        _, name = self.at(r, "l3", o)
+        _, w = self.at(r, "weight", o)
+        _, s = self.at(r, "score", o)
+        if not name or parse_number(name)[0] is not None or _HEADING_RE.match(_p(name)):
+            return False
+        ok = [t in _BLANKS or parse_number(t)[0] is not None for t in (w, s)]
+        return all(ok) and bool(w or s)
+
+    def _category(self, r: int, c: int, t: str) -> tuple[str, Decimal | None] | None:
+        """(name, points) when the cell is a level-1 heading: "产出指标（50分）" anywhere, a known name, or in the 一级 column."""
+        p = _p(t)
+        m = _HEADING_RE.match(p)
+        if m and (m.group("name") not in _SUBCATEGORY_NAMES or m.group("name") in _CATEGORY_NAMES):
+            return m.group("name"), Decimal(m.group("weight"))
+        if m and c == self.col("l1"):  # 成本指标（20分）in the 一级 column
+            return m.group("name"), Decimal(m.group("weight"))
+        if p in _CATEGORY_NAMES:
+            return t, None
+        if c == self.col("l1") and not _is_subcategory(p) and parse_number(t)[0] is None and self._fits(r, 0):
+            return t, None
+        return None
 
     def _clean(self, r: int, c: int | None, text: str, what: str) -> str:
         fixed = _SPACE_IN_VALUE_RE.sub("", text)
@@ -870,24 +897,23 @@ class _Table:
     def _total(self, r: int, cells: list[tuple[int, str]]) -> None:
         f = self.f
         sc = self.col("score")
-        candidates = [sc] if sc is not None else []
-        if sc is not None:
-            candidates += [sc + 1, sc - 1]
-        for i, c in enumerate(candidates):
-            t = _text(self.grid, r, c)
-            value, bad = f.value(r, c, "总分得分") if t or self.grid.cell(r, c).problem else (None, False)
-            if bad:
-                break
-            if value is not None:
-                wc = self.col("weight")
-                if i and wc is not None and c == wc:
-                    continue  # that is the total of the weights
-                self.claimed["total"] = value
-                f.note(r, c, f"总分（自评）：{t}" + ("（按内容取自相邻列）" if i else ""), "found" if not i else "assumed")
-                break
-        if not self._grade(r, cells) and sc is not None:
+        value, bad = f.value(r, sc, "总分的得分") if sc is not None else (None, False)
+        if value is not None:
+            self.claimed["total"] = value
+            f.note(r, sc, f"总分（自评）：{_text(self.grid, r, sc)}", "found")  # type: ignore[arg-type]
+        elif not bad:
+            label = next(c for c, t in cells if _p(t) in _TOTAL_WORDS)
+            numbers = [(c, t) for c, t in cells if c > label and parse_number(t)[0] is not None and not t.endswith("%")]
+            if numbers:
+                c, t = numbers[-1]
+                value, _ = f.value(r, c, "总分的得分")
+                if value is not None:
+                    self.claimed["total"] = value
+                    what = "两个数中后一个" if len(numbers) > 1 else "唯一的数"
+                    f.note(r, c, f"总分行与表头错位，取该行{what}“{t}”作自评总分。", "assumed")
+        if not self._grade(r, cells):
             for c, t in cells:  # a bare 优 / 良 … right of the score on the total row
-                if c > sc and re.fullmatch(r"(优秀|优|良好|良|中等|中|合格|差|不合格)", _p(t)):
+                if c > (sc or 0) and re.fullmatch(r"(优秀|优|良好|良|中等|中|合格|差|不合格)", _p(t)):
                     self.claimed["grade"] = _GRADE_WORDS.get(_p(t), _p(t))
                     self.f.note(r, c, f"总分行得分右侧的“{t}”作为自评等级。", "assumed")
                     break
