@@ -73,7 +73,8 @@ class Recognised:
 
 def range_text(grid: Grid, top: int, bottom: int) -> str:
     first = grid.cell(top, 0).address
-    last = grid.cell(bottom, max(grid.width - 1, 0)).address
+    last_row = grid.rows[bottom] if 0 <= bottom < len(grid.rows) else []
+    last = grid.cell(bottom, max(len(last_row) - 1, 0)).address
     a = re.fullmatch(r"第 (\d+) 行", first)
     b = re.fullmatch(r"第 (\d+) 行", last)
     if a and b:
@@ -305,7 +306,7 @@ def _is_indicator_header(grid: Grid, r: int) -> bool:
 
 def _header_roles(grid: Grid, h: int) -> tuple[dict[str, list[int]], int]:
     """Columns of each role in the indicator header at row h (and a sub-header below it); the last header row."""
-    width = grid.width
+    width = len(grid.rows[h])  # rows are rectangular; Grid.width would scan every row, once per form
     roles: list[str] = [""] * width
     for c in range(width):
         cell = grid.cell(h, c)
@@ -528,7 +529,7 @@ _UNIT_WORDS = {"name": "部门（单位）名称", "project": "项目名称", "s
 
 
 def _funds_row(f: _Form, r: int, cells: list[tuple[int, str]], cols: dict[str, list[int]], funds: dict[str, Any]) -> None:
-    first_value = min((c for cs in cols.values() for c in cs), default=f.grid.width)
+    first_value = min((c for cs in cols.values() for c in cs), default=len(f.grid.rows[r]))
     key = ""
     label_c = 0
     for c, t in cells:
@@ -669,7 +670,7 @@ class _Table:
             f.note(self.h, self.col("target") or 0, "年度指标值由“指标性质”“指标值”“度量单位”三列合成（定性指标只取指标值）。", "assumed")
         bottom = self.last
         blanks = 0
-        tail = False
+        tail = in_remark = False
         for r in range(self.last + 1, self.limit):
             cells = _row_texts(grid, r)
             if not cells:
@@ -691,7 +692,9 @@ class _Table:
                 f.used.add(r)
                 bottom, tail = r, True
                 continue
-            if p0.startswith(("备注", "注:", "说明", "填表说明")) or re.match(r"^注\d", p0):
+            remark = p0.startswith(("备注", "注:", "说明", "填表说明")) or re.match(r"^注\d", p0)
+            if remark or (in_remark and re.match(r"^(\d+[.、]|\(\d+\))", p0)):  # 备注 and its numbered lines
+                in_remark = True
                 text = " ".join(t for _, t in cells)
                 f.note(r, cells[0][0], f"备注未读入：{text[:40]}{'…' if len(text) > 40 else ''}", "ignored")
                 f.used.add(r)
