@@ -163,7 +163,9 @@ _SUBCATEGORY_NAMES = {
     "数量指标", "质量指标", "时效指标", "成本指标", "经济效益指标", "社会效益指标", "生态效益指标",
     "可持续影响指标", "服务对象满意度指标", "满意度指标", "经济成本指标", "社会成本指标", "生态环境成本指标",
 }  # fmt: skip
-_HEADING_RE = re.compile(r"^(?P<name>[^()]{1,20}?)\((?P<weight>\d+(?:\.\d+)?)分?\)$")  # on plain text
+_HEADING_RE = re.compile(  # on plain text: 产出指标(50分), 产出指标(50), 产出指标50分
+    r"^(?P<name>[^()\d]{1,20}?)(?:\((?P<weight>\d+(?:\.\d+)?)分?\)|(?P<bare>\d+(?:\.\d+)?)分)$"
+)
 _TOTAL_WORDS = {"总分", "合计", "总计", "得分合计", "合计得分", "总得分", "综合得分", "分值合计"}
 _GRADE_RE = re.compile(r"(?:自评)?等级[:]?(优秀|优|良好|良|中等|中|合格|差|不合格)")
 _GRADE_WORDS = {"优秀": "优", "良好": "良", "中等": "中", "合格": "中", "不合格": "差"}
@@ -173,15 +175,25 @@ _BLANKS = {"", "-", "—", "——", "/", "\\", "无", "－"}
 
 _UNIT_LABELS = {
     "部门名称": "name", "单位名称": "name", "预算单位": "name", "填报单位": "name", "部门": "name", "单位": "name",
+    "部门(单位)名称": "name", "单位(部门)名称": "name", "部门(单位)": "name", "预算单位名称": "name", "项目单位": "name",
     "项目名称": "project", "主管部门": "supervisor", "实施单位": "implementer", "金额单位": "money",
 }  # fmt: skip
 _SIGNOFF_LABELS = {
     "填表人": "filled_by", "联系电话": "phone", "单位负责人": "head", "项目负责人": "head",
     "部门负责人": "head", "财务负责人": "finance_head", "填报日期": "date", "填表日期": "date",
+    "单位负责人签字": "head", "项目负责人签字": "head", "财务负责人签字": "finance_head", "填表人签字": "filled_by",
 }  # fmt: skip
 _LABELS = {**_UNIT_LABELS, **_SIGNOFF_LABELS}
+
+
+def _label_pattern(label: str) -> str:
+    """A label as printed: spaces between its characters allowed (填 表 人), brackets full- or half-width."""
+    parts = {"(": "[(（]", ")": "[)）]"}
+    return r"\s*".join(parts.get(ch, re.escape(ch)) for ch in label)
+
+
 _LABEL_RE = re.compile(
-    "(" + "|".join(sorted(map(re.escape, _LABELS), key=len, reverse=True)) + r")\s*[:：]"
+    "(" + "|".join(_label_pattern(label) for label in sorted(_LABELS, key=len, reverse=True)) + r")\s*[:：]"
 )
 _UNIT_IN_TEXT_RE = re.compile(r"(?:金额单位|单位)[:：]\s*(万元|元)|[（(]\s*(万元|元)\s*[)）]")
 _SPACE_IN_VALUE_RE = re.compile(r"(?<=[0-9%])[ \u00a0\u3000]+(?=[^\s0-9.,])|(?<=[≥≤<>=＞＜≧≦])[ \u00a0\u3000]+(?=[0-9])")
@@ -240,6 +252,10 @@ class _Form:
         if cell.value is not None and not cell.percent:
             return cell.value, False
         value, percent = parse_number(text)
+        if value is None and text.endswith("分"):
+            value, percent = parse_number(text[:-1])
+            if value is not None and not percent:
+                self.note(r, c, f"{what}“{text}”去掉“分”字，读作 {value}。", "assumed")
         if value is None or percent:
             self.note(r, c, f"{what}“{text}”不是数字，未读入。", "problem")
             return None, True
@@ -285,7 +301,7 @@ def _label_pairs(grid: Grid, r: int, labels: dict[str, str]) -> list[tuple[str, 
             continue
         matches = list(_LABEL_RE.finditer(text))
         for j, m in enumerate(matches):
-            key = labels.get(m.group(1))
+            key = labels.get(_p(m.group(1)))
             end = matches[j + 1].start() if j + 1 < len(matches) else len(text)
             value = text[m.end() : end].strip()
             if key is None:
@@ -381,6 +397,7 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
     head_rows = range(title_row + 1 if title_row is not None else lo, h)
     unit: dict[str, str] = {}
     unit_at: dict[str, tuple[int, int]] = {}
+    head_signoff: dict[str, str] = {}
     money = ""
     funds: dict[str, Any] = {}
     goal: dict[str, str] = {}
@@ -402,6 +419,11 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
                 unit[key] = value
                 unit_at[key] = (r, c)
                 f.note(r, c, f"{_UNIT_WORDS[key]}：{value}", "found")
+        for key, value, c in _label_pairs(grid, r, _SIGNOFF_LABELS):  # 项目负责人、联系电话 above the table
+            if value and not head_signoff.get(key):
+                head_signoff[key] = value
+                f.note(r, c, f"{_SIGNOFF_WORDS[key]}：{value}", "found")
+                pairs.append((key, value, c))
         if pairs:
             f.used.add(r)
             first_head = r if first_head is None else first_head
@@ -462,6 +484,8 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
     # the indicator table
     table = _Table(f, h, limit)
     bottom = table.read()
+    for key, value in head_signoff.items():
+        table.signoff.setdefault(key, value)
     data["kind"] = kind or ("project" if unit.get("project") else "department")
     if not kind:
         f.note(top, 0, f"未找到表题，按{'项目名称' if unit.get('project') else '表的内容'}定为"
@@ -507,7 +531,8 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
     if table.claimed:
         data["claimed"] = table.claimed
     if table.signoff:
-        data["signoff"] = table.signoff
+        order = ("filled_by", "phone", "head", "finance_head", "date")
+        data["signoff"] = {k: table.signoff[k] for k in order if k in table.signoff}
     for r in range(top, bottom + 1):  # anything in the span that was not read is said to be ignored
         if r in f.used:
             continue
@@ -846,9 +871,9 @@ class _Table:
         p = _p(t)
         m = _HEADING_RE.match(p)
         if m and (m.group("name") not in _SUBCATEGORY_NAMES or m.group("name") in _CATEGORY_NAMES):
-            return m.group("name"), Decimal(m.group("weight"))
+            return m.group("name"), Decimal(m.group("weight") or m.group("bare"))
         if m and c == self.col("l1"):  # 成本指标（20分）in the 一级 column
-            return m.group("name"), Decimal(m.group("weight"))
+            return m.group("name"), Decimal(m.group("weight") or m.group("bare"))
         if p in _CATEGORY_NAMES:
             return t, None
         if c == self.col("l1") and not _is_subcategory(p) and parse_number(t)[0] is None and self._fits(r, 0):
