@@ -508,3 +508,30 @@ def test_writer_keeps_printed_digits():
     text = form_toml(Recognised(data=data, grid=Grid(source="x.txt"), top=0, bottom=0))
     assert "initial = 1387.53" in text and "executed = 0.50" in text and "annual = 100" in text
     assert tomli.loads(text, parse_float=Decimal)["funds"]["total"]["executed"] == D("0.50")
+
+
+def test_department_text_in_yuan_with_points_written_as_fen():
+    # unit line above the title, 元, thousands separators, 分 after every number, 等级 on its own row, spaced 填 表 人
+    (rec,) = import_text(FIXTURES / "department-yuan.txt")
+    d = rec.data
+    assert rec.range_text == "第 2–20 行"
+    assert (rec.kind, rec.year, rec.unit) == ("department", 2022, "某县第一中学")
+    assert d["funds"]["unit"] == "元" and d["funds"]["weight"] == 10 and d["funds"]["claimed"] == 9
+    assert d["funds"]["carryover"] == {"initial": D("200000.00"), "annual": D("200000.00"), "executed": D("180000.00")}
+    assert d["categories"] == {"产出指标": 50, "效益指标": 30, "满意度指标": 10}
+    assert [i["claimed"] for i in d["indicators"]] == [20, D("14.68"), 15, 30, 10]
+    assert d["claimed"] == {"total": D("98.68"), "grade": "优"}
+    assert d["signoff"] == {"filled_by": "孙八", "phone": "0731-7654321", "head": "周九", "date": "2023年2月15日"}
+    # each one said: funds 分值 and 得分, five rows' 分值 and 得分, the total's 得分 (its 100分 is not read)
+    assert sum("去掉“分”字" in n.message for n in rec.notes) == 2 + 10 + 1
+    assert any(n.kind == "ignored" and n.address == "第 1 行" for n in rec.notes) is False  # 附件3 is outside the form
+    text = form_toml(rec)
+    if "unit" not in Funds.model_fields:
+        text = text.replace('unit = "元"\n', "")
+    form = load_form_text(text)
+    r = score_form(form, load_rules(form.rules))
+    # 3,150,000 / 3,500,000 = 90% → 9.00; 教学质量合格率 15 × 93 / 95 = 14.684… → 14.68
+    # total 9 + 20 + 14.68 + 15 + 30 + 10 = 98.68
+    assert r.funds.score == D("9.00") and r.indicators[1].score == D("14.68")
+    assert r.total == D("98.68") == r.claimed_total and r.grade == "优"
+    assert "funds-total-mismatch" not in [f.code for f in r.findings]

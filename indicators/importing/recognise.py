@@ -175,6 +175,7 @@ _BLANKS = {"", "-", "—", "——", "/", "\\", "无", "－"}
 
 _UNIT_LABELS = {
     "部门名称": "name", "单位名称": "name", "预算单位": "name", "填报单位": "name", "部门": "name", "单位": "name",
+    "单位编码": "code", "单位代码": "code", "部门编码": "code", "预算单位编码": "code",
     "部门(单位)名称": "name", "单位(部门)名称": "name", "部门(单位)": "name", "预算单位名称": "name", "项目单位": "name",
     "项目名称": "project", "主管部门": "supervisor", "实施单位": "implementer", "金额单位": "money",
 }  # fmt: skip
@@ -394,7 +395,12 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
                         break
                 if year is not None:
                     break
-    head_rows = range(title_row + 1 if title_row is not None else lo, h)
+    if title_row is not None:  # "部门：某某中学    金额单位：元" may stand just above the title
+        for r in range(max(start, title_row - 3), title_row):
+            if any(k in ("name", "money") for k, _, _ in _label_pairs(grid, r, _UNIT_LABELS)):
+                top = r
+                break
+    head_rows = range(top if title_row is not None and top < title_row else lo, h)
     unit: dict[str, str] = {}
     unit_at: dict[str, tuple[int, int]] = {}
     head_signoff: dict[str, str] = {}
@@ -406,7 +412,7 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
     first_head = None
     for r in head_rows:
         cells = _row_texts(grid, r)
-        if not cells:
+        if not cells or r == title_row:
             continue
         pairs = _label_pairs(grid, r, _UNIT_LABELS)
         for key, value, c in pairs:
@@ -513,7 +519,7 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
     if not name:
         f.note(top, 0, "未找到部门（单位）名称，请在 [unit] name 中填写。", "problem")
     data["unit"] = {"name": name}
-    for key in ("project", "supervisor", "implementer"):
+    for key in ("code", "project", "supervisor", "implementer"):
         if unit.get(key):
             data["unit"][key] = unit[key]
     if table.categories:
@@ -547,7 +553,7 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
 
 
 _SIGNOFF_WORDS = {"filled_by": "填表人", "phone": "联系电话", "head": "负责人", "finance_head": "财务负责人", "date": "填报日期"}
-_UNIT_WORDS = {"name": "部门（单位）名称", "project": "项目名称", "supervisor": "主管部门", "implementer": "实施单位"}
+_UNIT_WORDS = {"code": "单位编码", "name": "部门（单位）名称", "project": "项目名称", "supervisor": "主管部门", "implementer": "实施单位"}
 
 
 # ---------------------------------------------------------------- funds
