@@ -535,3 +535,23 @@ def test_department_text_in_yuan_with_points_written_as_fen():
     assert r.funds.score == D("9.00") and r.indicators[1].score == D("14.68")
     assert r.total == D("98.68") == r.claimed_total and r.grade == "优"
     assert "funds-total-mismatch" not in [f.code for f in r.findings]
+
+
+def test_page_break_inside_the_table_and_prose_after_a_table_without_total(tmp_path):
+    lines = SEED_TEXT.read_text(encoding="utf-8").splitlines()
+    header = lines[565]
+    # a page break after line 570: the page number and the header printed again
+    broken = lines[:570] + ["", "— 31 —", "", header] + lines[570:]
+    path = tmp_path / "broken.txt"
+    path.write_text("\n".join(broken), encoding="utf-8")
+    (rec,) = import_text(path)
+    assert len(rec.data["indicators"]) == 9 and score(rec).total == D("100.00")
+    assert any(n.address == "第 574 行" and "重复的指标表表头" in n.message for n in rec.notes)
+    assert any(n.address == "第 572 行" and n.kind == "ignored" for n in rec.notes)  # the page number, said to be skipped
+    # no 总分 row, no 备注, and the report goes on: the form ends with its last indicator row
+    cut = lines[:578] + ["", "三、下一步工作计划", "继续做好养老保险经办服务工作。", "四、其他说明", "无"]
+    path.write_text("\n".join(cut), encoding="utf-8")
+    (rec,) = import_text(path)
+    assert rec.range_text == "第 556–578 行" and len(rec.data["indicators"]) == 9
+    assert "claimed" not in rec.data
+    assert not [n for n in rec.notes if "下一步" in n.message or "继续做好" in n.message]

@@ -34,6 +34,8 @@ def parse_number(text: str) -> tuple[Decimal | None, bool]:
     percent = False
     if s.endswith("%"):
         percent, s = True, s[:-1]
+    if s.isascii() and s.replace(".", "", 1).isdigit():  # the common case: 12.5, 100
+        return Decimal(s), percent
     if not s or not _NUMBER_RE.fullmatch(s):
         return None, False
     try:

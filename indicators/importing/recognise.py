@@ -351,11 +351,10 @@ def recognise(grid: Grid) -> list[Recognised]:
     headers = [r for r in range(grid.height) if _has_header_words(grid, r) and _is_indicator_header(grid, r)]
     forms: list[Recognised] = []
     start = 0
-    for i, h in enumerate(headers):
-        if h < start:
+    for h in headers:
+        if h < start:  # a header repeated inside the form before (a page break)
             continue
-        limit = headers[i + 1] if i + 1 < len(headers) else grid.height
-        rec = _read_form(grid, start, h, limit)
+        rec = _read_form(grid, start, h, grid.height)
         forms.append(rec)
         start = rec.bottom + 1
     return forms
@@ -702,6 +701,7 @@ class _Table:
         bottom = self.last
         blanks = 0
         tail = in_remark = False
+        bad: list[tuple[int, int]] = []  # (row, notes before it) of consecutive rows that did not read
         for r in range(self.last + 1, self.limit):
             cells = _row_texts(grid, r)
             if not cells:
@@ -745,13 +745,31 @@ class _Table:
                 break
             if _UNIT_IN_TEXT_RE.search(cells[0][1]) or p0.rstrip(":") in _UNIT_LABELS:
                 break  # the head of another form without a title
-            self._row(r, cells)
+            if any(_role(_FUNDS_COLUMNS, t) == "initial" for _, t in cells):
+                break  # the funds block of another form
+            if _has_header_words(grid, r) and _is_indicator_header(grid, r):
+                # the header again before the total: a page break in a printed form
+                f.note(r, cells[0][0], "重复的指标表表头（换页处），跳过。", "ignored")
+                f.used.add(r)
+                bottom = r
+                continue
+            mark = len(f.notes)
+            status = self._row(r, cells)
             f.used.add(r)
-            bottom = r
+            if status != "bad":
+                bad.clear()
+                bottom = r
+                continue
+            bad.append((r, mark))
+            if len(bad) >= 3:  # three rows in a row that are no indicator rows: the table has ended
+                del f.notes[bad[0][1] :]
+                for rr, _ in bad:
+                    f.used.discard(rr)
+                break
         return bottom
 
     # -- one indicator row
-    def _row(self, r: int, cells: list[tuple[int, str]]) -> None:
+    def _row(self, r: int, cells: list[tuple[int, str]]) -> str:
         """One indicator row, classified by content: a category, a subcategory, then the name and its values."""
         f = self.f
         l1, l2, l3 = self.col("l1"), self.col("l2"), self.col("l3")
@@ -802,18 +820,21 @@ class _Table:
         sc, stext = self.at(r, "score", offset)
         if not name and not wtext and not stext:
             what = " ".join(t for _, t in cells)
+            if not (cat or sub):
+                f.note(r, cells[0][0], f"指标表中的“{what[:30]}”不是指标行，未读入。", "ignored")
+                return "bad"
             f.note(r, cells[0][0], f"“{what[:30]}”行没有三级指标、分值和得分，跳过。", "ignored")
-            return
+            return "heading"
         if not name:
             f.note(r, cells[0][0], "本行有分值或得分而没有三级指标名称，未读入。", "problem")
-            return
+            return "bad"
         if not self.cat:
             f.note(r, lc or 0, f"三级指标“{name}”之前没有一级指标，未读入。", "problem")
-            return
+            return "bad"
         weight, _ = f.value(r, wc, f"“{name}”的分值") if wc is not None else (None, False)
         if weight is None:
             f.note(r, wc if wc is not None else 0, f"三级指标“{name}”没有分值，未读入（分值必填）。", "problem")
-            return
+            return "bad"
         claimed, _ = f.value(r, sc, f"“{name}”的得分") if sc is not None else (None, False)
         target = self._target(r, offset, name)
         ac, actual = self.at(r, "actual", offset)
@@ -823,9 +844,9 @@ class _Table:
         if remark:
             f.note(r, rc or 0, f"备注“{remark[:30]}”未读入。", "ignored")
         for role in ("l3", "target", "actual", "note"):
-            c, _ = self.at(r, role, offset)
-            if c is not None and self.grid.cell(r, c).problem:
-                f.note(r, c, f"“{name}”的{_ROLE_WORDS[role]}：{self.grid.cell(r, c).problem}", "problem")
+            pc, _ = self.at(r, role, offset)
+            if pc is not None and self.grid.cell(r, pc).problem:
+                f.note(r, pc, f"“{name}”的{_ROLE_WORDS[role]}：{self.grid.cell(r, pc).problem}", "problem")
         ind: dict[str, Any] = {"category": self.cat}
         if self.sub:
             ind["subcategory"] = self.sub
@@ -847,6 +868,7 @@ class _Table:
         if note:
             ind["note"] = note
         self.indicators.append(ind)
+        return "indicator"
 
     def _fit(self, r: int, offset: int, content: int) -> int:
         """The offset at which the row reads as name, numbers: the content wins over the header."""
