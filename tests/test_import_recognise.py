@@ -47,8 +47,8 @@ def test_seed_text_is_one_form_at_the_end():
     forms = import_text(SEED_TEXT)
     assert len(forms) == 1
     rec = forms[0]
-    # title line to the 备注 line; the 550 lines of prose above (and the 备注's second line) are not the form
-    assert rec.range_text == "第 556–581 行"
+    # title line to the 备注's last line; the 550 lines of prose above are not the form
+    assert rec.range_text == "第 556–582 行"
     assert (rec.kind, rec.year, rec.unit) == ("department", 2021, "株洲市社会保险服务中心")
     assert rec.title == "2021 年度部门整体支出绩效自评表"
 
@@ -91,10 +91,10 @@ def test_seed_text_repairs_are_notes_with_their_line():
     assert sum("定档为“达成”" in n.message for n in rec.notes) == 4
     # the empty 时效指标 / 成本指标 rows and the 备注 are ignored, and said to be
     assert ("ignored", "第 571 行") in notes and ("ignored", "第 572 行") in notes
-    assert ("ignored", "第 581 行") in notes
+    assert ("ignored", "第 581 行") in notes and ("ignored", "第 582 行") in notes
     text = form_toml(rec)
     assert text.startswith("# 2021 年度部门整体支出绩效自评表")
-    assert "seed-2021.txt" in text.splitlines()[0] and "第 556–581 行" in text.splitlines()[0]
+    assert "seed-2021.txt" in text.splitlines()[0] and "第 556–582 行" in text.splitlines()[0]
     assert "# [假定] 第 573 行" in text
 
 

@@ -5,3 +5,15 @@
 The recogniser never knows which format a grid came from; a new format is a
 new reader.  See ``grid.py`` for the shape every reader produces.
 """
+
+from __future__ import annotations
+
+from .grid import Grid
+from .recognise import Recognised, recognise
+
+__all__ = ["recognise_all"]
+
+
+def recognise_all(grids: list[Grid]) -> list[Recognised]:
+    """Every form in every grid, in order (a workbook's sheets, a text's one grid)."""
+    return [rec for grid in grids for rec in recognise(grid)]

@@ -741,7 +741,7 @@ class _Table:
             f.note(self.h, self.col("target") or 0, "年度指标值由“指标性质”“指标值”“度量单位”三列合成（定性指标只取指标值）。", "assumed")
         bottom = self.last
         blanks = 0
-        tail = False
+        tail = in_remark = False
         bad: list[tuple[int, int]] = []  # (row, notes before it) of consecutive rows that did not read
         for r in range(self.last + 1, self.limit):
             cells = _row_texts(grid, r)
@@ -765,7 +765,9 @@ class _Table:
                 f.used.add(r)
                 bottom, tail = r, True
                 continue
-            if p0.startswith(("备注", "注:", "说明", "填表说明")) or re.match(r"^注\d", p0):
+            remark = p0.startswith(("备注", "注:", "说明", "填表说明")) or re.match(r"^注\d", p0)
+            if remark or (in_remark and re.match(r"^(\d+[.、]|\(\d+\))", p0)):  # 备注 and its numbered lines
+                in_remark = True
                 text = " ".join(t for _, t in cells)
                 f.note(r, cells[0][0], f"备注未读入：{text[:40]}{'…' if len(text) > 40 else ''}", "ignored")
                 f.used.add(r)
