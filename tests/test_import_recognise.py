@@ -47,7 +47,8 @@ def test_seed_text_is_one_form_at_the_end():
     forms = import_text(SEED_TEXT)
     assert len(forms) == 1
     rec = forms[0]
-    assert rec.range_text == "第 556–582 行"  # title line to the 备注 line; the 550 lines of prose above are not the form
+    # title line to the 备注's last line; the 550 lines of prose above are not the form
+    assert rec.range_text == "第 556–582 行"
     assert (rec.kind, rec.year, rec.unit) == ("department", 2021, "株洲市社会保险服务中心")
     assert rec.title == "2021 年度部门整体支出绩效自评表"
 
@@ -555,3 +556,16 @@ def test_page_break_inside_the_table_and_prose_after_a_table_without_total(tmp_p
     assert rec.range_text == "第 556–578 行" and len(rec.data["indicators"]) == 9
     assert "claimed" not in rec.data
     assert not [n for n in rec.notes if "下一步" in n.message or "继续做好" in n.message]
+
+
+def test_every_value_names_its_cell():
+    (rec,) = recognise(sheet(MOF_ROWS, MOF_MERGES))
+    cells = rec.cells
+    assert cells[("indicators", 1, "claimed")] == "Sheet1!H14" and cells[("indicators", 1)] == "Sheet1!D14"
+    assert cells[("indicators", 1, "note")] == "Sheet1!I14"
+    assert cells[("funds", "total", "executed")] == "Sheet1!E6" and cells[("funds", "claimed")] == "Sheet1!H6"
+    assert cells[("claimed", "total")] == "Sheet1!H19" and cells[("claimed", "grade")] == "Sheet1!I19"
+    assert cells[("unit", "name")] == "Sheet1!F4" and cells[("year",)] == "Sheet1!A2"
+    assert ("funds", "other") not in cells  # the 其他资金 row is empty, so it is not in the form
+    (seed,) = import_text(SEED_TEXT)
+    assert seed.cells[("indicators", 4, "weight")] == "第 573 行" and seed.cells[("categories", "效益指标")] == "第 573 行"

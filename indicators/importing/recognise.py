@@ -40,6 +40,9 @@ class Recognised:
     bottom: int
     notes: list[Note] = field(default_factory=list)
     heading: str = ""  # the title as printed ("2021 年度部门整体支出绩效自评表"), "" when the form has none
+    # where each value came from: key paths of ``data`` -> cell addresses, e.g. ("indicators", 2, "weight") -> "Sheet1!G15",
+    # ("indicators", 2) -> the cell of its name, ("funds", "total", "executed"), ("claimed", "total"), ("unit", "name")
+    cells: dict[tuple[Any, ...], str] = field(default_factory=dict)
 
     @property
     def kind(self) -> str:
@@ -236,6 +239,13 @@ class _Form:
         self.grid = grid
         self.notes: list[tuple[int, Note]] = []  # (grid row, note): sorted by row at the end
         self.used: set[int] = set()  # rows that carried something read
+        self.cells: dict[tuple[Any, ...], str] = {}
+
+    def mark(self, key: tuple[Any, ...], r: int, c: int | None) -> None:
+        """Remember the cell a value of the form came from."""
+        address = self.grid.cell(r, c or 0).address
+        if address:
+            self.cells.setdefault(key, address)
 
     def note(self, r: int, c: int, message: str, kind: NoteKind) -> None:
         address = self.grid.cell(r, c).address or self.grid.cell(r, 0).address or f"第 {r + 1} 行"
@@ -375,6 +385,7 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
         for _c, t in _row_texts(grid, r):
             if len(t) < 200 and _is_title(t):
                 title_row, heading = r, t
+                f.mark(("kind",), r, _c)
                 break
         if title_row is not None:
             break
@@ -389,6 +400,7 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
                     m = _YEAR_RE.search(t)
                     if m and len(t) < 40:
                         year = int(m.group(1))
+                        f.mark(("year",), r, c)
                         f.used.add(r)
                         f.note(r, c, f"年度：{year}（表题下一行）", "found")
                         break
@@ -423,10 +435,12 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
             elif value and not unit.get(key):
                 unit[key] = value
                 unit_at[key] = (r, c)
+                f.mark(("unit", key), r, c)
                 f.note(r, c, f"{_UNIT_WORDS[key]}：{value}", "found")
         for key, value, c in _label_pairs(grid, r, _SIGNOFF_LABELS):  # 项目负责人、联系电话 above the table
             if value and not head_signoff.get(key):
                 head_signoff[key] = value
+                f.mark(("signoff", key), r, c)
                 f.note(r, c, f"{_SIGNOFF_WORDS[key]}：{value}", "found")
                 pairs.append((key, value, c))
         if pairs:
@@ -470,6 +484,8 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
                 f.note(r, texts[0][0], "年度总体目标的文字与表头错位，实际完成情况列以左的文字都作预期目标。", "assumed")
             if expected or achieved:
                 goal = {"expected": expected, "achieved": achieved}
+                f.mark(("goal", "expected"), r, texts[0][0] if texts else ec)
+                f.mark(("goal", "achieved"), r, texts[-1][0] if texts else ac)
                 f.used.add(r)
                 f.note(r, ec, "年度总体目标：预期目标与实际完成情况", "found")
             continue
@@ -478,6 +494,7 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
             rest = [t for c, t in cells if c > label_c]
             if rest:
                 goal = {"expected": rest[0], "achieved": " ".join(rest[1:])}
+                f.mark(("goal",), r, label_c)
                 f.used.add(r)
                 f.note(r, label_c, "年度总体目标：右侧文字作为预期目标" + ("，其后为实际完成情况" if rest[1:] else ""), "assumed")
             first_head = r if first_head is None else first_head
@@ -501,6 +518,7 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
                 m = _YEAR_RE.search(t) if len(t) < 60 else None
                 if m:
                     year = int(m.group(1))
+                    f.mark(("year",), r, c)
                     f.note(r, c, f"年度取自“{t}”：{year}", "assumed")
                     break
             if year is not None:
@@ -513,6 +531,7 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
         for key in ("implementer", "supervisor", "project"):
             if unit.get(key):
                 name = unit[key]
+                f.mark(("unit", "name"), *unit_at[key])
                 f.note(*unit_at[key], f"未找到部门/单位名称，取{_UNIT_WORDS[key]}“{name}”作为单位名称。", "assumed")
                 break
     if not name:
@@ -548,7 +567,25 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
             f.note(r, cells[0][0], f"未读入：{text}", "ignored")
     f.notes.sort(key=lambda pair: pair[0])
     notes = [n for _, n in f.notes]
-    return Recognised(data=data, grid=grid, top=top, bottom=bottom, notes=notes, heading=heading)
+    for section, first in (("claimed", ("claimed", "total")), ("signoff", None), ("unit", ("unit", "name"))):
+        inner = [k for k in f.cells if k[0] == section and len(k) == 2]
+        if inner and (section,) not in f.cells:
+            f.cells[(section,)] = f.cells[first if first in f.cells else inner[0]]
+    where = {key: address for key, address in f.cells.items() if _present(data, key)}
+    return Recognised(data=data, grid=grid, top=top, bottom=bottom, notes=notes, heading=heading, cells=where)
+
+
+def _present(data: dict[str, Any], key: tuple[Any, ...]) -> bool:
+    """Whether a key path (or, for a section, its table) is in the form data."""
+    node: Any = data
+    for part in key:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            return False
+    return True
 
 
 _SIGNOFF_WORDS = {"filled_by": "填表人", "phone": "联系电话", "head": "负责人", "finance_head": "财务负责人", "date": "填报日期"}
@@ -595,13 +632,17 @@ def _funds_row(f: _Form, r: int, cells: list[tuple[int, str]], cols: dict[str, l
             if value is not None or bad:
                 if value is not None:
                     row[role] = value
+                f.mark(("funds", key, role), r, c)
                 break
     rows[key] = (r, row)
+    f.mark(("funds", key), r, label_c)
+    f.mark(("funds",), r, label_c)
     for role, target in (("weight", "weight"), ("score", "claimed")):
         for c in cols.get(role, []):
             value, bad = f.value(r, c, "资金执行率" + ("分值" if role == "weight" else "得分"))
             if value is not None and target not in funds:
                 funds[target] = _number(value)
+                f.mark(("funds", target), r, c)
                 f.note(r, c, f"资金执行率{'分值' if role == 'weight' else '得分'}：{value}", "found")
             if value is not None or bad:
                 break
@@ -718,6 +759,7 @@ class _Table:
                 for key, value, _c in signoff:
                     if value and not self.signoff.get(key):
                         self.signoff[key] = value
+                        f.mark(("signoff", key), r, _c)
                 f.note(r, signoff[0][2], "签署栏：" + "、".join(f"{_SIGNOFF_WORDS[k]} {v}".strip() for k, v, _ in signoff), "found")
                 self._grade(r, cells)
                 f.used.add(r)
@@ -810,6 +852,7 @@ class _Table:
             self.cat = cat
             if cat_weight is not None and cat not in self.categories:
                 self.categories[cat] = _number(cat_weight)
+                f.mark(("categories", cat), r, l1 + offset if l1 is not None else 0)
                 f.note(r, l1 + offset if l1 is not None else 0, f"一级指标“{cat}”分值 {cat_weight}", "found")
         if sub:
             self.sub = sub
@@ -837,6 +880,7 @@ class _Table:
             return "bad"
         claimed, _ = f.value(r, sc, f"“{name}”的得分") if sc is not None else (None, False)
         target = self._target(r, offset, name)
+        tc = self.at(r, "target", offset)[0]
         ac, actual = self.at(r, "actual", offset)
         actual = self._clean(r, ac, actual, "实际完成值")
         _, note = self.at(r, "note", offset)
@@ -867,6 +911,12 @@ class _Table:
             ind["claimed"] = _number(claimed)
         if note:
             ind["note"] = note
+        i = len(self.indicators)
+        f.mark(("indicators", i), r, lc)
+        for key, col in (("name", lc), ("weight", wc), ("claimed", sc), ("target", tc), ("actual", ac), ("tier", sc)):
+            f.mark(("indicators", i, key), r, col)
+        if note:
+            f.mark(("indicators", i, "note"), r, self.at(r, "note", offset)[0])
         self.indicators.append(ind)
         return "indicator"
 
@@ -956,6 +1006,7 @@ class _Table:
         value, bad = f.value(r, sc, "总分的得分") if sc is not None else (None, False)
         if value is not None:
             self.claimed["total"] = value
+            f.mark(("claimed", "total"), r, sc)
             f.note(r, sc, f"总分（自评）：{_text(self.grid, r, sc)}", "found")  # type: ignore[arg-type]
         elif not bad:
             label = next(c for c, t in cells if _p(t) in _TOTAL_WORDS)
@@ -965,12 +1016,14 @@ class _Table:
                 value, _ = f.value(r, c, "总分的得分")
                 if value is not None:
                     self.claimed["total"] = value
+                    f.mark(("claimed", "total"), r, c)
                     what = "两个数中后一个" if len(numbers) > 1 else "唯一的数"
                     f.note(r, c, f"总分行与表头错位，取该行{what}“{t}”作自评总分。", "assumed")
         if not self._grade(r, cells):
             for c, t in cells:  # a bare 优 / 良 … right of the score on the total row
                 if c > (sc or 0) and re.fullmatch(r"(优秀|优|良好|良|中等|中|合格|差|不合格)", _p(t)):
                     self.claimed["grade"] = _GRADE_WORDS.get(_p(t), _p(t))
+                    self.f.mark(("claimed", "grade"), r, c)
                     self.f.note(r, c, f"总分行得分右侧的“{t}”作为自评等级。", "assumed")
                     break
 
@@ -985,6 +1038,7 @@ class _Table:
                 grade = _GRADE_WORDS.get(m.group(1), m.group(1))
                 if "grade" not in self.claimed:
                     self.claimed["grade"] = grade
+                    self.f.mark(("claimed", "grade"), r, c)
                     self.f.note(r, c, f"等级（自评）：{grade}", "found")
                 return True
         return False
