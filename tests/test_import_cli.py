@@ -83,7 +83,7 @@ def test_mof_project_template_imports_and_scores(books, tmp_path):
 def test_split_target_template_joins_the_target_and_keeps_yuan(books):
     form, _text, notes = load_submission(books["split"])
     targets = [i.target for i in form.indicators]
-    assert targets == ["≥735人次", "=100%", "明显改善", "建立", "≥90%"]  # ≥ 735 人次 joined; 定性 -> the value alone
+    assert targets == ["≥735人次", "＝100%", "明显改善", "建立", "≥90%"]  # ≥ 735 人次 joined (＝ as typed); 定性 -> the value alone
     assert form.funds.unit == "元"
     assert form.funds.total.annual == Decimal("1200000.00")
     assert form.funds.total.executed == Decimal("1080000.00")  # the text "1,080,000.00" and the number agree
