@@ -61,7 +61,7 @@ def import_grids(path: str | Path) -> tuple[list[Grid], list[Recognised]]:
     for grid in grids:
         for rec in recognise(grid):
             said = {n.address for n in rec.notes}
-            extra = [Note(a, m, k) for a, m, k in _grid_notes(grid)]
+            extra = [Note(a, m, k) for a, m, k in _grid_notes(grid)]  # type: ignore[arg-type]
             for r in range(rec.top, min(rec.bottom, grid.height - 1) + 1):
                 for cell in grid.rows[r]:
                     if cell.problem and cell.address not in said:
