@@ -198,6 +198,13 @@ def test_formula_without_cached_value_is_reported_by_cell(tmp_path):
     lines = [line for line in run.stdout.splitlines() if "部门!H4" in line]  # the funds score =F4*G4
     assert lines and "没有保存计算结果" in lines[0]
     assert out.exists()
+    # scored on the fly, what could not be read is an error finding at its cell, not a silent 0
+    check = jixiao("check", str(path), "--format", "json")
+    assert check.returncode == 1
+    problems = [f for f in json.loads(check.stdout)["findings"] if f["code"] == "import-problem"]
+    assert [f["where"] for f in problems] == ["部门!H4"] and problems[0]["severity"] == "error"
+    # the printed rate (=E4/G4, recomputed by the engine anyway) is noted as not used, not an error
+    assert any("部门!G4" in line and "未用于表单" in line for line in run.stdout.splitlines())
 
 
 def test_import_a_toml_is_explained(tmp_path):
