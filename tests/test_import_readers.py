@@ -356,3 +356,17 @@ def test_damaged_workbooks_never_raise_anything_else(tmp_path, cut, flips, suffi
         assert exc.message and exc.path == str(path)
     else:
         assert all(len({len(r) for r in g.rows}) <= 1 for g in grids)  # rectangular whatever was read
+
+
+def test_a_wrong_dimension_does_not_hide_cells(book, tmp_path):
+    """Some programs write <dimension ref="A1"/> whatever the sheet holds; the streaming reader must not trust it."""
+    import re
+
+    damaged = tmp_path / "dimension.xlsx"
+    with zipfile.ZipFile(book) as zin, zipfile.ZipFile(damaged, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1"/>', data)
+            zout.writestr(info, data)
+    assert [(g.height, g.width) for g in read_grids(damaged)] == [(g.height, g.width) for g in read_grids(book)]
