@@ -190,6 +190,9 @@ _SIGNOFF_LABELS = {
 _LABELS = {**_UNIT_LABELS, **_SIGNOFF_LABELS}
 
 
+_STAMP_RE = re.compile(r"\((?:盖章|签字|签章|签名)\)")
+
+
 def _label_pattern(label: str) -> str:
     """A label as printed: spaces between its characters allowed (填 表 人), brackets full- or half-width."""
     parts = {"(": "[(（]", ")": "[)）]"}
@@ -263,10 +266,11 @@ class _Form:
         if cell.value is not None and not cell.percent:
             return cell.value, False
         value, percent = parse_number(text)
-        if value is None and text.endswith("分"):
-            value, percent = parse_number(text[:-1])
+        suffix = next((w for w in ("万元", "元", "分") if text.endswith(w)), "")
+        if value is None and suffix:
+            value, percent = parse_number(text[: -len(suffix)])
             if value is not None and not percent:
-                self.note(r, c, f"{what}“{text}”去掉“分”字，读作 {value}。", "assumed")
+                self.note(r, c, f"{what}“{text}”去掉“{suffix}”字，读作 {value}。", "assumed")
         if value is None or percent:
             self.note(r, c, f"{what}“{text}”不是数字，未读入。", "problem")
             return None, True
@@ -301,7 +305,7 @@ def _label_pairs(grid: Grid, r: int, labels: dict[str, str]) -> list[tuple[str, 
     for i, (c, text) in enumerate(cells):
         if c in skip or len(text) > _MAX_CELL:
             continue
-        bare = _p(text).rstrip(":")
+        bare = _STAMP_RE.sub("", _p(text)).rstrip(":")
         if bare in labels:
             nxt = cells[i + 1] if i + 1 < len(cells) else None
             value = ""
