@@ -716,3 +716,24 @@ def test_generated_forms_in_every_layout_import_as_drawn(form):
     text = form_toml(rec)
     assert tomli.loads(text, parse_float=Decimal) == d
     load_form_text(text)
+
+
+def test_subtotals_and_a_review_column_are_not_the_units_scores():
+    rows = [
+        ["2023年度部门整体支出绩效自评表"],
+        ["单位名称（盖章）", "某某局"],
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "自评得分", "复核得分", "备注"],
+        ["产出指标", "数量指标", "办件量", "≥1000件", "1200件", 50, 50, 45, "抽查"],
+        ["小计", "", "", "", "", 50, 50, 45, ""],
+        ["效益指标", "社会效益指标", "群众办事时间", "≤3天", "2天", 50, 48, 50, ""],
+        ["合计", "", "", "", "", 100, 98, 95, ""],
+    ]
+    (rec,) = recognise(sheet(rows))
+    d = rec.data
+    assert rec.unit == "某某局"
+    assert [(i["name"], i["claimed"]) for i in d["indicators"]] == [("办件量", 50), ("群众办事时间", 48)]
+    assert d["claimed"] == {"total": 98}
+    ignored = {n.address: n.message for n in rec.notes if n.kind == "ignored"}
+    assert "复核得分“45”" in ignored["Sheet1!H4"] and "抽查" in ignored["Sheet1!I4"]
+    assert "小计" in ignored["Sheet1!A5"]
+    assert any(n.kind == "problem" and "资金" in n.message for n in rec.notes)  # no funds block: said, not invented

@@ -115,9 +115,13 @@ _INDICATOR_ROLES: list[tuple[str, str]] = [
     ("实际完成", "actual"),
     ("分值", "weight"),
     ("权重", "weight"),
+    ("复核", "review"),  # a finance bureau's own column (复核得分, 审核得分): not the unit's claim
+    ("审核", "review"),
+    ("核定", "review"),
     ("得分", "score"),
     ("评分", "score"),
     ("备注", "remark"),
+    ("单位", "measure"),
 ]
 _ROLE_WORDS = {
     "l1": "一级指标",
@@ -131,6 +135,7 @@ _ROLE_WORDS = {
     "score": "得分",
     "note": "偏差原因分析",
     "remark": "备注",
+    "review": "复核得分",
 }
 _FUNDS_COLUMNS: list[tuple[str, str]] = [
     ("得分", "score"),  # first: "得分(分值×执行率)"
@@ -778,6 +783,11 @@ class _Table:
                 bottom, tail = r, True
                 continue
             wcol = self.col("weight")
+            if any(_p(t) in ("小计", "分项合计") for c, t in cells if wcol is None or c < wcol):
+                f.note(r, cells[0][0], "小计行未读入（总分由程序按各项得分计算）。", "ignored")
+                f.used.add(r)
+                bottom = r
+                continue
             if any(_p(t) in _TOTAL_WORDS for c, t in cells if wcol is None or c < wcol):
                 self._total(r, cells)
                 f.used.add(r)
@@ -891,6 +901,9 @@ class _Table:
         rc, remark = self.at(r, "remark", offset)
         if remark:
             f.note(r, rc or 0, f"备注“{remark[:30]}”未读入。", "ignored")
+        vc, review = self.at(r, "review", offset)
+        if review:
+            f.note(r, vc or 0, f"“{name}”的{_text(self.grid, self.h, self.col('review') or 0) or '复核得分'}“{review}”不是单位自评得分，未读入。", "ignored")
         for role in ("l3", "target", "actual", "note"):
             pc, _ = self.at(r, role, offset)
             if pc is not None and self.grid.cell(r, pc).problem:
