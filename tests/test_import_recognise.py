@@ -737,3 +737,19 @@ def test_subtotals_and_a_review_column_are_not_the_units_scores():
     assert "复核得分“45”" in ignored["Sheet1!H4"] and "抽查" in ignored["Sheet1!I4"]
     assert "小计" in ignored["Sheet1!A5"]
     assert any(n.kind == "problem" and "资金" in n.message for n in rec.notes)  # no funds block: said, not invented
+
+
+def test_a_bare_title_and_a_money_line_are_not_guessed_silently():
+    rows = [
+        ["绩效自评表（2023年度）"],
+        ["单位：万元"],
+        ["项目名称", "老旧小区改造"],
+        ["实施单位", "某区住建局"],
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "数量指标", "改造小区数", "≥12个", "12个", 90, 90],
+        ["总分", "", "", "", "", 90, 90],
+    ]
+    (rec,) = recognise(sheet(rows))
+    assert (rec.kind, rec.year, rec.unit) == ("project", 2023, "某区住建局")  # 万元 is not the unit's name
+    assert any(n.kind == "assumed" and "表题未写明" in n.message and "项目名称" in n.message for n in rec.notes)
+    assert any(n.kind == "found" and n.message == "金额单位：万元" for n in rec.notes)

@@ -287,7 +287,7 @@ class _Form:
 
 def _title_kind_year(text: str) -> tuple[str, int | None]:
     p = _p(text)
-    kind = "project" if "项目" in p else "department"
+    kind = "project" if "项目" in p else "department" if "部门" in p or "单位" in p else ""
     m = _YEAR_RE.search(text) or _YEAR_RE.search(p)
     return kind, int(m.group(1)) if m else None
 
@@ -436,6 +436,8 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
             continue
         pairs = _label_pairs(grid, r, _UNIT_LABELS)
         for key, value, c in pairs:
+            if key == "name" and _p(value) in ("万元", "元"):  # "单位：万元" is the money unit
+                key = "money"
             if key == "money":
                 m = re.search(r"万元|元", value)
                 if m:
@@ -519,7 +521,8 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
         table.signoff.setdefault(key, value)
     data["kind"] = kind or ("project" if unit.get("project") else "department")
     if not kind:
-        f.note(top, 0, f"未找到表题，按{'项目名称' if unit.get('project') else '表的内容'}定为"
+        why = "表题未写明部门整体或项目支出" if heading else "未找到表题"
+        f.note(top, 0, f"{why}，按{'项目名称' if unit.get('project') else '表的内容'}定为"
                f"{'项目支出' if data['kind'] == 'project' else '部门整体支出'}绩效自评表。", "assumed")
     if year is None:
         for r in range(top, min(h, top + 10)):
