@@ -753,3 +753,12 @@ def test_a_bare_title_and_a_money_line_are_not_guessed_silently():
     assert (rec.kind, rec.year, rec.unit) == ("project", 2023, "某区住建局")  # 万元 is not the unit's name
     assert any(n.kind == "assumed" and "表题未写明" in n.message and "项目名称" in n.message for n in rec.notes)
     assert any(n.kind == "found" and n.message == "金额单位：万元" for n in rec.notes)
+
+
+def test_an_unreadable_funds_cell_is_not_filled_from_the_total():
+    (grid,) = read_text(SEED_TEXT, SEED_TEXT.read_bytes())
+    with_cell(grid, 560, 4, problem="公式没有缓存的计算结果")  # 当年财政拨款 全年执行数, blank in the seed
+    (rec,) = recognise(grid)
+    assert rec.data["funds"]["appropriation"] == {"initial": D("1366.77"), "annual": D("1387.53")}
+    assert any(n.kind == "problem" and n.address == "第 561 行" for n in rec.notes)
+    assert not any(n.kind == "assumed" and "按合计行填写" in n.message for n in rec.notes)

@@ -153,11 +153,12 @@ _FUNDS_ROWS: list[tuple[str, str]] = [
     ("资金总额", "total"),
     ("合计", "total"),
     ("总计", "total"),
-    ("当年财政拨款", "appropriation"),
-    ("财政拨款", "appropriation"),
-    ("上年结转", "carryover"),
+    ("上年结转", "carryover"),  # before 财政拨款: "上年结转资金（财政拨款）" is a carry-over
     ("结转", "carryover"),
     ("其他资金", "other"),
+    ("当年财政拨款", "appropriation"),
+    ("财政拨款", "appropriation"),
+    ("财政资金", "appropriation"),
 ]
 _FUNDS_ROW_WORDS = {"total": "年度资金总额", "appropriation": "当年财政拨款", "carryover": "上年结转资金", "other": "其他资金"}
 _FUNDS_COLUMN_WORDS = {"initial": "年初预算数", "annual": "全年预算数", "adjusted": "调整后预算数", "executed": "全年执行数"}
@@ -644,6 +645,8 @@ def _funds_row(f: _Form, r: int, cells: list[tuple[int, str]], cols: dict[str, l
             if value is not None or bad:
                 if value is not None:
                     row[role] = value
+                else:  # a cell that could not be read is never filled in from another row
+                    funds.setdefault("_bad", set()).add((key, role))
                 f.mark(("funds", key, role), r, c)
                 break
     rows[key] = (r, row)
@@ -667,6 +670,7 @@ def _funds_row(f: _Form, r: int, cells: list[tuple[int, str]], cols: dict[str, l
 
 def _finish_funds(f: _Form, funds: dict[str, Any], header: tuple[int, dict[str, list[int]]] | None, money: str) -> None:
     rows: dict[str, tuple[int, dict[str, Any]]] = funds.pop("_rows", {})
+    unreadable: set[tuple[str, str]] = funds.pop("_bad", set())
     cols = header[1] if header else {}
     if rows and "annual" not in cols and "adjusted" in cols:
         f.note(header[0] if header else 0, cols["adjusted"][0], "表中没有“全年预算数”列，以“调整后预算数”作为全年预算数。", "assumed")
@@ -675,11 +679,12 @@ def _finish_funds(f: _Form, funds: dict[str, Any], header: tuple[int, dict[str, 
                 row["annual"] = row.pop("adjusted")
     if "total" in rows:
         parts = [k for k in ("appropriation", "carryover", "other") if k in rows and rows[k][1]]
-        total_r, total = rows["total"]
+        total = rows["total"][1]
         if len(parts) == 1:
             r, row = rows[parts[0]]
             others_agree = all(row[k] == total[k] for k in row if k in total)
-            missing = [k for k in ("initial", "annual", "adjusted", "executed") if k in total and k not in row]
+            missing = [k for k in ("initial", "annual", "adjusted", "executed")
+                       if k in total and k not in row and (parts[0], k) not in unreadable]
             if others_agree and missing:
                 for k in missing:
                     row[k] = total[k]
