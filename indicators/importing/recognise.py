@@ -832,6 +832,7 @@ class _Table:
                 del f.notes[bad[0][1] :]
                 for rr, _ in bad:
                     f.used.discard(rr)
+                f.note(bottom, 0, f"指标表到此为止：其后{grid.cell(bad[0][0], 0).address or '各行'}起连续 3 行不是指标行。", "found")
                 break
         return bottom
 
