@@ -762,3 +762,14 @@ def test_an_unreadable_funds_cell_is_not_filled_from_the_total():
     assert rec.data["funds"]["appropriation"] == {"initial": D("1366.77"), "annual": D("1387.53")}
     assert any(n.kind == "problem" and n.address == "第 561 行" for n in rec.notes)
     assert not any(n.kind == "assumed" and "按合计行填写" in n.message for n in rec.notes)
+
+
+def test_empty_template_rows_do_not_end_the_table():
+    rows = [list(r) for r in MOF_ROWS]
+    empty = [["", "", "", f"指标{i}：", "", "", "", "", ""] for i in range(1, 6)]
+    rows[15:16] = empty  # the empty 时效指标 row becomes five empty "指标n：" rows of the MOF template
+    (rec,) = recognise(sheet(rows, tuple(m for m in MOF_MERGES if m[0] < 15)))  # the merges above the inserted rows
+    names = [i["name"] for i in rec.data["indicators"]]
+    assert names == ["养护里程", "修补坑槽", "路面合格率", "道路通行条件", "沿线群众满意度"]
+    assert sum("行没有指标值、分值和得分，跳过" in n.message for n in rec.notes) == 5
+    assert rec.data["claimed"]["total"] == D("97.67")

@@ -896,14 +896,21 @@ class _Table:
             return "heading"
         if not name:
             f.note(r, cells[0][0], "本行有分值或得分而没有三级指标名称，未读入。", "problem")
-            return "bad"
+            return "skipped"
         if not self.cat:
             f.note(r, lc or 0, f"三级指标“{name}”之前没有一级指标，未读入。", "problem")
             return "bad"
+        unread = [c for c in (wc, sc) if c is not None and self.grid.cell(r, c).problem]
+        if not wtext and not stext and not unread:
+            _, t_text = self.at(r, "target", offset)
+            _, a_text = self.at(r, "actual", offset)
+            if not t_text and not a_text:  # a template's empty "指标1：" row
+                f.note(r, lc or 0, f"“{name}”行没有指标值、分值和得分，跳过。", "ignored")
+                return "skipped"
         weight, _ = f.value(r, wc, f"“{name}”的分值") if wc is not None else (None, False)
         if weight is None:
             f.note(r, wc if wc is not None else 0, f"三级指标“{name}”没有分值，未读入（分值必填）。", "problem")
-            return "bad"
+            return "skipped"
         claimed, _ = f.value(r, sc, f"“{name}”的得分") if sc is not None else (None, False)
         target = self._target(r, offset, name)
         tc = self.at(r, "target", offset)[0]
