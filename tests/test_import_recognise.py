@@ -773,3 +773,16 @@ def test_empty_template_rows_do_not_end_the_table():
     assert names == ["养护里程", "修补坑槽", "路面合格率", "道路通行条件", "沿线群众满意度"]
     assert sum("行没有指标值、分值和得分，跳过" in n.message for n in rec.notes) == 5
     assert rec.data["claimed"]["total"] == D("97.67")
+
+
+def test_layout_text_is_flagged(tmp_path):
+    # pdftotext -layout of a printed form: columns drawn with spaces, rows broken over several lines
+    lines = ["                          2021年度部门整体支出绩效自评表"]
+    wrapped = "                                       老金发放率        100%       100%    12.50    12.50"
+    for i in range(10):
+        lines += [f"        产出指标{i}        数量指标       全市企业养老保险离退休人员养", wrapped]
+    (grid,) = read_text(tmp_path / "x.txt", "\n".join(lines).encode())
+    assert [(a, kind) for a, _, kind in grid.notes] == [("全文", "problem")]  # type: ignore[misc]
+    assert "直接导入 PDF" in grid.notes[0][1]
+    (plain,) = read_text(SEED_TEXT, SEED_TEXT.read_bytes())
+    assert plain.notes == []

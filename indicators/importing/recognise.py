@@ -863,7 +863,7 @@ class _Table:
             m2 = _HEADING_RE.match(p)
             base = m2.group("name") if m2 else p
             positional = l2 is not None and c == l2 + offset and (c < l3 + offset) and pos + 1 < len(cells)
-            if c < l3 + offset and (positional or _is_subcategory(base)) and parse_number(t)[0] is None:
+            if c < l3 + offset and (positional or _is_subcategory(base)) and parse_number(t)[0] is None and len(p) > 1:
                 sub = base if m2 and base in _SUBCATEGORY_NAMES else t
                 pos += 1
                 if m2 and base in _SUBCATEGORY_NAMES:
@@ -990,6 +990,8 @@ class _Table:
             return m.group("name"), Decimal(m.group("weight") or m.group("bare"))
         if p in _CATEGORY_NAMES:
             return t, None
+        if len(p) < 2:  # one character: a fragment of a label printed downwards (绩/效/指/标), never a heading
+            return None
         if c == self.col("l1") and not _is_subcategory(p) and parse_number(t)[0] is None and self._fits(r, 0):
             return t, None
         return None
