@@ -33,6 +33,13 @@ def import_text(path: Path) -> list[Recognised]:
     return recognise(grids[0])
 
 
+def load_imported(text: str):
+    """load_form_text, before [funds] unit (the export branch adds it to the schema) without that one line."""
+    if "unit" not in Funds.model_fields:
+        text = text.replace('unit = "元"\n', "")
+    return load_form_text(text)
+
+
 def score(rec: Recognised) -> Result:
     text = form_toml(rec)
     form = load_form_text(text, "imported.toml")
@@ -314,9 +321,7 @@ def test_department_template_money_in_yuan_numbers_as_text():
     assert d["signoff"] == {"filled_by": "赵六", "phone": "13800000000", "head": "钱七", "date": "2024-03-01"}
     text = form_toml(rec)
     assert 'unit = "元"' in text
-    if "unit" not in Funds.model_fields:  # [funds] unit comes with the export branch; score the rest meanwhile
-        text = text.replace('unit = "元"\n', "")
-    form = load_form_text(text)
+    form = load_imported(text)
     r = score_form(form, load_rules(form.rules))
     # 1,187,500 / 1,250,000 = 95% → 9.50; indicators full: 9.5 + 25 + 25 + 30 + 10 = 99.50
     assert r.funds.score == D("9.50") and r.total == D("99.50") and r.claimed_total == D("99.5")
@@ -430,7 +435,7 @@ def test_ten_thousand_rows_of_noise():
     forms = recognise(sheet(rows))
     for rec in forms:  # whatever was found is a loadable form with its notes
         assert rec.top <= rec.bottom
-        load_form_text(form_toml(rec))
+        load_imported(form_toml(rec))
     assert forms  # the noise contains header rows, so forms are found (and each says what it lacks)
     assert all(any(n.kind == "problem" for n in rec.notes) for rec in forms)
 
@@ -526,10 +531,7 @@ def test_department_text_in_yuan_with_points_written_as_fen():
     # each one said: funds 分值 and 得分, five rows' 分值 and 得分, the total's 得分 (its 100分 is not read)
     assert sum("去掉“分”字" in n.message for n in rec.notes) == 2 + 10 + 1
     assert any(n.kind == "ignored" and n.address == "第 1 行" for n in rec.notes) is False  # 附件3 is outside the form
-    text = form_toml(rec)
-    if "unit" not in Funds.model_fields:
-        text = text.replace('unit = "元"\n', "")
-    form = load_form_text(text)
+    form = load_imported(form_toml(rec))
     r = score_form(form, load_rules(form.rules))
     # 3,150,000 / 3,500,000 = 90% → 9.00; 教学质量合格率 15 × 93 / 95 = 14.684… → 14.68
     # total 9 + 20 + 14.68 + 15 + 30 + 10 = 98.68
@@ -786,3 +788,30 @@ def test_layout_text_is_flagged(tmp_path):
     assert "直接导入 PDF" in grid.notes[0][1]
     (plain,) = read_text(SEED_TEXT, SEED_TEXT.read_bytes())
     assert plain.notes == []
+
+
+TOKENS = ["三级指标", "一级指标", "二级指标", "年度指标值", "实际完成值", "分值", "得分", "权重", "指标性质", "指标值", "度量单位",
+          "合计", "总分", "小计", "产出指标（50分）", "效益指标(30分)", "数量指标", "指", "12.5", "1,387.53", "96%", "≥", "定性",
+          "年初预算数", "全年预算数", "调整后预算数", "全年执行数", "执行率", "年度资金总额", "其中：当年财政拨款", "年度总体目标",
+          "预期目标", "实际完成情况", "填表人：张三", "联系电话", "备注：无", "2021年度部门整体支出绩效自评表", "（2022年度）",
+          "部门：某中学", "金额单位：元", "单位：万元", "等级：优", "优", "—", "", "", "", "x" * 300, "12.5分", "1387.53万元"]  # fmt: skip
+
+
+@given(st.lists(st.lists(st.sampled_from(TOKENS) | st.text(max_size=8), min_size=1, max_size=10), min_size=1, max_size=40),
+       st.lists(st.tuples(st.integers(0, 39), st.integers(0, 9), st.integers(0, 3), st.integers(0, 3)), max_size=4))
+@settings(max_examples=200, deadline=None)
+def test_any_grid_gives_loadable_forms_or_none(rows, merges):
+    width = max(len(r) for r in rows)
+    merged = []
+    for top, left, down, right in merges:  # non-overlapping merges inside the grid
+        box = (top, left, min(top + down, len(rows) - 1), min(left + right, width - 1))
+        if top < len(rows) and left < width and all(
+            box[0] > m[2] or box[2] < m[0] or box[1] > m[3] or box[3] < m[1] for m in merged
+        ):
+            merged.append(box)
+    for rec in recognise(sheet(rows, tuple(merged))):
+        text = form_toml(rec)
+        assert tomli.loads(text, parse_float=Decimal) == rec.data
+        load_imported(text)
+        assert 0 <= rec.top <= rec.bottom < len(rows)
+        assert all(n.kind in ("found", "assumed", "ignored", "problem") and n.address for n in rec.notes)
