@@ -815,3 +815,14 @@ def test_any_grid_gives_loadable_forms_or_none(rows, merges):
         load_imported(text)
         assert 0 <= rec.top <= rec.bottom < len(rows)
         assert all(n.kind in ("found", "assumed", "ignored", "problem") and n.address for n in rec.notes)
+
+
+@given(st.binary(max_size=2000) | st.text(max_size=500).map(lambda s: s.encode("utf-8")))
+@settings(max_examples=200, deadline=None)
+def test_text_reader_takes_any_bytes(data):
+    (grid,) = read_text(Path("任意.txt"), data)
+    widths = {len(row) for row in grid.rows}
+    assert len(widths) <= 1  # rectangular
+    assert all(cell.address.startswith("第 ") for row in grid.rows for cell in row)
+    for rec in recognise(grid):
+        load_imported(form_toml(rec))
