@@ -92,7 +92,8 @@ def range_text(grid: Grid, top: int, bottom: int) -> str:
 # ---------------------------------------------------------------- vocabulary
 
 _MAX_CELL = 2000  # a longer cell is prose, never a label
-_HEAD_SPAN = 80  # how far above its indicator table a form's title, unit and funds may be
+_HEAD_SPAN = 80
+_MAX_IGNORED = 200  # "ignored" notes listed one by one per form  # how far above its indicator table a form's title, unit and funds may be
 
 # indicator table columns, by header text (plain: NFKC, no spaces); first match wins
 _INDICATOR_ROLES: list[tuple[str, str]] = [
@@ -580,6 +581,12 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
             f.note(r, cells[0][0], f"未读入：{text}", "ignored")
     f.notes.sort(key=lambda pair: pair[0])
     notes = [n for _, n in f.notes]
+    ignored = [n for n in notes if n.kind == "ignored"]
+    if len(ignored) > _MAX_IGNORED:  # a sheet of noise: the first ones and a count, not thousands of lines
+        dropped = {id(n) for n in ignored[_MAX_IGNORED:]}
+        last = ignored[_MAX_IGNORED]
+        notes = [n for n in notes if id(n) not in dropped]
+        notes.append(Note(last.address, f"自此处起另有 {len(dropped)} 处未读入的内容，不再逐一列出。", "ignored"))
     for section, first in (("claimed", ("claimed", "total")), ("signoff", None), ("unit", ("unit", "name"))):
         inner = [k for k in f.cells if k[0] == section and len(k) == 2]
         if inner and (section,) not in f.cells:
