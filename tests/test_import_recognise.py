@@ -829,3 +829,26 @@ def test_text_reader_takes_any_bytes(data):
     assert all(cell.address.startswith("第 ") for row in grid.rows for cell in row)
     for rec in recognise(grid):
         load_imported(form_toml(rec))
+
+
+def test_funds_broken_down_otherwise_keep_only_the_total():
+    rows = [
+        ["2022年度部门整体支出绩效自评表"],
+        ["部门（单位）名称", "某县教育局"],
+        ["资金情况（万元）", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+        ["", "年度资金总额", 500, 600, 540, 10, "90%", 9],
+        ["按收入性质分", "一般公共预算财政拨款", 400, 450, 405, "", "", ""],
+        ["", "政府性基金预算财政拨款", 50, 100, 90, "", "", ""],
+        ["", "纳入专户管理的非税收入拨款", 50, 50, 45, "", "", ""],
+        ["按支出性质分", "基本支出", 300, 300, 300, "", "", ""],
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "数量指标", "学校数", "≥20所", "20所", 90, 90],
+        ["总分", "", "", "", "", 100, 99],
+    ]
+    (rec,) = recognise(sheet(rows))
+    funds = rec.data["funds"]
+    assert funds == {"weight": 10, "claimed": 9, "total": {"initial": 500, "annual": 600, "executed": 540}}
+    assert any(n.kind == "assumed" and "只写入年度资金总额" in n.message for n in rec.notes)
+    r = score_form(load_imported(form_toml(rec)))
+    assert r.funds.score == D("9.00")  # 540 / 600 = 90%: the total's rate, not a partial sum's
+    assert "funds-total-mismatch" not in [f.code for f in r.findings]

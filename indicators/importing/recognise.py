@@ -630,12 +630,17 @@ def _funds_row(f: _Form, r: int, cells: list[tuple[int, str]], cols: dict[str, l
     has_numbers = any(c >= first_value and parse_number(t)[0] is not None for c, t in cells)
     if not key:
         if has_numbers:
-            f.note(r, cells[0][0], "资金情况中的这一行无法识别是哪类资金，未读入。", "ignored")
+            f.note(r, cells[0][0], f"资金情况中的“{cells[0][1][:20]}”行无法对应到当年财政拨款、上年结转资金或其他资金，未读入。",
+                   "ignored")
+            funds.setdefault("_unknown", []).append(r)
             f.used.add(r)
         return
     rows = funds.setdefault("_rows", {})
     if key in rows:
-        f.note(r, label_c, f"资金情况中重复的“{_FUNDS_ROW_WORDS[key]}”行，未读入。", "ignored")
+        f.note(r, label_c, f"资金情况中又一行“{cells[0][1][:20] if label_c == cells[0][0] else _FUNDS_ROW_WORDS[key]}”"
+               f"也是{_FUNDS_ROW_WORDS[key]}，未读入。", "ignored")
+        if has_numbers:
+            funds.setdefault("_unknown", []).append(r)
         f.used.add(r)
         return
     f.used.add(r)
@@ -678,6 +683,14 @@ def _funds_row(f: _Form, r: int, cells: list[tuple[int, str]], cols: dict[str, l
 def _finish_funds(f: _Form, funds: dict[str, Any], header: tuple[int, dict[str, list[int]]] | None, money: str) -> None:
     rows: dict[str, tuple[int, dict[str, Any]]] = funds.pop("_rows", {})
     unreadable: set[tuple[str, str]] = funds.pop("_bad", set())
+    unknown: list[int] = funds.pop("_unknown", [])
+    if unknown and "total" in rows and any(k != "total" for k in rows):
+        # the sources are broken down otherwise (按收入性质分 …): rows that do not add up would skew the rate
+        dropped = [k for k in rows if k != "total"]
+        for k in dropped:
+            del rows[k]
+        f.note(unknown[0], 0, "资金来源的分项与格式中的当年财政拨款、上年结转资金、其他资金对不上，"
+               f"只写入年度资金总额（未写入：{'、'.join(_FUNDS_ROW_WORDS[k] for k in dropped)}），执行率按总额复算。", "assumed")
     cols = header[1] if header else {}
     if rows and "annual" not in cols and "adjusted" in cols:
         f.note(header[0] if header else 0, cols["adjusted"][0], "表中没有“全年预算数”列，以“调整后预算数”作为全年预算数。", "assumed")
