@@ -92,7 +92,8 @@ def range_text(grid: Grid, top: int, bottom: int) -> str:
 # ---------------------------------------------------------------- vocabulary
 
 _MAX_CELL = 2000  # a longer cell is prose, never a label
-_HEAD_SPAN = 80  # how far above its indicator table a form's title, unit and funds may be
+_HEAD_SPAN = 80
+_MAX_IGNORED = 200  # "ignored" notes listed one by one per form  # how far above its indicator table a form's title, unit and funds may be
 
 # indicator table columns, by header text (plain: NFKC, no spaces); first match wins
 _INDICATOR_ROLES: list[tuple[str, str]] = [
@@ -115,9 +116,13 @@ _INDICATOR_ROLES: list[tuple[str, str]] = [
     ("实际完成", "actual"),
     ("分值", "weight"),
     ("权重", "weight"),
+    ("复核", "review"),  # a finance bureau's own column (复核得分, 审核得分): not the unit's claim
+    ("审核", "review"),
+    ("核定", "review"),
     ("得分", "score"),
     ("评分", "score"),
     ("备注", "remark"),
+    ("单位", "measure"),
 ]
 _ROLE_WORDS = {
     "l1": "一级指标",
@@ -131,6 +136,7 @@ _ROLE_WORDS = {
     "score": "得分",
     "note": "偏差原因分析",
     "remark": "备注",
+    "review": "复核得分",
 }
 _FUNDS_COLUMNS: list[tuple[str, str]] = [
     ("得分", "score"),  # first: "得分(分值×执行率)"
@@ -148,11 +154,12 @@ _FUNDS_ROWS: list[tuple[str, str]] = [
     ("资金总额", "total"),
     ("合计", "total"),
     ("总计", "total"),
-    ("当年财政拨款", "appropriation"),
-    ("财政拨款", "appropriation"),
-    ("上年结转", "carryover"),
+    ("上年结转", "carryover"),  # before 财政拨款: "上年结转资金（财政拨款）" is a carry-over
     ("结转", "carryover"),
     ("其他资金", "other"),
+    ("当年财政拨款", "appropriation"),
+    ("财政拨款", "appropriation"),
+    ("财政资金", "appropriation"),
 ]
 _FUNDS_ROW_WORDS = {"total": "年度资金总额", "appropriation": "当年财政拨款", "carryover": "上年结转资金", "other": "其他资金"}
 _FUNDS_COLUMN_WORDS = {"initial": "年初预算数", "annual": "全年预算数", "adjusted": "调整后预算数", "executed": "全年执行数"}
@@ -188,6 +195,9 @@ _SIGNOFF_LABELS = {
     "单位负责人签字": "head", "项目负责人签字": "head", "财务负责人签字": "finance_head", "填表人签字": "filled_by",
 }  # fmt: skip
 _LABELS = {**_UNIT_LABELS, **_SIGNOFF_LABELS}
+
+
+_STAMP_RE = re.compile(r"\((?:盖章|签字|签章|签名)\)")
 
 
 def _label_pattern(label: str) -> str:
@@ -263,10 +273,11 @@ class _Form:
         if cell.value is not None and not cell.percent:
             return cell.value, False
         value, percent = parse_number(text)
-        if value is None and text.endswith("分"):
-            value, percent = parse_number(text[:-1])
+        suffix = next((w for w in ("万元", "元", "分") if text.endswith(w)), "")
+        if value is None and suffix:
+            value, percent = parse_number(text[: -len(suffix)])
             if value is not None and not percent:
-                self.note(r, c, f"{what}“{text}”去掉“分”字，读作 {value}。", "assumed")
+                self.note(r, c, f"{what}“{text}”去掉“{suffix}”字，读作 {value}。", "assumed")
         if value is None or percent:
             self.note(r, c, f"{what}“{text}”不是数字，未读入。", "problem")
             return None, True
@@ -278,7 +289,7 @@ class _Form:
 
 def _title_kind_year(text: str) -> tuple[str, int | None]:
     p = _p(text)
-    kind = "project" if "项目" in p else "department"
+    kind = "project" if "项目" in p else "department" if "部门" in p or "单位" in p else ""
     m = _YEAR_RE.search(text) or _YEAR_RE.search(p)
     return kind, int(m.group(1)) if m else None
 
@@ -301,7 +312,7 @@ def _label_pairs(grid: Grid, r: int, labels: dict[str, str]) -> list[tuple[str, 
     for i, (c, text) in enumerate(cells):
         if c in skip or len(text) > _MAX_CELL:
             continue
-        bare = _p(text).rstrip(":")
+        bare = _STAMP_RE.sub("", _p(text)).rstrip(":")
         if bare in labels:
             nxt = cells[i + 1] if i + 1 < len(cells) else None
             value = ""
@@ -427,6 +438,8 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
             continue
         pairs = _label_pairs(grid, r, _UNIT_LABELS)
         for key, value, c in pairs:
+            if key == "name" and _p(value) in ("万元", "元"):  # "单位：万元" is the money unit
+                key = "money"
             if key == "money":
                 m = re.search(r"万元|元", value)
                 if m:
@@ -510,7 +523,8 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
         table.signoff.setdefault(key, value)
     data["kind"] = kind or ("project" if unit.get("project") else "department")
     if not kind:
-        f.note(top, 0, f"未找到表题，按{'项目名称' if unit.get('project') else '表的内容'}定为"
+        why = "表题未写明部门整体或项目支出" if heading else "未找到表题"
+        f.note(top, 0, f"{why}，按{'项目名称' if unit.get('project') else '表的内容'}定为"
                f"{'项目支出' if data['kind'] == 'project' else '部门整体支出'}绩效自评表。", "assumed")
     if year is None:
         for r in range(top, min(h, top + 10)):
@@ -567,6 +581,12 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
             f.note(r, cells[0][0], f"未读入：{text}", "ignored")
     f.notes.sort(key=lambda pair: pair[0])
     notes = [n for _, n in f.notes]
+    ignored = [n for n in notes if n.kind == "ignored"]
+    if len(ignored) > _MAX_IGNORED:  # a sheet of noise: the first ones and a count, not thousands of lines
+        dropped = {id(n) for n in ignored[_MAX_IGNORED:]}
+        last = ignored[_MAX_IGNORED]
+        notes = [n for n in notes if id(n) not in dropped]
+        notes.append(Note(last.address, f"自此处起另有 {len(dropped)} 处未读入的内容，不再逐一列出。", "ignored"))
     for section, first in (("claimed", ("claimed", "total")), ("signoff", None), ("unit", ("unit", "name"))):
         inner = [k for k in f.cells if k[0] == section and len(k) == 2]
         if inner and (section,) not in f.cells:
@@ -610,12 +630,17 @@ def _funds_row(f: _Form, r: int, cells: list[tuple[int, str]], cols: dict[str, l
     has_numbers = any(c >= first_value and parse_number(t)[0] is not None for c, t in cells)
     if not key:
         if has_numbers:
-            f.note(r, cells[0][0], "资金情况中的这一行无法识别是哪类资金，未读入。", "ignored")
+            f.note(r, cells[0][0], f"资金情况中的“{cells[0][1][:20]}”行无法对应到当年财政拨款、上年结转资金或其他资金，未读入。",
+                   "ignored")
+            funds.setdefault("_unknown", []).append(r)
             f.used.add(r)
         return
     rows = funds.setdefault("_rows", {})
     if key in rows:
-        f.note(r, label_c, f"资金情况中重复的“{_FUNDS_ROW_WORDS[key]}”行，未读入。", "ignored")
+        f.note(r, label_c, f"资金情况中又一行“{cells[0][1][:20] if label_c == cells[0][0] else _FUNDS_ROW_WORDS[key]}”"
+               f"也是{_FUNDS_ROW_WORDS[key]}，未读入。", "ignored")
+        if has_numbers:
+            funds.setdefault("_unknown", []).append(r)
         f.used.add(r)
         return
     f.used.add(r)
@@ -632,6 +657,8 @@ def _funds_row(f: _Form, r: int, cells: list[tuple[int, str]], cols: dict[str, l
             if value is not None or bad:
                 if value is not None:
                     row[role] = value
+                else:  # a cell that could not be read is never filled in from another row
+                    funds.setdefault("_bad", set()).add((key, role))
                 f.mark(("funds", key, role), r, c)
                 break
     rows[key] = (r, row)
@@ -655,6 +682,15 @@ def _funds_row(f: _Form, r: int, cells: list[tuple[int, str]], cols: dict[str, l
 
 def _finish_funds(f: _Form, funds: dict[str, Any], header: tuple[int, dict[str, list[int]]] | None, money: str) -> None:
     rows: dict[str, tuple[int, dict[str, Any]]] = funds.pop("_rows", {})
+    unreadable: set[tuple[str, str]] = funds.pop("_bad", set())
+    unknown: list[int] = funds.pop("_unknown", [])
+    if unknown and "total" in rows and any(k != "total" for k in rows):
+        # the sources are broken down otherwise (按收入性质分 …): rows that do not add up would skew the rate
+        dropped = [k for k in rows if k != "total"]
+        for k in dropped:
+            del rows[k]
+        f.note(unknown[0], 0, "资金来源的分项与格式中的当年财政拨款、上年结转资金、其他资金对不上，"
+               f"只写入年度资金总额（未写入：{'、'.join(_FUNDS_ROW_WORDS[k] for k in dropped)}），执行率按总额复算。", "assumed")
     cols = header[1] if header else {}
     if rows and "annual" not in cols and "adjusted" in cols:
         f.note(header[0] if header else 0, cols["adjusted"][0], "表中没有“全年预算数”列，以“调整后预算数”作为全年预算数。", "assumed")
@@ -663,11 +699,12 @@ def _finish_funds(f: _Form, funds: dict[str, Any], header: tuple[int, dict[str, 
                 row["annual"] = row.pop("adjusted")
     if "total" in rows:
         parts = [k for k in ("appropriation", "carryover", "other") if k in rows and rows[k][1]]
-        total_r, total = rows["total"]
+        total = rows["total"][1]
         if len(parts) == 1:
             r, row = rows[parts[0]]
             others_agree = all(row[k] == total[k] for k in row if k in total)
-            missing = [k for k in ("initial", "annual", "adjusted", "executed") if k in total and k not in row]
+            missing = [k for k in ("initial", "annual", "adjusted", "executed")
+                       if k in total and k not in row and (parts[0], k) not in unreadable]
             if others_agree and missing:
                 for k in missing:
                     row[k] = total[k]
@@ -741,7 +778,8 @@ class _Table:
             f.note(self.h, self.col("target") or 0, "年度指标值由“指标性质”“指标值”“度量单位”三列合成（定性指标只取指标值）。", "assumed")
         bottom = self.last
         blanks = 0
-        tail = in_remark = False
+        tail = False
+        remark = False  # inside a 备注 of several numbered lines
         bad: list[tuple[int, int]] = []  # (row, notes before it) of consecutive rows that did not read
         for r in range(self.last + 1, self.limit):
             cells = _row_texts(grid, r)
@@ -765,15 +803,22 @@ class _Table:
                 f.used.add(r)
                 bottom, tail = r, True
                 continue
-            remark = p0.startswith(("备注", "注:", "说明", "填表说明")) or re.match(r"^注\d", p0)
-            if remark or (in_remark and re.match(r"^(\d+[.、]|\(\d+\))", p0)):  # 备注 and its numbered lines
-                in_remark = True
+            remark_goes_on = remark and re.match(r"^\d+[.、]", p0)  # "2. 总分设置为…" under "备注：1. …"
+            if p0.startswith(("备注", "注:", "说明", "填表说明")) or re.match(r"^注\d", p0) or remark_goes_on:
+                remark = True
                 text = " ".join(t for _, t in cells)
                 f.note(r, cells[0][0], f"备注未读入：{text[:40]}{'…' if len(text) > 40 else ''}", "ignored")
                 f.used.add(r)
                 bottom, tail = r, True
                 continue
+            if tail and all("盖章" in t for _, t in cells):
+                continue  # "单位（盖章）": the place of the stamp, beside the 备注 and the sign-off
             wcol = self.col("weight")
+            if any(_p(t) in ("小计", "分项合计") for c, t in cells if wcol is None or c < wcol):
+                f.note(r, cells[0][0], "小计行未读入（总分由程序按各项得分计算）。", "ignored")
+                f.used.add(r)
+                bottom = r
+                continue
             if any(_p(t) in _TOTAL_WORDS for c, t in cells if wcol is None or c < wcol):
                 self._total(r, cells)
                 f.used.add(r)
@@ -807,6 +852,7 @@ class _Table:
                 del f.notes[bad[0][1] :]
                 for rr, _ in bad:
                     f.used.discard(rr)
+                f.note(bottom, 0, f"指标表到此为止：其后{grid.cell(bad[0][0], 0).address or '各行'}起连续 3 行不是指标行。", "found")
                 break
         return bottom
 
@@ -837,7 +883,7 @@ class _Table:
             m2 = _HEADING_RE.match(p)
             base = m2.group("name") if m2 else p
             positional = l2 is not None and c == l2 + offset and (c < l3 + offset) and pos + 1 < len(cells)
-            if c < l3 + offset and (positional or _is_subcategory(base)) and parse_number(t)[0] is None:
+            if c < l3 + offset and (positional or _is_subcategory(base)) and parse_number(t)[0] is None and len(p) > 1:
                 sub = base if m2 and base in _SUBCATEGORY_NAMES else t
                 pos += 1
                 if m2 and base in _SUBCATEGORY_NAMES:
@@ -870,14 +916,21 @@ class _Table:
             return "heading"
         if not name:
             f.note(r, cells[0][0], "本行有分值或得分而没有三级指标名称，未读入。", "problem")
-            return "bad"
+            return "skipped"
         if not self.cat:
             f.note(r, lc or 0, f"三级指标“{name}”之前没有一级指标，未读入。", "problem")
             return "bad"
+        unread = [c for c in (wc, sc) if c is not None and self.grid.cell(r, c).problem]
+        if not wtext and not stext and not unread:
+            _, t_text = self.at(r, "target", offset)
+            _, a_text = self.at(r, "actual", offset)
+            if not t_text and not a_text:  # a template's empty "指标1：" row
+                f.note(r, lc or 0, f"“{name}”行没有指标值、分值和得分，跳过。", "ignored")
+                return "skipped"
         weight, _ = f.value(r, wc, f"“{name}”的分值") if wc is not None else (None, False)
         if weight is None:
             f.note(r, wc if wc is not None else 0, f"三级指标“{name}”没有分值，未读入（分值必填）。", "problem")
-            return "bad"
+            return "skipped"
         claimed, _ = f.value(r, sc, f"“{name}”的得分") if sc is not None else (None, False)
         target = self._target(r, offset, name)
         tc = self.at(r, "target", offset)[0]
@@ -887,6 +940,9 @@ class _Table:
         rc, remark = self.at(r, "remark", offset)
         if remark:
             f.note(r, rc or 0, f"备注“{remark[:30]}”未读入。", "ignored")
+        vc, review = self.at(r, "review", offset)
+        if review:
+            f.note(r, vc or 0, f"“{name}”的{_text(self.grid, self.h, self.col('review') or 0) or '复核得分'}“{review}”不是单位自评得分，未读入。", "ignored")
         for role in ("l3", "target", "actual", "note"):
             pc, _ = self.at(r, role, offset)
             if pc is not None and self.grid.cell(r, pc).problem:
@@ -954,6 +1010,8 @@ class _Table:
             return m.group("name"), Decimal(m.group("weight") or m.group("bare"))
         if p in _CATEGORY_NAMES:
             return t, None
+        if len(p) < 2:  # one character: a fragment of a label printed downwards (绩/效/指/标), never a heading
+            return None
         if c == self.col("l1") and not _is_subcategory(p) and parse_number(t)[0] is None and self._fits(r, 0):
             return t, None
         return None
