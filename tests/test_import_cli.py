@@ -349,3 +349,19 @@ def test_a_fifo_named_like_a_workbook_is_refused(tmp_path):
     for command in ("score", "import"):
         run = jixiao(command, str(fifo))
         assert run.returncode == 2 and "命名管道" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_pdf_of_a_workbook_and_of_a_folder_with_its_import(books, tmp_path):
+    from pypdf import PdfReader
+
+    one = tmp_path / "one.pdf"
+    run = jixiao("pdf", str(books["dept"]), "-o", str(one))
+    assert run.returncode == 0, run.stderr
+    assert "株洲市社会保险服务中心" in PdfReader(one).pages[0].extract_text()
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(books["dept"], folder / "d.xlsx")
+    assert jixiao("import", str(folder / "d.xlsx"), "-o", str(folder / "d.toml")).returncode == 0
+    run = jixiao("pdf", str(folder), "-o", str(tmp_path / "out"))
+    assert run.returncode == 0, run.stderr  # printed (errors found by the re-score are listed in the PDFs)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["d.pdf", "d.xlsx.pdf"]  # neither overwrote the other
