@@ -191,6 +191,10 @@ def test_big_sheet_bounded(tmp_path):
     height, width, text, note = out.stdout.split(" ", 3)
     assert int(height) == MAX_ROWS and int(width) == 4 and text == "15"
     assert f"只读取了前 {MAX_ROWS} 行" in note
+    cli = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "import", str(path)], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert cli.returncode == 2 and "没有找到绩效自评表" in cli.stderr and f"只读取了前 {MAX_ROWS} 行" in cli.stderr
 
 
 # ------------------------------------------------------------------ xls
