@@ -390,3 +390,16 @@ def test_formulas_computed_by_libreoffice(tmp_path):
     assert [c.text for c in row[1:8]] == ["合计", "1366.77", "1387.53", "1387.53", "10", "100%", "10.00"]
     assert not any(c.problem for r in grid.rows for c in r)
     assert grid.rows[0][0].merged == (0, 0, 0, 8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.decimals(min_value=-10**9, max_value=10**9, places=2, allow_nan=False, allow_infinity=False),
+    st.sampled_from(["General", "0.00", "#,##0.00"]),
+)
+def test_any_two_decimal_amount_stored_as_float_shows_its_digits(amount, fmt):
+    """What a user typed into Excel (stored as the nearest float) comes back with the digits typed."""
+    shown = show_number(float(amount), fmt)
+    assert shown.value == amount
+    if fmt != "General":
+        assert shown.value.as_tuple().exponent == -2 and shown.text.replace(",", "") == f"{amount + 0:.2f}"  # + 0: no "-0.00"
