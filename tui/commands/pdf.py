@@ -28,7 +28,7 @@ def register(subparsers: Any) -> None:
             "最后一页列出复算发现的错误。给出文件夹时，用全部 CPU 核并行打印其中的 *.toml。"
         ),
     )
-    p.add_argument("form", help="表单文件（.toml），或装有表单的文件夹")
+    p.add_argument("form", help="表单文件（.toml，或 .xlsx/.xls/.csv/.txt 导入后打印），或装有表单的文件夹")
     p.add_argument("-o", "--output", help="输出 PDF（单个表单；默认与表单同名 .pdf）或输出文件夹（文件夹模式）")
     p.add_argument("--rules", help="规则集 ID 或规则文件路径（默认用表单中 rules 指定的）")
     p.add_argument("--font", help="TrueType 中文字体文件（.ttf/.ttc），默认自动查找")
@@ -144,7 +144,7 @@ def _pdf_folder(args: argparse.Namespace, folder: Path) -> int:
 
     forms, _ = discover([folder])
     if not forms:
-        print(f"{folder}：文件夹中没有表单（*.toml）。", file=sys.stderr)
+        print(f"{folder}：文件夹中没有表单（*.toml，或 *.xlsx、*.xls、*.csv、*.txt）。", file=sys.stderr)
         return EXIT_UNREADABLE
     outdir = Path(args.output) if args.output else folder
     try:
@@ -164,8 +164,11 @@ def _pdf_folder(args: argparse.Namespace, folder: Path) -> int:
     jobs = args.jobs if args.jobs and args.jobs > 0 else (os.cpu_count() or 1)
     jobs = min(jobs, len(forms))
     tasks = []
+    tomls = {f.with_suffix("") for f in forms if f.suffix == ".toml"}
     for f in forms:  # sub-folders are mirrored under the output folder
-        out = outdir / f.relative_to(folder).with_suffix(".pdf")
+        rel = f.relative_to(folder)
+        # X.xlsx beside X.toml (its import): X.xlsx.pdf, so that neither PDF overwrites the other
+        out = outdir / (rel.with_name(rel.name + ".pdf") if f.suffix != ".toml" and f.with_suffix("") in tomls else rel.with_suffix(".pdf"))
         out.parent.mkdir(parents=True, exist_ok=True)
         tasks.append((str(f), str(out), args.rules, args.font, args.claimed, args.findings, getattr(args, "explain", False)))
     failed: list[dict[str, Any]] = []
