@@ -1,0 +1,582 @@
+"""PDF with a text layer (as Excel, WPS, Word, LibreOffice and the provincial systems print it) -> grids.
+
+One :class:`Grid` per form found, named by its pages (``第 31–32 页``), every
+cell addressed ``第 31 页``.  How a page is read:
+
+- **Which pages.**  A 部门决算 has 30 pages of report and tables and the
+  自评表 at the end.  The text of every page is taken first with PDFium (fast,
+  no layout), and only pages whose text has a form's words (自评表, 三级指标,
+  绩效指标...) are laid out with pdfplumber.  Once a form has started, the
+  next pages are read until it ends (the sign-off or 备注 below its table, a
+  page with no table, or a page that starts another form), so a table
+  continued on the next page is joined, whether its header row repeats or
+  not (a repeated header is dropped).
+- **Tables from their ruling lines.**  ``find_tables`` with the lines
+  strategy, on the page without its fill-only background rectangles (a
+  shaded header row is not a ruling line; thin filled rectangles, as Excel
+  and WPS draw borders, are).  The cells pdfplumber finds are laid on the grid
+  of the distinct x and y edges; a cell that covers several becomes a merged
+  range.  The columns of every part of a form (its tables on every page) are
+  put on one set of x edges, so that a continued table keeps its columns.
+- **Text outside the tables**, in reading order with them: each line a row,
+  cut into cells where the words are far apart (``部门：某某中学`` and
+  ``金额单位：万元`` on one line are two cells).  Lines that look like one
+  table (three or more lines of three or more cells) are put into columns by
+  the positions of their words: this is the reading of a table drawn with
+  no lines.  Page numbers in the margins are left out.
+- **jixiao's own PDF** prints a computed score with the claimed one below it
+  (``10.00（填报 9.50）``); such a cell is read as the claimed score (the unit's
+  own form), with a note.
+
+Scans (no text layer) are refused, OCR is not done; encrypted, broken or
+truncated files get a message, never a traceback.  Pages are closed as soon
+as they are read, and at most :data:`MAX_FORM_PAGES` pages are laid out, so
+a 500-page document costs bounded time and memory.
+"""
+
+from __future__ import annotations
+
+import bisect
+import io
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..grid import Cell, Grid
+from ..numbers import parse_number
+from . import ReaderError
+
+__all__ = ["read_pdf", "page_texts", "KEYWORDS", "MAX_FORM_PAGES"]
+
+# A page with one of these (whitespace removed) may hold a form; others are skipped without layout.
+KEYWORDS = ("自评表", "绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "指标值", "绩效目标")
+MAX_FORM_PAGES = 300  # pages laid out per document at most (a form is one to three pages)
+_TITLE = "自评表"
+_SIGNOFF = re.compile(r"填表人|填报人|单位负责人|项目负责人|财务负责人|填报日期|联系电话|备注")
+_FURNITURE = re.compile(
+    r"^[-—–\s]*\d{1,4}[-—–\s]*$|^第\s*\d+\s*页(\s*[,，/／]?\s*共\s*\d+\s*页)?$|^\d+\s*/\s*\d+$|^共\s*\d+\s*页.*第\s*\d+\s*页$"
+)
+_CLAIMED = re.compile(r"^(?P<shown>.*?)\s*[（(]\s*填报\s*(?P<claimed>[^（）()]*?)\s*[）)]\s*$", re.S)
+_EDGE_TOLERANCE = 2.0  # points: edges closer than this are one edge
+_TABLE_SETTINGS = {
+    "vertical_strategy": "lines",
+    "horizontal_strategy": "lines",
+    "snap_tolerance": 3,
+    "join_tolerance": 3,
+    "intersection_tolerance": 3,
+}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# opening the document
+
+
+def _scan_message(pages: int) -> str:
+    return (
+        f"这是扫描件（共 {pages} 页，页面只有图像，没有文字层），不做文字识别（OCR），无法读取其中的表格。"
+        "请使用单位导出的电子版 PDF、Excel 或 Word 文件；若只有纸质件，请按原表录入（jixiao new 可生成模板）。"
+    )
+
+
+def _open_message(exc: BaseException) -> str:
+    text = str(exc).lower()
+    if "password" in text or "encrypt" in text:
+        return "PDF 文件已加密（设有打开密码），无法读取。请用密码打开后另存一份不加密的 PDF，或向报送单位索取未加密的文件。"
+    return (
+        "PDF 文件已损坏或不完整（可能下载或复制未完成），无法读取。"
+        "请重新下载或导出一份；能用阅读器正常打开并复制出文字的 PDF 才能导入。"
+    )
+
+
+def page_texts(data: bytes) -> list[str]:
+    """The text of every page, without layout (PDFium): cheap enough to look at every page of a long document."""
+    import pypdfium2 as pdfium
+
+    try:
+        doc = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise ReaderError(_open_message(exc)) from None
+    texts: list[str] = []
+    try:
+        for i in range(len(doc)):
+            page = doc[i]
+            try:
+                textpage = page.get_textpage()
+                try:
+                    texts.append(textpage.get_text_range())
+                finally:
+                    textpage.close()
+            finally:
+                page.close()
+    finally:
+        doc.close()
+    return texts
+
+
+def _squeeze(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _has_keyword(text: str) -> bool:
+    s = _squeeze(text)
+    return any(k in s for k in KEYWORDS)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# text from characters
+
+
+def _is_wide(ch: str) -> bool:
+    """A CJK character or full-width punctuation: lines and words join around it without a space."""
+    return bool(ch) and unicodedata.east_asian_width(ch[0]) in ("W", "F")
+
+
+def _line_text(chars: Sequence[dict[str, Any]]) -> str:
+    """One line of characters (sorted by x) as text: a space where the source had one or a gap between narrow characters."""
+    out: list[str] = []
+    prev: dict[str, Any] | None = None
+    for ch in chars:
+        t = ch["text"]
+        if t.isspace():
+            if out and out[-1] != " ":
+                out.append(" ")
+            continue
+        if prev is not None and out and out[-1] != " ":
+            gap = ch["x0"] - prev["x1"]
+            if gap > 0.3 * max(ch["size"], 1.0) and not (_is_wide(t) and _is_wide(prev["text"])):
+                out.append(" ")
+        out.append(t)
+        prev = ch
+    return "".join(out).strip()
+
+
+def _lines(chars: Iterable[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Characters grouped into lines (by their vertical middle), top to bottom, each sorted left to right."""
+    ordered = sorted(chars, key=lambda c: ((c["top"] + c["bottom"]) / 2, c["x0"]))
+    lines: list[list[dict[str, Any]]] = []
+    mid = 0.0
+    for ch in ordered:
+        m = (ch["top"] + ch["bottom"]) / 2
+        if lines and abs(m - mid) <= 0.45 * max(ch["size"], 1.0):
+            lines[-1].append(ch)
+        else:
+            lines.append([ch])
+            mid = m
+    for line in lines:
+        line.sort(key=lambda c: c["x0"])
+    return lines
+
+
+def _join_lines(lines: Sequence[str]) -> str:
+    """Wrapped lines of one cell back into one text: no space around Chinese, a space between Latin words."""
+    out = ""
+    for line in lines:
+        if not line:
+            continue
+        if out and not (_is_wide(out[-1]) or _is_wide(line[0]) or out.endswith("-")):
+            out += " "
+        out += line
+    return out
+
+
+def _segments(line: Sequence[dict[str, Any]]) -> list[tuple[float, float, str]]:
+    """A line of text cut where the words are far apart: (x0, x1, text) for each piece."""
+    pieces: list[list[dict[str, Any]]] = []
+    prev: dict[str, Any] | None = None
+    for ch in line:
+        if ch["text"].isspace():
+            if pieces:
+                pieces[-1].append(ch)
+            continue
+        if prev is None or ch["x0"] - prev["x1"] > 2.0 * max(ch["size"], 1.0):
+            pieces.append([ch])
+        else:
+            pieces[-1].append(ch)
+        prev = ch
+    out = []
+    for p in pieces:
+        visible = [c for c in p if not c["text"].isspace()]
+        text = _line_text(p)
+        if text:
+            out.append((visible[0]["x0"], visible[-1]["x1"], text))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------
+# one page: table parts and text lines, in reading order
+
+
+@dataclass
+class _Part:
+    """A ruled table on one page: cells on the grid of its distinct edges."""
+
+    page: int
+    top: float
+    xs: list[float]  # column edges (absolute x), sorted
+    rows: int
+    cells: list[tuple[int, int, int, int, str]]  # top row, left col, bottom row, right col (inclusive), text
+
+
+@dataclass
+class _Line:
+    page: int
+    top: float
+    bottom: float
+    segments: list[tuple[float, float, str]]
+
+    @property
+    def text(self) -> str:
+        return " ".join(s[2] for s in self.segments)
+
+
+@dataclass
+class _Form:
+    first: int
+    last: int
+    items: list[_Part | _Line] = field(default_factory=list)
+    closed: bool = False
+    notes: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _cluster(values: Iterable[float], tolerance: float = _EDGE_TOLERANCE) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if out and v - out[-1] <= tolerance:
+            continue
+        out.append(v)
+    return out
+
+
+def _index(edges: Sequence[float], v: float) -> int:
+    """The index of the edge nearest to v."""
+    i = bisect.bisect_left(edges, v)
+    if i == len(edges):
+        return i - 1
+    if i > 0 and v - edges[i - 1] < edges[i] - v:
+        return i - 1
+    return i
+
+
+def _keep(obj: dict[str, Any]) -> bool:
+    """Ruling lines only: a fill-only rectangle is a ruling line when it is thin, else a background."""
+    if obj.get("object_type") != "rect":
+        return True
+    if obj.get("stroke"):
+        return True
+    w, h = obj["x1"] - obj["x0"], obj["bottom"] - obj["top"]
+    # a long thin bar is a border (Excel and WPS draw them so); a shaded block or a QR code's modules are not
+    return min(w, h) <= 1.5 and max(w, h) >= 12.0
+
+
+def _page_items(page: Any, number: int) -> list[_Part | _Line]:
+    lined = page.filter(_keep)
+    tables = [t for t in lined.find_tables(_TABLE_SETTINGS) if len(t.cells) >= 2]
+    parts: list[tuple[Any, list[float], list[float]]] = []
+    for t in tables:
+        xs = _cluster([c[0] for c in t.cells] + [c[2] for c in t.cells])
+        ys = _cluster([c[1] for c in t.cells] + [c[3] for c in t.cells])
+        if len(xs) < 2 or len(ys) < 2 or (len(xs) == 2 and len(ys) == 2):
+            continue  # a frame round the page or one box: its text is read as text
+        parts.append((t, xs, ys))
+
+    chars = [c for c in page.chars if c.get("upright", True) or not c["text"].isspace()]
+    in_cell: list[list[list[dict[str, Any]]]] = [[[] for _ in t.cells] for t, _, _ in parts]
+    slots: list[dict[tuple[int, int], int]] = []
+    spans: list[list[tuple[int, int, int, int]]] = []
+    for t, xs, ys in parts:
+        owner: dict[tuple[int, int], int] = {}
+        span = []
+        for k, (x0, top, x1, bottom) in enumerate(t.cells):
+            r0, r1 = _index(ys, top), _index(ys, bottom) - 1
+            c0, c1 = _index(xs, x0), _index(xs, x1) - 1
+            r1, c1 = max(r0, r1), max(c0, c1)
+            span.append((r0, c0, r1, c1))
+            for r in range(r0, r1 + 1):
+                for c in range(c0, c1 + 1):
+                    owner.setdefault((r, c), k)
+        slots.append(owner)
+        spans.append(span)
+    loose: list[dict[str, Any]] = []
+    for ch in chars:
+        cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+        for n, (t, xs, ys) in enumerate(parts):
+            x0, top, x1, bottom = t.bbox
+            if x0 <= cx <= x1 and top <= cy <= bottom:
+                r = min(max(bisect.bisect_right(ys, cy) - 1, 0), len(ys) - 2)
+                c = min(max(bisect.bisect_right(xs, cx) - 1, 0), len(xs) - 2)
+                k = slots[n].get((r, c))
+                if k is not None:
+                    in_cell[n][k].append(ch)
+                    break
+        else:
+            loose.append(ch)
+
+    items: list[_Part | _Line] = []
+    for n, (t, xs, ys) in enumerate(parts):
+        cells = []
+        for k, (r0, c0, r1, c1) in enumerate(spans[n]):
+            text = _join_lines([_line_text(line) for line in _lines(in_cell[n][k])])
+            cells.append((r0, c0, r1, c1, text))
+        items.append(_Part(page=number, top=t.bbox[1], xs=xs, rows=len(ys) - 1, cells=cells))
+    height = float(page.height) or 1.0
+    for line in _lines(loose):
+        segs = _segments(line)
+        if not segs:
+            continue
+        top = min(c["top"] for c in line)
+        bottom = max(c["bottom"] for c in line)
+        text = " ".join(s[2] for s in segs)
+        if (top < 0.1 * height or bottom > 0.9 * height) and _FURNITURE.match(text):
+            continue  # a page number in the margin
+        items.append(_Line(page=number, top=top, bottom=bottom, segments=segs))
+    items.sort(key=lambda it: it.top)
+    return items
+
+
+# ---------------------------------------------------------------------------------------------------------
+# pages into forms
+
+
+def _first_table(items: Sequence[_Part | _Line]) -> int:
+    return next((i for i, it in enumerate(items) if isinstance(it, _Part)), len(items))
+
+
+def _continues(form: _Form, items: Sequence[_Part | _Line]) -> bool:
+    """Does this page carry on the form being read (a table continued from the page before)?"""
+    if form.closed:
+        return False
+    first = _first_table(items)
+    if first == len(items):
+        return False
+    if any(isinstance(it, _Line) and _TITLE in _squeeze(it.text) for it in items[:first]):
+        return False  # a new form's title above the table
+    new = items[first]
+    assert isinstance(new, _Part)
+    old = [it for it in form.items if isinstance(it, _Part)]
+    if not old:
+        return True  # the title was at the foot of the page before
+    edges = _cluster(x for p in old for x in p.xs)
+    near = sum(1 for x in new.xs if abs(edges[_index(edges, x)] - x) <= 3.0)
+    return near * 2 >= len(new.xs)
+
+
+def _signoff_lines(items: Sequence[_Part | _Line]) -> int:
+    """How many lines at the top of a page with no table are the form's sign-off (填表人..., 备注...)."""
+    n = 0
+    for it in items[:6]:
+        if isinstance(it, _Line) and _SIGNOFF.search(it.text):
+            n += 1
+        else:
+            break
+    return n
+
+
+def _ended(items: Sequence[_Part | _Line]) -> bool:
+    last = max((i for i, it in enumerate(items) if isinstance(it, _Part)), default=-1)
+    if last < 0:
+        return False
+    return any(isinstance(it, _Line) and _SIGNOFF.search(it.text) for it in items[last + 1 :])
+
+
+def _row_key(part: _Part, r: int) -> tuple[str, ...]:
+    return tuple(_squeeze(text) for r0, _c0, _r1, _c1, text in sorted(part.cells, key=lambda c: c[1]) if r0 == r and text)
+
+
+def _drop_repeated_header(form: _Form, part: _Part) -> _Part:
+    """A continued table that repeats the form's header row(s) at the top of the page: the repeat is dropped."""
+    seen = {_row_key(p, r) for p in form.items if isinstance(p, _Part) for r in range(p.rows)}
+    drop = 0
+    while drop < min(3, part.rows - 1):
+        key = _row_key(part, drop)
+        if not key or key not in seen or not any(_has_keyword(t) or t in ("分值", "得分") for t in key):
+            break
+        drop += 1
+    if not drop:
+        return part
+    cells = [(r0 - drop, c0, r1 - drop, c1, t) for r0, c0, r1, c1, t in part.cells if r0 >= drop]
+    form.notes.append((f"第 {part.page} 页", f"续表重复的表头 {drop} 行已略去"))
+    return _Part(page=part.page, top=part.top, xs=part.xs, rows=part.rows - drop, cells=cells)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# a form into a grid
+
+
+def _cell(text: str, address: str, merged: tuple[int, int, int, int] | None) -> Cell:
+    value, percent = parse_number(text) if text else (None, False)
+    return Cell(text=text, value=value, percent=percent, merged=merged, address=address)
+
+
+def _claimed_text(text: str) -> str | None:
+    """``10.00（填报 9.50）`` -> ``9.50``; ``等级：优（填报 良）`` -> ``等级：良``; None when the cell is not like that."""
+    m = _CLAIMED.match(text)
+    if not m:
+        return None
+    shown, claimed = m.group("shown").strip(), m.group("claimed").strip()
+    if parse_number(shown)[0] is not None and parse_number(claimed)[0] is not None:
+        return claimed
+    g = re.match(r"^(等级\s*[:：]\s*)\S{1,8}$", shown)
+    if g and claimed and len(claimed) <= 8:
+        return g.group(1) + claimed
+    return None
+
+
+def _aligned(lines: Sequence[_Line]) -> list[list[tuple[int, str]]]:
+    """Text lines as rows of (column, text): by word position when they look like a table, else cells in order."""
+    tabular = sum(1 for ln in lines if len(ln.segments) >= 3)
+    if tabular < 3:
+        return [[(i, s[2]) for i, s in enumerate(ln.segments)] for ln in lines]
+    size = 6.0
+    starts = _cluster((s[0] for ln in lines for s in ln.segments), tolerance=size)
+    rows = []
+    for ln in lines:
+        row: list[tuple[int, str]] = []
+        for x0, _x1, text in ln.segments:
+            c = max(bisect.bisect_right(starts, x0 + size) - 1, 0)
+            if row and c <= row[-1][0]:
+                c = row[-1][0] + 1
+            row.append((c, text))
+        rows.append(row)
+    return rows
+
+
+def _grid(source: str, form: _Form) -> Grid:
+    parts = [it for it in form.items if isinstance(it, _Part)]
+    edges = _cluster(x for p in parts for x in p.xs)
+    rows: list[list[Cell | None]] = []
+    notes = list(form.notes)
+    pending: list[_Line] = []
+
+    def flush() -> None:
+        for ln, cells in zip(pending, _aligned(pending)):
+            address = f"第 {ln.page} 页"
+            row: list[Cell | None] = []
+            for c, text in cells:
+                row.extend([None] * (c - len(row)))
+                row.append(_cell(text, address, None))
+            rows.append(row)
+        pending.clear()
+
+    for it in form.items:
+        if isinstance(it, _Line):
+            pending.append(it)
+            continue
+        flush()
+        address = f"第 {it.page} 页"
+        base = len(rows)
+        width = len(edges) - 1
+        block: list[list[Cell | None]] = [[None] * width for _ in range(it.rows)]
+        for r0, c0, r1, c1, text in it.cells:
+            g0, g1 = _index(edges, it.xs[c0]), _index(edges, it.xs[c1 + 1]) - 1
+            g1 = max(g0, g1)
+            merged = (base + r0, g0, base + r1, g1) if (r1 > r0 or g1 > g0) else None
+            claimed = _claimed_text(text)
+            if claimed is not None:
+                notes.append((address, f"“{text}”印有复算值和填报值，按填报值 {claimed} 读入"))
+                text = claimed
+            for r in range(r0, r1 + 1):
+                for c in range(g0, g1 + 1):
+                    if 0 <= r < it.rows and block[r][c] is None:
+                        if (r, c) == (r0, g0):
+                            block[r][c] = _cell(text, address, merged)
+                        else:
+                            block[r][c] = Cell(merged=merged, address=address)
+        rows.extend(block)
+    flush()
+    width = max((len(r) for r in rows), default=0)
+    out: list[list[Cell]] = []
+    for row in rows:
+        address = next((c.address for c in row if c is not None), "")
+        out.append([c if c is not None else Cell(address=address) for c in row] + [Cell(address=address)] * (width - len(row)))
+    name = f"第 {form.first} 页" if form.first == form.last else f"第 {form.first}–{form.last} 页"
+    grid = Grid(source=source, name=name, rows=out, kind="pdf")
+    if hasattr(grid, "notes"):
+        grid.notes.extend(notes)
+    return grid
+
+
+# ---------------------------------------------------------------------------------------------------------
+
+
+def read_pdf(path: str, data: bytes) -> list[Grid]:
+    """Every form in a PDF, one grid each, named by its pages; raises :class:`ReaderError` for what cannot be read."""
+    import pdfplumber
+
+    if not data.lstrip()[:1024].startswith(b"%PDF") and b"%PDF" not in data[:1024]:
+        raise ReaderError("文件不是 PDF（开头没有 %PDF 标记）。请确认选择了正确的文件，或按实际格式修改扩展名。")
+    texts = page_texts(data)
+    if not texts:
+        raise ReaderError("PDF 文件没有页面。")
+    if not any(t.strip() for t in texts):
+        raise ReaderError(_scan_message(len(texts)))
+    candidates = {i for i, t in enumerate(texts) if _has_keyword(t)}
+    if not candidates:
+        blank = sum(1 for t in texts if not t.strip())
+        scans = f"；其中 {blank} 页没有文字层（扫描图像，不做文字识别）" if blank else ""
+        raise ReaderError(
+            f"在全部 {len(texts)} 页中没有找到绩效自评表（查找了“自评表”“绩效指标”“三级指标”“年度指标值”等字样）{scans}。"
+            "请确认文件中含有自评表，且是可以复制出文字的电子版 PDF。"
+        )
+    forms: list[_Form] = []
+    current: _Form | None = None
+    laid_out = 0
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except Exception as exc:  # pdfminer's own errors (password, syntax, EOF) come wrapped
+        raise ReaderError(_open_message(exc)) from None
+    try:
+        pages = pdf.pages
+        for index, page in enumerate(pages):
+            if current is None and index not in candidates:
+                continue
+            if laid_out >= MAX_FORM_PAGES:
+                note = (f"第 {index + 1} 页", f"只读取了前 {MAX_FORM_PAGES} 个可能含自评表的页面，其后的页面未读取")
+                (current or (forms[-1] if forms else None) or _Form(0, 0)).notes.append(note)
+                break
+            laid_out += 1
+            try:
+                items = _page_items(page, index + 1)
+            finally:
+                page.close()
+            if current is not None and _continues(current, items):
+                first = _first_table(items)
+                for k, it in enumerate(items):
+                    if k == first and isinstance(it, _Part):
+                        it = _drop_repeated_header(current, it)
+                    current.items.append(it)
+                current.last = index + 1
+            elif current is not None and not current.closed and _signoff_lines(items) and _first_table(items) == len(items):
+                n = _signoff_lines(items)
+                current.items.extend(items[:n])
+                current.last = index + 1
+                current.closed = True
+            else:
+                if current is not None:
+                    forms.append(current)
+                    current = None
+                if index in candidates and items:
+                    current = _Form(first=index + 1, last=index + 1, items=list(items))
+            if current is not None and _ended(current.items):
+                current.closed = True
+            if current is not None and current.closed:
+                forms.append(current)
+                current = None
+        if current is not None:
+            forms.append(current)
+    except ReaderError:
+        raise
+    except Exception as exc:  # a damaged page in the middle of the document
+        raise ReaderError(_open_message(exc)) from None
+    finally:
+        pdf.close()
+    return [_grid(path, f) for f in forms if _worth_reading(f)]
+
+
+def _worth_reading(form: _Form) -> bool:
+    """A ruled table, or lines with a form's indicator header (a table drawn without lines); not a page of report text."""
+    if any(isinstance(it, _Part) for it in form.items):
+        return True
+    text = _squeeze("".join(it.text for it in form.items if isinstance(it, _Line)))
+    return any(k in text for k in ("三级指标", "一级指标", "年度指标值"))
