@@ -424,14 +424,20 @@ def _claimed_text(text: str) -> str | None:
 
 
 def _aligned(lines: Sequence[_Line]) -> list[list[tuple[int, str]]]:
-    """Text lines as rows of (column, text): by word position when they look like a table, else cells in order."""
-    tabular = sum(1 for ln in lines if len(ln.segments) >= 3)
-    if tabular < 3:
-        return [[(i, s[2]) for i, s in enumerate(ln.segments)] for ln in lines]
+    """Text lines as rows of (column, text): by word position when they look like a table, else cells in order.
+
+    The table is the run from the first to the last line of three or more cells; the lines around it (title,
+    year, sign-off) keep their cells in order from the first column.
+    """
+    wide = [i for i, ln in enumerate(lines) if len(ln.segments) >= 3]
+    plain = [[(i, s[2]) for i, s in enumerate(ln.segments)] for ln in lines]
+    if len(wide) < 3:
+        return plain
+    first, last = wide[0], wide[-1]
     size = 6.0
-    starts = _cluster((s[0] for ln in lines for s in ln.segments), tolerance=size)
-    rows = []
-    for ln in lines:
+    starts = _cluster((s[0] for ln in lines[first : last + 1] for s in ln.segments), tolerance=size)
+    rows = plain[:first]
+    for ln in lines[first : last + 1]:
         row: list[tuple[int, str]] = []
         for x0, _x1, text in ln.segments:
             c = max(bisect.bisect_right(starts, x0 + size) - 1, 0)
@@ -439,7 +445,7 @@ def _aligned(lines: Sequence[_Line]) -> list[list[tuple[int, str]]]:
                 c = row[-1][0] + 1
             row.append((c, text))
         rows.append(row)
-    return rows
+    return rows + plain[last + 1 :]
 
 
 def _grid(source: str, form: _Form) -> Grid:
