@@ -136,6 +136,8 @@ def read_grids(path: str | Path) -> list[Grid]:
         raise ImportFailure(name, exc.message) from None
     except ImportFailure:
         raise
+    except ImportError as exc:
+        raise ImportFailure(name, f"读取 {suffix} 文件所需的组件未安装（{exc}）。请重新安装 jixiao（pip install jixiao）。") from None
     except MemoryError:
         raise ImportFailure(name, "文件内容过多，内存不足，无法读取。请只保留自评表所在的工作表后重试。") from None
     except Exception as exc:  # a reader's library failing on a malformed file: a message, never a traceback
