@@ -436,15 +436,36 @@ def _aligned(lines: Sequence[_Line]) -> list[list[tuple[int, str]]]:
     first, last = wide[0], wide[-1]
     size = 6.0
     starts = _cluster((s[0] for ln in lines[first : last + 1] for s in ln.segments), tolerance=size)
-    rows = plain[:first]
+    body: list[dict[int, str]] = []
     for ln in lines[first : last + 1]:
-        row: list[tuple[int, str]] = []
+        row: dict[int, str] = {}
         for x0, _x1, text in ln.segments:
             c = max(bisect.bisect_right(starts, x0 + size) - 1, 0)
-            if row and c <= row[-1][0]:
-                c = row[-1][0] + 1
-            row.append((c, text))
-        rows.append(row)
+            while c in row or (row and c < max(row)):
+                c = max(row) + 1
+            row[c] = text
+        body.append(row)
+    # A cell whose text wraps has its other lines above and below its row: a short line (fewer than three cells)
+    # close to a full one goes into that row's empty cells, in the order of the lines.
+    block = lines[first : last + 1]
+    mids = [(ln.top + ln.bottom) / 2 for ln in block]
+    full = [k for k, ln in enumerate(block) if len(ln.segments) >= 3]
+    from_fragments: set[tuple[int, int]] = set()
+    for k, ln in enumerate(block):
+        if len(ln.segments) >= 3:
+            continue
+        height = max(ln.bottom - ln.top, 1.0)
+        near = min(full, key=lambda f: abs(mids[f] - mids[k]))
+        if abs(mids[near] - mids[k]) > 1.6 * height:
+            continue
+        if any(c in body[near] and (near, c) not in from_fragments for c in body[k]):
+            continue  # a short row of its own (其他资金 with nothing filled in), not the rest of a wrapped cell
+        for c, text in body[k].items():
+            body[near][c] = body[near].get(c, "") + text
+            from_fragments.add((near, c))
+        body[k] = {}
+    rows = plain[:first]
+    rows += [sorted(r.items()) for r in body if r]
     return rows + plain[last + 1 :]
 
 
