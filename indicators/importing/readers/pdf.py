@@ -59,6 +59,7 @@ _FURNITURE = re.compile(
     r"^[-—–\s]*\d{1,4}[-—–\s]*$|^第\s*\d+\s*页(\s*[,，/／]?\s*共\s*\d+\s*页)?$|^\d+\s*/\s*\d+$|^共\s*\d+\s*页.*第\s*\d+\s*页$"
 )
 _CLAIMED = re.compile(r"^(?P<shown>.*?)\s*[（(]\s*填报\s*(?P<claimed>[^（）()]*?)\s*[）)]\s*$", re.S)
+_CELL_GAP = 1.0  # a gap wider than one character (at its size) between words of a line of text separates two cells
 _EDGE_TOLERANCE = 2.0  # points: edges closer than this are one edge
 _TABLE_SETTINGS = {
     "vertical_strategy": "lines",
@@ -170,13 +171,13 @@ def _lines(chars: Iterable[dict[str, Any]]) -> list[list[dict[str, Any]]]:
 
 
 def _join_lines(lines: Sequence[str]) -> str:
-    """Wrapped lines of one cell back into one text: no space around Chinese, a space between Latin words."""
+    """Wrapped lines of one cell back into one text: joined as they are, with a space only between two Latin words."""
     out = ""
     for line in lines:
         if not line:
             continue
-        if out and not (_is_wide(out[-1]) or _is_wide(line[0]) or out.endswith("-")):
-            out += " "
+        if out and out[-1].isascii() and out[-1].isalpha() and line[0].isascii() and line[0].isalpha():
+            out += " "  # an English word wrapped at its space; Chinese, numbers (1387.\n53) join as they are
         out += line
     return out
 
@@ -190,7 +191,7 @@ def _segments(line: Sequence[dict[str, Any]]) -> list[tuple[float, float, str]]:
             if pieces:
                 pieces[-1].append(ch)
             continue
-        if prev is None or ch["x0"] - prev["x1"] > 2.0 * max(ch["size"], 1.0):
+        if prev is None or ch["x0"] - prev["x1"] > _CELL_GAP * max(ch["size"], 1.0):
             pieces.append([ch])
         else:
             pieces[-1].append(ch)
@@ -270,6 +271,29 @@ def _keep(obj: dict[str, Any]) -> bool:
     return min(w, h) <= 1.5 and max(w, h) >= 12.0
 
 
+def _runs(chars: Sequence[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Characters in the order they are drawn, cut into runs: one string shown on one line.
+
+    Glyphs of one string abut; the text of the next cell starts a padding away.  A run belongs to the cell where
+    it starts.  A spreadsheet printed with a text too long for its cell draws the
+    whole text and clips it at the cell's border: the hidden rest lies over the next cell, but it is drawn as part
+    of the same string, so it stays with the cell it was typed into.
+    """
+    runs: list[list[dict[str, Any]]] = []
+    prev: dict[str, Any] | None = None
+    for ch in chars:
+        size = max(ch["size"], 1.0)
+        gap = ch["x0"] - prev["x1"] if prev is not None else 0.0
+        # one string's glyphs abut (a space may be widened by word spacing); the next cell's text starts apart
+        same = prev is not None and abs(ch["top"] - prev["top"]) <= 0.3 * size and ch["size"] == prev["size"]
+        if not same or not (abs(gap) <= 0.15 * size or (prev is not None and prev["text"].isspace() and 0 <= gap <= size)):
+            runs.append([ch])
+        else:
+            runs[-1].append(ch)
+        prev = ch
+    return runs
+
+
 def _page_items(page: Any, number: int) -> list[_Part | _Line]:
     lined = page.filter(_keep)
     tables = [t for t in lined.find_tables(_TABLE_SETTINGS) if len(t.cells) >= 2]
@@ -299,8 +323,9 @@ def _page_items(page: Any, number: int) -> list[_Part | _Line]:
         slots.append(owner)
         spans.append(span)
     loose: list[dict[str, Any]] = []
-    for ch in chars:
-        cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+    for run in _runs(chars):
+        head = next((c for c in run if not c["text"].isspace()), run[0])
+        cx, cy = (head["x0"] + head["x1"]) / 2, (head["top"] + head["bottom"]) / 2
         for n, (t, xs, ys) in enumerate(parts):
             x0, top, x1, bottom = t.bbox
             if x0 <= cx <= x1 and top <= cy <= bottom:
@@ -308,10 +333,10 @@ def _page_items(page: Any, number: int) -> list[_Part | _Line]:
                 c = min(max(bisect.bisect_right(xs, cx) - 1, 0), len(xs) - 2)
                 k = slots[n].get((r, c))
                 if k is not None:
-                    in_cell[n][k].append(ch)
+                    in_cell[n][k].extend(run)
                     break
         else:
-            loose.append(ch)
+            loose.extend(run)
 
     items: list[_Part | _Line] = []
     for n, (t, xs, ys) in enumerate(parts):
@@ -384,6 +409,50 @@ def _row_key(part: _Part, r: int) -> tuple[str, ...]:
     return tuple(_squeeze(text) for r0, _c0, _r1, _c1, text in sorted(part.cells, key=lambda c: c[1]) if r0 == r and text)
 
 
+def _is_number(text: str) -> bool:
+    return parse_number(text)[0] is not None
+
+
+def _join_split_row(form: _Form, part: _Part) -> _Part:
+    """A row that breaks across the page (Word lets rows break by default): its rest at the top of the next page
+    is put back into the cells of the row it came from.
+
+    The first row of the page is the rest of the last row of the page before when every text in it sits in a
+    column where that row has text too, none of its texts is a number, and that row has a number (a weight or
+    a score) in a column this one leaves blank: a row of its own would have its numbers.
+    """
+    old = next((it for it in reversed(form.items) if isinstance(it, _Part)), None)
+    if old is None or part.rows < 1 or not old.rows:
+        return part
+    edges = _cluster(x for p in form.items if isinstance(p, _Part) for x in p.xs)
+
+    def columns(p: _Part, r: int) -> dict[tuple[int, int], tuple[int, str]]:
+        out = {}
+        for k, (r0, c0, r1, c1, text) in enumerate(p.cells):
+            if r0 <= r <= r1:
+                out[(_index(edges, p.xs[c0]), _index(edges, p.xs[c1 + 1]))] = (k, text)
+        return out
+
+    last, first = columns(old, old.rows - 1), columns(part, 0)
+    texts = {span: t for span, (_k, t) in first.items() if t}
+    if not texts or any(_is_number(t) for t in texts.values()):
+        return part
+    if any(span not in last or not last[span][1] for span in texts):
+        return part
+    if not any(_is_number(t) and not texts.get(span) for span, (_k, t) in last.items()):
+        return part
+    cells = list(old.cells)
+    for span, text in texts.items():
+        k = last[span][0]
+        r0, c0, r1, c1, was = cells[k]
+        cells[k] = (r0, c0, r1, c1, _join_lines([was, text]))
+    old.cells = cells
+    rest = [(r0 - 1, c0, r1 - 1, c1, t) for r0, c0, r1, c1, t in part.cells if r1 >= 1]
+    rest = [(max(r0, 0), c0, r1, c1, t if r0 >= 0 else "") for r0, c0, r1, c1, t in rest]
+    form.notes.append((f"第 {part.page} 页", "表格的一行跨页断开，第二页顶部的余下文字已并回该行"))
+    return _Part(page=part.page, top=part.top, xs=part.xs, rows=part.rows - 1, cells=rest)
+
+
 def _drop_repeated_header(form: _Form, part: _Part) -> _Part:
     """A continued table that repeats the form's header row(s) at the top of the page: the repeat is dropped."""
     seen = {_row_key(p, r) for p in form.items if isinstance(p, _Part) for r in range(p.rows)}
@@ -450,20 +519,20 @@ def _aligned(lines: Sequence[_Line]) -> list[list[tuple[int, str]]]:
     block = lines[first : last + 1]
     mids = [(ln.top + ln.bottom) / 2 for ln in block]
     full = [k for k, ln in enumerate(block) if len(ln.segments) >= 3]
-    from_fragments: set[tuple[int, int]] = set()
+    pieces: dict[tuple[int, int], list[tuple[int, str]]] = {}  # (row, column) -> (line, text) of its lines
     for k, ln in enumerate(block):
         if len(ln.segments) >= 3:
             continue
         height = max(ln.bottom - ln.top, 1.0)
         near = min(full, key=lambda f: abs(mids[f] - mids[k]))
         if abs(mids[near] - mids[k]) > 1.6 * height:
-            continue
-        if any(c in body[near] and (near, c) not in from_fragments for c in body[k]):
             continue  # a short row of its own (其他资金 with nothing filled in), not the rest of a wrapped cell
         for c, text in body[k].items():
-            body[near][c] = body[near].get(c, "") + text
-            from_fragments.add((near, c))
+            here = pieces.setdefault((near, c), [(near, body[near][c])] if c in body[near] else [])
+            here.append((k, text))
         body[k] = {}
+    for (near, c), texts in pieces.items():
+        body[near][c] = "".join(t for _, t in sorted(texts))
     rows = plain[:first]
     rows += [sorted(r.items()) for r in body if r]
     return rows + plain[last + 1 :]
@@ -571,7 +640,9 @@ def read_pdf(path: str, data: bytes) -> list[Grid]:
                 first = _first_table(items)
                 for k, it in enumerate(items):
                     if k == first and isinstance(it, _Part):
-                        it = _drop_repeated_header(current, it)
+                        it = _join_split_row(current, _drop_repeated_header(current, it))
+                        if not it.rows:
+                            continue
                     current.items.append(it)
                 current.last = index + 1
             elif current is not None and not current.closed and _signoff_lines(items) and _first_table(items) == len(items):
