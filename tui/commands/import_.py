@@ -26,7 +26,7 @@ from typing import IO, Any
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
 
-HELP = "导入：从 Excel（.xlsx/.xlsm/.xls）、CSV 或文本（.txt）中找出自评表，转换为 .toml 表单"
+HELP = "导入：从 Excel（.xlsx/.xlsm/.xls）、CSV、文本（.txt）、PDF 或 Word（.docx/.doc）中找出自评表，转换为 .toml 表单"
 
 KIND_ZH = {"department": "部门整体支出", "project": "项目支出"}
 NOTE_HEADINGS = (
@@ -43,7 +43,7 @@ def register(subparsers: Any) -> None:
         help=HELP,
         description=HELP + "。每张表的来源（文件、工作表、单元格范围）和每一处假定都写在生成的 TOML 开头的注释里。",
     )
-    p.add_argument("files", nargs="+", metavar="文件", help="要导入的文件：.xlsx .xlsm .xls .csv .txt")
+    p.add_argument("files", nargs="+", metavar="文件", help="要导入的文件：.xlsx .xlsm .xls .csv .txt .pdf .docx .doc")
     p.add_argument(
         "-o",
         "--output",

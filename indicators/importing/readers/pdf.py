@@ -93,7 +93,7 @@ def _open_message(exc: BaseException) -> str:
 
 def page_texts(data: bytes) -> list[str]:
     """The text of every page, without layout (PDFium): cheap enough to look at every page of a long document."""
-    import pypdfium2 as pdfium
+    import pypdfium2 as pdfium  # type: ignore[import-untyped]
 
     try:
         doc = pdfium.PdfDocument(data)
@@ -331,9 +331,9 @@ def _page_items(page: Any, number: int) -> list[_Part | _Line]:
             if x0 <= cx <= x1 and top <= cy <= bottom:
                 r = min(max(bisect.bisect_right(ys, cy) - 1, 0), len(ys) - 2)
                 c = min(max(bisect.bisect_right(xs, cx) - 1, 0), len(xs) - 2)
-                k = slots[n].get((r, c))
-                if k is not None:
-                    in_cell[n][k].extend(run)
+                slot = slots[n].get((r, c))
+                if slot is not None:
+                    in_cell[n][slot].extend(run)
                     break
         else:
             loose.extend(run)
