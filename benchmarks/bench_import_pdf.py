@@ -31,7 +31,14 @@ sys.path.insert(0, str(ROOT))
 
 
 def document(path: Path, pages: int) -> Path:
-    from tests.fixtures.office_docs import SIGNOFF, department_sheet, draw_pdf, project_sheet, split_sheet, unrelated_table
+    from tests.fixtures.office_docs import (
+        SIGNOFF,
+        department_sheet,
+        draw_pdf,
+        project_sheet,
+        split_sheet,
+        unrelated_table,
+    )
 
     first, rest = split_sheet(department_sheet(), 13, repeat=8)
     blocks: list[object] = ["# 某某中心 2021 年度部门决算"]

@@ -527,3 +527,15 @@ def test_pages_are_closed_as_they_are_read(tmp_path, monkeypatch):
     pages = opened[0].pages  # type: ignore[attr-defined]
     assert len(pages) == 7
     assert not any(hasattr(p, "_layout") or hasattr(p, "_objects") for p in pages)
+
+
+@needs_font
+def test_borders_drawn_as_thin_filled_bars_with_a_shaded_header(tmp_path):
+    """Excel and WPS print borders as thin filled rectangles: they are ruling lines; a shaded row is not."""
+    from .fixtures.office_docs import draw_with_bars
+
+    sheet = department_sheet()
+    g = grids_of(draw_with_bars(tmp_path / "bars.pdf", sheet, "2021 年度部门整体支出绩效自评表"))[0]
+    assert g.rows[0][0].text == "2021 年度部门整体支出绩效自评表"
+    assert_same_cells(g, sheet, 1)
+    assert_scores_as(score(import_grids(tmp_path / "bars.pdf")[1][0]), score_file(SEED))
