@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 import tomli
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from indicators.importing.grid import Cell, Grid
 from indicators.importing.readers.text import read_text
-from indicators.importing.recognise import Recognised, recognise
+from indicators.importing.recognise import Note, Recognised, recognise
 from indicators.importing.toml_writer import form_toml
 from indicators.loader import load_form, load_form_text
 from indicators.schema import Funds
@@ -44,7 +47,8 @@ def test_seed_text_is_one_form_at_the_end():
     forms = import_text(SEED_TEXT)
     assert len(forms) == 1
     rec = forms[0]
-    assert rec.range_text == "第 556–581 行"  # title line to the 备注 line; the 550 lines of prose above are not the form
+    # title line to the 备注 line; the 550 lines of prose above (and the 备注's second line) are not the form
+    assert rec.range_text == "第 556–581 行"
     assert (rec.kind, rec.year, rec.unit) == ("department", 2021, "株洲市社会保险服务中心")
     assert rec.title == "2021 年度部门整体支出绩效自评表"
 
@@ -86,7 +90,8 @@ def test_seed_text_repairs_are_notes_with_their_line():
     # qualitative rows get their tier from the score
     assert sum("定档为“达成”" in n.message for n in rec.notes) == 4
     # the empty 时效指标 / 成本指标 rows and the 备注 are ignored, and said to be
-    assert ("ignored", "第 571 行") in notes and ("ignored", "第 572 行") in notes and ("ignored", "第 581 行") in notes
+    assert ("ignored", "第 571 行") in notes and ("ignored", "第 572 行") in notes
+    assert ("ignored", "第 581 行") in notes
     text = form_toml(rec)
     assert text.startswith("# 2021 年度部门整体支出绩效自评表")
     assert "seed-2021.txt" in text.splitlines()[0] and "第 556–581 行" in text.splitlines()[0]
@@ -349,3 +354,218 @@ def test_no_form_in_the_grid():
     assert recognise(prose) == []
     assert recognise(Grid("空.xlsx")) == []
     assert recognise(Grid("空.xlsx", rows=[[Cell()] * 5] * 5)) == []
+
+
+def test_seed_as_space_separated_text_scores_the_same(tmp_path):
+    # pdftotext -layout style: no tabs, cells apart by runs of spaces, leading blanks gone (every column shifts)
+    lines = [re.sub(r"\t+", "    ", line).strip() for line in SEED_TEXT.read_text(encoding="utf-8").splitlines()]
+    path = tmp_path / "seed-spaces.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    (rec,) = import_text(path)
+    got, want = score(rec), score(import_text(SEED_TEXT)[0])
+    assert [(i.category, i.subcategory, i.name, i.target, i.actual, i.weight, i.claimed) for i in got.indicators] == [
+        (i.category, i.subcategory, i.name, i.target, i.actual, i.weight, i.claimed) for i in want.indicators
+    ]
+    assert (got.total, got.claimed_total, got.claimed_grade) == (D("100.00"), D("99.50"), "优")
+    assert got.form.goal == want.form.goal and got.form.funds == want.form.funds
+    assert [f.message for f in got.findings] == [f.message for f in want.findings]
+    shifted = [n for n in rec.notes if n.kind == "assumed" and "错位" in n.message]
+    assert {n.address for n in shifted} >= {"第 560 行", "第 565 行", "第 568 行", "第 579 行"}
+
+
+# ------------------------------------------------------------------ what could not be read is a problem, never a 0
+
+
+def with_cell(grid: Grid, r: int, c: int, **changes: object) -> Grid:
+    old = grid.rows[r][c]
+    fields = {"text": old.text, "value": old.value, "percent": old.percent, "merged": old.merged, "address": old.address, "problem": old.problem}
+    fields.update(changes)
+    grid.rows[r][c] = Cell(**fields)  # type: ignore[arg-type]
+    return grid
+
+
+def test_formula_without_cached_value_is_a_problem_with_its_cell():
+    grid = sheet(MOF_ROWS, MOF_MERGES)
+    problem = "公式没有缓存的计算结果（请在 Excel 中打开并保存后再导入）"
+    with_cell(grid, 13, 7, text="", value=None, problem=problem)  # 修补坑槽 得分 H14
+    with_cell(grid, 14, 6, text="", value=None, problem=problem)  # 路面合格率 分值 G15
+    with_cell(grid, 5, 4, text="", value=None, problem=problem)  # 年度资金总额 全年执行数 E6
+    (rec,) = recognise(grid)
+    problems: dict[str, str] = {}
+    for n in rec.notes:
+        if n.kind == "problem":
+            problems[n.address] = problems.get(n.address, "") + n.message
+    assert set(problems) >= {"Sheet1!H14", "Sheet1!G15", "Sheet1!E6"}
+    assert all(problem in problems[a] for a in ("Sheet1!H14", "Sheet1!G15", "Sheet1!E6"))
+    d = rec.data
+    repair = next(i for i in d["indicators"] if i["name"] == "修补坑槽")
+    assert "claimed" not in repair  # not 0
+    assert "路面合格率" not in [i["name"] for i in d["indicators"]]  # a weight is required: the row is left out, and said to be
+    assert any(n.address == "Sheet1!G15" and "未读入" in n.message for n in rec.notes)
+    assert "executed" not in d["funds"]["total"]
+    load_form_text(form_toml(rec))  # still a loadable form
+
+
+# ------------------------------------------------------------------ adversarial grids
+
+
+def test_adversarial_grids_do_not_crash():
+    assert recognise(Grid("x")) == []
+    huge = "三级指标" * 250_000 + "一级指标"
+    assert recognise(Grid("x", rows=[[Cell(text=huge, address="A1")]])) == []
+    assert recognise(Grid("x", rows=[[Cell(text=huge), Cell(text="一级指标"), Cell(text="三级指标"), Cell(text="分值")]])) != []
+    # a header with no rows under it: a form with nothing in it, and a problem saying so
+    (rec,) = recognise(sheet([["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"]]))
+    assert rec.data["indicators"] == [] and any(n.kind == "problem" and "没有读到任何指标行" in n.message for n in rec.notes)
+    load_form_text(form_toml(rec))
+
+
+def test_ten_thousand_rows_of_noise():
+    import random
+
+    rng = random.Random(9)
+    words = ["三级指标", "一级指标", "二级指标", "分值", "得分", "合计", "总分", "产出指标（50分）", "数量指标", "12.5", "≥95%",
+             "年初预算数", "全年执行数", "填表人：", "备注", "绩效自评表", "2021年度", "", "", "", "—", "等级：优", "部门："]
+    rows = [[rng.choice(words) for _ in range(9)] for _ in range(10_000)]
+    forms = recognise(sheet(rows))
+    for rec in forms:  # whatever was found is a loadable form with its notes
+        assert rec.top <= rec.bottom
+        load_form_text(form_toml(rec))
+    assert forms  # the noise contains header rows, so forms are found (and each says what it lacks)
+    assert all(any(n.kind == "problem" for n in rec.notes) for rec in forms)
+
+
+# ------------------------------------------------------------------ the text reader
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda s: s.encode("utf-8"),
+        lambda s: b"\xef\xbb\xbf" + s.encode("utf-8"),
+        lambda s: s.encode("utf-16"),  # with its BOM
+        lambda s: b"\xfe\xff" + s.encode("utf-16-be"),
+        lambda s: s.encode("gb18030"),
+    ],
+    ids=["utf-8", "utf-8-bom", "utf-16-le", "utf-16-be", "gb18030"],
+)
+def test_text_encodings(encode, tmp_path):
+    text = SEED_TEXT.read_text(encoding="utf-8").replace("\n", "\r\n")
+    (grid,) = read_text(tmp_path / "x.txt", encode(text))
+    assert grid.kind == "text" and grid.height == 582
+    assert grid.cell(557, 1).text == "株洲市社会保险服务中心" and grid.cell(557, 1).address == "第 558 行"
+    (rec,) = recognise(grid)
+    assert score(rec).claimed_total == D("99.50")
+
+
+def test_text_cells_and_values(tmp_path):
+    data = "一级指标\t二级\t 1,387.53 \t96%\n标题  在此   有三格\n单格 内有一个空格\n".encode()
+    (grid,) = read_text(tmp_path / "x.txt", data)
+    assert [c.text for c in grid.rows[0]] == ["一级指标", "二级", "1,387.53", "96%"]
+    assert grid.rows[0][2].value == D("1387.53") and not grid.rows[0][2].percent
+    assert grid.rows[0][3].value == D(96) and grid.rows[0][3].percent
+    assert [c.text for c in grid.rows[1]] == ["标题", "在此", "有三格", ""]  # rectangular
+    assert [c.text for c in grid.rows[2]][:1] == ["单格 内有一个空格"]
+    assert {c.address for c in grid.rows[1]} == {"第 2 行"}
+
+
+def test_long_text_and_wide_lines(tmp_path):
+    lines = [f"第{i}段\t说明文字\t{i}" for i in range(100_000)] + ["\t".join(["x"] * 1000)]
+    (grid,) = read_text(tmp_path / "x.txt", "\n".join(lines).encode())
+    assert grid.height == 100_001 and grid.width == 64  # a line of 1000 cells keeps the rest in its last cell
+    assert grid.rows[-1][-1].text.count("x") == 1000 - 63
+    assert recognise(grid) == []
+
+
+# ------------------------------------------------------------------ the TOML writer
+
+
+@given(
+    texts=st.lists(st.text(min_size=1, max_size=30), min_size=5, max_size=5),
+    weight=st.decimals(min_value=0, max_value=1000, places=2, allow_nan=False, allow_infinity=False),
+    note=st.text(max_size=60),
+)
+@settings(max_examples=150, deadline=None)
+def test_writer_round_trips_any_text(texts, weight, note):
+    name, target, actual, unit, remark = texts
+    data = {
+        "format": 1,
+        "kind": "department",
+        "year": 2021,
+        "unit": {"name": unit},
+        "indicators": [{"category": "产出指标", "name": name, "target": target, "actual": actual, "weight": weight, "note": remark}],
+        "claimed": {"total": D("99.50"), "grade": "优"},
+    }
+    rec = Recognised(data=data, grid=Grid(source="a\nb.txt"), top=0, bottom=0, notes=[Note(note, note, "assumed")])
+    text = form_toml(rec)
+    assert tomli.loads(text, parse_float=Decimal) == data
+    form = load_form_text(text)
+    assert form.indicators[0].target == target and form.indicators[0].name == name
+
+
+def test_writer_keeps_printed_digits():
+    data = {"format": 1, "kind": "project", "year": 2022, "unit": {"name": "某\"单位\"\\"},
+            "funds": {"weight": 10, "total": {"initial": D("1387.53"), "annual": D("1E+2"), "executed": D("0.50")}}}
+    text = form_toml(Recognised(data=data, grid=Grid(source="x.txt"), top=0, bottom=0))
+    assert "initial = 1387.53" in text and "executed = 0.50" in text and "annual = 100" in text
+    assert tomli.loads(text, parse_float=Decimal)["funds"]["total"]["executed"] == D("0.50")
+
+
+def test_department_text_in_yuan_with_points_written_as_fen():
+    # unit line above the title, 元, thousands separators, 分 after every number, 等级 on its own row, spaced 填 表 人
+    (rec,) = import_text(FIXTURES / "department-yuan.txt")
+    d = rec.data
+    assert rec.range_text == "第 2–20 行"
+    assert (rec.kind, rec.year, rec.unit) == ("department", 2022, "某县第一中学")
+    assert d["funds"]["unit"] == "元" and d["funds"]["weight"] == 10 and d["funds"]["claimed"] == 9
+    assert d["funds"]["carryover"] == {"initial": D("200000.00"), "annual": D("200000.00"), "executed": D("180000.00")}
+    assert d["categories"] == {"产出指标": 50, "效益指标": 30, "满意度指标": 10}
+    assert [i["claimed"] for i in d["indicators"]] == [20, D("14.68"), 15, 30, 10]
+    assert d["claimed"] == {"total": D("98.68"), "grade": "优"}
+    assert d["signoff"] == {"filled_by": "孙八", "phone": "0731-7654321", "head": "周九", "date": "2023年2月15日"}
+    # each one said: funds 分值 and 得分, five rows' 分值 and 得分, the total's 得分 (its 100分 is not read)
+    assert sum("去掉“分”字" in n.message for n in rec.notes) == 2 + 10 + 1
+    assert any(n.kind == "ignored" and n.address == "第 1 行" for n in rec.notes) is False  # 附件3 is outside the form
+    text = form_toml(rec)
+    if "unit" not in Funds.model_fields:
+        text = text.replace('unit = "元"\n', "")
+    form = load_form_text(text)
+    r = score_form(form, load_rules(form.rules))
+    # 3,150,000 / 3,500,000 = 90% → 9.00; 教学质量合格率 15 × 93 / 95 = 14.684… → 14.68
+    # total 9 + 20 + 14.68 + 15 + 30 + 10 = 98.68
+    assert r.funds.score == D("9.00") and r.indicators[1].score == D("14.68")
+    assert r.total == D("98.68") == r.claimed_total and r.grade == "优"
+    assert "funds-total-mismatch" not in [f.code for f in r.findings]
+
+
+def test_page_break_inside_the_table_and_prose_after_a_table_without_total(tmp_path):
+    lines = SEED_TEXT.read_text(encoding="utf-8").splitlines()
+    header = lines[565]
+    # a page break after line 570: the page number and the header printed again
+    broken = lines[:570] + ["", "— 31 —", "", header] + lines[570:]
+    path = tmp_path / "broken.txt"
+    path.write_text("\n".join(broken), encoding="utf-8")
+    (rec,) = import_text(path)
+    assert len(rec.data["indicators"]) == 9 and score(rec).total == D("100.00")
+    assert any(n.address == "第 574 行" and "重复的指标表表头" in n.message for n in rec.notes)
+    assert any(n.address == "第 572 行" and n.kind == "ignored" for n in rec.notes)  # the page number, said to be skipped
+    # no 总分 row, no 备注, and the report goes on: the form ends with its last indicator row
+    cut = lines[:578] + ["", "三、下一步工作计划", "继续做好养老保险经办服务工作。", "四、其他说明", "无"]
+    path.write_text("\n".join(cut), encoding="utf-8")
+    (rec,) = import_text(path)
+    assert rec.range_text == "第 556–578 行" and len(rec.data["indicators"]) == 9
+    assert "claimed" not in rec.data
+    assert not [n for n in rec.notes if "下一步" in n.message or "继续做好" in n.message]
+
+
+def test_every_value_names_its_cell():
+    (rec,) = recognise(sheet(MOF_ROWS, MOF_MERGES))
+    cells = rec.cells
+    assert cells[("indicators", 1, "claimed")] == "Sheet1!H14" and cells[("indicators", 1)] == "Sheet1!D14"
+    assert cells[("indicators", 1, "note")] == "Sheet1!I14"
+    assert cells[("funds", "total", "executed")] == "Sheet1!E6" and cells[("funds", "claimed")] == "Sheet1!H6"
+    assert cells[("claimed", "total")] == "Sheet1!H19" and cells[("claimed", "grade")] == "Sheet1!I19"
+    assert cells[("unit", "name")] == "Sheet1!F4" and cells[("year",)] == "Sheet1!A2"
+    assert ("funds", "other") not in cells  # the 其他资金 row is empty, so it is not in the form
+    (seed,) = import_text(SEED_TEXT)
+    assert seed.cells[("indicators", 4, "weight")] == "第 573 行" and seed.cells[("categories", "效益指标")] == "第 573 行"

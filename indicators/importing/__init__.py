@@ -37,6 +37,7 @@ __all__ = [
     "is_imported",
     "load_submission",
     "no_form_message",
+    "recognise_all",
 ]
 
 # What a folder of submissions is searched for (``jixiao review DIR``): the TOML forms and the
@@ -77,6 +78,13 @@ def _grid_notes(grid: Grid) -> list[tuple[str, str, str]]:
         kind = note[2] if len(note) > 2 else ("ignored" if "只读取" in message else "found")
         out.append((address, message, kind))
     return out
+
+
+def recognise_all(grids: list[Grid]) -> list[Recognised]:
+    """Every form in every grid, in order (a workbook's sheets, a text's one grid)."""
+    from .recognise import recognise
+
+    return [rec for grid in grids for rec in recognise(grid)]
 
 
 def import_file(path: str | Path) -> list[Recognised]:

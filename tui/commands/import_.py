@@ -38,12 +38,15 @@ NOTE_HEADINGS = (
 
 
 def register(subparsers: Any) -> None:
+    from indicators.importing.readers import READERS  # the table of suffixes only: no reader is imported
+
+    kinds = " ".join(READERS)
     p = subparsers.add_parser(
         "import",
         help=HELP,
         description=HELP + "。每张表的来源（文件、工作表、单元格范围）和每一处假定都写在生成的 TOML 开头的注释里。",
     )
-    p.add_argument("files", nargs="+", metavar="文件", help="要导入的文件：.xlsx .xlsm .xls .csv .txt .pdf .docx .doc")
+    p.add_argument("files", nargs="+", metavar="文件", help=f"要导入的文件：{kinds}")
     p.add_argument(
         "-o",
         "--output",

@@ -94,7 +94,7 @@ def _grid(path: str, book: object, sheet: object) -> Grid:
                 row.append(Cell(text="是" if value else "否", address=address))
             elif kind == xlrd.XL_CELL_ERROR:
                 text = _ERRORS.get(value, "#错误")
-                row.append(Cell(text=text, address=address, problem=f"{address}：单元格显示错误值 {text}（公式出错），未读取为数字。"))
+                row.append(Cell(text=text, address=address, problem=f"单元格显示错误值 {text}（公式出错），未读取为数字。"))
             else:
                 row.append(text_cell(str(value), address))
         rows.append(row)
