@@ -539,3 +539,26 @@ def test_borders_drawn_as_thin_filled_bars_with_a_shaded_header(tmp_path):
     assert g.rows[0][0].text == "2021 年度部门整体支出绩效自评表"
     assert_same_cells(g, sheet, 1)
     assert_scores_as(score(import_grids(tmp_path / "bars.pdf")[1][0]), score_file(SEED))
+
+
+@needs_font
+def test_fake_bold_characters_drawn_twice_read_once(tmp_path):
+    """WPS and some printers make bold by drawing each character twice, a hair apart: it reads once."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+
+    from reports.fonts import register_cjk_font
+
+    font = register_cjk_font().name
+    c = Canvas(str(tmp_path / "bold.pdf"), pagesize=A4)
+    c.setFont(font, 12)
+    for dx in (0, 0.3):
+        c.drawString(60 + dx, 780, "2023年度项目支出绩效自评表")
+    c.setFont(font, 9)
+    c.drawString(60, 750, "一级指标")
+    c.drawString(160, 750, "三级指标")
+    c.drawString(260, 750, "分值")
+    c.showPage()
+    c.save()
+    g = grids_of(tmp_path / "bold.pdf")[0]
+    assert g.rows[0][0].text == "2023年度项目支出绩效自评表"

@@ -295,7 +295,7 @@ def _runs(chars: Sequence[dict[str, Any]]) -> list[list[dict[str, Any]]]:
 
 
 def _page_items(page: Any, number: int) -> list[_Part | _Line]:
-    lined = page.filter(_keep)
+    lined = page.filter(_keep).dedupe_chars()  # bold faked by drawing each character twice reads once
     tables = [t for t in lined.find_tables(_TABLE_SETTINGS) if len(t.cells) >= 2]
     parts: list[tuple[Any, list[float], list[float]]] = []
     for t in tables:
@@ -305,7 +305,7 @@ def _page_items(page: Any, number: int) -> list[_Part | _Line]:
             continue  # a frame round the page or one box: its text is read as text
         parts.append((t, xs, ys))
 
-    chars = [c for c in page.chars if c.get("upright", True) or not c["text"].isspace()]
+    chars = [c for c in lined.chars if c.get("upright", True) or not c["text"].isspace()]
     in_cell: list[list[list[dict[str, Any]]]] = [[[] for _ in t.cells] for t, _, _ in parts]
     slots: list[dict[tuple[int, int], int]] = []
     spans: list[list[tuple[int, int, int, int]]] = []
