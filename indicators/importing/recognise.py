@@ -742,6 +742,7 @@ class _Table:
         bottom = self.last
         blanks = 0
         tail = False
+        remark = False  # inside a 备注 of several numbered lines
         bad: list[tuple[int, int]] = []  # (row, notes before it) of consecutive rows that did not read
         for r in range(self.last + 1, self.limit):
             cells = _row_texts(grid, r)
@@ -765,12 +766,16 @@ class _Table:
                 f.used.add(r)
                 bottom, tail = r, True
                 continue
-            if p0.startswith(("备注", "注:", "说明", "填表说明")) or re.match(r"^注\d", p0):
+            remark_goes_on = remark and re.match(r"^\d+[.、]", p0)  # "2. 总分设置为…" under "备注：1. …"
+            if p0.startswith(("备注", "注:", "说明", "填表说明")) or re.match(r"^注\d", p0) or remark_goes_on:
+                remark = True
                 text = " ".join(t for _, t in cells)
                 f.note(r, cells[0][0], f"备注未读入：{text[:40]}{'…' if len(text) > 40 else ''}", "ignored")
                 f.used.add(r)
                 bottom, tail = r, True
                 continue
+            if tail and all("盖章" in t for _, t in cells):
+                continue  # "单位（盖章）": the place of the stamp, beside the 备注 and the sign-off
             wcol = self.col("weight")
             if any(_p(t) in _TOTAL_WORDS for c, t in cells if wcol is None or c < wcol):
                 self._total(r, cells)
