@@ -285,6 +285,18 @@ def test_scan_is_refused_saying_it_is_a_scan_and_ocr_is_not_done(tmp_path):
     assert "扫描件" in done.stderr and "Traceback" not in done.stderr
 
 
+def test_blank_pages_are_not_called_a_scan(tmp_path):
+    from reportlab.pdfgen.canvas import Canvas
+
+    c = Canvas(str(tmp_path / "blank.pdf"))
+    c.rect(100, 100, 200, 200)  # a drawing, no text, no image
+    c.showPage()
+    c.save()
+    with pytest.raises(ImportFailure) as exc:
+        read_grids(tmp_path / "blank.pdf")
+    assert "没有文字" in exc.value.message and "扫描件" not in exc.value.message
+
+
 @needs_font
 def test_encrypted_truncated_and_fake_pdfs_exit_2_with_a_message(tmp_path):
     import pypdf

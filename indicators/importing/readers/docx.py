@@ -231,13 +231,10 @@ class _Builder:
             if len(row) < width:
                 address = row[0].address if row else ""
                 row.extend(Cell(address=address) for _ in range(width - len(row)))
-        grid = Grid(source=self.source, name="", rows=self.rows, kind="docx")
         notes = list(self.notes)
         if self.cut:
             notes.append(("", f"文档过长，只读取了前 {MAX_ROWS} 行（段落和表格行）"))
-        if hasattr(grid, "notes"):
-            grid.notes.extend(notes)
-        return grid
+        return Grid(source=self.source, name="", rows=self.rows, kind="docx", notes=notes)
 
 
 def _cell(text: str, address: str, merged: Range | None = None) -> Cell:
@@ -300,6 +297,5 @@ def read_doc(path: str, data: bytes) -> list[Grid]:
             converted = f.read()
     grids = read_docx(path, converted)
     for g in grids:
-        if hasattr(g, "notes"):
-            g.notes.insert(0, ("", "这是旧版 Word 文档（.doc），已用 LibreOffice 转换为 .docx 后读取；如有出入，请在 Word 中另存为 .docx 再导入"))
+        g.notes.insert(0, ("", "这是旧版 Word 文档（.doc），已用 LibreOffice 转换为 .docx 后读取；如有出入，请在 Word 中另存为 .docx 再导入"))
     return grids

@@ -91,15 +91,18 @@ def _open_message(exc: BaseException) -> str:
     )
 
 
-def page_texts(data: bytes) -> list[str]:
-    """The text of every page, without layout (PDFium): cheap enough to look at every page of a long document."""
+def page_texts(data: bytes) -> tuple[list[str], int]:
+    """The text of every page, without layout (PDFium): cheap enough to look at every page of a long document;
+    and how many of the pages with no text show an image (a scan)."""
     import pypdfium2 as pdfium  # type: ignore[import-untyped]
+    import pypdfium2.raw as pdfium_c  # type: ignore[import-untyped]
 
     try:
         doc = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         raise ReaderError(_open_message(exc)) from None
     texts: list[str] = []
+    images = 0
     try:
         for i in range(len(doc)):
             page = doc[i]
@@ -109,11 +112,14 @@ def page_texts(data: bytes) -> list[str]:
                     texts.append(textpage.get_text_range())
                 finally:
                     textpage.close()
+                if not texts[-1].strip():
+                    shown = page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=3)
+                    images += next(shown, None) is not None
             finally:
                 page.close()
     finally:
         doc.close()
-    return texts
+    return texts, images
 
 
 def _squeeze(text: str) -> str:
@@ -587,10 +593,7 @@ def _grid(source: str, form: _Form) -> Grid:
         address = next((c.address for c in row if c is not None), "")
         out.append([c if c is not None else Cell(address=address) for c in row] + [Cell(address=address)] * (width - len(row)))
     name = f"第 {form.first} 页" if form.first == form.last else f"第 {form.first}–{form.last} 页"
-    grid = Grid(source=source, name=name, rows=out, kind="pdf")
-    if hasattr(grid, "notes"):
-        grid.notes.extend(notes)
-    return grid
+    return Grid(source=source, name=name, rows=out, kind="pdf", notes=notes)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -600,17 +603,18 @@ def read_pdf(path: str, data: bytes) -> list[Grid]:
     """Every form in a PDF, one grid each, named by its pages; raises :class:`ReaderError` for what cannot be read."""
     import pdfplumber
 
-    if not data.lstrip()[:1024].startswith(b"%PDF") and b"%PDF" not in data[:1024]:
+    if b"%PDF" not in data[:1024]:
         raise ReaderError("文件不是 PDF（开头没有 %PDF 标记）。请确认选择了正确的文件，或按实际格式修改扩展名。")
-    texts = page_texts(data)
+    texts, scanned = page_texts(data)
     if not texts:
         raise ReaderError("PDF 文件没有页面。")
     if not any(t.strip() for t in texts):
-        raise ReaderError(_scan_message(len(texts)))
+        if scanned:
+            raise ReaderError(_scan_message(len(texts)))
+        raise ReaderError(f"PDF 的 {len(texts)} 页上都没有文字（空白页或只有图形），找不到自评表。请确认选择了正确的文件。")
     candidates = {i for i, t in enumerate(texts) if _has_keyword(t)}
     if not candidates:
-        blank = sum(1 for t in texts if not t.strip())
-        scans = f"；其中 {blank} 页没有文字层（扫描图像，不做文字识别）" if blank else ""
+        scans = f"；其中 {scanned} 页是扫描图像，没有文字层（不做文字识别）" if scanned else ""
         raise ReaderError(
             f"在全部 {len(texts)} 页中没有找到绩效自评表（查找了“自评表”“绩效指标”“三级指标”“年度指标值”等字样）{scans}。"
             "请确认文件中含有自评表，且是可以复制出文字的电子版 PDF。"
@@ -618,6 +622,7 @@ def read_pdf(path: str, data: bytes) -> list[Grid]:
     forms: list[_Form] = []
     current: _Form | None = None
     laid_out = 0
+    cut: tuple[str, str] | None = None
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as exc:  # pdfminer's own errors (password, syntax, EOF) come wrapped
@@ -628,8 +633,7 @@ def read_pdf(path: str, data: bytes) -> list[Grid]:
             if current is None and index not in candidates:
                 continue
             if laid_out >= MAX_FORM_PAGES:
-                note = (f"第 {index + 1} 页", f"只读取了前 {MAX_FORM_PAGES} 个可能含自评表的页面，其后的页面未读取")
-                (current or (forms[-1] if forms else None) or _Form(0, 0)).notes.append(note)
+                cut = (f"第 {index + 1} 页", f"只读取了前 {MAX_FORM_PAGES} 个可能含自评表的页面，从第 {index + 1} 页起未读取")
                 break
             laid_out += 1
             try:
@@ -669,7 +673,11 @@ def read_pdf(path: str, data: bytes) -> list[Grid]:
         raise ReaderError(_open_message(exc)) from None
     finally:
         pdf.close()
-    return [_grid(path, f) for f in forms if _worth_reading(f)]
+    grids = [_grid(path, f) for f in forms if _worth_reading(f)]
+    if cut is not None:
+        for g in grids:
+            g.notes.append(cut)
+    return grids
 
 
 def _worth_reading(form: _Form) -> bool:
