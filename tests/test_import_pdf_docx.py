@@ -580,3 +580,13 @@ def test_fake_bold_characters_drawn_twice_read_once(tmp_path):
     c.save()
     g = grids_of(tmp_path / "bold.pdf")[0]
     assert g.rows[0][0].text == "2023年度项目支出绩效自评表"
+
+
+def test_docx_zip_bomb_is_refused_before_parsing(tmp_path, monkeypatch):
+    import indicators.importing.readers.docx as reader
+
+    path = _department_docx(tmp_path / "dept.docx")
+    monkeypatch.setattr(reader, "MAX_UNPACKED", 1000)  # the real limit is 200 MB; the document unpacks to more than 1000 bytes
+    with pytest.raises(ImportFailure) as exc:
+        read_grids(path)
+    assert "解压后" in exc.value.message and "上限" in exc.value.message

@@ -33,6 +33,7 @@ from . import ReaderError
 __all__ = ["read_docx", "read_doc", "CONVERT_TIMEOUT"]
 
 CONVERT_TIMEOUT = 120  # seconds for LibreOffice to turn a .doc into a .docx
+MAX_UNPACKED = 200 << 20  # bytes of the unpacked parts at most: a zip bomb is refused before it is parsed
 MAX_ROWS = 20_000  # rows of a grid at most (paragraphs and table rows): a form is a few hundred
 _SPLIT = re.compile(r"\t| {2,}|\u3000+")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -256,6 +257,17 @@ def read_docx(path: str, data: bytes) -> list[Grid]:
         raise ReaderError(f"文件不是 Word 文档（.docx 应是 zip 格式）。{_save_as_docx()}")
     import docx  # python-docx
     from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            unpacked = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise ReaderError(f"Word 文档已损坏或不完整（不是完整的 zip 包），无法读取。{_save_as_docx()}") from None
+    if unpacked > MAX_UNPACKED:
+        raise ReaderError(
+            f"Word 文档解压后有 {unpacked // (1 << 20)} MB，超过 {MAX_UNPACKED // (1 << 20)} MB 的上限，不予读取"
+            "（自评表一般不到 1 MB）。请只保留自评表所在的部分另存后再导入。"
+        )
 
     try:
         document = docx.Document(io.BytesIO(data))
