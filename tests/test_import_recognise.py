@@ -47,8 +47,8 @@ def test_seed_text_is_one_form_at_the_end():
     forms = import_text(SEED_TEXT)
     assert len(forms) == 1
     rec = forms[0]
-    # title line to the 备注 line; the 550 lines of prose above (and the 备注's second line) are not the form
-    assert rec.range_text == "第 556–581 行"
+    # title line to the 备注's last line; the 550 lines of prose above are not the form
+    assert rec.range_text == "第 556–582 行"
     assert (rec.kind, rec.year, rec.unit) == ("department", 2021, "株洲市社会保险服务中心")
     assert rec.title == "2021 年度部门整体支出绩效自评表"
 
@@ -91,10 +91,10 @@ def test_seed_text_repairs_are_notes_with_their_line():
     assert sum("定档为“达成”" in n.message for n in rec.notes) == 4
     # the empty 时效指标 / 成本指标 rows and the 备注 are ignored, and said to be
     assert ("ignored", "第 571 行") in notes and ("ignored", "第 572 行") in notes
-    assert ("ignored", "第 581 行") in notes
+    assert ("ignored", "第 581 行") in notes and ("ignored", "第 582 行") in notes
     text = form_toml(rec)
     assert text.startswith("# 2021 年度部门整体支出绩效自评表")
-    assert "seed-2021.txt" in text.splitlines()[0] and "第 556–581 行" in text.splitlines()[0]
+    assert "seed-2021.txt" in text.splitlines()[0] and "第 556–582 行" in text.splitlines()[0]
     assert "# [假定] 第 573 行" in text
 
 
@@ -569,3 +569,187 @@ def test_every_value_names_its_cell():
     assert ("funds", "other") not in cells  # the 其他资金 row is empty, so it is not in the form
     (seed,) = import_text(SEED_TEXT)
     assert seed.cells[("indicators", 4, "weight")] == "第 573 行" and seed.cells[("categories", "效益指标")] == "第 573 行"
+
+
+# ------------------------------------------------------------------ generated forms in the three layouts
+
+NAMES = ["养护里程", "修补坑槽", "培训人次", "发放率", "参保人数", "完工时间", "受益人口", "覆盖率", "达标率", "群众满意度"]
+TARGETS = ["≥95%", "31.88万人", "确保发放到位", "≤3天", "100%", "12月31日前", "=100%", "≥120公里", "明显改善"]
+SUBS = {"产出指标": ["数量指标", "质量指标", "时效指标", "成本指标"], "效益指标": ["经济效益指标", "社会效益指标"],
+        "满意度指标": ["服务对象满意度指标"]}  # fmt: skip
+
+money = st.decimals(min_value=0, max_value=99999, places=2, allow_nan=False, allow_infinity=False)
+points = st.decimals(min_value=1, max_value=40, places=1, allow_nan=False, allow_infinity=False)
+
+
+CUSTOM = {"项目决策": ["项目立项", "绩效目标"], "项目过程": ["资金管理", "组织实施"], "项目产出": ["产出数量", "产出质量"],
+          "项目效益": ["项目效益"]}  # fmt: skip
+
+
+@st.composite
+def forms(draw):
+    rows = []
+    for cat, subs in draw(st.sampled_from([SUBS, CUSTOM])).items():
+        for sub in draw(st.lists(st.sampled_from(subs), min_size=1, max_size=3, unique=True)):
+            for _ in range(draw(st.integers(1, 2))):
+                weight = draw(points)
+                rows.append({
+                    "category": cat, "subcategory": sub, "name": f"{draw(st.sampled_from(NAMES))}{len(rows) + 1}",
+                    "target": draw(st.sampled_from(TARGETS)), "actual": draw(st.sampled_from(TARGETS)),
+                    "weight": weight, "claimed": draw(st.none() | st.decimals(min_value=0, max_value=weight, places=2)),
+                    "note": draw(st.sampled_from(["", "", "雨季延误，已调整"])),
+                })  # fmt: skip
+    annual = draw(money)
+    funds = {"initial": draw(money), "annual": annual, "executed": draw(money)}
+    return {
+        "kind": draw(st.sampled_from(["department", "project"])),
+        "year": draw(st.integers(2019, 2030)),
+        "unit": "某县第二中学",
+        "funds": funds,
+        "indicators": rows,
+        "total": draw(st.decimals(min_value=0, max_value=100, places=2)),
+        "grade": draw(st.sampled_from(["优", "良", "中", "差"])),
+        "layout": draw(st.sampled_from(["mof", "split", "department"])),
+        "merge": draw(st.booleans()),
+        "blank": draw(st.booleans()),  # 一级/二级 written once, the rows below blank (merged or not)
+        "text_numbers": draw(st.booleans()),
+        "blank_rows": draw(st.lists(st.integers(0, 12), max_size=3)),
+    }
+
+
+def shown(value: Decimal, as_text: bool) -> object:
+    return f"{value:,}" if as_text else value
+
+
+def render(form: dict) -> tuple[Grid, dict]:
+    """The form drawn in one of the three layouts; returns the grid and the form data the import must give back."""
+    layout, kind, t = form["layout"], form["kind"], form["text_numbers"]
+    what = "项目支出" if kind == "project" else "部门整体支出"
+    rows: list[list[object]] = []
+    merges: list[tuple[int, int, int, int]] = []
+    if layout == "mof":
+        rows += [[f"{what}绩效自评表"], [f"（{form['year']}年度）"]]
+    else:
+        rows += [[f"{form['year']}年度{what}绩效自评表"]]
+    rows.append(["部门名称" if layout != "split" else "单位名称", form["unit"]])
+    f = form["funds"]
+    initial_word, annual_word = "年初预算数", ("调整后预算数" if layout == "split" else "全年预算数")
+    rows.append(["资金情况（万元）", "", initial_word, annual_word, "全年执行数", "分值", "执行率", "得分"])
+    rows.append(["", "年度资金总额", shown(f["initial"], t), shown(f["annual"], t), shown(f["executed"], t), 10, "", ""])
+    rows.append(["年度总体目标", "预期目标", "", "", "实际完成情况"])
+    rows.append(["", "完成年度任务。", "", "", "已完成。"])
+    if layout == "split":
+        rows.append(["绩效指标", "一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "实际完成值", "分值", "得分",
+                     "未完成原因分析"])  # fmt: skip
+    else:
+        rows.append(["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"])
+    start = len(rows)
+    prev_cat = prev_sub = ""
+    for i, ind in enumerate(form["indicators"]):
+        if i in form["blank_rows"]:
+            rows.append([])
+        once = form["merge"] or form["blank"]
+        cat = ind["category"] if ind["category"] != prev_cat or not once else ""
+        sub = ind["subcategory"] if (ind["subcategory"], ind["category"]) != (prev_sub, prev_cat) or not once else ""
+        if layout == "department" and cat:
+            weight = sum(x["weight"] for x in form["indicators"] if x["category"] == ind["category"])
+            cat = f"{cat}（{weight}分）"
+        if layout == "split":
+            target = ind["target"]
+            nature, value = ("定性", target) if not target[:1].isdigit() and target[:1] not in "≥≤=" else ("", target)
+            if target[:1] in "≥≤=":
+                nature, value = target[0], target[1:]
+            line = ["", cat, sub, ind["name"], nature, value, "", ind["actual"]]
+        else:
+            line = ["", cat, sub, ind["name"], ind["target"], ind["actual"]]
+        line += [shown(ind["weight"], t), "" if ind["claimed"] is None else shown(ind["claimed"], t), ind["note"]]
+        rows.append(line)
+        prev_cat, prev_sub = ind["category"], ind["subcategory"]
+    rows.append(["", "总分", "", "", "", "", "", "", ""] if layout != "split" else ["", "合计"] + [""] * 9)
+    total_row = rows[-1]
+    wcol = 8 if layout == "split" else 6
+    total_row[wcol], total_row[wcol + 1], total_row[wcol + 2] = 100, shown(form["total"], t), f"等级：{form['grade']}"
+    rows.append(["备注：本表由系统生成。"])
+    width = max(len(r) for r in rows)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    if form["merge"]:  # 一级 and 二级 over their rows, as a template merges them
+        for col in (1, 2):
+            r = start
+            while r < len(rows) - 2:
+                if rows[r][col] != "":
+                    end = r
+                    while end + 1 < len(rows) - 2 and rows[end + 1][col] == "" and rows[end + 1][3] != "":
+                        end += 1
+                    if end > r:
+                        merges.append((r, col, end, col))
+                    r = end + 1
+                else:
+                    r += 1
+    want = {
+        "indicators": [
+            (i["category"], i["subcategory"], i["name"], i["target"], i["actual"], i["weight"], i["claimed"], i["note"])
+            for i in form["indicators"]
+        ],
+        "funds": {k: v for k, v in form["funds"].items()},
+        "claimed": {"total": form["total"], "grade": form["grade"]},
+        "year": form["year"],
+        "kind": kind,
+    }
+    return sheet(rows, tuple(merges)), want
+
+
+@given(forms())
+@settings(max_examples=60, deadline=None)
+def test_generated_forms_in_every_layout_import_as_drawn(form):
+    grid, want = render(form)
+    (rec,) = recognise(grid)
+    d = rec.data
+    got = [
+        (i["category"], i.get("subcategory", ""), i["name"], i["target"], i["actual"], i["weight"], i.get("claimed"), i.get("note", ""))
+        for i in d["indicators"]
+    ]
+    assert got == want["indicators"]
+    assert d["funds"]["total"] == want["funds"]
+    assert d["claimed"] == want["claimed"]
+    assert (d["year"], rec.unit) == (want["year"], "某县第二中学")
+    assert d["kind"] == want["kind"]
+    text = form_toml(rec)
+    assert tomli.loads(text, parse_float=Decimal) == d
+    load_form_text(text)
+
+
+def test_subtotals_and_a_review_column_are_not_the_units_scores():
+    rows = [
+        ["2023年度部门整体支出绩效自评表"],
+        ["单位名称（盖章）", "某某局"],
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "自评得分", "复核得分", "备注"],
+        ["产出指标", "数量指标", "办件量", "≥1000件", "1200件", 50, 50, 45, "抽查"],
+        ["小计", "", "", "", "", 50, 50, 45, ""],
+        ["效益指标", "社会效益指标", "群众办事时间", "≤3天", "2天", 50, 48, 50, ""],
+        ["合计", "", "", "", "", 100, 98, 95, ""],
+    ]
+    (rec,) = recognise(sheet(rows))
+    d = rec.data
+    assert rec.unit == "某某局"
+    assert [(i["name"], i["claimed"]) for i in d["indicators"]] == [("办件量", 50), ("群众办事时间", 48)]
+    assert d["claimed"] == {"total": 98}
+    ignored = {n.address: n.message for n in rec.notes if n.kind == "ignored"}
+    assert "复核得分“45”" in ignored["Sheet1!H4"] and "抽查" in ignored["Sheet1!I4"]
+    assert "小计" in ignored["Sheet1!A5"]
+    assert any(n.kind == "problem" and "资金" in n.message for n in rec.notes)  # no funds block: said, not invented
+
+
+def test_a_bare_title_and_a_money_line_are_not_guessed_silently():
+    rows = [
+        ["绩效自评表（2023年度）"],
+        ["单位：万元"],
+        ["项目名称", "老旧小区改造"],
+        ["实施单位", "某区住建局"],
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "数量指标", "改造小区数", "≥12个", "12个", 90, 90],
+        ["总分", "", "", "", "", 90, 90],
+    ]
+    (rec,) = recognise(sheet(rows))
+    assert (rec.kind, rec.year, rec.unit) == ("project", 2023, "某区住建局")  # 万元 is not the unit's name
+    assert any(n.kind == "assumed" and "表题未写明" in n.message and "项目名称" in n.message for n in rec.notes)
+    assert any(n.kind == "found" and n.message == "金额单位：万元" for n in rec.notes)

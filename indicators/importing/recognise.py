@@ -115,9 +115,13 @@ _INDICATOR_ROLES: list[tuple[str, str]] = [
     ("实际完成", "actual"),
     ("分值", "weight"),
     ("权重", "weight"),
+    ("复核", "review"),  # a finance bureau's own column (复核得分, 审核得分): not the unit's claim
+    ("审核", "review"),
+    ("核定", "review"),
     ("得分", "score"),
     ("评分", "score"),
     ("备注", "remark"),
+    ("单位", "measure"),
 ]
 _ROLE_WORDS = {
     "l1": "一级指标",
@@ -131,6 +135,7 @@ _ROLE_WORDS = {
     "score": "得分",
     "note": "偏差原因分析",
     "remark": "备注",
+    "review": "复核得分",
 }
 _FUNDS_COLUMNS: list[tuple[str, str]] = [
     ("得分", "score"),  # first: "得分(分值×执行率)"
@@ -188,6 +193,9 @@ _SIGNOFF_LABELS = {
     "单位负责人签字": "head", "项目负责人签字": "head", "财务负责人签字": "finance_head", "填表人签字": "filled_by",
 }  # fmt: skip
 _LABELS = {**_UNIT_LABELS, **_SIGNOFF_LABELS}
+
+
+_STAMP_RE = re.compile(r"\((?:盖章|签字|签章|签名)\)")
 
 
 def _label_pattern(label: str) -> str:
@@ -263,10 +271,11 @@ class _Form:
         if cell.value is not None and not cell.percent:
             return cell.value, False
         value, percent = parse_number(text)
-        if value is None and text.endswith("分"):
-            value, percent = parse_number(text[:-1])
+        suffix = next((w for w in ("万元", "元", "分") if text.endswith(w)), "")
+        if value is None and suffix:
+            value, percent = parse_number(text[: -len(suffix)])
             if value is not None and not percent:
-                self.note(r, c, f"{what}“{text}”去掉“分”字，读作 {value}。", "assumed")
+                self.note(r, c, f"{what}“{text}”去掉“{suffix}”字，读作 {value}。", "assumed")
         if value is None or percent:
             self.note(r, c, f"{what}“{text}”不是数字，未读入。", "problem")
             return None, True
@@ -278,7 +287,7 @@ class _Form:
 
 def _title_kind_year(text: str) -> tuple[str, int | None]:
     p = _p(text)
-    kind = "project" if "项目" in p else "department"
+    kind = "project" if "项目" in p else "department" if "部门" in p or "单位" in p else ""
     m = _YEAR_RE.search(text) or _YEAR_RE.search(p)
     return kind, int(m.group(1)) if m else None
 
@@ -301,7 +310,7 @@ def _label_pairs(grid: Grid, r: int, labels: dict[str, str]) -> list[tuple[str, 
     for i, (c, text) in enumerate(cells):
         if c in skip or len(text) > _MAX_CELL:
             continue
-        bare = _p(text).rstrip(":")
+        bare = _STAMP_RE.sub("", _p(text)).rstrip(":")
         if bare in labels:
             nxt = cells[i + 1] if i + 1 < len(cells) else None
             value = ""
@@ -427,6 +436,8 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
             continue
         pairs = _label_pairs(grid, r, _UNIT_LABELS)
         for key, value, c in pairs:
+            if key == "name" and _p(value) in ("万元", "元"):  # "单位：万元" is the money unit
+                key = "money"
             if key == "money":
                 m = re.search(r"万元|元", value)
                 if m:
@@ -510,7 +521,8 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
         table.signoff.setdefault(key, value)
     data["kind"] = kind or ("project" if unit.get("project") else "department")
     if not kind:
-        f.note(top, 0, f"未找到表题，按{'项目名称' if unit.get('project') else '表的内容'}定为"
+        why = "表题未写明部门整体或项目支出" if heading else "未找到表题"
+        f.note(top, 0, f"{why}，按{'项目名称' if unit.get('project') else '表的内容'}定为"
                f"{'项目支出' if data['kind'] == 'project' else '部门整体支出'}绩效自评表。", "assumed")
     if year is None:
         for r in range(top, min(h, top + 10)):
@@ -777,6 +789,11 @@ class _Table:
             if tail and all("盖章" in t for _, t in cells):
                 continue  # "单位（盖章）": the place of the stamp, beside the 备注 and the sign-off
             wcol = self.col("weight")
+            if any(_p(t) in ("小计", "分项合计") for c, t in cells if wcol is None or c < wcol):
+                f.note(r, cells[0][0], "小计行未读入（总分由程序按各项得分计算）。", "ignored")
+                f.used.add(r)
+                bottom = r
+                continue
             if any(_p(t) in _TOTAL_WORDS for c, t in cells if wcol is None or c < wcol):
                 self._total(r, cells)
                 f.used.add(r)
@@ -890,6 +907,9 @@ class _Table:
         rc, remark = self.at(r, "remark", offset)
         if remark:
             f.note(r, rc or 0, f"备注“{remark[:30]}”未读入。", "ignored")
+        vc, review = self.at(r, "review", offset)
+        if review:
+            f.note(r, vc or 0, f"“{name}”的{_text(self.grid, self.h, self.col('review') or 0) or '复核得分'}“{review}”不是单位自评得分，未读入。", "ignored")
         for role in ("l3", "target", "actual", "note"):
             pc, _ = self.at(r, role, offset)
             if pc is not None and self.grid.cell(r, pc).problem:
