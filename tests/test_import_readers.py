@@ -11,6 +11,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from indicators.importing.readers import MAX_BYTES, ImportFailure, read_grids
 from indicators.importing.readers.numfmt import show_number
@@ -317,3 +319,40 @@ def test_cli_import_failure_is_a_chinese_message_exit_2(tmp_path):
     assert out.returncode == 2
     assert "Traceback" not in out.stderr and str(bad) in out.stderr and "损坏" in out.stderr
     assert out.stdout == ""
+
+
+# ------------------------------------------------------------------ damaged files: a message or grids, never anything else
+
+_SAMPLE = None
+
+
+def _sample() -> bytes:
+    global _SAMPLE
+    if _SAMPLE is None:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            _SAMPLE = write_book(Path(tmp) / "s.xlsx", [("部门", [(department, DEPT)])]).read_bytes()
+    return _SAMPLE
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    cut=st.integers(min_value=0, max_value=10_000),
+    flips=st.lists(st.tuples(st.integers(min_value=0, max_value=10_000), st.integers(min_value=0, max_value=255)), max_size=8),
+    suffix=st.sampled_from([".xlsx", ".xls", ".csv"]),
+)
+def test_damaged_workbooks_never_raise_anything_else(tmp_path, cut, flips, suffix):
+    data = bytearray(_sample())
+    for pos, byte in flips:
+        data[pos % len(data)] = byte
+    if cut:
+        data = data[: max(1, len(data) - cut)]
+    path = tmp_path / f"damaged{suffix}"
+    path.write_bytes(bytes(data))
+    try:
+        grids = read_grids(path)
+    except ImportFailure as exc:
+        assert exc.message and exc.path == str(path)
+    else:
+        assert all(len({len(r) for r in g.rows}) <= 1 for g in grids)  # rectangular whatever was read

@@ -174,11 +174,15 @@ def run(args: argparse.Namespace) -> int:
     from indicators.atomic import atomic_write_text
     from indicators.importing import ImportFailure, import_grids, no_form_message
     from indicators.importing.toml_writer import form_toml
-    from indicators.safe_files import output_is_input
+    from indicators.safe_files import output_is_input, same_file
 
     found: list[tuple[str, Any]] = []
     failed = False
-    for f in args.files:
+    files: list[str] = []
+    for f in args.files:  # a file named twice (under any name) is imported once
+        if not any(same_file(f, g) for g in files):
+            files.append(f)
+    for f in files:
         if f.lower().endswith(".toml"):
             _err(f"{f}：这已经是 .toml 表单，无需导入。可直接运行 jixiao check {f}。")
             failed = True
