@@ -590,3 +590,31 @@ def test_docx_zip_bomb_is_refused_before_parsing(tmp_path, monkeypatch):
     with pytest.raises(ImportFailure) as exc:
         read_grids(path)
     assert "解压后" in exc.value.message and "上限" in exc.value.message
+
+
+@needs_font
+def test_two_forms_on_a_page_the_second_continued_on_the_next(tmp_path):
+    """The second form's own header on the next page is not a repeat of the first form's header."""
+    sheet = project_sheet(goal=False)
+    first, rest = split_sheet(sheet, 8)  # page 1 ends after the funds block; the indicator header starts page 2
+    path = draw_pdf(tmp_path / "two.pdf", ["# 项目支出绩效自评表", "（2023年度）", sheet, SIGNOFF,
+                                           "# 项目支出绩效自评表", "（2023年度）", first, "<pagebreak>", rest, SIGNOFF])
+    found = import_grids(path)[1]
+    assert len(found) == 2
+    for rec in found:
+        assert len(score(rec).indicators) == 5
+
+
+@needs_font
+def test_header_repeated_on_three_pages_is_dropped_twice(tmp_path):
+    sheet = _long_department()
+    one, rest = split_sheet(sheet, 14, repeat=8)
+    two, three = split_sheet(rest, 7, repeat=0)  # rest's row 0 is the repeated header
+    path = draw_pdf(tmp_path / "three.pdf", ["# 2021 年度部门整体支出绩效自评表", one, "<pagebreak>", two, "<pagebreak>",
+                                             three, "填表人：张三"])
+    g = grids_of(path)[0]
+    assert g.name == "第 1–3 页"
+    assert sum(1 for r in g.rows if any(c.text == "一级指标" for c in r)) == 1
+    assert sum(1 for _, m in g.notes if "续表重复的表头" in m) == 2
+    rec = import_grids(path)[1][0]
+    assert len(score(rec).indicators) == 17 and score(rec).claimed_total == D("99.50")

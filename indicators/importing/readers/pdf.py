@@ -245,6 +245,7 @@ class _Form:
     items: list[_Part | _Line] = field(default_factory=list)
     closed: bool = False
     notes: list[tuple[str, str]] = field(default_factory=list)
+    repeated: set[tuple[str, ...]] = field(default_factory=set)  # header rows dropped as repeats
 
 
 def _cluster(values: Iterable[float], tolerance: float = _EDGE_TOLERANCE) -> list[float]:
@@ -460,8 +461,14 @@ def _join_split_row(form: _Form, part: _Part) -> _Part:
 
 
 def _drop_repeated_header(form: _Form, part: _Part) -> _Part:
-    """A continued table that repeats the form's header row(s) at the top of the page: the repeat is dropped."""
-    seen = {_row_key(p, r) for p in form.items if isinstance(p, _Part) for r in range(p.rows)}
+    """A continued table that repeats its header row(s) at the top of the page: the repeat is dropped.
+
+    Only a header that the part it continues (the last table of the page before) has is a repeat: a second
+    form's header on the next page, after the first form's, is that form's own.
+    """
+    last = next((it for it in reversed(form.items) if isinstance(it, _Part)), None)
+    seen = {_row_key(last, r) for r in range(last.rows)} if last is not None else set()
+    seen |= form.repeated  # dropped from the page before (the header of a table over three pages)
     drop = 0
     while drop < min(3, part.rows - 1):
         key = _row_key(part, drop)
@@ -470,6 +477,7 @@ def _drop_repeated_header(form: _Form, part: _Part) -> _Part:
         drop += 1
     if not drop:
         return part
+    form.repeated |= {_row_key(part, r) for r in range(drop)}
     cells = [(r0 - drop, c0, r1 - drop, c1, t) for r0, c0, r1, c1, t in part.cells if r0 >= drop]
     form.notes.append((f"第 {part.page} 页", f"续表重复的表头 {drop} 行已略去"))
     return _Part(page=part.page, top=part.top, xs=part.xs, rows=part.rows - drop, cells=cells)
