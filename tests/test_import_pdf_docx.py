@@ -618,3 +618,28 @@ def test_header_repeated_on_three_pages_is_dropped_twice(tmp_path):
     assert sum(1 for _, m in g.notes if "续表重复的表头" in m) == 2
     rec = import_grids(path)[1][0]
     assert len(score(rec).indicators) == 17 and score(rec).claimed_total == D("99.50")
+
+
+@needs_font
+def test_labels_turned_a_quarter_read_along_their_direction(tmp_path):
+    """Excel's 向上/向下旋转文字 in a narrow cell: the characters are turned, the label reads as written."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    from reports.fonts import register_cjk_font
+
+    font = register_cjk_font().name
+    c = Canvas(str(tmp_path / "turned.pdf"))
+    c.grid([100, 140, 300], [400, 600, 800])  # two rows of a narrow and a wide column
+    c.setFont(font, 10)
+    for angle, x, y, text in ((90, 125, 620, "绩效指标"), (90, 137, 620, "（50分）"), (-90, 115, 580, "年度总体目标")):
+        c.saveState()
+        c.translate(x, y)
+        c.rotate(angle)
+        c.drawString(0, 0, text)
+        c.restoreState()
+    c.drawString(150, 650, "一级指标")
+    c.drawString(150, 500, "三级指标")
+    c.save()
+    g = grids_of(tmp_path / "turned.pdf")[0]
+    assert [c.text for c in g.rows[0]] == ["绩效指标（50分）", "一级指标"]  # up the cell, its second line to the right
+    assert [c.text for c in g.rows[1]] == ["年度总体目标", "三级指标"]  # down the cell

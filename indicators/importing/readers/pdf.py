@@ -188,6 +188,40 @@ def _join_lines(lines: Sequence[str]) -> str:
     return out
 
 
+def _rotated_text(chars: Sequence[dict[str, Any]]) -> str:
+    """Text turned a quarter (a label written up or down a narrow cell): read along its own direction.
+
+    Turned anticlockwise (matrix b > 0) it reads bottom to top and its lines follow left to right; turned
+    clockwise it reads top to bottom and its lines follow right to left.
+    """
+    up = sum(1 for c in chars if c["matrix"][1] > 0) * 2 >= len(chars)
+    columns: list[list[dict[str, Any]]] = []
+    for ch in sorted(chars, key=lambda c: (c["x0"] + c["x1"]) / 2):
+        mid = (ch["x0"] + ch["x1"]) / 2
+        if columns and abs(mid - (columns[-1][0]["x0"] + columns[-1][0]["x1"]) / 2) <= 0.5 * max(ch["size"], 1.0):
+            columns[-1].append(ch)
+        else:
+            columns.append([ch])
+    if not up:
+        columns.reverse()
+    lines = []
+    for col in columns:
+        col.sort(key=lambda c: c["top"], reverse=up)
+        lines.append("".join(c["text"] for c in col).strip())
+    return _join_lines(lines)
+
+
+def _cell_text(chars: Sequence[dict[str, Any]]) -> str:
+    """The text of one cell: its lines joined, or read along a turned label when most of it is turned."""
+    upright = [c for c in chars if c.get("upright", True)]
+    turned = [c for c in chars if not c.get("upright", True) and not c["text"].isspace()]
+    text = _join_lines([_line_text(line) for line in _lines(upright)])
+    if not turned:
+        return text
+    other = _rotated_text(turned)
+    return _join_lines([other, text] if len(turned) > len(upright) else [text, other])
+
+
 def _segments(line: Sequence[dict[str, Any]]) -> list[tuple[float, float, str]]:
     """A line of text cut where the words are far apart: (x0, x1, text) for each piece."""
     pieces: list[list[dict[str, Any]]] = []
@@ -349,7 +383,7 @@ def _page_items(page: Any, number: int) -> list[_Part | _Line]:
     for n, (t, xs, ys) in enumerate(parts):
         cells = []
         for k, (r0, c0, r1, c1) in enumerate(spans[n]):
-            text = _join_lines([_line_text(line) for line in _lines(in_cell[n][k])])
+            text = _cell_text(in_cell[n][k])
             cells.append((r0, c0, r1, c1, text))
         items.append(_Part(page=number, top=t.bbox[1], xs=xs, rows=len(ys) - 1, cells=cells))
     height = float(page.height) or 1.0
