@@ -643,3 +643,19 @@ def test_labels_turned_a_quarter_read_along_their_direction(tmp_path):
     g = grids_of(tmp_path / "turned.pdf")[0]
     assert [c.text for c in g.rows[0]] == ["绩效指标（50分）", "一级指标"]  # up the cell, its second line to the right
     assert [c.text for c in g.rows[1]] == ["年度总体目标", "三级指标"]  # down the cell
+
+
+@needs_font
+def test_form_attached_as_a_scan_to_a_text_report_is_named(tmp_path):
+    """A 决算 whose text mentions the form, with the form itself a scanned page: the message names the scan."""
+    from pypdf import PdfReader, PdfWriter
+
+    report = draw_pdf(tmp_path / "report.pdf", ["# 2021 年度部门决算", ("narrative", 2), "附件：2021 年度部门整体支出绩效自评表"])
+    scan = _scan(tmp_path / "scan.pdf")
+    writer = PdfWriter()
+    for page in [*PdfReader(report).pages, PdfReader(scan).pages[0]]:
+        writer.add_page(page)
+    writer.write(str(tmp_path / "mixed.pdf"))
+    done = run("import", str(tmp_path / "mixed.pdf"))
+    assert done.returncode == 2
+    assert "没有找到绩效自评表" in done.stderr and "第 2 页是扫描图像" in done.stderr and "不做文字识别" in done.stderr

@@ -91,9 +91,9 @@ def _open_message(exc: BaseException) -> str:
     )
 
 
-def page_texts(data: bytes) -> tuple[list[str], int]:
+def page_texts(data: bytes) -> tuple[list[str], list[int]]:
     """The text of every page, without layout (PDFium): cheap enough to look at every page of a long document;
-    and how many of the pages with no text show an image (a scan)."""
+    and the pages (1-based) with no text that show an image (scanned pages)."""
     import pypdfium2 as pdfium  # type: ignore[import-untyped]
     import pypdfium2.raw as pdfium_c  # type: ignore[import-untyped]
 
@@ -102,7 +102,7 @@ def page_texts(data: bytes) -> tuple[list[str], int]:
     except pdfium.PdfiumError as exc:
         raise ReaderError(_open_message(exc)) from None
     texts: list[str] = []
-    images = 0
+    images: list[int] = []
     try:
         for i in range(len(doc)):
             page = doc[i]
@@ -114,7 +114,8 @@ def page_texts(data: bytes) -> tuple[list[str], int]:
                     textpage.close()
                 if not texts[-1].strip():
                     shown = page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=3)
-                    images += next(shown, None) is not None
+                    if next(shown, None) is not None:
+                        images.append(i + 1)
             finally:
                 page.close()
     finally:
@@ -656,7 +657,7 @@ def read_pdf(path: str, data: bytes) -> list[Grid]:
         raise ReaderError(f"PDF 的 {len(texts)} 页上都没有文字（空白页或只有图形），找不到自评表。请确认选择了正确的文件。")
     candidates = {i for i, t in enumerate(texts) if _has_keyword(t)}
     if not candidates:
-        scans = f"；其中 {scanned} 页是扫描图像，没有文字层（不做文字识别）" if scanned else ""
+        scans = f"；其中 {len(scanned)} 页（{_pages(scanned)}）是扫描图像，没有文字层（不做文字识别）" if scanned else ""
         raise ReaderError(
             f"在全部 {len(texts)} 页中没有找到绩效自评表（查找了“自评表”“绩效指标”“三级指标”“年度指标值”等字样）{scans}。"
             "请确认文件中含有自评表，且是可以复制出文字的电子版 PDF。"
@@ -716,10 +717,31 @@ def read_pdf(path: str, data: bytes) -> list[Grid]:
     finally:
         pdf.close()
     grids = [_grid(path, f) for f in forms if _worth_reading(f)]
-    if cut is not None:
-        for g in grids:
+    if not grids:
+        mentioned = _pages(sorted(i + 1 for i in candidates))
+        scans = f"；{_pages(scanned)}是扫描图像，没有文字层，不做文字识别（OCR），其中的表格无法读取" if scanned else ""
+        raise ReaderError(
+            f"没有找到绩效自评表：{mentioned}提到了自评表或绩效指标，但那里没有表格{scans}。"
+            "请确认文件中含有自评表，且是可以复制出文字的电子版 PDF。"
+        )
+    for g in grids:
+        if cut is not None:
             g.notes.append(cut)
+        if scanned:  # a form attached as a scan to a report with text: say so if nothing is found
+            g.notes.append((_pages(scanned), f"{_pages(scanned)}是扫描图像，没有文字层，不做文字识别（OCR）；其中的表格无法读取"))
     return grids
+
+
+def _pages(numbers: Sequence[int]) -> str:
+    """第 3、7–9 页."""
+    spans: list[list[int]] = []
+    for n in numbers:
+        if spans and n == spans[-1][1] + 1:
+            spans[-1][1] = n
+        else:
+            spans.append([n, n])
+    text = "、".join(f"{a}" if a == b else f"{a}–{b}" for a, b in spans[:10])
+    return f"第 {text}{'…' if len(spans) > 10 else ''} 页"
 
 
 def _worth_reading(form: _Form) -> bool:
