@@ -33,6 +33,13 @@ def import_text(path: Path) -> list[Recognised]:
     return recognise(grids[0])
 
 
+def load_imported(text: str):
+    """load_form_text, before [funds] unit (the export branch adds it to the schema) without that one line."""
+    if "unit" not in Funds.model_fields:
+        text = text.replace('unit = "元"\n', "")
+    return load_form_text(text)
+
+
 def score(rec: Recognised) -> Result:
     text = form_toml(rec)
     form = load_form_text(text, "imported.toml")
@@ -314,9 +321,7 @@ def test_department_template_money_in_yuan_numbers_as_text():
     assert d["signoff"] == {"filled_by": "赵六", "phone": "13800000000", "head": "钱七", "date": "2024-03-01"}
     text = form_toml(rec)
     assert 'unit = "元"' in text
-    if "unit" not in Funds.model_fields:  # [funds] unit comes with the export branch; score the rest meanwhile
-        text = text.replace('unit = "元"\n', "")
-    form = load_form_text(text)
+    form = load_imported(text)
     r = score_form(form, load_rules(form.rules))
     # 1,187,500 / 1,250,000 = 95% → 9.50; indicators full: 9.5 + 25 + 25 + 30 + 10 = 99.50
     assert r.funds.score == D("9.50") and r.total == D("99.50") and r.claimed_total == D("99.5")
@@ -418,6 +423,9 @@ def test_adversarial_grids_do_not_crash():
     (rec,) = recognise(sheet([["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"]]))
     assert rec.data["indicators"] == [] and any(n.kind == "problem" and "没有读到任何指标行" in n.message for n in rec.notes)
     load_form_text(form_toml(rec))
+    # the header 5,000 times: one form, its ignored rows counted rather than listed one by one
+    (rec,) = recognise(sheet([["一级指标", "三级指标", "分值"]] * 5000))
+    assert len(rec.notes) < 210 and "另有 4798 处" in rec.notes[-1].message
 
 
 def test_ten_thousand_rows_of_noise():
@@ -430,7 +438,7 @@ def test_ten_thousand_rows_of_noise():
     forms = recognise(sheet(rows))
     for rec in forms:  # whatever was found is a loadable form with its notes
         assert rec.top <= rec.bottom
-        load_form_text(form_toml(rec))
+        load_imported(form_toml(rec))
     assert forms  # the noise contains header rows, so forms are found (and each says what it lacks)
     assert all(any(n.kind == "problem" for n in rec.notes) for rec in forms)
 
@@ -526,10 +534,7 @@ def test_department_text_in_yuan_with_points_written_as_fen():
     # each one said: funds 分值 and 得分, five rows' 分值 and 得分, the total's 得分 (its 100分 is not read)
     assert sum("去掉“分”字" in n.message for n in rec.notes) == 2 + 10 + 1
     assert any(n.kind == "ignored" and n.address == "第 1 行" for n in rec.notes) is False  # 附件3 is outside the form
-    text = form_toml(rec)
-    if "unit" not in Funds.model_fields:
-        text = text.replace('unit = "元"\n', "")
-    form = load_form_text(text)
+    form = load_imported(form_toml(rec))
     r = score_form(form, load_rules(form.rules))
     # 3,150,000 / 3,500,000 = 90% → 9.00; 教学质量合格率 15 × 93 / 95 = 14.684… → 14.68
     # total 9 + 20 + 14.68 + 15 + 30 + 10 = 98.68
@@ -753,3 +758,112 @@ def test_a_bare_title_and_a_money_line_are_not_guessed_silently():
     assert (rec.kind, rec.year, rec.unit) == ("project", 2023, "某区住建局")  # 万元 is not the unit's name
     assert any(n.kind == "assumed" and "表题未写明" in n.message and "项目名称" in n.message for n in rec.notes)
     assert any(n.kind == "found" and n.message == "金额单位：万元" for n in rec.notes)
+
+
+def test_an_unreadable_funds_cell_is_not_filled_from_the_total():
+    (grid,) = read_text(SEED_TEXT, SEED_TEXT.read_bytes())
+    with_cell(grid, 560, 4, problem="公式没有缓存的计算结果")  # 当年财政拨款 全年执行数, blank in the seed
+    (rec,) = recognise(grid)
+    assert rec.data["funds"]["appropriation"] == {"initial": D("1366.77"), "annual": D("1387.53")}
+    assert any(n.kind == "problem" and n.address == "第 561 行" for n in rec.notes)
+    assert not any(n.kind == "assumed" and "按合计行填写" in n.message for n in rec.notes)
+
+
+def test_empty_template_rows_do_not_end_the_table():
+    rows = [list(r) for r in MOF_ROWS]
+    empty = [["", "", "", f"指标{i}：", "", "", "", "", ""] for i in range(1, 6)]
+    rows[15:16] = empty  # the empty 时效指标 row becomes five empty "指标n：" rows of the MOF template
+    (rec,) = recognise(sheet(rows, tuple(m for m in MOF_MERGES if m[0] < 15)))  # the merges above the inserted rows
+    names = [i["name"] for i in rec.data["indicators"]]
+    assert names == ["养护里程", "修补坑槽", "路面合格率", "道路通行条件", "沿线群众满意度"]
+    assert sum("行没有指标值、分值和得分，跳过" in n.message for n in rec.notes) == 5
+    assert rec.data["claimed"]["total"] == D("97.67")
+
+
+@pytest.mark.parametrize(
+    "layout, original",
+    [("seed-2021-layout.txt", SEED), ("project-2023-layout.txt", ROOT / "tests" / "fixtures" / "project-2023.toml")],
+)
+def test_text_laid_out_with_spaces_is_rebuilt(layout, original):
+    # `pdftotext -layout` of jixiao's own PDF (`jixiao pdf FORM --claimed`): no tabs, wrapped names over two or
+    # three lines, merged 一级/二级 printed once in the middle of their rows, 资金情况 printed downwards
+    (grid,) = read_text(FIXTURES / layout, (FIXTURES / layout).read_bytes())
+    assert [(a, kind) for a, _, kind in grid.notes] == [("全文", "assumed")]  # type: ignore[misc]
+    assert "直接导入 PDF" in grid.notes[0][1]
+    (rec,) = recognise(grid)
+    form = load_form(original)
+    got = score(rec)
+    want = score_form(form, load_rules(form.rules))
+
+    def rows(result: Result) -> list[tuple]:
+        return [(i.category, i.subcategory, i.name, i.target, i.actual, i.weight, i.claimed) for i in result.indicators]
+
+    assert rows(got) == rows(want)
+    assert (got.total, got.claimed_total, got.claimed_grade) == (want.total, want.claimed_total, want.claimed_grade)
+    assert got.form.funds.total == form.funds.total and got.form.funds.appropriation == form.funds.appropriation
+    assert got.form.goal == form.goal and got.form.unit == form.unit
+    assert got.form.signoff.filled_by == form.signoff.filled_by and got.form.signoff.date == form.signoff.date
+    assert [f.code for f in got.findings] == [f.code for f in want.findings]
+    (plain,) = read_text(SEED_TEXT, SEED_TEXT.read_bytes())
+    assert plain.notes == []  # the tab-separated text is read line by line
+
+
+TOKENS = ["三级指标", "一级指标", "二级指标", "年度指标值", "实际完成值", "分值", "得分", "权重", "指标性质", "指标值", "度量单位",
+          "合计", "总分", "小计", "产出指标（50分）", "效益指标(30分)", "数量指标", "指", "12.5", "1,387.53", "96%", "≥", "定性",
+          "年初预算数", "全年预算数", "调整后预算数", "全年执行数", "执行率", "年度资金总额", "其中：当年财政拨款", "年度总体目标",
+          "预期目标", "实际完成情况", "填表人：张三", "联系电话", "备注：无", "2021年度部门整体支出绩效自评表", "（2022年度）",
+          "部门：某中学", "金额单位：元", "单位：万元", "等级：优", "优", "—", "", "", "", "x" * 300, "12.5分", "1387.53万元"]  # fmt: skip
+
+
+@given(st.lists(st.lists(st.sampled_from(TOKENS) | st.text(max_size=8), min_size=1, max_size=10), min_size=1, max_size=40),
+       st.lists(st.tuples(st.integers(0, 39), st.integers(0, 9), st.integers(0, 3), st.integers(0, 3)), max_size=4))
+@settings(max_examples=200, deadline=None)
+def test_any_grid_gives_loadable_forms_or_none(rows, merges):
+    width = max(len(r) for r in rows)
+    merged = []
+    for top, left, down, right in merges:  # non-overlapping merges inside the grid
+        box = (top, left, min(top + down, len(rows) - 1), min(left + right, width - 1))
+        if top < len(rows) and left < width and all(
+            box[0] > m[2] or box[2] < m[0] or box[1] > m[3] or box[3] < m[1] for m in merged
+        ):
+            merged.append(box)
+    for rec in recognise(sheet(rows, tuple(merged))):
+        text = form_toml(rec)
+        assert tomli.loads(text, parse_float=Decimal) == rec.data
+        load_imported(text)
+        assert 0 <= rec.top <= rec.bottom < len(rows)
+        assert all(n.kind in ("found", "assumed", "ignored", "problem") and n.address for n in rec.notes)
+
+
+@given(st.binary(max_size=2000) | st.text(max_size=500).map(lambda s: s.encode("utf-8")))
+@settings(max_examples=200, deadline=None)
+def test_text_reader_takes_any_bytes(data):
+    (grid,) = read_text(Path("任意.txt"), data)
+    widths = {len(row) for row in grid.rows}
+    assert len(widths) <= 1  # rectangular
+    assert all(cell.address.startswith("第 ") for row in grid.rows for cell in row)
+    for rec in recognise(grid):
+        load_imported(form_toml(rec))
+
+
+def test_funds_broken_down_otherwise_keep_only_the_total():
+    rows = [
+        ["2022年度部门整体支出绩效自评表"],
+        ["部门（单位）名称", "某县教育局"],
+        ["资金情况（万元）", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+        ["", "年度资金总额", 500, 600, 540, 10, "90%", 9],
+        ["按收入性质分", "一般公共预算财政拨款", 400, 450, 405, "", "", ""],
+        ["", "政府性基金预算财政拨款", 50, 100, 90, "", "", ""],
+        ["", "纳入专户管理的非税收入拨款", 50, 50, 45, "", "", ""],
+        ["按支出性质分", "基本支出", 300, 300, 300, "", "", ""],
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "数量指标", "学校数", "≥20所", "20所", 90, 90],
+        ["总分", "", "", "", "", 100, 99],
+    ]
+    (rec,) = recognise(sheet(rows))
+    funds = rec.data["funds"]
+    assert funds == {"weight": 10, "claimed": 9, "total": {"initial": 500, "annual": 600, "executed": 540}}
+    assert any(n.kind == "assumed" and "只写入年度资金总额" in n.message for n in rec.notes)
+    r = score_form(load_imported(form_toml(rec)))
+    assert r.funds.score == D("9.00")  # 540 / 600 = 90%: the total's rate, not a partial sum's
+    assert "funds-total-mismatch" not in [f.code for f in r.findings]

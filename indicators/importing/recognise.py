@@ -92,7 +92,8 @@ def range_text(grid: Grid, top: int, bottom: int) -> str:
 # ---------------------------------------------------------------- vocabulary
 
 _MAX_CELL = 2000  # a longer cell is prose, never a label
-_HEAD_SPAN = 80  # how far above its indicator table a form's title, unit and funds may be
+_HEAD_SPAN = 80
+_MAX_IGNORED = 200  # "ignored" notes listed one by one per form  # how far above its indicator table a form's title, unit and funds may be
 
 # indicator table columns, by header text (plain: NFKC, no spaces); first match wins
 _INDICATOR_ROLES: list[tuple[str, str]] = [
@@ -153,11 +154,12 @@ _FUNDS_ROWS: list[tuple[str, str]] = [
     ("资金总额", "total"),
     ("合计", "total"),
     ("总计", "total"),
-    ("当年财政拨款", "appropriation"),
-    ("财政拨款", "appropriation"),
-    ("上年结转", "carryover"),
+    ("上年结转", "carryover"),  # before 财政拨款: "上年结转资金（财政拨款）" is a carry-over
     ("结转", "carryover"),
     ("其他资金", "other"),
+    ("当年财政拨款", "appropriation"),
+    ("财政拨款", "appropriation"),
+    ("财政资金", "appropriation"),
 ]
 _FUNDS_ROW_WORDS = {"total": "年度资金总额", "appropriation": "当年财政拨款", "carryover": "上年结转资金", "other": "其他资金"}
 _FUNDS_COLUMN_WORDS = {"initial": "年初预算数", "annual": "全年预算数", "adjusted": "调整后预算数", "executed": "全年执行数"}
@@ -579,6 +581,12 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
             f.note(r, cells[0][0], f"未读入：{text}", "ignored")
     f.notes.sort(key=lambda pair: pair[0])
     notes = [n for _, n in f.notes]
+    ignored = [n for n in notes if n.kind == "ignored"]
+    if len(ignored) > _MAX_IGNORED:  # a sheet of noise: the first ones and a count, not thousands of lines
+        dropped = {id(n) for n in ignored[_MAX_IGNORED:]}
+        last = ignored[_MAX_IGNORED]
+        notes = [n for n in notes if id(n) not in dropped]
+        notes.append(Note(last.address, f"自此处起另有 {len(dropped)} 处未读入的内容，不再逐一列出。", "ignored"))
     for section, first in (("claimed", ("claimed", "total")), ("signoff", None), ("unit", ("unit", "name"))):
         inner = [k for k in f.cells if k[0] == section and len(k) == 2]
         if inner and (section,) not in f.cells:
@@ -622,12 +630,17 @@ def _funds_row(f: _Form, r: int, cells: list[tuple[int, str]], cols: dict[str, l
     has_numbers = any(c >= first_value and parse_number(t)[0] is not None for c, t in cells)
     if not key:
         if has_numbers:
-            f.note(r, cells[0][0], "资金情况中的这一行无法识别是哪类资金，未读入。", "ignored")
+            f.note(r, cells[0][0], f"资金情况中的“{cells[0][1][:20]}”行无法对应到当年财政拨款、上年结转资金或其他资金，未读入。",
+                   "ignored")
+            funds.setdefault("_unknown", []).append(r)
             f.used.add(r)
         return
     rows = funds.setdefault("_rows", {})
     if key in rows:
-        f.note(r, label_c, f"资金情况中重复的“{_FUNDS_ROW_WORDS[key]}”行，未读入。", "ignored")
+        f.note(r, label_c, f"资金情况中又一行“{cells[0][1][:20] if label_c == cells[0][0] else _FUNDS_ROW_WORDS[key]}”"
+               f"也是{_FUNDS_ROW_WORDS[key]}，未读入。", "ignored")
+        if has_numbers:
+            funds.setdefault("_unknown", []).append(r)
         f.used.add(r)
         return
     f.used.add(r)
@@ -644,6 +657,8 @@ def _funds_row(f: _Form, r: int, cells: list[tuple[int, str]], cols: dict[str, l
             if value is not None or bad:
                 if value is not None:
                     row[role] = value
+                else:  # a cell that could not be read is never filled in from another row
+                    funds.setdefault("_bad", set()).add((key, role))
                 f.mark(("funds", key, role), r, c)
                 break
     rows[key] = (r, row)
@@ -667,6 +682,15 @@ def _funds_row(f: _Form, r: int, cells: list[tuple[int, str]], cols: dict[str, l
 
 def _finish_funds(f: _Form, funds: dict[str, Any], header: tuple[int, dict[str, list[int]]] | None, money: str) -> None:
     rows: dict[str, tuple[int, dict[str, Any]]] = funds.pop("_rows", {})
+    unreadable: set[tuple[str, str]] = funds.pop("_bad", set())
+    unknown: list[int] = funds.pop("_unknown", [])
+    if unknown and "total" in rows and any(k != "total" for k in rows):
+        # the sources are broken down otherwise (按收入性质分 …): rows that do not add up would skew the rate
+        dropped = [k for k in rows if k != "total"]
+        for k in dropped:
+            del rows[k]
+        f.note(unknown[0], 0, "资金来源的分项与格式中的当年财政拨款、上年结转资金、其他资金对不上，"
+               f"只写入年度资金总额（未写入：{'、'.join(_FUNDS_ROW_WORDS[k] for k in dropped)}），执行率按总额复算。", "assumed")
     cols = header[1] if header else {}
     if rows and "annual" not in cols and "adjusted" in cols:
         f.note(header[0] if header else 0, cols["adjusted"][0], "表中没有“全年预算数”列，以“调整后预算数”作为全年预算数。", "assumed")
@@ -675,11 +699,12 @@ def _finish_funds(f: _Form, funds: dict[str, Any], header: tuple[int, dict[str, 
                 row["annual"] = row.pop("adjusted")
     if "total" in rows:
         parts = [k for k in ("appropriation", "carryover", "other") if k in rows and rows[k][1]]
-        total_r, total = rows["total"]
+        total = rows["total"][1]
         if len(parts) == 1:
             r, row = rows[parts[0]]
             others_agree = all(row[k] == total[k] for k in row if k in total)
-            missing = [k for k in ("initial", "annual", "adjusted", "executed") if k in total and k not in row]
+            missing = [k for k in ("initial", "annual", "adjusted", "executed")
+                       if k in total and k not in row and (parts[0], k) not in unreadable]
             if others_agree and missing:
                 for k in missing:
                     row[k] = total[k]
@@ -827,6 +852,7 @@ class _Table:
                 del f.notes[bad[0][1] :]
                 for rr, _ in bad:
                     f.used.discard(rr)
+                f.note(bottom, 0, f"指标表到此为止：其后{grid.cell(bad[0][0], 0).address or '各行'}起连续 3 行不是指标行。", "found")
                 break
         return bottom
 
@@ -857,7 +883,7 @@ class _Table:
             m2 = _HEADING_RE.match(p)
             base = m2.group("name") if m2 else p
             positional = l2 is not None and c == l2 + offset and (c < l3 + offset) and pos + 1 < len(cells)
-            if c < l3 + offset and (positional or _is_subcategory(base)) and parse_number(t)[0] is None:
+            if c < l3 + offset and (positional or _is_subcategory(base)) and parse_number(t)[0] is None and len(p) > 1:
                 sub = base if m2 and base in _SUBCATEGORY_NAMES else t
                 pos += 1
                 if m2 and base in _SUBCATEGORY_NAMES:
@@ -890,14 +916,21 @@ class _Table:
             return "heading"
         if not name:
             f.note(r, cells[0][0], "本行有分值或得分而没有三级指标名称，未读入。", "problem")
-            return "bad"
+            return "skipped"
         if not self.cat:
             f.note(r, lc or 0, f"三级指标“{name}”之前没有一级指标，未读入。", "problem")
             return "bad"
+        unread = [c for c in (wc, sc) if c is not None and self.grid.cell(r, c).problem]
+        if not wtext and not stext and not unread:
+            _, t_text = self.at(r, "target", offset)
+            _, a_text = self.at(r, "actual", offset)
+            if not t_text and not a_text:  # a template's empty "指标1：" row
+                f.note(r, lc or 0, f"“{name}”行没有指标值、分值和得分，跳过。", "ignored")
+                return "skipped"
         weight, _ = f.value(r, wc, f"“{name}”的分值") if wc is not None else (None, False)
         if weight is None:
             f.note(r, wc if wc is not None else 0, f"三级指标“{name}”没有分值，未读入（分值必填）。", "problem")
-            return "bad"
+            return "skipped"
         claimed, _ = f.value(r, sc, f"“{name}”的得分") if sc is not None else (None, False)
         target = self._target(r, offset, name)
         tc = self.at(r, "target", offset)[0]
@@ -977,6 +1010,8 @@ class _Table:
             return m.group("name"), Decimal(m.group("weight") or m.group("bare"))
         if p in _CATEGORY_NAMES:
             return t, None
+        if len(p) < 2:  # one character: a fragment of a label printed downwards (绩/效/指/标), never a heading
+            return None
         if c == self.col("l1") and not _is_subcategory(p) and parse_number(t)[0] is None and self._fits(r, 0):
             return t, None
         return None
