@@ -83,7 +83,7 @@ def test_mof_project_template_imports_and_scores(books, tmp_path):
 def test_split_target_template_joins_the_target_and_keeps_yuan(books):
     form, _text, notes = load_submission(books["split"])
     targets = [i.target for i in form.indicators]
-    assert targets == ["≥735人次", "=100%", "明显改善", "建立", "≥90%"]  # ≥ 735 人次 joined; 定性 -> the value alone
+    assert targets == ["≥735人次", "＝100%", "明显改善", "建立", "≥90%"]  # ≥ 735 人次 joined (＝ as typed); 定性 -> the value alone
     assert form.funds.unit == "元"
     assert form.funds.total.annual == Decimal("1200000.00")
     assert form.funds.total.executed == Decimal("1080000.00")  # the text "1,080,000.00" and the number agree
@@ -198,6 +198,13 @@ def test_formula_without_cached_value_is_reported_by_cell(tmp_path):
     lines = [line for line in run.stdout.splitlines() if "部门!H4" in line]  # the funds score =F4*G4
     assert lines and "没有保存计算结果" in lines[0]
     assert out.exists()
+    # scored on the fly, what could not be read is an error finding at its cell, not a silent 0
+    check = jixiao("check", str(path), "--format", "json")
+    assert check.returncode == 1
+    problems = [f for f in json.loads(check.stdout)["findings"] if f["code"] == "import-problem"]
+    assert [f["where"] for f in problems] == ["部门!H4"] and problems[0]["severity"] == "error"
+    # the printed rate (=E4/G4, recomputed by the engine anyway) is noted as not used, not an error
+    assert any("部门!G4" in line and "未用于表单" in line for line in run.stdout.splitlines())
 
 
 def test_import_a_toml_is_explained(tmp_path):
@@ -342,3 +349,19 @@ def test_a_fifo_named_like_a_workbook_is_refused(tmp_path):
     for command in ("score", "import"):
         run = jixiao(command, str(fifo))
         assert run.returncode == 2 and "命名管道" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_pdf_of_a_workbook_and_of_a_folder_with_its_import(books, tmp_path):
+    from pypdf import PdfReader
+
+    one = tmp_path / "one.pdf"
+    run = jixiao("pdf", str(books["dept"]), "-o", str(one))
+    assert run.returncode == 0, run.stderr
+    assert "株洲市社会保险服务中心" in PdfReader(one).pages[0].extract_text()
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(books["dept"], folder / "d.xlsx")
+    assert jixiao("import", str(folder / "d.xlsx"), "-o", str(folder / "d.toml")).returncode == 0
+    run = jixiao("pdf", str(folder), "-o", str(tmp_path / "out"))
+    assert run.returncode == 0, run.stderr  # printed (errors found by the re-score are listed in the PDFs)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["d.pdf", "d.xlsx.pdf"]  # neither overwrote the other

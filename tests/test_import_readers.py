@@ -356,3 +356,33 @@ def test_damaged_workbooks_never_raise_anything_else(tmp_path, cut, flips, suffi
         assert exc.message and exc.path == str(path)
     else:
         assert all(len({len(r) for r in g.rows}) <= 1 for g in grids)  # rectangular whatever was read
+
+
+def test_a_wrong_dimension_does_not_hide_cells(book, tmp_path):
+    """Some programs write <dimension ref="A1"/> whatever the sheet holds; the streaming reader must not trust it."""
+    import re
+
+    damaged = tmp_path / "dimension.xlsx"
+    with zipfile.ZipFile(book) as zin, zipfile.ZipFile(damaged, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1"/>', data)
+            zout.writestr(info, data)
+    assert [(g.height, g.width) for g in read_grids(damaged)] == [(g.height, g.width) for g in read_grids(book)]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_formulas_computed_by_libreoffice(tmp_path):
+    """openpyxl writes formulas without results; saved again by LibreOffice they carry them."""
+    src = write_book_openpyxl(tmp_path / "raw.xlsx", [("部门", [(department, DEPT)])])
+    out = tmp_path / "lo"
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "xlsx", "--outdir", str(out), str(src)],
+        check=True, capture_output=True, timeout=180, env={**os.environ, "HOME": str(tmp_path)},
+    )
+    grid = read_grids(out / "raw.xlsx")[0]
+    row = grid.rows[3]
+    assert [c.text for c in row[1:8]] == ["合计", "1366.77", "1387.53", "1387.53", "10", "100%", "10.00"]
+    assert not any(c.problem for r in grid.rows for c in r)
+    assert grid.rows[0][0].merged == (0, 0, 0, 8)

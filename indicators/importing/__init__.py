@@ -61,11 +61,11 @@ def import_grids(path: str | Path) -> tuple[list[Grid], list[Recognised]]:
     for grid in grids:
         for rec in recognise(grid):
             said = {n.address for n in rec.notes}
-            extra = [Note(a, m, k) for a, m, k in _grid_notes(grid)]
+            extra = [Note(a, m, k) for a, m, k in _grid_notes(grid)]  # type: ignore[arg-type]
             for r in range(rec.top, min(rec.bottom, grid.height - 1) + 1):
                 for cell in grid.rows[r]:
-                    if cell.problem and cell.address not in said:
-                        extra.append(Note(cell.address, cell.problem, "problem"))
+                    if cell.problem and cell.address not in said:  # a cell the recogniser did not use
+                        extra.append(Note(cell.address, f"{cell.problem}（该格未用于表单）", "ignored"))
             rec.notes[:0] = extra
             found.append(rec)
     return grids, found

@@ -208,6 +208,8 @@ def _read_sheet(ws: Any, name: str, uncached: set[tuple[int, int]]) -> tuple[lis
     cut_rows = cut_cols = False
     letters = [_col_letters(c) for c in range(MAX_COLS)]
     last_nonblank = -1
+    if hasattr(ws, "reset_dimensions"):  # read-only mode trusts <dimension>, which some programs write wrong ("A1")
+        ws.reset_dimensions()
     for r, row in enumerate(ws.iter_rows()):
         if r >= MAX_ROWS:
             cut_rows = True
