@@ -659,3 +659,16 @@ def test_form_attached_as_a_scan_to_a_text_report_is_named(tmp_path):
     done = run("import", str(tmp_path / "mixed.pdf"))
     assert done.returncode == 2
     assert "没有找到绩效自评表" in done.stderr and "第 2 页是扫描图像" in done.stderr and "不做文字识别" in done.stderr
+
+
+@needs_font
+def test_edit_opens_a_pdf_and_a_docx_as_an_unsaved_form(tmp_path):
+    from tui.commands.edit import _open_imported
+
+    for source in (department_pdf(tmp_path / "dept.pdf"), _department_docx(tmp_path / "dept.docx")):
+        target = tmp_path / f"{source.suffix[1:]}.toml"
+        status, document = _open_imported(source, str(target))
+        assert status == 0 and document is not None
+        assert document.dirty and not target.exists()  # written only when saved, never over the source
+        assert document.get(("unit", "name")) == "株洲市社会保险服务中心"  # type: ignore[attr-defined]
+        assert document.indicator_count == 9  # type: ignore[attr-defined]
