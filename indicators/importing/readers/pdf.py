@@ -18,6 +18,11 @@ cell addressed ``第 31 页``.  How a page is read:
   of the distinct x and y edges; a cell that covers several becomes a merged
   range.  The columns of every part of a form (its tables on every page) are
   put on one set of x edges, so that a continued table keeps its columns.
+  A character belongs to the cell where the string it is drawn in starts
+  (a text too long for its cell, clipped at the border, stays in its cell);
+  a label turned a quarter reads along its direction; a row that breaks
+  across the page is put back together; characters drawn twice (fake bold)
+  read once.
 - **Text outside the tables**, in reading order with them: each line a row,
   cut into cells where the words are far apart (``部门：某某中学`` and
   ``金额单位：万元`` on one line are two cells).  Lines that look like one
