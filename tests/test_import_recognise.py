@@ -867,3 +867,15 @@ def test_funds_broken_down_otherwise_keep_only_the_total():
     r = score_form(load_imported(form_toml(rec)))
     assert r.funds.score == D("9.00")  # 540 / 600 = 90%: the total's rate, not a partial sum's
     assert "funds-total-mismatch" not in [f.code for f in r.findings]
+
+
+@given(st.lists(st.lists(st.tuples(st.integers(2, 12), st.sampled_from(TOKENS[:40] + ["（50分）", "资", "金", "名 称"])),
+                         min_size=1, max_size=8), min_size=8, max_size=40))
+@settings(max_examples=150, deadline=None)
+def test_any_layout_text_is_rebuilt_without_failing(lines):
+    # indented lines with wide gaps: the layout path, with headers, labels and numbers in any order
+    text = "\n".join("    " + "".join(" " * gap + token for gap, token in line) for line in lines)
+    (grid,) = read_text(Path("版面.txt"), text.encode())
+    assert len({len(row) for row in grid.rows}) <= 1
+    for rec in recognise(grid):
+        load_imported(form_toml(rec))

@@ -25,6 +25,7 @@ Returns rows of cell texts with the line number each row is named by.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from ..numbers import parse_number
@@ -169,8 +170,8 @@ def _partition(anchors: list[int], blocks: list[float]) -> list[int] | None:
     return starts[::-1]
 
 
-def _blocks(cells: list[dict[int, str]], col: int, lines: list[int]) -> list[tuple[float, str]]:
-    """Pieces of one column joined into blocks (at most one line between two pieces of a block)."""
+def _blocks(cells: list[dict[int, str]], col: int, lines: list[int], rows: set[int]) -> list[tuple[float, str]]:
+    """Pieces of one column joined into blocks: at most one line apart, not both on rows (lines with numbers)."""
     out: list[tuple[float, str]] = []
     current: list[tuple[int, str]] = []
     for line, row in zip(lines, cells):
@@ -178,7 +179,8 @@ def _blocks(cells: list[dict[int, str]], col: int, lines: list[int]) -> list[tup
         if not text:
             continue
         complete = current and current[-1][1].endswith(("指标", "）", ")"))
-        if current and (line - current[-1][0] > 2 or (complete and not text.startswith(("（", "(")))):
+        both_rows = current and line in rows and current[-1][0] in rows
+        if current and (line - current[-1][0] > 2 or both_rows or (complete and not text.startswith(("（", "(")))):
             out.append(((current[0][0] + current[-1][0]) / 2, "".join(t for _, t in current)))
             current = []
         current.append((line, text))
@@ -202,11 +204,13 @@ def _table(lines: list[str], first: int, cols: _Columns) -> list[tuple[int, dict
     out: dict[int, dict[int, str]] = {a: {} for a in anchors}
     rows_of = [a for a in anchors if not _is_total(lines[a])]
     for col in label_cols:
-        blocks = _blocks(cells, col, list(range(len(cells))))
+        blocks = _blocks(cells, col, list(range(len(cells))), set(anchors))
         starts = _partition(rows_of, [b for b, _ in blocks])
         if starts is None:  # fall back: each block on its nearest row
             for center, text in blocks:
-                a = min(rows_of or anchors, key=lambda x: abs(x - center))
+                pool = rows_of or anchors
+                k = bisect.bisect_left(pool, center)
+                a = min(pool[max(k - 1, 0) : k + 1], key=lambda x: abs(x - center))
                 out[a][col] = _join(out[a].get(col, ""), text)
             continue
         for (_, text), s in zip(blocks, starts):
@@ -219,7 +223,8 @@ def _table(lines: list[str], first: int, cols: _Columns) -> list[tuple[int, dict
             if i in anchor_set:
                 out[i][col] = _join(out[i].get(col, ""), text)
                 continue
-            near = [a for a in anchors if abs(a - i) <= 2]
+            k = bisect.bisect_left(anchors, i - 2)
+            near = [a for a in anchors[k : k + 5] if abs(a - i) <= 2]
             if not near:  # a line of its own
                 out.setdefault(i, {})[col] = _join(out.get(i, {}).get(col, ""), text)
                 continue
