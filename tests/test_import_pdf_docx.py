@@ -14,6 +14,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from indicators.importing import import_grids
 from indicators.importing.grid import Grid
@@ -672,3 +674,51 @@ def test_edit_opens_a_pdf_and_a_docx_as_an_unsaved_form(tmp_path):
         assert document.dirty and not target.exists()  # written only when saved, never over the source
         assert document.get(("unit", "name")) == "株洲市社会保险服务中心"  # type: ignore[attr-defined]
         assert document.indicator_count == 9  # type: ignore[attr-defined]
+
+
+@st.composite
+def ruled_sheets(draw: st.DrawFn) -> Sheet:
+    """A sheet of 2–7 rows and 2–6 columns with non-overlapping merged ranges and short texts.
+
+    The last row and column are never merged, so that every grid line is drawn somewhere (a line that no
+    cell draws is not in the drawing, and no reader could know of it).
+    """
+    rows, cols = draw(st.integers(2, 7)), draw(st.integers(2, 6))
+    widths = [float(draw(st.integers(2, 5))) for _ in range(cols)]
+    taken: set[tuple[int, int]] = set()
+    spans: list[tuple[int, int, int, int]] = []
+    for _ in range(draw(st.integers(0, 4))):
+        top, left = draw(st.integers(0, rows - 2)), draw(st.integers(0, cols - 2))
+        bottom, right = draw(st.integers(top, rows - 2)), draw(st.integers(left, cols - 2))
+        area = {(r, c) for r in range(top, bottom + 1) for c in range(left, right + 1)}
+        if len(area) > 1 and not area & taken:
+            taken |= area
+            spans.append((top, left, bottom, right))
+    words = st.sampled_from(["指标", "分值", "12.5", "100%", "产出", "≥95%", "得分", "万元", "定性", ""])
+    grid = [[draw(words) for _ in range(cols)] for _ in range(rows)]
+    for top, left, bottom, right in spans:
+        for r in range(top, bottom + 1):
+            for c in range(left, right + 1):
+                if (r, c) != (top, left):
+                    grid[r][c] = ""
+    grid[0][0] = grid[0][0] or "表头"  # the test finds the table by its first cell
+    return Sheet(rows=grid, spans=spans, widths=widths)
+
+
+@needs_font
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(sheet=ruled_sheets())
+def test_any_ruled_table_comes_back_with_its_merges(tmp_path, sheet):
+    """Whatever the merges, drawn with ruling lines (ReportLab) they come back as the same ranges and texts."""
+    path = draw_pdf(tmp_path / "t.pdf", ["# 绩效自评表", sheet])
+    g = grids_of(path)[0]
+    assert g.width == sheet.width
+    assert_same_cells(g, sheet, table_offset(g, sheet))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(sheet=ruled_sheets())
+def test_any_word_table_comes_back_with_its_merges(tmp_path, sheet):
+    path = write_docx(tmp_path / "t.docx", ["绩效自评表", sheet])
+    g = grids_of(path)[0]
+    assert_same_cells(g, sheet, table_offset(g, sheet))
