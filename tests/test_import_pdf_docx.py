@@ -729,3 +729,29 @@ def test_any_word_table_comes_back_with_its_merges(tmp_path, sheet):
     path = write_docx(tmp_path / "t.docx", ["绩效自评表", sheet])
     g = grids_of(path)[0]
     assert_same_cells(g, sheet, table_offset(g, sheet))
+
+
+@needs_font
+def test_damaged_pdfs_give_grids_or_a_chinese_message_and_no_noise(tmp_path, capfd):
+    """Bytes flipped anywhere in the file: the reader gives grids or says in Chinese what is wrong, never a
+    library's exception and never pdfminer's English warnings on the terminal."""
+    import random
+
+    data = department_pdf(tmp_path / "dept.pdf").read_bytes()
+    capfd.readouterr()
+    rng = random.Random(13)
+    outcomes = set()
+    for i in range(25):
+        damaged = bytearray(data)
+        for _ in range(rng.randint(1, 30)):
+            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        path = tmp_path / f"d{i}.pdf"
+        path.write_bytes(bytes(damaged))
+        try:
+            grids_of(path)
+            outcomes.add("read")
+        except ImportFailure as exc:
+            assert not exc.message.startswith("无法读取文件（"), exc.message  # the registry's catch-all: not expected
+            outcomes.add(exc.message[:6])
+    assert len(outcomes) >= 2  # the damage did something
+    assert capfd.readouterr().err == ""

@@ -42,10 +42,12 @@ a 500-page document costs bounded time and memory.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import io
+import logging
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,12 +104,12 @@ def page_texts(data: bytes) -> tuple[list[str], list[int]]:
     import pypdfium2 as pdfium  # type: ignore[import-untyped]
     import pypdfium2.raw as pdfium_c  # type: ignore[import-untyped]
 
+    texts: list[str] = []
+    images: list[int] = []
     try:
         doc = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         raise ReaderError(_open_message(exc)) from None
-    texts: list[str] = []
-    images: list[int] = []
     try:
         for i in range(len(doc)):
             page = doc[i]
@@ -123,6 +125,8 @@ def page_texts(data: bytes) -> tuple[list[str], list[int]]:
                         images.append(i + 1)
             finally:
                 page.close()
+    except pdfium.PdfiumError as exc:  # a page that cannot be loaded
+        raise ReaderError(_open_message(exc)) from None
     finally:
         doc.close()
     return texts, images
@@ -649,7 +653,6 @@ def _grid(source: str, form: _Form) -> Grid:
 
 def read_pdf(path: str, data: bytes) -> list[Grid]:
     """Every form in a PDF, one grid each, named by its pages; raises :class:`ReaderError` for what cannot be read."""
-    import pdfplumber
 
     if b"%PDF" not in data[:1024]:
         raise ReaderError("文件不是 PDF（开头没有 %PDF 标记）。请确认选择了正确的文件，或按实际格式修改扩展名。")
@@ -667,6 +670,25 @@ def read_pdf(path: str, data: bytes) -> list[Grid]:
             f"在全部 {len(texts)} 页中没有找到绩效自评表（查找了“自评表”“绩效指标”“三级指标”“年度指标值”等字样）{scans}。"
             "请确认文件中含有自评表，且是可以复制出文字的电子版 PDF。"
         )
+    with _quiet("pdfminer"):
+        return _read_forms(path, data, texts, candidates, scanned)
+
+
+@contextlib.contextmanager
+def _quiet(name: str) -> Iterator[None]:
+    """pdfminer logs a warning in English for every damaged operator; the user gets one message in Chinese instead."""
+    logger = logging.getLogger(name)
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _read_forms(path: str, data: bytes, texts: list[str], candidates: set[int], scanned: list[int]) -> list[Grid]:
+    import pdfplumber
+
     forms: list[_Form] = []
     current: _Form | None = None
     laid_out = 0
