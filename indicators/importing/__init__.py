@@ -96,9 +96,12 @@ def no_form_message(grids: list[Grid]) -> str:
     """Why nothing was found, in Chinese: what was looked at and what was looked for."""
     looked = []
     for g in grids:
-        name = f"工作表“{g.name}”" if g.name else "全文"
+        name = (g.name if g.kind == "pdf" else f"工作表“{g.name}”") if g.name else "全文"
         looked.append(f"{name}（{g.height} 行）")
     where = "、".join(looked) if looked else "（文件中没有内容）"
+    scans = {m for g in grids for _a, m in g.notes if "扫描" in m}  # a PDF reader's scanned pages
+    if scans:
+        where += "；" + "；".join(sorted(scans))
     said = "".join(f"{m}" for g in grids for _a, m, k in _grid_notes(g) if k == "ignored")
     return (
         f"没有找到绩效自评表。已查看：{where}。{said}"

@@ -30,6 +30,9 @@ READERS: dict[str, str] = {
     ".xls": "indicators.importing.readers.xls:read_xls",
     ".csv": "indicators.importing.readers.csv:read_csv",
     ".txt": "indicators.importing.readers.text:read_text",
+    ".pdf": "indicators.importing.readers.pdf:read_pdf",
+    ".docx": "indicators.importing.readers.docx:read_docx",
+    ".doc": "indicators.importing.readers.docx:read_doc",
 }
 
 Reader = Callable[[str, bytes], list[Grid]]
