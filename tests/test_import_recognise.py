@@ -891,3 +891,14 @@ def test_any_layout_text_is_rebuilt_without_failing(lines):
     assert len({len(row) for row in grid.rows}) <= 1
     for rec in recognise(grid):
         load_imported(form_toml(rec))
+
+
+def test_indicator_name_ending_in_a_bracketed_number_is_not_a_category():
+    # "（1）" numbers a batch in a 三级 name; only "（N分）", or a heading ending in 指标, is a 一级 weight.
+    rows = [list(r) for r in MOF_ROWS]
+    rows[12] = ["", "产出指标", "数量指标", "养护里程（1）", "≥120公里", "126公里", 20, 20, ""]
+    rows[13] = ["", "", "", "修补坑槽(2)", "≥300处", "280处", 20, D("18.67"), "雨季施工延误，已调整工期"]
+    rec = recognise(sheet(rows, MOF_MERGES))[0]
+    names = [(i["category"], i["name"]) for i in rec.data["indicators"]]
+    assert names[:2] == [("产出指标", "养护里程（1）"), ("产出指标", "修补坑槽(2)")]
+    assert "养护里程" not in rec.data.get("categories", {}) and "修补坑槽" not in rec.data.get("categories", {})

@@ -176,6 +176,21 @@ _SUBCATEGORY_NAMES = {
 _HEADING_RE = re.compile(  # on plain text: 产出指标(50分), 产出指标(50), 产出指标50分
     r"^(?P<name>[^()\d]{1,20}?)(?:\((?P<weight>\d+(?:\.\d+)?)分?\)|(?P<bare>\d+(?:\.\d+)?)分)$"
 )
+
+
+def _points_heading(p: str) -> re.Match[str] | None:
+    """产出指标（50分）, 产出指标(50): a heading with its points; 养护里程（1） is a numbered name, not one.
+
+    Without 分, the number in brackets is points only after a name ending in 指标 or a known 一级 name.
+    """
+    m = _HEADING_RE.match(p)
+    if m and "分" not in p[len(m.group("name")) :] and not (
+        m.group("name").endswith("指标") or m.group("name") in _CATEGORY_NAMES
+    ):
+        return None
+    return m
+
+
 _TOTAL_WORDS = {"总分", "合计", "总计", "得分合计", "合计得分", "总得分", "综合得分", "分值合计"}
 _GRADE_RE = re.compile(r"(?:自评)?等级[:]?(优秀|优|良好|良|中等|中|合格|差|不合格)")
 _GRADE_WORDS = {"优秀": "优", "良好": "良", "中等": "中", "合格": "中", "不合格": "差"}
@@ -1001,7 +1016,7 @@ class _Table:
         _, name = self.at(r, "l3", o)
         _, w = self.at(r, "weight", o)
         _, s = self.at(r, "score", o)
-        if not name or parse_number(name)[0] is not None or _HEADING_RE.match(_p(name)):
+        if not name or parse_number(name)[0] is not None or _points_heading(_p(name)):
             return False
         ok = [t in _BLANKS or parse_number(t)[0] is not None for t in (w, s)]
         return all(ok) and bool(w or s)
@@ -1009,7 +1024,7 @@ class _Table:
     def _category(self, r: int, c: int, t: str) -> tuple[str, Decimal | None] | None:
         """(name, points) when the cell is a level-1 heading: "产出指标（50分）" anywhere, a known name, or in the 一级 column."""
         p = _p(t)
-        m = _HEADING_RE.match(p)
+        m = _HEADING_RE.match(p) if c == self.col("l1") else _points_heading(p)
         if m and (m.group("name") not in _SUBCATEGORY_NAMES or m.group("name") in _CATEGORY_NAMES):
             return m.group("name"), Decimal(m.group("weight") or m.group("bare"))
         if m and c == self.col("l1"):  # 成本指标（20分）in the 一级 column
