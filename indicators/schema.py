@@ -28,6 +28,8 @@ __all__ = [
     "Form",
     "FUNDS_ROWS",
     "FUNDS_COLUMNS",
+    "MONEY_UNITS",
+    "DEFAULT_MONEY_UNIT",
 ]
 
 
@@ -107,8 +109,13 @@ class FundsRow(BaseModel):
     adjusted: OptDec = None  # 调整后预算, used by rule sets whose denominator is "adjusted"
 
 
+MONEY_UNITS = ("万元", "元")
+DEFAULT_MONEY_UNIT = "万元"
+
+
 class Funds(BaseModel):
     model_config = _STRICT
+    unit: Literal["万元", "元"] = "万元"  # 金额单位 of every amount in [funds]; never converted
     weight: Weight = Decimal(10)
     claimed: OptDec = None
     note: str = ""

@@ -74,8 +74,9 @@ def format_result_table(result: Any, findings_only: bool = False) -> str:
         total_row = funds.rows["total"]
         rate = f"{funds.rate * 100:.2f}%" if funds.rate is not None else "—"
         out.append("")
+        unit = form.funds.unit
         out.append(
-            f"资金：全年预算数 {_fmt(total_row.get('annual'))} 万元，全年执行数 {_fmt(total_row.get('executed'))} 万元，"
+            f"资金：全年预算数 {_fmt(total_row.get('annual'))} {unit}，全年执行数 {_fmt(total_row.get('executed'))} {unit}，"
             f"执行率 {rate}，分值 {fmt(funds.weight)}，得分 {fmt(funds.score)}（填报 {_fmt(funds.claimed)}）"
         )
         rows = []
