@@ -35,7 +35,7 @@ SEVERITY_MARK = {"error": "错误", "warning": "警告", "info": "提示"}
 
 # Subcommands that live in their own modules (each has register(subparsers)).
 # Those modules import only argparse at module level.
-COMMAND_MODULES = ("tui.commands.edit", "tui.commands.pdf", "tui.commands.review")
+COMMAND_MODULES = ("tui.commands.edit", "tui.commands.pdf", "tui.commands.review", "tui.commands.export")
 
 
 
