@@ -321,7 +321,7 @@ def _form_sheet(ws: Worksheet, result: Result, claimed: bool) -> None:
 
     # indicators
     header = r
-    s.put(r, 1, "绩效指标", down=max(1, len(result.indicators)) + 1, fill=_HEAD_FILL)
+    s.put(r, 1, "绩效指标", down=len(result.indicators) + 1, fill=_HEAD_FILL)
     for c in range(2, ncol + 1):
         s.put(r, c, COLUMNS[c - 1], fill=_HEAD_FILL)
     r += 1
