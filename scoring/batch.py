@@ -85,6 +85,10 @@ class Options:
 # ------------------------------------------------------------------ discovery
 
 
+# TOML forms, and the spreadsheets and texts imported on the fly (indicators.importing.SUBMISSION_SUFFIXES)
+_FORM_SUFFIXES = (".toml", ".xlsx", ".xlsm", ".xls", ".csv", ".txt")
+
+
 def _walk(top: str, out: list[str]) -> None:
     """Form files under ``top`` (``os.scandir``: no ``stat`` per file)."""
     todo = [top]
@@ -99,7 +103,7 @@ def _walk(top: str, out: list[str]) -> None:
             try:
                 if e.is_dir(follow_symlinks=False):
                     todo.append(e.path)
-                elif e.name.endswith(".toml") and not is_review_file(e.name) and e.is_file():
+                elif e.name.lower().endswith(_FORM_SUFFIXES) and not is_review_file(e.name) and not e.name.startswith("~$") and e.is_file():
                     out.append(e.path)
             except OSError:
                 continue
@@ -134,7 +138,8 @@ def discover_names(paths: Iterable[str | Path]) -> tuple[list[str], list[str]]:
 
 def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
     """Form files under ``paths`` (folders recursively, ``*.toml`` but not
-    ``*.review.toml``; links to folders are not followed), sorted within
+    ``*.review.toml``, and the spreadsheets and texts of ``_FORM_SUFFIXES``
+    but not Excel's ``~$`` lock files; links to folders are not followed), sorted within
     each folder and without duplicates; and the paths that do not exist."""
     names, missing = discover_names(paths)
     return [Path(n) for n in names], missing
@@ -178,11 +183,11 @@ def _unreadable(path: str, message: str, opts: Options) -> dict[str, Any]:
 
 def process_form(path: str, opts: Options) -> dict[str, Any]:
     """Everything about one form, in a worker.  Never raises."""
-    from .engine import attach_lines, load_and_score
+    from .engine import attach_lines, load_scored
     from .review import review_result
 
     try:
-        result, text = load_and_score(path, opts.rules)
+        result, text, origin = load_scored(path, opts.rules)
         if opts.json or opts.sheets or opts.pdf:  # only these outputs show findings with their lines
             attach_lines(result, text)
         review = review_result(result)
@@ -205,7 +210,7 @@ def process_form(path: str, opts: Options) -> dict[str, Any]:
     form = result.form
     total = fmt(result.total)
     row = {
-        "file": path,
+        "file": f"{path}（{origin}）" if origin else path,  # an imported spreadsheet: which sheet
         "unit": form.unit.name + (f" · {form.unit.project}" if form.unit.project else ""),
         "kind": form.kind,
         "year": form.year,

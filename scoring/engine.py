@@ -29,6 +29,7 @@ __all__ = [
     "score_form",
     "score_file",
     "load_and_score",
+    "load_scored",
     "attach_lines",
     "canonical_category",
     "fmt",
@@ -690,11 +691,38 @@ def attach_lines(result: Result, text: str) -> None:
 
 def load_and_score(path: str | Path, rules: str | None = None) -> tuple[Result, str]:
     """Read, validate and score one form file; raises FormError if it cannot be read."""
+    result, text, _ = load_scored(path, rules)
+    return result, text
+
+
+def load_scored(path: str | Path, rules: str | None = None) -> tuple[Result, str, str]:
+    """(result, text for line numbers, where in the file the form is).
+
+    A spreadsheet or text submission is imported on the fly: its findings
+    then name their cell (``Sheet1!F12``) instead of a line, the text is ""
+    (no lines to attach) and the third item says where the form is
+    ("工作表 Sheet1"); for a TOML form it is "".
+    """
+    if not str(path).endswith(".toml"):
+        from indicators.importing import is_imported, load_submission
+
+        if is_imported(path):
+            form, _text, notes = load_submission(path)
+            ruleset = load_rules(rules or form.rules, os.path.dirname(path) or ".")
+            result = score_form(form, ruleset, str(path))
+            imported = notes.imported
+            if imported is not None:
+                for f in result.findings:
+                    address = imported.address(f.loc)
+                    if address:
+                        f.where = f"{address} {f.where}".rstrip()
+                return result, "", imported.origin
+            return result, "", ""
     data, text = read_toml(path)
     form = validate_model(Form, data, text, str(path), FORM_SECTIONS)
     ruleset = load_rules(rules or form.rules, os.path.dirname(path) or ".")
     result = score_form(form, ruleset, str(path))
-    return result, text
+    return result, text, ""
 
 
 def score_file(path: str | Path, rules: str | None = None) -> Result:

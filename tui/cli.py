@@ -35,7 +35,13 @@ SEVERITY_MARK = {"error": "错误", "warning": "警告", "info": "提示"}
 
 # Subcommands that live in their own modules (each has register(subparsers)).
 # Those modules import only argparse at module level.
-COMMAND_MODULES = ("tui.commands.edit", "tui.commands.pdf", "tui.commands.review", "tui.commands.export")
+COMMAND_MODULES = (
+    "tui.commands.edit",
+    "tui.commands.pdf",
+    "tui.commands.review",
+    "tui.commands.import_",
+    "tui.commands.export",
+)
 
 
 
@@ -251,12 +257,12 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     p = add("score", cmd_score, "对一张自评表评分：填报得分与复算得分并列")
-    p.add_argument("form", help="表单文件（.toml，格式 1）")
+    p.add_argument("form", help="表单文件（.toml，格式 1；或 .xlsx/.xlsm/.xls/.csv/.txt，导入后评分）")
     p.add_argument("--rules", help="规则集 ID 或规则文件路径（默认用表单中 rules 指定的）")
     p.add_argument("--format", choices=["table", "json"], default="table", help="输出格式（默认 table）")
 
     p = add("check", cmd_check, "只列出发现项")
-    p.add_argument("form", help="表单文件（.toml）")
+    p.add_argument("form", help="表单文件（.toml；或 .xlsx/.xlsm/.xls/.csv/.txt，导入后检查）")
     p.add_argument("--rules", help="规则集 ID 或规则文件路径")
     p.add_argument("--format", choices=["table", "json"], default="table")
 

@@ -27,7 +27,7 @@ def register(subparsers: Any) -> None:
             "最后一页列出复算发现的错误。给出文件夹时，用全部 CPU 核并行打印其中的 *.toml。"
         ),
     )
-    p.add_argument("form", help="表单文件（.toml），或装有表单的文件夹")
+    p.add_argument("form", help="表单文件（.toml，或 .xlsx/.xls/.csv/.txt 导入后打印），或装有表单的文件夹")
     p.add_argument("-o", "--output", help="输出 PDF（单个表单；默认与表单同名 .pdf）或输出文件夹（文件夹模式）")
     p.add_argument("--rules", help="规则集 ID 或规则文件路径（默认用表单中 rules 指定的）")
     p.add_argument("--font", help="TrueType 中文字体文件（.ttf/.ttc），默认自动查找")

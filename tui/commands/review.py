@@ -24,7 +24,7 @@ HELP = "复核：对一批自评表（文件或文件夹）逐份复算，应用
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser("review", help=HELP, description=HELP + "。终端表格按“最差优先”排序：无法读取的在前，其次错误多的，其次填报总分与复核总分差距大的。")
-    p.add_argument("paths", nargs="+", metavar="路径", help="表单文件（.toml）或文件夹（递归查找 *.toml，不含 *.review.toml）")
+    p.add_argument("paths", nargs="+", metavar="路径", help="表单文件（.toml，或 .xlsx/.xlsm/.xls/.csv/.txt，导入后复核）或文件夹（递归查找这些文件，不含 *.review.toml）")
     p.add_argument("--rules", metavar="规则集", help="所有表单都用这个规则集（ID 或规则文件路径）；默认用各表单 rules 指定的")
     p.add_argument("--format", choices=["table", "json"], default="table", help="标准输出的格式（默认 table）")
     p.add_argument("--out", metavar="文件", help="另存结果：.csv（UTF-8 带 BOM）、.xlsx 或 .json，按扩展名决定")
@@ -205,7 +205,7 @@ def run(args: argparse.Namespace) -> int:
             _err(f"{m}：路径不存在。请检查文件或文件夹的路径。")
         return EXIT_UNUSABLE
     if not files and not missing:
-        _err("给出的文件夹中没有找到表单文件（*.toml，不含 *.review.toml）。")
+        _err("给出的文件夹中没有找到表单文件（*.toml、*.xlsx、*.xlsm、*.xls、*.csv、*.txt，不含 *.review.toml）。")
 
     kind = out_path.suffix.lower() if out_path is not None else ""
     keep_table = args.format == "table"

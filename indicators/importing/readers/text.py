@@ -1,0 +1,61 @@
+"""Plain text (the text of a published PDF, as ``pdftotext`` or copy-paste gives it) -> one Grid.
+
+Each line is a row; cells are separated by tabs (a line with a tab) or else by
+runs of two or more spaces or ideographic spaces.  Every cell's address is ``第 N 行``.
+Encodings: UTF-8 with or without BOM, UTF-16 with BOM, else GB18030.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..grid import Cell, Grid
+from ..numbers import parse_number
+
+__all__ = ["read_text", "decode_text", "MAX_COLUMNS"]
+
+MAX_COLUMNS = 64  # a line with more cells keeps the rest, joined by tabs, in its last cell
+_SPLIT_RE = re.compile(r"\t| {2,}|\u3000+")
+
+
+def decode_text(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("gb18030", errors="replace")
+
+
+def _cell(text: str, address: str) -> Cell:
+    value, percent = parse_number(text)
+    return Cell(text=text, value=value, percent=percent, address=address)
+
+
+def read_text(path: Path, data: bytes) -> list[Grid]:
+    """One Grid for the whole text (the recogniser finds the form(s) inside it)."""
+    text = decode_text(data)
+    rows: list[list[Cell]] = []
+    width = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        address = f"第 {number} 行"
+        line = line.rstrip("\r\n")
+        if "\t" in line:
+            parts = line.split("\t")  # a tab-separated line: spaces inside a cell are its text
+        else:
+            parts = _SPLIT_RE.split(line.strip(" \u3000"))
+        while parts and not parts[-1].strip():
+            parts.pop()
+        if len(parts) > MAX_COLUMNS:
+            parts = parts[: MAX_COLUMNS - 1] + ["\t".join(parts[MAX_COLUMNS - 1 :])]
+        row = [_cell(p.strip(), address) if p.strip() else Cell(address=address) for p in parts]
+        width = max(width, len(row))
+        rows.append(row)
+    for number, row in enumerate(rows, start=1):
+        if len(row) < width:
+            blank = Cell(address=f"第 {number} 行")
+            row.extend([blank] * (width - len(row)))
+    return [Grid(source=str(path), name="", rows=rows, kind="text")]
