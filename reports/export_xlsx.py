@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,7 +45,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from indicators.atomic import atomic_write_bytes
 from indicators.embedded import NOTE as EMBED_NOTE
 from indicators.embedded import SHEET as EMBED_SHEET
-from indicators.embedded import payload_rows
+from indicators.embedded import cells_fingerprint, payload_rows
 from scoring.engine import canonical_category, fmt, plain
 from scoring.findings import SEVERITY_ZH
 
@@ -113,6 +113,7 @@ class _Sheet:
         self.widths = widths
         self.row = 0
         self.heights: dict[int, float] = {}
+        self.texts: dict[str, str] = {}  # cell -> the text it shows (the fingerprint of the sheet)
         for i, w in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = w
 
@@ -131,18 +132,27 @@ class _Sheet:
         bold: bool = False,
         size: float = 10.5,
         fit: bool = True,
+        shown: bool = True,
     ) -> None:
-        """Write one value at (row, col) (1-based), merged over ``span`` columns and ``down`` rows."""
+        """Write one value at (row, col) (1-based), merged over ``span`` columns and ``down`` rows.
+        ``shown=False``: a computed cell that is not part of the sheet's fingerprint (the rate)."""
         ws = self.ws
         cell = ws.cell(row=row, column=col)
+        text = ""
         if isinstance(value, str):
-            cell.value = value
+            cell.value = text = value
             if value.startswith(_FORMULA_START):
                 cell.data_type = "s"  # text, never a formula
                 cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
         elif value is not None:
             cell.value = value
             cell.number_format = fmt_ or (number_format(value) if isinstance(value, Decimal) else "General")
+            if isinstance(value, Decimal):
+                text = format(value, "." + str(len(cell.number_format) - 2) + "f") if not fmt_ else ""
+            else:
+                text = str(value)
+        if text and shown:
+            self.texts[cell.coordinate] = text
         cell.alignment = align
         cell.font = Font(name=FONT_NAME, size=size, bold=bold)
         if fill is not None:
@@ -260,7 +270,8 @@ def _funds_row(result: Result, key: str) -> list[Decimal | None]:
 # ------------------------------------------------------------------ the form sheet
 
 
-def _form_sheet(ws: Worksheet, result: Result, claimed: bool) -> None:
+def _form_sheet(ws: Worksheet, result: Result, claimed: bool) -> dict[str, str]:
+    """Write the form; returns the text of every cell written (for the fingerprint)."""
     form = result.form
     s = _Sheet(ws, WIDTHS)
     ncol = len(WIDTHS)
@@ -301,7 +312,9 @@ def _form_sheet(ws: Worksheet, result: Result, claimed: bool) -> None:
         if key == "total":
             s.put(r, 7, funds.weight)
             if funds.rate is not None:
-                s.put(r, 8, funds.rate, fmt_="0.00%")
+                rate = funds.rate.quantize(Decimal("0.0001"), ROUND_HALF_UP)  # the cell holds what it shows
+                s.put(r, 8, rate, fmt_="0.00%", shown=False)
+                s.texts[f"H{r}"] = f"{rate * 100:.2f}%"
             else:
                 s.put(r, 8, DASH)
             s.put(r, 9, funds.claimed if claimed else funds.score)
@@ -378,6 +391,7 @@ def _form_sheet(ws: Worksheet, result: Result, claimed: bool) -> None:
     ws.page_margins.bottom = 0.6
     ws.oddFooter.center.text = "第 &P 页 共 &N 页"
     ws.print_area = f"A1:{get_column_letter(ncol)}{r + 2}"
+    return s.texts
 
 
 def _group_rows(s: _Sheet, rows: list[Any], top: int, claimed: bool) -> None:
@@ -509,12 +523,13 @@ def export_form_bytes(result: Result, scores: str = "claimed") -> bytes:
     ws = wb.active
     assert ws is not None
     ws.title = FORM_SHEET
-    _form_sheet(ws, result, claimed)
+    texts = _form_sheet(ws, result, claimed)
     _check_sheet(wb.create_sheet(CHECK_SHEET), result)
     hidden = wb.create_sheet(EMBED_SHEET)
     hidden.sheet_state = "hidden"
     hidden.cell(row=1, column=1, value=EMBED_NOTE)
-    for i, text in enumerate(payload_rows(result.form, shown_values(result, scores)), start=2):
+    rows = payload_rows(result.form, shown_values(result, scores), FORM_SHEET, cells_fingerprint(texts.items()))
+    for i, text in enumerate(rows, start=2):
         cell = hidden.cell(row=i, column=1, value=text)
         cell.data_type = "s"
     wb.active = 0
