@@ -716,6 +716,8 @@ def load_scored(path: str | Path, rules: str | None = None) -> tuple[Result, str
                     address = imported.address(f.loc)
                     if address:
                         f.where = f"{address} {f.where}".rstrip()
+                # what the import could not read is not scored: said, never silently left out
+                result.findings += [make("import-problem", n.message, n.address) for n in notes if n.kind == "problem"]
                 return result, "", imported.origin
             return result, "", ""
     data, text = read_toml(path)

@@ -83,7 +83,7 @@ def test_mof_project_template_imports_and_scores(books, tmp_path):
 def test_split_target_template_joins_the_target_and_keeps_yuan(books):
     form, _text, notes = load_submission(books["split"])
     targets = [i.target for i in form.indicators]
-    assert targets == ["≥735人次", "=100%", "明显改善", "建立", "≥90%"]  # ≥ 735 人次 joined; 定性 -> the value alone
+    assert targets == ["≥735人次", "＝100%", "明显改善", "建立", "≥90%"]  # ≥ 735 人次 joined (＝ as typed); 定性 -> the value alone
     assert form.funds.unit == "元"
     assert form.funds.total.annual == Decimal("1200000.00")
     assert form.funds.total.executed == Decimal("1080000.00")  # the text "1,080,000.00" and the number agree
@@ -101,7 +101,8 @@ def test_department_template_scores_as_the_seed(books):
     assert sorted(f.code for f in got.findings) == sorted(f.code for f in seed.findings)
     # the findings name the sheet and cell, not a line of a TOML the user never saw
     mismatch = next(f for f in got.findings if f.code == "score-mismatch")
-    assert mismatch.where.startswith("部门!") and mismatch.line is None and "参保人满意度" in mismatch.where
+    # the 得分 cell of 参保人满意度: the 9th indicator row (11 + 8 = 19), column H
+    assert mismatch.where.split()[0] == "部门!H19" and mismatch.line is None and "参保人满意度" in mismatch.where
 
 
 def test_seed_text_imports_and_scores_as_the_bundled_example():
@@ -197,6 +198,13 @@ def test_formula_without_cached_value_is_reported_by_cell(tmp_path):
     lines = [line for line in run.stdout.splitlines() if "部门!H4" in line]  # the funds score =F4*G4
     assert lines and "没有保存计算结果" in lines[0]
     assert out.exists()
+    # scored on the fly, what could not be read is an error finding at its cell, not a silent 0
+    check = jixiao("check", str(path), "--format", "json")
+    assert check.returncode == 1
+    problems = [f for f in json.loads(check.stdout)["findings"] if f["code"] == "import-problem"]
+    assert [f["where"] for f in problems] == ["部门!H4"] and problems[0]["severity"] == "error"
+    # the printed rate (=E4/G4, recomputed by the engine anyway) is noted as not used, not an error
+    assert any("部门!G4" in line and "未用于表单" in line for line in run.stdout.splitlines())
 
 
 def test_import_a_toml_is_explained(tmp_path):
@@ -241,9 +249,9 @@ def test_review_a_folder_of_workbooks(books, tmp_path):
     assert Path(dept["review"]["file"]).name == "a-dept.review.toml"
     assert forms["b-project.xlsx"]["total"]["score"] == "99.00"
     assert "2 张自评表" in forms["d-two.xlsx"]["error"]
-    table = jixiao("review", str(folder), "--jobs", "1")
+    table = jixiao("review", ".", "--jobs", "1", cwd=folder)  # short names: the table keeps them whole
     assert "a-dept.xlsx（工作表 部门）" in table.stdout  # the row names the file and the sheet
-    assert "c-seed.txt（第 556–581 行）" in table.stdout
+    assert "c-seed.txt（第 556–" in table.stdout  # the lines of the form in the text
 
 
 def test_edit_imports_and_saves_beside_never_over(books, tmp_path):
@@ -280,3 +288,80 @@ def test_load_submission_errors_name_the_file(tmp_path):
     with pytest.raises(FormError) as info:
         load_submission(bad)
     assert info.value.problems[0].file == str(bad) and info.value.problems[0].message
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_xls_saved_by_libreoffice_scores_as_the_xlsx(books, tmp_path):
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "xls", "--outdir", str(tmp_path), str(books["sheets"])],
+        check=True, capture_output=True, timeout=180, env={**os.environ, "HOME": str(tmp_path)},
+    )
+    found = import_file(tmp_path / "sheets.xls")
+    assert [(r.kind, r.grid.name) for r in found] == [("project", "项目"), ("department", "部门")]
+    out = tmp_path / "forms"
+    run = jixiao("import", str(tmp_path / "sheets.xls"), "-o", str(out))
+    assert run.returncode == 0, run.stderr
+    scored = sorted((score_file(p).total, score_file(p).claimed_total) for p in out.iterdir())
+    # project: 9.00 + 90 = 99.00 as claimed; department: 100.00 computed, 99.50 claimed
+    assert scored == [(Decimal("99.00"), Decimal("99.00")), (Decimal("100.00"), Decimal("99.50"))]
+
+
+def test_csv_export_of_a_form_scores_the_same(books, tmp_path):
+    """A CSV as Excel saves it (merged cells become blanks, numbers as shown)."""
+    import csv
+
+    from indicators.importing.readers import read_grids
+
+    grid = read_grids(books["dept"])[0]
+    path = tmp_path / "dept.csv"
+    with open(path, "w", encoding="gb18030", newline="") as fh:  # Excel's "CSV" on a Chinese Windows
+        csv.writer(fh).writerows([[c.text for c in row] for row in grid.rows])
+    result = score_file(path)
+    assert result.total == Decimal("100.00") and result.claimed_total == Decimal("99.50")
+    assert sorted(f.code for f in result.findings) == sorted(f.code for f in score_file(SEED_TOML).findings)
+    mismatch = next(f for f in result.findings if f.code == "score-mismatch")
+    # the claimed score of the 9th indicator row: row 11 + 8 = 19, column H (得分)
+    assert mismatch.where.split()[0] == "H19" and "参保人满意度" in mismatch.where
+
+
+def test_file_names_from_unit_and_project_are_safe_and_unique():
+    from types import SimpleNamespace
+
+    from tui.commands.import_ import form_names, safe_name
+
+    assert safe_name('某局/办公室:"2023"*') == "某局_办公室_2023"
+    assert safe_name("CON") == "_CON" and safe_name("...") == "自评表" and len(safe_name("长" * 300)) == 80
+    recs = [SimpleNamespace(year=2023, unit="A单位", project="道路/维修"), SimpleNamespace(year=2023, unit="a单位", project="道路/维修"),
+            SimpleNamespace(year=None, unit="", project="")]
+    assert form_names(recs) == ["2023-A单位-道路_维修.toml", "2023-a单位-道路_维修-2.toml", "自评表.toml"]
+
+
+def test_a_file_named_twice_is_imported_once(books, tmp_path):
+    out = tmp_path / "out"
+    run = jixiao("import", str(books["dept"]), str(books["dept"]), "-o", str(out))
+    assert run.returncode == 0, run.stderr
+    assert [p.name for p in out.iterdir()] == ["2021-株洲市社会保险服务中心.toml"]
+
+
+def test_a_fifo_named_like_a_workbook_is_refused(tmp_path):
+    fifo = tmp_path / "pipe.xlsx"
+    os.mkfifo(fifo)
+    for command in ("score", "import"):
+        run = jixiao(command, str(fifo))
+        assert run.returncode == 2 and "命名管道" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_pdf_of_a_workbook_and_of_a_folder_with_its_import(books, tmp_path):
+    from pypdf import PdfReader
+
+    one = tmp_path / "one.pdf"
+    run = jixiao("pdf", str(books["dept"]), "-o", str(one))
+    assert run.returncode == 0, run.stderr
+    assert "株洲市社会保险服务中心" in PdfReader(one).pages[0].extract_text()
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(books["dept"], folder / "d.xlsx")
+    assert jixiao("import", str(folder / "d.xlsx"), "-o", str(folder / "d.toml")).returncode == 0
+    run = jixiao("pdf", str(folder), "-o", str(tmp_path / "out"))
+    assert run.returncode == 0, run.stderr  # printed (errors found by the re-score are listed in the PDFs)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["d.pdf", "d.xlsx.pdf"]  # neither overwrote the other

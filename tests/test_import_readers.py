@@ -11,6 +11,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from indicators.importing.readers import MAX_BYTES, ImportFailure, read_grids
 from indicators.importing.readers.numfmt import show_number
@@ -317,3 +319,70 @@ def test_cli_import_failure_is_a_chinese_message_exit_2(tmp_path):
     assert out.returncode == 2
     assert "Traceback" not in out.stderr and str(bad) in out.stderr and "损坏" in out.stderr
     assert out.stdout == ""
+
+
+# ------------------------------------------------------------------ damaged files: a message or grids, never anything else
+
+_SAMPLE = None
+
+
+def _sample() -> bytes:
+    global _SAMPLE
+    if _SAMPLE is None:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            _SAMPLE = write_book(Path(tmp) / "s.xlsx", [("部门", [(department, DEPT)])]).read_bytes()
+    return _SAMPLE
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    cut=st.integers(min_value=0, max_value=10_000),
+    flips=st.lists(st.tuples(st.integers(min_value=0, max_value=10_000), st.integers(min_value=0, max_value=255)), max_size=8),
+    suffix=st.sampled_from([".xlsx", ".xls", ".csv"]),
+)
+def test_damaged_workbooks_never_raise_anything_else(tmp_path, cut, flips, suffix):
+    data = bytearray(_sample())
+    for pos, byte in flips:
+        data[pos % len(data)] = byte
+    if cut:
+        data = data[: max(1, len(data) - cut)]
+    path = tmp_path / f"damaged{suffix}"
+    path.write_bytes(bytes(data))
+    try:
+        grids = read_grids(path)
+    except ImportFailure as exc:
+        assert exc.message and exc.path == str(path)
+    else:
+        assert all(len({len(r) for r in g.rows}) <= 1 for g in grids)  # rectangular whatever was read
+
+
+def test_a_wrong_dimension_does_not_hide_cells(book, tmp_path):
+    """Some programs write <dimension ref="A1"/> whatever the sheet holds; the streaming reader must not trust it."""
+    import re
+
+    damaged = tmp_path / "dimension.xlsx"
+    with zipfile.ZipFile(book) as zin, zipfile.ZipFile(damaged, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1"/>', data)
+            zout.writestr(info, data)
+    assert [(g.height, g.width) for g in read_grids(damaged)] == [(g.height, g.width) for g in read_grids(book)]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_formulas_computed_by_libreoffice(tmp_path):
+    """openpyxl writes formulas without results; saved again by LibreOffice they carry them."""
+    src = write_book_openpyxl(tmp_path / "raw.xlsx", [("部门", [(department, DEPT)])])
+    out = tmp_path / "lo"
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "xlsx", "--outdir", str(out), str(src)],
+        check=True, capture_output=True, timeout=180, env={**os.environ, "HOME": str(tmp_path)},
+    )
+    grid = read_grids(out / "raw.xlsx")[0]
+    row = grid.rows[3]
+    assert [c.text for c in row[1:8]] == ["合计", "1366.77", "1387.53", "1387.53", "10", "100%", "10.00"]
+    assert not any(c.problem for r in grid.rows for c in r)
+    assert grid.rows[0][0].merged == (0, 0, 0, 8)

@@ -37,6 +37,7 @@ __all__ = [
     "is_imported",
     "load_submission",
     "no_form_message",
+    "recognise_all",
 ]
 
 # What a folder of submissions is searched for (``jixiao review DIR``): the TOML forms and the
@@ -60,11 +61,11 @@ def import_grids(path: str | Path) -> tuple[list[Grid], list[Recognised]]:
     for grid in grids:
         for rec in recognise(grid):
             said = {n.address for n in rec.notes}
-            extra = [Note(a, m, k) for a, m, k in _grid_notes(grid)]
+            extra = [Note(a, m, k) for a, m, k in _grid_notes(grid)]  # type: ignore[arg-type]
             for r in range(rec.top, min(rec.bottom, grid.height - 1) + 1):
                 for cell in grid.rows[r]:
-                    if cell.problem and cell.address not in said:
-                        extra.append(Note(cell.address, cell.problem, "problem"))
+                    if cell.problem and cell.address not in said:  # a cell the recogniser did not use
+                        extra.append(Note(cell.address, f"{cell.problem}（该格未用于表单）", "ignored"))
             rec.notes[:0] = extra
             found.append(rec)
     _restore_exported(grids, found)
@@ -101,6 +102,13 @@ def _grid_notes(grid: Grid) -> list[tuple[str, str, str]]:
         kind = note[2] if len(note) > 2 else ("ignored" if "只读取" in message else "found")
         out.append((address, message, kind))
     return out
+
+
+def recognise_all(grids: list[Grid]) -> list[Recognised]:
+    """Every form in every grid, in order (a workbook's sheets, a text's one grid)."""
+    from .recognise import recognise
+
+    return [rec for grid in grids for rec in recognise(grid)]
 
 
 def import_file(path: str | Path) -> list[Recognised]:

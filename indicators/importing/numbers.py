@@ -20,14 +20,22 @@ def plain_text(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split())
 
 
+_START = frozenset("0123456789+-.０１２３４５６７８９＋－．")
+
+
 def parse_number(text: str) -> tuple[Decimal | None, bool]:
     """(value, percent) when the whole text is one number (thousands separators, %, full-width allowed)."""
     if not text or len(text) > 40:
         return None, False
-    s = plain_text(text).replace("，", ",")
+    text = text.strip()
+    if not text or text[0] not in _START:  # most cells are words: answered without normalising
+        return None, False
+    s = text.replace(" ", "") if text.isascii() else plain_text(text).replace("，", ",")
     percent = False
     if s.endswith("%"):
         percent, s = True, s[:-1]
+    if s.isascii() and s.replace(".", "", 1).isdigit():  # the common case: 12.5, 100
+        return Decimal(s), percent
     if not s or not _NUMBER_RE.fullmatch(s):
         return None, False
     try:

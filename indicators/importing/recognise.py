@@ -40,6 +40,9 @@ class Recognised:
     bottom: int
     notes: list[Note] = field(default_factory=list)
     heading: str = ""  # the title as printed ("2021 年度部门整体支出绩效自评表"), "" when the form has none
+    # where each value came from: key paths of ``data`` -> cell addresses, e.g. ("indicators", 2, "weight") -> "Sheet1!G15",
+    # ("indicators", 2) -> the cell of its name, ("funds", "total", "executed"), ("claimed", "total"), ("unit", "name")
+    cells: dict[tuple[Any, ...], str] = field(default_factory=dict)
 
     @property
     def kind(self) -> str:
@@ -73,7 +76,8 @@ class Recognised:
 
 def range_text(grid: Grid, top: int, bottom: int) -> str:
     first = grid.cell(top, 0).address
-    last = grid.cell(bottom, max(grid.width - 1, 0)).address
+    last_row = grid.rows[bottom] if 0 <= bottom < len(grid.rows) else []
+    last = grid.cell(bottom, max(len(last_row) - 1, 0)).address
     a = re.fullmatch(r"第 (\d+) 行", first)
     b = re.fullmatch(r"第 (\d+) 行", last)
     if a and b:
@@ -88,7 +92,8 @@ def range_text(grid: Grid, top: int, bottom: int) -> str:
 # ---------------------------------------------------------------- vocabulary
 
 _MAX_CELL = 2000  # a longer cell is prose, never a label
-_HEAD_SPAN = 80  # how far above its indicator table a form's title, unit and funds may be
+_HEAD_SPAN = 80
+_MAX_IGNORED = 200  # "ignored" notes listed one by one per form  # how far above its indicator table a form's title, unit and funds may be
 
 # indicator table columns, by header text (plain: NFKC, no spaces); first match wins
 _INDICATOR_ROLES: list[tuple[str, str]] = [
@@ -111,9 +116,13 @@ _INDICATOR_ROLES: list[tuple[str, str]] = [
     ("实际完成", "actual"),
     ("分值", "weight"),
     ("权重", "weight"),
+    ("复核", "review"),  # a finance bureau's own column (复核得分, 审核得分): not the unit's claim
+    ("审核", "review"),
+    ("核定", "review"),
     ("得分", "score"),
     ("评分", "score"),
     ("备注", "remark"),
+    ("单位", "measure"),
 ]
 _ROLE_WORDS = {
     "l1": "一级指标",
@@ -127,6 +136,7 @@ _ROLE_WORDS = {
     "score": "得分",
     "note": "偏差原因分析",
     "remark": "备注",
+    "review": "复核得分",
 }
 _FUNDS_COLUMNS: list[tuple[str, str]] = [
     ("得分", "score"),  # first: "得分(分值×执行率)"
@@ -144,11 +154,12 @@ _FUNDS_ROWS: list[tuple[str, str]] = [
     ("资金总额", "total"),
     ("合计", "total"),
     ("总计", "total"),
-    ("当年财政拨款", "appropriation"),
-    ("财政拨款", "appropriation"),
-    ("上年结转", "carryover"),
+    ("上年结转", "carryover"),  # before 财政拨款: "上年结转资金（财政拨款）" is a carry-over
     ("结转", "carryover"),
     ("其他资金", "other"),
+    ("当年财政拨款", "appropriation"),
+    ("财政拨款", "appropriation"),
+    ("财政资金", "appropriation"),
 ]
 _FUNDS_ROW_WORDS = {"total": "年度资金总额", "appropriation": "当年财政拨款", "carryover": "上年结转资金", "other": "其他资金"}
 _FUNDS_COLUMN_WORDS = {"initial": "年初预算数", "annual": "全年预算数", "adjusted": "调整后预算数", "executed": "全年执行数"}
@@ -162,7 +173,9 @@ _SUBCATEGORY_NAMES = {
     "数量指标", "质量指标", "时效指标", "成本指标", "经济效益指标", "社会效益指标", "生态效益指标",
     "可持续影响指标", "服务对象满意度指标", "满意度指标", "经济成本指标", "社会成本指标", "生态环境成本指标",
 }  # fmt: skip
-_HEADING_RE = re.compile(r"^(?P<name>[^()]{1,20}?)\((?P<weight>\d+(?:\.\d+)?)分?\)$")  # on plain text
+_HEADING_RE = re.compile(  # on plain text: 产出指标(50分), 产出指标(50), 产出指标50分
+    r"^(?P<name>[^()\d]{1,20}?)(?:\((?P<weight>\d+(?:\.\d+)?)分?\)|(?P<bare>\d+(?:\.\d+)?)分)$"
+)
 _TOTAL_WORDS = {"总分", "合计", "总计", "得分合计", "合计得分", "总得分", "综合得分", "分值合计"}
 _GRADE_RE = re.compile(r"(?:自评)?等级[:]?(优秀|优|良好|良|中等|中|合格|差|不合格)")
 _GRADE_WORDS = {"优秀": "优", "良好": "良", "中等": "中", "合格": "中", "不合格": "差"}
@@ -172,18 +185,36 @@ _BLANKS = {"", "-", "—", "——", "/", "\\", "无", "－"}
 
 _UNIT_LABELS = {
     "部门名称": "name", "单位名称": "name", "预算单位": "name", "填报单位": "name", "部门": "name", "单位": "name",
+    "单位编码": "code", "单位代码": "code", "部门编码": "code", "预算单位编码": "code",
+    "部门(单位)名称": "name", "单位(部门)名称": "name", "部门(单位)": "name", "预算单位名称": "name", "项目单位": "name",
     "项目名称": "project", "主管部门": "supervisor", "实施单位": "implementer", "金额单位": "money",
 }  # fmt: skip
 _SIGNOFF_LABELS = {
     "填表人": "filled_by", "联系电话": "phone", "单位负责人": "head", "项目负责人": "head",
     "部门负责人": "head", "财务负责人": "finance_head", "填报日期": "date", "填表日期": "date",
+    "单位负责人签字": "head", "项目负责人签字": "head", "财务负责人签字": "finance_head", "填表人签字": "filled_by",
 }  # fmt: skip
 _LABELS = {**_UNIT_LABELS, **_SIGNOFF_LABELS}
+
+
+_STAMP_RE = re.compile(r"\((?:盖章|签字|签章|签名)\)")
+
+
+def _label_pattern(label: str) -> str:
+    """A label as printed: spaces between its characters allowed (填 表 人), brackets full- or half-width."""
+    parts = {"(": "[(（]", ")": "[)）]"}
+    return r"\s*".join(parts.get(ch, re.escape(ch)) for ch in label)
+
+
 _LABEL_RE = re.compile(
-    "(" + "|".join(sorted(map(re.escape, _LABELS), key=len, reverse=True)) + r")\s*[:：]"
+    "(" + "|".join(_label_pattern(label) for label in sorted(_LABELS, key=len, reverse=True)) + r")\s*[:：]"
 )
 _UNIT_IN_TEXT_RE = re.compile(r"(?:金额单位|单位)[:：]\s*(万元|元)|[（(]\s*(万元|元)\s*[)）]")
 _SPACE_IN_VALUE_RE = re.compile(r"(?<=[0-9%])[ \u00a0\u3000]+(?=[^\s0-9.,])|(?<=[≥≤<>=＞＜≧≦])[ \u00a0\u3000]+(?=[0-9])")
+
+
+def _is_subcategory(p: str) -> bool:
+    return p in _SUBCATEGORY_NAMES or (p.endswith("指标") and 2 < len(p) <= 15 and p not in _CATEGORY_NAMES)
 
 
 def _p(text: str) -> str:
@@ -218,6 +249,13 @@ class _Form:
         self.grid = grid
         self.notes: list[tuple[int, Note]] = []  # (grid row, note): sorted by row at the end
         self.used: set[int] = set()  # rows that carried something read
+        self.cells: dict[tuple[Any, ...], str] = {}
+
+    def mark(self, key: tuple[Any, ...], r: int, c: int | None) -> None:
+        """Remember the cell a value of the form came from."""
+        address = self.grid.cell(r, c or 0).address
+        if address:
+            self.cells.setdefault(key, address)
 
     def note(self, r: int, c: int, message: str, kind: NoteKind) -> None:
         address = self.grid.cell(r, c).address or self.grid.cell(r, 0).address or f"第 {r + 1} 行"
@@ -235,6 +273,11 @@ class _Form:
         if cell.value is not None and not cell.percent:
             return cell.value, False
         value, percent = parse_number(text)
+        suffix = next((w for w in ("万元", "元", "分") if text.endswith(w)), "")
+        if value is None and suffix:
+            value, percent = parse_number(text[: -len(suffix)])
+            if value is not None and not percent:
+                self.note(r, c, f"{what}“{text}”去掉“{suffix}”字，读作 {value}。", "assumed")
         if value is None or percent:
             self.note(r, c, f"{what}“{text}”不是数字，未读入。", "problem")
             return None, True
@@ -246,7 +289,7 @@ class _Form:
 
 def _title_kind_year(text: str) -> tuple[str, int | None]:
     p = _p(text)
-    kind = "project" if "项目" in p else "department"
+    kind = "project" if "项目" in p else "department" if "部门" in p or "单位" in p else ""
     m = _YEAR_RE.search(text) or _YEAR_RE.search(p)
     return kind, int(m.group(1)) if m else None
 
@@ -269,7 +312,7 @@ def _label_pairs(grid: Grid, r: int, labels: dict[str, str]) -> list[tuple[str, 
     for i, (c, text) in enumerate(cells):
         if c in skip or len(text) > _MAX_CELL:
             continue
-        bare = _p(text).rstrip(":")
+        bare = _STAMP_RE.sub("", _p(text)).rstrip(":")
         if bare in labels:
             nxt = cells[i + 1] if i + 1 < len(cells) else None
             value = ""
@@ -280,7 +323,7 @@ def _label_pairs(grid: Grid, r: int, labels: dict[str, str]) -> list[tuple[str, 
             continue
         matches = list(_LABEL_RE.finditer(text))
         for j, m in enumerate(matches):
-            key = labels.get(m.group(1))
+            key = labels.get(_p(m.group(1)))
             end = matches[j + 1].start() if j + 1 < len(matches) else len(text)
             value = text[m.end() : end].strip()
             if key is None:
@@ -301,7 +344,7 @@ def _is_indicator_header(grid: Grid, r: int) -> bool:
 
 def _header_roles(grid: Grid, h: int) -> tuple[dict[str, list[int]], int]:
     """Columns of each role in the indicator header at row h (and a sub-header below it); the last header row."""
-    width = grid.width
+    width = len(grid.rows[h])  # rows are rectangular; Grid.width would scan every row, once per form
     roles: list[str] = [""] * width
     for c in range(width):
         cell = grid.cell(h, c)
@@ -329,11 +372,10 @@ def recognise(grid: Grid) -> list[Recognised]:
     headers = [r for r in range(grid.height) if _has_header_words(grid, r) and _is_indicator_header(grid, r)]
     forms: list[Recognised] = []
     start = 0
-    for i, h in enumerate(headers):
-        if h < start:
+    for h in headers:
+        if h < start:  # a header repeated inside the form before (a page break)
             continue
-        limit = headers[i + 1] if i + 1 < len(headers) else grid.height
-        rec = _read_form(grid, start, h, limit)
+        rec = _read_form(grid, start, h, grid.height)
         forms.append(rec)
         start = rec.bottom + 1
     return forms
@@ -354,6 +396,7 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
         for _c, t in _row_texts(grid, r):
             if len(t) < 200 and _is_title(t):
                 title_row, heading = r, t
+                f.mark(("kind",), r, _c)
                 break
         if title_row is not None:
             break
@@ -368,14 +411,21 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
                     m = _YEAR_RE.search(t)
                     if m and len(t) < 40:
                         year = int(m.group(1))
+                        f.mark(("year",), r, c)
                         f.used.add(r)
                         f.note(r, c, f"年度：{year}（表题下一行）", "found")
                         break
                 if year is not None:
                     break
-    head_rows = range(title_row + 1 if title_row is not None else lo, h)
+    if title_row is not None:  # "部门：某某中学    金额单位：元" may stand just above the title
+        for r in range(max(start, title_row - 3), title_row):
+            if any(k in ("name", "money") for k, _, _ in _label_pairs(grid, r, _UNIT_LABELS)):
+                top = r
+                break
+    head_rows = range(top if title_row is not None and top < title_row else lo, h)
     unit: dict[str, str] = {}
     unit_at: dict[str, tuple[int, int]] = {}
+    head_signoff: dict[str, str] = {}
     money = ""
     funds: dict[str, Any] = {}
     goal: dict[str, str] = {}
@@ -384,10 +434,12 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
     first_head = None
     for r in head_rows:
         cells = _row_texts(grid, r)
-        if not cells:
+        if not cells or r == title_row:
             continue
         pairs = _label_pairs(grid, r, _UNIT_LABELS)
         for key, value, c in pairs:
+            if key == "name" and _p(value) in ("万元", "元"):  # "单位：万元" is the money unit
+                key = "money"
             if key == "money":
                 m = re.search(r"万元|元", value)
                 if m:
@@ -396,7 +448,14 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
             elif value and not unit.get(key):
                 unit[key] = value
                 unit_at[key] = (r, c)
+                f.mark(("unit", key), r, c)
                 f.note(r, c, f"{_UNIT_WORDS[key]}：{value}", "found")
+        for key, value, c in _label_pairs(grid, r, _SIGNOFF_LABELS):  # 项目负责人、联系电话 above the table
+            if value and not head_signoff.get(key):
+                head_signoff[key] = value
+                f.mark(("signoff", key), r, c)
+                f.note(r, c, f"{_SIGNOFF_WORDS[key]}：{value}", "found")
+                pairs.append((key, value, c))
         if pairs:
             f.used.add(r)
             first_head = r if first_head is None else first_head
@@ -426,10 +485,20 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
             continue
         if goal_header and r > goal_header[0] and not goal:
             _, ec, ac = goal_header
-            expected = " ".join(t for c, t in cells if ec <= c < ac and _p(t) not in ("年度总体目标", "总体目标"))
-            achieved = " ".join(t for c, t in cells if c >= ac)
+            texts = [(c, t) for c, t in cells if _p(t) not in ("年度总体目标", "总体目标")]
+            expected = " ".join(t for c, t in texts if ec <= c < ac)
+            achieved = " ".join(t for c, t in texts if c >= ac)
+            placed = sum(1 for c, _ in texts if c >= ec)
+            if placed < len(texts) and len(texts) == 2:  # the columns collapsed: the two texts in their order
+                expected, achieved = texts[0][1], texts[1][1]
+                f.note(r, texts[0][0], "年度总体目标的两段文字与表头错位，按先后作预期目标与实际完成情况。", "assumed")
+            elif placed < len(texts):
+                expected = " ".join(t for c, t in texts if c < ac)
+                f.note(r, texts[0][0], "年度总体目标的文字与表头错位，实际完成情况列以左的文字都作预期目标。", "assumed")
             if expected or achieved:
                 goal = {"expected": expected, "achieved": achieved}
+                f.mark(("goal", "expected"), r, texts[0][0] if texts else ec)
+                f.mark(("goal", "achieved"), r, texts[-1][0] if texts else ac)
                 f.used.add(r)
                 f.note(r, ec, "年度总体目标：预期目标与实际完成情况", "found")
             continue
@@ -438,6 +507,7 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
             rest = [t for c, t in cells if c > label_c]
             if rest:
                 goal = {"expected": rest[0], "achieved": " ".join(rest[1:])}
+                f.mark(("goal",), r, label_c)
                 f.used.add(r)
                 f.note(r, label_c, "年度总体目标：右侧文字作为预期目标" + ("，其后为实际完成情况" if rest[1:] else ""), "assumed")
             first_head = r if first_head is None else first_head
@@ -449,9 +519,12 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
     # the indicator table
     table = _Table(f, h, limit)
     bottom = table.read()
+    for key, value in head_signoff.items():
+        table.signoff.setdefault(key, value)
     data["kind"] = kind or ("project" if unit.get("project") else "department")
     if not kind:
-        f.note(top, 0, f"未找到表题，按{'项目名称' if unit.get('project') else '表的内容'}定为"
+        why = "表题未写明部门整体或项目支出" if heading else "未找到表题"
+        f.note(top, 0, f"{why}，按{'项目名称' if unit.get('project') else '表的内容'}定为"
                f"{'项目支出' if data['kind'] == 'project' else '部门整体支出'}绩效自评表。", "assumed")
     if year is None:
         for r in range(top, min(h, top + 10)):
@@ -459,6 +532,7 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
                 m = _YEAR_RE.search(t) if len(t) < 60 else None
                 if m:
                     year = int(m.group(1))
+                    f.mark(("year",), r, c)
                     f.note(r, c, f"年度取自“{t}”：{year}", "assumed")
                     break
             if year is not None:
@@ -471,12 +545,13 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
         for key in ("implementer", "supervisor", "project"):
             if unit.get(key):
                 name = unit[key]
+                f.mark(("unit", "name"), *unit_at[key])
                 f.note(*unit_at[key], f"未找到部门/单位名称，取{_UNIT_WORDS[key]}“{name}”作为单位名称。", "assumed")
                 break
     if not name:
         f.note(top, 0, "未找到部门（单位）名称，请在 [unit] name 中填写。", "problem")
     data["unit"] = {"name": name}
-    for key in ("project", "supervisor", "implementer"):
+    for key in ("code", "project", "supervisor", "implementer"):
         if unit.get(key):
             data["unit"][key] = unit[key]
     if table.categories:
@@ -494,7 +569,8 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
     if table.claimed:
         data["claimed"] = table.claimed
     if table.signoff:
-        data["signoff"] = table.signoff
+        order = ("filled_by", "phone", "head", "finance_head", "date")
+        data["signoff"] = {k: table.signoff[k] for k in order if k in table.signoff}
     for r in range(top, bottom + 1):  # anything in the span that was not read is said to be ignored
         if r in f.used:
             continue
@@ -505,18 +581,42 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
             f.note(r, cells[0][0], f"未读入：{text}", "ignored")
     f.notes.sort(key=lambda pair: pair[0])
     notes = [n for _, n in f.notes]
-    return Recognised(data=data, grid=grid, top=top, bottom=bottom, notes=notes, heading=heading)
+    ignored = [n for n in notes if n.kind == "ignored"]
+    if len(ignored) > _MAX_IGNORED:  # a sheet of noise: the first ones and a count, not thousands of lines
+        dropped = {id(n) for n in ignored[_MAX_IGNORED:]}
+        last = ignored[_MAX_IGNORED]
+        notes = [n for n in notes if id(n) not in dropped]
+        notes.append(Note(last.address, f"自此处起另有 {len(dropped)} 处未读入的内容，不再逐一列出。", "ignored"))
+    for section, first in (("claimed", ("claimed", "total")), ("signoff", None), ("unit", ("unit", "name"))):
+        inner = [k for k in f.cells if k[0] == section and len(k) == 2]
+        if inner and (section,) not in f.cells:
+            f.cells[(section,)] = f.cells[first if first in f.cells else inner[0]]
+    where = {key: address for key, address in f.cells.items() if _present(data, key)}
+    return Recognised(data=data, grid=grid, top=top, bottom=bottom, notes=notes, heading=heading, cells=where)
+
+
+def _present(data: dict[str, Any], key: tuple[Any, ...]) -> bool:
+    """Whether a key path (or, for a section, its table) is in the form data."""
+    node: Any = data
+    for part in key:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            return False
+    return True
 
 
 _SIGNOFF_WORDS = {"filled_by": "填表人", "phone": "联系电话", "head": "负责人", "finance_head": "财务负责人", "date": "填报日期"}
-_UNIT_WORDS = {"name": "部门（单位）名称", "project": "项目名称", "supervisor": "主管部门", "implementer": "实施单位"}
+_UNIT_WORDS = {"code": "单位编码", "name": "部门（单位）名称", "project": "项目名称", "supervisor": "主管部门", "implementer": "实施单位"}
 
 
 # ---------------------------------------------------------------- funds
 
 
 def _funds_row(f: _Form, r: int, cells: list[tuple[int, str]], cols: dict[str, list[int]], funds: dict[str, Any]) -> None:
-    first_value = min((c for cs in cols.values() for c in cs), default=f.grid.width)
+    first_value = min((c for cs in cols.values() for c in cs), default=len(f.grid.rows[r]))
     key = ""
     label_c = 0
     for c, t in cells:
@@ -530,29 +630,46 @@ def _funds_row(f: _Form, r: int, cells: list[tuple[int, str]], cols: dict[str, l
     has_numbers = any(c >= first_value and parse_number(t)[0] is not None for c, t in cells)
     if not key:
         if has_numbers:
-            f.note(r, cells[0][0], "资金情况中的这一行无法识别是哪类资金，未读入。", "ignored")
+            f.note(r, cells[0][0], f"资金情况中的“{cells[0][1][:20]}”行无法对应到当年财政拨款、上年结转资金或其他资金，未读入。",
+                   "ignored")
+            funds.setdefault("_unknown", []).append(r)
             f.used.add(r)
         return
     rows = funds.setdefault("_rows", {})
     if key in rows:
-        f.note(r, label_c, f"资金情况中重复的“{_FUNDS_ROW_WORDS[key]}”行，未读入。", "ignored")
+        f.note(r, label_c, f"资金情况中又一行“{cells[0][1][:20] if label_c == cells[0][0] else _FUNDS_ROW_WORDS[key]}”"
+               f"也是{_FUNDS_ROW_WORDS[key]}，未读入。", "ignored")
+        if has_numbers:
+            funds.setdefault("_unknown", []).append(r)
         f.used.add(r)
         return
     f.used.add(r)
     row: dict[str, Any] = {}
+    # the numbers start left of the first money column (a text whose blank cells collapsed): read them shifted
+    first_number = next((c for c, t in cells if c > label_c and parse_number(t)[0] is not None), first_value)
+    shift = min(0, first_number - first_value)
+    if shift:
+        f.note(r, first_number, f"“{_FUNDS_ROW_WORDS[key]}”行的数字与表头错位，按内容左移 {-shift} 列读取。", "assumed")
+    cols = {role: [c + shift for c in cs] for role, cs in cols.items()}
     for role in ("initial", "annual", "adjusted", "executed"):
         for c in cols.get(role, []):
             value, bad = f.value(r, c, f"{_FUNDS_ROW_WORDS[key]}的{_FUNDS_COLUMN_WORDS[role]}")
             if value is not None or bad:
                 if value is not None:
                     row[role] = value
+                else:  # a cell that could not be read is never filled in from another row
+                    funds.setdefault("_bad", set()).add((key, role))
+                f.mark(("funds", key, role), r, c)
                 break
     rows[key] = (r, row)
+    f.mark(("funds", key), r, label_c)
+    f.mark(("funds",), r, label_c)
     for role, target in (("weight", "weight"), ("score", "claimed")):
         for c in cols.get(role, []):
             value, bad = f.value(r, c, "资金执行率" + ("分值" if role == "weight" else "得分"))
             if value is not None and target not in funds:
                 funds[target] = _number(value)
+                f.mark(("funds", target), r, c)
                 f.note(r, c, f"资金执行率{'分值' if role == 'weight' else '得分'}：{value}", "found")
             if value is not None or bad:
                 break
@@ -565,6 +682,15 @@ def _funds_row(f: _Form, r: int, cells: list[tuple[int, str]], cols: dict[str, l
 
 def _finish_funds(f: _Form, funds: dict[str, Any], header: tuple[int, dict[str, list[int]]] | None, money: str) -> None:
     rows: dict[str, tuple[int, dict[str, Any]]] = funds.pop("_rows", {})
+    unreadable: set[tuple[str, str]] = funds.pop("_bad", set())
+    unknown: list[int] = funds.pop("_unknown", [])
+    if unknown and "total" in rows and any(k != "total" for k in rows):
+        # the sources are broken down otherwise (按收入性质分 …): rows that do not add up would skew the rate
+        dropped = [k for k in rows if k != "total"]
+        for k in dropped:
+            del rows[k]
+        f.note(unknown[0], 0, "资金来源的分项与格式中的当年财政拨款、上年结转资金、其他资金对不上，"
+               f"只写入年度资金总额（未写入：{'、'.join(_FUNDS_ROW_WORDS[k] for k in dropped)}），执行率按总额复算。", "assumed")
     cols = header[1] if header else {}
     if rows and "annual" not in cols and "adjusted" in cols:
         f.note(header[0] if header else 0, cols["adjusted"][0], "表中没有“全年预算数”列，以“调整后预算数”作为全年预算数。", "assumed")
@@ -573,11 +699,12 @@ def _finish_funds(f: _Form, funds: dict[str, Any], header: tuple[int, dict[str, 
                 row["annual"] = row.pop("adjusted")
     if "total" in rows:
         parts = [k for k in ("appropriation", "carryover", "other") if k in rows and rows[k][1]]
-        total_r, total = rows["total"]
+        total = rows["total"][1]
         if len(parts) == 1:
             r, row = rows[parts[0]]
             others_agree = all(row[k] == total[k] for k in row if k in total)
-            missing = [k for k in ("initial", "annual", "adjusted", "executed") if k in total and k not in row]
+            missing = [k for k in ("initial", "annual", "adjusted", "executed")
+                       if k in total and k not in row and (parts[0], k) not in unreadable]
             if others_agree and missing:
                 for k in missing:
                     row[k] = total[k]
@@ -652,6 +779,8 @@ class _Table:
         bottom = self.last
         blanks = 0
         tail = False
+        remark = False  # inside a 备注 of several numbered lines
+        bad: list[tuple[int, int]] = []  # (row, notes before it) of consecutive rows that did not read
         for r in range(self.last + 1, self.limit):
             cells = _row_texts(grid, r)
             if not cells:
@@ -668,18 +797,28 @@ class _Table:
                 for key, value, _c in signoff:
                     if value and not self.signoff.get(key):
                         self.signoff[key] = value
+                        f.mark(("signoff", key), r, _c)
                 f.note(r, signoff[0][2], "签署栏：" + "、".join(f"{_SIGNOFF_WORDS[k]} {v}".strip() for k, v, _ in signoff), "found")
                 self._grade(r, cells)
                 f.used.add(r)
                 bottom, tail = r, True
                 continue
-            if p0.startswith(("备注", "注:", "说明", "填表说明")) or re.match(r"^注\d", p0):
+            remark_goes_on = remark and re.match(r"^\d+[.、]", p0)  # "2. 总分设置为…" under "备注：1. …"
+            if p0.startswith(("备注", "注:", "说明", "填表说明")) or re.match(r"^注\d", p0) or remark_goes_on:
+                remark = True
                 text = " ".join(t for _, t in cells)
                 f.note(r, cells[0][0], f"备注未读入：{text[:40]}{'…' if len(text) > 40 else ''}", "ignored")
                 f.used.add(r)
                 bottom, tail = r, True
                 continue
+            if tail and all("盖章" in t for _, t in cells):
+                continue  # "单位（盖章）": the place of the stamp, beside the 备注 and the sign-off
             wcol = self.col("weight")
+            if any(_p(t) in ("小计", "分项合计") for c, t in cells if wcol is None or c < wcol):
+                f.note(r, cells[0][0], "小计行未读入（总分由程序按各项得分计算）。", "ignored")
+                f.used.add(r)
+                bottom = r
+                continue
             if any(_p(t) in _TOTAL_WORDS for c, t in cells if wcol is None or c < wcol):
                 self._total(r, cells)
                 f.used.add(r)
@@ -693,94 +832,121 @@ class _Table:
                 break
             if _UNIT_IN_TEXT_RE.search(cells[0][1]) or p0.rstrip(":") in _UNIT_LABELS:
                 break  # the head of another form without a title
-            self._row(r, cells)
+            if any(_role(_FUNDS_COLUMNS, t) == "initial" for _, t in cells):
+                break  # the funds block of another form
+            if _has_header_words(grid, r) and _is_indicator_header(grid, r):
+                # the header again before the total: a page break in a printed form
+                f.note(r, cells[0][0], "重复的指标表表头（换页处），跳过。", "ignored")
+                f.used.add(r)
+                bottom = r
+                continue
+            mark = len(f.notes)
+            status = self._row(r, cells)
             f.used.add(r)
-            bottom = r
+            if status != "bad":
+                bad.clear()
+                bottom = r
+                continue
+            bad.append((r, mark))
+            if len(bad) >= 3:  # three rows in a row that are no indicator rows: the table has ended
+                del f.notes[bad[0][1] :]
+                for rr, _ in bad:
+                    f.used.discard(rr)
+                f.note(bottom, 0, f"指标表到此为止：其后{grid.cell(bad[0][0], 0).address or '各行'}起连续 3 行不是指标行。", "found")
+                break
         return bottom
 
     # -- one indicator row
-    def _row(self, r: int, cells: list[tuple[int, str]]) -> None:
+    def _row(self, r: int, cells: list[tuple[int, str]]) -> str:
+        """One indicator row, classified by content: a category, a subcategory, then the name and its values."""
         f = self.f
         l1, l2, l3 = self.col("l1"), self.col("l2"), self.col("l3")
+        l3 = l3 if l3 is not None else 2
+        cells = [(c, t) for c, t in cells if len(t) <= _MAX_CELL]
+        pos = 0
         offset = 0
         cat = sub = ""
         cat_weight: Decimal | None = None
-        limit_c = (l3 if l3 is not None else 3) + 1
-        for c, t in cells:
-            if c > limit_c:
-                break
-            p = _p(t)
-            m = _HEADING_RE.match(p)
-            if not m:
-                continue
-            name = m.group("name")
-            if name in _SUBCATEGORY_NAMES and c != l1:
-                continue  # a level-2 with its points: read as level 2 below
-            if c == l1 or name in _CATEGORY_NAMES or (l1 is not None and not _text(self.grid, r, l1)):
-                cat, cat_weight = name, Decimal(m.group("weight"))
+        if pos < len(cells) and cells[pos][0] < l3 + 2:
+            c, t = cells[pos]
+            heading = self._category(r, c, t)
+            if heading:
+                cat, cat_weight = heading
+                pos += 1
                 if l1 is not None and c != l1:
                     offset = c - l1
-                    f.note(r, c, f"一级指标“{t}”不在“一级指标”列，本行其余各格按内容{'右' if offset > 0 else '左'}移 {abs(offset)} 列读取。",
-                           "assumed")
-                break
-        if not cat and l1 is not None:
-            c1, t1 = l1, _text(self.grid, r, l1)
-            p1 = _p(t1)
-            if t1 and (p1 in _SUBCATEGORY_NAMES or (p1.endswith("指标") and p1 not in _CATEGORY_NAMES and self.cat)) \
-                    and l2 is not None and not _text(self.grid, r, l2) and p1 not in _CATEGORY_NAMES:
-                sub = t1
-                f.note(r, c1, f"“{t1}”在“一级指标”列，按内容是二级指标，作为二级指标读取（一级指标沿用“{self.cat}”）。", "assumed")
-            elif t1:
-                m = _HEADING_RE.match(p1)
-                cat = m.group("name") if m else t1
-                if m:
-                    cat_weight = Decimal(m.group("weight"))
-        if not sub and l2 is not None:
-            t2 = _text(self.grid, r, l2 + offset)
-            m2 = _HEADING_RE.match(_p(t2))
-            if m2 and m2.group("name") in _SUBCATEGORY_NAMES:
-                f.note(r, l2 + offset, f"二级指标“{t2}”所标分值未读入（格式中二级指标无分值）。", "ignored")
-                t2 = m2.group("name")
-            sub = t2
+                    f.note(r, c, f"一级指标“{t}”不在“一级指标”列，本行其余各格按内容{'右' if offset > 0 else '左'}移 "
+                           f"{abs(offset)} 列读取。", "assumed")
+        if pos < len(cells):
+            c, t = cells[pos]
+            p = _p(t)
+            m2 = _HEADING_RE.match(p)
+            base = m2.group("name") if m2 else p
+            positional = l2 is not None and c == l2 + offset and (c < l3 + offset) and pos + 1 < len(cells)
+            if c < l3 + offset and (positional or _is_subcategory(base)) and parse_number(t)[0] is None and len(p) > 1:
+                sub = base if m2 and base in _SUBCATEGORY_NAMES else t
+                pos += 1
+                if m2 and base in _SUBCATEGORY_NAMES:
+                    f.note(r, c, f"二级指标“{t}”所标分值未读入（格式中二级指标无分值）。", "ignored")
+                if l2 is not None and c != l2 + offset:
+                    where = "在“一级指标”列" if c == l1 else "不在“二级指标”列"
+                    f.note(r, c, f"“{t}”{where}，按内容是二级指标，作为二级指标读取"
+                           + (f"（一级指标沿用“{self.cat}”）。" if not cat and self.cat else "。"), "assumed")
         if cat:
             if cat != self.cat:
                 self.sub = ""
             self.cat = cat
             if cat_weight is not None and cat not in self.categories:
                 self.categories[cat] = _number(cat_weight)
+                f.mark(("categories", cat), r, l1 + offset if l1 is not None else 0)
                 f.note(r, l1 + offset if l1 is not None else 0, f"一级指标“{cat}”分值 {cat_weight}", "found")
         if sub:
             self.sub = sub
-        offset = self._fit(r, offset)
+        content = cells[pos][0] - l3 if pos < len(cells) else offset
+        offset = self._fit(r, offset, content)
         lc, name = self.at(r, "l3", offset)
         wc, wtext = self.at(r, "weight", offset)
         sc, stext = self.at(r, "score", offset)
         if not name and not wtext and not stext:
             what = " ".join(t for _, t in cells)
+            if not (cat or sub):
+                f.note(r, cells[0][0], f"指标表中的“{what[:30]}”不是指标行，未读入。", "ignored")
+                return "bad"
             f.note(r, cells[0][0], f"“{what[:30]}”行没有三级指标、分值和得分，跳过。", "ignored")
-            return
+            return "heading"
         if not name:
             f.note(r, cells[0][0], "本行有分值或得分而没有三级指标名称，未读入。", "problem")
-            return
+            return "skipped"
         if not self.cat:
             f.note(r, lc or 0, f"三级指标“{name}”之前没有一级指标，未读入。", "problem")
-            return
+            return "bad"
+        unread = [c for c in (wc, sc) if c is not None and self.grid.cell(r, c).problem]
+        if not wtext and not stext and not unread:
+            _, t_text = self.at(r, "target", offset)
+            _, a_text = self.at(r, "actual", offset)
+            if not t_text and not a_text:  # a template's empty "指标1：" row
+                f.note(r, lc or 0, f"“{name}”行没有指标值、分值和得分，跳过。", "ignored")
+                return "skipped"
         weight, _ = f.value(r, wc, f"“{name}”的分值") if wc is not None else (None, False)
         if weight is None:
             f.note(r, wc if wc is not None else 0, f"三级指标“{name}”没有分值，未读入（分值必填）。", "problem")
-            return
+            return "skipped"
         claimed, _ = f.value(r, sc, f"“{name}”的得分") if sc is not None else (None, False)
         target = self._target(r, offset, name)
+        tc = self.at(r, "target", offset)[0]
         ac, actual = self.at(r, "actual", offset)
         actual = self._clean(r, ac, actual, "实际完成值")
         _, note = self.at(r, "note", offset)
         rc, remark = self.at(r, "remark", offset)
         if remark:
             f.note(r, rc or 0, f"备注“{remark[:30]}”未读入。", "ignored")
+        vc, review = self.at(r, "review", offset)
+        if review:
+            f.note(r, vc or 0, f"“{name}”的{_text(self.grid, self.h, self.col('review') or 0) or '复核得分'}“{review}”不是单位自评得分，未读入。", "ignored")
         for role in ("l3", "target", "actual", "note"):
-            c, _ = self.at(r, role, offset)
-            if c is not None and self.grid.cell(r, c).problem:
-                f.note(r, c, f"“{name}”的{_ROLE_WORDS[role]}：{self.grid.cell(r, c).problem}", "problem")
+            pc, _ = self.at(r, role, offset)
+            if pc is not None and self.grid.cell(r, pc).problem:
+                f.note(r, pc, f"“{name}”的{_ROLE_WORDS[role]}：{self.grid.cell(r, pc).problem}", "problem")
         ind: dict[str, Any] = {"category": self.cat}
         if self.sub:
             ind["subcategory"] = self.sub
@@ -801,29 +967,54 @@ class _Table:
             ind["claimed"] = _number(claimed)
         if note:
             ind["note"] = note
+        i = len(self.indicators)
+        f.mark(("indicators", i), r, lc)
+        for key, col in (("name", lc), ("weight", wc), ("claimed", sc), ("target", tc), ("actual", ac), ("tier", sc)):
+            f.mark(("indicators", i, key), r, col)
+        if note:
+            f.mark(("indicators", i, "note"), r, self.at(r, "note", offset)[0])
         self.indicators.append(ind)
+        return "indicator"
 
-    def _fit(self, r: int, offset: int) -> int:
+    def _fit(self, r: int, offset: int, content: int) -> int:
         """The offset at which the row reads as name, numbers: the content wins over the header."""
-
-        def fits(o: int) -> bool:
-            _, name = self.at(r, "l3", o)
-            _, w = self.at(r, "weight", o)
-            _, s = self.at(r, "score", o)
-            if not name or parse_number(name)[0] is not None or _HEADING_RE.match(_p(name)):
-                return False
-            ok = [t in _BLANKS or parse_number(t)[0] is not None for t in (w, s)]
-            return all(ok) and bool(w or s)
-
+        fits = lambda o: self._fits(r, o)  # noqa: E731
         if fits(offset):
             return offset
         l3 = self.col("l3")
-        for o in (offset - 1, offset + 1, offset - 2, offset + 2):
+        tries = [content] + sorted(range(-(l3 or 0), 4), key=lambda o: (abs(o - offset), o))
+        for o in tries:
             if l3 is not None and l3 + o >= 0 and fits(o):
                 _, name = self.at(r, "l3", o)
                 self.f.note(r, l3 + o, f"“{name}”一行与表头错位，按内容{'右' if o > offset else '左'}移 {abs(o - offset)} 列读取。", "assumed")
                 return o
         return offset
+
+    def _fits(self, r: int, o: int) -> bool:
+        """Whether row r reads, at offset o, as a name with numbers under 分值 and 得分."""
+        _, name = self.at(r, "l3", o)
+        _, w = self.at(r, "weight", o)
+        _, s = self.at(r, "score", o)
+        if not name or parse_number(name)[0] is not None or _HEADING_RE.match(_p(name)):
+            return False
+        ok = [t in _BLANKS or parse_number(t)[0] is not None for t in (w, s)]
+        return all(ok) and bool(w or s)
+
+    def _category(self, r: int, c: int, t: str) -> tuple[str, Decimal | None] | None:
+        """(name, points) when the cell is a level-1 heading: "产出指标（50分）" anywhere, a known name, or in the 一级 column."""
+        p = _p(t)
+        m = _HEADING_RE.match(p)
+        if m and (m.group("name") not in _SUBCATEGORY_NAMES or m.group("name") in _CATEGORY_NAMES):
+            return m.group("name"), Decimal(m.group("weight") or m.group("bare"))
+        if m and c == self.col("l1"):  # 成本指标（20分）in the 一级 column
+            return m.group("name"), Decimal(m.group("weight") or m.group("bare"))
+        if p in _CATEGORY_NAMES:
+            return t, None
+        if len(p) < 2:  # one character: a fragment of a label printed downwards (绩/效/指/标), never a heading
+            return None
+        if c == self.col("l1") and not _is_subcategory(p) and parse_number(t)[0] is None and self._fits(r, 0):
+            return t, None
+        return None
 
     def _clean(self, r: int, c: int | None, text: str, what: str) -> str:
         fixed = _SPACE_IN_VALUE_RE.sub("", text)
@@ -870,25 +1061,27 @@ class _Table:
     def _total(self, r: int, cells: list[tuple[int, str]]) -> None:
         f = self.f
         sc = self.col("score")
-        candidates = [sc] if sc is not None else []
-        if sc is not None:
-            candidates += [sc + 1, sc - 1]
-        for i, c in enumerate(candidates):
-            t = _text(self.grid, r, c)
-            value, bad = f.value(r, c, "总分得分") if t or self.grid.cell(r, c).problem else (None, False)
-            if bad:
-                break
-            if value is not None:
-                wc = self.col("weight")
-                if i and wc is not None and c == wc:
-                    continue  # that is the total of the weights
-                self.claimed["total"] = value
-                f.note(r, c, f"总分（自评）：{t}" + ("（按内容取自相邻列）" if i else ""), "found" if not i else "assumed")
-                break
-        if not self._grade(r, cells) and sc is not None:
+        value, bad = f.value(r, sc, "总分的得分") if sc is not None else (None, False)
+        if value is not None:
+            self.claimed["total"] = value
+            f.mark(("claimed", "total"), r, sc)
+            f.note(r, sc, f"总分（自评）：{_text(self.grid, r, sc)}", "found")  # type: ignore[arg-type]
+        elif not bad:
+            label = next(c for c, t in cells if _p(t) in _TOTAL_WORDS)
+            numbers = [(c, t) for c, t in cells if c > label and parse_number(t)[0] is not None and not t.endswith("%")]
+            if numbers:
+                c, t = numbers[-1]
+                value, _ = f.value(r, c, "总分的得分")
+                if value is not None:
+                    self.claimed["total"] = value
+                    f.mark(("claimed", "total"), r, c)
+                    what = "两个数中后一个" if len(numbers) > 1 else "唯一的数"
+                    f.note(r, c, f"总分行与表头错位，取该行{what}“{t}”作自评总分。", "assumed")
+        if not self._grade(r, cells):
             for c, t in cells:  # a bare 优 / 良 … right of the score on the total row
-                if c > sc and re.fullmatch(r"(优秀|优|良好|良|中等|中|合格|差|不合格)", _p(t)):
+                if c > (sc or 0) and re.fullmatch(r"(优秀|优|良好|良|中等|中|合格|差|不合格)", _p(t)):
                     self.claimed["grade"] = _GRADE_WORDS.get(_p(t), _p(t))
+                    self.f.mark(("claimed", "grade"), r, c)
                     self.f.note(r, c, f"总分行得分右侧的“{t}”作为自评等级。", "assumed")
                     break
 
@@ -903,6 +1096,7 @@ class _Table:
                 grade = _GRADE_WORDS.get(m.group(1), m.group(1))
                 if "grade" not in self.claimed:
                     self.claimed["grade"] = grade
+                    self.f.mark(("claimed", "grade"), r, c)
                     self.f.note(r, c, f"等级（自评）：{grade}", "found")
                 return True
         return False

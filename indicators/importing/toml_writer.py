@@ -74,7 +74,7 @@ def form_toml(rec: Recognised) -> str:
     for note in rec.notes:
         lines.append(_comment(f"[{_KIND_LABEL.get(note.kind, note.kind)}] {note.address}：{note.message}"))
     lines.append("")
-    top = {k: v for k, v in data.items() if not isinstance(v, (dict, list))}
+    top = {k: v for k, v in data.items() if not isinstance(v, (dict, list)) or (isinstance(v, list) and not v)}
     lines += _pairs(top)
     for section, value in data.items():
         if isinstance(value, dict):

@@ -26,7 +26,7 @@ from typing import IO, Any
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
 
-HELP = "导入：从 Excel（.xlsx/.xlsm/.xls）、CSV 或文本（.txt）中找出自评表，转换为 .toml 表单"
+HELP = "导入：从 Excel（.xlsx/.xlsm/.xls）、CSV、文本（.txt）等文件中找出自评表，转换为 .toml 表单"
 
 KIND_ZH = {"department": "部门整体支出", "project": "项目支出"}
 NOTE_HEADINGS = (
@@ -38,12 +38,15 @@ NOTE_HEADINGS = (
 
 
 def register(subparsers: Any) -> None:
+    from indicators.importing.readers import READERS  # the table of suffixes only: no reader is imported
+
+    kinds = " ".join(READERS)
     p = subparsers.add_parser(
         "import",
         help=HELP,
         description=HELP + "。每张表的来源（文件、工作表、单元格范围）和每一处假定都写在生成的 TOML 开头的注释里。",
     )
-    p.add_argument("files", nargs="+", metavar="文件", help="要导入的文件：.xlsx .xlsm .xls .csv .txt")
+    p.add_argument("files", nargs="+", metavar="文件", help=f"要导入的文件：{kinds}")
     p.add_argument(
         "-o",
         "--output",
@@ -171,11 +174,15 @@ def run(args: argparse.Namespace) -> int:
     from indicators.atomic import atomic_write_text
     from indicators.importing import ImportFailure, import_grids, no_form_message
     from indicators.importing.toml_writer import form_toml
-    from indicators.safe_files import output_is_input
+    from indicators.safe_files import output_is_input, same_file
 
     found: list[tuple[str, Any]] = []
     failed = False
-    for f in args.files:
+    files: list[str] = []
+    for f in args.files:  # a file named twice (under any name) is imported once
+        if not any(same_file(f, g) for g in files):
+            files.append(f)
+    for f in files:
         if f.lower().endswith(".toml"):
             _err(f"{f}：这已经是 .toml 表单，无需导入。可直接运行 jixiao check {f}。")
             failed = True

@@ -139,7 +139,7 @@ def _pdf_folder(args: argparse.Namespace, folder: Path) -> int:
 
     forms, _ = discover([folder])
     if not forms:
-        print(f"{folder}：文件夹中没有表单（*.toml）。", file=sys.stderr)
+        print(f"{folder}：文件夹中没有表单（*.toml，或 *.xlsx、*.xls、*.csv、*.txt）。", file=sys.stderr)
         return EXIT_UNREADABLE
     outdir = Path(args.output) if args.output else folder
     try:
@@ -159,8 +159,11 @@ def _pdf_folder(args: argparse.Namespace, folder: Path) -> int:
     jobs = args.jobs if args.jobs and args.jobs > 0 else (os.cpu_count() or 1)
     jobs = min(jobs, len(forms))
     tasks = []
+    tomls = {f.with_suffix("") for f in forms if f.suffix == ".toml"}
     for f in forms:  # sub-folders are mirrored under the output folder
-        out = outdir / f.relative_to(folder).with_suffix(".pdf")
+        rel = f.relative_to(folder)
+        # X.xlsx beside X.toml (its import): X.xlsx.pdf, so that neither PDF overwrites the other
+        out = outdir / (rel.with_name(rel.name + ".pdf") if f.suffix != ".toml" and f.with_suffix("") in tomls else rel.with_suffix(".pdf"))
         out.parent.mkdir(parents=True, exist_ok=True)
         tasks.append((str(f), str(out), args.rules, args.font, args.claimed, args.findings))
     failed: list[dict[str, Any]] = []

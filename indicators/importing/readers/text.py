@@ -58,4 +58,28 @@ def read_text(path: Path, data: bytes) -> list[Grid]:
         if len(row) < width:
             blank = Cell(address=f"第 {number} 行")
             row.extend([blank] * (width - len(row)))
-    return [Grid(source=str(path), name="", rows=rows, kind="text")]
+    grid = Grid(source=str(path), name="", rows=rows, kind="text")
+    if _looks_like_layout(text):
+        grid.notes.append(("全文", _LAYOUT_NOTE, "problem"))  # type: ignore[arg-type]
+    return [grid]
+
+
+_LAYOUT_NOTE = (
+    "这段文字像是 pdftotext -layout 排出的版面：没有制表符，表格的一行常被拆成几行，合并单元格的文字也被拆开，"
+    "单元格无法可靠地还原，读出的内容请逐项核对。更好的做法是直接导入 PDF 文件（jixiao import 文件.pdf），"
+    "或提供单元格之间用制表符分隔的文本（例如从 PDF 阅读器或 WPS 中复制表格）。"
+)
+_GAP_RE = re.compile(r"\S(?: {3,}|\u3000{2,})\S")
+
+
+def _looks_like_layout(text: str) -> bool:
+    """No tab anywhere, and many lines that are indented and hold several wide gaps (columns drawn with spaces)."""
+    if "\t" in text:
+        return False
+    count = 0
+    for line in text.splitlines()[:20000]:
+        if line.startswith("    ") and len(_GAP_RE.findall(line)) >= 2:
+            count += 1
+            if count >= 8:
+                return True
+    return False

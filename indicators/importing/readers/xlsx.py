@@ -5,16 +5,18 @@ value, the number Excel last computed and saved.  A workbook written by a
 program that never computed its formulas has no cached value; openpyxl
 then gives ``None``, the same as an empty cell.  To tell the two apart the
 sheet XML is looked at once for ``<f>`` cells without a ``<v>`` (only when
-the sheet has formulas at all), and such a cell gets a ``problem`` naming
-its address: never a silent 0.
+the sheet has formulas at all), and such a cell gets a ``problem``: never a
+silent 0.
 
-Merged ranges need openpyxl's normal mode, which holds every cell in
-memory (about 0.5 KB per cell).  A sheet whose XML is larger than
-:data:`STREAM_ABOVE` is read in read-only (streaming) mode instead, its
-merged ranges taken from the ``<mergeCells>`` of the XML, and only its
-first :data:`MAX_ROWS` rows are kept (said in the grid's notes): a form is
-a few hundred rows, and this bounds the time and memory of a sheet of
-100,000.
+Sheets are read in openpyxl's read-only (streaming) mode, and the merged
+ranges taken from the ``<mergeCells>`` of the sheet XML.  Measured on a
+one-page form (``benchmarks/bench_import.py``): the normal mode spends a
+third of its time making MergedCell objects and their borders, and holds
+every cell in memory (about 0.5 KB each); streaming costs less than a bare
+``load_workbook`` and keeps memory bounded.  Only the first
+:data:`MAX_ROWS` rows and :data:`MAX_COLS` columns of a sheet are kept
+(said in the grid's notes): a form is a few hundred rows, and this bounds
+the time and memory of a sheet of 100,000.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+import zlib
 from decimal import Decimal
 from pathlib import PurePosixPath
 from typing import Any
@@ -33,14 +36,17 @@ from . import ReaderError
 from .common import text_cell
 from .numfmt import show_date, show_number
 
-__all__ = ["read_xlsx", "MAX_ROWS", "MAX_COLS", "STREAM_ABOVE"]
+__all__ = ["read_xlsx", "MAX_ROWS", "MAX_COLS"]
 
 MAX_ROWS = 5000  # rows kept per sheet
-MAX_COLS = 200  # columns kept per sheet
-STREAM_ABOVE = 4 * 1024 * 1024  # sheet XML (uncompressed) above which the sheet is streamed
+MAX_COLS = 64  # columns kept per sheet (a form is 8 to 15 wide); at most 5000 x 64 cells in memory
 MAX_XML = 1024 * 1024 * 1024  # uncompressed size of all sheets refused above this (a zip bomb)
 
 _CELL_REF = re.compile(r"([A-Z]{1,3})(\d+)")
+_FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
+_VALUE = re.compile(rb"<(?:\w+:)?(?:v|is)>\s*[^<\s]|<(?:\w+:)?is>\s*<")  # a cached value (or inline text) with content
+_CELL_XML = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3}\d+)"[^>]*?(?<!/)>(.*?)</(?:\w+:)?c>', re.S)
+_REGEX_BELOW = 8 * 1024 * 1024
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3}\d+):([A-Z]{1,3}\d+)"')
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
@@ -90,29 +96,49 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
 
 
 def _uncached_formulas(zf: zipfile.ZipFile, part: str) -> set[tuple[int, int]]:
-    """Cells of the sheet that have a formula and no cached value."""
-    with zf.open(part) as fh:
-        head = fh.read()
-    if b"<f" not in head and b":f " not in head and b":f>" not in head:
-        return set()
+    """Cells of the sheet (in its first MAX_ROWS rows) that have a formula and no cached value."""
+    with zf.open(part) as fh:  # a look for formulas first, in chunks: most forms have none
+        tail = b""
+        while True:
+            chunk = fh.read(1 << 22)
+            if not chunk:
+                return set()
+            if _FORMULA.search(tail + chunk):
+                break
+            tail = chunk[-16:]
     found: set[tuple[int, int]] = set()
-    for _event, el in ElementTree.iterparse(io.BytesIO(head), events=("end",)):
-        if el.tag.endswith("}c") or el.tag == "c":
-            has_f = has_v = False
-            for child in el:
-                tag = child.tag.rsplit("}", 1)[-1]
-                if tag == "f":
-                    has_f = True
-                elif tag in ("v", "is") and (child.text or len(child)):
-                    has_v = True
-            if has_f and not has_v and el.get("r"):
-                found.add(_ref(el.get("r", "")))
-            el.clear()
+    if zf.getinfo(part).file_size <= _REGEX_BELOW:  # a form's sheet: one pass of a regular expression
+        xml = zf.read(part)
+        for m in _CELL_XML.finditer(xml):
+            body = m.group(2)
+            if _FORMULA.search(body) and not _VALUE.search(body):
+                found.add(_ref(m.group(1).decode()))
+        return found
+    with zf.open(part) as fh:
+        for _event, el in ElementTree.iterparse(fh, events=("end",)):
+            tag = el.tag.rsplit("}", 1)[-1]
+            if tag == "c":
+                has_f = has_v = False
+                for child in el:
+                    kind = child.tag.rsplit("}", 1)[-1]
+                    if kind == "f":
+                        has_f = True
+                    elif kind in ("v", "is") and (child.text or len(child)):
+                        has_v = True
+                ref = el.get("r")
+                if has_f and not has_v and ref and _CELL_REF.fullmatch(ref):
+                    found.add(_ref(ref))
+                el.clear()
+            elif tag == "row":
+                number = el.get("r")
+                el.clear()
+                if number and number.isdigit() and int(number) >= MAX_ROWS:
+                    break
     return found
 
 
 def _merges_from_xml(zf: zipfile.ZipFile, part: str) -> list[Range]:
-    """The merged ranges of a sheet, read from its XML in chunks (for streamed sheets)."""
+    """The merged ranges of a sheet, read from its XML in chunks (openpyxl's read-only mode gives none)."""
     out: list[Range] = []
     tail = b""
     with zf.open(part) as fh:
@@ -176,13 +202,15 @@ def _grid_of(
     return Grid(source=source, name=name, rows=rows, kind="sheet", notes=notes)
 
 
-def _read_sheet(ws: Any, name: str, uncached: set[tuple[int, int]], streamed: bool) -> tuple[list[list[Cell]], bool, bool]:
+def _read_sheet(ws: Any, name: str, uncached: set[tuple[int, int]]) -> tuple[list[list[Cell]], bool, bool]:
     """(rows, rows were cut, columns were cut)."""
     rows: list[list[Cell]] = []
     cut_rows = cut_cols = False
     letters = [_col_letters(c) for c in range(MAX_COLS)]
     last_nonblank = -1
-    for r, row in enumerate(ws.iter_rows(max_col=None if streamed else min(ws.max_column, MAX_COLS))):
+    if hasattr(ws, "reset_dimensions"):  # read-only mode trusts <dimension>, which some programs write wrong ("A1")
+        ws.reset_dimensions()
+    for r, row in enumerate(ws.iter_rows()):
         if r >= MAX_ROWS:
             cut_rows = True
             break
@@ -207,8 +235,6 @@ def _read_sheet(ws: Any, name: str, uncached: set[tuple[int, int]], streamed: bo
         if any(not x.blank or x.problem for x in cells):
             last_nonblank = r
         rows.append(cells)
-    if not streamed and ws.max_column > MAX_COLS:
-        cut_cols = True
     del rows[last_nonblank + 1 :]  # trailing blank rows (styled but empty) say nothing
     width = max((len(x) for x in rows), default=0)
     for r, cells in enumerate(rows):
@@ -232,15 +258,8 @@ def read_xlsx(path: str, data: bytes) -> list[Grid]:
         sizes = {name: zf.getinfo(part).file_size for name, part in parts.items() if part in names}
         if sum(sizes.values()) > MAX_XML:
             raise ReaderError(f"工作表解压后超过 {MAX_XML // 1024 // 1024} MB，可能是损坏或恶意构造的文件，未读取。")
-        stream = any(s > STREAM_ABOVE for s in sizes.values())
         try:
-            bad = zf.testzip()
-        except (zipfile.BadZipFile, EOFError, OSError) as exc:
-            raise ReaderError(_bad_zip(data, exc)) from None
-        if bad is not None:
-            raise ReaderError(f"压缩包中的 {bad} 已损坏（校验失败），文件可能不完整。请重新导出或重新下载该文件。")
-        try:
-            wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=stream, keep_links=False)
+            wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True, keep_links=False)
         except (zipfile.BadZipFile, EOFError) as exc:
             raise ReaderError(_bad_zip(data, exc)) from None
         except Exception as exc:  # openpyxl raises many kinds for a malformed workbook
@@ -258,11 +277,11 @@ def read_xlsx(path: str, data: bytes) -> list[Grid]:
                     uncached = _uncached_formulas(zf, part) if part in names else set()
                 except (ElementTree.ParseError, zipfile.BadZipFile, EOFError, OSError) as exc:
                     raise ReaderError(f"工作表“{name}”的内容无法解析（{exc}），文件可能已损坏。") from None
-                if stream:
+                try:
                     merges = _merges_from_xml(zf, part) if part in names else []
-                else:
-                    merges = [(m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1) for m in ws.merged_cells.ranges]
-                rows, cut_rows, cut_cols = _read_sheet(ws, name, uncached, stream)
+                    rows, cut_rows, cut_cols = _read_sheet(ws, name, uncached)
+                except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
+                    raise ReaderError(_bad_zip(data, exc)) from None
                 if cut_rows:
                     notes.append(
                         (f"{name}!A{MAX_ROWS + 1}", f"工作表“{name}”超过 {MAX_ROWS} 行，只读取了前 {MAX_ROWS} 行（自评表通常只有几十行）。")
@@ -273,8 +292,7 @@ def read_xlsx(path: str, data: bytes) -> list[Grid]:
                     )
                 grids.append(_grid_of(path, name, rows, merges, notes))
         finally:
-            if stream:
-                wb.close()
+            wb.close()
     return grids
 
 
