@@ -780,17 +780,32 @@ def test_empty_template_rows_do_not_end_the_table():
     assert rec.data["claimed"]["total"] == D("97.67")
 
 
-def test_layout_text_is_flagged(tmp_path):
-    # pdftotext -layout of a printed form: columns drawn with spaces, rows broken over several lines
-    lines = ["                          2021年度部门整体支出绩效自评表"]
-    wrapped = "                                       老金发放率        100%       100%    12.50    12.50"
-    for i in range(10):
-        lines += [f"        产出指标{i}        数量指标       全市企业养老保险离退休人员养", wrapped]
-    (grid,) = read_text(tmp_path / "x.txt", "\n".join(lines).encode())
-    assert [(a, kind) for a, _, kind in grid.notes] == [("全文", "problem")]  # type: ignore[misc]
+@pytest.mark.parametrize(
+    "layout, original",
+    [("seed-2021-layout.txt", SEED), ("project-2023-layout.txt", ROOT / "tests" / "fixtures" / "project-2023.toml")],
+)
+def test_text_laid_out_with_spaces_is_rebuilt(layout, original):
+    # `pdftotext -layout` of jixiao's own PDF (`jixiao pdf FORM --claimed`): no tabs, wrapped names over two or
+    # three lines, merged 一级/二级 printed once in the middle of their rows, 资金情况 printed downwards
+    (grid,) = read_text(FIXTURES / layout, (FIXTURES / layout).read_bytes())
+    assert [(a, kind) for a, _, kind in grid.notes] == [("全文", "assumed")]  # type: ignore[misc]
     assert "直接导入 PDF" in grid.notes[0][1]
+    (rec,) = recognise(grid)
+    form = load_form(original)
+    got = score(rec)
+    want = score_form(form, load_rules(form.rules))
+
+    def rows(result: Result) -> list[tuple]:
+        return [(i.category, i.subcategory, i.name, i.target, i.actual, i.weight, i.claimed) for i in result.indicators]
+
+    assert rows(got) == rows(want)
+    assert (got.total, got.claimed_total, got.claimed_grade) == (want.total, want.claimed_total, want.claimed_grade)
+    assert got.form.funds.total == form.funds.total and got.form.funds.appropriation == form.funds.appropriation
+    assert got.form.goal == form.goal and got.form.unit == form.unit
+    assert got.form.signoff.filled_by == form.signoff.filled_by and got.form.signoff.date == form.signoff.date
+    assert [f.code for f in got.findings] == [f.code for f in want.findings]
     (plain,) = read_text(SEED_TEXT, SEED_TEXT.read_bytes())
-    assert plain.notes == []
+    assert plain.notes == []  # the tab-separated text is read line by line
 
 
 TOKENS = ["三级指标", "一级指标", "二级指标", "年度指标值", "实际完成值", "分值", "得分", "权重", "指标性质", "指标值", "度量单位",
@@ -852,3 +867,15 @@ def test_funds_broken_down_otherwise_keep_only_the_total():
     r = score_form(load_imported(form_toml(rec)))
     assert r.funds.score == D("9.00")  # 540 / 600 = 90%: the total's rate, not a partial sum's
     assert "funds-total-mismatch" not in [f.code for f in r.findings]
+
+
+@given(st.lists(st.lists(st.tuples(st.integers(2, 12), st.sampled_from(TOKENS[:40] + ["（50分）", "资", "金", "名 称"])),
+                         min_size=1, max_size=8), min_size=8, max_size=40))
+@settings(max_examples=150, deadline=None)
+def test_any_layout_text_is_rebuilt_without_failing(lines):
+    # indented lines with wide gaps: the layout path, with headers, labels and numbers in any order
+    text = "\n".join("    " + "".join(" " * gap + token for gap, token in line) for line in lines)
+    (grid,) = read_text(Path("版面.txt"), text.encode())
+    assert len({len(row) for row in grid.rows}) <= 1
+    for rec in recognise(grid):
+        load_imported(form_toml(rec))
