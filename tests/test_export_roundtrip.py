@@ -78,12 +78,28 @@ def without_hidden_sheet(data: bytes, path: Path) -> Path:
     return path
 
 
+def known_limits(original: Form, back: Form) -> set[str]:
+    """Differences of the visible sheet alone that the recogniser makes on purpose or cannot avoid,
+    each only in its precise situation (listed in the README, 导出官方 Excel):
+
+    * a 总分 row whose 得分 cell is blank (no claimed total) has its 分值 (the sum of the weights)
+      read as the claimed total ("总分行与表头错位，取该行唯一的数").
+    """
+    out = set()
+    weight = back.funds.weight + sum((i.weight for i in back.indicators), Decimal(0))
+    if original.claimed.total is None and back.claimed.total is not None and back.claimed.total == weight:
+        out.add("claimed.total")
+    return out
+
+
 def layout_differences(original: Form, back: Form) -> list[str]:
     """The keys the layout carries whose value did not come back: what the sheet of the original shows
     against what the sheet of the re-imported form would show (``funds.total`` printed as the sum of the
     rows when not given, a category's weight as declared or from the rule set...)."""
     before = shown_values(score_form(original))
     after = shown_values(score_form(back))
+    for key in known_limits(original, back):
+        after[key] = before[key]
     return [f"{k}: {v!r} -> {after.get(k)!r}" for k, v in before.items() if not _same(after.get(k), v)] + [
         f"{k}: (none) -> {v!r}" for k, v in after.items() if k not in before
     ]
@@ -106,6 +122,26 @@ def test_the_visible_sheet_alone_carries_every_key_of_the_layout(path: Path, tmp
     recognised, from_toml = reimport(without_hidden_sheet(data, tmp_path / (path.stem + ".xlsx")))
     assert layout_differences(original, recognised) == []
     assert from_toml == recognised
+
+
+IMPORT_FIXTURES = sorted(p for p in (FIXTURES / "import").glob("*") if p.suffix in (".xlsx", ".xls", ".csv", ".txt"))
+
+
+@pytest.mark.parametrize("path", IMPORT_FIXTURES, ids=lambda p: p.name)
+def test_every_imported_fixture_exports_and_comes_back(path: Path, tmp_path: Path) -> None:
+    """A real layout (the MOF template, the split-target template, the seed's text…) imported, exported
+    in the official layout and imported again: the same form, each form of a file with several."""
+    firsts = [Form.model_validate(rec.data) for rec in import_file(path)]
+    assert firsts, path
+    for i, form in enumerate(firsts):
+        out = tmp_path / f"{path.stem}-{i}.xlsx"
+        export_form(score_form(form), out)
+        recognised, from_toml = reimport(out)
+        assert recognised == form
+        assert from_toml == form
+        again = tmp_path / f"{path.stem}-{i}-visible.xlsx"
+        recognised, _ = reimport(without_hidden_sheet(out.read_bytes(), again))
+        assert layout_differences(form, recognised) == []
 
 
 def test_an_edit_made_in_excel_is_kept_and_the_hidden_keys_too(tmp_path: Path) -> None:
