@@ -97,7 +97,7 @@ def number_format(value: Decimal, percent: bool = False) -> str:
 
 def _text_width(text: str) -> float:
     """Width in Excel column units: a CJK character counts two."""
-    return sum(1.8 if unicodedata.east_asian_width(ch) in "WF" else 1.05 for ch in text)
+    return sum(1.65 if unicodedata.east_asian_width(ch) in "WF" else 1.0 for ch in text)
 
 
 def _lines(text: str, width: float) -> int:
