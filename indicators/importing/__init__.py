@@ -72,6 +72,17 @@ def import_grids(path: str | Path) -> tuple[list[Grid], list[Recognised]]:
     return grids, found
 
 
+def _is_form(data: dict[str, Any], form: Form) -> bool:
+    from pydantic import ValidationError
+
+    from indicators.schema import Form as FormModel
+
+    try:
+        return FormModel.model_validate(data) == form
+    except ValidationError:
+        return False
+
+
 def _restore_exported(grids: list[Grid], found: list[Recognised]) -> None:
     """A workbook written by ``jixiao export`` carries the whole form in its hidden sheet ``jixiao``
     (``indicators/embedded.py``): the keys the official layout has no place for (rule set, tier,
@@ -92,6 +103,8 @@ def _restore_exported(grids: list[Grid], found: list[Recognised]) -> None:
     sheets = [g for g in grids if g is rec.grid and g.name == embedded.sheet]
     cells = [(c.address.split("!")[-1], c.text) for row in sheets[0].rows for c in row] if sheets else None
     rec.data, said = restore(rec.data, embedded, cells)
+    if rec.data is not None and _is_form(rec.data, embedded.form):  # the recogniser's guesses were not used
+        rec.notes = [n for n in rec.notes if n.kind != "assumed"]
     rec.notes.extend(Note(f"{SHEET}!A2", message, "found") for message in said)
 
 
