@@ -42,7 +42,8 @@ def texts(draw: Any, min_size: int = 0, max_size: int = 30, breaks: bool = False
     return text
 
 
-money = st.one_of(st.none(), st.decimals(min_value=0, max_value=Decimal("9999999999.99"), places=2))
+amounts = st.decimals(min_value=0, max_value=Decimal("9999999999.99"), places=2)
+money = st.one_of(st.none(), amounts)
 two_places = st.decimals(min_value=0, max_value=100, places=2)
 
 
@@ -110,7 +111,7 @@ def form_data(draw: Any, realistic: bool = False) -> dict[str, Any]:
         funds["note"] = draw(texts(min_size=1, realistic=realistic))
     for key in ("total", "appropriation", "carryover", "other"):
         if draw(st.booleans()):
-            values = {c: draw(money.filter(lambda v: v is not None) if realistic else money)
+            values = {c: draw(amounts if realistic else money)
                       for c in ("initial", "annual", "executed")}
             if key != "total" and draw(st.integers(0, 5)) == 0:
                 values["adjusted"] = draw(money)

@@ -349,6 +349,14 @@ def test_cli_refuses_to_write_over_its_input(tmp_path: Path, capsys: pytest.Capt
     assert main(["export", str(form), "-o", str(link), "--force"]) == 2
     assert "输入的表单文件本身" in capsys.readouterr().err
     assert form.read_text(encoding="utf-8") == SEED.read_text(encoding="utf-8")
+    # a unit's own workbook is imported and exported in the official layout, never over itself
+    sheet = tmp_path / "unit.xlsx"
+    shutil.copy(FIXTURES / "import" / "mof-project.xlsx", sheet)
+    before = sheet.read_bytes()
+    assert main(["export", str(sheet), "--force"]) == 2  # the default output is the input itself
+    assert "输入的表单文件本身" in capsys.readouterr().err and sheet.read_bytes() == before
+    assert main(["export", str(sheet), "-o", str(tmp_path / "official.xlsx")]) == 0
+    assert load_workbook(tmp_path / "official.xlsx")[FORM_SHEET]["A1"].value.endswith("项目支出绩效自评表")
 
 
 def test_cli_unreadable_form_is_exit_2_in_chinese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -26,7 +26,7 @@ def register(subparsers: Any) -> None:
             "总分、等级和发现项。导出的文件可用 jixiao import 读回同一张表单。"
         ),
     )
-    p.add_argument("form", help="表单文件（.toml，格式 1）")
+    p.add_argument("form", help="表单文件（.toml，格式 1；或 .xlsx/.xls/.csv/.txt，导入后按官方表式导出）")
     p.add_argument("-o", "--output", help="输出的 Excel 文件（.xlsx；默认与表单同名 .xlsx）")
     p.add_argument("--rules", help="规则集 ID 或规则文件路径（默认用表单中 rules 指定的）")
     p.add_argument(
