@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -85,14 +86,14 @@ _LINE_PT = 14.0  # one line of 10.5 pt text
 # ------------------------------------------------------------------ cells
 
 
-def number_format(value: Decimal, percent: bool = False) -> str:
-    """``0.00``, or as many places as the value has beyond two (89.974 → ``0.000``): the sheet shows what the form says."""
+def _places(value: Decimal) -> int:
     exp = value.normalize().as_tuple().exponent
-    places = max(2, -exp if isinstance(exp, int) else 2)
-    if percent:
-        places = max(2, places - 2)
-        return "0." + "0" * places + "%"
-    return "0." + "0" * places
+    return max(2, -exp if isinstance(exp, int) else 2)
+
+
+def number_format(value: Decimal) -> str:
+    """``0.00``, or as many places as the value has beyond two (89.974 → ``0.000``): the sheet shows what the form says."""
+    return "0." + "0" * _places(value)
 
 
 def _text_width(text: str) -> float:
@@ -111,9 +112,9 @@ class _Sheet:
     def __init__(self, ws: Worksheet, widths: list[float]):
         self.ws = ws
         self.widths = widths
-        self.row = 0
         self.heights: dict[int, float] = {}
         self.texts: dict[str, str] = {}  # cell -> the text it shows (the fingerprint of the sheet)
+        self.replaced: list[str] = []  # cells whose text had characters a workbook cannot hold
         for i, w in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = w
 
@@ -140,6 +141,9 @@ class _Sheet:
         cell = ws.cell(row=row, column=col)
         text = ""
         if isinstance(value, str):
+            if ILLEGAL_CHARACTERS_RE.search(value):
+                value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+                self.replaced.append(cell.coordinate)
             cell.value = text = value
             if value.startswith(_FORMULA_START):
                 cell.data_type = "s"  # text, never a formula
@@ -148,7 +152,7 @@ class _Sheet:
             cell.value = value
             cell.number_format = fmt_ or (number_format(value) if isinstance(value, Decimal) else "General")
             if isinstance(value, Decimal):
-                text = format(value, "." + str(len(cell.number_format) - 2) + "f") if not fmt_ else ""
+                text = "" if fmt_ else format(value, f".{_places(value)}f")  # as the 0.00… format shows it
             else:
                 text = str(value)
         if text and shown:
@@ -270,8 +274,8 @@ def _funds_row(result: Result, key: str) -> list[Decimal | None]:
 # ------------------------------------------------------------------ the form sheet
 
 
-def _form_sheet(ws: Worksheet, result: Result, claimed: bool) -> dict[str, str]:
-    """Write the form; returns the text of every cell written (for the fingerprint)."""
+def _form_sheet(ws: Worksheet, result: Result, claimed: bool) -> _Sheet:
+    """Write the form; returns the sheet writer (the text of every cell written, for the fingerprint)."""
     form = result.form
     s = _Sheet(ws, WIDTHS)
     ncol = len(WIDTHS)
@@ -391,7 +395,7 @@ def _form_sheet(ws: Worksheet, result: Result, claimed: bool) -> dict[str, str]:
     ws.page_margins.bottom = 0.6
     ws.oddFooter.center.text = "第 &P 页 共 &N 页"
     ws.print_area = f"A1:{get_column_letter(ncol)}{r + 2}"
-    return s.texts
+    return s
 
 
 def _group_rows(s: _Sheet, rows: list[Any], top: int, claimed: bool) -> None:
@@ -437,7 +441,7 @@ def _diff(claimed: Decimal | None, computed: Decimal) -> Decimal | None:
     return None if claimed is None else claimed.quantize(Decimal("0.01")) - computed
 
 
-def _check_sheet(ws: Worksheet, result: Result) -> None:
+def _check_sheet(ws: Worksheet, result: Result) -> _Sheet:
     s = _Sheet(ws, CHECK_WIDTHS)
     ncol = len(CHECK_WIDTHS)
     rules = result.rules
@@ -511,36 +515,49 @@ def _check_sheet(ws: Worksheet, result: Result) -> None:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    return s
 
 
 # ------------------------------------------------------------------ public
 
 
-def export_form_bytes(result: Result, scores: str = "claimed") -> bytes:
-    """The workbook of one scored form (a ``scoring.engine.Result``) as xlsx bytes."""
+def export_form_bytes(result: Result, scores: str = "claimed") -> tuple[bytes, list[str]]:
+    """The workbook of one scored form (a ``scoring.engine.Result``) as xlsx bytes, and the warnings to
+    show (Chinese): text with control characters a workbook cannot hold is shown with U+FFFD there."""
     claimed = _claimed_mode(scores)
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = FORM_SHEET
-    texts = _form_sheet(ws, result, claimed)
-    _check_sheet(wb.create_sheet(CHECK_SHEET), result)
+    sheet = _form_sheet(ws, result, claimed)
+    check = _check_sheet(wb.create_sheet(CHECK_SHEET), result)
     hidden = wb.create_sheet(EMBED_SHEET)
     hidden.sheet_state = "hidden"
     hidden.cell(row=1, column=1, value=EMBED_NOTE)
-    rows = payload_rows(result.form, shown_values(result, scores), FORM_SHEET, cells_fingerprint(texts.items()))
-    for i, text in enumerate(rows, start=2):
+    rows = payload_rows(result.form, shown_values(result, scores), FORM_SHEET, cells_fingerprint(sheet.texts.items()))
+    for i, text in enumerate(rows, start=2):  # JSON: control characters are escaped, the text is kept whole
         cell = hidden.cell(row=i, column=1, value=text)
         cell.data_type = "s"
     wb.active = 0
     buf = io.BytesIO()
     wb.save(buf)
-    return buf.getvalue()
+    warnings = []
+    if sheet.replaced or check.replaced:
+        cells = "、".join(f"{FORM_SHEET}!{c}" for c in sheet.replaced[:5]) or f"{CHECK_SHEET}!{check.replaced[0]}"
+        more = len(sheet.replaced) + len(check.replaced)
+        warnings.append(
+            f"{cells}{' 等' if more > 1 else ''}的文字含有 Excel 不能保存的控制字符，表中显示为 “\ufffd”；"
+            "隐藏的 jixiao 工作表保存了原文，jixiao import 读回时还原。"
+        )
+    return buf.getvalue(), warnings
 
 
-def export_form(result: Result, out_path: str | Path, scores: str = "claimed") -> None:
-    """Write the workbook to ``out_path`` atomically (a failure leaves an old file intact).
+def export_form(result: Result, out_path: str | Path, scores: str = "claimed") -> list[str]:
+    """Write the workbook to ``out_path`` atomically (a failure leaves an old file intact); returns the
+    warnings to show the user.
 
     Raises ``ValueError`` (Chinese) for an unknown ``scores`` and ``OSError`` when the file cannot be written.
     """
-    atomic_write_bytes(out_path, export_form_bytes(result, scores))
+    data, warnings = export_form_bytes(result, scores)
+    atomic_write_bytes(out_path, data)
+    return warnings

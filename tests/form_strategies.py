@@ -22,7 +22,7 @@ _CHARS = st.sampled_from(list(_LETTERS + " "))
 _PLAIN_CHARS = st.sampled_from(list(_LETTERS))
 _SAFE_WORDS = ["产出", "效益", "满意度", "数量", "质量", "时效", "成本", "经济", "社会", "服务对象", "参保人数", "发放率",
                "保障老有所养", "=1+1", "@SUM(A1)", "=HYPERLINK(\"x\")"]
-_WORDS = st.sampled_from(_SAFE_WORDS + ["+86 123", "-5"])
+_WORDS = st.sampled_from(_SAFE_WORDS + ["+86 123", "-5", "响\x07铃"])  # (a control character TOML allows)
 
 
 @st.composite

@@ -118,7 +118,7 @@ def test_every_fixture_comes_back_exactly(path: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize("path", FIXTURE_FORMS, ids=lambda p: p.name)
 def test_the_visible_sheet_alone_carries_every_key_of_the_layout(path: Path, tmp_path: Path) -> None:
     original = load_form(path)
-    data = export_form_bytes(score_form(original))
+    data, _ = export_form_bytes(score_form(original))
     recognised, from_toml = reimport(without_hidden_sheet(data, tmp_path / (path.stem + ".xlsx")))
     assert layout_differences(original, recognised) == []
     assert from_toml == recognised
@@ -163,7 +163,7 @@ def test_an_edit_made_in_excel_is_kept_and_the_hidden_keys_too(tmp_path: Path) -
 
 
 def _export_and_back(form: Form, hidden: bool = True) -> tuple[Form, Form]:
-    data = export_form_bytes(score_form(form))
+    data, _ = export_form_bytes(score_form(form))
     import tempfile
 
     with tempfile.TemporaryDirectory() as folder:

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from openpyxl import load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet.worksheet import Worksheet
 
 from indicators.embedded import SHEET, flatten, read_payload, restore
@@ -207,6 +208,22 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
                 assert "<f>" not in z.read(name).decode("utf-8")
 
 
+def test_control_characters_are_shown_replaced_and_kept_in_the_hidden_copy(tmp_path: Path,
+                                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    text = SEED.read_text(encoding="utf-8").replace('achieved = "全部完成"', 'achieved = "全部\\u0007完成"')
+    path = tmp_path / "bell.toml"
+    path.write_text(text, encoding="utf-8")
+    assert load_form(path).goal.achieved == "全部\x07完成"
+    out = tmp_path / "bell.xlsx"
+    assert main(["export", str(path), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "控制字符" in err and "自评表!F" in err
+    wb = load_workbook(out)
+    find(wb[FORM_SHEET], "全部\ufffd完成")
+    embedded = read_payload([r[0].value for r in wb[SHEET].iter_rows(min_row=2)])
+    assert embedded is not None and embedded.form.goal.achieved == "全部\x07完成"
+
+
 def toml_str(text: str) -> str:
     import json
 
@@ -296,7 +313,7 @@ def test_a_changed_payload_is_not_trusted() -> None:
 def test_any_form_exports_and_its_hidden_copy_restores_it(form: Any) -> None:
     result = score_form(form)
     for scores in ("claimed", "computed"):
-        data = export_form_bytes(result, scores)
+        data, _ = export_form_bytes(result, scores)
         import io
 
         wb = load_workbook(io.BytesIO(data))
@@ -305,8 +322,9 @@ def test_any_form_exports_and_its_hidden_copy_restores_it(form: Any) -> None:
         ws = wb[FORM_SHEET]
         # every text the layout carries is in a cell, exactly, and no cell is a formula
         cells = {c.value for r in ws.iter_rows() for c in r if isinstance(c.value, str)}
-        for ind in form.indicators:
-            assert ind.name in cells and (ind.note in cells or not ind.note)
+        for ind in form.indicators:  # (control characters a workbook cannot hold are shown as U+FFFD)
+            name, note = (ILLEGAL_CHARACTERS_RE.sub("\ufffd", t) for t in (ind.name, ind.note))
+            assert name in cells and (note in cells or not note)
         assert all(c.data_type != "f" for r in ws.iter_rows() for c in r)
     restored, _ = restore(unflatten(shown_values(result)), embedded)
     assert load_form_text_data(restored) == form

@@ -69,12 +69,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     from reports.export_xlsx import export_form
 
     try:
-        export_form(result, out, scores=args.scores)
+        warnings = export_form(result, out, scores=args.scores)
     except OSError as exc:
         folder = out.parent
         advice = f"所在的文件夹 {folder} 不存在，请先创建或换一个路径" if not folder.is_dir() else "请检查路径和写入权限"
         print(f"{out}：无法写入（{exc.strerror or exc}）：{advice}。", file=sys.stderr)
         return EXIT_UNREADABLE
+    for line in warnings:
+        print(f"提示：{line}", file=sys.stderr)
     what = "填报得分" if args.scores == "claimed" else "复算得分"
     msg = f"已导出：{out}（“自评表”中为{what}；“复算”工作表：复算总分 {_fmt(result.total)}"
     msg += f"，发现项 {len(result.findings)} 条，其中错误 {result.errors} 条）" if result.findings else "，没有发现项）"
