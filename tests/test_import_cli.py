@@ -233,6 +233,7 @@ def test_review_a_folder_of_workbooks(books, tmp_path):
     shutil.copy(books["project"], folder / "b-project.xlsx")
     shutil.copy(SEED_TEXT, folder / "c-seed.txt")
     shutil.copy(books["two"], folder / "d-two.xlsx")  # two forms: unreadable as one submission, said so
+    write_book_openpyxl(folder / "e-nocache.xlsx", [("部门", [(department, DEPT)])])  # formulas without results
     (folder / "~$a-dept.xlsx").write_bytes(b"lock")  # Excel's lock file is not a submission
     (folder / "a-dept.review.toml").write_text(
         'reviewer = "某市财政局"\ndate = 2022-08-01\n[[adjustments]]\nindicator = "参保人满意度"\ndeduct = 2\nreason = "无调查资料"\n',
@@ -242,7 +243,9 @@ def test_review_a_folder_of_workbooks(books, tmp_path):
     assert run.returncode == 1  # one unreadable, and score-mismatch errors
     data = json.loads(run.stdout)
     forms = {Path(f["file"]).name: f for f in data["forms"]}
-    assert sorted(forms) == ["a-dept.xlsx", "b-project.xlsx", "c-seed.txt", "d-two.xlsx"]
+    assert sorted(forms) == ["a-dept.xlsx", "b-project.xlsx", "c-seed.txt", "d-two.xlsx", "e-nocache.xlsx"]
+    nocache = [f for f in forms["e-nocache.xlsx"]["findings"] if f["code"] == "import-problem"]
+    assert [f["where"] for f in nocache] == ["部门!H4"]  # the funds score =F4*G4, never a silent 0
     dept = forms["a-dept.xlsx"]
     # the review file beside a-dept.xlsx: 100.00 computed, 参保人满意度 10 - 2 = 8 -> 98.00
     assert dept["total"]["score"] == "100.00" and dept["review"]["total"] == "98.00"

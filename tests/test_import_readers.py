@@ -191,6 +191,10 @@ def test_big_sheet_bounded(tmp_path):
     height, width, text, note = out.stdout.split(" ", 3)
     assert int(height) == MAX_ROWS and int(width) == 4 and text == "15"
     assert f"只读取了前 {MAX_ROWS} 行" in note
+    cli = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "import", str(path)], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert cli.returncode == 2 and "没有找到绩效自评表" in cli.stderr and f"只读取了前 {MAX_ROWS} 行" in cli.stderr
 
 
 # ------------------------------------------------------------------ xls
@@ -386,3 +390,16 @@ def test_formulas_computed_by_libreoffice(tmp_path):
     assert [c.text for c in row[1:8]] == ["合计", "1366.77", "1387.53", "1387.53", "10", "100%", "10.00"]
     assert not any(c.problem for r in grid.rows for c in r)
     assert grid.rows[0][0].merged == (0, 0, 0, 8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.decimals(min_value=-10**9, max_value=10**9, places=2, allow_nan=False, allow_infinity=False),
+    st.sampled_from(["General", "0.00", "#,##0.00"]),
+)
+def test_any_two_decimal_amount_stored_as_float_shows_its_digits(amount, fmt):
+    """What a user typed into Excel (stored as the nearest float) comes back with the digits typed."""
+    shown = show_number(float(amount), fmt)
+    assert shown.value == amount
+    if fmt != "General":
+        assert shown.value.as_tuple().exponent == -2 and shown.text.replace(",", "") == f"{amount + 0:.2f}"  # + 0: no "-0.00"

@@ -136,8 +136,9 @@ def no_form_message(grids: list[Grid]) -> str:
         name = f"工作表“{g.name}”" if g.name else "全文"
         looked.append(f"{name}（{g.height} 行）")
     where = "、".join(looked) if looked else "（文件中没有内容）"
+    said = "".join(f"{m}" for g in grids for _a, m, k in _grid_notes(g) if k == "ignored")
     return (
-        f"没有找到绩效自评表。已查看：{where}。"
+        f"没有找到绩效自评表。已查看：{where}。{said}"
         "查找的是：标题“…绩效自评表”（如“2021 年度部门整体支出绩效自评表”“项目支出绩效自评表”）、"
         "部门名称或项目名称、资金表（年度资金总额、全年预算数、全年执行数）和指标表"
         "（一级指标、二级指标、三级指标、分值、得分）。请确认文件中有这样的表格，"

@@ -91,7 +91,10 @@ def run(args: argparse.Namespace) -> int:
     path = Path(args.form)
     from indicators.importing import is_imported
 
-    if is_imported(path) and not args.new:
+    if is_imported(path) and args.new:
+        print(f"{path}：新建的表单是 .toml 文件，请用 .toml 结尾的文件名（如 {path.with_suffix('.toml')}）。", file=sys.stderr)
+        return EXIT_UNREADABLE
+    if is_imported(path):
         if not path.exists():
             print(f"{path}：文件不存在。", file=sys.stderr)
             return EXIT_UNREADABLE
