@@ -1,8 +1,9 @@
 """Import of published text, as ratios against a bare split run in the same process.
 
-Inputs: the seed's 部门决算 text (582 lines, the form at the end), and the
-same text with N lines of prose put in front of it (default 100,000), so
-that the recogniser has to pass over a long document to find the form.
+Inputs: the seed's 部门决算 text (582 lines, the form at the end); the
+seed's form as ``pdftotext -layout`` gives jixiao's PDF of it (rows rebuilt
+by position); and the first text with N lines of prose put in front of it
+(default 100,000), so that the recogniser has to pass over a long document.
 Baseline: decode + ``splitlines`` + split every line on tabs (what any
 reader of the text must do).  Import: ``read_text`` + ``recognise`` +
 ``form_toml``.  Prints the times, lines per second and
@@ -28,6 +29,7 @@ from indicators.importing.recognise import recognise  # noqa: E402
 from indicators.importing.toml_writer import form_toml  # noqa: E402
 
 SEED_TEXT = ROOT / "tests" / "fixtures" / "import" / "seed-2021.txt"
+SEED_LAYOUT = ROOT / "tests" / "fixtures" / "import" / "seed-2021-layout.txt"  # pdftotext -layout: rows rebuilt
 
 
 def baseline(data: bytes) -> int:
@@ -54,7 +56,12 @@ def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     seed = SEED_TEXT.read_bytes()
     prose = "".join(f"第{i}段：本部门{i % 12 + 1}月份收入支出情况说明，详见附表。\t{i}\t{i * 3 % 1000}.5\n" for i in range(n))
-    for label, data, repeat in (("seed text", seed, 7), (f"{n:,} prose lines + seed", prose.encode() + seed, 3)):
+    cases = (
+        ("seed text", seed, 7),
+        ("seed as pdftotext -layout", SEED_LAYOUT.read_bytes(), 7),
+        (f"{n:,} prose lines + seed", prose.encode() + seed, 3),
+    )
+    for label, data, repeat in cases:
         lines = data.count(b"\n") + 1
         base = best(baseline, data, repeat)
         imp = best(imported, data, repeat)

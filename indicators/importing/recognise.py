@@ -213,8 +213,13 @@ _UNIT_IN_TEXT_RE = re.compile(r"(?:金额单位|单位)[:：]\s*(万元|元)|[�
 _SPACE_IN_VALUE_RE = re.compile(r"(?<=[0-9%])[ \u00a0\u3000]+(?=[^\s0-9.,])|(?<=[≥≤<>=＞＜≧≦])[ \u00a0\u3000]+(?=[0-9])")
 
 
+_TABLE_LABELS = {"绩效指标", "指标"}  # the label of the whole table, printed beside it
+
+
 def _is_subcategory(p: str) -> bool:
-    return p in _SUBCATEGORY_NAMES or (p.endswith("指标") and 2 < len(p) <= 15 and p not in _CATEGORY_NAMES)
+    return p not in _TABLE_LABELS and (
+        p in _SUBCATEGORY_NAMES or (p.endswith("指标") and 2 < len(p) <= 15 and p not in _CATEGORY_NAMES)
+    )
 
 
 def _p(text: str) -> str:
@@ -485,7 +490,8 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
             continue
         if goal_header and r > goal_header[0] and not goal:
             _, ec, ac = goal_header
-            texts = [(c, t) for c, t in cells if _p(t) not in ("年度总体目标", "总体目标")]
+            # label pieces left of 预期目标 (年度总体目标, or what is left of it when printed downwards) are not text
+            texts = [(c, t) for c, t in cells if _p(t) not in ("年度总体目标", "总体目标") and not (c < ec and len(_p(t)) <= 6)]
             expected = " ".join(t for c, t in texts if ec <= c < ac)
             achieved = " ".join(t for c, t in texts if c >= ac)
             placed = sum(1 for c, _ in texts if c >= ec)
@@ -862,7 +868,7 @@ class _Table:
         f = self.f
         l1, l2, l3 = self.col("l1"), self.col("l2"), self.col("l3")
         l3 = l3 if l3 is not None else 2
-        cells = [(c, t) for c, t in cells if len(t) <= _MAX_CELL]
+        cells = [(c, t) for c, t in cells if len(t) <= _MAX_CELL and _p(t) not in _TABLE_LABELS]
         pos = 0
         offset = 0
         cat = sub = ""

@@ -62,8 +62,10 @@ def _kind(texts: list[str]) -> str:
 
 
 class _Columns:
+    """The columns of a block, from its header pieces; column -1 is the margin left of the first heading."""
+
     def __init__(self, header: list[tuple[int, int, str]]):
-        pieces = [p for p in header if len(p[2]) > 1]
+        pieces = sorted(p for p in header if len(p[2]) > 1)
         self.centers = [(s + e) / 2 for s, e, _ in pieces]
         self.names = [t for _, _, t in pieces]
         self.left = pieces[0][0] if pieces else 0
@@ -89,7 +91,10 @@ class _Columns:
             for s, e, t in parts:
                 if len(t) == 1 and e <= self.left and not t.isascii():
                     continue  # a label printed downwards, one character a line
-                col = sum(1 for b in self.bounds if (s + e) / 2 > b)
+                if e <= self.left:  # the margin: a label at the line's start (-2) and one after it (-1)
+                    col = -2 if s < 4 and -2 not in out else -1
+                else:
+                    col = sum(1 for b in self.bounds if (s + e) / 2 > b)
                 if len(parts) > 1 and col <= last:
                     col = last + 1  # the parts of one piece go to successive columns
                 last = col
@@ -128,11 +133,53 @@ def _region_end(lines: list[str], start: int) -> int:
                 return j
             continue
         blanks = 0
-        if _kind([t for _, _, t in _pieces(line)]):
+        kind = _kind([t for _, _, t in _pieces(line)])
+        if kind and j - 1 > start and j - 1 in _header(lines, j)[1]:
+            return j - 1  # the heading wrapped onto the line above belongs to the header
+        if kind:
             return j
-        if not line[:1].isspace() and not _is_total(line):
-            return j
+        first = _pieces(line)[0][2]
+        if not line[:1].isspace() and (first.startswith(_END_WORDS) or len(first) > 12):
+            return j  # 备注, the sign-off or prose at the left margin
     return len(lines)
+
+
+_END_WORDS = ("备注", "注", "说明", "填表", "联系电话", "单位负责", "项目负责", "部门负责", "财务负责", "填报", "审核")
+
+
+def _overlaps(a: tuple[int, int, str], b: tuple[int, int, str]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _header(lines: list[str], i: int) -> tuple[list[tuple[int, int, str]], set[int]]:
+    """The pieces of the header at line i, with headings wrapped onto the lines above and below
+    (偏差原因分析及改进 / 措施, 全年执 / 行数: a two-line heading in a row of one-line headings); the lines it took.
+
+    The line above is taken when it has no digits, only short pieces, and none over a heading of line i;
+    the line below when each of its pieces lies under a piece of the line above that was taken.
+    """
+    own = _pieces(lines[i])
+    above: list[tuple[int, int, str]] = []
+    taken: set[int] = set()
+    if i > 0 and lines[i - 1].strip() and not any(ch.isdigit() for ch in lines[i - 1]) and "绩效自评" not in lines[i - 1]:
+        pieces = _pieces(lines[i - 1])
+        if all(2 <= len(t) <= 12 for _, _, t in pieces) and not any(_overlaps(p, q) for p in pieces for q in own):
+            above = pieces
+            taken.add(i - 1)
+    below: list[tuple[int, int, str]] = []
+    if above and i + 1 < len(lines) and lines[i + 1].strip() and not any(ch.isdigit() for ch in lines[i + 1]):
+        pieces = _pieces(lines[i + 1])
+        if all(any(_overlaps(p, q) for q in above) for p in pieces):
+            below = pieces
+            taken.add(i + 1)
+    if not above:
+        return own, taken
+    out = sorted(own)
+    for piece in above:
+        under = [q for q in below if _overlaps(piece, q)]
+        text = piece[2] + "".join(q[2] for q in under)
+        out.append((min([piece[0]] + [q[0] for q in under]), max([piece[1]] + [q[1] for q in under]), text))
+    return sorted(out), taken
 
 
 def _is_total(line: str) -> bool:
@@ -203,8 +250,13 @@ def _table(lines: list[str], first: int, cols: _Columns) -> list[tuple[int, dict
         return [(index[i], row) for i, row in enumerate(cells) if row]
     out: dict[int, dict[int, str]] = {a: {} for a in anchors}
     rows_of = [a for a in anchors if not _is_total(lines[a])]
+    totals = set(anchors) - set(rows_of)
     for col in label_cols:
-        blocks = _blocks(cells, col, list(range(len(cells))), set(anchors))
+        for a in totals:  # "总分" under 一级指标 is the total's own label
+            if col in cells[a]:
+                out[a][col] = cells[a][col]
+        kept = [row if i not in totals else {} for i, row in enumerate(cells)]
+        blocks = _blocks(kept, col, list(range(len(cells))), set(anchors))
         starts = _partition(rows_of, [b for b, _ in blocks])
         if starts is None:  # fall back: each block on its nearest row
             for center, text in blocks:
@@ -246,24 +298,28 @@ def layout_rows(lines: list[str]) -> list[tuple[int, list[str]]]:
                 rows.append((i + 1, [t for _, _, t in pieces if not (len(t) == 1 and not t.isascii() and len(pieces) > 1)]))
             i += 1
             continue
+        pieces, taken = _header(lines, i)
         cols = _Columns(pieces)
         width = len(cols.centers)
         end = _region_end(lines, i)
-        header = cols.assign(lines[i])
-        rows.append((i + 1, [header.get(c, "") for c in range(width)]))
-        body = lines[i + 1 : end]
+        rows.append((i + 1, ["", ""] + [cols.names[c] for c in range(width)]))
+        body = [("" if i + 1 + k in taken else line) for k, line in enumerate(lines[i + 1 : end])]
         if kind == "indicators":
             built = _table(body, i + 2, cols)
         elif kind == "goal":
             joined: dict[int, str] = {}
             for line in body:
-                for col, text in cols.assign(line).items():
+                for col, text in sorted(cols.assign(line).items()):
+                    if col < 0:  # the margin: the label 年度总体目标 (printed downwards or wrapped), or a left-aligned text
+                        if len(text) <= 6:
+                            continue
+                        col = 0
                     joined[col] = _join(joined.get(col, ""), text)
             built = [(i + 2, joined)] if joined else []
         else:
             built = [(i + 2 + k, cols.assign(line)) for k, line in enumerate(body)]
         for number, row in built:
             if row:
-                rows.append((number, [row.get(c, "") for c in range(max(width, max(row) + 1))]))
+                rows.append((number, [row.get(c, "") for c in range(-2, max(width, max(row) + 1))]))
         i = end
     return rows
