@@ -190,3 +190,14 @@ def test_any_realistic_form_visible_sheet_alone(form: Form) -> None:
     reader of the sheet alone cannot tell apart is listed in the README (导出官方 Excel)."""
     recognised, _ = _export_and_back(form, hidden=False)
     assert layout_differences(form, recognised) == []
+
+
+def test_a_computed_export_imported_unchanged_is_the_form_as_it_was(tmp_path: Path) -> None:
+    original = load_form(SEED)
+    out = tmp_path / "computed.xlsx"
+    export_form(score_form(original), out, scores="computed")
+    ws = load_workbook(out)[FORM_SHEET]
+    row = next(c.row for r in ws.iter_rows() for c in r if c.value == "参保人满意度")
+    assert ws.cell(row=row, column=8).value == 10  # the engine's score on the sheet
+    recognised, _ = reimport(out)
+    assert recognised == original and recognised.indicators[8].claimed == Decimal("9.5")  # the unit's own
