@@ -306,7 +306,7 @@ def _message(err: dict[str, Any], model: type[BaseModel], sections: dict[tuple[s
         expected = err.get("ctx", {}).get("expected", "")
         return f"取值 “{err.get('input')}” 无效，只能是 {expected}"
     if kind == "value_error" and "too large" in str(err.get("msg", "")):
-        return f"数值过大（“{err.get('input')}”），请检查单位（金额以万元计）"
+        return f"数值过大（“{err.get('input')}”），请检查单位（金额按 [funds] unit 所写的单位计，默认万元）"
     base = _TYPE_MESSAGES.get(kind, err.get("msg", "值无效"))
     if kind == "missing":
         allowed = _literal_choices(loc, model, sections)

@@ -29,6 +29,8 @@ __all__ = [
     "Form",
     "FUNDS_ROWS",
     "FUNDS_COLUMNS",
+    "MONEY_UNITS",
+    "DEFAULT_MONEY_UNIT",
 ]
 
 
@@ -108,6 +110,10 @@ class FundsRow(BaseModel):
     adjusted: OptDec = None  # 调整后预算, used by rule sets whose denominator is "adjusted"
 
 
+MONEY_UNITS = ("万元", "元")
+DEFAULT_MONEY_UNIT = "万元"
+
+
 class NamedFundsRow(FundsRow):
     """A named source of funds beside the four fixed rows (四川：财政专户管理资金、单位资金 …)."""
 
@@ -116,6 +122,7 @@ class NamedFundsRow(FundsRow):
 
 class Funds(BaseModel):
     model_config = _STRICT
+    unit: Literal["万元", "元"] = "万元"  # 金额单位 of every amount in [funds]; never converted
     weight: Weight = Decimal(10)
     claimed: OptDec = None
     note: str = ""

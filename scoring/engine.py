@@ -393,7 +393,7 @@ class _Scorer:
             ):
                 self.add(
                     "funds-total-mismatch",
-                    f"年度资金总额的{_COLUMN_LABELS[col]}为 {fmt(given)} 万元，但各资金来源行之和为 {fmt(summed)} 万元。"
+                    f"年度资金总额的{_COLUMN_LABELS[col]}为 {fmt(given)} {funds.unit}，但各资金来源行之和为 {fmt(summed)} {funds.unit}。"
                     "执行率按各行之和计算；请改正合计行。",
                     "funds.total",
                     ("funds", "total", col),
