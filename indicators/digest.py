@@ -11,9 +11,11 @@ as JSON:
   name, target, note or sign-off field changes the digest);
 * UTF-8, ``ensure_ascii=False``, no insignificant whitespace, prefixed with
   the version tag ``jixiao-form-v1``;
-* ``funds.unit`` only when it is not the default 万元: the key came after the
-  first digests were printed, and a form that does not write it (or writes
-  ``unit = "万元"``) keeps the digest it had; ``unit = "元"`` changes it.
+* keys that came after the first digests were printed only when they differ
+  from their default: ``funds.unit`` (万元), ``funds.rows`` (none), and an
+  indicator's ``standard`` ("") and ``applicable`` (true). A form that does not
+  write them (or writes their defaults) keeps the digest it had;
+  ``unit = "元"``, a named fund row, a 评价标准 or a 不适用 row changes it.
 
 Comments, blank lines, key order and the spelling of numbers in the TOML do
 not change it; any value does.  The rule set is not part of it (the PDF names
@@ -52,8 +54,17 @@ def canonical_value(value: Any) -> Any:
 def canonical_json(form: Form) -> str:
     """The canonical JSON text that the digest is computed over."""
     data = canonical_value(form.model_dump(mode="python"))
-    if data["funds"].get("unit") == DEFAULT_MONEY_UNIT:  # see the module docstring
+    # Keys added after the first digests were printed count only when they differ from their default,
+    # so that a form that does not use them keeps the digest it had (see the module docstring).
+    if data["funds"].get("unit") == DEFAULT_MONEY_UNIT:
         del data["funds"]["unit"]
+    if data["funds"].get("rows") == []:
+        del data["funds"]["rows"]
+    for row in data.get("indicators", []):
+        if row.get("standard") == "":
+            del row["standard"]
+        if row.get("applicable") is True:
+            del row["applicable"]
     # default=str: a TOML date or time inside an indicator's params
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
 

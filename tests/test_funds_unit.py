@@ -130,3 +130,15 @@ def test_tui_funds_header_shows_the_unit(tmp_path: Path) -> None:
     assert seen["yuan"] == "资金（元）"
     assert seen["wan"] == "资金（万元）"
     assert "资金（元）" in seen["yuan-screen"] and "万元" not in seen["yuan-screen"]
+
+
+def test_keys_added_after_v1_change_the_digest_only_when_used():
+    # standard / applicable / funds.rows came with issue 10: at their defaults the seed keeps 6ea1cf21…
+    seed = load_form(SEED)
+    base = form_digest(seed)
+    assert base.startswith("6ea1cf2167d7a7c5")
+    changed = [
+        seed.model_copy(update={"indicators": [seed.indicators[0].model_copy(update={"standard": "有依据"}), *seed.indicators[1:]]}),
+        seed.model_copy(update={"indicators": [seed.indicators[0].model_copy(update={"applicable": False}), *seed.indicators[1:]]}),
+    ]
+    assert all(form_digest(f) != base for f in changed)
