@@ -10,7 +10,6 @@ costs one ``tomli`` parse and one pydantic validation.
 from __future__ import annotations
 
 import difflib
-import os
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -20,6 +19,7 @@ from typing import Any, Literal, TypeVar, get_args, get_origin
 import tomli
 from pydantic import BaseModel, ValidationError
 
+from .safe_files import UnsafeFile, read_regular_file
 from .schema import Claimed, Form, Funds, FundsRow, Goal, Indicator, Signoff, Unit
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "FormError",
     "MAX_BYTES",
     "read_toml",
+    "read_bytes",
     "decode_bytes",
     "parse_toml_text",
     "load_form",
@@ -139,35 +140,23 @@ def _fullwidth_hint(text: str, line: int | None) -> str:
     return f"该行在引号外有{'、'.join(found)}：TOML 只认半角符号，请改为半角（或删去全角空格）。"
 
 
+def read_bytes(path: str | Path, *, max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes of an untrusted file: regular files only, at most ``max_bytes`` (else FormError)."""
+    try:
+        return read_regular_file(path, max_bytes)
+    except UnsafeFile as exc:
+        message = exc.message
+        if message.startswith("文件过大"):
+            message += "绩效自评表文件通常只有几 KB。"
+        elif message.startswith("这是一个文件夹"):
+            message = "这是一个文件夹，不是表单文件。请给出 .toml 文件的路径。"
+        raise FormError([Problem(str(path), "", None, message)]) from None
+
+
 def read_toml(path: str | Path, *, max_bytes: int = MAX_BYTES) -> tuple[dict[str, Any], str]:
     """Read and parse a TOML file; returns (data, text)."""
     source = str(path)
-    try:
-        with open(path, "rb") as fh:
-            size = os.fstat(fh.fileno()).st_size
-            if size > max_bytes:
-                raise FormError(
-                    [
-                        Problem(
-                            source,
-                            "",
-                            None,
-                            f"文件过大（{size / 1024 / 1024:.1f} MB），超过上限 {max_bytes // 1024 // 1024} MB。"
-                            "绩效自评表文件通常只有几 KB，请确认选择了正确的文件。",
-                        )
-                    ]
-                )
-            data = fh.read()
-    except FileNotFoundError:
-        raise FormError([Problem(source, "", None, "文件不存在。请检查路径是否正确。")]) from None
-    except IsADirectoryError:
-        raise FormError([Problem(source, "", None, "这是一个文件夹，不是表单文件。请给出 .toml 文件的路径。")]) from None
-    except PermissionError:
-        if Path(path).is_dir():
-            raise FormError([Problem(source, "", None, "这是一个文件夹，不是表单文件。请给出 .toml 文件的路径。")]) from None
-        raise FormError([Problem(source, "", None, "没有读取权限。请检查文件权限。")]) from None
-    except OSError as exc:
-        raise FormError([Problem(source, "", None, f"无法读取文件：{exc.strerror or exc}")]) from None
+    data = read_bytes(path, max_bytes=max_bytes)
     text = decode_bytes(data, source)
     return parse_toml_text(text, source), text
 

@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ._paths import refuse_overwrite, refuse_overwrite_many
+
 EXIT_OK, EXIT_FAILED, EXIT_UNREADABLE = 0, 1, 2
 
 __all__ = ["register", "cmd_pdf", "cmd_verify", "render_one"]
@@ -102,19 +104,28 @@ def _check_font(font: str | None) -> list[str] | None:
     return [choice.warning] if choice.warning else []
 
 
+def _input_files(args: argparse.Namespace) -> list[str]:
+    """The files named by options that a PDF must not overwrite: a rules file, a font."""
+    return [p for p in (args.rules, args.font) if p and os.path.isfile(p)]
+
+
 def cmd_pdf(args: argparse.Namespace) -> int:
     src = Path(args.form)
     if src.is_dir():
         return _pdf_folder(args, src)
-    if not src.exists():
+    if not os.path.lexists(src):  # a broken or looping link is reported by the reader, in its words
         print(f"{src}：文件不存在。", file=sys.stderr)
-        return EXIT_UNREADABLE
-    warnings = _check_font(args.font)
-    if warnings is None:
         return EXIT_UNREADABLE
     out = Path(args.output) if args.output else src.with_suffix(".pdf")
     if out.is_dir():
         out = out / (src.stem + ".pdf")
+    refused = refuse_overwrite(out, [src, *_input_files(args)])
+    if refused:
+        print(refused, file=sys.stderr)
+        return EXIT_UNREADABLE
+    warnings = _check_font(args.font)
+    if warnings is None:
+        return EXIT_UNREADABLE
     done = render_one(str(src), str(out), args.rules, args.font, args.claimed, args.findings)
     for w in warnings:
         print(f"提示：{w}", file=sys.stderr)
@@ -142,6 +153,11 @@ def _pdf_folder(args: argparse.Namespace, folder: Path) -> int:
         print(f"{folder}：文件夹中没有表单（*.toml）。", file=sys.stderr)
         return EXIT_UNREADABLE
     outdir = Path(args.output) if args.output else folder
+    outs = [outdir / f.relative_to(folder).with_suffix(".pdf") for f in forms]
+    refused = refuse_overwrite_many([outdir, *outs], [*forms, *_input_files(args)])
+    if refused:
+        print(refused, file=sys.stderr)
+        return EXIT_UNREADABLE
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -159,8 +175,7 @@ def _pdf_folder(args: argparse.Namespace, folder: Path) -> int:
     jobs = args.jobs if args.jobs and args.jobs > 0 else (os.cpu_count() or 1)
     jobs = min(jobs, len(forms))
     tasks = []
-    for f in forms:  # sub-folders are mirrored under the output folder
-        out = outdir / f.relative_to(folder).with_suffix(".pdf")
+    for f, out in zip(forms, outs):  # sub-folders are mirrored under the output folder
         out.parent.mkdir(parents=True, exist_ok=True)
         tasks.append((str(f), str(out), args.rules, args.font, args.claimed, args.findings))
     failed: list[dict[str, Any]] = []

@@ -151,6 +151,32 @@ def format_summary(summary: Any) -> str:
     return "\n".join(out)
 
 
+def _overwrites_input(targets: list[str], files: list[str], rules: str | None) -> str | None:
+    """The message when an output would overwrite a form, a review file or the rules file.
+
+    Only outputs that exist can be an input, so a batch whose outputs are new
+    files costs one ``stat`` per output here, not one per form.
+    """
+    import os
+
+    from scoring.review import review_path_for
+
+    from ._paths import refuse_overwrite_many
+
+    existing = [t for t in targets if os.path.exists(t)]
+    if not existing:
+        return None
+
+    def inputs() -> Iterator[str]:
+        if rules:
+            yield rules
+        for f in files:
+            yield f
+            yield str(review_path_for(f))
+
+    return refuse_overwrite_many(existing, inputs())
+
+
 def run(args: argparse.Namespace) -> int:
     from scoring.batch import (
         AtomicOutput,
@@ -206,6 +232,13 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_UNUSABLE
     if not files and not missing:
         _err("给出的文件夹中没有找到表单文件（*.toml，不含 *.review.toml）。")
+    if args.out and args.pdf and (Path(args.out).resolve() == Path(args.pdf).resolve()):
+        _err(f"--out {args.out} 与 --pdf {args.pdf} 是同一个文件。请给两个输出不同的文件名。")
+        return EXIT_UNUSABLE
+    refused = _overwrites_input([t for t in (args.out, args.pdf) if t], files, args.rules)
+    if refused:
+        _err(refused)
+        return EXIT_UNUSABLE
 
     kind = out_path.suffix.lower() if out_path is not None else ""
     keep_table = args.format == "table"
