@@ -120,7 +120,7 @@ def discover_names(paths: Iterable[str | Path]) -> tuple[list[str], list[str]]:
             keys = [top + f[len(p) :] for f in found]
             if p == ".":  # as Path(".").rglob gives them: "a/x.toml", not "./a/x.toml"
                 found = [f[2:] for f in found]
-        elif os.path.exists(p):
+        elif os.path.lexists(p):  # a broken or looping link too: reading it says what is wrong
             found, keys = [p], [os.path.abspath(p)]
         else:
             missing.append(str(raw))

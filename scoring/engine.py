@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from indicators.loader import _SECTIONS as FORM_SECTIONS
-from indicators.loader import FormError, key_lines, read_toml, validate_model
+from indicators.loader import FormError, Problem, key_lines, read_toml, validate_model
 from indicators.schema import FUNDS_COLUMNS, FUNDS_ROWS, Form, Indicator
 from indicators.values import OPERATOR_SYMBOLS, Deadline, Quantity, Text, parse_value
 
@@ -692,9 +692,34 @@ def load_and_score(path: str | Path, rules: str | None = None) -> tuple[Result, 
     """Read, validate and score one form file; raises FormError if it cannot be read."""
     data, text = read_toml(path)
     form = validate_model(Form, data, text, str(path), FORM_SECTIONS)
-    ruleset = load_rules(rules or form.rules, os.path.dirname(path) or ".")
+    try:
+        ruleset = load_rules(rules or form.rules, os.path.dirname(path) or ".")
+    except FormError as exc:
+        if rules:  # named on the command line, not by the form
+            raise
+        raise FormError(_rules_problems(exc.problems, str(path), text, form.rules)) from None
     result = score_form(form, ruleset, str(path))
     return result, text
+
+
+def _rules_problems(problems: list[Problem], source: str, text: str, ref: str) -> list[Problem]:
+    """The problems of the rule set a form names, told at the form's ``rules =`` line.
+
+    A rule set that cannot be found or read at all is the form's problem; one
+    with errors inside keeps those (with its own file and lines) after a line
+    saying which line of the form named it.
+    """
+    line = key_lines(text).get(("rules",))
+    whole = [p for p in problems if p.line is None and p.key in ("", "rules")]
+    out = []
+    for p in whole:
+        message = p.message if ref in p.message else f"规则集 “{ref}” 无法使用：{p.message}"
+        out.append(Problem(source, "rules", line, message))
+    rest = [p for p in problems if p not in whole]
+    if rest:
+        out.append(Problem(source, "rules", line, f"表单指定的规则集 “{ref}” 有错误（见下），无法评分。"))
+        out += rest
+    return out
 
 
 def score_file(path: str | Path, rules: str | None = None) -> Result:

@@ -9,6 +9,7 @@ which rules produced it.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 from decimal import Decimal
@@ -143,9 +144,18 @@ def _raw(ref: str, base_dir: Path | None, seen: tuple[str, ...]) -> tuple[dict[s
         if not path.is_absolute() and base_dir is not None and not path.exists():
             path = base_dir / path
         if not path.exists():
-            known = "、".join(bundled_ids())
+            ids = bundled_ids()
+            guess = difflib.get_close_matches(ref, ids, n=1, cutoff=0.6)
+            hint = f"是否想写 “{guess[0]}”？" if guess else ""
             raise FormError(
-                [Problem(ref, "rules", None, f"找不到规则集 “{ref}”。可用的内置规则集：{known}；或给出规则文件的路径。")]
+                [
+                    Problem(
+                        ref,
+                        "rules",
+                        None,
+                        f"找不到规则集 “{ref}”。{hint}可用的内置规则集：{'、'.join(ids)}；或给出规则文件的路径。",
+                    )
+                ]
             )
         data, text = read_toml(path)
         source = str(path)
