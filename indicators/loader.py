@@ -20,7 +20,7 @@ import tomli
 from pydantic import BaseModel, ValidationError
 
 from .safe_files import UnsafeFile, read_regular_file
-from .schema import Claimed, Form, Funds, FundsRow, Goal, Indicator, Signoff, Unit
+from .schema import YEAR_MAX, YEAR_MIN, Claimed, Form, Funds, FundsRow, Goal, Indicator, Signoff, Unit
 
 __all__ = [
     "Problem",
@@ -118,9 +118,37 @@ def parse_toml_text(text: str, source: str) -> dict[str, Any]:
         chinese = next((zh for en, zh in _TOML_MESSAGES if msg.startswith(en)), "格式错误")
         line = getattr(exc, "lineno", None)
         hint = _fullwidth_hint(text, line)
-        raise FormError(
-            [Problem(source, "", line, f"TOML 语法错误：{chinese}（{msg}）。{hint}请修改该行后重试。")]
-        ) from None
+        # the parser's English is not shown: the Chinese and the line say it
+        raise FormError([Problem(source, "", line, f"TOML 语法错误：{chinese}。{hint}请修改该行后重试。")]) from None
+    except RecursionError:  # nesting or a dotted key deeper than the parser allows
+        line = _deep_line(text)
+        message = "TOML 语法错误：数组、内联表或带点的键嵌套过深（数百层以上），不是绩效自评表的内容。请检查该文件。"
+        raise FormError([Problem(source, "", line, message)]) from None
+    except ValueError:  # an integer of more than 4,300 digits (Python's int conversion limit)
+        found = _LONG_DIGITS.search(text)
+        if found:
+            line = text.count("\n", 0, found.start()) + 1
+            message = "数字位数过多（数千位），不是有效的数值。请检查该行的数字（金额以万元计）。"
+        else:
+            line, message = None, "TOML 语法错误：有无法读取的值。请检查文件中的数字和日期。"
+        raise FormError([Problem(source, "", line, message)]) from None
+
+
+_LONG_DIGITS = re.compile(r"[0-9_]{4000,}")
+
+
+def _deep_line(text: str) -> int | None:
+    """The first line that opens very many arrays/tables or has very many dotted parts (best effort)."""
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        if line.count("[") + line.count("{") > 200 or line.count(".") > 500:
+            return lineno
+    return None
+
+
+def _shown(value: Any, limit: int = 40) -> str:
+    """A value as quoted in a message, cut when very long."""
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + f"…（共 {len(text)} 个字符）"
 
 
 _FULLWIDTH = {"\u3000": "全角空格", "＝": "全角等号 ＝", "“": "中文引号 “", "”": "中文引号 ”", "：": "全角冒号 ：", "，": "全角逗号 ，", "［": "全角方括号 ［", "］": "全角方括号 ］"}
@@ -294,16 +322,20 @@ def _message(err: dict[str, Any], model: type[BaseModel], sections: dict[tuple[s
         expected = err.get("ctx", {}).get("expected", "")
         return f"取值 “{err.get('input')}” 无效，只能是 {expected}"
     if kind == "value_error" and "too large" in str(err.get("msg", "")):
-        return f"数值过大（“{err.get('input')}”），请检查单位（金额以万元计）"
+        return f"数值过大（“{_shown(err.get('input'))}”），请检查单位（金额以万元计）"
+    if kind == "value_error" and "too small" in str(err.get("msg", "")):
+        return f"数值过小（“{_shown(err.get('input'))}”，绝对值小于 10 的 -12 次方），不是有效的金额或分数；请写 0 或实际数值"
     base = _TYPE_MESSAGES.get(kind, err.get("msg", "值无效"))
     if kind == "missing":
         allowed = _literal_choices(loc, model, sections)
         if allowed:
             base += f"，可选：{allowed}"
         return base
+    if kind == "value_error" and "year out of range" in str(err.get("msg", "")):
+        return f"年度应在 {YEAR_MIN} 到 {YEAR_MAX} 之间，现在是 “{_shown(err.get('input'))}”。请填写四位数的年度，如 2023"
     if "input" in err and not isinstance(err["input"], (dict, list)):
         value = err["input"]
-        base += f"，现在是 “{value}”"
+        base += f"，现在是 “{_shown(value)}”"
         if base.startswith("应为") and isinstance(value, str):
             number = re.match(r"^\s*[+-]?\d+(?:\.\d+)?", value)
             if number and number.end() < len(value.rstrip()):

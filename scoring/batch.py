@@ -622,8 +622,44 @@ class XlsxWriter:
             for r in rec["indicator_rows"]:
                 self._append("指标", r)
 
+    def abort(self) -> None:
+        """Stop without writing (Ctrl+C, an error): close openpyxl's row streams and remove its temporary files.
+
+        A stream left open mid-row is closed by the garbage collector at exit,
+        where lxml raises and Python prints its traceback ("Exception ignored in").
+        """
+        for ws in self.sheets.values():
+            rows, writer = getattr(ws, "_rows", None), getattr(ws, "_writer", None)
+            for stream in (rows, getattr(writer, "xf", None)):
+                if stream is not None:
+                    try:
+                        stream.close()
+                    except Exception:  # noqa: S110 - the stream is broken already; it is being thrown away
+                        pass
+            if writer is not None:
+                try:
+                    writer.cleanup()
+                except Exception:  # noqa: S110 - a temporary file that is gone already
+                    pass
+            ws._rows = ws._writer = None
+
     def close(self, summary: Summary) -> None:
         for title, columns in (("表单", FORM_COLUMNS), ("发现项", FINDING_COLUMNS), ("指标", INDICATOR_COLUMNS)):
             self.sheets[title].auto_filter.ref = f"A1:{self._letter(len(columns))}{self.counts[title]}"
+        import datetime
+        from zipfile import ZIP_DEFLATED, ZipFile
+
+        from openpyxl.writer.excel import ExcelWriter
+
+        # what Workbook.save does, with the archive in our hands: when it is stopped
+        # (Ctrl+C) the archive is abandoned here, not closed later by the garbage
+        # collector onto the removed temporary file (a traceback at exit)
         with AtomicOutput(self.path, "wb") as fh:
-            self.wb.save(fh)
+            archive = ZipFile(fh, "w", ZIP_DEFLATED, allowZip64=True)
+            try:
+                self.wb.properties.modified = datetime.datetime.now(tz=datetime.timezone.utc).replace(tzinfo=None)
+                ExcelWriter(self.wb, archive).save()
+            except BaseException:
+                archive.fp = None  # nothing more goes to the file being thrown away
+                self.abort()
+                raise

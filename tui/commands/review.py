@@ -177,6 +177,14 @@ def _overwrites_input(targets: list[str], files: list[str], rules: str | None) -
     return refuse_overwrite_many(existing, inputs())
 
 
+def _abort(outputs: list[Any], writers: list[Any]) -> None:
+    for o in outputs:
+        o.abort()
+    for w in writers:
+        if hasattr(w, "abort"):
+            w.abort()
+
+
 def run(args: argparse.Namespace) -> int:
     from scoring.batch import (
         AtomicOutput,
@@ -306,17 +314,14 @@ def run(args: argparse.Namespace) -> int:
         for o in outputs:
             o.commit()
     except BrokenPipeError:  # stdout closed early (| head): the command line treats this as done
-        for o in outputs:
-            o.abort()
+        _abort(outputs, writers)
         raise
     except OSError as exc:
-        for o in outputs:
-            o.abort()
+        _abort(outputs, writers)
         _err(f"{args.out}：无法写入（{exc.strerror or exc}）。")
         return EXIT_UNUSABLE
-    except BaseException:
-        for o in outputs:
-            o.abort()
+    except BaseException:  # Ctrl+C: nothing half-written is left, and no traceback from the writers
+        _abort(outputs, writers)
         raise
 
     if keep_table:
