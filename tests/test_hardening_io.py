@@ -1,0 +1,351 @@
+"""Issue 11, items 1-4, 14 and 15: hostile and mistaken input gives exit 2 and a Chinese message.
+
+Every command that could hang on a named pipe or a device runs in a
+subprocess with a timeout, so that a regression fails instead of hanging.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from tui.cli import main
+
+from .conftest import ROOT, SEED
+
+POSIX = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes and /dev/zero need a POSIX system")
+TIMEOUT = 60  # seconds: far more than any of these commands needs; a hang fails the test
+
+
+def jixiao(*args: str, cwd: Path | None = None, timeout: float = TIMEOUT) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m tui.cli`` of this checkout; a command that hangs fails the test."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "tui.cli", *args],
+            cwd=cwd or ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"jixiao {' '.join(args)} did not finish in {timeout} s (it hangs)")
+
+
+def seed_copy(folder: Path, name: str = "form.toml", edit: tuple[str, str] | None = None) -> Path:
+    text = SEED.read_text(encoding="utf-8")
+    if edit is not None:
+        pattern, replacement = edit
+        text, n = re.subn(pattern, replacement, text, count=1, flags=re.M)
+        assert n == 1, pattern
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# ------------------------------------------------------------ 1. outputs over inputs
+
+
+def test_pdf_refuses_to_write_over_its_form(tmp_path, capsys):
+    form = seed_copy(tmp_path)
+    before = form.read_bytes()
+    assert main(["pdf", str(form), "-o", str(form)]) == 2
+    err = capsys.readouterr().err
+    assert f"输出文件 {form} 与输入文件 {form} 是同一个文件" in err and "覆盖" in err
+    assert form.read_bytes() == before
+
+
+def test_pdf_refuses_a_link_to_its_form(tmp_path, capsys):
+    form = seed_copy(tmp_path)
+    before = form.read_bytes()
+    (tmp_path / "other-name.toml").symlink_to(form)
+    os.link(form, tmp_path / "hard.pdf")
+    for out in ("other-name.toml", "hard.pdf"):
+        assert main(["pdf", str(form), "-o", str(tmp_path / out)]) == 2
+        err = capsys.readouterr().err
+        assert str(tmp_path / out) in err and str(form) in err and "同一个文件" in err
+    assert form.read_bytes() == before
+
+
+def test_pdf_folder_refuses_outputs_that_are_its_forms(tmp_path, capsys):
+    src = tmp_path / "forms"
+    src.mkdir()
+    form = seed_copy(src, "a.toml")
+    before = form.read_bytes()
+    (src / "a.pdf").symlink_to("a.toml")  # the PDF of a.toml would be written through the link onto it
+    assert main(["pdf", str(src)]) == 2
+    err = capsys.readouterr().err
+    assert f"{src / 'a.pdf'} 与输入文件 {form}" in err
+    assert main(["pdf", str(src), "-o", str(form)]) == 2  # an output folder that is a form
+    assert "同一个文件" in capsys.readouterr().err
+    assert form.read_bytes() == before
+
+
+@pytest.mark.parametrize("option", ["--out", "--pdf"])
+def test_review_refuses_outputs_over_forms_and_review_files(tmp_path, capsys, option):
+    form = seed_copy(tmp_path, "a.toml")
+    review = tmp_path / "a.review.toml"
+    review.write_text('reviewer = "局"\n', encoding="utf-8")
+    (tmp_path / "out.json").symlink_to("a.toml")
+    (tmp_path / "rv.csv").symlink_to("a.review.toml")
+    saved = form.read_bytes(), review.read_bytes()
+    targets = ["out.json", "rv.csv"] if option == "--out" else ["a.toml", "a.review.toml", "out.json"]
+    for target in targets:
+        assert main(["review", str(tmp_path), option, str(tmp_path / target)]) == 2
+        err = capsys.readouterr().err
+        assert str(tmp_path / target) in err and "同一个文件" in err and "Traceback" not in err
+    assert (form.read_bytes(), review.read_bytes()) == saved
+
+
+def test_refuse_overwrite_for_import_and_export(tmp_path):
+    from tui.commands._paths import refuse_overwrite
+
+    form = seed_copy(tmp_path)
+    (tmp_path / "alias.xlsx").symlink_to(form)
+    message = refuse_overwrite(tmp_path / "alias.xlsx", [None, form])
+    assert message is not None and str(form) in message and "alias.xlsx" in message
+    assert refuse_overwrite(tmp_path / "new.xlsx", [form]) is None
+    assert refuse_overwrite(None, [form]) is None
+
+
+# ------------------------------------------------------------ 2/3. pipes, devices, links
+
+
+@POSIX
+def test_a_fifo_as_the_form_does_not_hang(tmp_path):
+    fifo = tmp_path / "form.toml"
+    os.mkfifo(fifo)
+    for command in ("score", "review", "pdf"):
+        done = jixiao(command, str(fifo))
+        assert done.returncode in (1, 2) and "命名管道" in done.stderr + done.stdout, command
+        assert "Traceback" not in done.stderr
+
+
+@POSIX
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_a_device_as_the_form_is_refused(device):
+    if not os.path.exists(device):
+        pytest.skip(f"{device} is absent")
+    done = jixiao("score", device)
+    assert done.returncode == 2 and "设备文件" in done.stderr and "Traceback" not in done.stderr
+
+
+@POSIX
+def test_a_fifo_review_file_becomes_review_invalid(tmp_path):
+    form = seed_copy(tmp_path, "a.toml")
+    os.mkfifo(tmp_path / "a.review.toml")
+    done = jixiao("review", str(form), "--format", "json")
+    data = json.loads(done.stdout)
+    found = [f for f in data["forms"][0]["findings"] if f["code"] == "review-invalid"]
+    assert len(found) == 1 and "命名管道" in found[0]["message"]
+
+
+@POSIX
+def test_a_review_file_linked_to_dev_zero_becomes_review_invalid(tmp_path):
+    form = seed_copy(tmp_path, "a.toml")
+    (tmp_path / "a.review.toml").symlink_to("/dev/zero")
+    done = jixiao("review", str(form), "--format", "json")
+    form_out = json.loads(done.stdout)["forms"][0]
+    assert "error" not in form_out  # the form itself is read and scored
+    found = [f for f in form_out["findings"] if f["code"] == "review-invalid"]
+    assert len(found) == 1 and "设备文件" in found[0]["message"]
+
+
+@POSIX
+@pytest.mark.parametrize("ref", ["/dev/zero", "pipe.toml"])
+def test_rules_naming_a_device_or_a_fifo_is_refused_at_the_forms_line(tmp_path, ref):
+    os.mkfifo(tmp_path / "pipe.toml")
+    form = seed_copy(tmp_path, "a.toml", (r"^rules = .*$", f'rules = "{ref}"'))
+    line = form.read_text(encoding="utf-8").split("\n").index(f'rules = "{ref}"') + 1
+    for command in ("score", "review"):
+        done = jixiao(command, str(form))
+        out = done.stderr + done.stdout
+        assert f"{form}:{line}: [rules]" in out and ("设备文件" in out or "命名管道" in out), command
+        assert "Traceback" not in out
+
+
+def test_folder_discovery_keeps_regular_files_only(tmp_path):
+    from scoring.batch import discover_names
+
+    seed_copy(tmp_path, "a.toml")
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "pipe.toml")
+        (tmp_path / "zero.toml").symlink_to("/dev/zero")
+    files, missing = discover_names([tmp_path])
+    assert [Path(f).name for f in files] == ["a.toml"] and missing == []
+
+
+@pytest.mark.parametrize("command", ["score", "review", "pdf"])
+def test_a_symlink_loop_given_directly_says_so(tmp_path, command):
+    (tmp_path / "loop.toml").symlink_to("loop2.toml")
+    (tmp_path / "loop2.toml").symlink_to("loop.toml")
+    done = jixiao(command, str(tmp_path / "loop.toml"))
+    out = done.stderr + done.stdout
+    assert "符号链接构成循环" in out and "路径不存在" not in out and "文件不存在" not in out
+    assert done.returncode in (1, 2) and "Traceback" not in out
+
+
+def test_reading_is_bounded_for_a_file_that_grows(tmp_path):
+    """read_toml goes through read_regular_file: no more than the limit plus one byte is read."""
+    from indicators.loader import FormError, read_toml
+
+    big = tmp_path / "big.toml"
+    big.write_bytes(b"# " + b"x" * 2000 + b"\n")
+    with pytest.raises(FormError) as info:
+        read_toml(big, max_bytes=1000)
+    assert "文件过大" in info.value.problems[0].message
+
+
+# ------------------------------------------------------------ 4. no tracebacks
+
+
+def _score_problem(tmp_path: Path, text: str) -> tuple[int, str]:
+    path = tmp_path / "f.toml"
+    path.write_text(text, encoding="utf-8")
+    done = jixiao("score", str(path))
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    return done.returncode, done.stderr
+
+
+NESTED = {
+    "arrays": "deep = " + "[" * 1000 + "]" * 1000,
+    "inline tables": "deep = " + "{a = " * 1000 + "1" + "}" * 1000,
+}
+
+
+@pytest.mark.parametrize("kind", list(NESTED))
+def test_deep_nesting_is_a_message(tmp_path, kind):
+    text = SEED.read_text(encoding="utf-8").replace("[unit]\n", NESTED[kind] + "\n[unit]\n", 1)
+    line = text.split("\n").index(NESTED[kind]) + 1
+    code, err = _score_problem(tmp_path, text)
+    assert code == 2 and f"f.toml:{line}: " in err and "嵌套过深" in err
+
+
+def test_a_table_header_of_20000_parts_is_a_message(tmp_path):
+    text = SEED.read_text(encoding="utf-8") + "\n[" + ".".join(["a"] * 20000) + "]\n"
+    code, err = _score_problem(tmp_path, text)
+    assert code == 2 and "嵌套过深" in err
+
+
+@pytest.mark.parametrize("key", ["weight", "year"])
+def test_an_integer_of_5000_digits_is_a_message(tmp_path, key):
+    text = SEED.read_text(encoding="utf-8")
+    text = re.sub(rf"(?m)^{key} = \S+", f"{key} = " + "9" * 5000, text, count=1)
+    line = next(i for i, t in enumerate(text.split("\n"), 1) if t.startswith(f"{key} = 999"))
+    code, err = _score_problem(tmp_path, text)
+    assert code == 2 and f"f.toml:{line}: " in err and "位数过多" in err
+
+
+@pytest.mark.parametrize("value", ['"1e999999999"', "1e999999999", '"-1e999999999"', '"1e-999999999"'])
+def test_a_claimed_score_of_1e999999999_is_a_message(tmp_path, value):
+    text = re.sub(r"(?m)^claimed = \S+", f"claimed = {value}", SEED.read_text(encoding="utf-8"), count=1)
+    code, err = _score_problem(tmp_path, text)
+    assert code == 2 and "[funds.claimed]" in err and ("数值过大" in err or "数值过小" in err)
+
+
+def test_1e999999999_in_a_review_file_is_review_invalid_for_that_review_only(tmp_path):
+    form = seed_copy(tmp_path, "a.toml")
+    (tmp_path / "a.review.toml").write_text(
+        '[[adjustments]]\nindicator = "funds"\ndeduct = "1e999999999"\nreason = "r"\n', encoding="utf-8"
+    )
+    done = jixiao("review", str(form), "--format", "json")
+    form_out = json.loads(done.stdout)["forms"][0]
+    assert "error" not in form_out and "内部错误" not in done.stdout
+    found = [f for f in form_out["findings"] if f["code"] == "review-invalid"]
+    assert len(found) == 1 and found[0]["line"] == 3 and "数值过大" in found[0]["message"]
+    assert form_out["review"]["total"] == form_out["total"]["score"] == "100.00"  # no adjustment applied
+
+
+def _big_batch(folder: Path, n: int) -> None:
+    folder.mkdir()
+    text = SEED.read_text(encoding="utf-8")
+    for i in range(n):
+        (folder / f"f{i:05}.toml").write_text(text, encoding="utf-8")
+
+
+# The driver interrupts itself with a real SIGINT at a chosen point of the run:
+# while the rows stream (the 2,000th row) or while the workbook is being zipped.
+DRIVER = textwrap.dedent(
+    """
+    import os, signal, sys
+    import openpyxl.worksheet._writer as writer
+    import zipfile
+    where = sys.argv[1]
+    if where == "rows":
+        original = writer.WorksheetWriter.write_row
+        count = [0]
+        def write_row(self, *a, **k):
+            count[0] += 1
+            if count[0] == 2000:
+                os.kill(os.getpid(), signal.SIGINT)
+            return original(self, *a, **k)
+        writer.WorksheetWriter.write_row = write_row
+    else:
+        original = zipfile.ZipFile.writestr
+        count = [0]
+        def writestr(self, *a, **k):
+            count[0] += 1
+            if count[0] == 4:
+                os.kill(os.getpid(), signal.SIGINT)
+            return original(self, *a, **k)
+        zipfile.ZipFile.writestr = writestr
+    from tui.cli import main
+    sys.exit(main(sys.argv[2:]))
+    """
+)
+
+
+@POSIX
+@pytest.mark.parametrize("where", ["rows", "save"])
+def test_ctrl_c_during_review_out_xlsx_leaves_nothing(tmp_path, where):
+    forms = tmp_path / "forms"
+    _big_batch(forms, 300)
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    out = tmp_path / "out" / "x.xlsx"
+    out.parent.mkdir()
+    env = dict(os.environ, PYTHONPATH=str(ROOT), TMPDIR=str(tmp))
+    done = subprocess.run(
+        [sys.executable, "-c", DRIVER, where, "review", str(forms), "--out", str(out), "--jobs", "1"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=TIMEOUT * 3,
+    )
+    assert done.returncode == 130 and "已中断。" in done.stderr
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, done.stderr[-3000:]
+    assert list(out.parent.iterdir()) == []  # neither x.xlsx nor a temporary file
+    assert list(tmp.iterdir()) == []  # openpyxl's temporary files are gone too
+
+
+@POSIX
+def test_sigint_from_outside_during_review_out_xlsx(tmp_path):
+    """A real Ctrl+C from the terminal, sent once openpyxl has started streaming rows."""
+    forms = tmp_path / "forms"
+    _big_batch(forms, 1500)
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    out = tmp_path / "out" / "x.xlsx"
+    out.parent.mkdir()
+    env = dict(os.environ, PYTHONPATH=str(ROOT), TMPDIR=str(tmp))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui.cli", "review", str(forms), "--out", str(out), "--jobs", "1"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.monotonic() + TIMEOUT
+    while not list(tmp.iterdir()) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)  # openpyxl creates its temporary files when the first rows are written
+    assert proc.poll() is None, "the batch finished before it could be interrupted: make it bigger"
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=TIMEOUT)
+    assert proc.returncode == 130 and "已中断。" in err
+    assert "Traceback" not in err and "Exception ignored" not in err, err[-3000:]
+    assert list(out.parent.iterdir()) == []
