@@ -71,6 +71,20 @@ def decode_bytes(data: bytes, source: str) -> str:
     """UTF-8 (with or without BOM); anything else is a clear error."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    wide = _wide_encoding(data)
+    if wide:  # checked first: UTF-16 text of ASCII letters is valid UTF-8 (with NULs between the letters)
+        raise FormError(
+            [
+                Problem(
+                    source,
+                    "",
+                    None,
+                    f"文件是 {wide} 编码{'（记事本的“Unicode”格式）' if wide.startswith('UTF-16') else ''}，"
+                    "不是 UTF-8。请另存为 UTF-8 后重试："
+                    f"用记事本“另存为”并选择 UTF-8，或运行 iconv -f {wide} -t UTF-8 {source} -o 新文件.toml",
+                )
+            ]
+        )
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -93,6 +107,24 @@ def decode_bytes(data: bytes, source: str) -> str:
                 )
             ]
         ) from None
+
+
+def _wide_encoding(data: bytes) -> str:
+    """The encoding's name for iconv when the bytes are UTF-16 or UTF-32 text, else "".
+
+    Known by the byte-order mark, or (without one) by NULs, which TOML allows
+    nowhere: in UTF-16 text mostly ASCII every other byte is NUL, the odd ones
+    for little-endian (Windows), the even ones for big-endian.
+    """
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    head = data[:4096]
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    if (odd + even) * 4 < len(head):  # fewer than a quarter of the bytes: not wide text
+        return ""
+    return "UTF-16LE" if odd >= even else "UTF-16BE"
 
 
 _TOML_MESSAGES = [

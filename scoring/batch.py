@@ -657,7 +657,7 @@ class XlsxWriter:
         with AtomicOutput(self.path, "wb") as fh:
             archive = ZipFile(fh, "w", ZIP_DEFLATED, allowZip64=True)
             try:
-                self.wb.properties.modified = datetime.datetime.now(tz=datetime.timezone.utc).replace(tzinfo=None)
+                self.wb.properties.modified = datetime.datetime.now(tz=datetime.UTC).replace(tzinfo=None)
                 ExcelWriter(self.wb, archive).save()
             except BaseException:
                 archive.fp = None  # nothing more goes to the file being thrown away

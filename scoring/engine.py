@@ -59,6 +59,7 @@ def fmt(value: Decimal | None) -> str:
 
 _SUB_ROWS = FUNDS_ROWS[1:]  # the rows whose sum is the total
 _ALL_COLUMNS = FUNDS_COLUMNS + ("adjusted",)
+_ROW_LABELS = {"total": "年度资金总额", "appropriation": "当年财政拨款", "carryover": "上年结转资金", "other": "其他资金"}
 _COLUMN_LABELS = {"initial": "年初预算数", "annual": "全年预算数", "executed": "全年执行数", "adjusted": "调整后预算"}
 _COMMON_METHODS = frozenset(("step_deduct", "bands", "checklist"))
 _METHOD_OPERATOR = {"higher": "ge", "lower": "le", "equal": "eq"}
@@ -228,6 +229,14 @@ class _Scorer:
         rows: dict[str, dict[str, Decimal | None]] = {"total": effective}
         for name, row in sub.items():
             rows[name] = {"initial": row.initial, "annual": row.annual, "executed": row.executed}
+        for name, row in (("total", total), *sub.items()):
+            if row is not None and row.executed is not None and row.executed < 0:
+                self.add(
+                    "funds-negative-executed",
+                    f"{_ROW_LABELS[name]}的全年执行数为 {fmt(row.executed)} 万元，小于 0。执行数不能为负，请核对。",
+                    f"funds.{name}",
+                    ("funds", name, "executed"),
+                )
 
         denominator_key = rules.denominator
         denominator = effective.get(denominator_key)
@@ -252,6 +261,15 @@ class _Scorer:
                 if rules.cap:
                     raw = min(raw, w)
                 score = raw.quantize(CENT, HALF_UP)
+                over = rules.over_budget_ratio
+                if over > 0 and rate > over:
+                    self.add(
+                        "funds-over-budget",
+                        f"全年执行数 {fmt(executed)} 万元是预算数 {fmt(denominator)} 万元的 {rate:.2f} 倍，"
+                        f"超过 {plain(over)} 倍的合理性检查线。请核对数字和单位（金额以万元计）。",
+                        "funds.total",
+                        ("funds", "total", "executed") if total is not None and total.executed is not None else ("funds",),
+                    )
                 note_below = rules.note_below
                 if note_below > 0 and rate < note_below:
                     self.add(

@@ -34,6 +34,8 @@ class FundsRules(BaseModel):
     denominator: Literal["annual", "adjusted", "initial"] = "annual"
     note_below: Dec = Decimal(0)
     cap: bool = True
+    # a plausibility check, not a national rule: executed above this multiple of the budget is a warning
+    over_budget_ratio: Dec = Decimal(2)
 
 
 class ScoringRules(BaseModel):

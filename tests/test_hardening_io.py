@@ -15,6 +15,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -349,3 +350,100 @@ def test_sigint_from_outside_during_review_out_xlsx(tmp_path):
     assert proc.returncode == 130 and "已中断。" in err
     assert "Traceback" not in err and "Exception ignored" not in err, err[-3000:]
     assert list(out.parent.iterdir()) == []
+
+
+# ------------------------------------------------------------ 15. missing checks
+
+
+@pytest.mark.parametrize("year", ["-5", "9" * 401, "1948", "2101"])
+def test_a_year_outside_1949_to_2100_is_refused(tmp_path, year):
+    from indicators.loader import FormError, load_form
+
+    path = seed_copy(tmp_path, edit=(r"^year = \S+", f"year = {year}"))
+    with pytest.raises(FormError) as info:
+        load_form(path)
+    (p,) = info.value.problems
+    assert p.key == "year" and p.line == 7 and "1949 到 2100" in p.message
+    assert len(p.message) < 200  # a 401-digit year is quoted cut short
+
+
+@pytest.mark.parametrize("year", ["1949", "2100"])
+def test_the_ends_of_the_year_range_are_accepted(tmp_path, year):
+    from indicators.loader import load_form
+
+    assert load_form(seed_copy(tmp_path, edit=(r"^year = \S+", f"year = {year}"))).year == int(year)
+
+
+def test_a_negative_executed_amount_is_an_error():
+    from .conftest import codes, row, score_rows
+
+    # rate = -7 / 100 = -7 %: the funds score is 10 × max(-0.07, 0) = 0
+    r = score_rows(row(weight=90), funds={"weight": 10, "appropriation": {"annual": 100, "executed": -7}})
+    assert r.funds.score == 0 and r.funds.rate == Decimal("-0.07")
+    found = [f for f in r.findings if f.code == "funds-negative-executed"]
+    assert len(found) == 1 and found[0].severity == "error" and found[0].loc == ("funds", "appropriation", "executed")
+    assert "-7.00" in found[0].message and "当年财政拨款" in found[0].message
+    assert "funds-over-budget" not in codes(r)
+
+
+def test_an_executed_amount_far_above_the_budget_is_a_warning():
+    from .conftest import codes, row, score_rows
+
+    # 72 times the budget (as in the issue): rate 7200 / 100 = 72 > 2; capped, the score is the weight, 10
+    r = score_rows(row(weight=90), funds={"weight": 10, "appropriation": {"annual": 100, "executed": 7200}})
+    assert r.funds.score == 10
+    found = [f for f in r.findings if f.code == "funds-over-budget"]
+    assert len(found) == 1 and found[0].severity == "warning" and "72.00 倍" in found[0].message
+    # exactly twice the budget is not above the line; a little more is
+    at_line = score_rows(row(weight=90), funds={"weight": 10, "appropriation": {"annual": 100, "executed": 200}})
+    assert "funds-over-budget" not in codes(at_line)
+    above = score_rows(row(weight=90), funds={"weight": 10, "appropriation": {"annual": 100, "executed": "200.01"}})
+    assert "funds-over-budget" in codes(above)
+
+
+def test_the_over_budget_line_is_a_rule_set_setting(tmp_path):
+    from scoring.engine import score_form
+    from scoring.rules import load_rules
+
+    from .conftest import codes, form_toml, row
+
+    assert load_rules("central-2020").funds.over_budget_ratio == 2
+    (tmp_path / "loose.toml").write_text(
+        'id = "loose"\nsource = "test"\nextends = "central-2020"\n[funds]\nover_budget_ratio = 0\n', encoding="utf-8"
+    )
+    from indicators.loader import load_form_text
+
+    form = load_form_text(form_toml([row(weight=90)], funds={"weight": 10, "appropriation": {"annual": 1, "executed": 99}}))
+    assert "funds-over-budget" in codes(score_form(form, load_rules("central-2020")))
+    assert "funds-over-budget" not in codes(score_form(form, load_rules(str(tmp_path / "loose.toml"))))
+
+
+@pytest.mark.parametrize(
+    "encoding, named",
+    [("utf-16", "UTF-16"), ("utf-16-le", "UTF-16LE"), ("utf-16-be", "UTF-16BE"), ("utf-32", "UTF-32")],
+)
+def test_a_utf16_file_gets_utf16_advice(tmp_path, encoding, named):
+    from indicators.loader import FormError, load_form
+
+    path = tmp_path / "wide.toml"
+    path.write_bytes(SEED.read_text(encoding="utf-8").encode(encoding))
+    with pytest.raises(FormError) as info:
+        load_form(path)
+    message = info.value.problems[0].message
+    assert f"{named} 编码" in message and f"iconv -f {named} -t UTF-8" in message
+    assert "GBK" not in message
+
+
+def test_the_utf16_advice_converts_the_file(tmp_path):
+    """The iconv command the message gives turns the file into one that loads."""
+    if shutil.which("iconv") is None:
+        pytest.skip("iconv is absent")
+    from indicators.loader import FormError, load_form
+
+    path = tmp_path / "wide.toml"
+    path.write_bytes(SEED.read_text(encoding="utf-8").encode("utf-16-le"))
+    with pytest.raises(FormError) as info:
+        load_form(path)
+    command = re.search(r"iconv .* -o 新文件\.toml", info.value.problems[0].message).group()
+    subprocess.run(command.replace("新文件.toml", str(tmp_path / "fixed.toml")).split(), check=True)
+    assert load_form(tmp_path / "fixed.toml").unit.name == load_form(SEED).unit.name
