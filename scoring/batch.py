@@ -34,6 +34,7 @@ from indicators.loader import FormError
 
 from .engine import fmt
 from .findings import CATALOG, SEVERITY_ZH
+from .locations import finding_place
 from .review import is_review_file
 
 __all__ = [
@@ -250,9 +251,11 @@ def process_form(path: str, opts: Options) -> dict[str, Any]:
             (r.index + 1, r.category, r.subcategory, r.name, r.weight, r.claimed, r.score,
              review.scores.get(r.index, r.score), "；".join(reasons.get(r.index + 1, [])))
         )
+    names = {r.index: r.name for r in result.indicators}
     if opts.sheets:
         rec["finding_rows"] = [
-            [path, row["unit"], fd.code, SEVERITY_ZH[fd.severity], CATALOG[fd.code].title, fd.where, fd.line, fd.message]
+            [path, row["unit"], fd.code, SEVERITY_ZH[fd.severity], CATALOG[fd.code].title, finding_place(fd, names),
+             fd.line, fd.message]
             for fd in findings
         ]
         rec["indicator_rows"] = [
@@ -270,7 +273,7 @@ def process_form(path: str, opts: Options) -> dict[str, Any]:
             "row": row,
             "rows": differing,
             "findings": [
-                [SEVERITY_ZH[fd.severity], fd.code, fd.where, fd.line, fd.message]
+                [SEVERITY_ZH[fd.severity], fd.code, finding_place(fd, names), fd.line, fd.message]
                 for fd in findings
                 if fd.severity != "info"
             ],

@@ -114,9 +114,12 @@ def format_result_table(result: Any, findings_only: bool = False) -> str:
     if result.findings:
         infos = len(result.findings) - result.errors - result.warnings
         out.append(f"发现项 {len(result.findings)} 条（错误 {result.errors}，警告 {result.warnings}，提示 {infos}）：")
+        from scoring.locations import finding_place
+
+        names = {r.index: r.name for r in result.indicators}
         for f in result.findings:
             line = f"第{f.line}行 " if f.line else ""
-            out.append(f"  [{SEVERITY_MARK[f.severity]}] {f.code}  {line}{f.where}：{f.message}")
+            out.append(f"  [{SEVERITY_MARK[f.severity]}] {f.code}  {line}{finding_place(f, names)}：{f.message}")
     else:
         out.append("没有发现项。")
     return "\n".join(out)
