@@ -447,3 +447,153 @@ def test_the_utf16_advice_converts_the_file(tmp_path):
     command = re.search(r"iconv .* -o 新文件\.toml", info.value.problems[0].message).group()
     subprocess.run(command.replace("新文件.toml", str(tmp_path / "fixed.toml")).split(), check=True)
     assert load_form(tmp_path / "fixed.toml").unit.name == load_form(SEED).unit.name
+
+
+# ------------------------------------------------------------ 14. messages
+
+
+def _usage_error(capsys, *argv: str) -> str:
+    with pytest.raises(SystemExit) as info:
+        main(list(argv))
+    assert info.value.code == 2
+    return capsys.readouterr().err
+
+
+def test_a_mistyped_command_gets_did_you_mean(capsys):
+    err = _usage_error(capsys, "scroe")
+    assert "未知的命令 “scroe”，是否想输入 “score”？" in err
+    assert "invalid choice" not in err and "choose from" not in err
+
+
+@pytest.mark.parametrize(
+    "argv, chinese",
+    [
+        (["score"], "缺少必需的参数：form，即表单文件"),
+        (["review"], "缺少必需的参数：路径"),
+        (["new"], "缺少必需的参数：-o/--output"),
+        (["score", "x.toml", "--format", "xml"], "参数 --format 的取值 “xml” 无效。可选：table、json"),
+        (["rules", "lst"], "参数 action 的取值 “lst” 无效，是否想输入 “list”？"),
+        (["pdf", "x.toml", "-j", "abc"], "参数 -j/--jobs 应为整数，现在是 “abc”"),
+        (["score", "x.toml", "--rules"], "参数 --rules 后面缺少取值"),
+        (["score", "x.toml", "--bogus"], "无法识别的参数：--bogus"),
+        (["review", "x.toml", "--f", "json"], "选项 “--f” 不明确"),
+    ],
+)
+def test_argparse_errors_are_chinese(capsys, argv, chinese):
+    err = _usage_error(capsys, *argv)
+    assert chinese in err
+    english = ("the following arguments", "invalid choice", "invalid int", "expected one", "unrecognized", "ambiguous")
+    assert not any(e in err for e in english), err
+
+
+def test_an_unknown_rule_set_is_told_at_the_forms_rules_line(tmp_path, capsys):
+    form = seed_copy(tmp_path, "a.toml", (r"^rules = .*$", 'rules = "central-2002"'))
+    assert main(["score", str(form)]) == 2
+    err = capsys.readouterr().err
+    assert f"{form}:8: [rules]: 找不到规则集 “central-2002”。是否想写 “central-2020”？" in err
+
+
+def test_the_toml_parsers_english_is_not_appended(tmp_path):
+    from indicators.loader import FormError, load_form
+
+    path = tmp_path / "bad.toml"
+    path.write_text('format = 1\nkind = "department"\nyear = 2021\n[unit]\nname = 株洲\n', encoding="utf-8")
+    with pytest.raises(FormError) as info:
+        load_form(path)
+    (p,) = info.value.problems
+    assert p.line == 5 and p.message.startswith("TOML 语法错误：值无效")
+    assert not re.search(r"[A-Za-z]{4,}", p.message.replace("TOML", "")), p.message  # no English words left
+
+
+ARITH = ROOT / "tests" / "fixtures" / "review" / "batch" / "05-arith.toml"
+# internal paths as locations ("[funds.total]" inside a message names the table to edit: that stays)
+INTERNAL = re.compile(r"indicators\[\d+\]|(?<!\[)funds\.total|categories\.|claimed\.total|claimed\.grade")
+
+
+def test_terminal_findings_say_where_in_chinese(capsys):
+    assert main(["check", str(ARITH)]) == 1
+    out = capsys.readouterr().out
+    assert not INTERNAL.search(out), INTERNAL.search(out)
+    assert "第1项 维修校舍间数：填报得分 32.00 高于分值 30.00。" in out
+    assert "资金·年度资金总额·全年预算数：" in out and "一级指标“项目管理”：" in out and "填报总分：" in out
+
+
+def test_json_keeps_the_machine_where(capsys):
+    main(["check", str(ARITH), "--format", "json"])
+    wheres = {f["where"] for f in json.loads(capsys.readouterr().out)["findings"]}
+    assert "indicators[1] 维修校舍间数" in wheres and "funds.total" in wheres
+
+
+def test_finding_place_covers_every_location_the_engine_and_review_give():
+    from scoring.findings import make
+    from scoring.locations import finding_place
+
+    names = {8: "参保人满意度"}
+    cases = [
+        (make("score-mismatch", "", "indicators[9] 参保人满意度", ("indicators", 8, "claimed")), "第9项 参保人满意度"),
+        (make("funds-total-mismatch", "", "funds.total", ("funds", "total", "annual")), "资金·年度资金总额·全年预算数"),
+        (make("funds-negative-executed", "", "funds.other", ("funds", "other", "executed")), "资金·其他资金·全年执行数"),
+        (make("missing-value", "", "funds", ("funds",)), "资金"),
+        (make("weights-sum", "", "categories.产出指标", ("indicators",)), "一级指标“产出指标”"),
+        (make("weights-sum", "", "weights", ("indicators",)), "分值合计"),
+        (make("total-mismatch", "", "claimed.total", ("claimed", "total")), "填报总分"),
+        (make("missing-reason", "", "/x/a.review.toml adjustments[2] 参保人满意度", ("adjustments", 1, "reason")),
+         "复核文件 a.review.toml 第2条调整“参保人满意度”"),
+        (make("review-invalid", "", "a.review.toml", ()), "复核文件 a.review.toml"),
+    ]
+    for finding, expected in cases:
+        assert finding_place(finding, names) == expected
+    # without the names (a report made from findings only), the name is taken from where
+    assert finding_place(cases[0][0]) == "第9项 参保人满意度"
+
+
+def test_review_xlsx_position_column_is_chinese(tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    batch = tmp_path / "batch"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "review" / "batch", batch)
+    out = tmp_path / "r.xlsx"
+    main(["review", str(batch), "--out", str(out)])
+    capsys.readouterr()
+    ws = load_workbook(out)["发现项"]
+    header = [c.value for c in ws[1]]
+    col = header.index("位置")
+    places = [r[col] for r in ws.iter_rows(min_row=2, values_only=True) if r[col]]
+    assert places and not any(INTERNAL.search(p) or "adjustments[" in p for p in places)
+    assert "第9项 参保人满意度" in places and "复核文件 02-bad-review.review.toml 第3条调整“不存在的指标”" in places
+
+
+def _pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return re.sub(r"\s+", "", "".join(page.extract_text() or "" for page in PdfReader(str(path)).pages))
+
+
+def _needs_cjk_font() -> None:
+    from reports.fonts import find_cjk_font
+
+    if find_cjk_font() is None:
+        pytest.skip("no TrueType CJK font installed (fonts-wqy-zenhei): the PDF's text cannot be extracted")
+
+
+def test_pdf_findings_page_says_where_in_chinese(tmp_path, capsys):
+    _needs_cjk_font()
+    out = tmp_path / "arith.pdf"
+    assert main(["pdf", str(ARITH), "-o", str(out)]) == 0
+    capsys.readouterr()
+    text = _pdf_text(out)
+    assert "复算发现的错误" in text
+    assert not INTERNAL.search(text), INTERNAL.search(text)
+    assert "第1项维修校舍间数" in text and "资金·年度资金总额·全年预算数" in text
+
+
+def test_review_report_pdf_says_where_in_chinese(tmp_path, capsys):
+    _needs_cjk_font()
+    batch = tmp_path / "batch"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "review" / "batch", batch)
+    out = tmp_path / "report.pdf"
+    main(["review", str(batch), "--pdf", str(out)])
+    capsys.readouterr()
+    text = _pdf_text(out)
+    assert not INTERNAL.search(text), INTERNAL.search(text)
+    assert "第1项维修校舍间数" in text and "复核文件02-bad-review.review.toml第1条调整“参保人满意度”" in text
