@@ -176,6 +176,31 @@ def test_rules_naming_a_device_or_a_fifo_is_refused_at_the_forms_line(tmp_path, 
         assert "Traceback" not in out
 
 
+@POSIX
+def test_the_editor_opening_a_fifo_does_not_hang(tmp_path):
+    """``jixiao edit pipe.toml`` loads the document first: it must come back with the problem."""
+    fifo = tmp_path / "pipe.toml"
+    os.mkfifo(fifo)
+    code = (
+        "import sys; from indicators.document import FormDocument; "
+        f"doc = FormDocument.open(sys.argv[1]); print(doc.problems[0].message)"
+    )
+    try:
+        done = subprocess.run([sys.executable, "-c", code, str(fifo)], cwd=ROOT, capture_output=True, text=True,
+                              timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        pytest.fail("opening a named pipe in the editor hangs")
+    assert "命名管道" in done.stdout, done.stderr
+
+
+def test_a_looping_review_link_is_review_invalid(tmp_path):
+    form = seed_copy(tmp_path, "a.toml")
+    (tmp_path / "a.review.toml").symlink_to("a.review.toml")
+    done = jixiao("review", str(form), "--format", "json")
+    found = [f for f in json.loads(done.stdout)["forms"][0]["findings"] if f["code"] == "review-invalid"]
+    assert len(found) == 1 and "符号链接构成循环" in found[0]["message"]
+
+
 def test_folder_discovery_keeps_regular_files_only(tmp_path):
     from scoring.batch import discover_names
 
@@ -355,7 +380,7 @@ def test_sigint_from_outside_during_review_out_xlsx(tmp_path):
 # ------------------------------------------------------------ 15. missing checks
 
 
-@pytest.mark.parametrize("year", ["-5", "9" * 401, "1948", "2101"])
+@pytest.mark.parametrize("year", ["-5", "9" * 401, "1948", "2101"], ids=["-5", "401-digits", "1948", "2101"])
 def test_a_year_outside_1949_to_2100_is_refused(tmp_path, year):
     from indicators.loader import FormError, load_form
 
