@@ -183,7 +183,7 @@ def test_the_editor_opening_a_fifo_does_not_hang(tmp_path):
     os.mkfifo(fifo)
     code = (
         "import sys; from indicators.document import FormDocument; "
-        f"doc = FormDocument.open(sys.argv[1]); print(doc.problems[0].message)"
+        "doc = FormDocument.open(sys.argv[1]); print(doc.problems[0].message)"
     )
     try:
         done = subprocess.run([sys.executable, "-c", code, str(fifo)], cwd=ROOT, capture_output=True, text=True,
