@@ -363,6 +363,8 @@ def _message(err: dict[str, Any], model: type[BaseModel], sections: dict[tuple[s
         if allowed:
             base += f"，可选：{allowed}"
         return base
+    if kind == "value_error" and "nested too deep" in str(err.get("msg", "")):
+        return "嵌套过深（评分参数只需要几层表或数组），请检查该处"
     if kind == "value_error" and "year out of range" in str(err.get("msg", "")):
         return f"年度应在 {YEAR_MIN} 到 {YEAR_MAX} 之间，现在是 “{_shown(err.get('input'))}”。请填写四位数的年度，如 2023"
     if "input" in err and not isinstance(err["input"], (dict, list)):

@@ -111,6 +111,19 @@ def _year(value: int) -> int:
 
 
 Year = Annotated[int, AfterValidator(_year)]
+MAX_DEPTH = 20  # params of a scoring method are a few levels deep; hundreds break whatever walks them
+
+
+def _shallow(value: dict[str, Any]) -> dict[str, Any]:
+    """``params`` nested at most MAX_DEPTH levels (walked without recursion)."""
+    todo: list[tuple[Any, int]] = [(value, 1)]
+    while todo:
+        item, depth = todo.pop()
+        if depth > MAX_DEPTH:
+            raise ValueError("nested too deep")
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        todo.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return value
 Dec = Annotated[Decimal, BeforeValidator(_to_decimal)]
 OptDec = Annotated[Decimal | None, BeforeValidator(_to_decimal)]
 Weight = Annotated[Decimal, BeforeValidator(_to_weight), Field(json_schema_extra={"ge": 0})]
@@ -169,7 +182,7 @@ class Indicator(BaseModel):
     method: Literal["auto", "higher", "lower", "equal", "qualitative", "manual", "step_deduct", "bands", "checklist"] = (
         "auto"
     )
-    params: dict[str, Any] = Field(default_factory=dict)
+    params: Annotated[dict[str, Any], AfterValidator(_shallow)] = Field(default_factory=dict)
 
 
 class Claimed(BaseModel):

@@ -178,7 +178,11 @@ def _raw(ref: str, base_dir: Path | None, seen: tuple[str, ...]) -> tuple[dict[s
 def _load_cached(ref: str, base_dir: str) -> RuleSet:
     data, source, text = _raw(ref, Path(base_dir) if base_dir else None, (ref,))
     data.pop("sha256", None)
-    digest = hashlib.sha256(json.dumps(canonical_value(data), ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+    try:
+        canonical = json.dumps(canonical_value(data), ensure_ascii=False, sort_keys=True)
+    except RecursionError:  # tables nested hundreds deep ([a.a.a...]): not a rule set
+        raise FormError([Problem(source, "", None, "表或键嵌套过深（数百层），不是规则集的内容。请检查该文件。")]) from None
+    digest = hashlib.sha256(canonical.encode()).hexdigest()
     rules = validate_model(RuleSet, data, text, source, _SECTIONS)
     rules.sha256 = digest
     return rules

@@ -264,6 +264,25 @@ def test_a_table_header_of_20000_parts_is_a_message(tmp_path):
     assert code == 2 and "嵌套过深" in err
 
 
+def test_params_nested_hundreds_deep_are_a_message(tmp_path):
+    """Within the parser's limits (999 dotted parts) but deeper than anything that walks the form can go."""
+    header = "[indicators.params." + ".".join(["a"] * 990) + "]"
+    text = SEED.read_text(encoding="utf-8").replace("[[indicators]]\n", f"[[indicators]]\n{header}\nx = 1\n", 1)
+    code, err = _score_problem(tmp_path, text)
+    assert code == 2 and "params]: 嵌套过深" in err
+    done = jixiao("pdf", str(tmp_path / "f.toml"), "-o", str(tmp_path / "f.pdf"))
+    assert done.returncode == 2 and "嵌套过深" in done.stderr and "这是 jixiao 的错误" not in done.stderr
+
+
+def test_a_rules_file_nested_hundreds_deep_is_a_message(tmp_path):
+    (tmp_path / "deep-rules.toml").write_text(
+        'id = "x"\nsource = "s"\n[' + ".".join(["a"] * 999) + "]\nx = 1\n", encoding="utf-8"
+    )
+    seed_copy(tmp_path, "f.toml", (r"^rules = .*$", 'rules = "deep-rules.toml"'))
+    done = jixiao("score", str(tmp_path / "f.toml"))
+    assert done.returncode == 2 and "嵌套过深" in done.stderr and "Traceback" not in done.stderr
+
+
 @pytest.mark.parametrize("key", ["weight", "year"])
 def test_an_integer_of_5000_digits_is_a_message(tmp_path, key):
     text = SEED.read_text(encoding="utf-8")
