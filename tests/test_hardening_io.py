@@ -79,6 +79,19 @@ def test_pdf_refuses_a_link_to_its_form(tmp_path, capsys):
     assert form.read_bytes() == before
 
 
+def test_pdf_refuses_to_write_over_the_rules_file_or_font(tmp_path, capsys):
+    (tmp_path / "my-rules.toml").write_text('id = "mine"\nsource = "s"\nextends = "central-2020"\n', encoding="utf-8")
+    form = seed_copy(tmp_path, "a.toml", (r"^rules = .*$", 'rules = "my-rules.toml"'))
+    font = tmp_path / "font.ttf"
+    font.write_bytes(b"not really a font")
+    saved = (tmp_path / "my-rules.toml").read_bytes()
+    assert main(["pdf", str(form), "-o", str(tmp_path / "my-rules.toml")]) == 2  # named by the form
+    assert "my-rules.toml" in capsys.readouterr().err
+    assert main(["pdf", str(form), "--font", str(font), "-o", str(font)]) == 2
+    assert "同一个文件" in capsys.readouterr().err
+    assert (tmp_path / "my-rules.toml").read_bytes() == saved and font.read_bytes() == b"not really a font"
+
+
 def test_pdf_folder_refuses_outputs_that_are_its_forms(tmp_path, capsys):
     src = tmp_path / "forms"
     src.mkdir()

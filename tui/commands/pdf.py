@@ -109,6 +109,19 @@ def _input_files(args: argparse.Namespace) -> list[str]:
     return [p for p in (args.rules, args.font) if p and os.path.isfile(p)]
 
 
+def _rules_file_of(form: Path) -> list[str]:
+    """The rules file a form names (``rules = "my-rules.toml"``), where the engine would look for it."""
+    from indicators.loader import FormError, read_toml
+
+    try:
+        ref = read_toml(form)[0].get("rules")
+    except FormError:
+        return []
+    if not isinstance(ref, str) or not ref:
+        return []
+    return [str(p) for p in (Path(ref), form.parent / ref) if p.is_file()]
+
+
 def cmd_pdf(args: argparse.Namespace) -> int:
     src = Path(args.form)
     if src.is_dir():
@@ -119,7 +132,7 @@ def cmd_pdf(args: argparse.Namespace) -> int:
     out = Path(args.output) if args.output else src.with_suffix(".pdf")
     if out.is_dir():
         out = out / (src.stem + ".pdf")
-    refused = refuse_overwrite(out, [src, *_input_files(args)])
+    refused = refuse_overwrite(out, [src, *_input_files(args), *_rules_file_of(src)])
     if refused:
         print(refused, file=sys.stderr)
         return EXIT_UNREADABLE
