@@ -139,6 +139,18 @@ _TOML_MESSAGES = [
     ("Unterminated string", "字符串缺少结尾的引号"),
     ("Illegal character", "字符串中有不允许的控制字符"),
     ("Invalid initializer", "键值对格式错误"),
+    ("Cannot mutate immutable namespace", "不能在内联表 {…} 之外再给它添加键"),
+    ("Cannot redefine namespace", "重复定义了同一个表"),
+    ("Duplicate inline table key", "内联表中有重复的键"),
+    ("Expected ']' at the end of a table declaration", "表名缺少右方括号 “]”"),
+    ("Expected ']]' at the end of an array declaration", "表名缺少右方括号 “]]”"),
+    ("Expected", "缺少应有的符号"),
+    ("Found invalid character", "有不允许的字符"),
+    ("Invalid date or datetime", "日期或时间无效（应写成 2023-01-31 这样）"),
+    ("Invalid hex value", "字符串中的 \\u 转义无效"),
+    ("Escaped character is not a Unicode scalar value", "字符串中的 \\u 转义无效"),
+    ("Invalid initial character for a key part", "键名的开头有不允许的字符（中文键名需要用英文双引号括起来）"),
+    ("Unescaped '\\' in a string", "字符串中的反斜杠 “\\” 需要写成 “\\\\”，或改用单引号字符串"),
 ]
 
 

@@ -562,6 +562,30 @@ def test_the_toml_parsers_english_is_not_appended(tmp_path):
     assert not re.search(r"[A-Za-z]{4,}", p.message.replace("TOML", "")), p.message  # no English words left
 
 
+@pytest.mark.parametrize(
+    "text, chinese",
+    [
+        ('a = "x\\q"', "反斜杠"),
+        ("d = 2023-02-30", "日期或时间无效"),
+        ("a = {b = 1}\na.c = 2", "内联表"),
+        ("[a\nx = 1", "右方括号 “]”"),
+        ("[[a]\n", "右方括号 “]]”"),
+        ('a = "\\uZZZZ"', "转义无效"),
+        ("a = { b = 1, b = 2 }", "重复的键"),
+        ("a = 1\na = 2", "重复定义"),
+        ("a = [1, 2", "右方括号"),
+        ('a = "abc', "引号"),
+    ],
+)
+def test_toml_errors_are_said_in_chinese(text, chinese):
+    from indicators.loader import FormError, parse_toml_text
+
+    with pytest.raises(FormError) as info:
+        parse_toml_text(text, "t.toml")
+    message = info.value.problems[0].message
+    assert chinese in message and "格式错误" not in message, message
+
+
 ARITH = ROOT / "tests" / "fixtures" / "review" / "batch" / "05-arith.toml"
 # internal paths as locations ("[funds.total]" inside a message names the table to edit: that stays)
 INTERNAL = re.compile(r"indicators\[\d+\]|(?<!\[)funds\.total|categories\.|claimed\.total|claimed\.grade")
