@@ -580,6 +580,30 @@ _WIDTHS = {
 }
 
 
+def _quiet_openpyxl_streams() -> None:
+    """After an interrupted xlsx: openpyxl's half-made row streams say nothing when collected.
+
+    Ctrl+C can land between openpyxl creating a stream and handing it to the
+    worksheet, out of :meth:`XlsxWriter.abort`'s reach; when the garbage
+    collector closes it, lxml raises and Python prints a traceback ("Exception
+    ignored in ...").  Only those are silenced; any other is reported as before.
+    """
+    import sys
+
+    previous = sys.unraisablehook
+    if getattr(previous, "_jixiao_quiet", False):
+        return
+
+    def hook(unraisable: Any) -> None:
+        code = getattr(unraisable.object, "gi_code", None)
+        if "openpyxl" in getattr(code, "co_filename", "") or type(unraisable.exc_value).__module__.startswith("lxml"):
+            return
+        previous(unraisable)
+
+    hook._jixiao_quiet = True  # type: ignore[attr-defined]
+    sys.unraisablehook = hook
+
+
 class XlsxWriter:
     """Three sheets (表单, 发现项, 指标) streamed with openpyxl's write-only mode."""
 
@@ -591,14 +615,18 @@ class XlsxWriter:
         self.wb = Workbook(write_only=True)
         self.sheets = {}
         self.counts = {}
-        for title, columns in (("表单", FORM_COLUMNS), ("发现项", FINDING_COLUMNS), ("指标", INDICATOR_COLUMNS)):
-            ws = self.wb.create_sheet(title)
-            ws.freeze_panes = "A2"
-            for i, width in enumerate(_WIDTHS[title], start=1):
-                ws.column_dimensions[get_column_letter(i)].width = width
-            ws.append(columns)
-            self.sheets[title] = ws
-            self.counts[title] = 1
+        try:  # the header rows start openpyxl's streams: an interrupt here must close them too
+            for title, columns in (("表单", FORM_COLUMNS), ("发现项", FINDING_COLUMNS), ("指标", INDICATOR_COLUMNS)):
+                ws = self.wb.create_sheet(title)
+                self.sheets[title] = ws
+                ws.freeze_panes = "A2"
+                for i, width in enumerate(_WIDTHS[title], start=1):
+                    ws.column_dimensions[get_column_letter(i)].width = width
+                ws.append(columns)
+                self.counts[title] = 1
+        except BaseException:
+            self.abort()
+            raise
         self._letter = get_column_letter
 
     def _append(self, title: str, values: list[Any]) -> None:
@@ -645,6 +673,7 @@ class XlsxWriter:
                 except Exception:  # noqa: S110 - a temporary file that is gone already
                     pass
             ws._rows = ws._writer = None
+        _quiet_openpyxl_streams()
 
     def close(self, summary: Summary) -> None:
         for title, columns in (("表单", FORM_COLUMNS), ("发现项", FINDING_COLUMNS), ("指标", INDICATOR_COLUMNS)):

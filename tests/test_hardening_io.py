@@ -333,19 +333,21 @@ def _big_batch(folder: Path, n: int) -> None:
 
 
 # The driver interrupts itself with a real SIGINT at a chosen point of the run:
-# while the rows stream (the 2,000th row) or while the workbook is being zipped.
+# while the sheets are being opened (their header rows), while the rows stream
+# (the 2,000th row) or while the workbook is being zipped.
 DRIVER = textwrap.dedent(
     """
     import os, signal, sys
     import openpyxl.worksheet._writer as writer
     import zipfile
     where = sys.argv[1]
-    if where == "rows":
+    if where in ("header", "rows"):
         original = writer.WorksheetWriter.write_row
         count = [0]
+        at = 2 if where == "header" else 2000  # the second sheet's header row, or a row of the stream
         def write_row(self, *a, **k):
             count[0] += 1
-            if count[0] == 2000:
+            if count[0] == at:
                 os.kill(os.getpid(), signal.SIGINT)
             return original(self, *a, **k)
         writer.WorksheetWriter.write_row = write_row
@@ -365,7 +367,7 @@ DRIVER = textwrap.dedent(
 
 
 @POSIX
-@pytest.mark.parametrize("where", ["rows", "save"])
+@pytest.mark.parametrize("where", ["header", "rows", "save"])
 def test_ctrl_c_during_review_out_xlsx_leaves_nothing(tmp_path, where):
     forms = tmp_path / "forms"
     _big_batch(forms, 300)
@@ -385,8 +387,10 @@ def test_ctrl_c_during_review_out_xlsx_leaves_nothing(tmp_path, where):
 
 
 @POSIX
-def test_sigint_from_outside_during_review_out_xlsx(tmp_path):
-    """A real Ctrl+C from the terminal, sent once openpyxl has started streaming rows."""
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_sigint_from_outside_during_review_out_xlsx(tmp_path, jobs):
+    """A real Ctrl+C from the terminal (to the whole process group, workers included),
+    sent once openpyxl has started streaming rows."""
     forms = tmp_path / "forms"
     _big_batch(forms, 1500)
     tmp = tmp_path / "tmp"
@@ -395,14 +399,14 @@ def test_sigint_from_outside_during_review_out_xlsx(tmp_path):
     out.parent.mkdir()
     env = dict(os.environ, PYTHONPATH=str(ROOT), TMPDIR=str(tmp))
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tui.cli", "review", str(forms), "--out", str(out), "--jobs", "1"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [sys.executable, "-m", "tui.cli", "review", str(forms), "--out", str(out), "--jobs", jobs],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
     )
     deadline = time.monotonic() + TIMEOUT
     while not list(tmp.iterdir()) and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)  # openpyxl creates its temporary files when the first rows are written
     assert proc.poll() is None, "the batch finished before it could be interrupted: make it bigger"
-    proc.send_signal(signal.SIGINT)
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl+C in a terminal does
     _, err = proc.communicate(timeout=TIMEOUT)
     assert proc.returncode == 130 and "已中断。" in err
     assert "Traceback" not in err and "Exception ignored" not in err, err[-3000:]

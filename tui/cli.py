@@ -396,9 +396,15 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_UNREADABLE
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
-        return 130
     except BrokenPipeError:
         return EXIT_OK
+    # Ctrl+C: what the interrupted command left half-made (openpyxl's row streams
+    # hold reference cycles) is collected now, not at interpreter exit, where
+    # Python would print its errors as tracebacks whatever hook is set
+    import gc
+
+    gc.collect()
+    return 130
 
 
 def run() -> None:

@@ -275,10 +275,12 @@ def run(args: argparse.Namespace) -> int:
         elif kind == ".xlsx":
             writers.append(XlsxWriter(out_path))
     except OSError as exc:
-        for o in outputs:
-            o.abort()
+        _abort(outputs, writers)
         _err(f"{args.out}：无法写入（{exc.strerror or exc}）。")
         return EXIT_UNUSABLE
+    except BaseException:  # Ctrl+C while the outputs are being opened
+        _abort(outputs, writers)
+        raise
 
     summary = Summary()
     table_rows: list[tuple[Any, Any]] = []
