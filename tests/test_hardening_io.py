@@ -682,3 +682,16 @@ def test_review_report_pdf_says_where_in_chinese(tmp_path, capsys):
     text = _pdf_text(out)
     assert not INTERNAL.search(text), INTERNAL.search(text)
     assert "第1项维修校舍间数" in text and "复核文件02-bad-review.review.toml第1条调整“参保人满意度”" in text
+
+
+def test_os_errors_are_said_in_chinese(tmp_path, capsys):
+    import errno
+
+    from indicators.safe_files import os_error_text
+
+    assert os_error_text(OSError(errno.ENOSPC, "No space left on device")) == "磁盘空间不足"
+    assert os_error_text(OSError(errno.EACCES, "Permission denied")) == "没有权限"
+    form = seed_copy(tmp_path)
+    assert main(["pdf", str(form), "-o", str(tmp_path / "no-such-folder" / "x.pdf")]) == 2
+    err = capsys.readouterr().err
+    assert "文件或文件夹不存在" in err and "No such file" not in err

@@ -29,6 +29,7 @@ from typing import Any
 
 from indicators import example_path, template_text
 from indicators.loader import FormError, Problem
+from indicators.safe_files import os_error_text
 
 from .textable import render_table
 
@@ -180,7 +181,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     try:
         atomic_write_text(out, text)
     except OSError as exc:
-        print(f"{out}：无法写入（{exc.strerror or exc}）。", file=sys.stderr)
+        print(f"{out}：无法写入（{os_error_text(exc)}）。", file=sys.stderr)
         return EXIT_UNREADABLE
     print(f"已生成模板：{out}。填写后运行 jixiao check {out} 检查。")
     return EXIT_OK

@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from indicators.safe_files import os_error_text
+
 from ._paths import refuse_overwrite, refuse_overwrite_many
 
 EXIT_OK, EXIT_FAILED, EXIT_UNREADABLE = 0, 1, 2
@@ -85,7 +87,7 @@ def render_one(form: str, out: str, rules: str | None, font: str | None, claimed
         done["why"] = "write"
         folder = Path(out).parent
         advice = f"所在的文件夹 {folder} 不存在，请先创建或换一个路径" if not folder.is_dir() else "请检查路径和写入权限"
-        done["problems"] = [f"{out}: 无法写入 PDF（{exc.strerror or exc}）：{advice}。"]
+        done["problems"] = [f"{out}: 无法写入 PDF（{os_error_text(exc)}）：{advice}。"]
     except Exception as exc:  # a bug, not bad input: still one line, and the batch goes on
         done["why"] = "bug"
         done["problems"] = [f"{form}: 打印失败（{type(exc).__name__}: {exc}）。这是 jixiao 的错误，请报告。"]
@@ -174,7 +176,7 @@ def _pdf_folder(args: argparse.Namespace, folder: Path) -> int:
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        print(f"{outdir}：无法创建输出文件夹（{exc.strerror or exc}）。", file=sys.stderr)
+        print(f"{outdir}：无法创建输出文件夹（{os_error_text(exc)}）。", file=sys.stderr)
         return EXIT_UNREADABLE
     if not outdir.is_dir():
         print(f"{outdir}：不是文件夹。打印文件夹时 -o 应给出输出文件夹。", file=sys.stderr)

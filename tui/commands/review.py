@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from indicators.safe_files import os_error_text
+
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 OUT_KINDS = (".csv", ".xlsx", ".json")
 
@@ -276,7 +278,7 @@ def run(args: argparse.Namespace) -> int:
             writers.append(XlsxWriter(out_path))
     except OSError as exc:
         _abort(outputs, writers)
-        _err(f"{args.out}：无法写入（{exc.strerror or exc}）。")
+        _err(f"{args.out}：无法写入（{os_error_text(exc)}）。")
         return EXIT_UNUSABLE
     except BaseException:  # Ctrl+C while the outputs are being opened
         _abort(outputs, writers)
@@ -320,7 +322,7 @@ def run(args: argparse.Namespace) -> int:
         raise
     except OSError as exc:
         _abort(outputs, writers)
-        _err(f"{args.out}：无法写入（{exc.strerror or exc}）。")
+        _err(f"{args.out}：无法写入（{os_error_text(exc)}）。")
         return EXIT_UNUSABLE
     except BaseException:  # Ctrl+C: nothing half-written is left, and no traceback from the writers
         _abort(outputs, writers)
@@ -347,7 +349,7 @@ def run(args: argparse.Namespace) -> int:
             _err(str(exc))
             return EXIT_UNUSABLE
         except OSError as exc:
-            _err(f"{args.pdf}：无法写入（{exc.strerror or exc}）。")
+            _err(f"{args.pdf}：无法写入（{os_error_text(exc)}）。")
             return EXIT_UNUSABLE
         if warning:
             _err(warning)
