@@ -89,6 +89,9 @@ def decode_bytes(data: bytes, source: str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
+        if b"\x00" in data[:4096]:  # no text has NULs: converting it as GBK would only garble it more
+            message = "文件不是文本文件（含有 NUL 字节，可能是 Excel、Word、PDF 或图片文件）。请给出 TOML 格式的表单文件。"
+            raise FormError([Problem(source, "", None, message)]) from None
         hint = "文件不是 UTF-8 编码"
         try:
             data.decode("gb18030")
@@ -124,7 +127,13 @@ def _wide_encoding(data: bytes) -> str:
     odd, even = head[1::2].count(0), head[0::2].count(0)
     if (odd + even) * 4 < len(head):  # fewer than a quarter of the bytes: not wide text
         return ""
-    return "UTF-16LE" if odd >= even else "UTF-16BE"
+    name = "UTF-16LE" if odd >= even else "UTF-16BE"
+    try:
+        text = head[: len(head) // 2 * 2].decode(name)
+    except UnicodeDecodeError:
+        return ""  # a cut surrogate pair is rare; a binary file (an image renamed .toml) is likelier
+    readable = sum(1 for ch in text if ch.isprintable() or ch in "\r\n\t")
+    return name if readable >= 0.95 * len(text) else ""  # else binary: not text at all
 
 
 _TOML_MESSAGES = [

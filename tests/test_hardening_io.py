@@ -495,6 +495,17 @@ def test_a_utf16_file_gets_utf16_advice(tmp_path, encoding, named):
     assert "GBK" not in message
 
 
+def test_a_binary_file_is_not_given_encoding_advice(tmp_path):
+    from indicators.loader import FormError, load_form
+
+    path = tmp_path / "image.toml"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8)
+    with pytest.raises(FormError) as info:
+        load_form(path)
+    message = info.value.problems[0].message
+    assert "不是文本文件" in message and "iconv" not in message and "UTF-16" not in message
+
+
 def test_the_utf16_advice_converts_the_file(tmp_path):
     """The iconv command the message gives turns the file into one that loads."""
     if shutil.which("iconv") is None:
