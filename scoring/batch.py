@@ -335,12 +335,18 @@ def _process_chunk(names: list[str], opts: Options) -> Chunk:
     return make_chunk((process_form(name, opts) for name in names), opts)
 
 
-def _worker(conn: Any, chunks: list[list[str]], opts: Options) -> None:
+def _worker(conn: Any, chunks: list[list[str]], opts: Options, inherited: Iterable[Any] = ()) -> None:
     """A worker process: its share of the chunks, in order, each sent back when done.
 
     The pipe is the only buffer: a worker that is ahead of the parent waits
     in ``send``, so memory stays flat however slow the outputs are.
+    ``inherited`` are the parent's ends of the pipes, copied by ``fork``:
+    closed first, so that when the parent is gone (Ctrl+C) ``send`` fails and
+    the worker ends, instead of filling a pipe it alone still holds open and
+    waiting for ever.
     """
+    for end in inherited:
+        end.close()
     gc.freeze()  # what the worker inherited (modules, the schema) is not walked again by the collector
     try:
         for names in chunks:
@@ -379,10 +385,11 @@ def run_batch(files: list[Path] | list[str], opts: Options, jobs: int | None = N
     try:
         for k in range(jobs):
             receive, send = ctx.Pipe(duplex=False)
-            proc = ctx.Process(target=_worker, args=(send, chunks[k::jobs], opts), daemon=True)
+            inherited = [r for _, r in workers] + [receive] if method == "fork" else []
+            proc = ctx.Process(target=_worker, args=(send, chunks[k::jobs], opts, inherited), daemon=True)
+            workers.append((proc, receive))  # before start: an interrupt during start still finds it
             proc.start()
             send.close()  # the worker's end: a dead worker then reads as end-of-file here
-            workers.append((proc, receive))
         for i, chunk in enumerate(chunks):
             receive = workers[i % jobs][1]
             try:
@@ -393,6 +400,8 @@ def run_batch(files: list[Path] | list[str], opts: Options, jobs: int | None = N
     finally:
         for proc, receive in workers:
             receive.close()
+            if proc.pid is None:  # interrupted before it started
+                continue
             if proc.is_alive():
                 proc.terminate()
             proc.join()

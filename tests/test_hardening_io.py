@@ -407,7 +407,12 @@ def test_sigint_from_outside_during_review_out_xlsx(tmp_path, jobs):
         time.sleep(0.01)  # openpyxl creates its temporary files when the first rows are written
     assert proc.poll() is None, "the batch finished before it could be interrupted: make it bigger"
     os.killpg(proc.pid, signal.SIGINT)  # what Ctrl+C in a terminal does
-    _, err = proc.communicate(timeout=TIMEOUT)
+    try:  # a worker left waiting for ever keeps the pipes open: that is a hang too
+        _, err = proc.communicate(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        pytest.fail("after Ctrl+C a process of the review is still running (a worker left behind)")
     assert proc.returncode == 130 and "已中断。" in err
     assert "Traceback" not in err and "Exception ignored" not in err, err[-3000:]
     assert list(out.parent.iterdir()) == []
