@@ -711,3 +711,45 @@ def test_os_errors_are_said_in_chinese(tmp_path, capsys):
     assert main(["pdf", str(form), "-o", str(tmp_path / "no-such-folder" / "x.pdf")]) == 2
     err = capsys.readouterr().err
     assert "文件或文件夹不存在" in err and "No such file" not in err
+
+
+ORPHAN_DRIVER = textwrap.dedent(
+    """
+    import multiprocessing, os, sys
+    from scoring.batch import Options, discover_names, run_batch
+    files, _ = discover_names([sys.argv[1]])
+    chunks = run_batch(files, Options(json=True), 2)  # big chunks: more than a pipe holds
+    next(chunks)  # the workers are running and sending
+    print(" ".join(str(p.pid) for p in multiprocessing.active_children()), flush=True)
+    os._exit(0)  # the parent dies without closing anything (as when killed)
+    """
+)
+
+
+@POSIX
+def test_workers_end_when_the_review_process_dies(tmp_path):
+    forms = tmp_path / "forms"
+    _big_batch(forms, 400)
+    done = subprocess.run([sys.executable, "-c", ORPHAN_DRIVER, str(forms)], cwd=ROOT, capture_output=True, text=True,
+                          timeout=TIMEOUT, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    pids = [int(p) for p in done.stdout.split()]
+    assert len(pids) == 2, done.stderr
+    deadline = time.monotonic() + TIMEOUT
+    alive = pids
+    while alive and time.monotonic() < deadline:
+        alive = [p for p in alive if _running(p)]
+        time.sleep(0.1)
+    for p in alive:  # do not leave them behind when the test fails
+        os.kill(p, signal.SIGKILL)
+    assert not alive, "workers wait for ever for a parent that is gone"
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie (ended, not yet reaped) is not running
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return True
