@@ -720,7 +720,8 @@ ORPHAN_DRIVER = textwrap.dedent(
     files, _ = discover_names([sys.argv[1]])
     chunks = run_batch(files, Options(json=True), 2)  # big chunks: more than a pipe holds
     next(chunks)  # the workers are running and sending
-    print(" ".join(str(p.pid) for p in multiprocessing.active_children()), flush=True)
+    with open(sys.argv[2], "w") as fh:
+        fh.write(" ".join(str(p.pid) for p in multiprocessing.active_children()))
     os._exit(0)  # the parent dies without closing anything (as when killed)
     """
 )
@@ -730,10 +731,12 @@ ORPHAN_DRIVER = textwrap.dedent(
 def test_workers_end_when_the_review_process_dies(tmp_path):
     forms = tmp_path / "forms"
     _big_batch(forms, 400)
-    done = subprocess.run([sys.executable, "-c", ORPHAN_DRIVER, str(forms)], cwd=ROOT, capture_output=True, text=True,
-                          timeout=TIMEOUT, env=dict(os.environ, PYTHONPATH=str(ROOT)))
-    pids = [int(p) for p in done.stdout.split()]
-    assert len(pids) == 2, done.stderr
+    pid_file = tmp_path / "pids"
+    # no pipes to the driver: workers left behind would hold them open
+    subprocess.run([sys.executable, "-c", ORPHAN_DRIVER, str(forms), str(pid_file)], cwd=ROOT, timeout=TIMEOUT,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    pids = [int(p) for p in pid_file.read_text().split()]
+    assert len(pids) == 2
     deadline = time.monotonic() + TIMEOUT
     alive = pids
     while alive and time.monotonic() < deadline:
