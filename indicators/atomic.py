@@ -4,17 +4,34 @@ Write to a temporary file in the same folder, fsync it, then rename it over
 the target (``os.replace`` is atomic on POSIX and Windows), then fsync the
 folder so the rename itself survives a crash.  The new file keeps the old
 file's permissions, or gets the umask's (as ``open`` would) when it is new.
+
+The backup ``FILE~`` is written the same way (copied into a temporary file,
+fsynced, renamed over ``FILE~``), so a save killed at any moment leaves both
+``FILE`` and ``FILE~`` complete.  Temporary files are named ``.FILE.*.tmp``;
+one left behind by a killed save is removed by the next save of the same
+file.  A temporary file that is still being written is never removed: a
+writer holds an exclusive ``flock`` on its temporary file (where the system
+has ``flock``; elsewhere only files older than an hour are removed).
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
+import time
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["AtomicOutput", "atomic_write_bytes", "atomic_write_text", "publish"]
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
+
+__all__ = ["AtomicOutput", "atomic_write_bytes", "atomic_write_text", "publish", "remove_stale_temps"]
+
+STALE_WITHOUT_LOCKS = 3600  # seconds: where flock is missing, only temps older than this are removed
 
 
 def _fsync_folder(folder: Path) -> None:
@@ -30,17 +47,112 @@ def _fsync_folder(folder: Path) -> None:
         os.close(dir_fd)
 
 
+def _folder(path: Path) -> Path:
+    return path.parent if str(path.parent) else Path(".")
+
+
+def _temp_prefix(path: Path) -> str:
+    return f".{path.name}."
+
+
+def _new_temp(path: Path) -> tuple[int, str]:
+    """A new temporary file next to ``path``, locked against the cleaner: (fd, name)."""
+    while True:
+        fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=_folder(path))
+        if fcntl is None:
+            return fd, tmp
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError:  # a file system without locks: the cleaner then goes by age alone
+            return fd, tmp
+        # a cleaner may have taken the file between mkstemp and flock: then it is gone, make another
+        try:
+            if os.stat(tmp).st_ino == os.fstat(fd).st_ino:
+                return fd, tmp
+        except OSError:
+            pass
+        os.close(fd)
+
+
+def remove_stale_temps(path: str | Path) -> list[str]:
+    """Remove the temporary files that killed saves of ``path`` left behind; returns their names.
+
+    Only files named ``.NAME.*.tmp`` in the same folder, regular files, not
+    being written (no writer holds their lock) are removed.
+    """
+    path = Path(path)
+    folder, prefix = _folder(path), _temp_prefix(path)
+    removed: list[str] = []
+    try:
+        names = [n for n in os.listdir(folder) if n.startswith(prefix) and n.endswith(".tmp") and len(n) > len(prefix) + 4]
+    except OSError:
+        return removed
+    for name in names:
+        full = os.path.join(folder, name)
+        try:
+            fd = os.open(full, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            continue  # a symlink, gone already, or unreadable: not ours to judge
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                continue
+            old = time.time() - st.st_mtime >= STALE_WITHOUT_LOCKS
+            if fcntl is not None:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue  # a save is writing it now
+                except OSError:  # no locks on this file system: only by age
+                    if not old:
+                        continue
+            elif not old:
+                continue
+            try:
+                if os.lstat(full).st_ino == st.st_ino:
+                    os.unlink(full)
+                    removed.append(name)
+            except OSError:
+                pass
+        finally:
+            os.close(fd)
+    return removed
+
+
+def _write_backup(path: Path) -> None:
+    """Copy ``path`` to ``path~`` atomically (temporary copy, fsync, rename)."""
+    fd, tmp = _new_temp(path)
+    try:
+        with os.fdopen(fd, "wb") as out, open(path, "rb") as src:
+            shutil.copyfileobj(src, out, 1 << 20)
+            out.flush()
+            os.fsync(out.fileno())
+            try:
+                shutil.copystat(path, tmp)
+            except OSError:
+                pass
+            if fcntl is None:  # Windows cannot rename an open file
+                out.close()
+            os.replace(tmp, path.with_name(path.name + "~"))  # still locked: no cleaner can take it
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
 def publish(tmp: str | Path, path: Path, *, backup: bool = False) -> None:
     """Rename a finished temporary file over ``path``.
 
     Mode: the old file's, or the umask's for a new file (``mkstemp`` makes
     0600).  With ``backup=True`` the previous version is first copied to
-    ``path~``, so the backup exists even if the rename fails.
+    ``path~`` (atomically), so the backup exists even if the rename fails.
     """
     if path.exists():
         mode = path.stat().st_mode & 0o777
         if backup:
-            shutil.copy2(path, path.with_name(path.name + "~"))
+            _write_backup(path)
     else:
         umask = os.umask(0)
         os.umask(umask)
@@ -50,7 +162,7 @@ def publish(tmp: str | Path, path: Path, *, backup: bool = False) -> None:
     except OSError:
         pass
     os.replace(tmp, path)
-    _fsync_folder(path.parent if str(path.parent) else Path("."))
+    _fsync_folder(_folder(path))
 
 
 class AtomicOutput:
@@ -58,14 +170,15 @@ class AtomicOutput:
 
     Streams into a temporary file in the same folder; on success fsyncs and
     renames it over ``path``; on failure removes it, leaving ``path`` as it was.
+    Temporary files of earlier, killed saves of ``path`` are removed first.
     Use as a context manager (``with AtomicOutput(p, "w", encoding="utf-8") as fh``).
     """
 
     def __init__(self, path: str | Path, mode: str = "w", *, backup: bool = False, **kw: Any):
         self.path = Path(path)
         self.backup = backup
-        folder = self.path.parent if str(self.path.parent) else Path(".")
-        fd, self.tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
+        remove_stale_temps(self.path)
+        fd, self.tmp = _new_temp(self.path)
         self.fh: IO[Any] = os.fdopen(fd, mode, **kw)
 
     def __enter__(self) -> IO[Any]:
@@ -75,8 +188,10 @@ class AtomicOutput:
         try:
             self.fh.flush()
             os.fsync(self.fh.fileno())
+            if fcntl is None:  # Windows cannot rename an open file (and there is no lock to keep)
+                self.fh.close()
+            publish(self.tmp, self.path, backup=self.backup)  # the lock is kept until the rename is done
             self.fh.close()
-            publish(self.tmp, self.path, backup=self.backup)
         except BaseException:
             self.abort()
             raise

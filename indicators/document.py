@@ -29,11 +29,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import tomli
 import tomlkit
-from tomlkit.items import AoT, Item, Table
+from tomlkit.container import Container
+from tomlkit.items import AoT, Comment, Item, Null, SingleKey, Table, Whitespace
 
 from . import template_text as _bundled_template
 from .atomic import atomic_write_text
@@ -179,6 +180,123 @@ def field_kind(loc: Loc) -> str:
     raise EditError(f"不能编辑 {'.'.join(str(x) for x in loc)}。")
 
 
+
+# ------------------------------------------------------------------ layout
+#
+# Saving changes only the lines that were edited.  tomlkit keeps every line it
+# parsed, but where it puts a new key, and which blank lines travel with a table
+# that moves, are its own choices; these helpers make them ours:
+#
+# * a new key goes right after the last key of its table, before the blank lines
+#   and comments that end the table; when the table has a commented-out example
+#   of the key (``# claimed = 25  # 自评得分``) the key takes that line's place;
+# * the blank lines and comments that end a table (its "tail", what separates it
+#   from the next header) stay where they are when tables of an array are moved,
+#   added or removed: they belong to the position, not to the table.
+#
+# They use tomlkit's Container._insert_at and the body list, as tomlkit's own
+# methods do (tested on the pinned tomlkit: tests/test_tui_document.py).
+
+_TAIL_ITEMS = (Whitespace, Comment, Null)
+
+
+def _container(node: Any) -> Container | None:
+    if isinstance(node, Container):
+        return node
+    if isinstance(node, Table) and not node.is_super_table():
+        return node.value
+    return None  # an inline table (one line), or a table with no header of its own: tomlkit's layout
+
+
+def _tail_container(table: Table) -> Container:
+    """The container whose last lines end ``table`` on the page (a trailing sub-table's, if any)."""
+    container = table.value
+    while True:
+        real = [it for k, it in container.body if not isinstance(it, Null)]
+        last = real[-1] if real else None
+        if isinstance(last, Table):
+            container = last.value
+        elif isinstance(last, AoT) and last.body:
+            container = last.body[-1].value
+        else:
+            return container
+
+
+def _tail_start(body: list[tuple[Any, Item]], kinds: tuple[type, ...] = _TAIL_ITEMS) -> int:
+    i = len(body)
+    while i > 0 and body[i - 1][0] is None and isinstance(body[i - 1][1], kinds):
+        i -= 1
+    return i
+
+
+def _take_tail(table: Table) -> list[tuple[Any, Item]]:
+    """Remove and return the blank lines and comments that end ``table``."""
+    body = _tail_container(table).body
+    start = _tail_start(body)
+    tail = body[start:]
+    del body[start:]  # key-less items at the end: the container's key map is not affected
+    return tail
+
+
+def _put_tail(table: Table, tail: list[tuple[Any, Item]]) -> None:
+    _tail_container(table).body.extend(tail)
+
+
+def _blank_run(tail: list[tuple[Any, Item]]) -> list[tuple[Any, Item]]:
+    """A copy of the blank lines at the very end of a tail (what is right above the next header)."""
+    body = [(k, it) for k, it in tail if not isinstance(it, Null)]
+    start = _tail_start(body, (Whitespace,))
+    return [(None, Whitespace(it.as_string())) for _, it in body[start:]]
+
+
+def _example_pattern(key: str) -> re.Pattern[str]:
+    k = re.escape(key)
+    return re.compile(rf"""#\s*(?:{k}|"{k}"|'{k}')\s*=\s*(?:"[^"]*"|'[^']*'|[^\s#]*)""")
+
+
+def _insert_key(node: Any, key: str, item: Item, nl: str) -> bool:
+    """Put a new ``key = item`` line where a person would; False when ``node`` is not a table."""
+    container = _container(node)
+    if container is None:
+        return False
+    body = container.body
+    pattern = _example_pattern(key)
+    for i, (k, it) in enumerate(body):
+        if k is None and isinstance(it, Comment):
+            m = pattern.match(it.trivia.comment)
+            if m is None:
+                continue
+            remark = it.trivia.comment[m.end() :]
+            container._insert_at(i, key, item)
+            body[i + 1] = (None, Null())  # the example line is replaced by the key
+            new = cast(Item, container.item(key))
+            new.trivia.indent = it.trivia.indent
+            new.trivia.trail = it.trivia.trail
+            if remark.strip().startswith("#"):  # keep the example's remark, in its column
+                column = _cell_width(it.trivia.indent + m.group(0)) + len(remark) - len(remark.lstrip())
+                width = _cell_width(it.trivia.indent + SingleKey(key).as_string() + " = " + new.as_string())
+                new.trivia.comment_ws = " " * max(1, column - width)
+                new.trivia.comment = remark.strip()
+            break
+    else:
+        values = [i for i, (k, it) in enumerate(body) if k is not None and not isinstance(it, (Table, AoT))]
+        at = values[-1] + 1 if values else _tail_start(body, (Whitespace, Null))
+        item.trivia.trail = nl
+        if at < len(body):
+            container._insert_at(at, key, item)
+        else:
+            container.append(key, item)
+        new = cast(Item, container.item(key))
+        if values:
+            before = body[values[-1]][1]
+            extra = before.trivia.trail[len(before.trivia.trail.rstrip("\r\n")) :]
+            if extra.count("\n") > 1:  # blank lines kept in the trail (not parsed so): they go after the new key
+                new.trivia.trail, before.trivia.trail = before.trivia.trail, nl
+    if isinstance(node, Table):
+        dict.__setitem__(node, key, new)  # the table's own mapping, as Table.__setitem__ keeps it
+    return True
+
+
 # ------------------------------------------------------------------ document
 
 
@@ -195,7 +313,7 @@ class FormDocument:
         self.fingerprint: Fingerprint | None = None
         self.dirty = False
         self.is_new = False
-        self._fresh: set[int] = set()  # ids of tomlkit tables this document created
+        self._nl = "\n"  # the file's line ending, for the lines this document adds
 
     # -------------------------------------------------------------- opening
 
@@ -255,6 +373,7 @@ class FormDocument:
             self.problems = [Problem(source, "", None, f"无法在保留注释的前提下编辑此文件（{exc}）。请用文本编辑器修改。")]
             return
         self.toml, self.data, self.form = toml, data, form
+        self._nl = "\r\n" if "\r\n" in text else "\n"
 
     @property
     def editable(self) -> bool:
@@ -368,21 +487,29 @@ class FormDocument:
                 if not create:
                     return None, None
                 table = tomlkit.table()
+                table.trivia.trail = self._nl
                 t_node[part] = table
                 d_node[part] = {}
-                self._fresh.add(id(t_node[part]))
+                self._lay_out_new_table(t_node, t_node[part])
             t_node, d_node = t_node[part], d_node[part]
         return t_node, d_node
 
-    def _tidy(self, table: Any) -> None:
-        """A table this document created ends with one blank line, whatever keys it gains."""
-        if id(table) not in self._fresh or not isinstance(table, Table):
+    def _lay_out_new_table(self, parent: Any, table: Any) -> None:
+        """A table this document created ends with the blank lines that are above it."""
+        container = _container(parent)
+        if container is None or not isinstance(table, Table):
             return
-        items = [it for k, it in table.value.body if k is not None and not isinstance(it, (Table, AoT))]
-        for it in items:
-            it.trivia.trail = "\n"
-        if items:
-            items[-1].trivia.trail = "\n\n"
+        body = container.body
+        index = next((i for i, (_, it) in enumerate(body) if it is table), None)
+        if index is None:
+            return
+        before = [(k, it) for k, it in body[:index] if not isinstance(it, Null)]
+        if before and isinstance(before[-1][1], Table):
+            above = _tail_container(before[-1][1]).body
+            tail = _blank_run(above[_tail_start(above) :])
+        else:
+            tail = _blank_run(before[_tail_start(before) :])
+        _put_tail(table, tail)
 
     def _set(self, loc: Loc, item: Item, plain: Any) -> bool:
         key = loc[-1]
@@ -396,9 +523,9 @@ class FormDocument:
         self._validate_or_undo(undo)
         old = t_parent.item(key) if key in t_parent else None
         old_width = _cell_width(old.as_string()) if old is not None else 0
-        t_parent[key] = item
+        if old is not None or not _insert_key(t_parent, key, item, self._nl):
+            t_parent[key] = item
         new = t_parent.item(key)
-        self._tidy(t_parent)
         if old is not None and old.trivia.comment:
             # keep the comment in its column when the value's width changes
             ws = old.trivia.comment_ws
@@ -479,25 +606,32 @@ class FormDocument:
             "note": "",
         }
         table = tomlkit.table()
+        table.trivia.trail = self._nl
         for k, v in plain.items():
             table[k] = v
+            cast(Item, table.item(k)).trivia.trail = self._nl
         undo = self._undo_rows(rows)
         rows.insert(index, plain)
         self._validate_or_undo(undo)
+        tables = list(aot.body)
+        if index < len(tables):  # in the middle: separated from the next one as the others are
+            _put_tail(table, self._separator(tables, index))
+        elif tables:  # at the end: the new last table takes over the end of the array
+            separator = self._separator(tables, index)
+            _put_tail(table, _take_tail(tables[-1]))
+            _put_tail(tables[-1], separator)
         aot.insert(index, table)
-        self._ensure_blank_lines(aot)
-        self._fresh.add(id(aot[index]))
-        self._tidy(aot[index])
         self.dirty = True
         return index
 
-    def _ensure_blank_lines(self, aot: AoT) -> None:
-        """Every indicator but the last ends with a blank line (moved tables keep theirs)."""
-        for table in aot.body[:-1]:
-            if not table.as_string().endswith("\n\n"):
-                items = [it for k, it in table.value.body if k is not None]
-                if items and not isinstance(items[-1], (Table, AoT)):
-                    items[-1].trivia.trail = items[-1].trivia.trail.rstrip("\n") + "\n\n"
+    def _separator(self, tables: list[Table], index: int) -> list[tuple[Any, Item]]:
+        """Blank lines as between the indicators around ``index`` (one blank line if there is no example)."""
+        between = tables[:-1]  # the last table's tail is the end of the array, not a separator
+        if not between:
+            return [(None, Whitespace(self._nl))]
+        near = between[min(max(index - 1, 0), len(between) - 1)]
+        body = _tail_container(near).body
+        return _blank_run(body[_tail_start(body) :])
 
     def remove_indicator(self, index: int) -> None:
         aot = self._aot()
@@ -508,11 +642,20 @@ class FormDocument:
         undo = self._undo_rows(rows)
         del rows[index]
         self._validate_or_undo(undo)
+        tables = list(aot.body)
+        if index == len(tables) - 1 and index > 0:  # the last one: the one before takes over the end of the array
+            end = _take_tail(tables[index])
+            _take_tail(tables[index - 1])
+            _put_tail(tables[index - 1], end)
         del aot[index]
         self.dirty = True
 
     def move_indicator(self, index: int, delta: int) -> int:
-        """Move an indicator up (-1) or down (+1); returns its new index."""
+        """Move an indicator up (-1) or down (+1); returns its new index.
+
+        Only the indicators' own lines move: the blank lines and comments between
+        them stay where they are.
+        """
         aot = self._aot()
         assert self.data is not None
         rows = self.data["indicators"]
@@ -522,9 +665,11 @@ class FormDocument:
         undo = self._undo_rows(rows)
         rows.insert(target, rows.pop(index))
         self._validate_or_undo(undo)
+        tails = [_take_tail(t) for t in aot.body]
         table = aot.pop(index)
         aot.insert(target, table)
-        self._ensure_blank_lines(aot)
+        for t, tail in zip(aot.body, tails):
+            _put_tail(t, tail)
         self.dirty = True
         return target
 
@@ -535,15 +680,14 @@ class FormDocument:
         return tomlkit.dumps(toml)
 
     def changed_on_disk(self) -> bool:
-        """True when the file on disk is not the one we opened or last saved."""
+        """True when the file on disk is not the one we opened or last saved.
+
+        Always compares the SHA-256 of the bytes on disk with that of the bytes
+        loaded (or written): an outside edit of the same size whose time was set
+        back (``touch -r``, ``os.utime``) is still a change.
+        """
         if self.fingerprint is None:
             return self.path.exists()
-        try:
-            st = self.path.stat()
-        except OSError:
-            return True  # deleted or unreadable since
-        if st.st_size == self.fingerprint.size and st.st_mtime_ns == self.fingerprint.mtime_ns:
-            return False
         try:
             digest = hashlib.sha256(self.path.read_bytes()).hexdigest()
         except OSError:
@@ -569,6 +713,6 @@ class FormDocument:
             raise ChangedOnDisk(str(self.path))
         atomic_write_text(self.path, text, backup=True)
         self.text = text
-        self.fingerprint = Fingerprint.of(self.path)
+        self.fingerprint = Fingerprint.of(self.path, text.encode("utf-8"))
         self.dirty = False
         self.is_new = False

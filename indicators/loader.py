@@ -20,7 +20,7 @@ import tomli
 from pydantic import BaseModel, ValidationError
 
 from .safe_files import UnsafeFile, read_regular_file
-from .schema import YEAR_MAX, YEAR_MIN, Claimed, Form, Funds, FundsRow, Goal, Indicator, Signoff, Unit
+from .schema import YEAR_MAX, YEAR_MIN, Claimed, Form, Funds, FundsRow, Goal, Indicator, NamedFundsRow, Signoff, Unit
 
 __all__ = [
     "Problem",
@@ -337,6 +337,7 @@ _SECTIONS: dict[tuple[str, ...], type[BaseModel]] = {
     ("funds", "appropriation"): FundsRow,
     ("funds", "carryover"): FundsRow,
     ("funds", "other"): FundsRow,
+    ("funds", "rows"): NamedFundsRow,
     ("goal",): Goal,
     ("indicators",): Indicator,
     ("claimed",): Claimed,
@@ -390,6 +391,8 @@ def _message(err: dict[str, Any], model: type[BaseModel], sections: dict[tuple[s
         return f"年度应在 {YEAR_MIN} 到 {YEAR_MAX} 之间，现在是 “{_shown(err.get('input'))}”。请填写四位数的年度，如 2023"
     if "input" in err and not isinstance(err["input"], (dict, list)):
         value = err["input"]
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return base + "，现在是空的（单元格未填写）；请填写数值"  # a blank cell ("") is read as no value
         base += f"，现在是 “{_shown(value)}”"
         if base.startswith("应为") and isinstance(value, str):
             number = re.match(r"^\s*[+-]?\d+(?:\.\d+)?", value)

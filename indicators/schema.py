@@ -19,6 +19,7 @@ __all__ = [
     "Dec",
     "OptDec",
     "FundsRow",
+    "NamedFundsRow",
     "Funds",
     "Unit",
     "Goal",
@@ -141,6 +142,12 @@ class FundsRow(BaseModel):
     adjusted: OptDec = None  # 调整后预算, used by rule sets whose denominator is "adjusted"
 
 
+class NamedFundsRow(FundsRow):
+    """A named source of funds beside the four fixed rows (四川：财政专户管理资金、单位资金 …)."""
+
+    name: str
+
+
 class Funds(BaseModel):
     model_config = _STRICT
     weight: Weight = Decimal(10)
@@ -150,6 +157,7 @@ class Funds(BaseModel):
     appropriation: FundsRow | None = None
     carryover: FundsRow | None = None
     other: FundsRow | None = None
+    rows: list[NamedFundsRow] = Field(default_factory=list)  # named extra rows, summed with the fixed ones
 
 
 class Unit(BaseModel):
@@ -179,9 +187,11 @@ class Indicator(BaseModel):
     claimed: OptDec = None
     note: str = ""
     tier: str = ""
-    method: Literal["auto", "higher", "lower", "equal", "qualitative", "manual", "step_deduct", "bands", "checklist"] = (
-        "auto"
-    )
+    standard: str = ""  # 评价标准 (criteria rows of 项目决策 / 项目管理 and 评分细则)
+    applicable: bool = True  # false: 不适用 (how it counts is the rule set's not_applicable)
+    method: Literal[
+        "auto", "higher", "lower", "equal", "qualitative", "manual", "step_deduct", "bands", "checklist", "criteria"
+    ] = "auto"
     params: Annotated[dict[str, Any], AfterValidator(_shallow)] = Field(default_factory=dict)
 
 
@@ -204,7 +214,7 @@ class Form(BaseModel):
     model_config = _STRICT
     format: Literal[1]
     kind: Literal["department", "project"]
-    year: Year
+    year: Year | None = None  # may be left out when the form does not print it (an info finding); else 1949..2100
     rules: str = "central-2020"
     unit: Unit
     categories: dict[str, Dec] = Field(default_factory=dict)

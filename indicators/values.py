@@ -29,6 +29,7 @@ __all__ = [
     "normalize_text",
     "OPERATOR_SYMBOLS",
     "reconcile_units",
+    "looks_quantitative",
 ]
 
 # Comparison operators: ge gt le lt eq.
@@ -117,6 +118,8 @@ class Quantity:
     value: Decimal
     unit: str
     raw: str
+    scale: Decimal = Decimal(1)  # the multiplier applied: 10000 for 6万元 (a bare other side takes it too)
+    unit_text: str = ""  # the unit as written, with its multiplier: "万元", "‰" ("" when none)
 
     def display(self) -> str:
         sym = OPERATOR_SYMBOLS.get(self.op, "") if self.op else ""
@@ -179,6 +182,19 @@ def _parse_unit(rest: str) -> tuple[Decimal, str] | None:
     return multiplier, unit
 
 
+# A unit annotation in brackets after the value: ">=98%(百分比)", "≥98%（百分比）", "6(万元)".
+_ANNOTATION_RE = re.compile(r"^(.+?)\(([^()]{1,6})\)$")
+
+
+@lru_cache(maxsize=4096)
+def looks_quantitative(raw: str | None) -> bool:
+    """True when the text starts with a comparison and a number (``≥98%…``): it was meant as a number."""
+    if raw is None:
+        return False
+    op, rest = _split_operator(normalize_text(str(raw)))
+    return op is not None and _NUMBER_RE.match(rest) is not None
+
+
 @lru_cache(maxsize=65536)
 def parse_value(raw: str | None) -> Value | None:
     """Parse one cell of text.  ``None`` or blank gives ``None``."""
@@ -187,6 +203,34 @@ def parse_value(raw: str | None) -> Value | None:
     text = normalize_text(str(raw))
     if not text:
         return None
+    if text[-1] == ")":
+        annotated = _annotated(text, str(raw))
+        if annotated is not None:
+            return annotated
+    return _parse_text(text, str(raw))
+
+
+def _annotated(text: str, raw: str) -> Quantity | None:
+    """``98%(百分比)``: the value before the brackets, with the bracketed unit when it has none."""
+    match = _ANNOTATION_RE.match(text)
+    if not match:
+        return None
+    unit = _parse_unit(match.group(2))
+    if unit is None or not unit[1]:
+        return None
+    head = _parse_text(match.group(1), raw)
+    if not isinstance(head, Quantity):
+        return None
+    multiplier, base_unit = unit
+    if not head.unit:
+        return Quantity(head.op, head.value * multiplier, base_unit, raw, multiplier, match.group(2) if multiplier != 1 else base_unit)
+    if head.unit == base_unit:
+        return Quantity(head.op, head.value, head.unit, raw, head.scale, head.unit_text)
+    return None
+
+
+def _parse_text(text: str, raw_text: str) -> Value:
+    raw = raw_text
     op, rest = _split_operator(text)
     suffix_op = None
     for word, sop in _SUFFIX_OPERATORS:
@@ -205,8 +249,8 @@ def parse_value(raw: str | None) -> Value | None:
             try:
                 number = Decimal(number_text.replace(",", ""))
             except InvalidOperation:  # pragma: no cover - the regex forbids it
-                return Text(str(raw).strip(), str(raw))
-            return Quantity(op, number * multiplier, base_unit, str(raw))
+                return Text(raw.strip(), raw)
+            return Quantity(op, number * multiplier, base_unit, raw, multiplier, tail if multiplier != 1 else base_unit)
     deadline = _DEADLINE_RE.match(rest) or _ISO_DATE_RE.match(rest)
     if deadline:
         month = int(deadline.group("month"))
@@ -214,8 +258,8 @@ def parse_value(raw: str | None) -> Value | None:
         if 1 <= month <= 12 and (day is None or 1 <= int(day) <= 31):
             year = deadline.group("year")
             before = bool(deadline.group("before")) or op in ("le", "lt")
-            return Deadline(int(year) if year else None, month, int(day) if day else None, before, str(raw))
-    return Text(str(raw).strip(), str(raw))
+            return Deadline(int(year) if year else None, month, int(day) if day else None, before, raw)
+    return Text(raw.strip(), raw)
 
 
 def reconcile_units(target: Quantity, actual: Quantity) -> tuple[str, str] | None:

@@ -6,16 +6,43 @@ every machine.  Otherwise fall back to ReportLab's ``STSong-Light`` CID font,
 which embeds nothing and depends on the viewer's fonts: the caller gets a
 warning to show.  OpenType/CFF fonts (Noto CJK ``.otf``) cannot be used by
 ReportLab.
+
+A font must have the glyphs of what is printed: one without Chinese
+(DejaVuSans) would print every character as a box.  ``register_cjk_font``
+refuses a ``--font`` that lacks the characters of jixiao's own labels, and
+skips such a font when searching; :func:`missing_glyphs` tells which
+characters of a form's text a font lacks, so the printer can refuse before
+printing boxes.
+
+``JIXIAO_FONT_PATH`` (file paths separated by ``os.pathsep``) replaces the
+list of places searched; set to the empty string, no font is found (how the
+tests simulate a machine without a Chinese font).
 """
 
 from __future__ import annotations
 
+import os
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["FontChoice", "find_cjk_font", "register_cjk_font", "CANDIDATES", "FALLBACK_CID"]
+__all__ = [
+    "FontChoice",
+    "find_cjk_font",
+    "register_cjk_font",
+    "missing_glyphs",
+    "missing_glyphs_message",
+    "candidates",
+    "usable_cjk_font",
+    "CANDIDATES",
+    "FALLBACK_CID",
+    "LABEL_CHARS",
+    "FONT_PATH_ENV",
+]
 
 FALLBACK_CID = "STSong-Light"
+FONT_PATH_ENV = "JIXIAO_FONT_PATH"
 
 # Usual Debian/Ubuntu locations, best first.  The package that provides each:
 #   fonts-wqy-zenhei, fonts-wqy-microhei, fonts-arphic-uming, fonts-arphic-ukai, fonts-droid-fallback
@@ -31,6 +58,23 @@ CANDIDATES = (
     "C:/Windows/Fonts/msyh.ttc",
 )
 
+# Characters of jixiao's own printed labels (form and review report): a font
+# that lacks any of them cannot print a form at all.
+LABEL_CHARS = (
+    "预算绩效自评表年度部门整体项目支出名称主管实施单位资金情况来源初全执行数分值率得"
+    "总额其中当财政拨款上结转他目标期完成一级二三指标实际偏差原因析及改进措施等"
+    "填报人联系电话负责务日盖章第页共内容摘要核对文件规则集由生复算发现的错误"
+    "汇逐份说明产效益满意度数量质时成本优良中差（）：，。、—…“”％×≥≤"
+)
+
+
+def candidates() -> tuple[str, ...]:
+    """The font files searched, best first: ``JIXIAO_FONT_PATH`` when set, else :data:`CANDIDATES`."""
+    env = os.environ.get(FONT_PATH_ENV)
+    if env is not None:
+        return tuple(p for p in env.split(os.pathsep) if p)
+    return CANDIDATES
+
 
 @dataclass(frozen=True)
 class FontChoice:
@@ -40,43 +84,115 @@ class FontChoice:
     warning: str = ""
 
 
+def _needs_glyph(ch: str) -> bool:
+    """Whether printing ``ch`` needs a glyph: not for line breaks, controls, format characters."""
+    return unicodedata.category(ch)[0] not in "CZ"
+
+
+def missing_glyphs(choice: FontChoice, text: Iterable[str]) -> list[str]:
+    """The characters of ``text`` (sorted, each once) that the font of ``choice`` has no glyph for.
+
+    Only an embedded TrueType font is checked: the CID fallback's glyphs are
+    the reader's.
+    """
+    if not choice.embedded:
+        return []
+    from reportlab.pdfbase import pdfmetrics
+
+    cmap = pdfmetrics.getFont(choice.name).face.charToGlyph
+    chars = set().union(*(set(t) for t in text))
+    return sorted(ch for ch in chars if ord(ch) not in cmap and _needs_glyph(ch))
+
+
+def missing_glyphs_message(path: str, missing: list[str], *, labels: bool = False) -> str:
+    """The refusal: which font, how many characters it lacks and a few of them, what to do."""
+    shown = "".join(f"“{ch}”" for ch in missing[:8]) + ("等" if len(missing) > 8 else "")
+    if labels:
+        what = f"该字体没有中文字形（缺少表格标签中 {len(missing)} 个字符，如{shown}）"
+        advice = "如 fonts-wqy-zenhei 的 /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
+    else:
+        what = f"该字体缺少表单中 {len(missing)} 个字符的字形（{shown}）"
+        advice = "或把这些字改为常用字"
+    return (
+        f"{path}：{what}，印出来会是方框，未打印。"
+        f"请用 --font 指定含这些字的 TrueType 中文字体（.ttf 或 .ttc），{advice}。"
+    )
+
+
 def find_cjk_font(explicit: str | None = None) -> str | None:
-    """The path of a usable TrueType CJK font, or None."""
+    """``explicit``, or the first font searched that loads and has the glyphs of
+    :data:`LABEL_CHARS` (one without Chinese is skipped), or None."""
     if explicit:
         return explicit
-    for candidate in CANDIDATES:
-        if Path(candidate).is_file():
-            return candidate
+    for path in candidates():
+        if Path(path).is_file():
+            try:
+                _, lacking = _load(path)
+            except Exception:  # not a font ReportLab can read
+                continue
+            if not lacking:
+                return path
     return None
+
+
+def usable_cjk_font() -> str | None:
+    """The font file :func:`register_cjk_font` would embed when none is named, or None (the CID fallback)."""
+    return find_cjk_font(None)
 
 
 _registered: dict[str | None, FontChoice] = {}
 
 
+_loaded: dict[str, tuple[object, list[str]]] = {}
+
+
+def _load(path: str) -> tuple[object, list[str]]:
+    """The TTFont of ``path`` (loaded once per process) and the label characters it lacks;
+    raises what ReportLab raises."""
+    if path in _loaded:
+        return _loaded[path]
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    name = f"JixiaoCJK{len(_loaded) or ''}"  # one name per file
+    kwargs = {"subfontIndex": 0} if path.lower().endswith(".ttc") else {}
+    font = TTFont(name, path, **kwargs)
+    cmap = font.face.charToGlyph
+    _loaded[path] = font, sorted({ch for ch in LABEL_CHARS if ord(ch) not in cmap}, key=LABEL_CHARS.index)
+    return _loaded[path]
+
+
 def register_cjk_font(explicit: str | None = None) -> FontChoice:
     """Register a CJK font with ReportLab (once per process) and say which.
 
-    Raises ``ValueError`` with a Chinese message when ``explicit`` is given
-    but cannot be used.
+    The font searched for is the first candidate that exists, loads and has
+    the glyphs of :data:`LABEL_CHARS`; one that lacks them is skipped.  Raises
+    ``ValueError`` with a Chinese message when ``explicit`` is given but
+    cannot be used (not a TrueType font, or without Chinese glyphs).
     """
     if explicit in _registered:
         return _registered[explicit]
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfbase.ttfonts import TTFont
 
-    path = find_cjk_font(explicit)
+    found = find_cjk_font(explicit)
+    paths = [found] if found else []
     choice: FontChoice | None = None
-    if path:
+    for path in paths:
         try:
-            kwargs = {"subfontIndex": 0} if path.lower().endswith(".ttc") else {}
-            pdfmetrics.registerFont(TTFont("JixiaoCJK", path, **kwargs))
-            choice = FontChoice("JixiaoCJK", path, True)
+            font, lacking = _load(path)
         except Exception as exc:  # ReportLab raises TTFError and others
             if explicit:
                 raise ValueError(
                     f"{explicit}：无法使用该字体（{exc}）。请给出 TrueType 字体（.ttf 或 .ttc）；OpenType/CFF（.otf）字体不能嵌入。"
                 ) from None
+            continue
+        if lacking:
+            if explicit:
+                raise ValueError(missing_glyphs_message(explicit, lacking, labels=True))
+            continue
+        pdfmetrics.registerFont(font)
+        choice = FontChoice(font.fontName, path, True)  # type: ignore[attr-defined]
+        break
     if choice is None:
         pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK_CID))
         choice = FontChoice(

@@ -50,15 +50,27 @@ from reportlab.platypus import (
 from reportlab.platypus.doctemplate import LayoutError
 
 from indicators.atomic import atomic_write_bytes
-from indicators.digest import form_digest, short_digest
-from scoring.engine import canonical_category, fmt, plain
+from indicators.digest import canonical_json, form_digest, short_digest
+from scoring.engine import canonical_category, fmt, plain, year_label
 
-from .fonts import FontChoice, register_cjk_font
+from .fonts import FontChoice, missing_glyphs, missing_glyphs_message, register_cjk_font
 
 if TYPE_CHECKING:
     from scoring.engine import Result
 
-__all__ = ["render_form", "render_form_bytes", "PAGE_SIZE", "CLAIMED_COLOUR", "form_title"]
+__all__ = [
+    "render_form",
+    "render_form_bytes",
+    "PAGE_SIZE",
+    "CLAIMED_COLOUR",
+    "form_title",
+    "qr_payload",
+    "qr_rects",
+    "printed_qr_rects",
+    "QR_FORM_NAME",
+]
+
+QR_FORM_NAME = "jixiaoDigestQR"  # the form XObject of the footer's QR code (drawn once, shown on every page)
 
 PAGE_SIZE = landscape(A4)
 MARGIN_X = 12 * mm
@@ -72,6 +84,7 @@ HEAD_FILL = colors.HexColor("#EDEDED")
 LABEL_FILL = colors.HexColor("#F7F7F7")
 GRID = colors.HexColor("#333333")
 DASH = "—"
+HANG = 6.0  # room for hanging punctuation (pt): with the cell's 3 pt padding, a full 8.5 pt character
 
 # indicator table columns: section | 一级 | 二级 | 三级 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因
 SEC_W = 24.0
@@ -93,7 +106,7 @@ DENOMINATOR_LABELS = {"annual": "全年预算数", "adjusted": "调整后预算�
 
 
 def form_title(form: Any) -> str:
-    return f"{form.year}年度{KIND_TITLE.get(form.kind, '绩效自评表')}"
+    return f"{year_label(form.year)}{KIND_TITLE.get(form.kind, '绩效自评表')}"
 
 
 def _money(value: Decimal | None) -> str:
@@ -144,9 +157,12 @@ def _styles(font: str) -> _Styles:
             name, fontName=font, fontSize=size, leading=leading, alignment=align, wordWrap="CJK", **kw
         )
 
+    # CJK wrapping lets a closing mark (。，）”) hang past the line's end, by up to one
+    # character: left-aligned text keeps that room inside the cell's padding, so the
+    # last 。 of a full line never touches the rule
     s = _Styles(
         font=font,
-        cell=st("cell"),
+        cell=st("cell", rightIndent=HANG),
         cell_c=st("cell_c", align=TA_CENTER),
         cell_r=st("cell_r", align=TA_RIGHT),
         head=st("head", align=TA_CENTER),
@@ -154,7 +170,7 @@ def _styles(font: str) -> _Styles:
         sec=st("sec", size=9, leading=10.5, align=TA_CENTER),
         title=st("title", size=16, leading=20, align=TA_CENTER, spaceAfter=1),
         sub=st("sub", size=8, leading=10),
-        note=st("note", size=8, leading=10.5),
+        note=st("note", size=8, leading=10.5, rightIndent=HANG),
     )
     _style_cache[font] = s
     return s
@@ -254,7 +270,8 @@ def _funds_block(result: Any, s: _Styles, marks: _Marks) -> Table:
     value_w = (WIDTH - SEC_W - ROW_LABEL_W) / 6
     head = ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分（分值×执行率）"]
     data: list[list[Any]] = [[_vertical("资金情况"), "资金来源"] + head]
-    for key, label in FUNDS_LABELS.items():
+    named = [(key, key) for key in funds.rows if key not in FUNDS_LABELS]  # named extra rows (财政专户管理资金 …)
+    for key, label in list(FUNDS_LABELS.items()) + named:
         row = funds.rows.get(key) or {}
         cells: list[Any] = [_money(row.get(c)) for c in ("initial", "annual", "executed")]
         if key == "total":
@@ -616,9 +633,12 @@ def _indicator_rows(result: Any, s: _Styles, marks: _Marks) -> list[_Row]:
         if new_r:
             sub_p = _cell(r.subcategory, s.cell_c, IND_WIDTHS[2])
             sub_short = _short_label(sub_p, r.subcategory, s.cell_c)
+        target = r.target
+        if r.standard.strip():  # criteria rows: the 评价标准 where the target would be
+            target = (target + "\n" if target else "") + "评价标准：" + r.standard
         cells = [
             _cell(r.name, s.cell, IND_WIDTHS[3]),
-            _cell(r.target, s.cell_c, IND_WIDTHS[4]),
+            _cell(target, s.cell_c, IND_WIDTHS[4]),
             _cell(r.actual, s.cell_c, IND_WIDTHS[5]),
             fmt(r.weight),
             marks.score(r.score, r.claimed),
@@ -749,6 +769,28 @@ def _bottom_block(result: Any, s: _Styles) -> Table:
     return Table(data, colWidths=widths + [8, seal_w], minRowHeights=minimum, style=TableStyle(cmds))
 
 
+def _explain_block(result: Any, s: _Styles) -> list[Flowable]:
+    """The appendix of ``jixiao pdf --explain``: each score's arithmetic, so a reviewer can check any number."""
+    out: list[Flowable] = [PageBreak(), Paragraph("计算过程", s.title)]
+    out.append(_p(f"以下为按规则集 {result.rules.id} 复算各项得分的算式（金额单位：万元；得分四舍五入到两位小数）。", s.note))
+    out.append(Spacer(1, 4))
+    data: list[list[Any]] = [["序号", "指标", "分值", "复算得分", "计算过程"]]
+    funds = result.funds
+    data.append(["—", _p("资金执行率", s.cell), fmt(funds.weight), fmt(funds.score), _p(funds.explain, s.cell)])
+    for r in result.indicators:
+        data.append([str(r.index + 1), _p(r.name, s.cell), fmt(r.weight), fmt(r.score), _p(r.explain, s.cell)])
+    data.append(["", _p("总分与等级", s.cell), "", fmt(result.total), _p(result.explain, s.cell)])
+    widths = [34.0, 170.0, 48.0, 56.0]
+    widths.append(WIDTH - sum(widths))
+    cmds = _base_cmds(s.font) + [
+        ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
+        ("ALIGN", (0, 0), (-1, 0), "CENTER"),
+        ("ALIGN", (2, 1), (3, -1), "RIGHT"),
+    ]
+    out.append(Table(data, colWidths=widths, style=TableStyle(cmds), repeatRows=1, splitInRow=24))
+    return out
+
+
 def _findings_block(result: Any, s: _Styles) -> list[Flowable]:
     errors = [f for f in result.findings if f.severity == "error"]
     if not errors:
@@ -798,13 +840,11 @@ def _qr_modules(text: str, best_mask: bool = False) -> list[list[bool]]:
     return [[bool(m) for m in row] for row in qr.modules]
 
 
-def _draw_qr(canv: Canvas, modules: list[list[bool]], size: float, quiet: int = 2) -> None:
-    """Draw the modules as one filled path: runs of dark modules as rectangles
-    in module units (integers, written straight into the content stream under
-    one scaling transform: a few hundred ``re`` operators cost next to nothing)."""
+def qr_rects(modules: list[list[bool]], quiet: int = 2) -> list[tuple[int, int, int]]:
+    """The dark modules as runs: (x, y, width) in module units, y up from the bottom,
+    with a ``quiet`` zone; how :func:`_draw_qr` draws them and ``jixiao verify`` reads them back."""
     n = len(modules)
-    box = size / (n + 2 * quiet)
-    ops: list[str] = []
+    out: list[tuple[int, int, int]] = []
     for r, row in enumerate(modules):
         y = n + quiet - 1 - r
         c = 0
@@ -813,9 +853,26 @@ def _draw_qr(canv: Canvas, modules: list[list[bool]], size: float, quiet: int = 
                 start = c
                 while c < n and row[c]:
                     c += 1
-                ops.append(f"{start + quiet} {y} {c - start} 1 re")
+                out.append((start + quiet, y, c - start))
             else:
                 c += 1
+    return out
+
+
+def printed_qr_rects(digest: str) -> list[frozenset[tuple[int, int, int]]]:
+    """The rectangles of the QR code jixiao draws for ``digest`` (mask 0, and the standard's best
+    mask): what the footer of every page of a PDF printed for that digest must show."""
+    text = qr_payload(digest)
+    return [frozenset(qr_rects(_qr_modules(text))), frozenset(qr_rects(_qr_modules(text, best_mask=True)))]
+
+
+def _draw_qr(canv: Canvas, modules: list[list[bool]], size: float, quiet: int = 2) -> None:
+    """Draw the modules as one filled path: runs of dark modules as rectangles
+    in module units (integers, written straight into the content stream under
+    one scaling transform: a few hundred ``re`` operators cost next to nothing)."""
+    n = len(modules)
+    box = size / (n + 2 * quiet)
+    ops = [f"{x} {y} {w} 1 re" for x, y, w in qr_rects(modules, quiet)]
     canv.saveState()
     canv.setFillColor(colors.black)
     canv.transform(box, 0, 0, box, 0, 0)
@@ -860,7 +917,7 @@ def _canvas_class(font: str, digest: str, rules_id: str, running_title: str) -> 
             page = self._pageNumber
             w, _ = PAGE_SIZE
             if not self._qr_ready[0]:
-                self.beginForm("jixiaoDigestQR")
+                self.beginForm(QR_FORM_NAME)
                 _draw_qr(self, _qr_modules(qr_text), qr_size)
                 self.endForm()
                 self._qr_ready[0] = True
@@ -876,7 +933,7 @@ def _canvas_class(font: str, digest: str, rules_id: str, running_title: str) -> 
                 MARGIN_X, y, f"核对：jixiao verify 表单文件 {short}    规则集：{rules_id}    由 jixiao 生成"
             )
             self.translate(w - MARGIN_X - qr_size, 3.5 * mm)
-            self.doForm("jixiaoDigestQR")
+            self.doForm(QR_FORM_NAME)
             self.restoreState()
             if page > 1:
                 self.saveState()
@@ -899,14 +956,23 @@ def _frame() -> Frame:
 
 
 def render_form_bytes(
-    result: Result, *, font: str | None = None, show_claimed: bool = False, findings: bool = True
+    result: Result, *, font: str | None = None, show_claimed: bool = False, findings: bool = True, explain: bool = False
 ) -> tuple[bytes, list[str]]:
     """The PDF of one scored form, and the warnings to show (font fallback)."""
     choice: FontChoice = register_cjk_font(font)
     warnings = [choice.warning] if choice.warning else []
+    form = result.form
+    # every character printed must have a glyph, or it prints as a box: the
+    # form's own text (all of it is in its canonical JSON), the rule set's
+    # name and grades, the findings
+    printed = [canonical_json(form), result.rules.id, result.rules.name or "", *grading_note(result.rules)]
+    if findings:
+        printed += [f"{f.where}{f.message}" for f in result.findings]
+    lacking = missing_glyphs(choice, printed)
+    if lacking:
+        raise ValueError(missing_glyphs_message(str(choice.path), lacking))
     s = _styles(choice.name)
     marks = _Marks(show_claimed, s)
-    form = result.form
     digest = form_digest(form)
     title = form_title(form)
     who = form.unit.project if form.kind == "project" and form.unit.project else form.unit.name
@@ -939,6 +1005,8 @@ def render_form_bytes(
         story.append(_totals_block(result, s, marks))
     story.append(Spacer(1, 2))
     story.append(_bottom_block(result, s))
+    if explain:
+        story.extend(_explain_block(result, s))
     if findings:
         story.extend(_findings_block(result, s))
 
@@ -971,6 +1039,7 @@ def render_form(
     font: str | None = None,
     show_claimed: bool = False,
     findings: bool = True,
+    explain: bool = False,
 ) -> list[str]:
     """Render one scored form (a ``scoring.engine.Result``) to ``out_path``.
 
@@ -979,6 +1048,6 @@ def render_form(
     ``ValueError`` with a Chinese message when ``font`` cannot be used, and
     ``OSError`` when the file cannot be written.
     """
-    data, warnings = render_form_bytes(result, font=font, show_claimed=show_claimed, findings=findings)
+    data, warnings = render_form_bytes(result, font=font, show_claimed=show_claimed, findings=findings, explain=explain)
     atomic_write_bytes(out_path, data)
     return warnings

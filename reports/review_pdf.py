@@ -137,9 +137,32 @@ def build_review_pdf(
     def footer(canvas: Any, doc_: Any) -> None:
         canvas.saveState()
         canvas.setFont(font.name, 8)
-        canvas.drawRightString(page[0] - 14 * mm, 8 * mm, f"第 {doc_.page} 页")
         canvas.drawString(14 * mm, 8 * mm, "预算绩效自评复核报告 · jixiao")
         canvas.restoreState()
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    class NumberedCanvas(Canvas):
+        """Holds the pages back until their count is known: 第 N 页 共 M 页 on each."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self.saveState()
+                self.setFont(font.name, 8)
+                self.drawRightString(page[0] - 14 * mm, 8 * mm, f"第 {self._pageNumber} 页 共 {total} 页")
+                self.restoreState()
+                Canvas.showPage(self)
+            Canvas.save(self)
 
     story: list[Any] = [_p("预算绩效自评复核报告", st["title"])]
     story.append(_p(f"生成时间：{_dt.datetime.now().strftime('%Y-%m-%d %H:%M')}", st["small"]))
@@ -188,8 +211,9 @@ def build_review_pdf(
                                        _p(f"文件：{sec['file']}", st["small"]), _p(sec["error"], st["body"])]))
             continue
         row = sec["row"]
+        year = f"，{row['year']} 年度" if row["year"] else ""  # a form may print no year
         head = [
-            _p(f"{n}. {row['unit']}（{KIND_ZH.get(row['kind'], row['kind'])}，{row['year']} 年度）", st["h3"]),
+            _p(f"{n}. {row['unit']}（{KIND_ZH.get(row['kind'], row['kind'])}{year}）", st["h3"]),
             _p(f"文件：{sec['file']}    规则集：{row['rules']}", st["small"]),
             _p(
                 f"总分：填报 {row['claimed_total'] or '—'}，复算 {row['total']}，复核 {row['review_total']}；"
@@ -220,7 +244,7 @@ def build_review_pdf(
             ))
         story.append(KeepTogether(head + parts[:2]) if parts else KeepTogether(head))
         story.extend(parts[2:])
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    doc.build(story, onFirstPage=footer, onLaterPages=footer, canvasmaker=NumberedCanvas)
     return buf.getvalue(), font.warning
 
 

@@ -24,6 +24,7 @@ import multiprocessing
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from copy import copy
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -86,6 +87,10 @@ class Options:
 # ------------------------------------------------------------------ discovery
 
 
+# TOML forms, and the spreadsheets and texts imported on the fly (indicators.importing.SUBMISSION_SUFFIXES)
+_FORM_SUFFIXES = (".toml", ".xlsx", ".xlsm", ".xls", ".csv", ".txt")
+
+
 def _walk(top: str, out: list[str]) -> None:
     """Form files under ``top`` (``os.scandir``: no ``stat`` per file)."""
     todo = [top]
@@ -100,7 +105,7 @@ def _walk(top: str, out: list[str]) -> None:
             try:
                 if e.is_dir(follow_symlinks=False):
                     todo.append(e.path)
-                elif e.name.endswith(".toml") and not is_review_file(e.name) and e.is_file():
+                elif e.name.lower().endswith(_FORM_SUFFIXES) and not is_review_file(e.name) and not e.name.startswith("~$") and e.is_file():
                     out.append(e.path)
             except OSError:
                 continue
@@ -135,7 +140,8 @@ def discover_names(paths: Iterable[str | Path]) -> tuple[list[str], list[str]]:
 
 def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
     """Form files under ``paths`` (folders recursively, ``*.toml`` but not
-    ``*.review.toml``; links to folders are not followed), sorted within
+    ``*.review.toml``, and the spreadsheets and texts of ``_FORM_SUFFIXES``
+    but not Excel's ``~$`` lock files; links to folders are not followed), sorted within
     each folder and without duplicates; and the paths that do not exist."""
     names, missing = discover_names(paths)
     return [Path(n) for n in names], missing
@@ -179,11 +185,11 @@ def _unreadable(path: str, message: str, opts: Options) -> dict[str, Any]:
 
 def process_form(path: str, opts: Options) -> dict[str, Any]:
     """Everything about one form, in a worker.  Never raises."""
-    from .engine import attach_lines, load_and_score
+    from .engine import attach_lines, load_scored
     from .review import review_result
 
     try:
-        result, text = load_and_score(path, opts.rules)
+        result, text, origin = load_scored(path, opts.rules)
         if opts.json or opts.sheets or opts.pdf:  # only these outputs show findings with their lines
             attach_lines(result, text)
         review = review_result(result)
@@ -206,7 +212,7 @@ def process_form(path: str, opts: Options) -> dict[str, Any]:
     form = result.form
     total = fmt(result.total)
     row = {
-        "file": path,
+        "file": f"{path}（{origin}）" if origin else path,  # an imported spreadsheet: which sheet
         "unit": form.unit.name + (f" · {form.unit.project}" if form.unit.project else ""),
         "kind": form.kind,
         "year": form.year,
@@ -258,9 +264,10 @@ def process_form(path: str, opts: Options) -> dict[str, Any]:
              fd.line, fd.message]
             for fd in findings
         ]
+        explains = [result.funds.explain] + [r.explain for r in result.indicators]  # the 计算过程 column
         rec["indicator_rows"] = [
-            [path, row["unit"], no, cat, sub, name, weight, claimed, computed, rv, rv - computed, reason]
-            for no, cat, sub, name, weight, claimed, computed, rv, reason in lines
+            [path, row["unit"], no, cat, sub, name, weight, claimed, computed, rv, rv - computed, reason, why]
+            for (no, cat, sub, name, weight, claimed, computed, rv, reason), why in zip(lines, explains)
         ]
     if opts.pdf:
         differing = [
@@ -502,6 +509,7 @@ FORM_COLUMNS = [
 FINDING_COLUMNS = ["文件", "单位", "代码", "严重程度", "名称", "位置", "行", "说明"]
 INDICATOR_COLUMNS = [
     "文件", "单位", "序号", "一级指标", "二级指标", "三级指标", "分值", "填报得分", "复算得分", "复核得分", "复核调整", "复核理由",
+    "计算过程",
 ]
 
 
@@ -585,7 +593,7 @@ class CsvWriter:
 _WIDTHS = {
     "表单": [40, 28, 10, 6, 14, 10, 10, 10, 9, 9, 9, 7, 7, 18, 12, 10, 60],
     "发现项": [40, 28, 24, 9, 20, 36, 6, 80],
-    "指标": [40, 28, 6, 14, 18, 32, 8, 10, 10, 10, 10, 40],
+    "指标": [40, 28, 6, 14, 18, 32, 8, 10, 10, 10, 10, 40, 60],
 }
 
 
@@ -613,8 +621,35 @@ def _quiet_openpyxl_streams() -> None:
     sys.unraisablehook = hook
 
 
+# the columns (0-based) of each sheet shown with two places (scores: 100.00, not 100),
+# and the review date, a real date cell
+_SCORE_FORMAT = "0.00"
+_DATE_FORMAT = "yyyy-mm-dd"
+_SCORE_COLUMNS = {
+    "表单": {FORM_COLUMNS.index(c) for c in ("填报总分", "复算总分", "复核总分")},
+    "发现项": set(),
+    "指标": {INDICATOR_COLUMNS.index(c) for c in ("分值", "填报得分", "复算得分", "复核得分", "复核调整")},
+}
+_DATE_COLUMNS = {"表单": {FORM_COLUMNS.index("复核日期")}, "发现项": set(), "指标": set()}
+
+
+def _as_date(value: Any) -> Any:
+    """An ISO date (``2022-08-01``, as a review file's TOML date is kept) as a ``date``; else as is."""
+    import datetime as dt
+
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
 class XlsxWriter:
-    """Three sheets (表单, 发现项, 指标) streamed with openpyxl's write-only mode."""
+    """Three sheets (表单, 发现项, 指标) streamed with openpyxl's write-only mode.
+
+    Scores are numbers shown with two places (``0.00``); 复核日期 is a date cell.
+    """
 
     def __init__(self, path: str | Path):
         from openpyxl import Workbook
@@ -637,21 +672,36 @@ class XlsxWriter:
             self.abort()
             raise
         self._letter = get_column_letter
+        from openpyxl.cell import WriteOnlyCell
+
+        self._styles = {}  # number format -> the style of a cell that has it
+        for number_format in (_SCORE_FORMAT, _DATE_FORMAT):
+            proto = WriteOnlyCell(self.sheets["表单"])
+            proto.number_format = number_format
+            self._styles[number_format] = proto._style
 
     def _append(self, title: str, values: list[Any]) -> None:
+        from openpyxl.cell import WriteOnlyCell
+
         ws = self.sheets[title]
+        cells: list[Any] = list(values)
         if any(isinstance(v, str) and v.startswith("=") for v in values):
             # openpyxl would store text starting with "=" as a formula: keep user text as text
-            from openpyxl.cell import WriteOnlyCell
-
-            cells = []
-            for v in values:
-                cell = WriteOnlyCell(ws, value=v)
+            for k, v in enumerate(values):
                 if isinstance(v, str) and v.startswith("="):
-                    cell.data_type = "s"
-                cells.append(cell)
-            values = cells
-        ws.append(values)
+                    cells[k] = WriteOnlyCell(ws, value=v)
+                    cells[k].data_type = "s"
+        for k in _SCORE_COLUMNS[title]:
+            v = values[k]
+            if isinstance(v, (int, Decimal)):
+                cells[k] = WriteOnlyCell(ws, value=v)
+                cells[k]._style = copy(self._styles[_SCORE_FORMAT])  # a copy of the style: no lookup per cell
+        for k in _DATE_COLUMNS[title]:
+            v = _as_date(values[k])
+            if v is not None and not isinstance(v, str):
+                cells[k] = WriteOnlyCell(ws, value=v)
+                cells[k]._style = copy(self._styles[_DATE_FORMAT])
+        ws.append(cells)
         self.counts[title] += 1
 
     def add(self, chunk: Chunk) -> None:

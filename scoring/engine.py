@@ -8,6 +8,7 @@ line numbers to findings.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -16,7 +17,15 @@ from typing import Any
 from indicators.loader import _SECTIONS as FORM_SECTIONS
 from indicators.loader import FormError, Problem, key_lines, read_toml, validate_model
 from indicators.schema import FUNDS_COLUMNS, FUNDS_ROWS, Form, Indicator
-from indicators.values import OPERATOR_SYMBOLS, Deadline, Quantity, Text, parse_value
+from indicators.values import (
+    OPERATOR_SYMBOLS,
+    Deadline,
+    Quantity,
+    Text,
+    looks_quantitative,
+    normalize_text,
+    parse_value,
+)
 
 from . import methods as m
 from .findings import SEVERITY, Finding, make
@@ -29,10 +38,12 @@ __all__ = [
     "score_form",
     "score_file",
     "load_and_score",
+    "load_scored",
     "attach_lines",
     "canonical_category",
     "fmt",
     "plain",
+    "year_label",
     "FormError",
 ]
 
@@ -43,6 +54,10 @@ HALF_UP = ROUND_HALF_UP  # x.quantize(CENT, HALF_UP) is m.q2(x) without the call
 
 # Standard level-1 names and the short spellings real forms use.
 _CATEGORY_ALIASES = {"产出": "产出指标", "效益": "效益指标", "满意度": "满意度指标"}
+
+
+# a category name with digits or comparison signs is most likely a target typed into the wrong column
+_LOOKS_LIKE_VALUE = re.compile(r"[0-9０-９%％≥≤<>＜＞]")
 
 
 def canonical_category(name: str) -> str:
@@ -57,11 +72,24 @@ def fmt(value: Decimal | None) -> str:
     return str(value.quantize(CENT, HALF_UP))
 
 
+def year_label(year: int | None) -> str:
+    """"2023年度", or "" when the form prints no year (never "0年度")."""
+    return f"{year}年度" if year else ""
+
+
+def num(value: Decimal) -> str:
+    """A number in an explanation: two places ("31.88", "95.00"), more only when it has them ("0.955")."""
+    rounded = value.quantize(CENT, HALF_UP)
+    return str(rounded) if rounded == value else plain(value)
+
+
 _SUB_ROWS = FUNDS_ROWS[1:]  # the rows whose sum is the total
 _ALL_COLUMNS = FUNDS_COLUMNS + ("adjusted",)
 _ROW_LABELS = {"total": "年度资金总额", "appropriation": "当年财政拨款", "carryover": "上年结转资金", "other": "其他资金"}
 _COLUMN_LABELS = {"initial": "年初预算数", "annual": "全年预算数", "executed": "全年执行数", "adjusted": "调整后预算"}
 _COMMON_METHODS = frozenset(("step_deduct", "bands", "checklist"))
+_OWN_ZERO = frozenset(("missing-value", "unreadable-value"))  # a 0 these explain needs the value, not a note
+_NOT_APPLICABLE = frozenset(("不适用", "/不适用", "不涉及"))
 _METHOD_OPERATOR = {"higher": "ge", "lower": "le", "equal": "eq"}
 _OPERATOR_METHOD = {"ge": "higher", "gt": "higher", "le": "lower", "lt": "lower", "eq": "equal"}
 
@@ -81,10 +109,18 @@ class IndicatorResult:
     note: str
     tier: str = ""
     findings: list[Finding] = field(default_factory=list)
+    why: tuple[Any, ...] = ()  # (formatter, *args) of the arithmetic; see ``explain``
+    standard: str = ""  # 评价标准
+    applicable: bool = True
 
     @property
     def where(self) -> str:
         return f"indicators[{self.index + 1}] {self.name}"
+
+    @property
+    def explain(self) -> str:
+        """The arithmetic of the score in words (``12.50 × 32.66 ÷ 31.88 = 12.81，封顶 12.50``)."""
+        return _explained(self.why)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -99,6 +135,9 @@ class IndicatorResult:
             "method": self.method,
             "tier": self.tier,
             "note": self.note,
+            "standard": self.standard,
+            "applicable": self.applicable,
+            "explain": self.explain,
             "findings": [f.code for f in self.findings],
         }
 
@@ -109,8 +148,19 @@ class FundsResult:
     rate: Decimal | None  # unrounded fraction
     score: Decimal
     claimed: Decimal | None
-    rows: dict[str, dict[str, Decimal | None]]  # effective total and the sub-rows
+    rows: dict[str, dict[str, Decimal | None]]  # effective total, the fixed sub-rows, then named rows by name
     note: str = ""
+    denominator: str = "annual"  # the column the rate was divided by (adjusted falls back to annual)
+    why: tuple[Any, ...] = ()
+
+    @property
+    def explain(self) -> str:
+        """``执行率 78.90 ÷ 80.00 = 98.63%，× 10 = 9.86``."""
+        return _explained(self.why)
+
+    @property
+    def denominator_label(self) -> str:
+        return _COLUMN_LABELS[self.denominator]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -118,6 +168,8 @@ class FundsResult:
             "rate": f"{self.rate.quantize(Decimal('0.000001'), rounding='ROUND_HALF_UP'):f}" if self.rate is not None else None,
             "score": fmt(self.score),
             "claimed": fmt(self.claimed) if self.claimed is not None else None,
+            "denominator": self.denominator,
+            "explain": self.explain,
         }
 
 
@@ -133,6 +185,12 @@ class Result:
     grade: str
     claimed_grade: str
     findings: list[Finding]
+    total_why: tuple[Any, ...] = ()
+
+    @property
+    def explain(self) -> str:
+        """The total and the grade: ``资金执行率 9.86 + 各项指标 85.20 = 95.06；等级 优（≥ 90）``."""
+        return _explained(self.total_why)
 
     @property
     def errors(self) -> int:
@@ -151,7 +209,11 @@ class Result:
             "rules": {"id": self.rules.id, "sha256": self.rules.sha256},
             "funds": self.funds.to_dict(),
             "indicators": [i.to_dict() for i in self.indicators],
-            "total": {"score": fmt(self.total), "claimed": fmt(self.claimed_total) if self.claimed_total is not None else None},
+            "total": {
+                "score": fmt(self.total),
+                "claimed": fmt(self.claimed_total) if self.claimed_total is not None else None,
+                "explain": self.explain,
+            },
             "grade": {"computed": self.grade, "claimed": self.claimed_grade or None},
             "findings": [f.to_dict() for f in self.findings],
         }
@@ -164,6 +226,112 @@ def plain(d: Decimal) -> str:
     """A number as people write it: 50, 12.5, 0.96 (no exponent, no trailing zeros)."""
     text = format(d.normalize(), "f")
     return "0" if text == "-0" else text
+
+
+# ------------------------------------------------------------------ explanations
+# A result keeps (formatter, *args); the words are made only when someone asks (``explain``),
+# so scoring thousands of forms for a table does not format text nobody reads.
+
+
+def _pct(rate: Decimal) -> str:
+    """A rate as a percentage with two places, half up: 0.98625 → "98.63%"."""
+    return f"{(rate * 100).quantize(CENT, HALF_UP)}%"
+
+
+def _explained(why: tuple[Any, ...]) -> str:
+    return why[0](*why[1:]) if why else ""
+
+
+def _x_text(text: str) -> str:
+    return text
+
+
+def _x_higher(w: Decimal, a: Decimal, b: Decimal, scale: Decimal = Decimal(1)) -> str:
+    if scale != 1:  # the numbers as written: 31.88 (万人), not 318800
+        a, b = a / scale, b / scale
+    full = fmt(w)
+    if b < 0:
+        return f"实际完成值 {num(b)} 为负，按 0 计：{full} × 0 ÷ {num(a)} = 0.00"
+    if a <= 0:
+        return f"年度指标值 {num(a)} 不大于 0，实际完成值 {num(b)}：得满分 {full}"
+    if b == a:
+        return f"实际完成值 {num(b)} 等于年度指标值 {num(a)}：得满分 {full}"
+    text = f"{full} × {num(b)} ÷ {num(a)} = {fmt(w * b / a)}"
+    return text + f"，封顶 {full}" if b > a else text
+
+
+def _x_lower(w: Decimal, a: Decimal, b: Decimal, formula: str, scale: Decimal = Decimal(1)) -> str:
+    if scale != 1:
+        a, b = a / scale, b / scale
+    full = fmt(w)
+    if b <= a:
+        return f"实际完成值 {num(b)} 不高于年度指标值 {num(a)}：得满分 {full}"
+    if a <= 0:
+        return f"年度指标值 {num(a)} 不大于 0，实际完成值 {num(b)} 高于它：得 0.00"
+    if formula == "inverse":
+        return f"越低越好（反比）：{full} × {num(a)} ÷ {num(b)} = {fmt(w * a / b)}"
+    if b >= 2 * a:
+        return f"实际完成值 {num(b)} 达到年度指标值 {num(a)} 的 2 倍：得 0.00"
+    return f"越低越好：{full} × (1 − ({num(b)} − {num(a)}) ÷ {num(a)}) = {fmt(w * (1 - (b - a) / a))}"
+
+
+def _x_equal(w: Decimal, a: Decimal, b: Decimal, scale: Decimal = Decimal(1)) -> str:
+    if scale != 1:
+        a, b = a / scale, b / scale
+    if a == 0:
+        if b <= 0:
+            return f"年度指标值为 0，实际完成值 {num(b)} 不大于 0：得满分 {fmt(w)}"
+        return f"年度指标值为 0，实际完成值 {num(b)} 大于 0：得 0.00"
+    return _x_higher(w, a, b)  # already in the written unit
+
+
+def _x_tier(label: str, low: Decimal, high: Decimal, incl: bool, claimed: Decimal | None, score: Decimal, how: str) -> str:
+    text = f"定性·{label}：区间 [{fmt(low)}, {fmt(high)}{']' if incl else ')'}"
+    if how == "full":
+        return text + f"，未填报得分，按满分 {fmt(score)}"
+    if how == "fixed":
+        return text + f"，本档得 {fmt(score)}"
+    if how == "low":
+        return text + f"，未填报得分，暂按下限 {fmt(score)}"
+    text += f"，填报 {fmt(claimed)}"  # fmt rounds the score too
+    if how == "clamped":
+        text += f"，不在区间内，按 {fmt(score)} 计"
+    return text
+
+
+def _x_claimed(kind: str, claimed: Decimal, w: Decimal) -> str:
+    capped = "，封顶分值" if claimed > w else ("，按 0 计" if claimed < 0 else "")
+    return f"{kind}：按填报得分 {fmt(claimed)} 计（分值 {fmt(w)}）{capped}"
+
+
+def _x_rescaled(inner: tuple[Any, ...], whole: Decimal, applicable: Decimal, raw: Decimal, score: Decimal) -> str:
+    text = f"{_explained(inner)}；本一级指标有不适用的指标，按 {plain(whole)} ÷ {plain(applicable)} 折算：= {fmt(raw)}"
+    return text + (f"，封顶 {fmt(score)}" if score < raw.quantize(CENT, HALF_UP) else "")
+
+
+def _x_funds(executed: Decimal, denominator: Decimal, label: str, w: Decimal, capped: bool) -> str:
+    rate = executed / denominator
+    text = f"执行率 {num(executed)} ÷ {num(denominator)}（{label}） = {_pct(rate)}"
+    if w == 0:
+        return text + "，资金执行率分值为 0，不计分"
+    raw = w * max(rate, ZERO)
+    text += f"，× {plain(w)} = {fmt(raw)}"
+    return text + f"，封顶 {fmt(w)}" if capped and raw > w else text
+
+
+def _x_total(
+    funds: Decimal, scores: Decimal, summed: Decimal, cap: Any, rate: Decimal | None, total: Decimal, grade: str, bands: Any
+) -> str:
+    band = next((b.min for b in bands if total >= b.min), None)
+    text = f"资金执行率 {fmt(funds)} + 各项指标 {fmt(scores)} = {fmt(summed)}"
+    if cap is not None and rate is not None:
+        text += f"；执行率 {_pct(rate)} 低于 {plain(cap.below * 100)}%，总分不超过 {plain(cap.max)}"
+        text += f"，按 {fmt(total)} 计" if total < summed else "，未超过"
+    if grade:
+        text += f"；等级 {grade}（{fmt(total)} ≥ {plain(band)}）" if band is not None else f"；等级 {grade}"
+    else:
+        text += "；不评等级"
+    return text
 
 
 class _Scorer:
@@ -185,6 +353,10 @@ class _Scorer:
         qualitative = rules.qualitative
         self._achieved = qualitative.achieved
         self._partial = qualitative.partial
+        self._scales, self._book = m.scale_book(qualitative)
+        self._factors: dict[str, tuple[Decimal, Decimal]] = {}  # category → (whole, applicable) when rescaled
+        self._why: tuple[Any, ...] = ()  # the explanation of the row being scored
+        self.total_why: tuple[Any, ...] = ()
         self._fulls: list[Decimal] = []  # each indicator's weight rounded to 2 places, in order
         self._row: tuple[int, Indicator, list[Finding]] = (-1, None, [])  # type: ignore[assignment]  # set per indicator
 
@@ -203,6 +375,8 @@ class _Scorer:
             row = getattr(funds, name)
             if row is not None:
                 sub[name] = row
+        for row in funds.rows:  # named extra rows (四川：财政专户管理资金、单位资金 …)
+            sub[row.name] = row
         subrows = list(sub.values())
         effective: dict[str, Decimal | None] = {}
         for col in _ALL_COLUMNS:
@@ -228,67 +402,77 @@ class _Scorer:
             effective[col] = summed if summed is not None else given
         rows: dict[str, dict[str, Decimal | None]] = {"total": effective}
         for name, row in sub.items():
-            rows[name] = {"initial": row.initial, "annual": row.annual, "executed": row.executed}
+            rows[name] = {"initial": row.initial, "annual": row.annual, "executed": row.executed, "adjusted": row.adjusted}
         for name, row in (("total", total), *sub.items()):
             if row is not None and row.executed is not None and row.executed < 0:
+                standard = name in _ROW_LABELS  # else a named row of funds.rows
                 self.add(
                     "funds-negative-executed",
-                    f"{_ROW_LABELS[name]}的全年执行数为 {fmt(row.executed)} 万元，小于 0。执行数不能为负，请核对。",
+                    f"{_ROW_LABELS.get(name, name)}的全年执行数为 {fmt(row.executed)} 万元，小于 0。执行数不能为负，请核对。",
                     f"funds.{name}",
-                    ("funds", name, "executed"),
+                    ("funds", name, "executed") if standard else ("funds", "rows"),
                 )
 
         denominator_key = rules.denominator
         denominator = effective.get(denominator_key)
         if denominator_key == "adjusted" and denominator is None:
+            denominator_key = "annual"
             denominator = effective.get("annual")
         executed = effective.get("executed")
         rate: Decimal | None = None
         score = ZERO
-        if w > 0:
-            if denominator is None or denominator == 0:
+        why: tuple[Any, ...]
+        label = _COLUMN_LABELS[denominator_key]
+        if denominator is None or denominator == 0:
+            why = (_x_text, f"{label}为 0 或未填写，无法计算执行率" + ("，得 0.00" if w > 0 else ""))
+            if w > 0:
                 self.add(
                     "funds-zero-budget",
-                    "全年预算数为 0 或未填写，无法计算执行率，资金执行率得 0 分。请在 [funds.total] 或各资金来源行填写全年预算数。",
+                    f"{label}为 0 或未填写，无法计算执行率，资金执行率得 0 分。请在 [funds.total] 或各资金来源行填写{label}。",
                     "funds",
                     ("funds",),
                 )
-            elif executed is None:
+        elif executed is None:
+            why = (_x_text, "未填写全年执行数，无法计算执行率" + ("，得 0.00" if w > 0 else ""))
+            if w > 0:
                 self.add("missing-value", "未填写全年执行数，资金执行率得 0 分。", "funds", ("funds",))
-            else:
-                rate = executed / denominator
+        else:
+            # the rate is computed and shown even when the money block carries no points (weight 0)
+            rate = executed / denominator
+            why = (_x_funds, executed, denominator, label, w, rules.cap)
+            if w > 0:
                 raw = w * max(rate, ZERO)
                 if rules.cap:
                     raw = min(raw, w)
                 score = raw.quantize(CENT, HALF_UP)
-                over = rules.over_budget_ratio
-                if over > 0 and rate > over:
+            over = rules.over_budget_ratio
+            if over > 0 and rate > over:
+                self.add(
+                    "funds-over-budget",
+                    f"全年执行数 {fmt(executed)} 万元是{label} {fmt(denominator)} 万元的 {rate:.2f} 倍，"
+                    f"超过 {plain(over)} 倍的合理性检查线。请核对数字和单位（金额以万元计）。",
+                    "funds.total",
+                    ("funds", "total", "executed") if total is not None and total.executed is not None else ("funds",),
+                )
+            note_below = rules.note_below
+            if note_below > 0 and rate < note_below:
+                self.add(
+                    "rate-below-threshold",
+                    f"执行率 {rate * 100:.2f}% 低于 {note_below * 100:.0f}%，须写明原因。",
+                    "funds",
+                    ("funds", "note"),
+                )
+                if not funds.note.strip():
                     self.add(
-                        "funds-over-budget",
-                        f"全年执行数 {fmt(executed)} 万元是预算数 {fmt(denominator)} 万元的 {rate:.2f} 倍，"
-                        f"超过 {plain(over)} 倍的合理性检查线。请核对数字和单位（金额以万元计）。",
-                        "funds.total",
-                        ("funds", "total", "executed") if total is not None and total.executed is not None else ("funds",),
-                    )
-                note_below = rules.note_below
-                if note_below > 0 and rate < note_below:
-                    self.add(
-                        "rate-below-threshold",
-                        f"执行率 {rate * 100:.2f}% 低于 {note_below * 100:.0f}%，须写明原因。",
+                        "missing-deviation-note",
+                        "执行率偏低但未填写原因（[funds] note）。",
                         "funds",
                         ("funds", "note"),
                     )
-                    if not funds.note.strip():
-                        self.add(
-                            "missing-deviation-note",
-                            "执行率偏低但未填写原因（[funds] note）。",
-                            "funds",
-                            ("funds", "note"),
-                        )
         claimed = funds.claimed
         if claimed is not None:
             self._check_claimed(claimed, score, w, "funds", ("funds", "claimed"), "资金执行率", self.findings)
-        return FundsResult(w, rate, score, claimed, rows, funds.note)
+        return FundsResult(w, rate, score, claimed, rows, funds.note, denominator_key, why)
 
     # ---------------------------------------------------------- indicators
 
@@ -318,34 +502,64 @@ class _Scorer:
         loc = ("indicators", index, key) if key else ("indicators", index)
         found.append(Finding(code, message, where, loc, None, SEVERITY[code]))
 
+    def _not_applicable(self, ind: Indicator) -> bool:
+        if not ind.applicable:
+            return True
+        actual = ind.actual
+        return "不" in actual and normalize_text(actual) in _NOT_APPLICABLE  # every spelling has 不
+
     def indicator(self, index: int, ind: Indicator) -> IndicatorResult:
         found: list[Finding] = []  # this row's findings, added to the form's at the end
         self._row = (index, ind, found)
+        self._why = ()
         w = ind.weight
         needs_note: list[str] = []  # reasons a deviation note is required
+        if (not ind.applicable or "不" in ind.actual) and self._not_applicable(ind):
+            return self._left_out(index, ind, found)
 
         method, raw_score, tier = self._score(ind, w, needs_note)
         full = w.quantize(CENT, HALF_UP)  # the best score a row can print (w ≥ 0: the schema says so)
         self._fulls.append(full)
-        if raw_score >= w:
-            score = full
+        factor = self._factors.get(canonical_category(ind.category)) if self._factors else None
+        if factor is not None:  # 不适用 rows in this category: the rest rescaled to the category weight
+            whole, applicable = factor
+            inner = self._why or (_x_text, f"得 {fmt(min(raw_score, w))}")
+            raw_score = min(raw_score, w) * whole / applicable
+            w_scaled = w * whole / applicable
+            full = w_scaled.quantize(CENT, HALF_UP)
+            score = full if raw_score >= w_scaled else (raw_score.quantize(CENT, HALF_UP) if raw_score > 0 else ZERO)
+            self._why = (_x_rescaled, inner, whole, applicable, raw_score, score)
+            w_check = w_scaled
         else:
-            score = raw_score.quantize(CENT, HALF_UP) if raw_score > 0 else ZERO
+            w_check = w
+            if raw_score >= w:
+                score = full
+            else:
+                score = raw_score.quantize(CENT, HALF_UP) if raw_score > 0 else ZERO
 
         claimed = ind.claimed
-        if claimed is not None and (claimed != score or claimed > w or claimed < 0):
+        if claimed is not None and (claimed != score or claimed > w_check or claimed < 0):
             where = found[0].where if found else f"indicators[{index + 1}] {ind.name}"
-            self._check_claimed(claimed, score, w, where, ("indicators", index, "claimed"), "", found)
+            self._check_claimed(claimed, score, w_check, where, ("indicators", index, "claimed"), "", found)
         below = score < full
         if (needs_note or below or (claimed is not None and claimed < full)) and not ind.note.strip():
+            # a 0 that comes from the engine's own missing-value needs the value, not a deviation note
+            own_zero = score == 0 and not needs_note and any(f.code in _OWN_ZERO for f in found)
             # the first reason: one found while scoring, else the score (or claim) below the weight
-            if needs_note:
+            if own_zero:
+                pass
+            elif needs_note:
                 reason = needs_note[0]
             elif below:
-                reason = f"得分 {fmt(score)} 低于分值 {fmt(w)}"
+                reason = f"得分 {fmt(score)} 低于分值 {fmt(w_check)}"
             else:
-                reason = f"填报得分 {fmt(claimed)} 低于分值 {fmt(w)}"
-            self._row_add("missing-deviation-note", f"{reason}，须填写偏差原因分析及改进措施。", "note")
+                reason = f"填报得分 {fmt(claimed)} 低于分值 {fmt(w_check)}"
+            if not own_zero:
+                self._row_add("missing-deviation-note", f"{reason}，须填写偏差原因分析及改进措施。", "note")
+        why = self._why
+        if not why:
+            first = next((f for f in found if f.severity == "error"), None)
+            why = (_x_text, f"得 {fmt(score)}：{first.message}" if first is not None else f"得 {fmt(score)}")
         if found:
             self.findings.extend(found)
         return IndicatorResult(
@@ -362,6 +576,26 @@ class _Scorer:
             ind.note,
             tier,
             found,
+            why,
+            ind.standard,
+        )
+
+    def _left_out(self, index: int, ind: Indicator, found: list[Finding]) -> IndicatorResult:
+        """A row marked 不适用: 0 points; with ``not_applicable = "rescale"`` its category's other rows make up for it."""
+        w = ind.weight
+        self._fulls.append(w.quantize(CENT, HALF_UP))
+        if self.rules.scoring.not_applicable == "rescale":
+            text = "不适用，不参与评分；同一一级指标的其余指标按一级指标分值折算"
+        else:
+            text = "不适用：按规则集得 0.00"
+        self._row_add("not-applicable", f"指标标为不适用。{text}。")
+        claimed = ind.claimed
+        if claimed is not None and claimed != 0:
+            self._check_claimed(claimed, ZERO, w, found[0].where, ("indicators", index, "claimed"), "", found)
+        self.findings.extend(found)
+        return IndicatorResult(
+            index, ind.category, ind.subcategory, ind.name, w, ZERO, claimed, "not_applicable",
+            ind.target, ind.actual, ind.note, "", found, (_x_text, text), ind.standard, False,
         )
 
     def _score(self, ind: Indicator, w: Decimal, needs_note: list[str]) -> tuple[str, Decimal, str]:
@@ -373,15 +607,31 @@ class _Scorer:
                 return method, ZERO, ""
             if not ind.note.strip():
                 self._row_add("missing-reason", "人工评分须在 note 中写明评分理由。", "note")
+            self._why = (_x_claimed, "人工评分", ind.claimed, w)
             return method, ind.claimed, ""
+        if method == "criteria":  # 评价标准 rows: the claimed score, a note below full marks (checked by the caller)
+            if ind.claimed is None:
+                self._row_add("missing-value", "按评价标准评分的指标须在“得分”（claimed）中填写自评得分，得 0 分。", "claimed")
+                return method, ZERO, ""
+            self._why = (_x_claimed, "按评价标准评分", ind.claimed, w)
+            return method, max(ind.claimed, ZERO), ""
         if method in _COMMON_METHODS:
             return method, self._common(ind, w), ""
 
         target = parse_value(ind.target)
         actual = parse_value(ind.actual)
         target_type = type(target)
+        if method == "auto" and target_type is Text and looks_quantitative(ind.target):
+            # an operator and a number that cannot be read: never silently qualitative
+            self._row_add(
+                "unreadable-value",
+                f"年度指标值 “{ind.target}” 写了比较符和数字，但无法读取（单位或附注不认识），得 0 分。"
+                "请写成 “≥98%”、“≤6万元” 这样的形式，或把 method 改为 qualitative。",
+                "target",
+            )
+            return "higher", ZERO, ""
         if method == "qualitative" or (method == "auto" and target_type is Text):
-            return self._qualitative(ind, w, needs_note, actual)
+            return self._qualitative(ind, w, needs_note, actual, target)
         if target is None:
             self._row_add("missing-value", "年度指标值为空，无法评分，得 0 分。请填写年度指标值。", "target")
             return (method if method != "auto" else "higher"), ZERO, ""
@@ -417,6 +667,7 @@ class _Scorer:
             return method, ZERO, ""
         t_unit, a_unit = target.unit, actual.unit
         a, b = target.value, actual.value
+        scale = target.scale  # explanations show the numbers in the target's written unit (31.88 万人)
         if t_unit != a_unit:
             if t_unit and a_unit:
                 self._row_add(
@@ -433,9 +684,17 @@ class _Scorer:
                     "actual",
                 )
             else:
+                # the bare side takes the other side's unit with its multiplier: 6 against 6万元 is 6万元
+                if not a_unit:
+                    b = b * target.scale
+                    written = target.unit_text or t_unit
+                else:
+                    a = a * actual.scale
+                    scale = actual.scale
+                    written = actual.unit_text or a_unit
                 self._row_add(
                     "unit-assumed",
-                    f"{'实际完成值' if not a_unit else '年度指标值'}未写单位，按 “{t_unit or a_unit}” 理解。",
+                    f"{'实际完成值' if not a_unit else '年度指标值'}未写单位，按 “{written}” 理解。",
                     "actual",
                 )
         if actual.op is not None and actual.op == (target.op or op) and b == a:
@@ -452,57 +711,121 @@ class _Scorer:
                     "actual",
                 )
                 needs_note.append("大幅超额完成")
+            self._why = (_x_higher, w, a, b, scale)  # divided by the scale only when explained
             return method, m.higher_is_better(w, a, b), ""
         if method == "lower":
+            self._why = (_x_lower, w, a, b, self._reverse, scale)
             return method, m.lower_is_better(w, a, b, self._reverse), ""
         if method == "equal":
+            self._why = (_x_equal, w, a, b, scale)
             return method, m.equal_to(w, a, b), ""
         raise AssertionError(method)  # pragma: no cover
 
+    def _find_tier(self, ind: Indicator, word: str, target: Any) -> tuple[m.ScaleTiers, int] | None:
+        """The scale and tier a word names: ``params.scale`` if given, else the scale the target spells out, else the first."""
+        wanted = str(ind.params.get("scale", "")).strip() if ind.params else ""
+        if not wanted:
+            candidates = self._book.get(word) or self._book.get(word.strip().replace(" ", ""))
+            if candidates is None:
+                return None
+            if len(candidates) == 1:  # the word belongs to one scale only (达成, 部分达成 …)
+                return candidates[0]
+        target_text = target.text if isinstance(target, Text) else ""
+        first = None
+        for scale in self._scales:
+            if wanted and scale.name != wanted:
+                continue
+            i = scale.find(word)
+            if i is None:
+                continue
+            if first is None:
+                first = (scale, i)
+            if target_text and sum(1 for t in scale.tiers if t[1] in target_text) >= 2:
+                return scale, i  # the target lists this scale's words (指标值 “优良中低差”)
+        return first
+
+    def _tier_from_actual(self, ind: Indicator, target: Any) -> str:
+        """A blank tier on a row whose target lists a scale (优良中低差) and whose actual is one of its words (优)."""
+        if not isinstance(target, Text) or not ind.actual:
+            return ""
+        word = normalize_text(ind.actual)
+        for scale in self._scales:
+            if scale.find(word) is not None and sum(1 for t in scale.tiers if t[1] in target.text) >= 2:
+                return word
+        return ""
+
     def _qualitative(
-        self, ind: Indicator, w: Decimal, needs_note: list[str], actual: Any
+        self, ind: Indicator, w: Decimal, needs_note: list[str], actual: Any, target: Any = None
     ) -> tuple[str, Decimal, str]:
-        achieved, partial = self._achieved, self._partial
-        tier_text = ind.tier
-        tier = m.tier_of(tier_text) if tier_text else None  # a blank tier is no tier
-        if tier is None and tier_text.strip():
-            self._row_add("unknown-tier", f"档次 “{ind.tier}” 无法识别，只能是 达成、部分达成、未达成。", "tier")
+        tier_text = ind.tier or self._tier_from_actual(ind, target)
+        named = tier_text.strip() != ""  # a blank tier is no tier
+        found = None
+        if named:
+            candidates = self._book.get(tier_text)
+            if candidates is not None and len(candidates) == 1 and not ind.params:  # the common case: 达成 …
+                found = candidates[0]
+            else:
+                found = self._find_tier(ind, tier_text, target)
+        if found is None and named:
+            known = "；".join(sc.all_words() for sc in self._scales)
+            self._row_add("unknown-tier", f"档次 “{ind.tier}” 无法识别，只能是 {known}（或其完整写法）。", "tier")
             return "qualitative", ZERO, ""
         claimed = ind.claimed
-        if tier is None:
+        if found is None:
             if claimed is None:
                 self._row_add("missing-tier", "定性指标未选择档次（tier），也未填写得分，得 0 分。", "tier")
                 return "qualitative", ZERO, ""
-            for candidate in ("achieved", "partial", "failed"):
-                low, high, incl = m.tier_range(candidate, w, achieved, partial)
-                if claimed >= low:
-                    tier = candidate
+            scale = self._scales[0]
+            wanted = str(ind.params.get("scale", "")).strip() if ind.params else ""
+            for sc in self._scales:
+                if wanted and sc.name == wanted:
+                    scale = sc
+            index = len(scale.tiers) - 1
+            for i, t in enumerate(scale.tiers):
+                if claimed >= t[2] * w:
+                    index = i
                     break
-            tier = tier or "failed"
-            self._row_add("tier-assumed", f"未选择档次，按得分 {fmt(claimed)} 推定为“{m.TIERS[tier]}”。", "tier")
-        low, high, high_incl = m.tier_range(tier, w, achieved, partial)
-        if tier != "achieved":
-            needs_note.append(f"定性指标评为“{m.TIERS[tier]}”")
+            found = (scale, index)
+            self._row_add("tier-assumed", f"未选择档次，按得分 {fmt(claimed)} 推定为“{scale.tiers[index][1]}”。", "tier")
+        scale, index = found
+        key, label, low_share, high_share, high_incl = scale.tiers[index]
+        if scale.default:
+            long_label = m.TIERS[key]
+            low, high, high_incl = m.tier_range(key, w, self._achieved, self._partial)
+        else:
+            long_label = label
+            low, high = low_share * w, high_share * w
+        top = index == 0
+        if not top:
+            needs_note.append(f"定性指标评为“{long_label}”")
         if actual is None:
             self._row_add("missing-value", "定性指标的实际完成值为空：须用文字写明完成情况。没有依据，得 0 分。", "actual")
-            return "qualitative", ZERO, tier
+            return "qualitative", ZERO, key
         if claimed is None:
-            if tier == "achieved":
-                return "qualitative", w, tier
-            self._row_add("missing-value", f"定性指标评为“{m.TIERS[tier]}”时须在“得分”（claimed）中填写分数，暂按区间下限计。", "claimed")
-            return "qualitative", low, tier
+            if top and high_incl and high == w:
+                self._why = (_x_tier, label, low, high, high_incl, None, w, "full")
+                return "qualitative", w, key
+            if low == high:  # a fixed tier (是 = 1, 否 = 0): the tier is the score
+                self._why = (_x_tier, label, low, high, high_incl, None, low, "fixed")
+                return "qualitative", low, key
+            self._row_add("missing-value", f"定性指标评为“{long_label}”时须在“得分”（claimed）中填写分数，暂按区间下限计。", "claimed")
+            self._why = (_x_tier, label, low, high, high_incl, None, low, "low")
+            return "qualitative", low, key
         score = claimed
         inside = low <= score and (score <= high if high_incl else score < high)
+        how = "claimed"
         if not inside:
             bracket = "]" if high_incl else ")"
             self._row_add(
                 "qualitative-out-of-tier",
-                f"得分 {fmt(score)} 不在“{m.TIERS[tier]}”的区间 [{fmt(low)}, {fmt(high)}{bracket} 内。",
+                f"得分 {fmt(score)} 不在“{long_label}”的区间 [{fmt(low)}, {fmt(high)}{bracket} 内。",
                 "claimed",
             )
-            top = high if high_incl else high - CENT
-            score = m.clamp(score, low, max(low, top))
-        return "qualitative", score, tier
+            upper = high if high_incl else high - CENT
+            score = m.clamp(score, low, max(low, upper))
+            how = "clamped"
+        self._why = (_x_tier, label, low, high, high_incl, claimed, score, how)
+        return "qualitative", score, key
 
     def _deadline(
         self, ind: Indicator, w: Decimal, target: Deadline, actual: Any, needs_note: list[str]
@@ -513,15 +836,19 @@ class _Scorer:
         if not isinstance(actual, Deadline):
             self._row_add("not-a-number", f"时效指标的实际完成值 “{ind.actual}” 不是日期或月份，无法与期限 “{ind.target}” 比较。", "actual")
             return "deadline", ZERO, ""
-        year = self.form.year
+        year = self.form.year or target.year or actual.year or 0
         if actual.key(year) <= target.key(year):
+            self._why = (_x_text, f"时效：完成时间 {ind.actual} 不晚于期限 {ind.target}，得满分 {fmt(w)}")
             return "deadline", w, ""
         needs_note.append("超过完成时限")
         if ind.claimed is None:
             self._row_add("deadline-missed", f"完成时间 “{ind.actual}” 晚于期限 “{ind.target}”。请在“得分”中填写评定的分数并写明原因；暂按 0 分计。", "actual")
+            self._why = (_x_text, f"时效：完成时间 {ind.actual} 晚于期限 {ind.target}，未填报得分，暂按 0.00")
             return "deadline", ZERO, ""
         self._row_add("deadline-missed", f"完成时间 “{ind.actual}” 晚于期限 “{ind.target}”，得分按填报的 {fmt(ind.claimed)} 计。", "actual")
+        self._why = (_x_text, f"时效：完成时间 {ind.actual} 晚于期限 {ind.target}，按填报得分 {fmt(ind.claimed)} 计")
         return "deadline", ind.claimed, ""
+
     def _common(self, ind: Indicator, w: Decimal) -> Decimal:
         """Department-wide common indicators: step deduction, bands, checklist."""
         actual = parse_value(ind.actual)
@@ -535,20 +862,51 @@ class _Scorer:
         p = ind.params
         try:
             if ind.method == "step_deduct":
-                return m.step_deduct(
-                    w, b, Decimal(str(p["reference"])), Decimal(str(p["step"])), Decimal(str(p.get("per", 1)))
-                )
+                reference, step = Decimal(str(p["reference"])), Decimal(str(p["step"]))
+                per = Decimal(str(p.get("per", 1)))
+                direction, count = str(p.get("direction", "above")), str(p.get("count", "continuous"))
+                raw = m.step_deduct(w, b, reference, step, per, direction, count)
+                beyond, steps = m.step_steps(b, reference, per, direction, count)
+                side = "高于" if direction == "above" else "低于"
+                if beyond <= 0:
+                    text = f"实际 {num(b)} 不{side}参照值 {num(reference)}：得满分 {fmt(w)}"
+                else:
+                    text = f"每{side}参照值 {num(reference)} {plain(per)} 扣 {plain(step)} 分：{side} {num(beyond)}，"
+                    if count == "continuous":
+                        text += f"{fmt(w)} − {plain(step)} × {num(beyond)} ÷ {plain(per)} = {fmt(w - step * steps)}"
+                    else:
+                        how = "满一档计一档" if count == "full" else "不满一档按一档计"
+                        text += f"{how}，计 {plain(steps)} 档，{fmt(w)} − {plain(step)} × {plain(steps)} = {fmt(w - step * steps)}"
+                    if raw != w - step * steps:
+                        text += f"，按 {fmt(raw)} 计（不低于 0）"
+                self._why = (_x_text, text)
+                return raw
             if ind.method == "bands":
                 bands = p["bands"]
                 points = m.band_score(b, bands)
                 if points is None:
                     self._row_add("band-not-found", f"实际值 {plain(b)} 不落在任何分档内，得 0 分。", "params")
                     return ZERO
+                spec = next(
+                    (bd["range"] if isinstance(bd, dict) else bd[0])
+                    for bd in bands
+                    if m._in_interval(b, m.parse_interval(bd["range"] if isinstance(bd, dict) else bd[0]))
+                )
+                self._why = (_x_text, f"分档：实际 {num(b)} 落在 {spec}，得 {plain(points)} 分")
                 return points
             mode = str(p.get("mode", "met"))
             if mode not in ("met", "violation"):
                 raise ValueError(f"mode 只能是 met 或 violation，现在是 “{mode}”")
-            return m.checklist(w, b, Decimal(str(p.get("points", 1))), mode)
+            points = Decimal(str(p.get("points", 1)))
+            raw = m.checklist(w, b, points, mode)
+            if mode == "violation":
+                text = f"逐项扣分：{fmt(w)} − {plain(b)} 项 × {plain(points)} = {fmt(w - points * b)}"
+            else:
+                text = f"逐项计分：{plain(b)} 项 × {plain(points)} = {fmt(points * b)}"
+            if raw != (w - points * b if mode == "violation" else points * b):
+                text += f"，按 {fmt(raw)} 计（0 到分值 {fmt(w)} 之间）"
+            self._why = (_x_text, text)
+            return raw
         except KeyError as exc:
             self._row_add("bad-params", f"评分方法 {ind.method} 缺少参数 {exc.args[0]}（在 params 中填写）。", "params")
         except (ValueError, TypeError, ArithmeticError) as exc:
@@ -559,6 +917,8 @@ class _Scorer:
 
     def form_checks(self, results: list[IndicatorResult], funds: FundsResult) -> None:
         form = self.form
+        if not form.year:
+            self.add("missing-year", "表中未填写年度（year）：时效指标按期限本身的年份比较，打印件不印年度。", "year", ("year",))
         aliases = _CATEGORY_ALIASES
         # weights per category, in order of first appearance; the total in the same pass
         sums: dict[str, Decimal] = {}
@@ -577,7 +937,18 @@ class _Scorer:
             want = declared.get(cat)
             if want is None:
                 want = self.rules.category_weight(cat)
+            if want is None and cat in self.rules.weights:  # category_weights = "form": the rows set it
+                continue
             if want is None:
+                if _LOOKS_LIKE_VALUE.search(cat):
+                    at = next(r for r in results if aliases.get(r.category, r.category).strip() == cat)
+                    self.add(
+                        "category-looks-like-value",
+                        f"一级指标 “{cat}” 像是一个数值，不是一级指标名称（规则集和 [categories] 中都没有它）。"
+                        "是否把年度指标值或实际完成值填进了一级指标栏？",
+                        f"indicators[{at.index + 1}] {at.name}",
+                        ("indicators", at.index, "category"),
+                    )
                 self.add(
                     "category-weight-assumed",
                     f"一级指标 “{cat}” 未在 [categories] 中给出分值，按其下指标分值之和 {fmt(got)} 计。",
@@ -642,31 +1013,52 @@ class _Scorer:
         scores = ZERO
         for r in results:
             scores += r.score  # as sum(scores, ZERO)
-        total = funds.score + scores
+        summed = funds.score + scores
         rules = self.rules
+        cap = rules.funds.total_cap(funds.rate) if rules.funds.total_caps else None
+        total = summed
+        if cap is not None and total > cap.max:
+            total = cap.max.quantize(CENT, HALF_UP)
+            self.add(
+                "total-capped",
+                f"执行率 {_pct(funds.rate)} 低于 {plain(cap.below * 100)}%，按规则集总分不超过 {plain(cap.max)} 分："
+                f"各项之和 {fmt(summed)}，总分按 {fmt(total)} 计。",
+                "total",
+                ("claimed", "total"),
+            )
         grade = rules.grade_for(total)
+        self.total_why = (_x_total, funds.score, scores, summed, cap, funds.rate, total, grade, rules.grades.bands)
         claimed_total = form.claimed.total
-        if claimed_total is not None and funds.claimed is not None:
-            claimed_sum = ZERO + funds.claimed
+        funds_claimed = funds.claimed
+        if funds_claimed is None and funds.weight == 0:
+            funds_claimed = ZERO  # a money block without points claims nothing: the rows still add up
+        if claimed_total is not None and funds_claimed is not None:
+            claimed_sum = ZERO + funds_claimed
             for r in results:
                 if r.claimed is None:
-                    break
+                    if r.applicable:
+                        break
+                    continue  # a 不适用 row claims nothing
                 claimed_sum += r.claimed
             else:  # every row claims a score
-                if claimed_sum != claimed_total and claimed_sum.quantize(CENT, HALF_UP) != claimed_total.quantize(CENT, HALF_UP):
+                expected = claimed_sum
+                if cap is not None and expected > cap.max:
+                    expected = cap.max
+                if expected != claimed_total and expected.quantize(CENT, HALF_UP) != claimed_total.quantize(CENT, HALF_UP):
+                    capped = f"（执行率封顶 {plain(cap.max)} 分）" if expected != claimed_sum else ""
                     self.add(
                         "total-mismatch",
-                        f"填报总分 {fmt(claimed_total)}，但各项填报得分之和为 {fmt(claimed_sum)}。",
+                        f"填报总分 {fmt(claimed_total)}，但各项填报得分之和为 {fmt(claimed_sum)}{capped}。",
                         "claimed.total",
                         ("claimed", "total"),
                     )
         claimed_grade = form.claimed.grade.strip()
         if claimed_grade and rules.grades.bands:
-            expected = rules.grade_for(claimed_total) if claimed_total is not None else None
-            if expected is not None and claimed_grade != expected:
+            expected_grade = rules.grade_for(claimed_total) if claimed_total is not None else None
+            if expected_grade is not None and claimed_grade != expected_grade:
                 self.add(
                     "grade-mismatch",
-                    f"填报等级 “{claimed_grade}” 与填报总分 {fmt(claimed_total)} 不符，应为 “{expected}”。",
+                    f"填报等级 “{claimed_grade}” 与填报总分 {fmt(claimed_total)} 不符，应为 “{expected_grade}”。",
                     "claimed.grade",
                     ("claimed", "grade"),
                 )
@@ -679,18 +1071,36 @@ class _Scorer:
                 )
         return total, grade
 
+    def rescale_factors(self) -> None:
+        """With ``not_applicable = "rescale"``: per category with 不适用 rows, (its weight, the applicable rows' weight)."""
+        whole: dict[str, Decimal] = {}
+        left_out: dict[str, Decimal] = {}
+        for ind in self.form.indicators:
+            cat = canonical_category(ind.category)
+            whole[cat] = whole.get(cat, ZERO) + ind.weight
+            if self._not_applicable(ind):
+                left_out[cat] = left_out.get(cat, ZERO) + ind.weight
+        for cat, out in left_out.items():
+            applicable = whole[cat] - out
+            if out > 0 and applicable > 0:
+                self._factors[cat] = (whole[cat], applicable)
+
 
 def score_form(form: Form, rules: RuleSet | None = None, file: str = "") -> Result:
     """Score a validated form.  Findings carry locations but no line numbers."""
     rules = rules or load_rules(form.rules)
     s = _Scorer(form, rules)
+    if rules.scoring.not_applicable == "rescale":
+        s.rescale_factors()
     funds = s.funds()
     indicator = s.indicator
     results = [indicator(i, ind) for i, ind in enumerate(form.indicators)]
     s.form_checks(results, funds)
     total, grade = s.totals(results, funds)
     claimed = form.claimed
-    return Result(file, form, rules, funds, results, total, claimed.total, grade, claimed.grade.strip(), s.findings)
+    return Result(
+        file, form, rules, funds, results, total, claimed.total, grade, claimed.grade.strip(), s.findings, s.total_why
+    )
 
 
 def attach_lines(result: Result, text: str) -> None:
@@ -708,6 +1118,35 @@ def attach_lines(result: Result, text: str) -> None:
 
 def load_and_score(path: str | Path, rules: str | None = None) -> tuple[Result, str]:
     """Read, validate and score one form file; raises FormError if it cannot be read."""
+    result, text, _ = load_scored(path, rules)
+    return result, text
+
+
+def load_scored(path: str | Path, rules: str | None = None) -> tuple[Result, str, str]:
+    """(result, text for line numbers, where in the file the form is).
+
+    A spreadsheet or text submission is imported on the fly: its findings
+    then name their cell (``Sheet1!F12``) instead of a line, the text is ""
+    (no lines to attach) and the third item says where the form is
+    ("工作表 Sheet1"); for a TOML form it is "".
+    """
+    if not str(path).endswith(".toml"):
+        from indicators.importing import is_imported, load_submission
+
+        if is_imported(path):
+            form, _text, notes = load_submission(path)
+            ruleset = load_rules(rules or form.rules, os.path.dirname(path) or ".")
+            result = score_form(form, ruleset, str(path))
+            imported = notes.imported
+            if imported is not None:
+                for f in result.findings:
+                    address = imported.address(f.loc)
+                    if address:
+                        f.where = f"{address} {f.where}".rstrip()
+                # what the import could not read is not scored: said, never silently left out
+                result.findings += [make("import-problem", n.message, n.address) for n in notes if n.kind == "problem"]
+                return result, "", imported.origin
+            return result, "", ""
     data, text = read_toml(path)
     form = validate_model(Form, data, text, str(path), FORM_SECTIONS)
     try:
@@ -717,7 +1156,7 @@ def load_and_score(path: str | Path, rules: str | None = None) -> tuple[Result, 
             raise
         raise FormError(_rules_problems(exc.problems, str(path), text, form.rules)) from None
     result = score_form(form, ruleset, str(path))
-    return result, text
+    return result, text, ""
 
 
 def _rules_problems(problems: list[Problem], source: str, text: str, ref: str) -> list[Problem]:

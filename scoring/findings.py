@@ -32,7 +32,10 @@ CATALOG: dict[str, Rule] = {
     "grade-mismatch": Rule("error", "等级与总分不符", "填报的等级与总分所在的等级区间不一致。"),
     "weights-sum": Rule("error", "分值合计不符", "分值合计不是 100，或某个一级指标下各指标分值之和不等于该一级指标的分值。"),
     "weight-precision": Rule("warning", "分值超过两位小数", "分值超过两位小数：各项得分按两位小数四舍五入后，合计可能不等于按分值计算的总分（甚至超过 100）。请把分值改为最多两位小数。"),
+    "missing-year": Rule("info", "未填写年度", "表中未印年度（year 可省略）：时效指标按期限本身的年份比较，输出中不印年度。"),
+    "total-capped": Rule("info", "总分按执行率封顶", "规则集按执行率限定总分上限（如执行率 70%—80% 的总分不超过 89 分），复算总分按上限计。"),
     "category-weight-assumed": Rule("info", "一级指标分值按合计推定", "非标准的一级指标未在 [categories] 中给出分值，按其下各指标分值之和计。"),
+    "category-looks-like-value": Rule("warning", "一级指标像是数值", "一级指标名称含数字或 %、≥、≤、<、>，既不是规则集的一级指标，也未在 [categories] 中列出，多半是把年度指标值或实际完成值填进了一级指标栏。请改回一级指标名称（如产出指标、效益指标、满意度指标）。"),
     # funds
     "funds-total-mismatch": Rule("error", "资金合计行不符", "年度资金总额（合计行）不等于当年财政拨款、上年结转资金、其他资金各行之和。"),
     "funds-zero-budget": Rule("error", "全年预算数为 0", "全年预算数为 0 或未填写，无法计算执行率，资金执行率得分为 0。请填写全年预算数。"),
@@ -41,6 +44,8 @@ CATALOG: dict[str, Rule] = {
     "rate-below-threshold": Rule("warning", "执行率低于要求", "执行率低于规则集规定的比例，须在资金说明中写明原因。"),
     # values
     "missing-value": Rule("error", "缺少指标值或完成值", "年度指标值、实际完成值或须填写的得分为空；没有依据的指标得 0 分。"),
+    "unreadable-value": Rule("error", "无法读取的数值", "年度指标值写了比较符和数字（如“≥98%左右”），但无法读取，不会当作定性指标；得 0 分。请写成“≥98%”这样的形式，或把 method 改为 qualitative。"),
+    "not-applicable": Rule("info", "不适用的指标", "指标标为不适用（applicable = false 或实际完成值写“不适用”）：按规则集的 not_applicable 得 0 分，或不参与评分、其余指标按一级指标分值折算。"),
     "not-a-number": Rule("error", "应为数值", "定量指标的实际完成值写成了文字（或日期），无法与目标值比较。请填写数值。"),
     "unit-mismatch": Rule("error", "单位不一致", "目标值与实际值的单位不同且无法换算（如“人”与“%”）。请统一单位。"),
     "unit-assumed": Rule("info", "单位按另一方推定", "一方未写单位，按另一方的单位理解。"),
@@ -66,6 +71,8 @@ CATALOG: dict[str, Rule] = {
     "review-above-self": Rule("error", "复核得分高于自评", "复核得分高于单位自评得分；复核只能维持或扣减。"),
     "unknown-indicator": Rule("error", "找不到指标", "复核调整指向的指标在表中不存在，或有多项同名而无法确定是哪一项；该调整未应用。"),
     "review-invalid": Rule("error", "复核文件无效", "复核文件无法读取或格式不对，未应用任何调整。"),
+    # import
+    "import-problem": Rule("error", "导入时有内容无法读取", "从电子表格或文本导入时，有单元格无法读取（如公式没有保存计算结果）或缺少应有的内容，该处未计入，复算结果可能不完整。位置给出单元格；请改正原表后重试，或先用 jixiao import 转为 .toml 再补全。"),
 }
 
 

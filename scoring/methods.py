@@ -7,7 +7,7 @@ places ROUND_HALF_UP, so every method is rounded the same way.
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
 
 __all__ = [
@@ -17,12 +17,16 @@ __all__ = [
     "lower_is_better",
     "equal_to",
     "step_deduct",
+    "step_steps",
     "band_score",
     "parse_interval",
     "checklist",
     "TIERS",
     "tier_of",
     "tier_range",
+    "ScaleTiers",
+    "scales_for",
+    "scale_book",
 ]
 
 ZERO = Decimal(0)
@@ -68,12 +72,49 @@ def equal_to(w: Decimal, a: Decimal, b: Decimal) -> Decimal:
     return higher_is_better(w, a, b)
 
 
-def step_deduct(w: Decimal, b: Decimal, reference: Decimal, step: Decimal, per: Decimal = Decimal(1)) -> Decimal:
-    """Full marks at or under the reference, minus `step` per `per` beyond it, floored at 0."""
-    over = b - reference
-    if over <= 0:
+STEP_DIRECTIONS = ("above", "below")
+STEP_COUNTS = ("continuous", "full", "started")
+
+
+def step_steps(b: Decimal, reference: Decimal, per: Decimal, direction: str = "above", count: str = "continuous") -> tuple[Decimal, Decimal]:
+    """(distance beyond the reference, steps counted) for ``step_deduct``.
+
+    ``direction``: ``above`` deducts for B over the reference, ``below`` for B under it.
+    ``count``: ``continuous`` distance ÷ per; ``full`` whole steps only (floor);
+    ``started`` every started step (ceiling): 100%计满分，每低于5%扣2分 with 93% is 1 full
+    step or 2 started steps.
+    """
+    if direction not in STEP_DIRECTIONS:
+        raise ValueError(f"direction 只能是 above（高于参照值扣分）或 below（低于参照值扣分），现在是 “{direction}”")
+    if count not in STEP_COUNTS:
+        raise ValueError(f"count 只能是 continuous、full 或 started，现在是 “{count}”")
+    if per <= 0:
+        raise ValueError(f"per 须大于 0，现在是 “{per}”")
+    beyond = b - reference if direction == "above" else reference - b
+    if beyond <= 0:
+        return ZERO, ZERO
+    steps = beyond / per
+    if count == "full":
+        steps = steps.to_integral_value(rounding=ROUND_FLOOR)
+    elif count == "started":
+        steps = steps.to_integral_value(rounding=ROUND_CEILING)
+    return beyond, steps
+
+
+def step_deduct(
+    w: Decimal,
+    b: Decimal,
+    reference: Decimal,
+    step: Decimal,
+    per: Decimal = Decimal(1),
+    direction: str = "above",
+    count: str = "continuous",
+) -> Decimal:
+    """Full marks up to the reference, minus `step` per `per` beyond it (above or below), floored at 0."""
+    beyond, steps = step_steps(b, reference, per, direction, count)
+    if beyond <= 0:
         return w
-    return clamp(w - step * over / per, ZERO, w)
+    return clamp(w - step * steps, ZERO, w)
 
 
 _INTERVAL_RE = re.compile(r"^\s*([\[(])\s*(-?[\d.]+)?\s*,\s*(-?[\d.]+)?\s*([\])])\s*$")
@@ -172,3 +213,69 @@ def tier_range(tier: str, w: Decimal, achieved: Decimal, partial: Decimal) -> tu
     if tier == "partial":
         return partial * w, achieved * w, False
     return ZERO, partial * w, False
+
+
+# ------------------------------------------------------------ scales
+
+
+class ScaleTiers:
+    """A qualitative scale ready for lookups: (key, label, low share, high share, high inclusive) per tier."""
+
+    __slots__ = ("name", "tiers", "words", "default")
+
+    def __init__(self, name: str, tiers: list[tuple[str, str, Decimal, Decimal, bool]], words: dict[str, int], default: bool):
+        self.name = name
+        self.tiers = tiers
+        self.words = words  # word → tier index
+        self.default = default
+
+    def find(self, word: str) -> int | None:
+        i = self.words.get(word)
+        return i if i is not None else self.words.get(word.strip().replace(" ", ""))
+
+    def all_words(self) -> str:
+        return "、".join(t[1] for t in self.tiers)
+
+
+def _default_scale(achieved: Decimal, partial: Decimal) -> ScaleTiers:
+    words = {w: ("achieved", "partial", "failed").index(k) for w, k in _TIER_ALIASES.items()}
+    tiers = [
+        ("achieved", "达成", achieved, Decimal(1), True),
+        ("partial", "部分达成", partial, achieved, False),
+        ("failed", "未达成", ZERO, partial, False),
+    ]
+    return ScaleTiers("达成/部分达成/未达成", tiers, words, True)
+
+
+_SCALES: dict[int, tuple[Any, list[ScaleTiers], dict[str, list[tuple[ScaleTiers, int]]]]] = {}
+
+
+def scale_book(qualitative: Any) -> tuple[list[ScaleTiers], dict[str, list[tuple[ScaleTiers, int]]]]:
+    """``scales_for`` and a word → [(scale, tier index)] index, built once per loaded rule set."""
+    hit = _SCALES.get(id(qualitative))
+    if hit is not None and hit[0] is qualitative:
+        return hit[1], hit[2]
+    scales = scales_for(qualitative)
+    book: dict[str, list[tuple[ScaleTiers, int]]] = {}
+    for scale in scales:
+        for word, i in scale.words.items():
+            book.setdefault(word, []).append((scale, i))
+    if len(_SCALES) > 256:
+        _SCALES.clear()
+    _SCALES[id(qualitative)] = (qualitative, scales, book)  # keeps the object alive: its id is not reused
+    return scales, book
+
+
+def scales_for(qualitative: Any) -> list[ScaleTiers]:
+    """The default scale (from ``achieved``/``partial``) and the rule set's ``scales``, in that order."""
+    out = [_default_scale(qualitative.achieved, qualitative.partial)]
+    for scale in qualitative.scales:
+        tiers = []
+        words: dict[str, int] = {}
+        for i, t in enumerate(scale.tiers):
+            inclusive = i == 0 or t.min == t.max
+            tiers.append((t.words[0], t.words[0], t.min, t.max, inclusive))
+            for word in t.words:
+                words.setdefault(word.strip(), i)
+        out.append(ScaleTiers(scale.name, tiers, words, False))
+    return out

@@ -153,9 +153,15 @@ def is_review_file(path: str | Path) -> bool:
     return str(path).endswith(REVIEW_SUFFIX)
 
 
+_FORM_SUFFIXES = (".toml", ".xlsx", ".xlsm", ".xls", ".csv", ".txt")  # a review of X.xlsx is X.review.toml too
+
+
 def _review_name(form_path: str) -> str:
-    """``X.toml`` -> ``X.review.toml``, as plain string work (a batch does this per form)."""
-    return (form_path[:-5] if form_path.endswith(".toml") else form_path) + REVIEW_SUFFIX
+    """``X.toml`` (or ``X.xlsx``...) -> ``X.review.toml``, as plain string work (a batch does this per form)."""
+    stem, dot, suffix = form_path.rpartition(".")
+    if dot and ("." + suffix.lower()) in _FORM_SUFFIXES and "/" not in suffix:
+        return stem + REVIEW_SUFFIX
+    return form_path + REVIEW_SUFFIX
 
 
 def review_path_for(form_path: str | Path) -> Path:

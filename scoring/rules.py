@@ -29,6 +29,14 @@ DEFAULT_RULES = "central-2020"
 _STRICT = ConfigDict(extra="forbid")
 
 
+class RateCap(BaseModel):
+    """Execution rate below ``below`` (a fraction) → the total is at most ``max``."""
+
+    model_config = _STRICT
+    below: Dec
+    max: Dec
+
+
 class FundsRules(BaseModel):
     model_config = _STRICT
     denominator: Literal["annual", "adjusted", "initial"] = "annual"
@@ -36,6 +44,15 @@ class FundsRules(BaseModel):
     cap: bool = True
     # a plausibility check, not a national rule: executed above this multiple of the budget is a warning
     over_budget_ratio: Dec = Decimal(2)
+    total_caps: list[RateCap] = Field(default_factory=list)  # the strictest cap whose `below` the rate is under
+
+    def total_cap(self, rate: Decimal | None) -> RateCap | None:
+        best = None
+        if rate is not None:
+            for cap in self.total_caps:
+                if rate < cap.below and (best is None or cap.max < best.max):
+                    best = cap
+        return best
 
 
 class ScoringRules(BaseModel):
@@ -44,12 +61,54 @@ class ScoringRules(BaseModel):
     reverse_formula: Literal["linear", "inverse"] = "linear"
     over_achievement_ratio: Dec = Decimal("1.2")
     full_marks_tolerance: Dec = Decimal(0)
+    # rows marked 不适用: "zero" scores them 0; "rescale" leaves them out and rescales the
+    # rest of their category to the category weight (× C ÷ (C − 不适用分值))
+    not_applicable: Literal["zero", "rescale"] = "zero"
+
+
+class ScaleTier(BaseModel):
+    """One tier of a qualitative scale: its words and its share of the weight [min, max]."""
+
+    model_config = _STRICT
+    words: list[str]
+    min: Dec
+    max: Dec
+
+    @model_validator(mode="after")
+    def _range(self) -> ScaleTier:
+        if not self.words or not all(w.strip() for w in self.words):
+            raise ValueError("每一档须写出至少一个词（words）")
+        if not (0 <= self.min <= self.max <= 1):
+            raise ValueError("档次的比例应满足 0 ≤ min ≤ max ≤ 1")
+        return self
+
+
+class Scale(BaseModel):
+    """A qualitative scale (优/良/中/低/差 …), best tier first.
+
+    A tier's range is [min × w, max × w): inclusive at the top for the best tier and
+    for a fixed tier (min = max, e.g. 是 = 1, 否 = 0).
+    """
+
+    model_config = _STRICT
+    name: str
+    tiers: list[ScaleTier]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Scale:
+        if not self.tiers:
+            raise ValueError("定性等级须至少有一档")
+        for better, worse in zip(self.tiers, self.tiers[1:]):
+            if worse.max > better.min and worse.min != worse.max:
+                raise ValueError(f"定性等级 “{self.name}” 的各档须自上而下排列，区间不重叠")
+        return self
 
 
 class QualitativeRules(BaseModel):
     model_config = _STRICT
     achieved: Dec = Decimal("0.8")
     partial: Dec = Decimal("0.6")
+    scales: list[Scale] = Field(default_factory=list)  # more scales beside 达成/部分达成/未达成
 
     @model_validator(mode="after")
     def _ordered(self) -> QualitativeRules:
@@ -80,6 +139,9 @@ class RuleSet(BaseModel):
     name: str = ""
     source: str
     extends: str = ""
+    # "rules": a standard level-1 heading not in the form's [categories] takes [weights];
+    # "form": the form's own weights (or its rows' sum); weights-sum then checks the overall 100
+    category_weights: Literal["rules", "form"] = "rules"
     weights: dict[str, Dec] = Field(default_factory=dict)
     funds: FundsRules = Field(default_factory=FundsRules)
     scoring: ScoringRules = Field(default_factory=ScoringRules)
@@ -94,14 +156,19 @@ class RuleSet(BaseModel):
         return ""
 
     def category_weight(self, category: str) -> Decimal | None:
+        if self.category_weights == "form":
+            return None
         return self.weights.get(category)
 
 
 _SECTIONS = {
     (): RuleSet,
     ("funds",): FundsRules,
+    ("funds", "total_caps"): RateCap,
     ("scoring",): ScoringRules,
     ("qualitative",): QualitativeRules,
+    ("qualitative", "scales"): Scale,
+    ("qualitative", "scales", "tiers"): ScaleTier,
     ("grades",): GradeRules,
     ("grades", "bands"): GradeBand,
 }

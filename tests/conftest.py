@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -100,3 +101,31 @@ def codes(result: Result, index: int | None = None) -> list[str]:
 @pytest.fixture
 def seed_path() -> Path:
     return SEED
+
+
+# ------------------------------------------------------------ system packages
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "needs_cjk_font: needs a TrueType Chinese font (fonts-wqy-zenhei); skipped when none is found, "
+        "unless JIXIAO_TEST_REQUIRE_FONTS=1 (CI), where its absence fails the test",
+    )
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("needs_cjk_font") is None:
+        return
+    from reports.fonts import FONT_PATH_ENV, usable_cjk_font
+
+    if usable_cjk_font() is not None:
+        return
+    reason = (
+        "没有找到可嵌入的 TrueType 中文字体（如 fonts-wqy-zenhei：sudo apt-get install fonts-wqy-zenhei）"
+        f"{'，且 ' + FONT_PATH_ENV + ' 限定了查找范围' if FONT_PATH_ENV in os.environ else ''}；"
+        "no TrueType CJK font found"
+    )
+    if os.environ.get("JIXIAO_TEST_REQUIRE_FONTS") == "1":
+        pytest.fail(reason + " (JIXIAO_TEST_REQUIRE_FONTS=1)")
+    pytest.skip(reason)

@@ -31,8 +31,12 @@ def test_score_json(capsys):
     assert code == 1
     data = json.loads(out)
     assert set(data) >= {"file", "rules", "funds", "indicators", "total", "grade", "findings"}
-    assert data["total"] == {"score": "100.00", "claimed": "99.50"}
+    # issue 10 added "explain" to the total: 10.00 + 90.00 = 100.00, grade 优
+    assert data["total"] == {
+        "score": "100.00", "claimed": "99.50", "explain": "资金执行率 10.00 + 各项指标 90.00 = 100.00；等级 优（100.00 ≥ 90）"
+    }
     assert data["funds"]["rate"] == "1.000000"
+    assert data["indicators"][0]["explain"] == "12.50 × 32.66 ÷ 31.88 = 12.81，封顶 12.50"
     assert all(isinstance(i["weight"], str) for i in data["indicators"])
 
 

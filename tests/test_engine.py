@@ -35,8 +35,13 @@ def test_seed_scores_as_the_rules_say(seed_path):
 def test_seed_json_shape(seed_path):
     data = score_file(seed_path).to_dict()
     assert data["rules"]["id"] == "central-2020" and len(data["rules"]["sha256"]) == 64
-    assert data["funds"] == {"weight": "10.00", "rate": "1.000000", "score": "10.00", "claimed": "10.00"}
-    assert data["total"] == {"score": "100.00", "claimed": "99.50"}
+    # issue 10 added "denominator" and "explain" (the arithmetic in words): 1387.53 ÷ 1387.53 = 100%, × 10 = 10.00
+    assert data["funds"] == {
+        "weight": "10.00", "rate": "1.000000", "score": "10.00", "claimed": "10.00", "denominator": "annual",
+        "explain": "执行率 1387.53 ÷ 1387.53（全年预算数） = 100.00%，× 10 = 10.00",
+    }
+    assert data["total"]["score"] == "100.00" and data["total"]["claimed"] == "99.50"
+    assert data["total"]["explain"] == "资金执行率 10.00 + 各项指标 90.00 = 100.00；等级 优（100.00 ≥ 90）"
     assert data["grade"] == {"computed": "优", "claimed": "优"}
     assert [i["name"] for i in data["indicators"]][0] == "全市企业养老保险离退休人数"
     assert data["indicators"][-1]["score"] == "10.00" and data["indicators"][-1]["claimed"] == "9.50"
@@ -302,6 +307,26 @@ def test_category_weight_assumed_for_custom_category():
     r = score_rows(row(category="项目管理", weight=90), categories={})
     assert "category-weight-assumed" in codes(r)
     assert "weights-sum" not in codes(r)
+
+
+@pytest.mark.parametrize("category", ["≥95%", "31.88万人", "100", "<3天", "≤5%"])
+def test_a_category_that_looks_like_a_value_is_a_warning(category):
+    r = score_rows(row(weight=45), row(name="乙", category=category, weight=45), categories={})
+    found = [f for f in r.findings if f.code == "category-looks-like-value"]
+    assert len(found) == 1 and found[0].severity == "warning"
+    assert found[0].loc == ("indicators", 1, "category") and category in found[0].message
+    assert r.warnings >= 1
+
+
+@pytest.mark.parametrize("category", ["项目管理", "满意度指标"])
+def test_a_named_category_is_not_taken_for_a_value(category):
+    r = score_rows(row(category=category, weight=90), categories={})
+    assert "category-looks-like-value" not in codes(r)
+
+
+def test_a_declared_category_with_digits_is_not_a_warning():
+    r = score_rows(row(category="2023年重点任务", weight=90), categories={"2023年重点任务": 90})
+    assert "category-looks-like-value" not in codes(r)
 
 
 def test_total_and_grade_mismatch():

@@ -196,7 +196,7 @@ def test_numbers_at_the_limits(value, expected):
         ("-3", "不能为负数，现在是 “-3”"),
         ('" -1,000 "', "不能为负数，现在是 “ -1,000 ”"),  # the value as written
         ('"-"', "应为数字，现在是 “-”"),
-        ('""', "应为数字，现在是 “None”"),
+        ('""', "应为数字，现在是空的（单元格未填写）；请填写数值"),  # issue 10: an empty cell, not "None"
     ],
 )
 def test_negative_weights(value, message):

@@ -102,3 +102,30 @@ def test_tiers():
     assert m.tier_range("achieved", D(10), D("0.8"), D("0.6")) == (D(8), D(10), True)
     assert m.tier_range("partial", D(10), D("0.8"), D("0.6")) == (D(6), D(8), False)
     assert m.tier_range("failed", D(10), D("0.8"), D("0.5")) == (D(0), D(5), False)
+
+
+def test_step_deduct_directions_and_counts():
+    # above (the default, as before): reference 0, 0.5 per point, 4 over → 5 − 0.5 × 4 = 3
+    assert m.step_deduct(D(5), D(4), D(0), D("0.5")) == D(3)
+    # below: 100%计满分，每低于5%扣2分; 93% is 7 below
+    assert m.step_deduct(D(10), D(93), D(100), D(2), D(5), "below") == D("7.2")  # 10 − 2 × 7/5
+    assert m.step_deduct(D(10), D(93), D(100), D(2), D(5), "below", "full") == D(8)  # 1 full step
+    assert m.step_deduct(D(10), D(93), D(100), D(2), D(5), "below", "started") == D(6)  # 2 started steps
+    assert m.step_deduct(D(10), D(105), D(100), D(2), D(5), "below") == D(10)  # above the reference: full
+    assert m.step_deduct(D(10), D(50), D(100), D(2), D(5), "below", "started") == D(0)  # 10 steps: floored at 0
+    assert m.step_steps(D(90), D(100), D(5), "below", "full") == (D(10), D(2))
+    with pytest.raises(ValueError):
+        m.step_steps(D(90), D(100), D(5), "sideways")
+    with pytest.raises(ValueError):
+        m.step_steps(D(90), D(100), D(0), "below")
+
+
+def test_scales_from_rules():
+    from scoring.rules import load_rules
+
+    scales = m.scales_for(load_rules("central-2020").qualitative)
+    assert scales[0].default and [t[0] for t in scales[0].tiers] == ["achieved", "partial", "failed"]
+    you = next(s for s in scales if s.name == "优良中低差")
+    # 优 is full marks: [1, 1], inclusive; 良 [0.8, 1)
+    assert you.tiers[you.find("优")][2:] == (D(1), D(1), True)
+    assert you.tiers[you.find("良")][2:] == (D("0.8"), D(1), False)

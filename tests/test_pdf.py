@@ -37,6 +37,7 @@ def render(tmp_path: Path, form: Path, name: str = "out.pdf", **kw: object) -> t
     return out, warnings, pdf_pages(out)
 
 
+@pytest.mark.needs_cjk_font
 def test_seed_form_prints_everything_the_engine_computed(tmp_path: Path) -> None:
     result = score_file(SEED)
     out, warnings, pages = render(tmp_path, SEED)

@@ -235,3 +235,19 @@ def test_new_from_each_template_loads(tmp_path: Path) -> None:
         assert doc.form is not None and doc.form.kind == kind
     with pytest.raises(EditError):
         FormDocument.new(tmp_path / "x.toml", "other")
+
+
+def test_an_outside_edit_of_the_same_size_with_the_time_restored_is_a_change(seed: Path) -> None:
+    doc = FormDocument.open(seed)
+    doc.set_text(("indicators", 8, "claimed"), "10")
+    st = seed.stat()
+    before = seed.read_bytes()
+    outside = before.replace("大于95%".encode(), "大于90%".encode())
+    assert len(outside) == len(before) and outside != before
+    seed.write_bytes(outside)
+    os.utime(seed, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert seed.stat().st_size == st.st_size and seed.stat().st_mtime_ns == st.st_mtime_ns
+    assert doc.changed_on_disk()
+    with pytest.raises(ChangedOnDisk):
+        doc.save()
+    assert seed.read_bytes() == outside

@@ -87,3 +87,29 @@ def test_deadline_comparison_uses_month_end():
     late = parse_value("12月")
     assert on_time.key(2023) <= target.key(2023)
     assert late.key(2023) > target.key(2023)
+
+
+@pytest.mark.parametrize(
+    ("raw", "value", "unit", "scale", "written"),
+    [
+        ("6万元", "60000", "元", "10000", "万元"),
+        ("≤2亿元", "200000000", "元", "100000000", "亿元"),
+        ("20千米", "20000", "米", "1000", "千米"),
+        ("5‰", "0.5", "%", "0.1", "‰"),
+        ("95%", "95", "%", "1", "%"),
+        (">=98%(百分比)", "98", "%", "1", "%"),
+        ("≥98%（百分比）", "98", "%", "1", "%"),
+        ("6(万元)", "60000", "元", "10000", "万元"),
+    ],
+)
+def test_scale_and_written_unit(raw, value, unit, scale, written):
+    q = parse_value(raw)
+    assert isinstance(q, Quantity)
+    assert (q.value, q.unit, q.scale, q.unit_text) == (Decimal(value), unit, Decimal(scale), written)
+
+
+def test_looks_quantitative():
+    from indicators.values import looks_quantitative
+
+    assert looks_quantitative("≥98%左右") and looks_quantitative("不低于95分以上的水平")
+    assert not looks_quantitative("达到国家标准") and not looks_quantitative("98%") and not looks_quantitative(None)

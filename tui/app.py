@@ -47,6 +47,7 @@ from .components.problems_view import ProblemsView
 from .components.summary_bar import SummaryBar
 from .components.text_edit_modal import TextEditModal
 from .components.tier_modal import TierModal
+from .terminal import visible
 
 Loc = tuple[Any, ...]
 
@@ -61,6 +62,8 @@ METHOD_ZH = {
     "step_deduct": "超标扣分",
     "bands": "分档计分",
     "checklist": "逐项计分",
+    "criteria": "按评价标准",
+    "not_applicable": "不适用",
 }
 # the column of the indicator table that shows a form key
 INDICATOR_COLUMN_FOR = {"params": "name", "method": "name"}
@@ -112,12 +115,19 @@ class JixiaoApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "jixiao 绩效自评表"
     ENABLE_COMMAND_PALETTE = True
-    BINDINGS = [Binding(a.key, a.name, a.short or a.title, show=a.show) for a in ACTIONS] + [
+    BINDINGS = [
+        # first, so that it wins for Ctrl+R where it is enabled: the broken-file screen, whose
+        # message asks for Ctrl+R, shows it in the footer; elsewhere the hidden "reload" has the key
+        Binding("ctrl+r", "reload_shown", "重新载入"),
+    ]
+    BINDINGS += [Binding(a.key, a.name, a.short or a.title, show=a.show) for a in ACTIONS] + [
         Binding("1", "show_tab('indicators')", "指标", show=False),
         Binding("2", "show_tab('funds')", "资金", show=False),
         Binding("3", "show_tab('goal')", "总体目标", show=False),
         Binding("4", "show_tab('info')", "基本信息", show=False),
         Binding("ctrl+q", "quit", "退出", show=False, priority=True),
+        # on the broken-file screen Ctrl+S is not in the footer, but still says why it does not save
+        Binding("ctrl+s", "save_refused", "保存", show=False),
     ]
 
     def __init__(self, document: FormDocument, *, cursor_blink: bool = True):
@@ -274,7 +284,7 @@ class JixiaoApp(App[int]):
             if key == "score":
                 return "复算得分由引擎按规则计算，不能修改；请修改“填报得分”或实际完成值。"
             if key == "no":
-                key = "name"
+                return "序号不能编辑。请把光标移到要填写的栏目上（→ 键）。"
             return ("indicators", row, key)
         if tab == "funds":
             if self.focused is self.query_one("#funds-note", FieldsTable):
@@ -299,6 +309,11 @@ class JixiaoApp(App[int]):
     # ---------------------------------------------------------------- editing
 
     def action_edit(self) -> None:
+        if self.active_tab() == "indicators":
+            table = self.query_one(IndicatorTable)
+            if table.row_count and table.column_key_at(table.cursor_column) == "no":
+                # 序号 is not editable: edit the name, with the cursor on it, so that what is typed goes where it is seen
+                table.move_cursor(column=table.column_index("name"), animate=False)
         loc = self.current_loc()
         if isinstance(loc, str):
             self.say(loc, severity="warning")
@@ -338,13 +353,38 @@ class JixiaoApp(App[int]):
             "year": "回车确认，Esc取消。填写四位年份，例如 2021。",
             "rules": "回车确认，Esc取消。规则集 ID（如 central-2020、sichuan）或规则文件路径。",
         }.get(kind, "")
+        placeholder = ""
         if loc[-1] in ("target", "actual"):
             hint = "回车确认，Esc取消。写法如：≥95%、31.88万人、≤3天、9月前；写成文字的为定性指标。"
+        elif loc == ("signoff", "date"):
+            placeholder = "2022-08-01"
+            hint = "回车确认，Esc取消。填写日期，年-月-日，例如 2022-08-01。"
+        elif loc == ("claimed", "grade"):
+            placeholder, hint = self._grade_hint()
+        elif loc[:1] == ("indicators",) and loc[-1] == "category":
+            hint = "回车确认，Esc取消。填写一级指标名称，如产出指标、效益指标、满意度指标（不是指标值）。"
         preview = None if loc == ("rules",) else (lambda typed: self.preview_text(loc, typed))
         self.push_screen(
-            CellEditModal(label, current, hint, cursor_blink=self.cursor_blink, preview=preview),
+            CellEditModal(label, current, hint, cursor_blink=self.cursor_blink, preview=preview, placeholder=placeholder),
             lambda v: self._apply(loc, v),
         )
+
+    def _grade_hint(self) -> tuple[str, str]:
+        """(placeholder, hint) for the claimed grade: the grades of the rule set and their bands."""
+        assert self.result is not None
+        bands = self.result.rules.grades.bands  # best first
+        if not bands:
+            return "", "回车确认，Esc取消。本规则集不评等级，可留空。"
+        parts = []
+        for i, band in enumerate(bands):
+            low = fmt(band.min).removesuffix(".00")
+            if band.min > 0:
+                parts.append(f"{band.grade}（{low}分及以上）")
+            else:
+                above = fmt(bands[i - 1].min).removesuffix(".00") if i else "0"
+                parts.append(f"{band.grade}（{above}分以下）")
+        grades = "/".join(b.grade for b in bands)
+        return grades, f"回车确认，Esc取消。填写等级：{'、'.join(parts)}；留空表示不填。"
 
     def preview_text(self, loc: Loc, text: str) -> Text:
         """What the score would be with ``text`` at ``loc``: re-scored on every keystroke in the editor."""
@@ -352,13 +392,13 @@ class JixiaoApp(App[int]):
         try:
             form = self.doc.preview(loc, text)
         except EditError as exc:
-            return Text(str(exc), style="bold red")
+            return Text(visible(str(exc), multiline=True), style="bold red")
         result = score_form(form, self.result.rules, file=str(self.doc.path))
         out = Text("复算：", style="bold")
         if loc[0] == "indicators" and len(loc) > 1:
             row = result.indicators[loc[1]]
             out.append(f"本行得分 {fmt(row.score)}  ")
-            findings = row.findings
+            findings = [f for f in result.findings if f.loc[:2] == loc[:2]]  # the row's, and the form's about it
         elif loc[0] == "funds":
             rate = f"{result.funds.rate * 100:.2f}%" if result.funds.rate is not None else "—"
             out.append(f"执行率 {rate}  资金得分 {fmt(result.funds.score)}  ")
@@ -368,7 +408,7 @@ class JixiaoApp(App[int]):
         out.append(f"总分 {fmt(result.total)}  等级 {result.grade or '不评等级'}")
         for f in [f for f in findings if f.severity != "info"][:2]:
             out.append(f"\n[{SEVERITY_ZH[f.severity]}] ", style="bold red" if f.severity == "error" else "bold yellow")
-            out.append(f.message)
+            out.append(visible(f.message))
         return out
 
     def _tier_labels(self, index: int) -> dict[str, str]:
@@ -409,6 +449,10 @@ class JixiaoApp(App[int]):
         if changed:
             self.rescore()
             self.refresh_views()
+            if loc[:1] == ("indicators",) and loc[-1] == "category" and self.result is not None:
+                for f in self.result.findings:
+                    if f.code == "category-looks-like-value" and f.loc[:2] == loc[:2]:
+                        self.say(f.message, title="请检查一级指标", severity="warning")
         return changed
 
     def action_edit_note(self) -> None:
@@ -585,34 +629,40 @@ class JixiaoApp(App[int]):
                 return Text("还没有指标。按 a 新增指标。")
             r = result.indicators[index]
             text.append(f"第{index + 1}项  ", style="bold")
-            text.append(f"{r.category} / {r.subcategory or '—'} / ")
-            text.append(r.name, style="bold")
-            text.append(f"\n年度指标值 {r.target or '—'}  实际完成值 {r.actual or '—'}  分值 {fmt(r.weight)}  ")
+            text.append(visible(f"{r.category} / {r.subcategory or '—'} / "))
+            text.append(visible(r.name), style="bold")
+            text.append("\n" + visible(f"年度指标值 {r.target or '—'}  实际完成值 {r.actual or '—'}  分值 {fmt(r.weight)}  "))
             text.append(f"复算得分 {fmt(r.score)}", style="bold")
             text.append(f"  填报得分 {fmt(r.claimed) if r.claimed is not None else '—'}  方法 {METHOD_ZH.get(r.method, r.method)}")
             if r.method == "qualitative":
                 text.append(f"  档次 {TIERS.get(r.tier, r.tier or '未选择')}")
-            text.append("\n偏差原因：" + (r.note.replace("\n", " ") if r.note.strip() else "（未填写）"))
-            findings = r.findings
+            if r.standard.strip():
+                text.append("\n评价标准：" + visible(r.standard.replace("\n", " ")))
+            text.append("\n计算过程：", style="bold")
+            text.append(visible(r.explain))
+            text.append("\n偏差原因：" + (visible(r.note.replace("\n", " ")) if r.note.strip() else "（未填写）"))
+            findings = [f for f in result.findings if f.loc[:2] == ("indicators", index)]
         elif tab == "funds":
             funds = result.funds
             rate = f"{funds.rate * 100:.2f}%" if funds.rate is not None else "—"
             text.append(f"资金执行率 {rate}  分值 {fmt(funds.weight)}  ")
             text.append(f"得分 {fmt(funds.score)}", style="bold")
             text.append(f"  填报得分 {fmt(funds.claimed) if funds.claimed is not None else '—'}")
-            text.append("\n执行率偏低原因说明：" + (funds.note.replace("\n", " ") if funds.note.strip() else "（未填写）"))
+            text.append("\n计算过程：", style="bold")
+            text.append(funds.explain)
+            text.append("\n执行率偏低原因说明：" + (visible(funds.note.replace("\n", " ")) if funds.note.strip() else "（未填写）"))
             findings = [f for f in result.findings if f.loc[:1] == ("funds",)]
         else:
             table = self.query_one(f"#{tab}", FieldsTable)
             loc = table.loc_at(table.cursor_row)
             if loc is not None:
                 text.append(f"{FIELD_LABELS.get(loc, loc_label(loc))}：", style="bold")
-                text.append(self.doc.get_text(loc) or "（未填写）")
+                text.append(visible(self.doc.get_text(loc), multiline=True) or "（未填写）")
                 findings = [f for f in result.findings if f.loc[: len(loc)] == loc]
         for f in findings[:2]:
             style = {"error": "bold red", "warning": "bold yellow"}.get(f.severity, "dim")
             text.append(f"\n[{SEVERITY_ZH[f.severity]}] ", style=style)
-            text.append(f.message)
+            text.append(visible(f.message))
         if len(findings) > 2:
             text.append(f"\n……另有 {len(findings) - 2} 条，见下方发现项", style="dim")
         return text
@@ -621,6 +671,9 @@ class JixiaoApp(App[int]):
 
     def action_save(self) -> None:
         self.save()
+
+    def action_save_refused(self) -> None:
+        self.save()  # the file did not load: the document refuses, with the reason
 
     def save(self, *, force: bool = False, then_exit: bool = False) -> None:
         existed = self.doc.path.exists()
@@ -668,6 +721,9 @@ class JixiaoApp(App[int]):
         if self.doc.editable:
             self.query_one(IndicatorTable).focus()
             self.say(f"已重新载入 {self.file_name}")
+
+    def action_reload_shown(self) -> None:
+        self.action_reload()
 
     def action_reload(self) -> None:
         if not self.doc.dirty or self.doc.is_new:
@@ -746,7 +802,7 @@ class JixiaoApp(App[int]):
 
     def say(self, message: str, *, title: str = "", severity: Any = "information") -> None:
         """A notification; user text (names, typed values) is never read as markup."""
-        self.notify(message, title=title, severity=severity, markup=False)
+        self.notify(visible(message, multiline=True), title=visible(title), severity=severity, markup=False)
 
     # ---------------------------------------------------------------- help and the command palette
 
@@ -759,15 +815,17 @@ class JixiaoApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if len(self.screen_stack) > 1 and action in EDIT_ACTIONS | {"save", "reload", "show_tab", "help", "quit"}:
             return False  # a dialog is open
-        if not self.doc.editable and action in EDIT_ACTIONS | {"show_tab"}:
-            return False
+        if not self.doc.editable and action in EDIT_ACTIONS | {"show_tab", "save"}:
+            return False  # nothing to edit or save: the file did not load
+        if action in ("reload_shown", "save_refused"):
+            return not self.doc.editable
         return True
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         for a in ACTIONS:
             if a.name == "command_palette":
                 continue
-            if not self.doc.editable and a.name in EDIT_ACTIONS:
+            if not self.doc.editable and a.name in EDIT_ACTIONS | {"save"}:
                 continue
             key = a.key.split(",")[0].replace("ctrl+", "Ctrl+").replace("question_mark", "?")
             yield SystemCommand(f"{a.title}（{key}）", a.help, self._runner(a.name))

@@ -31,6 +31,7 @@ from indicators import example_path, template_text
 from indicators.loader import FormError, Problem
 from indicators.safe_files import os_error_text
 
+from .terminal import guard, json_text, visible
 from .textable import render_table
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
@@ -38,7 +39,7 @@ SEVERITY_MARK = {"error": "错误", "warning": "警告", "info": "提示"}
 
 # Subcommands that live in their own modules (each has register(subparsers)).
 # Those modules import only argparse at module level.
-COMMAND_MODULES = ("tui.commands.edit", "tui.commands.pdf", "tui.commands.review")
+COMMAND_MODULES = ("tui.commands.edit", "tui.commands.pdf", "tui.commands.review", "tui.commands.import_")
 
 
 
@@ -61,15 +62,15 @@ def _fmt(value: Any) -> str:
 
 def format_result_table(result: Any, findings_only: bool = False) -> str:
     """The readable Chinese report of one result."""
-    from scoring.engine import fmt
+    from scoring.engine import fmt, year_label
 
     form = result.form
     kind = "部门整体支出" if form.kind == "department" else "项目支出"
     out: list[str] = []
-    title = f"{form.year}年度{kind}绩效自评表 · {form.unit.name}"
+    title = f"{year_label(form.year)}{kind}绩效自评表 · {form.unit.name}"
     if form.unit.project:
         title += f" · {form.unit.project}"
-    out.append(title)
+    out.append(visible(title))
     rules_name = f"（{result.rules.name}）" if result.rules.name else ""
     out.append(f"文件：{result.file}    规则集：{result.rules.id}{rules_name}")
     if not findings_only:
@@ -78,7 +79,8 @@ def format_result_table(result: Any, findings_only: bool = False) -> str:
         rate = f"{funds.rate * 100:.2f}%" if funds.rate is not None else "—"
         out.append("")
         out.append(
-            f"资金：全年预算数 {_fmt(total_row.get('annual'))} 万元，全年执行数 {_fmt(total_row.get('executed'))} 万元，"
+            f"资金：{funds.denominator_label} {_fmt(total_row.get(funds.denominator))} 万元，"  # the rate's denominator
+            f"全年执行数 {_fmt(total_row.get('executed'))} 万元，"
             f"执行率 {rate}，分值 {fmt(funds.weight)}，得分 {fmt(funds.score)}（填报 {_fmt(funds.claimed)}）"
         )
         rows = []
@@ -122,7 +124,7 @@ def format_result_table(result: Any, findings_only: bool = False) -> str:
         names = {r.index: r.name for r in result.indicators}
         for f in result.findings:
             line = f"第{f.line}行 " if f.line else ""
-            out.append(f"  [{SEVERITY_MARK[f.severity]}] {f.code}  {line}{finding_place(f, names)}：{f.message}")
+            out.append(visible(f"  [{SEVERITY_MARK[f.severity]}] {f.code}  {line}{finding_place(f, names)}：{f.message}"))
     else:
         out.append("没有发现项。")
     return "\n".join(out)
@@ -143,7 +145,7 @@ def _score(args: argparse.Namespace, findings_only: bool = False) -> int:
         data = result.to_dict()
         if findings_only:
             data = {"file": data["file"], "findings": data["findings"]}
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print(json_text(json.dumps(data, ensure_ascii=False, indent=2)))
     else:
         print(format_result_table(result, findings_only))
     return EXIT_FINDINGS if result.errors else EXIT_OK
@@ -338,12 +340,12 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     p = add("score", cmd_score, "对一张自评表评分：填报得分与复算得分并列")
-    p.add_argument("form", help="表单文件（.toml，格式 1）")
+    p.add_argument("form", help="表单文件（.toml，格式 1；或 .xlsx/.xlsm/.xls/.csv/.txt/.pdf/.docx，导入后评分）")
     p.add_argument("--rules", help="规则集 ID 或规则文件路径（默认用表单中 rules 指定的）")
     p.add_argument("--format", choices=["table", "json"], default="table", help="输出格式（默认 table）")
 
     p = add("check", cmd_check, "只列出发现项")
-    p.add_argument("form", help="表单文件（.toml）")
+    p.add_argument("form", help="表单文件（.toml；或 .xlsx/.xlsm/.xls/.csv/.txt/.pdf/.docx，导入后检查）")
     p.add_argument("--rules", help="规则集 ID 或规则文件路径")
     p.add_argument("--format", choices=["table", "json"], default="table")
 
@@ -385,6 +387,12 @@ def _version() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; everything it prints goes through :func:`tui.terminal.visible`."""
+    with guard():
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

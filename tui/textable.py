@@ -1,12 +1,16 @@
 """Plain-text tables that align Chinese text (two cells per character).
 
-Kept dependency-free so that ``jixiao score`` starts fast.
+Kept dependency-free so that ``jixiao score`` starts fast.  Every cell is
+made single-line and its control characters visible (:func:`tui.terminal.visible`):
+a cell cannot break the table's lines nor send an escape sequence.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
+
+from .terminal import visible
 
 __all__ = ["cell_width", "render_measured", "render_table", "truncate"]
 
@@ -41,7 +45,7 @@ def truncate(text: str, limit: int, *, keep_end: bool = False) -> str:
 
 
 def render_table(headers: list[str], rows: list[list[str]], align: list[str] | None = None, max_width: int = 40) -> str:
-    cut = [[truncate(c, max_width) for c in row] for row in rows]
+    cut = [[truncate(visible(c), max_width) for c in row] for row in rows]
     return render_measured(headers, [(row, [cell_width(c) for c in row]) for row in cut], align)
 
 
@@ -51,6 +55,8 @@ def render_measured(
     """A table of cells already cut to size, each row given with its cells' widths
     (measured where the rows were made, e.g. in the worker processes of a batch)."""
     align = align or ["left"] * len(headers)
+    headers = [visible(h) for h in headers]
+    rows = [_visible_row(cells, ws) for cells, ws in rows]
     widths = [cell_width(h) for h in headers]
     if rows:
         widths = [max(w, *col) for w, col in zip(widths, zip(*(ws for _, ws in rows)))]
@@ -70,3 +76,11 @@ def render_measured(
     out += [line(cells, ws) for cells, ws in rows]
     out.append(bottom)
     return "\n".join(out)
+
+
+def _visible_row(cells: list[str], widths: list[int]) -> tuple[list[str], list[int]]:
+    """The row with its cells made visible; a changed cell is measured again."""
+    shown = [visible(c) for c in cells]
+    if shown == cells:
+        return cells, widths
+    return shown, [w if s == c else cell_width(s) for s, c, w in zip(shown, cells, widths)]

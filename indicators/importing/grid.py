@@ -41,6 +41,7 @@ class Grid:
     name: str = ""  # the sheet's name, the page range, "" for a single-table source
     rows: list[list[Cell]] = field(default_factory=list)
     kind: str = "sheet"  # sheet | text | pdf | docx: for messages only; the recogniser must not branch on it
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (address, Chinese message) from the reader: hidden sheet, rows cut
 
     @property
     def height(self) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,12 +32,13 @@ def register(subparsers: Any) -> None:
             "最后一页列出复算发现的错误。给出文件夹时，用全部 CPU 核并行打印其中的 *.toml。"
         ),
     )
-    p.add_argument("form", help="表单文件（.toml），或装有表单的文件夹")
+    p.add_argument("form", help="表单文件（.toml，或 .xlsx/.xls/.csv/.txt 导入后打印），或装有表单的文件夹")
     p.add_argument("-o", "--output", help="输出 PDF（单个表单；默认与表单同名 .pdf）或输出文件夹（文件夹模式）")
     p.add_argument("--rules", help="规则集 ID 或规则文件路径（默认用表单中 rules 指定的）")
     p.add_argument("--font", help="TrueType 中文字体文件（.ttf/.ttc），默认自动查找")
     p.add_argument("--claimed", action="store_true", help="按填报原样打印单位自评得分（页面上注明未经复算）")
     p.add_argument("--no-findings", dest="findings", action="store_false", help="不附“复算发现的错误”页")
+    p.add_argument("--explain", action="store_true", help="附“计算过程”页：逐项列出得分的算式（资金执行率、各指标、总分与等级）")
     p.add_argument("-j", "--jobs", type=int, default=0, help="文件夹模式的并行进程数（默认：CPU 核数）")
     p.set_defaults(func=cmd_pdf)
 
@@ -44,7 +46,8 @@ def register(subparsers: Any) -> None:
         "verify",
         help="核对打印件：表单内容摘要是否与 PDF 或抄下的摘要一致",
         description=(
-            "计算表单内容的 SHA-256 摘要，与打印件页脚上的摘要（至少 16 位）或 PDF 中保存的完整摘要比较。"
+            "计算表单内容的 SHA-256 摘要，与打印件页脚上的摘要（至少 16 位）比较，"
+            "或与打印出的 PDF 比较（每页页脚印的摘要、每页的二维码和元数据中的摘要都须一致）。"
             "一致返回 0，不一致返回 1，无法读取返回 2。"
         ),
     )
@@ -62,7 +65,9 @@ def _print_problems(problems: list[Any]) -> None:
     print_problems(problems)
 
 
-def render_one(form: str, out: str, rules: str | None, font: str | None, claimed: bool, findings: bool) -> dict[str, Any]:
+def render_one(
+    form: str, out: str, rules: str | None, font: str | None, claimed: bool, findings: bool, explain: bool = False
+) -> dict[str, Any]:
     """Score and print one form; never raises for a bad form (runs in worker processes).
 
     Returns {"form", "out", "ok", "warnings", "problems" (Chinese lines), "errors" (error findings)}.
@@ -74,7 +79,7 @@ def render_one(form: str, out: str, rules: str | None, font: str | None, claimed
     done: dict[str, Any] = {"form": form, "out": out, "ok": False, "warnings": [], "problems": [], "errors": 0, "why": ""}
     try:
         result = score_file(form, rules)
-        done["warnings"] = render_form(result, out, font=font, show_claimed=claimed, findings=findings)
+        done["warnings"] = render_form(result, out, font=font, show_claimed=claimed, findings=findings, explain=explain)
         done["errors"] = result.errors
         done["ok"] = True
     except FormError as exc:
@@ -141,7 +146,7 @@ def cmd_pdf(args: argparse.Namespace) -> int:
     warnings = _check_font(args.font)
     if warnings is None:
         return EXIT_UNREADABLE
-    done = render_one(str(src), str(out), args.rules, args.font, args.claimed, args.findings)
+    done = render_one(str(src), str(out), args.rules, args.font, args.claimed, args.findings, getattr(args, "explain", False))
     for w in warnings:
         print(f"提示：{w}", file=sys.stderr)
     if not done["ok"]:
@@ -165,10 +170,16 @@ def _pdf_folder(args: argparse.Namespace, folder: Path) -> int:
 
     forms, _ = discover([folder])
     if not forms:
-        print(f"{folder}：文件夹中没有表单（*.toml）。", file=sys.stderr)
+        print(f"{folder}：文件夹中没有表单（*.toml，或 *.xlsx、*.xls、*.csv、*.txt）。", file=sys.stderr)
         return EXIT_UNREADABLE
     outdir = Path(args.output) if args.output else folder
-    outs = [outdir / f.relative_to(folder).with_suffix(".pdf") for f in forms]
+    tomls = {f.with_suffix("") for f in forms if f.suffix == ".toml"}
+    outs = []
+    for f in forms:  # sub-folders are mirrored under the output folder
+        rel = f.relative_to(folder)
+        # X.xlsx beside X.toml (its import): X.xlsx.pdf, so that neither PDF overwrites the other
+        twin = f.suffix != ".toml" and f.with_suffix("") in tomls
+        outs.append(outdir / (rel.with_name(rel.name + ".pdf") if twin else rel.with_suffix(".pdf")))
     refused = refuse_overwrite_many([outdir, *outs], [*forms, *_input_files(args)])
     if refused:
         print(refused, file=sys.stderr)
@@ -190,9 +201,9 @@ def _pdf_folder(args: argparse.Namespace, folder: Path) -> int:
     jobs = args.jobs if args.jobs and args.jobs > 0 else (os.cpu_count() or 1)
     jobs = min(jobs, len(forms))
     tasks = []
-    for f, out in zip(forms, outs):  # sub-folders are mirrored under the output folder
+    for f, out in zip(forms, outs):
         out.parent.mkdir(parents=True, exist_ok=True)
-        tasks.append((str(f), str(out), args.rules, args.font, args.claimed, args.findings))
+        tasks.append((str(f), str(out), args.rules, args.font, args.claimed, args.findings, getattr(args, "explain", False)))
     failed: list[dict[str, Any]] = []
     with_errors = 0
 
@@ -264,61 +275,180 @@ def _pdf_folder(args: argparse.Namespace, folder: Path) -> int:
 
 
 def _markup_safe(text: str) -> str:
+    """User text for a rich console (it writes to the real terminal): markup escaped, controls visible."""
     from rich.markup import escape
 
-    return escape(text)
+    from tui.terminal import visible
+
+    return escape(visible(text, multiline=True))
 
 
 # --------------------------------------------------------------- verify
 
 
 DIGEST_IN_PDF = r"(?:jixiao-sha256:|sha256=)([0-9a-f]{64})"
+# the footer's two lines; another program's re-made PDF may garble the Chinese around the digits
+FOOTER_DIGEST = r"(?:内容摘要\s*SHA-256|jixiao\s+verify\s)[^0-9a-f\n]{0,8}([0-9a-f]{16})(?![0-9a-f])"
+QR_RECT = rb"^(\d+) (\d+) (\d+) 1 re$"
+MAX_PDF_BYTES = 512 * 1024 * 1024
 
 
-def read_pdf_digest(path: Path) -> str:
-    """The full digest stored in a PDF printed by jixiao; raises ValueError (Chinese) if none.
+@dataclass
+class PrintedPage:
+    """What one page of a printed form shows."""
 
-    With pypdf the metadata is read properly (also after another program has
-    re-saved the file); without it the file's bytes are searched, which works
-    for PDFs as jixiao writes them (ReportLab keeps the metadata uncompressed).
-    """
+    number: int  # from 1
+    digests: list[str]  # the 16 hex digits printed in the footer (twice on a jixiao page)
+    qr: frozenset[tuple[int, int, int]] | None  # the QR code's rectangles, None when the page draws none
+
+
+@dataclass
+class PrintedPdf:
+    metas: list[str]  # the full digests in the metadata (Keywords, Subject: both, as jixiao writes it)
+    pages: list[PrintedPage]
+
+    @property
+    def meta(self) -> str | None:
+        return self.metas[0] if self.metas else None
+
+
+def _page_qr(page: Any) -> frozenset[tuple[int, int, int]] | None:
+    """The rectangles of the QR code the page draws (jixiao's form XObject), or None."""
     import re
+
+    from reports.form_pdf import QR_FORM_NAME
+
+    resources = page.get("/Resources")
+    xobjects = resources.get_object().get("/XObject") if resources is not None else None
+    if xobjects is None:
+        return None
+    contents = page.get_contents()
+    drawn = contents.get_data() if contents is not None else b""
+    for name, ref in xobjects.get_object().items():
+        if QR_FORM_NAME not in str(name) or f"{name} Do".encode() not in drawn:
+            continue
+        data = ref.get_object().get_data()
+        return frozenset((int(x), int(y), int(w)) for x, y, w in re.findall(QR_RECT, data, re.MULTILINE))
+    return None
+
+
+def read_printed_pdf(path: Path) -> PrintedPdf:
+    """The digests a PDF printed by jixiao carries: in its metadata, and printed on each page
+    (the footer's digits, read from the page text, and the QR code, read as the rectangles
+    ReportLab drew).  Raises ValueError (Chinese) when the file cannot be read as a PDF."""
+    import io
+    import logging
+    import re
+
+    from indicators.safe_files import UnsafeFile, read_regular_file
 
     try:
         from pypdf import PdfReader
-    except ImportError:
-        PdfReader = None  # type: ignore[assignment,misc]
-    if PdfReader is None:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise ValueError(f"无法读取文件（{exc.strerror or exc}）。") from None
-        if not data.startswith(b"%PDF"):
-            raise ValueError("不是 PDF 文件。")
-        m = re.search(DIGEST_IN_PDF.encode(), data)
-        if m:
-            return m.group(1).decode()
+    except ImportError:  # a dependency of jixiao; without it the pages cannot be read
         raise ValueError(
-            "PDF 中没有找到 jixiao 内容摘要。若该 PDF 经其他程序另存过，请安装 pypdf（pip install pypdf）后再试；"
-            "也可以直接给出页脚上的摘要。"
-        )
-    import logging
+            "读取 PDF 需要 pypdf（pip install pypdf）；也可以直接给出页脚“内容摘要”后的 16 位数字。"
+        ) from None
 
+    try:
+        data = read_regular_file(path, MAX_PDF_BYTES)
+    except UnsafeFile as exc:
+        raise ValueError(exc.message) from None
+    if not data.lstrip()[:5].startswith(b"%PDF"):
+        raise ValueError("无法读取 PDF：这不是 PDF 文件（用法：jixiao verify 表单.toml 打印件.pdf，或 jixiao verify 表单.toml 摘要）。")
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # its own English warnings; we say it in Chinese
     try:
-        reader = PdfReader(str(path))
-        meta = reader.metadata or {}
-        texts = [str(meta.get("/Keywords") or ""), str(meta.get("/Subject") or "")]
+        reader = PdfReader(io.BytesIO(data))
+        meta_info = reader.metadata or {}
+        metas = [str(meta_info.get("/Keywords") or ""), str(meta_info.get("/Subject") or "")]
+        pages = []
+        for n, page in enumerate(reader.pages, start=1):
+            text = page.extract_text() or ""
+            pages.append(PrintedPage(n, re.findall(FOOTER_DIGEST, text), _page_qr(page)))
     except Exception as exc:  # pypdf raises many kinds for a broken file
         raise ValueError(
             "无法读取 PDF：它不是完整的 PDF 文件（用法：jixiao verify 表单.toml 打印件.pdf，或 jixiao verify 表单.toml 摘要）。"
             f"（{type(exc).__name__}）"
         ) from None
-    for text in texts:
-        m = re.search(DIGEST_IN_PDF, text)
-        if m:
-            return m.group(1)
-    raise ValueError("PDF 中没有 jixiao 内容摘要，可能不是 jixiao 打印的。")
+    found = [m.group(1) for m in (re.search(DIGEST_IN_PDF, t) for t in metas) if m]
+    return PrintedPdf(found, pages)
+
+
+def _pages(numbers: list[int]) -> str:
+    """第 1–3、5 页"""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return "第 " + "、".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs) + " 页"
+
+
+def check_printed(printed: PrintedPdf, actual: str) -> tuple[str | None, list[str], list[str]]:
+    """Whether what a PDF prints agrees with itself: (the digest it carries, disagreements, notes).
+
+    The digest is the metadata's when it has one, else the one printed on the pages.  A
+    disagreement is a page whose footer digits or QR code say another digest than the
+    metadata (or than the other pages), or a page with no printed digest; a note is what
+    could not be checked (a QR code not drawn the way jixiao draws it, e.g. after another
+    program re-made the PDF).
+    """
+    from indicators.digest import SHORT_LEN
+    from reports.form_pdf import printed_qr_rects
+
+    problems: list[str] = []
+    notes: list[str] = []
+    meta = printed.meta
+    if len(set(printed.metas)) > 1:
+        problems.append("PDF 元数据中的两处摘要互不相同（" + "、".join(f"{d[:SHORT_LEN]}…" for d in printed.metas) + "）")
+    by_digest: dict[str, list[int]] = {}
+    missing: list[int] = []
+    for page in printed.pages:
+        shorts = set(page.digests)
+        if not shorts:
+            missing.append(page.number)
+        for short in sorted(shorts):
+            by_digest.setdefault(short, []).append(page.number)
+    if not by_digest:
+        if meta is None:
+            return None, [], []
+        raise ValueError(
+            "无法从 PDF 的页面读出页脚印的摘要（PDF 可能经其他程序重新生成，文字层已不可读），只凭元数据不能证明打印件的内容。"
+            "请对照纸上页脚“内容摘要”后的 16 位数字核对：jixiao verify 表单.toml 这16位数字。"
+        )
+    claimed = meta or max(by_digest, key=lambda d: len(by_digest[d]))
+    short = claimed[:SHORT_LEN]
+    if meta is not None and set(by_digest) != {short}:
+        for d, pages in sorted(by_digest.items(), key=lambda x: x[1]):
+            if d != short:
+                problems.append(f"{_pages(pages)}页脚印的摘要为 {d}…，PDF 元数据中的摘要为 {short}…")
+    elif meta is None and len(by_digest) > 1:
+        problems.append("各页页脚印的摘要不相同：" + "；".join(f"{_pages(p)}为 {d}…" for d, p in by_digest.items()))
+    if missing:
+        problems.append(f"{_pages(missing)}没有印内容摘要（不是 jixiao 打印的页，或页脚被遮盖、裁掉）")
+    # the QR codes: compare with the code jixiao draws for the digest claimed (and for the form's)
+    # (only 16 digits known without the metadata: its full digest is the form's if they agree)
+    full = meta or (actual if actual.startswith(short) else None)
+    expected = printed_qr_rects(full) if full else []
+    form_qr = printed_qr_rects(actual) if actual != full else expected
+    wrong: list[int] = []
+    says_form: list[int] = []
+    unread: list[int] = []
+    for page in printed.pages:
+        if page.qr is None:
+            unread.append(page.number)
+        elif page.qr not in expected:
+            if page.qr in form_qr:
+                says_form.append(page.number)
+            elif full:
+                wrong.append(page.number)
+    if says_form:
+        problems.append(f"{_pages(says_form)}的二维码为表单文件的摘要 {actual[:SHORT_LEN]}…，与{'元数据' if meta else '页脚'}中的摘要 {short}… 不同")
+    if wrong:
+        problems.append(f"{_pages(wrong)}的二维码不是摘要 {short}… 的二维码")
+    if unread:
+        notes.append(f"{_pages(unread)}没有 jixiao 绘制的二维码，未核对二维码（PDF 可能经其他程序重新生成）。")
+    return claimed, problems, notes
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -332,18 +462,35 @@ def cmd_verify(args: argparse.Namespace) -> int:
         return EXIT_UNREADABLE
     actual = form_digest(form)
     given_arg = str(args.digest)
-    source = "给出的摘要"
     candidate = Path(given_arg)
     if candidate.is_file() or given_arg.lower().endswith(".pdf"):
         if not candidate.is_file():
             print(f"{candidate}：文件不存在。", file=sys.stderr)
             return EXIT_UNREADABLE
         try:
-            given = read_pdf_digest(candidate)
+            printed = read_printed_pdf(candidate)
         except ValueError as exc:
             print(f"{candidate}：{exc}", file=sys.stderr)
             return EXIT_UNREADABLE
-        source = f"PDF {candidate} 中保存的摘要"
+        try:
+            given, problems, notes = check_printed(printed, actual)
+        except ValueError as exc:
+            print(f"{candidate}：{exc}", file=sys.stderr)
+            return EXIT_UNREADABLE
+        if given is None:
+            print(f"{candidate}：PDF 中没有 jixiao 内容摘要（元数据和页脚都没有），可能不是 jixiao 打印的。", file=sys.stderr)
+            return EXIT_UNREADABLE
+        for note in notes:
+            print(f"提示：{note}", file=sys.stderr)
+        if problems:
+            print(
+                f"不一致：PDF {candidate} 中的摘要互相矛盾：" + "；".join(problems) + "。"
+                f"表单文件 {args.form} 的内容摘要为 {actual[:SHORT_LEN]}…。"
+                "印在纸上的才是打印件的内容：PDF 的元数据或页面被改过，不能用它证明表单与打印件相同。"
+            )
+            return EXIT_FAILED
+        checked = "每页页脚印的摘要" + ("" if notes else "和二维码") + ("、元数据" if printed.meta else "")
+        source = f"PDF {candidate}（{len(printed.pages)} 页，{checked}）的摘要"
     else:
         norm = normalize_digest(given_arg)
         if norm is None:
@@ -354,6 +501,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
             )
             return EXIT_UNREADABLE
         given = norm
+        source = "给出的摘要"
     if actual.startswith(given):
         print(f"一致：{args.form} 的内容摘要 {actual[:SHORT_LEN]}… 与{source}相符。")
         return EXIT_OK

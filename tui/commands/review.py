@@ -26,7 +26,7 @@ HELP = "复核：对一批自评表（文件或文件夹）逐份复算，应用
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser("review", help=HELP, description=HELP + "。终端表格按“最差优先”排序：无法读取的在前，其次错误多的，其次填报总分与复核总分差距大的。")
-    p.add_argument("paths", nargs="+", metavar="路径", help="表单文件（.toml）或文件夹（递归查找 *.toml，不含 *.review.toml）")
+    p.add_argument("paths", nargs="+", metavar="路径", help="表单文件（.toml，或 .xlsx/.xlsm/.xls/.csv/.txt，导入后复核）或文件夹（递归查找这些文件，不含 *.review.toml）")
     p.add_argument("--rules", metavar="规则集", help="所有表单都用这个规则集（ID 或规则文件路径）；默认用各表单 rules 指定的")
     p.add_argument("--format", choices=["table", "json"], default="table", help="标准输出的格式（默认 table）")
     p.add_argument("--out", metavar="文件", help="另存结果：.csv（UTF-8 带 BOM）、.xlsx 或 .json，按扩展名决定")
@@ -72,6 +72,21 @@ def _progress(total: int, chunks: Iterator[Any]) -> Iterator[Any]:
 FILE_WIDTH = 32
 
 
+class _JsonTerminal:
+    """JSON on the terminal: control and bidi characters as JSON escapes (same data, nothing obeyed)."""
+
+    def __init__(self, out: Any):
+        self.out = out
+
+    def write(self, text: str) -> int:
+        from tui.terminal import json_text
+
+        return self.out.write(json_text(text))
+
+    def __getattr__(self, name: str) -> Any:  # flush
+        return getattr(self.out, name)
+
+
 def _table_cells(row: dict[str, Any]) -> list[str]:
     from scoring.batch import KIND_ZH, UNREADABLE
 
@@ -97,9 +112,10 @@ def table_entry(row: dict[str, Any]) -> tuple[list[str], list[int]]:
 
     A long path keeps its end (the file name says the most), other cells their start.
     """
+    from tui.terminal import visible
     from tui.textable import cell_width, truncate
 
-    cells = _table_cells(row)
+    cells = [visible(c) for c in _table_cells(row)]
     widths = []
     for i, cell in enumerate(cells):
         w = cell_width(cell)
@@ -241,7 +257,7 @@ def run(args: argparse.Namespace) -> int:
             _err(f"{m}：路径不存在。请检查文件或文件夹的路径。")
         return EXIT_UNUSABLE
     if not files and not missing:
-        _err("给出的文件夹中没有找到表单文件（*.toml，不含 *.review.toml）。")
+        _err("给出的文件夹中没有找到表单文件（*.toml、*.xlsx、*.xlsm、*.xls、*.csv、*.txt，不含 *.review.toml）。")
     if args.out and args.pdf and (Path(args.out).resolve() == Path(args.pdf).resolve()):
         _err(f"--out {args.out} 与 --pdf {args.pdf} 是同一个文件。请给两个输出不同的文件名。")
         return EXIT_UNUSABLE
@@ -265,7 +281,7 @@ def run(args: argparse.Namespace) -> int:
     outputs: list[Any] = []  # AtomicOutput to commit at the end
     try:
         if args.format == "json":
-            writers.append(JsonWriter(sys.stdout))
+            writers.append(JsonWriter(_JsonTerminal(sys.stdout)))
         if kind == ".json":
             o = AtomicOutput(out_path, "w", encoding="utf-8")
             outputs.append(o)

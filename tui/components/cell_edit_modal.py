@@ -15,11 +15,16 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from ..terminal import visible
+
 
 class CellEditModal(ModalScreen[str | None]):
-    """Enter keeps the text, Esc cancels (dismisses with None)."""
+    """Enter keeps the text, Esc cancels (dismisses with None); Ctrl+A selects all of it."""
 
-    BINDINGS = [Binding("escape", "cancel", "取消")]
+    BINDINGS = [
+        Binding("escape", "cancel", "取消"),
+        Binding("ctrl+a", "select_all", "全选", show=False, priority=True),
+    ]
 
     def __init__(
         self,
@@ -29,8 +34,10 @@ class CellEditModal(ModalScreen[str | None]):
         *,
         cursor_blink: bool = True,
         preview: Callable[[str], Text] | None = None,
+        placeholder: str = "",
     ):
         super().__init__()
+        self.placeholder = placeholder
         self.label = label
         self.value = value
         self.hint = hint
@@ -39,8 +46,8 @@ class CellEditModal(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
-            yield Static(f"编辑：{self.label}", classes="dialog-title", markup=False)
-            field = Input(value=self.value, id="cell-input")
+            yield Static(f"编辑：{visible(self.label)}", classes="dialog-title", markup=False)
+            field = Input(value=visible(self.value), id="cell-input", placeholder=self.placeholder)  # what is shown is what is kept
             field.cursor_blink = self.cursor_blink
             yield field
             if self.preview is not None:
@@ -49,7 +56,7 @@ class CellEditModal(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
-        self._show_preview(self.value)
+        self._show_preview(visible(self.value))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._show_preview(event.value)
@@ -61,6 +68,9 @@ class CellEditModal(ModalScreen[str | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.dismiss(event.value)
+
+    def action_select_all(self) -> None:
+        self.query_one(Input).select_all()
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -9,6 +9,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from ..terminal import visible
+
 
 class ChoiceModal(ModalScreen[str]):
     """Dismisses with the key of the chosen answer; Esc gives ``cancel``."""
@@ -25,8 +27,8 @@ class ChoiceModal(ModalScreen[str]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
-            yield Static(self.title_text, classes="dialog-title", markup=False)
-            yield Static(self.message, classes="dialog-message", markup=False)
+            yield Static(visible(self.title_text), classes="dialog-title", markup=False)
+            yield Static(visible(self.message, multiline=True), classes="dialog-message", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 for key, label, variant in self.choices:
                     yield Button(Text(f"{label}（{key}）"), id=f"choice-{key}", variant=variant)  # type: ignore[arg-type]

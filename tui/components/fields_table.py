@@ -6,6 +6,7 @@ from typing import Any
 
 from rich.text import Text
 
+from ..terminal import visible
 from ..textable import truncate
 from .result_table import ResultTable
 
@@ -31,8 +32,8 @@ class FieldsTable(ResultTable):
         self.locs = []
         shown: list[tuple[str, list[Any]]] = []
         for loc, label, value, remark in rows:
-            value_text = truncate(value.replace("\n", " "), self.value_width) if value else ""
-            cells = [Text(label), Text(value_text), Text(remark) if isinstance(remark, str) else remark]
+            value_text = truncate(visible(value.replace("\n", " ")), self.value_width) if value else ""
+            cells = [Text(label), Text(value_text), Text(visible(remark)) if isinstance(remark, str) else remark]
             shown.append((".".join(str(x) for x in loc), cells))
             self.locs.append(loc)
         self.fill(shown)

@@ -11,6 +11,7 @@ from textual.widgets.option_list import Option
 
 from scoring.locations import finding_place, place
 
+from ..terminal import visible
 from .labels import SEVERITY_ZH
 
 STYLE = {"error": "bold red", "warning": "bold yellow", "info": "dim"}
@@ -40,8 +41,8 @@ class FindingsPanel(OptionList):
         for i, f in enumerate(result.findings):
             text = Text()
             text.append(f"[{SEVERITY_ZH[f.severity]}]", style=STYLE[f.severity])
-            text.append(f" {finding_place(f, names)}：", style="bold")
-            text.append(f.message)
+            text.append(f" {visible(finding_place(f, names))}：", style="bold")
+            text.append(visible(f.message))
             text.append(f" ({f.code})", style="dim")
             options.append(Option(text, id=f"finding-{i}"))
             self.locs.append(f.loc)

@@ -7,7 +7,9 @@ from decimal import Decimal
 from typing import Any
 
 from rich.text import Text
+from textual.strip import Strip
 
+from ..terminal import visible
 from ..textable import truncate
 from .labels import INDICATOR_COLUMNS, SEVERITY_MARK
 from .result_table import ResultTable
@@ -35,6 +37,79 @@ class IndicatorTable(ResultTable):
         for key, label in INDICATOR_COLUMNS:
             self.add_column(label, key=key)
 
+    # ------------------------------------------------------------ scrolling by whole columns
+    #
+    # DataTable scrolls sideways by terminal cells, so on a narrow terminal the
+    # left edge of the scrolled part can fall inside a column (the header then
+    # reads "序号 指标 三级指标").  Here the scrolled part always starts at a
+    # column's left edge, and it can scroll far enough that the last column is
+    # shown whole at that edge too.
+
+    def _column_starts(self) -> tuple[list[int], list[int], int]:
+        """(x of each column, width of each column, width of the fixed part), in cells."""
+        widths = [c.get_render_width(self) for c in self.ordered_columns]
+        starts = [sum(widths[:i]) + self._row_label_column_width for i in range(len(widths))]
+        fixed = sum(widths[: self.fixed_columns]) + self._row_label_column_width
+        return starts, widths, fixed
+
+    def _view_width(self) -> int:
+        return max(1, self.container_size.width - self.scrollbar_size_vertical)
+
+    def _snap_points(self) -> list[int]:
+        """The scroll positions at which the scrolled part starts with a whole column."""
+        starts, _, fixed = self._column_starts()
+        return [starts[i] - fixed for i in range(self.fixed_columns, len(starts))] or [0]
+
+    def _scroll_for_column(self, column: int, current: float) -> int:
+        """The snap point that shows ``column`` whole, moving as little as possible from ``current``."""
+        starts, widths, fixed = self._column_starts()
+        points = self._snap_points()
+        now = max((p for p in points if p <= current + 0.5), default=0)
+        if column < self.fixed_columns or not starts:
+            return now
+        view = self._view_width() - fixed
+        left = starts[column] - fixed
+        right = left + widths[column]
+        if left < now:
+            return left
+        if right <= now + view:
+            return now
+        return min((p for p in points if right <= p + view and p <= left), default=left)
+
+    @property
+    def max_scroll_x(self) -> int:
+        base = super().max_scroll_x
+        if not self.ordered_columns:
+            return base
+        last = len(self.ordered_columns) - 1
+        return max(base, self._scroll_for_column(last, base))
+
+    def _scroll_cursor_into_view(self, animate: bool = False) -> None:
+        before = self.scroll_x
+        super()._scroll_cursor_into_view(animate=False)
+        if self.cursor_type == "cell" and self.ordered_columns:
+            self.scroll_to(x=self._scroll_for_column(self.cursor_column, before), animate=False, force=True)
+
+    def render_line(self, y: int) -> Strip:
+        """A line of the table with any column that is only partly in view left blank.
+
+        The keyboard always scrolls to whole columns; this covers the mouse and the
+        scroll bar, and the column cut by the right edge.
+        """
+        strip = super().render_line(y)
+        starts, widths, fixed = self._column_starts()
+        scroll_x, view = int(self.scroll_x), self._view_width()
+        for i in range(self.fixed_columns, len(starts)):
+            x0 = starts[i] - scroll_x
+            x1 = x0 + widths[i]
+            if x1 <= fixed or x0 >= view or (x0 >= fixed and x1 <= view):
+                continue  # out of view, or wholly in view
+            a, b = max(x0, fixed), min(x1, strip.cell_length)
+            style = next(iter(strip.crop(a, a + 1)), None)
+            blank = Strip.blank(b - a, style.style if style is not None else self.rich_style)
+            strip = Strip.join([strip.crop(0, a), blank, strip.crop(b, strip.cell_length)])
+        return strip
+
     def column_key_at(self, column: int) -> str:
         return str(self.ordered_columns[column].key.value)
 
@@ -46,8 +121,12 @@ class IndicatorTable(ResultTable):
         rows: list[tuple[str, list[Any]]] = []
         previous_cat: str | None = None
         previous_sub: str | None = None
+        about: dict[int, list[Any]] = {}  # each row's findings, and the form's findings about it
+        for f in result.findings:
+            if f.loc[:1] == ("indicators",) and len(f.loc) > 1 and isinstance(f.loc[1], int):
+                about.setdefault(f.loc[1], []).append(f)
         for r in result.indicators:
-            severity = worst(r.findings)
+            severity = worst(about.get(r.index, r.findings))
             number = Text(justify="right")
             if severity:
                 number.append(SEVERITY_MARK[severity], style=SEVERITY_STYLE[severity])
@@ -66,16 +145,16 @@ class IndicatorTable(ResultTable):
                 claimed.stylize("bold red")
             cells = [
                 number,
-                Text(truncate(cat, WIDTHS["category"])),
-                Text(truncate(sub, WIDTHS["subcategory"])),
-                Text(truncate(r.name, WIDTHS["name"])),
-                Text(truncate(r.target, WIDTHS["target"])),
-                Text(truncate(r.actual, WIDTHS["actual"])),
+                Text(truncate(visible(cat), WIDTHS["category"])),
+                Text(truncate(visible(sub), WIDTHS["subcategory"])),
+                Text(truncate(visible(r.name), WIDTHS["name"])),
+                Text(truncate(visible(r.target), WIDTHS["target"])),
+                Text(truncate(visible(r.actual), WIDTHS["actual"])),
                 Text(fmt(r.weight), justify="right"),
                 Text(fmt(r.score), justify="right", style="bold"),
                 claimed,
                 Text(TIER_SHORT.get(r.tier, r.tier) if r.method == "qualitative" else ""),
-                Text(truncate(r.note.replace("\n", " "), WIDTHS["note"])),
+                Text(truncate(visible(r.note.replace("\n", " ")), WIDTHS["note"])),
             ]
             rows.append((str(r.index), cells))
         self.fill(rows)

@@ -7,6 +7,8 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Static
 
+from ..terminal import visible
+
 
 class SummaryBar(Static):
     def show(self, result: Any, fmt: Any) -> None:
@@ -16,7 +18,7 @@ class SummaryBar(Static):
         text.append("  等级 ")
         text.append(result.grade or "不评等级", style="bold")
         claimed_total = fmt(result.claimed_total) if result.claimed_total is not None else "—"
-        text.append(f"（填报 {claimed_total}/{result.claimed_grade or '—'}）")
+        text.append(f"（填报 {claimed_total}/{visible(result.claimed_grade) or '—'}）")
         rate = result.funds.rate
         rate_text = f"{rate * 100:.2f}%" if rate is not None else "—"
         text.append(f"  执行率 {rate_text}")

@@ -8,13 +8,16 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
+from ..terminal import visible
+
 
 class TextEditModal(ModalScreen[str | None]):
-    """Ctrl+S keeps the text, Esc cancels; Enter is a new line."""
+    """Ctrl+S keeps the text, Esc cancels; Enter is a new line; Ctrl+A selects all."""
 
     BINDINGS = [
         Binding("ctrl+s", "keep", "确定", priority=True),
         Binding("escape", "cancel", "取消"),
+        Binding("ctrl+a", "select_all", "全选", show=False, priority=True),
     ]
 
     def __init__(self, label: str, value: str, *, cursor_blink: bool = True):
@@ -25,11 +28,11 @@ class TextEditModal(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog dialog-wide"):
-            yield Static(f"编辑：{self.label}", classes="dialog-title", markup=False)
-            area = TextArea(self.value, id="text-area", soft_wrap=True, show_line_numbers=False)
+            yield Static(f"编辑：{visible(self.label)}", classes="dialog-title", markup=False)
+            area = TextArea(visible(self.value, multiline=True), id="text-area", soft_wrap=True, show_line_numbers=False)
             area.cursor_blink = self.cursor_blink
             yield area
-            yield Static("Ctrl+S 确定，Esc取消；回车换行。", classes="dialog-hint")
+            yield Static("Ctrl+S 确定，Esc取消；回车换行；Ctrl+A 全选。", classes="dialog-hint")
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)
@@ -38,6 +41,9 @@ class TextEditModal(ModalScreen[str | None]):
 
     def action_keep(self) -> None:
         self.dismiss(self.query_one(TextArea).text)
+
+    def action_select_all(self) -> None:
+        self.query_one(TextArea).select_all()
 
     def action_cancel(self) -> None:
         self.dismiss(None)

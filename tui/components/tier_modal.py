@@ -10,6 +10,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..terminal import visible
+
 # what the form's ``tier`` key is set to, and what the list shows
 TIER_CHOICES = [
     ("达成", "达成 — 达成年度指标（分值的 80%–100%）"),
@@ -33,7 +35,7 @@ class TierModal(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog dialog-wide"):
-            yield Static(f"选择档次：{self.indicator_name}", classes="dialog-title", markup=False)
+            yield Static(f"选择档次：{visible(self.indicator_name)}", classes="dialog-title", markup=False)
             options = [
                 Option(Text(self.labels.get(value, label)), id=f"tier-{i}") for i, (value, label) in enumerate(TIER_CHOICES)
             ]

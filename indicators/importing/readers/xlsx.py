@@ -1,0 +1,302 @@
+"""Excel workbooks (.xlsx, .xlsm) with openpyxl: one :class:`Grid` per worksheet.
+
+The workbook is opened with ``data_only=True``: a formula shows its cached
+value, the number Excel last computed and saved.  A workbook written by a
+program that never computed its formulas has no cached value; openpyxl
+then gives ``None``, the same as an empty cell.  To tell the two apart the
+sheet XML is looked at once for ``<f>`` cells without a ``<v>`` (only when
+the sheet has formulas at all), and such a cell gets a ``problem``: never a
+silent 0.
+
+Sheets are read in openpyxl's read-only (streaming) mode, and the merged
+ranges taken from the ``<mergeCells>`` of the sheet XML.  Measured on a
+one-page form (``benchmarks/bench_import.py``): the normal mode spends a
+third of its time making MergedCell objects and their borders, and holds
+every cell in memory (about 0.5 KB each); streaming costs less than a bare
+``load_workbook`` and keeps memory bounded.  Only the first
+:data:`MAX_ROWS` rows and :data:`MAX_COLS` columns of a sheet are kept
+(said in the grid's notes): a form is a few hundred rows, and this bounds
+the time and memory of a sheet of 100,000.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+import zlib
+from decimal import Decimal
+from pathlib import PurePosixPath
+from typing import Any
+from xml.etree import ElementTree
+
+from ..grid import Cell, Grid, Range
+from . import ReaderError
+from .common import text_cell
+from .numfmt import show_date, show_number
+
+__all__ = ["read_xlsx", "MAX_ROWS", "MAX_COLS"]
+
+MAX_ROWS = 5000  # rows kept per sheet
+MAX_COLS = 64  # columns kept per sheet (a form is 8 to 15 wide); at most 5000 x 64 cells in memory
+MAX_XML = 1024 * 1024 * 1024  # uncompressed size of all sheets refused above this (a zip bomb)
+
+_CELL_REF = re.compile(r"([A-Z]{1,3})(\d+)")
+_FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
+_VALUE = re.compile(rb"<(?:\w+:)?(?:v|is)>\s*[^<\s]|<(?:\w+:)?is>\s*<")  # a cached value (or inline text) with content
+_CELL_XML = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3}\d+)"[^>]*?(?<!/)>(.*?)</(?:\w+:)?c>', re.S)
+_REGEX_BELOW = 8 * 1024 * 1024
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3}\d+):([A-Z]{1,3}\d+)"')
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def _ref(ref: str) -> tuple[int, int]:
+    m = _CELL_REF.fullmatch(ref)
+    assert m
+    return int(m.group(2)) - 1, _col_index(m.group(1))
+
+
+def _col_letters(col: int) -> str:
+    s = ""
+    col += 1
+    while col:
+        col, r = divmod(col - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+# ------------------------------------------------------------------ the sheet XML, looked at directly
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> its XML part in the zip (from workbook.xml and its relationships)."""
+    try:
+        wb = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return {}
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    out = {}
+    for sheet in wb.iter():
+        if sheet.tag.endswith("}sheet"):
+            target = targets.get(sheet.get(_NS_REL), "")
+            if not target:
+                continue
+            part = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+            out[sheet.get("name", "")] = part
+    return out
+
+
+def _uncached_formulas(zf: zipfile.ZipFile, part: str) -> set[tuple[int, int]]:
+    """Cells of the sheet (in its first MAX_ROWS rows) that have a formula and no cached value."""
+    with zf.open(part) as fh:  # a look for formulas first, in chunks: most forms have none
+        tail = b""
+        while True:
+            chunk = fh.read(1 << 22)
+            if not chunk:
+                return set()
+            if _FORMULA.search(tail + chunk):
+                break
+            tail = chunk[-16:]
+    found: set[tuple[int, int]] = set()
+    if zf.getinfo(part).file_size <= _REGEX_BELOW:  # a form's sheet: one pass of a regular expression
+        xml = zf.read(part)
+        for m in _CELL_XML.finditer(xml):
+            body = m.group(2)
+            if _FORMULA.search(body) and not _VALUE.search(body):
+                found.add(_ref(m.group(1).decode()))
+        return found
+    with zf.open(part) as fh:
+        for _event, el in ElementTree.iterparse(fh, events=("end",)):
+            tag = el.tag.rsplit("}", 1)[-1]
+            if tag == "c":
+                has_f = has_v = False
+                for child in el:
+                    kind = child.tag.rsplit("}", 1)[-1]
+                    if kind == "f":
+                        has_f = True
+                    elif kind in ("v", "is") and (child.text or len(child)):
+                        has_v = True
+                ref = el.get("r")
+                if has_f and not has_v and ref and _CELL_REF.fullmatch(ref):
+                    found.add(_ref(ref))
+                el.clear()
+            elif tag == "row":
+                number = el.get("r")
+                el.clear()
+                if number and number.isdigit() and int(number) >= MAX_ROWS:
+                    break
+    return found
+
+
+def _merges_from_xml(zf: zipfile.ZipFile, part: str) -> list[Range]:
+    """The merged ranges of a sheet, read from its XML in chunks (openpyxl's read-only mode gives none)."""
+    out: list[Range] = []
+    tail = b""
+    with zf.open(part) as fh:
+        while True:
+            chunk = fh.read(1 << 22)
+            if not chunk:
+                break
+            data = tail + chunk
+            last = 0
+            for m in _MERGE.finditer(data):
+                (r1, c1), (r2, c2) = _ref(m.group(1).decode()), _ref(m.group(2).decode())
+                out.append((r1, c1, r2, c2))
+                last = m.end()
+            tail = data[max(last, len(data) - 200) :]
+    return out
+
+
+# ------------------------------------------------------------------ cells
+
+
+def _shown(value: Any, fmt: str, data_type: str, address: str) -> Cell:
+    if value is None:
+        return Cell(address=address)
+    if isinstance(value, bool):
+        return Cell(text="是" if value else "否", address=address)
+    if isinstance(value, (int, float, Decimal)):
+        text, shown, percent = show_number(value, fmt)
+        return Cell(text=text, value=shown, percent=percent, address=address)
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return Cell(text=show_date(value, fmt), address=address)
+    if isinstance(value, dt.timedelta):
+        return Cell(text=str(value), address=address)
+    text = str(value)
+    if data_type == "e":  # #DIV/0!, #REF!, #VALUE!
+        return Cell(text=text, address=address, problem=f"单元格显示错误值 {text}（公式出错），未读取为数字。")
+    return text_cell(text, address)
+
+
+def _grid_of(
+    source: str,
+    name: str,
+    rows: list[list[Cell]],
+    merges: list[Range],
+    notes: list[tuple[str, str]],
+) -> Grid:
+    width = max((len(r) for r in rows), default=0)
+    height = len(rows)
+    for top, left, bottom, right in merges:
+        if top >= height or left >= width:
+            continue
+        bottom, right = min(bottom, height - 1), min(right, width - 1)
+        rng = (top, left, bottom, right)
+        for r in range(top, bottom + 1):
+            row = rows[r]
+            for c in range(left, right + 1):
+                old = row[c]
+                if (r, c) == (top, left):
+                    row[c] = Cell(old.text, old.value, old.percent, rng, old.address, old.problem)
+                else:  # covered cells are blank, whatever they held
+                    row[c] = Cell(merged=rng, address=old.address)
+    return Grid(source=source, name=name, rows=rows, kind="sheet", notes=notes)
+
+
+def _read_sheet(ws: Any, name: str, uncached: set[tuple[int, int]]) -> tuple[list[list[Cell]], bool, bool]:
+    """(rows, rows were cut, columns were cut)."""
+    rows: list[list[Cell]] = []
+    cut_rows = cut_cols = False
+    letters = [_col_letters(c) for c in range(MAX_COLS)]
+    last_nonblank = -1
+    if hasattr(ws, "reset_dimensions"):  # read-only mode trusts <dimension>, which some programs write wrong ("A1")
+        ws.reset_dimensions()
+    for r, row in enumerate(ws.iter_rows()):
+        if r >= MAX_ROWS:
+            cut_rows = True
+            break
+        cells: list[Cell] = []
+        for c, cell in enumerate(row):
+            if c >= MAX_COLS:
+                if getattr(cell, "value", None) is not None:
+                    cut_cols = True
+                break
+            address = f"{name}!{letters[c]}{r + 1}"
+            value = getattr(cell, "value", None)
+            if value is None and (r, c) in uncached:
+                cells.append(
+                    Cell(
+                        address=address,
+                        problem="单元格是公式，但文件中没有保存计算结果（缓存值），无法读取。"
+                        "请用 Excel 或 WPS 打开该文件、保存后重试，或把该单元格改为数值。",
+                    )
+                )
+                continue
+            cells.append(_shown(value, getattr(cell, "number_format", "General") or "General", getattr(cell, "data_type", "n"), address))
+        if any(not x.blank or x.problem for x in cells):
+            last_nonblank = r
+        rows.append(cells)
+    del rows[last_nonblank + 1 :]  # trailing blank rows (styled but empty) say nothing
+    width = max((len(x) for x in rows), default=0)
+    for r, cells in enumerate(rows):
+        cells.extend(Cell(address=f"{name}!{letters[c]}{r + 1}") for c in range(len(cells), width))
+    return rows, cut_rows, cut_cols
+
+
+def read_xlsx(path: str, data: bytes) -> list[Grid]:
+    """Every worksheet of an .xlsx/.xlsm as a grid; raises :class:`ReaderError` (Chinese) for what cannot be read."""
+    import openpyxl
+
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise ReaderError(_bad_zip(data, exc)) from None
+    with zf:
+        names = set(zf.namelist())
+        if "xl/workbook.xml" not in names:
+            raise ReaderError("文件是 zip 压缩包，但不是 Excel 工作簿（没有 xl/workbook.xml）。请确认它是 .xlsx 文件。")
+        parts = _sheet_parts(zf)
+        sizes = {name: zf.getinfo(part).file_size for name, part in parts.items() if part in names}
+        if sum(sizes.values()) > MAX_XML:
+            raise ReaderError(f"工作表解压后超过 {MAX_XML // 1024 // 1024} MB，可能是损坏或恶意构造的文件，未读取。")
+        try:
+            wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True, keep_links=False)
+        except (zipfile.BadZipFile, EOFError) as exc:
+            raise ReaderError(_bad_zip(data, exc)) from None
+        except Exception as exc:  # openpyxl raises many kinds for a malformed workbook
+            raise ReaderError(f"无法解析工作簿（{type(exc).__name__}: {exc}）。文件可能已损坏；请用 Excel 或 WPS 打开后另存为 .xlsx 再试。") from None
+        grids = []
+        try:
+            for ws in wb.worksheets:
+                name = ws.title
+                part = parts.get(name, "")
+                notes: list[tuple[str, str]] = []
+                state = getattr(ws, "sheet_state", "visible")
+                if state != "visible":
+                    notes.append((f"{name}!A1", f"工作表“{name}”是隐藏的，仍已读取。"))
+                try:
+                    uncached = _uncached_formulas(zf, part) if part in names else set()
+                except (ElementTree.ParseError, zipfile.BadZipFile, EOFError, OSError) as exc:
+                    raise ReaderError(f"工作表“{name}”的内容无法解析（{exc}），文件可能已损坏。") from None
+                try:
+                    merges = _merges_from_xml(zf, part) if part in names else []
+                    rows, cut_rows, cut_cols = _read_sheet(ws, name, uncached)
+                except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
+                    raise ReaderError(_bad_zip(data, exc)) from None
+                if cut_rows:
+                    notes.append(
+                        (f"{name}!A{MAX_ROWS + 1}", f"工作表“{name}”超过 {MAX_ROWS} 行，只读取了前 {MAX_ROWS} 行（自评表通常只有几十行）。")
+                    )
+                if cut_cols:
+                    notes.append(
+                        (f"{name}!{_col_letters(MAX_COLS)}1", f"工作表“{name}”超过 {MAX_COLS} 列，只读取了前 {MAX_COLS} 列。")
+                    )
+                grids.append(_grid_of(path, name, rows, merges, notes))
+        finally:
+            wb.close()
+    return grids
+
+
+def _bad_zip(data: bytes, exc: BaseException) -> str:
+    if data[:4] == b"PK\x03\x04":
+        return f"Excel 文件不完整或已损坏（{exc}）：可能下载或复制时被截断。请重新导出或重新下载该文件后重试。"
+    return f"文件不是有效的 .xlsx（zip）格式（{exc}）。"

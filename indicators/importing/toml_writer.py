@@ -1,0 +1,99 @@
+"""Recognised form data -> a format-1 TOML text, readable like ``indicators/examples/seed-2021.toml``.
+
+The text begins with comments naming the source (file, sheet, cell range) and
+every note of the recogniser, so that nothing assumed is hidden.  Strings
+are TOML basic strings with every needed escape; numbers are written with
+the digits they were printed with (``99.50`` stays ``99.50``).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from .recognise import Recognised
+
+__all__ = ["form_toml", "toml_string", "toml_value"]
+
+_KIND_LABEL = {"found": "读取", "assumed": "假定", "ignored": "忽略", "problem": "问题"}
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+_FUNDS_ROW_LABEL = {"total": "年度资金总额", "appropriation": "当年财政拨款", "carryover": "上年结转资金", "other": "其他资金"}
+
+
+def toml_string(text: str) -> str:
+    out = []
+    for ch in text:
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif ord(ch) < 0x20 or ch == "\x7f":
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Decimal):
+        text = format(value, "f")
+        return text if "." in text else text + ".0"
+    if isinstance(value, str):
+        return toml_string(value)
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{_key(k)} = {toml_value(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    raise TypeError(f"cannot write {type(value).__name__} as TOML")
+
+
+def _key(key: str) -> str:
+    if key and all(c.isascii() and (c.isalnum() or c in "-_") for c in key):
+        return key
+    return toml_string(key)
+
+
+def _comment(text: str) -> str:
+    """One comment line: no control characters (TOML forbids them in comments)."""
+    clean = "".join(" " if (ord(c) < 0x20 or c == "\x7f") and c != "\t" else c for c in text)
+    return "# " + " ".join(clean.split())
+
+
+def _pairs(table: dict[str, Any]) -> list[str]:
+    return [f"{_key(k)} = {toml_value(v)}" for k, v in table.items() if not isinstance(v, dict)]
+
+
+def form_toml(rec: Recognised) -> str:
+    data = rec.data
+    grid = rec.grid
+    where = grid.source + (f" 工作表 “{grid.name}”" if grid.name else "")
+    lines = [_comment(f"{rec.title}：由 jixiao import 从 {where} 的 {rec.range_text} 读入。")]
+    lines.append(_comment("数值与文字均按原表照录；以下为读取时的说明（假定与忽略的内容请核对原表）："))
+    for note in rec.notes:
+        lines.append(_comment(f"[{_KIND_LABEL.get(note.kind, note.kind)}] {note.address}：{note.message}"))
+    lines.append("")
+    top = {k: v for k, v in data.items() if not isinstance(v, (dict, list)) or (isinstance(v, list) and not v)}
+    lines += _pairs(top)
+    for section, value in data.items():
+        if isinstance(value, dict):
+            lines += _table(section, value)
+        elif isinstance(value, list):
+            for item in value:
+                lines.append("")
+                lines.append(f"[[{_key(section)}]]")
+                lines += [f"{_key(k)} = {toml_value(v)}" for k, v in item.items()]  # params inline
+    return "\n".join(lines) + "\n"
+
+
+def _table(name: str, table: dict[str, Any], prefix: str = "") -> list[str]:
+    full = f"{prefix}.{_key(name)}" if prefix else _key(name)
+    header = f"[{full}]"
+    if prefix == "funds" and name in _FUNDS_ROW_LABEL:
+        header += f"   # {_FUNDS_ROW_LABEL[name]}"
+    out = ["", header] + _pairs(table)
+    for sub, value in table.items():
+        if isinstance(value, dict):
+            out += _table(sub, value, full)
+    return out
