@@ -388,7 +388,7 @@ def _message(err: dict[str, Any], model: type[BaseModel], sections: dict[tuple[s
     if kind == "value_error" and "nested too deep" in str(err.get("msg", "")):
         return "嵌套过深（评分参数只需要几层表或数组），请检查该处"
     if kind == "value_error" and "year out of range" in str(err.get("msg", "")):
-        return f"年度应在 {YEAR_MIN} 到 {YEAR_MAX} 之间，现在是 “{_shown(err.get('input'))}”。请填写四位数的年度，如 2023"
+        return f"年度应在 {YEAR_MIN} 到 {YEAR_MAX} 之间，现在是 “{_shown(err.get('input'))}”。请填写四位数的年度，如 2023（不知道年度时可以不写 year）"
     if "input" in err and not isinstance(err["input"], (dict, list)):
         value = err["input"]
         if value is None or (isinstance(value, str) and not value.strip()):

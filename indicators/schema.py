@@ -106,7 +106,7 @@ YEAR_MIN, YEAR_MAX = 1949, 2100  # a form's year: the budget system's years, wit
 
 
 def _year(value: int) -> int:
-    if not YEAR_MIN <= value <= YEAR_MAX:
+    if value != 0 and not YEAR_MIN <= value <= YEAR_MAX:  # 0: not given, as an import writes it (missing-year)
         raise ValueError("year out of range")
     return value
 

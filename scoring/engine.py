@@ -1143,6 +1143,7 @@ def load_scored(path: str | Path, rules: str | None = None) -> tuple[Result, str
                     address = imported.address(f.loc)
                     if address:
                         f.where = f"{address} {f.where}".rstrip()
+                        f.address = address
                 # what the import could not read is not scored: said, never silently left out
                 result.findings += [make("import-problem", n.message, n.address) for n in notes if n.kind == "problem"]
                 return result, "", imported.origin

@@ -84,6 +84,7 @@ class Finding:
     loc: tuple[Any, ...] = ()
     line: int | None = None
     severity: Severity = field(default="info")
+    address: str = ""  # the cell of an imported form ("Sheet1!F12", "第 556 行"), also at the start of where
 
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "severity": self.severity, "where": self.where, "line": self.line, "message": self.message}

@@ -108,8 +108,18 @@ def finding_place(finding: Any, names: dict[int, str] | None = None) -> str:
     Uses the finding's ``loc``, and its ``where`` for what the key path does
     not say (the category of a weights finding, the review file).
     """
-    names = names or {}
-    loc, where = tuple(finding.loc), str(finding.where or "")
+    address = getattr(finding, "address", "")
+    if address:  # an imported form: its cell first, then the place in words
+        where = str(finding.where or "")
+        rest = where[len(address) :].lstrip() if where.startswith(address) else where
+        inner = _place(finding.code, tuple(finding.loc), rest, names or {})
+        return f"{address} {inner}" if finding.loc or rest else address
+    if finding.code == "import-problem":  # what an import could not read: where is its cell
+        return str(finding.where or "") or "表单"
+    return _place(finding.code, tuple(finding.loc), str(finding.where or ""), names or {})
+
+
+def _place(code: str, loc: tuple[Any, ...], where: str, names: dict[int, str]) -> str:
     if where.startswith("categories."):
         return f"一级指标“{where[len('categories.'):]}”"
     if where == "weights":
@@ -120,7 +130,7 @@ def finding_place(finding: Any, names: dict[int, str] | None = None) -> str:
         file = os.path.basename(file)  # the form's path is in its own column or heading
         label = f"复核文件 {file} 第{loc[1] + 1}条调整" if file else f"复核文件第{loc[1] + 1}条调整"
         return label + (f"“{indicator}”" if indicator else "")
-    if finding.code == "review-invalid" or where.endswith(".review.toml"):
+    if code == "review-invalid" or where.endswith(".review.toml"):
         return f"复核文件 {os.path.basename(where)}" if where else "复核文件"
     if loc[:1] == ("indicators",) and len(loc) > 1 and loc[1] not in names:
         # the name as the engine wrote it: "indicators[9] 参保人满意度"

@@ -646,6 +646,14 @@ def test_finding_place_covers_every_location_the_engine_and_review_give():
         assert finding_place(finding, names) == expected
     # without the names (a report made from findings only), the name is taken from where
     assert finding_place(cases[0][0]) == "第9项 参保人满意度"
+    # an imported form keeps its cell in front; what the import could not read is its cell
+    imported = make("score-mismatch", "", "部门!H19 indicators[9] 参保人满意度", ("indicators", 8, "claimed"))
+    imported.address = "部门!H19"
+    assert finding_place(imported, names) == "部门!H19 第9项 参保人满意度"
+    line = make("missing-value", "", "第 556 行 funds", ("funds",))
+    line.address = "第 556 行"
+    assert finding_place(line) == "第 556 行 资金"
+    assert finding_place(make("import-problem", "", "部门!H4", ())) == "部门!H4"
 
 
 def test_review_xlsx_position_column_is_chinese(tmp_path, capsys):
