@@ -10,7 +10,10 @@ as JSON:
 * text exactly as entered (a changed character, space or line break in a
   name, target, note or sign-off field changes the digest);
 * UTF-8, ``ensure_ascii=False``, no insignificant whitespace, prefixed with
-  the version tag ``jixiao-form-v1``.
+  the version tag ``jixiao-form-v1``;
+* ``funds.unit`` only when it is not the default 万元: the key came after the
+  first digests were printed, and a form that does not write it (or writes
+  ``unit = "万元"``) keeps the digest it had; ``unit = "元"`` changes it.
 
 Comments, blank lines, key order and the spelling of numbers in the TOML do
 not change it; any value does.  The rule set is not part of it (the PDF names
@@ -24,7 +27,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from .schema import Form
+from .schema import DEFAULT_MONEY_UNIT, Form
 
 __all__ = ["VERSION", "canonical_value", "canonical_json", "form_digest", "short_digest", "SHORT_LEN", "normalize_digest"]
 
@@ -49,6 +52,8 @@ def canonical_value(value: Any) -> Any:
 def canonical_json(form: Form) -> str:
     """The canonical JSON text that the digest is computed over."""
     data = canonical_value(form.model_dump(mode="python"))
+    if data["funds"].get("unit") == DEFAULT_MONEY_UNIT:  # see the module docstring
+        del data["funds"]["unit"]
     # default=str: a TOML date or time inside an indicator's params
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
 

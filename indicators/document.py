@@ -104,7 +104,7 @@ def parse_decimal(text: str) -> Decimal | None:
     if not value.is_finite():
         raise EditError(f"“{text.strip()}” 不是数字。请填写数字，例如 12.5。")
     if value != 0 and not -12 <= value.adjusted() <= 12:
-        raise EditError(f"“{text.strip()}” 超出可填写的范围。请检查数字（金额以万元计）。")
+        raise EditError(f"“{text.strip()}” 超出可填写的范围。请检查数字和金额单位（万元或元）。")
     return value
 
 

@@ -181,7 +181,7 @@ def parse_toml_text(text: str, source: str) -> dict[str, Any]:
         found = _LONG_DIGITS.search(text)
         if found:
             line = text.count("\n", 0, found.start()) + 1
-            message = "数字位数过多（数千位），不是有效的数值。请检查该行的数字（金额以万元计）。"
+            message = "数字位数过多（数千位），不是有效的数值。请检查该行的数字。"
         else:
             line, message = None, "TOML 语法错误：有无法读取的值。请检查文件中的数字和日期。"
         raise FormError([Problem(source, "", line, message)]) from None
@@ -376,7 +376,7 @@ def _message(err: dict[str, Any], model: type[BaseModel], sections: dict[tuple[s
         expected = err.get("ctx", {}).get("expected", "")
         return f"取值 “{err.get('input')}” 无效，只能是 {expected}"
     if kind == "value_error" and "too large" in str(err.get("msg", "")):
-        return f"数值过大（“{_shown(err.get('input'))}”），请检查单位（金额以万元计）"
+        return f"数值过大（“{_shown(err.get('input'))}”），请检查单位（金额按 [funds] unit 所写的单位计，默认万元）"
     if kind == "value_error" and "too small" in str(err.get("msg", "")):
         return f"数值过小（“{_shown(err.get('input'))}”，绝对值小于 10 的 -12 次方），不是有效的金额或分数；请写 0 或实际数值"
     base = _TYPE_MESSAGES.get(kind, err.get("msg", "值无效"))

@@ -31,6 +31,8 @@ __all__ = [
     "FUNDS_COLUMNS",
     "YEAR_MIN",
     "YEAR_MAX",
+    "MONEY_UNITS",
+    "DEFAULT_MONEY_UNIT",
 ]
 
 
@@ -142,6 +144,10 @@ class FundsRow(BaseModel):
     adjusted: OptDec = None  # 调整后预算, used by rule sets whose denominator is "adjusted"
 
 
+MONEY_UNITS = ("万元", "元")
+DEFAULT_MONEY_UNIT = "万元"
+
+
 class NamedFundsRow(FundsRow):
     """A named source of funds beside the four fixed rows (四川：财政专户管理资金、单位资金 …)."""
 
@@ -150,6 +156,7 @@ class NamedFundsRow(FundsRow):
 
 class Funds(BaseModel):
     model_config = _STRICT
+    unit: Literal["万元", "元"] = "万元"  # 金额单位 of every amount in [funds]; never converted
     weight: Weight = Decimal(10)
     claimed: OptDec = None
     note: str = ""

@@ -110,7 +110,7 @@ def form_title(form: Any) -> str:
 
 
 def _money(value: Decimal | None) -> str:
-    """万元 amounts: two places, or more when the form gave more (89.974)."""
+    """Amounts (in the form's unit): two places, or more when the form gave more (89.974)."""
     if value is None:
         return ""
     exp = value.as_tuple().exponent
@@ -269,7 +269,7 @@ def _funds_block(result: Any, s: _Styles, marks: _Marks) -> Table:
     funds = result.funds
     value_w = (WIDTH - SEC_W - ROW_LABEL_W) / 6
     head = ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分（分值×执行率）"]
-    data: list[list[Any]] = [[_vertical("资金情况"), "资金来源"] + head]
+    data: list[list[Any]] = [[_vertical("资金情况"), f"资金来源（{result.form.funds.unit}）"] + head]
     named = [(key, key) for key in funds.rows if key not in FUNDS_LABELS]  # named extra rows (财政专户管理资金 …)
     for key, label in list(FUNDS_LABELS.items()) + named:
         row = funds.rows.get(key) or {}
@@ -989,7 +989,7 @@ def render_form_bytes(
             f'与单位填报不同之处以<font color="{CLAIMED_COLOUR}">（填报 …）</font>标出。'
         )
     head = Table(
-        [[Paragraph(mode, s.sub), Paragraph("金额单位：万元", s.sub)]],
+        [[Paragraph(mode, s.sub), Paragraph(f"金额单位：{form.funds.unit}", s.sub)]],
         colWidths=[WIDTH - 90, 90],
         style=TableStyle([("ALIGN", (1, 0), (1, 0), "RIGHT"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                           ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]),

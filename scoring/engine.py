@@ -394,7 +394,7 @@ class _Scorer:
             ):
                 self.add(
                     "funds-total-mismatch",
-                    f"年度资金总额的{_COLUMN_LABELS[col]}为 {fmt(given)} 万元，但各资金来源行之和为 {fmt(summed)} 万元。"
+                    f"年度资金总额的{_COLUMN_LABELS[col]}为 {fmt(given)} {funds.unit}，但各资金来源行之和为 {fmt(summed)} {funds.unit}。"
                     "执行率按各行之和计算；请改正合计行。",
                     "funds.total",
                     ("funds", "total", col),
@@ -408,7 +408,7 @@ class _Scorer:
                 standard = name in _ROW_LABELS  # else a named row of funds.rows
                 self.add(
                     "funds-negative-executed",
-                    f"{_ROW_LABELS.get(name, name)}的全年执行数为 {fmt(row.executed)} 万元，小于 0。执行数不能为负，请核对。",
+                    f"{_ROW_LABELS.get(name, name)}的全年执行数为 {fmt(row.executed)} {funds.unit}，小于 0。执行数不能为负，请核对。",
                     f"funds.{name}",
                     ("funds", name, "executed") if standard else ("funds", "rows"),
                 )
@@ -449,8 +449,8 @@ class _Scorer:
             if over > 0 and rate > over:
                 self.add(
                     "funds-over-budget",
-                    f"全年执行数 {fmt(executed)} 万元是{label} {fmt(denominator)} 万元的 {rate:.2f} 倍，"
-                    f"超过 {plain(over)} 倍的合理性检查线。请核对数字和单位（金额以万元计）。",
+                    f"全年执行数 {fmt(executed)} {funds.unit}是{label} {fmt(denominator)} {funds.unit}的 {rate:.2f} 倍，"
+                    f"超过 {plain(over)} 倍的合理性检查线。请核对数字和金额单位（[funds] unit，现为{funds.unit}）。",
                     "funds.total",
                     ("funds", "total", "executed") if total is not None and total.executed is not None else ("funds",),
                 )

@@ -39,7 +39,13 @@ SEVERITY_MARK = {"error": "错误", "warning": "警告", "info": "提示"}
 
 # Subcommands that live in their own modules (each has register(subparsers)).
 # Those modules import only argparse at module level.
-COMMAND_MODULES = ("tui.commands.edit", "tui.commands.pdf", "tui.commands.review", "tui.commands.import_")
+COMMAND_MODULES = (
+    "tui.commands.edit",
+    "tui.commands.pdf",
+    "tui.commands.review",
+    "tui.commands.import_",
+    "tui.commands.export",
+)
 
 
 
@@ -78,9 +84,10 @@ def format_result_table(result: Any, findings_only: bool = False) -> str:
         total_row = funds.rows["total"]
         rate = f"{funds.rate * 100:.2f}%" if funds.rate is not None else "—"
         out.append("")
+        unit = form.funds.unit
         out.append(
-            f"资金：{funds.denominator_label} {_fmt(total_row.get(funds.denominator))} 万元，"  # the rate's denominator
-            f"全年执行数 {_fmt(total_row.get('executed'))} 万元，"
+            f"资金：{funds.denominator_label} {_fmt(total_row.get(funds.denominator))} {unit}，"  # the rate's denominator
+            f"全年执行数 {_fmt(total_row.get('executed'))} {unit}，"
             f"执行率 {rate}，分值 {fmt(funds.weight)}，得分 {fmt(funds.score)}（填报 {_fmt(funds.claimed)}）"
         )
         rows = []

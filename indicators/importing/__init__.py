@@ -68,7 +68,44 @@ def import_grids(path: str | Path) -> tuple[list[Grid], list[Recognised]]:
                         extra.append(Note(cell.address, f"{cell.problem}（该格未用于表单）", "ignored"))
             rec.notes[:0] = extra
             found.append(rec)
+    _restore_exported(grids, found)
     return grids, found
+
+
+def _is_form(data: dict[str, Any], form: Form) -> bool:
+    from pydantic import ValidationError
+
+    from indicators.schema import Form as FormModel
+
+    try:
+        return FormModel.model_validate(data) == form
+    except ValidationError:
+        return False
+
+
+def _restore_exported(grids: list[Grid], found: list[Recognised]) -> None:
+    """A workbook written by ``jixiao export`` carries the whole form in its hidden sheet ``jixiao``
+    (``indicators/embedded.py``): the keys the official layout has no place for (rule set, tier,
+    method, params …) come back from there; an edited sheet still wins on every key it shows."""
+    from indicators.embedded import SHEET, read_payload, restore
+
+    from .recognise import Note
+
+    hidden = [g for g in grids if g.name == SHEET]
+    forms = [r for r in found if r.grid.name != SHEET]
+    if len(hidden) != 1 or len(forms) != 1:
+        return
+    embedded = read_payload([row[0].text for row in hidden[0].rows[1:] if row])
+    rec = forms[0]
+    if embedded is None:
+        rec.notes.append(Note(f"{SHEET}!A2", "工作表“jixiao”中的导出数据已损坏或被修改，未使用；只按表格读取。", "ignored"))
+        return
+    sheets = [g for g in grids if g is rec.grid and g.name == embedded.sheet]
+    cells = [(c.address.split("!")[-1], c.text) for row in sheets[0].rows for c in row] if sheets else None
+    rec.data, said = restore(rec.data, embedded, cells)
+    if rec.data is not None and _is_form(rec.data, embedded.form):  # the recogniser's guesses were not used
+        rec.notes = [n for n in rec.notes if n.kind != "assumed"]
+    rec.notes.extend(Note(f"{SHEET}!A2", message, "found") for message in said)
 
 
 def _grid_notes(grid: Grid) -> list[tuple[str, str, str]]:

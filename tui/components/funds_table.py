@@ -29,11 +29,21 @@ class FundsTable(ResultTable):
     def column_index(self, key: str) -> int:
         return next(i for i, c in enumerate(self.ordered_columns) if c.key.value == key)
 
+    def _show_unit(self, unit: str) -> None:
+        """The first header says the form's money unit: 资金（万元） or 资金（元）."""
+        label = f"资金（{unit}）"
+        column = self.ordered_columns[0]
+        if column.label.plain != label:
+            column.label = Text(label)
+            self._require_update_dimensions = True
+            self.refresh()
+
     def show(self, result: Any, fmt: Callable[[Decimal], str], given_total: dict[str, Decimal | None]) -> None:
         """``given_total``: the file's own [funds.total] values (None where absent)."""
         row, column = self.cursor_coordinate
         rows: list[tuple[str, list[Any]]] = []
         funds = result.funds
+        self._show_unit(result.form.funds.unit)
         bad = {f.loc[2] for f in result.findings if f.loc[:2] == ("funds", "total") and len(f.loc) > 2}
         for key in ROWS:
             values = funds.rows.get(key, {})
