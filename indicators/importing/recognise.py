@@ -177,6 +177,10 @@ _HEADING_RE = re.compile(  # on plain text: 产出指标(50分), 产出指标(50
     r"^(?P<name>[^()\d]{1,20}?)(?:\((?P<weight>\d+(?:\.\d+)?)分?\)|(?P<bare>\d+(?:\.\d+)?)分)$"
 )
 
+_L1_POINTS_RE = re.compile(  # in the 一级 column, whatever the name: ≥1项(5分) is a (mistaken) heading with points
+    r"^(?P<name>.{1,20}?)\((?P<weight>\d+(?:\.\d+)?)分\)(?P<bare>)$"
+)
+
 
 def _points_heading(p: str) -> re.Match[str] | None:
     """产出指标（50分）, 产出指标(50): a heading with its points; 养护里程（1） is a numbered name, not one.
@@ -1024,7 +1028,7 @@ class _Table:
     def _category(self, r: int, c: int, t: str) -> tuple[str, Decimal | None] | None:
         """(name, points) when the cell is a level-1 heading: "产出指标（50分）" anywhere, a known name, or in the 一级 column."""
         p = _p(t)
-        m = _HEADING_RE.match(p) if c == self.col("l1") else _points_heading(p)
+        m = (_HEADING_RE.match(p) or _L1_POINTS_RE.match(p)) if c == self.col("l1") else _points_heading(p)
         if m and (m.group("name") not in _SUBCATEGORY_NAMES or m.group("name") in _CATEGORY_NAMES):
             return m.group("name"), Decimal(m.group("weight") or m.group("bare"))
         if m and c == self.col("l1"):  # 成本指标（20分）in the 一级 column
