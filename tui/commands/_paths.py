@@ -65,7 +65,7 @@ def refuse_overwrite_many(outputs: Iterable[str | Path], inputs: Iterable[str | 
             st = os.stat(item)
         except OSError:
             continue
-        out = wanted.get((st.st_dev, st.st_ino))
-        if out is not None:
-            return overwrite_message(out, item)
+        clash = wanted.get((st.st_dev, st.st_ino))
+        if clash is not None:
+            return overwrite_message(clash, item)
     return None
