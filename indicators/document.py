@@ -38,7 +38,7 @@ from tomlkit.items import AoT, Comment, Item, Null, SingleKey, Table, Whitespace
 
 from . import template_text as _bundled_template
 from .atomic import atomic_write_text
-from .loader import _SECTIONS, FormError, Problem, decode_bytes, parse_toml_text, read_toml, validate_model
+from .loader import _SECTIONS, FormError, Problem, decode_bytes, parse_toml_text, read_bytes, read_toml, validate_model
 from .schema import FUNDS_COLUMNS, FUNDS_ROWS, Form
 
 __all__ = [
@@ -343,13 +343,13 @@ class FormDocument:
         source = str(self.path)
         try:
             read_toml(self.path)  # size, folder, encoding and syntax checks with Chinese messages
-            raw = self.path.read_bytes()
+            raw = read_bytes(self.path)  # a regular file only: a named pipe would block here
             self.fingerprint = Fingerprint.of(self.path, raw)
             text = decode_bytes(raw, source)
         except FormError as exc:
             self.problems = list(exc.problems)
-            try:
-                self.fingerprint = Fingerprint.of(self.path)
+            try:  # not of a pipe or a device: reading one never ends
+                self.fingerprint = Fingerprint.of(self.path) if self.path.is_file() else None
             except OSError:
                 self.fingerprint = None
             return

@@ -10,7 +10,6 @@ costs one ``tomli`` parse and one pydantic validation.
 from __future__ import annotations
 
 import difflib
-import os
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -20,13 +19,15 @@ from typing import Any, Literal, TypeVar, get_args, get_origin
 import tomli
 from pydantic import BaseModel, ValidationError
 
-from .schema import Claimed, Form, Funds, FundsRow, Goal, Indicator, NamedFundsRow, Signoff, Unit
+from .safe_files import UnsafeFile, read_regular_file
+from .schema import YEAR_MAX, YEAR_MIN, Claimed, Form, Funds, FundsRow, Goal, Indicator, NamedFundsRow, Signoff, Unit
 
 __all__ = [
     "Problem",
     "FormError",
     "MAX_BYTES",
     "read_toml",
+    "read_bytes",
     "decode_bytes",
     "parse_toml_text",
     "load_form",
@@ -70,10 +71,27 @@ def decode_bytes(data: bytes, source: str) -> str:
     """UTF-8 (with or without BOM); anything else is a clear error."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    wide = _wide_encoding(data)
+    if wide:  # checked first: UTF-16 text of ASCII letters is valid UTF-8 (with NULs between the letters)
+        raise FormError(
+            [
+                Problem(
+                    source,
+                    "",
+                    None,
+                    f"文件是 {wide} 编码{'（记事本的“Unicode”格式）' if wide.startswith('UTF-16') else ''}，"
+                    "不是 UTF-8。请另存为 UTF-8 后重试："
+                    f"用记事本“另存为”并选择 UTF-8，或运行 iconv -f {wide} -t UTF-8 {source} -o 新文件.toml",
+                )
+            ]
+        )
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
+        if b"\x00" in data[:4096]:  # no text has NULs: converting it as GBK would only garble it more
+            message = "文件不是文本文件（含有 NUL 字节，可能是 Excel、Word、PDF 或图片文件）。请给出 TOML 格式的表单文件。"
+            raise FormError([Problem(source, "", None, message)]) from None
         hint = "文件不是 UTF-8 编码"
         try:
             data.decode("gb18030")
@@ -94,6 +112,30 @@ def decode_bytes(data: bytes, source: str) -> str:
         ) from None
 
 
+def _wide_encoding(data: bytes) -> str:
+    """The encoding's name for iconv when the bytes are UTF-16 or UTF-32 text, else "".
+
+    Known by the byte-order mark, or (without one) by NULs, which TOML allows
+    nowhere: in UTF-16 text mostly ASCII every other byte is NUL, the odd ones
+    for little-endian (Windows), the even ones for big-endian.
+    """
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    head = data[:4096]
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    if (odd + even) * 4 < len(head):  # fewer than a quarter of the bytes: not wide text
+        return ""
+    name = "UTF-16LE" if odd >= even else "UTF-16BE"
+    try:
+        text = head[: len(head) // 2 * 2].decode(name)
+    except UnicodeDecodeError:
+        return ""  # a cut surrogate pair is rare; a binary file (an image renamed .toml) is likelier
+    readable = sum(1 for ch in text if ch.isprintable() or ch in "\r\n\t")
+    return name if readable >= 0.95 * len(text) else ""  # else binary: not text at all
+
+
 _TOML_MESSAGES = [
     ("Expected newline or end of document", "值后面还有多余内容（文本需要用英文双引号括起来，例如 \"4.55万人\"）"),
     ("Invalid value", "值无效（文本需要用英文双引号括起来，例如 \"≥95%\"）"),
@@ -106,6 +148,18 @@ _TOML_MESSAGES = [
     ("Unterminated string", "字符串缺少结尾的引号"),
     ("Illegal character", "字符串中有不允许的控制字符"),
     ("Invalid initializer", "键值对格式错误"),
+    ("Cannot mutate immutable namespace", "不能在内联表 {…} 之外再给它添加键"),
+    ("Cannot redefine namespace", "重复定义了同一个表"),
+    ("Duplicate inline table key", "内联表中有重复的键"),
+    ("Expected ']' at the end of a table declaration", "表名缺少右方括号 “]”"),
+    ("Expected ']]' at the end of an array declaration", "表名缺少右方括号 “]]”"),
+    ("Expected", "缺少应有的符号"),
+    ("Found invalid character", "有不允许的字符"),
+    ("Invalid date or datetime", "日期或时间无效（应写成 2023-01-31 这样）"),
+    ("Invalid hex value", "字符串中的 \\u 转义无效"),
+    ("Escaped character is not a Unicode scalar value", "字符串中的 \\u 转义无效"),
+    ("Invalid initial character for a key part", "键名的开头有不允许的字符（中文键名需要用英文双引号括起来）"),
+    ("Unescaped '\\' in a string", "字符串中的反斜杠 “\\” 需要写成 “\\\\”，或改用单引号字符串"),
 ]
 
 
@@ -117,9 +171,37 @@ def parse_toml_text(text: str, source: str) -> dict[str, Any]:
         chinese = next((zh for en, zh in _TOML_MESSAGES if msg.startswith(en)), "格式错误")
         line = getattr(exc, "lineno", None)
         hint = _fullwidth_hint(text, line)
-        raise FormError(
-            [Problem(source, "", line, f"TOML 语法错误：{chinese}（{msg}）。{hint}请修改该行后重试。")]
-        ) from None
+        # the parser's English is not shown: the Chinese and the line say it
+        raise FormError([Problem(source, "", line, f"TOML 语法错误：{chinese}。{hint}请修改该行后重试。")]) from None
+    except RecursionError:  # nesting or a dotted key deeper than the parser allows
+        line = _deep_line(text)
+        message = "TOML 语法错误：数组、内联表或带点的键嵌套过深（数百层以上），不是绩效自评表的内容。请检查该文件。"
+        raise FormError([Problem(source, "", line, message)]) from None
+    except ValueError:  # an integer of more than 4,300 digits (Python's int conversion limit)
+        found = _LONG_DIGITS.search(text)
+        if found:
+            line = text.count("\n", 0, found.start()) + 1
+            message = "数字位数过多（数千位），不是有效的数值。请检查该行的数字。"
+        else:
+            line, message = None, "TOML 语法错误：有无法读取的值。请检查文件中的数字和日期。"
+        raise FormError([Problem(source, "", line, message)]) from None
+
+
+_LONG_DIGITS = re.compile(r"[0-9_]{4000,}")
+
+
+def _deep_line(text: str) -> int | None:
+    """The first line that opens very many arrays/tables or has very many dotted parts (best effort)."""
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        if line.count("[") + line.count("{") > 200 or line.count(".") > 500:
+            return lineno
+    return None
+
+
+def _shown(value: Any, limit: int = 40) -> str:
+    """A value as quoted in a message, cut when very long."""
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + f"…（共 {len(text)} 个字符）"
 
 
 _FULLWIDTH = {"\u3000": "全角空格", "＝": "全角等号 ＝", "“": "中文引号 “", "”": "中文引号 ”", "：": "全角冒号 ：", "，": "全角逗号 ，", "［": "全角方括号 ［", "］": "全角方括号 ］"}
@@ -139,35 +221,23 @@ def _fullwidth_hint(text: str, line: int | None) -> str:
     return f"该行在引号外有{'、'.join(found)}：TOML 只认半角符号，请改为半角（或删去全角空格）。"
 
 
+def read_bytes(path: str | Path, *, max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes of an untrusted file: regular files only, at most ``max_bytes`` (else FormError)."""
+    try:
+        return read_regular_file(path, max_bytes)
+    except UnsafeFile as exc:
+        message = exc.message
+        if message.startswith("文件过大"):
+            message += "绩效自评表文件通常只有几 KB。"
+        elif message.startswith("这是一个文件夹"):
+            message = "这是一个文件夹，不是表单文件。请给出 .toml 文件的路径。"
+        raise FormError([Problem(str(path), "", None, message)]) from None
+
+
 def read_toml(path: str | Path, *, max_bytes: int = MAX_BYTES) -> tuple[dict[str, Any], str]:
     """Read and parse a TOML file; returns (data, text)."""
     source = str(path)
-    try:
-        with open(path, "rb") as fh:
-            size = os.fstat(fh.fileno()).st_size
-            if size > max_bytes:
-                raise FormError(
-                    [
-                        Problem(
-                            source,
-                            "",
-                            None,
-                            f"文件过大（{size / 1024 / 1024:.1f} MB），超过上限 {max_bytes // 1024 // 1024} MB。"
-                            "绩效自评表文件通常只有几 KB，请确认选择了正确的文件。",
-                        )
-                    ]
-                )
-            data = fh.read()
-    except FileNotFoundError:
-        raise FormError([Problem(source, "", None, "文件不存在。请检查路径是否正确。")]) from None
-    except IsADirectoryError:
-        raise FormError([Problem(source, "", None, "这是一个文件夹，不是表单文件。请给出 .toml 文件的路径。")]) from None
-    except PermissionError:
-        if Path(path).is_dir():
-            raise FormError([Problem(source, "", None, "这是一个文件夹，不是表单文件。请给出 .toml 文件的路径。")]) from None
-        raise FormError([Problem(source, "", None, "没有读取权限。请检查文件权限。")]) from None
-    except OSError as exc:
-        raise FormError([Problem(source, "", None, f"无法读取文件：{exc.strerror or exc}")]) from None
+    data = read_bytes(path, max_bytes=max_bytes)
     text = decode_bytes(data, source)
     return parse_toml_text(text, source), text
 
@@ -306,18 +376,24 @@ def _message(err: dict[str, Any], model: type[BaseModel], sections: dict[tuple[s
         expected = err.get("ctx", {}).get("expected", "")
         return f"取值 “{err.get('input')}” 无效，只能是 {expected}"
     if kind == "value_error" and "too large" in str(err.get("msg", "")):
-        return f"数值过大（“{err.get('input')}”），请检查单位（金额按 [funds] unit 所写的单位计，默认万元）"
+        return f"数值过大（“{_shown(err.get('input'))}”），请检查单位（金额按 [funds] unit 所写的单位计，默认万元）"
+    if kind == "value_error" and "too small" in str(err.get("msg", "")):
+        return f"数值过小（“{_shown(err.get('input'))}”，绝对值小于 10 的 -12 次方），不是有效的金额或分数；请写 0 或实际数值"
     base = _TYPE_MESSAGES.get(kind, err.get("msg", "值无效"))
     if kind == "missing":
         allowed = _literal_choices(loc, model, sections)
         if allowed:
             base += f"，可选：{allowed}"
         return base
+    if kind == "value_error" and "nested too deep" in str(err.get("msg", "")):
+        return "嵌套过深（评分参数只需要几层表或数组），请检查该处"
+    if kind == "value_error" and "year out of range" in str(err.get("msg", "")):
+        return f"年度应在 {YEAR_MIN} 到 {YEAR_MAX} 之间，现在是 “{_shown(err.get('input'))}”。请填写四位数的年度，如 2023（不知道年度时可以不写 year）"
     if "input" in err and not isinstance(err["input"], (dict, list)):
         value = err["input"]
         if value is None or (isinstance(value, str) and not value.strip()):
             return base + "，现在是空的（单元格未填写）；请填写数值"  # a blank cell ("") is read as no value
-        base += f"，现在是 “{value}”"
+        base += f"，现在是 “{_shown(value)}”"
         if base.startswith("应为") and isinstance(value, str):
             number = re.match(r"^\s*[+-]?\d+(?:\.\d+)?", value)
             if number and number.end() < len(value.rstrip()):

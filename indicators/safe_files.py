@@ -15,7 +15,7 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["UnsafeFile", "read_regular_file", "same_file", "output_is_input"]
+__all__ = ["UnsafeFile", "read_regular_file", "same_file", "output_is_input", "os_error_text"]
 
 
 class UnsafeFile(Exception):
@@ -25,6 +25,36 @@ class UnsafeFile(Exception):
         self.path = str(path)
         self.message = message
         super().__init__(f"{path}: {message}")
+
+
+_ERRNO_ZH = {
+    getattr(errno, name): text
+    for name, text in (
+        ("EACCES", "没有权限"),
+        ("EPERM", "没有权限"),
+        ("ENOENT", "文件或文件夹不存在"),
+        ("ENOTDIR", "路径中的某一级不是文件夹"),
+        ("EISDIR", "这是一个文件夹"),
+        ("ENOSPC", "磁盘空间不足"),
+        ("EROFS", "所在的磁盘是只读的"),
+        ("ENAMETOOLONG", "文件名或路径过长"),
+        ("EIO", "读写出错（磁盘或网络故障）"),
+        ("EMFILE", "同时打开的文件过多"),
+        ("EEXIST", "文件已存在"),
+        ("ELOOP", "符号链接构成循环"),
+        ("EBUSY", "文件正被占用"),
+        ("ETXTBSY", "文件正被占用"),
+        ("EDQUOT", "超出磁盘配额"),
+        ("EFBIG", "文件过大"),
+    )
+    if hasattr(errno, name)  # not every system has every code
+}
+
+
+def os_error_text(exc: OSError) -> str:
+    """The reason of an OS error in Chinese (the system's own English only when it is not known here)."""
+    known = _ERRNO_ZH.get(exc.errno) if exc.errno is not None else None
+    return known or str(exc.strerror or exc)
 
 
 def _kind_of(mode: int) -> str:
@@ -57,7 +87,7 @@ def read_regular_file(path: str | Path, max_bytes: int) -> bytes:
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             raise UnsafeFile(path, "符号链接构成循环（链接指向自己或互相指向），无法读取。请给出实际文件的路径。") from None
-        raise UnsafeFile(path, f"无法读取文件：{exc.strerror or exc}") from None
+        raise UnsafeFile(path, f"无法读取文件：{os_error_text(exc)}。") from None
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
@@ -77,7 +107,7 @@ def read_regular_file(path: str | Path, max_bytes: int) -> bytes:
             raise UnsafeFile(path, _too_large(len(data), max_bytes))
         return data
     except OSError as exc:
-        raise UnsafeFile(path, f"无法读取文件：{exc.strerror or exc}") from None
+        raise UnsafeFile(path, f"无法读取文件：{os_error_text(exc)}。") from None
     finally:
         os.close(fd)
 

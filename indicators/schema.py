@@ -12,7 +12,7 @@ import datetime as _dt
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticKnownError
 
 __all__ = [
@@ -29,21 +29,27 @@ __all__ = [
     "Form",
     "FUNDS_ROWS",
     "FUNDS_COLUMNS",
+    "YEAR_MIN",
+    "YEAR_MAX",
     "MONEY_UNITS",
     "DEFAULT_MONEY_UNIT",
 ]
 
 
 _LIMIT_DIGITS = 12
-_LIMIT = Decimal(10) ** _LIMIT_DIGITS
 _INT_LIMIT = 10**_LIMIT_DIGITS
 
 
 def _checked(value: Decimal) -> Decimal:
+    # by the exponent, not abs(value) >= 10**12: abs() rounds in the context and
+    # overflows on 1e999999999 (decimal.Overflow); a finite non-zero value lies in
+    # [10**adjusted, 10**(adjusted+1)), so adjusted() >= 12 means |value| >= 10**12
     if not value.is_finite():
         raise ValueError("not a number")
-    if abs(value) >= _LIMIT:
+    if value and value.adjusted() >= _LIMIT_DIGITS:
         raise ValueError("too large")
+    if value and value.adjusted() < -_LIMIT_DIGITS:  # 1e-999999999: arithmetic on it overflows
+        raise ValueError("too small")
     return value
 
 
@@ -52,7 +58,7 @@ def _to_decimal(value: Any) -> Any:
     # The common cases first, as cheaply as Python allows (this runs for every number
     # of every form).  adjusted() < 12 means |value| < 10**12 (a finite non-zero value
     # lies in [10**adjusted, 10**(adjusted+1))); values it turns away are checked below.
-    if type(value) is Decimal and value.is_finite() and value.adjusted() < _LIMIT_DIGITS:
+    if type(value) is Decimal and value.is_finite() and -_LIMIT_DIGITS <= value.adjusted() < _LIMIT_DIGITS:
         return value  # a TOML number read with parse_float=Decimal
     if type(value) is int and -_INT_LIMIT < value < _INT_LIMIT:
         return Decimal(value)  # a TOML integer: what _checked(Decimal(value)) returns
@@ -85,7 +91,12 @@ def _to_weight(value: Any) -> Any:
     runs a second Python validator per weight (the input shown in the error is
     the value as written in both).
     """
-    if type(value) is Decimal and value.is_finite() and value.adjusted() < _LIMIT_DIGITS and not value.is_signed():
+    if (
+        type(value) is Decimal
+        and value.is_finite()
+        and -_LIMIT_DIGITS <= value.adjusted() < _LIMIT_DIGITS
+        and not value.is_signed()
+    ):
         return value  # the common case (as in _to_decimal; not signed means ≥ 0)
     number = _to_decimal(value)
     if number is not None and not number >= 0:
@@ -93,6 +104,29 @@ def _to_weight(value: Any) -> Any:
     return number
 
 
+YEAR_MIN, YEAR_MAX = 1949, 2100  # a form's year: the budget system's years, with room ahead
+
+
+def _year(value: int) -> int:
+    if value != 0 and not YEAR_MIN <= value <= YEAR_MAX:  # 0: not given, as an import writes it (missing-year)
+        raise ValueError("year out of range")
+    return value
+
+
+Year = Annotated[int, AfterValidator(_year)]
+MAX_DEPTH = 20  # params of a scoring method are a few levels deep; hundreds break whatever walks them
+
+
+def _shallow(value: dict[str, Any]) -> dict[str, Any]:
+    """``params`` nested at most MAX_DEPTH levels (walked without recursion)."""
+    todo: list[tuple[Any, int]] = [(value, 1)]
+    while todo:
+        item, depth = todo.pop()
+        if depth > MAX_DEPTH:
+            raise ValueError("nested too deep")
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        todo.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return value
 Dec = Annotated[Decimal, BeforeValidator(_to_decimal)]
 OptDec = Annotated[Decimal | None, BeforeValidator(_to_decimal)]
 Weight = Annotated[Decimal, BeforeValidator(_to_weight), Field(json_schema_extra={"ge": 0})]
@@ -165,7 +199,7 @@ class Indicator(BaseModel):
     method: Literal[
         "auto", "higher", "lower", "equal", "qualitative", "manual", "step_deduct", "bands", "checklist", "criteria"
     ] = "auto"
-    params: dict[str, Any] = Field(default_factory=dict)
+    params: Annotated[dict[str, Any], AfterValidator(_shallow)] = Field(default_factory=dict)
 
 
 class Claimed(BaseModel):
@@ -187,7 +221,7 @@ class Form(BaseModel):
     model_config = _STRICT
     format: Literal[1]
     kind: Literal["department", "project"]
-    year: int | None = None  # may be left out when the form does not print it (an info finding)
+    year: Year | None = None  # may be left out when the form does not print it (an info finding); else 1949..2100
     rules: str = "central-2020"
     unit: Unit
     categories: dict[str, Dec] = Field(default_factory=dict)

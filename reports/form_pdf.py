@@ -804,8 +804,11 @@ def _findings_block(result: Any, s: _Styles) -> list[Flowable]:
     out.append(_p(intro, s.note))
     out.append(Spacer(1, 4))
     data: list[list[Any]] = [["序号", "代码", "位置", "说明"]]
+    from scoring.locations import finding_place
+
+    names = {r.index: r.name for r in result.indicators}
     for i, f in enumerate(errors, 1):
-        where = f.where + (f"（第 {f.line} 行）" if f.line else "")
+        where = finding_place(f, names) + (f"（第 {f.line} 行）" if f.line else "")
         data.append([str(i), _p(f.code, s.cell), _p(where, s.cell), _p(f.message, s.cell)])
     widths = [34.0, 120.0, 220.0]
     widths.append(WIDTH - sum(widths))

@@ -35,6 +35,7 @@ from indicators.loader import FormError
 
 from .engine import fmt
 from .findings import CATALOG, SEVERITY_ZH
+from .locations import finding_place
 from .review import is_review_file
 
 __all__ = [
@@ -125,7 +126,7 @@ def discover_names(paths: Iterable[str | Path]) -> tuple[list[str], list[str]]:
             keys = [top + f[len(p) :] for f in found]
             if p == ".":  # as Path(".").rglob gives them: "a/x.toml", not "./a/x.toml"
                 found = [f[2:] for f in found]
-        elif os.path.exists(p):
+        elif os.path.lexists(p):  # a broken or looping link too: reading it says what is wrong
             found, keys = [p], [os.path.abspath(p)]
         else:
             missing.append(str(raw))
@@ -256,9 +257,11 @@ def process_form(path: str, opts: Options) -> dict[str, Any]:
             (r.index + 1, r.category, r.subcategory, r.name, r.weight, r.claimed, r.score,
              review.scores.get(r.index, r.score), "；".join(reasons.get(r.index + 1, [])))
         )
+    names = {r.index: r.name for r in result.indicators}
     if opts.sheets:
         rec["finding_rows"] = [
-            [path, row["unit"], fd.code, SEVERITY_ZH[fd.severity], CATALOG[fd.code].title, fd.where, fd.line, fd.message]
+            [path, row["unit"], fd.code, SEVERITY_ZH[fd.severity], CATALOG[fd.code].title, finding_place(fd, names),
+             fd.line, fd.message]
             for fd in findings
         ]
         explains = [result.funds.explain] + [r.explain for r in result.indicators]  # the 计算过程 column
@@ -277,7 +280,7 @@ def process_form(path: str, opts: Options) -> dict[str, Any]:
             "row": row,
             "rows": differing,
             "findings": [
-                [SEVERITY_ZH[fd.severity], fd.code, fd.where, fd.line, fd.message]
+                [SEVERITY_ZH[fd.severity], fd.code, finding_place(fd, names), fd.line, fd.message]
                 for fd in findings
                 if fd.severity != "info"
             ],
@@ -339,12 +342,18 @@ def _process_chunk(names: list[str], opts: Options) -> Chunk:
     return make_chunk((process_form(name, opts) for name in names), opts)
 
 
-def _worker(conn: Any, chunks: list[list[str]], opts: Options) -> None:
+def _worker(conn: Any, chunks: list[list[str]], opts: Options, inherited: Iterable[Any] = ()) -> None:
     """A worker process: its share of the chunks, in order, each sent back when done.
 
     The pipe is the only buffer: a worker that is ahead of the parent waits
     in ``send``, so memory stays flat however slow the outputs are.
+    ``inherited`` are the parent's ends of the pipes, copied by ``fork``:
+    closed first, so that when the parent is gone (Ctrl+C) ``send`` fails and
+    the worker ends, instead of filling a pipe it alone still holds open and
+    waiting for ever.
     """
+    for end in inherited:
+        end.close()
     gc.freeze()  # what the worker inherited (modules, the schema) is not walked again by the collector
     try:
         for names in chunks:
@@ -383,10 +392,11 @@ def run_batch(files: list[Path] | list[str], opts: Options, jobs: int | None = N
     try:
         for k in range(jobs):
             receive, send = ctx.Pipe(duplex=False)
-            proc = ctx.Process(target=_worker, args=(send, chunks[k::jobs], opts), daemon=True)
+            inherited = [r for _, r in workers] + [receive] if method == "fork" else []
+            proc = ctx.Process(target=_worker, args=(send, chunks[k::jobs], opts, inherited), daemon=True)
+            workers.append((proc, receive))  # before start: an interrupt during start still finds it
             proc.start()
             send.close()  # the worker's end: a dead worker then reads as end-of-file here
-            workers.append((proc, receive))
         for i, chunk in enumerate(chunks):
             receive = workers[i % jobs][1]
             try:
@@ -397,6 +407,8 @@ def run_batch(files: list[Path] | list[str], opts: Options, jobs: int | None = N
     finally:
         for proc, receive in workers:
             receive.close()
+            if proc.pid is None:  # interrupted before it started
+                continue
             if proc.is_alive():
                 proc.terminate()
             proc.join()
@@ -585,6 +597,30 @@ _WIDTHS = {
 }
 
 
+def _quiet_openpyxl_streams() -> None:
+    """After an interrupted xlsx: openpyxl's half-made row streams say nothing when collected.
+
+    Ctrl+C can land between openpyxl creating a stream and handing it to the
+    worksheet, out of :meth:`XlsxWriter.abort`'s reach; when the garbage
+    collector closes it, lxml raises and Python prints a traceback ("Exception
+    ignored in ...").  Only those are silenced; any other is reported as before.
+    """
+    import sys
+
+    previous = sys.unraisablehook
+    if getattr(previous, "_jixiao_quiet", False):
+        return
+
+    def hook(unraisable: Any) -> None:
+        code = getattr(unraisable.object, "gi_code", None)
+        if "openpyxl" in getattr(code, "co_filename", "") or type(unraisable.exc_value).__module__.startswith("lxml"):
+            return
+        previous(unraisable)
+
+    hook._jixiao_quiet = True  # type: ignore[attr-defined]
+    sys.unraisablehook = hook
+
+
 # the columns (0-based) of each sheet shown with two places (scores: 100.00, not 100),
 # and the review date, a real date cell
 _SCORE_FORMAT = "0.00"
@@ -623,14 +659,18 @@ class XlsxWriter:
         self.wb = Workbook(write_only=True)
         self.sheets = {}
         self.counts = {}
-        for title, columns in (("表单", FORM_COLUMNS), ("发现项", FINDING_COLUMNS), ("指标", INDICATOR_COLUMNS)):
-            ws = self.wb.create_sheet(title)
-            ws.freeze_panes = "A2"
-            for i, width in enumerate(_WIDTHS[title], start=1):
-                ws.column_dimensions[get_column_letter(i)].width = width
-            ws.append(columns)
-            self.sheets[title] = ws
-            self.counts[title] = 1
+        try:  # the header rows start openpyxl's streams: an interrupt here must close them too
+            for title, columns in (("表单", FORM_COLUMNS), ("发现项", FINDING_COLUMNS), ("指标", INDICATOR_COLUMNS)):
+                ws = self.wb.create_sheet(title)
+                self.sheets[title] = ws
+                ws.freeze_panes = "A2"
+                for i, width in enumerate(_WIDTHS[title], start=1):
+                    ws.column_dimensions[get_column_letter(i)].width = width
+                ws.append(columns)
+                self.counts[title] = 1
+        except BaseException:
+            self.abort()
+            raise
         self._letter = get_column_letter
         from openpyxl.cell import WriteOnlyCell
 
@@ -672,8 +712,45 @@ class XlsxWriter:
             for r in rec["indicator_rows"]:
                 self._append("指标", r)
 
+    def abort(self) -> None:
+        """Stop without writing (Ctrl+C, an error): close openpyxl's row streams and remove its temporary files.
+
+        A stream left open mid-row is closed by the garbage collector at exit,
+        where lxml raises and Python prints its traceback ("Exception ignored in").
+        """
+        for ws in self.sheets.values():
+            rows, writer = getattr(ws, "_rows", None), getattr(ws, "_writer", None)
+            for stream in (rows, getattr(writer, "xf", None)):
+                if stream is not None:
+                    try:
+                        stream.close()
+                    except Exception:  # noqa: S110 - the stream is broken already; it is being thrown away
+                        pass
+            if writer is not None:
+                try:
+                    writer.cleanup()
+                except Exception:  # noqa: S110 - a temporary file that is gone already
+                    pass
+            ws._rows = ws._writer = None
+        _quiet_openpyxl_streams()
+
     def close(self, summary: Summary) -> None:
         for title, columns in (("表单", FORM_COLUMNS), ("发现项", FINDING_COLUMNS), ("指标", INDICATOR_COLUMNS)):
             self.sheets[title].auto_filter.ref = f"A1:{self._letter(len(columns))}{self.counts[title]}"
+        import datetime
+        from zipfile import ZIP_DEFLATED, ZipFile
+
+        from openpyxl.writer.excel import ExcelWriter
+
+        # what Workbook.save does, with the archive in our hands: when it is stopped
+        # (Ctrl+C) the archive is abandoned here, not closed later by the garbage
+        # collector onto the removed temporary file (a traceback at exit)
         with AtomicOutput(self.path, "wb") as fh:
-            self.wb.save(fh)
+            archive = ZipFile(fh, "w", ZIP_DEFLATED, allowZip64=True)
+            try:
+                self.wb.properties.modified = datetime.datetime.now(tz=datetime.UTC).replace(tzinfo=None)
+                ExcelWriter(self.wb, archive).save()
+            except BaseException:
+                archive.fp = None  # nothing more goes to the file being thrown away
+                self.abort()
+                raise

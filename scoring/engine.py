@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from indicators.loader import _SECTIONS as FORM_SECTIONS
-from indicators.loader import FormError, key_lines, read_toml, validate_model
+from indicators.loader import FormError, Problem, key_lines, read_toml, validate_model
 from indicators.schema import FUNDS_COLUMNS, FUNDS_ROWS, Form, Indicator
 from indicators.values import (
     OPERATOR_SYMBOLS,
@@ -85,6 +85,7 @@ def num(value: Decimal) -> str:
 
 _SUB_ROWS = FUNDS_ROWS[1:]  # the rows whose sum is the total
 _ALL_COLUMNS = FUNDS_COLUMNS + ("adjusted",)
+_ROW_LABELS = {"total": "年度资金总额", "appropriation": "当年财政拨款", "carryover": "上年结转资金", "other": "其他资金"}
 _COLUMN_LABELS = {"initial": "年初预算数", "annual": "全年预算数", "executed": "全年执行数", "adjusted": "调整后预算"}
 _COMMON_METHODS = frozenset(("step_deduct", "bands", "checklist"))
 _OWN_ZERO = frozenset(("missing-value", "unreadable-value"))  # a 0 these explain needs the value, not a note
@@ -402,6 +403,15 @@ class _Scorer:
         rows: dict[str, dict[str, Decimal | None]] = {"total": effective}
         for name, row in sub.items():
             rows[name] = {"initial": row.initial, "annual": row.annual, "executed": row.executed, "adjusted": row.adjusted}
+        for name, row in (("total", total), *sub.items()):
+            if row is not None and row.executed is not None and row.executed < 0:
+                standard = name in _ROW_LABELS  # else a named row of funds.rows
+                self.add(
+                    "funds-negative-executed",
+                    f"{_ROW_LABELS.get(name, name)}的全年执行数为 {fmt(row.executed)} {funds.unit}，小于 0。执行数不能为负，请核对。",
+                    f"funds.{name}",
+                    ("funds", name, "executed") if standard else ("funds", "rows"),
+                )
 
         denominator_key = rules.denominator
         denominator = effective.get(denominator_key)
@@ -435,6 +445,15 @@ class _Scorer:
                 if rules.cap:
                     raw = min(raw, w)
                 score = raw.quantize(CENT, HALF_UP)
+            over = rules.over_budget_ratio
+            if over > 0 and rate > over:
+                self.add(
+                    "funds-over-budget",
+                    f"全年执行数 {fmt(executed)} {funds.unit}是{label} {fmt(denominator)} {funds.unit}的 {rate:.2f} 倍，"
+                    f"超过 {plain(over)} 倍的合理性检查线。请核对数字和金额单位（[funds] unit，现为{funds.unit}）。",
+                    "funds.total",
+                    ("funds", "total", "executed") if total is not None and total.executed is not None else ("funds",),
+                )
             note_below = rules.note_below
             if note_below > 0 and rate < note_below:
                 self.add(
@@ -1124,15 +1143,41 @@ def load_scored(path: str | Path, rules: str | None = None) -> tuple[Result, str
                     address = imported.address(f.loc)
                     if address:
                         f.where = f"{address} {f.where}".rstrip()
+                        f.address = address
                 # what the import could not read is not scored: said, never silently left out
                 result.findings += [make("import-problem", n.message, n.address) for n in notes if n.kind == "problem"]
                 return result, "", imported.origin
             return result, "", ""
     data, text = read_toml(path)
     form = validate_model(Form, data, text, str(path), FORM_SECTIONS)
-    ruleset = load_rules(rules or form.rules, os.path.dirname(path) or ".")
+    try:
+        ruleset = load_rules(rules or form.rules, os.path.dirname(path) or ".")
+    except FormError as exc:
+        if rules:  # named on the command line, not by the form
+            raise
+        raise FormError(_rules_problems(exc.problems, str(path), text, form.rules)) from None
     result = score_form(form, ruleset, str(path))
     return result, text, ""
+
+
+def _rules_problems(problems: list[Problem], source: str, text: str, ref: str) -> list[Problem]:
+    """The problems of the rule set a form names, told at the form's ``rules =`` line.
+
+    A rule set that cannot be found or read at all is the form's problem; one
+    with errors inside keeps those (with its own file and lines) after a line
+    saying which line of the form named it.
+    """
+    line = key_lines(text).get(("rules",))
+    whole = [p for p in problems if p.line is None and p.key in ("", "rules")]
+    out = []
+    for p in whole:
+        message = p.message if ref in p.message else f"规则集 “{ref}” 无法使用：{p.message}"
+        out.append(Problem(source, "rules", line, message))
+    rest = [p for p in problems if p not in whole]
+    if rest:
+        out.append(Problem(source, "rules", line, f"表单指定的规则集 “{ref}” 有错误（见下），无法评分。"))
+        out += rest
+    return out
 
 
 def score_file(path: str | Path, rules: str | None = None) -> Result:

@@ -39,6 +39,8 @@ CATALOG: dict[str, Rule] = {
     # funds
     "funds-total-mismatch": Rule("error", "资金合计行不符", "年度资金总额（合计行）不等于当年财政拨款、上年结转资金、其他资金各行之和。"),
     "funds-zero-budget": Rule("error", "全年预算数为 0", "全年预算数为 0 或未填写，无法计算执行率，资金执行率得分为 0。请填写全年预算数。"),
+    "funds-negative-executed": Rule("error", "全年执行数为负", "资金的全年执行数小于 0（执行率为负），不是可能的执行结果，资金执行率按 0 分计。请核对执行数。"),
+    "funds-over-budget": Rule("warning", "执行数远超预算", "全年执行数超过全年预算数的倍数高于规则集的合理性检查线（默认 2 倍），可能是单位（元/万元）或数字填错。请核对预算数和执行数。"),
     "rate-below-threshold": Rule("warning", "执行率低于要求", "执行率低于规则集规定的比例，须在资金说明中写明原因。"),
     # values
     "missing-value": Rule("error", "缺少指标值或完成值", "年度指标值、实际完成值或须填写的得分为空；没有依据的指标得 0 分。"),
@@ -82,6 +84,7 @@ class Finding:
     loc: tuple[Any, ...] = ()
     line: int | None = None
     severity: Severity = field(default="info")
+    address: str = ""  # the cell of an imported form ("Sheet1!F12", "第 556 行"), also at the start of where
 
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "severity": self.severity, "where": self.where, "line": self.line, "message": self.message}

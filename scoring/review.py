@@ -307,18 +307,25 @@ def review_result(result: Result, review_path: str | Path | None = None) -> Revi
         if not name:  # a form scored from text has no folder to look in
             return _no_review(result)
         review_path = _review_name(name)
-    if not os.path.exists(review_path):
+    if not os.path.lexists(review_path):  # a broken or looping link is there: it is review-invalid
         return _no_review(result)
     path = Path(review_path)
     try:
         review, text = load_review(path)
     except FormError as exc:
-        rv = _no_review(result)
-        rv.file = str(path)
-        first_line = next((p.line for p in exc.problems if p.line), None)
-        detail = "；".join(str(p) for p in exc.problems)
-        f = make("review-invalid", f"复核文件无法使用，未应用任何调整：{detail}", path.name, ())
-        f.line = first_line
-        rv.findings.append(f)
-        return rv
+        return _invalid(result, path, exc.problems)
+    except (ArithmeticError, RecursionError, ValueError) as exc:  # not expected: still this review's problem only
+        return _invalid(result, path, [Problem(str(path), "", None, f"无法读取复核文件（{type(exc).__name__}）。")])
     return apply_review(result, review, text, str(path))
+
+
+def _invalid(result: Result, path: Path, problems: list[Problem]) -> Review:
+    """No adjustment applied, and one ``review-invalid`` finding saying why."""
+    rv = _no_review(result)
+    rv.file = str(path)
+    first_line = next((p.line for p in problems if p.line), None)
+    detail = "；".join(str(p) for p in problems)
+    f = make("review-invalid", f"复核文件无法使用，未应用任何调整：{detail}", path.name, ())
+    f.line = first_line
+    rv.findings.append(f)
+    return rv

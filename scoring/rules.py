@@ -9,6 +9,7 @@ which rules produced it.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 from decimal import Decimal
@@ -41,6 +42,8 @@ class FundsRules(BaseModel):
     denominator: Literal["annual", "adjusted", "initial"] = "annual"
     note_below: Dec = Decimal(0)
     cap: bool = True
+    # a plausibility check, not a national rule: executed above this multiple of the budget is a warning
+    over_budget_ratio: Dec = Decimal(2)
     total_caps: list[RateCap] = Field(default_factory=list)  # the strictest cap whose `below` the rate is under
 
     def total_cap(self, rate: Decimal | None) -> RateCap | None:
@@ -210,9 +213,18 @@ def _raw(ref: str, base_dir: Path | None, seen: tuple[str, ...]) -> tuple[dict[s
         if not path.is_absolute() and base_dir is not None and not path.exists():
             path = base_dir / path
         if not path.exists():
-            known = "、".join(bundled_ids())
+            ids = bundled_ids()
+            guess = difflib.get_close_matches(ref, ids, n=1, cutoff=0.6)
+            hint = f"是否想写 “{guess[0]}”？" if guess else ""
             raise FormError(
-                [Problem(ref, "rules", None, f"找不到规则集 “{ref}”。可用的内置规则集：{known}；或给出规则文件的路径。")]
+                [
+                    Problem(
+                        ref,
+                        "rules",
+                        None,
+                        f"找不到规则集 “{ref}”。{hint}可用的内置规则集：{'、'.join(ids)}；或给出规则文件的路径。",
+                    )
+                ]
             )
         data, text = read_toml(path)
         source = str(path)
@@ -233,7 +245,11 @@ def _raw(ref: str, base_dir: Path | None, seen: tuple[str, ...]) -> tuple[dict[s
 def _load_cached(ref: str, base_dir: str) -> RuleSet:
     data, source, text = _raw(ref, Path(base_dir) if base_dir else None, (ref,))
     data.pop("sha256", None)
-    digest = hashlib.sha256(json.dumps(canonical_value(data), ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+    try:
+        canonical = json.dumps(canonical_value(data), ensure_ascii=False, sort_keys=True)
+    except RecursionError:  # tables nested hundreds deep ([a.a.a...]): not a rule set
+        raise FormError([Problem(source, "", None, "表或键嵌套过深（数百层），不是规则集的内容。请检查该文件。")]) from None
+    digest = hashlib.sha256(canonical.encode()).hexdigest()
     rules = validate_model(RuleSet, data, text, source, _SECTIONS)
     rules.sha256 = digest
     return rules

@@ -17,9 +17,11 @@ import os
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 import argparse
+import difflib
 import importlib
 import importlib.util
 import json
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -27,6 +29,7 @@ from typing import Any
 
 from indicators import example_path, template_text
 from indicators.loader import FormError, Problem
+from indicators.safe_files import os_error_text
 
 from .terminal import guard, json_text, visible
 from .textable import render_table
@@ -123,9 +126,12 @@ def format_result_table(result: Any, findings_only: bool = False) -> str:
     if result.findings:
         infos = len(result.findings) - result.errors - result.warnings
         out.append(f"发现项 {len(result.findings)} 条（错误 {result.errors}，警告 {result.warnings}，提示 {infos}）：")
+        from scoring.locations import finding_place
+
+        names = {r.index: r.name for r in result.indicators}
         for f in result.findings:
             line = f"第{f.line}行 " if f.line else ""
-            out.append(visible(f"  [{SEVERITY_MARK[f.severity]}] {f.code}  {line}{f.where}：{f.message}"))
+            out.append(visible(f"  [{SEVERITY_MARK[f.severity]}] {f.code}  {line}{finding_place(f, names)}：{f.message}"))
     else:
         out.append("没有发现项。")
     return "\n".join(out)
@@ -184,7 +190,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     try:
         atomic_write_text(out, text)
     except OSError as exc:
-        print(f"{out}：无法写入（{exc.strerror or exc}）。", file=sys.stderr)
+        print(f"{out}：无法写入（{os_error_text(exc)}）。", file=sys.stderr)
         return EXIT_UNREADABLE
     print(f"已生成模板：{out}。填写后运行 jixiao check {out} 检查。")
     return EXIT_OK
@@ -242,10 +248,92 @@ class _Parser(argparse.ArgumentParser):
         self._optionals.title = "选项"
         self.add_argument("-h", "--help", action="help", help="显示帮助并退出")
 
-    def error(self, message: str) -> Any:  # argparse's own message, in context
+    def error(self, message: str) -> Any:  # argparse's own (English) message, said in Chinese
         self.print_usage(sys.stderr)
-        print(f"{self.prog}：参数错误：{message}（用 -h 查看帮助）", file=sys.stderr)
+        print(f"{self.prog}：参数错误：{chinese_argparse_message(message, self)}（用 {self.prog} -h 查看帮助）", file=sys.stderr)
         raise SystemExit(EXIT_UNREADABLE)
+
+
+_QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\"")
+_ARGUMENT = r"(?:argument (?P<arg>.+?): )?"
+_ARGPARSE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(_ARGUMENT + r"invalid choice: (?P<value>.+?) \(choose from (?P<choices>.*)\)$"), "choice"),
+    (re.compile(r"the following arguments are required: (?P<names>.+)$"), "required"),
+    (re.compile(r"unrecognized arguments: (?P<names>.+)$"), "unrecognized"),
+    (re.compile(_ARGUMENT + r"expected one argument$"), "one"),
+    (re.compile(_ARGUMENT + r"expected at least one argument$"), "at_least_one"),
+    (re.compile(_ARGUMENT + r"expected at most one argument$"), "at_most_one"),
+    (re.compile(_ARGUMENT + r"expected (?P<n>\d+) arguments?$"), "n"),
+    (re.compile(_ARGUMENT + r"invalid (?P<type>\w+) value: (?P<value>.+)$"), "type"),
+    (re.compile(_ARGUMENT + r"ignored explicit argument (?P<value>.+)$"), "explicit"),
+    (re.compile(_ARGUMENT + r"not allowed with argument (?P<other>.+)$"), "conflict"),
+    (re.compile(r"one of the arguments (?P<names>.+) is required$"), "one_of"),
+    (re.compile(r"ambiguous option: (?P<option>\S+) could match (?P<matches>.+)$"), "ambiguous"),
+]
+_TYPE_ZH = {"int": "整数", "float": "数字"}
+
+
+def _unquote(text: str) -> str:
+    m = _QUOTED.fullmatch(text.strip())
+    return (m.group(1) if m.group(1) is not None else m.group(2)) if m else text.strip()
+
+
+def _split_choices(text: str) -> list[str]:
+    found = [a if a or not b else b for a, b in _QUOTED.findall(text)]
+    return found or [c.strip() for c in text.split(",") if c.strip()]
+
+
+def _help_for(parser: argparse.ArgumentParser, name: str) -> str:
+    for action in parser._actions:
+        names = {action.dest, str(action.metavar), "/".join(action.option_strings)}
+        if name in names and action.help and action.help != argparse.SUPPRESS:
+            return action.help
+    return ""
+
+
+def chinese_argparse_message(message: str, parser: argparse.ArgumentParser | None = None) -> str:
+    """argparse's English error message as Chinese (with "did you mean" for a mistyped choice)."""
+    for pattern, kind in _ARGPARSE_PATTERNS:
+        m = pattern.match(message)
+        if not m:
+            continue
+        groups = m.groupdict()
+        arg = groups.get("arg") or ""
+        if kind == "choice":
+            value, choices = _unquote(groups["value"]), _split_choices(groups["choices"])
+            guess = difflib.get_close_matches(value, choices, n=1, cutoff=0.5)
+            hint = f"，是否想输入 “{guess[0]}”？" if guess else f"。可选：{'、'.join(choices)}"
+            if arg in ("命令", "command", "") and parser is not None and parser._subparsers is not None:
+                return f"未知的命令 “{value}”{hint}"
+            return f"参数 {arg} 的取值 “{value}” 无效{hint}"
+        if kind == "required":
+            names = [n.strip() for n in groups["names"].split(", ")]
+            shown = []
+            for name in names:
+                help_text = _help_for(parser, name) if parser is not None else ""
+                shown.append(f"{name}，即{help_text}" if help_text else name)
+            return "缺少必需的参数：" + "、".join(shown)
+        if kind == "unrecognized":
+            return f"无法识别的参数：{groups['names']}"
+        if kind == "one":
+            return f"参数 {arg} 后面缺少取值"
+        if kind == "at_least_one":
+            return f"参数 {arg} 至少需要一个取值"
+        if kind == "at_most_one":
+            return f"参数 {arg} 最多只能有一个取值"
+        if kind == "n":
+            return f"参数 {arg} 需要 {groups['n']} 个取值"
+        if kind == "type":
+            return f"参数 {arg} 应为{_TYPE_ZH.get(groups['type'], groups['type'])}，现在是 “{_unquote(groups['value'])}”"
+        if kind == "explicit":
+            return f"参数 {arg} 不接受取值 “{_unquote(groups['value'])}”"
+        if kind == "conflict":
+            return f"参数 {arg} 不能与参数 {groups['other']} 同时使用"
+        if kind == "one_of":
+            return f"须给出以下参数之一：{groups['names']}"
+        if kind == "ambiguous":
+            return f"选项 “{groups['option']}” 不明确，可能是：{groups['matches']}"
+    return message  # a message not known here: as argparse says it
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -324,9 +412,15 @@ def _main(argv: list[str] | None) -> int:
         return EXIT_UNREADABLE
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
-        return 130
     except BrokenPipeError:
         return EXIT_OK
+    # Ctrl+C: what the interrupted command left half-made (openpyxl's row streams
+    # hold reference cycles) is collected now, not at interpreter exit, where
+    # Python would print its errors as tracebacks whatever hook is set
+    import gc
+
+    gc.collect()
+    return 130
 
 
 def run() -> None:

@@ -14,6 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from indicators.safe_files import os_error_text
+
+from ._paths import refuse_overwrite, refuse_overwrite_many
+
 EXIT_OK, EXIT_FAILED, EXIT_UNREADABLE = 0, 1, 2
 
 __all__ = ["register", "cmd_pdf", "cmd_verify", "render_one"]
@@ -88,7 +92,7 @@ def render_one(
         done["why"] = "write"
         folder = Path(out).parent
         advice = f"所在的文件夹 {folder} 不存在，请先创建或换一个路径" if not folder.is_dir() else "请检查路径和写入权限"
-        done["problems"] = [f"{out}: 无法写入 PDF（{exc.strerror or exc}）：{advice}。"]
+        done["problems"] = [f"{out}: 无法写入 PDF（{os_error_text(exc)}）：{advice}。"]
     except Exception as exc:  # a bug, not bad input: still one line, and the batch goes on
         done["why"] = "bug"
         done["problems"] = [f"{form}: 打印失败（{type(exc).__name__}: {exc}）。这是 jixiao 的错误，请报告。"]
@@ -107,19 +111,41 @@ def _check_font(font: str | None) -> list[str] | None:
     return [choice.warning] if choice.warning else []
 
 
+def _input_files(args: argparse.Namespace) -> list[str]:
+    """The files named by options that a PDF must not overwrite: a rules file, a font."""
+    return [p for p in (args.rules, args.font) if p and os.path.isfile(p)]
+
+
+def _rules_file_of(form: Path) -> list[str]:
+    """The rules file a form names (``rules = "my-rules.toml"``), where the engine would look for it."""
+    from indicators.loader import FormError, read_toml
+
+    try:
+        ref = read_toml(form)[0].get("rules")
+    except FormError:
+        return []
+    if not isinstance(ref, str) or not ref:
+        return []
+    return [str(p) for p in (Path(ref), form.parent / ref) if p.is_file()]
+
+
 def cmd_pdf(args: argparse.Namespace) -> int:
     src = Path(args.form)
     if src.is_dir():
         return _pdf_folder(args, src)
-    if not src.exists():
+    if not os.path.lexists(src):  # a broken or looping link is reported by the reader, in its words
         print(f"{src}：文件不存在。", file=sys.stderr)
-        return EXIT_UNREADABLE
-    warnings = _check_font(args.font)
-    if warnings is None:
         return EXIT_UNREADABLE
     out = Path(args.output) if args.output else src.with_suffix(".pdf")
     if out.is_dir():
         out = out / (src.stem + ".pdf")
+    refused = refuse_overwrite(out, [src, *_input_files(args), *_rules_file_of(src)])
+    if refused:
+        print(refused, file=sys.stderr)
+        return EXIT_UNREADABLE
+    warnings = _check_font(args.font)
+    if warnings is None:
+        return EXIT_UNREADABLE
     done = render_one(str(src), str(out), args.rules, args.font, args.claimed, args.findings, getattr(args, "explain", False))
     for w in warnings:
         print(f"提示：{w}", file=sys.stderr)
@@ -147,10 +173,21 @@ def _pdf_folder(args: argparse.Namespace, folder: Path) -> int:
         print(f"{folder}：文件夹中没有表单（*.toml，或 *.xlsx、*.xls、*.csv、*.txt）。", file=sys.stderr)
         return EXIT_UNREADABLE
     outdir = Path(args.output) if args.output else folder
+    tomls = {f.with_suffix("") for f in forms if f.suffix == ".toml"}
+    outs = []
+    for f in forms:  # sub-folders are mirrored under the output folder
+        rel = f.relative_to(folder)
+        # X.xlsx beside X.toml (its import): X.xlsx.pdf, so that neither PDF overwrites the other
+        twin = f.suffix != ".toml" and f.with_suffix("") in tomls
+        outs.append(outdir / (rel.with_name(rel.name + ".pdf") if twin else rel.with_suffix(".pdf")))
+    refused = refuse_overwrite_many([outdir, *outs], [*forms, *_input_files(args)])
+    if refused:
+        print(refused, file=sys.stderr)
+        return EXIT_UNREADABLE
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        print(f"{outdir}：无法创建输出文件夹（{exc.strerror or exc}）。", file=sys.stderr)
+        print(f"{outdir}：无法创建输出文件夹（{os_error_text(exc)}）。", file=sys.stderr)
         return EXIT_UNREADABLE
     if not outdir.is_dir():
         print(f"{outdir}：不是文件夹。打印文件夹时 -o 应给出输出文件夹。", file=sys.stderr)
@@ -164,11 +201,7 @@ def _pdf_folder(args: argparse.Namespace, folder: Path) -> int:
     jobs = args.jobs if args.jobs and args.jobs > 0 else (os.cpu_count() or 1)
     jobs = min(jobs, len(forms))
     tasks = []
-    tomls = {f.with_suffix("") for f in forms if f.suffix == ".toml"}
-    for f in forms:  # sub-folders are mirrored under the output folder
-        rel = f.relative_to(folder)
-        # X.xlsx beside X.toml (its import): X.xlsx.pdf, so that neither PDF overwrites the other
-        out = outdir / (rel.with_name(rel.name + ".pdf") if f.suffix != ".toml" and f.with_suffix("") in tomls else rel.with_suffix(".pdf"))
+    for f, out in zip(forms, outs):
         out.parent.mkdir(parents=True, exist_ok=True)
         tasks.append((str(f), str(out), args.rules, args.font, args.claimed, args.findings, getattr(args, "explain", False)))
     failed: list[dict[str, Any]] = []

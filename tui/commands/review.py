@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from indicators.safe_files import os_error_text
+
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 OUT_KINDS = (".csv", ".xlsx", ".json")
 
@@ -167,6 +169,40 @@ def format_summary(summary: Any) -> str:
     return "\n".join(out)
 
 
+def _overwrites_input(targets: list[str], files: list[str], rules: str | None) -> str | None:
+    """The message when an output would overwrite a form, a review file or the rules file.
+
+    Only outputs that exist can be an input, so a batch whose outputs are new
+    files costs one ``stat`` per output here, not one per form.
+    """
+    import os
+
+    from scoring.review import review_path_for
+
+    from ._paths import refuse_overwrite_many
+
+    existing = [t for t in targets if os.path.exists(t)]
+    if not existing:
+        return None
+
+    def inputs() -> Iterator[str]:
+        if rules:
+            yield rules
+        for f in files:
+            yield f
+            yield str(review_path_for(f))
+
+    return refuse_overwrite_many(existing, inputs())
+
+
+def _abort(outputs: list[Any], writers: list[Any]) -> None:
+    for o in outputs:
+        o.abort()
+    for w in writers:
+        if hasattr(w, "abort"):
+            w.abort()
+
+
 def run(args: argparse.Namespace) -> int:
     from scoring.batch import (
         AtomicOutput,
@@ -222,6 +258,13 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_UNUSABLE
     if not files and not missing:
         _err("给出的文件夹中没有找到表单文件（*.toml、*.xlsx、*.xlsm、*.xls、*.csv、*.txt，不含 *.review.toml）。")
+    if args.out and args.pdf and (Path(args.out).resolve() == Path(args.pdf).resolve()):
+        _err(f"--out {args.out} 与 --pdf {args.pdf} 是同一个文件。请给两个输出不同的文件名。")
+        return EXIT_UNUSABLE
+    refused = _overwrites_input([t for t in (args.out, args.pdf) if t], files, args.rules)
+    if refused:
+        _err(refused)
+        return EXIT_UNUSABLE
 
     kind = out_path.suffix.lower() if out_path is not None else ""
     keep_table = args.format == "table"
@@ -250,10 +293,12 @@ def run(args: argparse.Namespace) -> int:
         elif kind == ".xlsx":
             writers.append(XlsxWriter(out_path))
     except OSError as exc:
-        for o in outputs:
-            o.abort()
-        _err(f"{args.out}：无法写入（{exc.strerror or exc}）。")
+        _abort(outputs, writers)
+        _err(f"{args.out}：无法写入（{os_error_text(exc)}）。")
         return EXIT_UNUSABLE
+    except BaseException:  # Ctrl+C while the outputs are being opened
+        _abort(outputs, writers)
+        raise
 
     summary = Summary()
     table_rows: list[tuple[Any, Any]] = []
@@ -289,17 +334,14 @@ def run(args: argparse.Namespace) -> int:
         for o in outputs:
             o.commit()
     except BrokenPipeError:  # stdout closed early (| head): the command line treats this as done
-        for o in outputs:
-            o.abort()
+        _abort(outputs, writers)
         raise
     except OSError as exc:
-        for o in outputs:
-            o.abort()
-        _err(f"{args.out}：无法写入（{exc.strerror or exc}）。")
+        _abort(outputs, writers)
+        _err(f"{args.out}：无法写入（{os_error_text(exc)}）。")
         return EXIT_UNUSABLE
-    except BaseException:
-        for o in outputs:
-            o.abort()
+    except BaseException:  # Ctrl+C: nothing half-written is left, and no traceback from the writers
+        _abort(outputs, writers)
         raise
 
     if keep_table:
@@ -323,7 +365,7 @@ def run(args: argparse.Namespace) -> int:
             _err(str(exc))
             return EXIT_UNUSABLE
         except OSError as exc:
-            _err(f"{args.pdf}：无法写入（{exc.strerror or exc}）。")
+            _err(f"{args.pdf}：无法写入（{os_error_text(exc)}）。")
             return EXIT_UNUSABLE
         if warning:
             _err(warning)

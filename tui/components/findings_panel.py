@@ -9,19 +9,17 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from scoring.locations import finding_place, place
+
 from ..terminal import visible
-from .labels import SEVERITY_ZH, loc_label
+from .labels import SEVERITY_ZH
 
 STYLE = {"error": "bold red", "warning": "bold yellow", "info": "dim"}
 
 
 def where(loc: tuple[Any, ...], names: dict[int, str]) -> str:
-    """Short Chinese location: 第9项 参保人满意度, 资金, 填报总分..."""
-    if loc[:1] == ("indicators",) and len(loc) > 1:
-        return f"第{loc[1] + 1}项 {names.get(loc[1], '')}".rstrip()
-    if loc[:1] == ("funds",):
-        return "资金"
-    return loc_label(loc)
+    """Short Chinese location: 第9项 参保人满意度, 资金, 填报总分... (the printed outputs use the same)."""
+    return place(loc, names)
 
 
 class FindingsPanel(OptionList):
@@ -43,7 +41,7 @@ class FindingsPanel(OptionList):
         for i, f in enumerate(result.findings):
             text = Text()
             text.append(f"[{SEVERITY_ZH[f.severity]}]", style=STYLE[f.severity])
-            text.append(f" {visible(where(f.loc, names))}：", style="bold")
+            text.append(f" {visible(finding_place(f, names))}：", style="bold")
             text.append(visible(f.message))
             text.append(f" ({f.code})", style="dim")
             options.append(Option(text, id=f"finding-{i}"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from scoring import locations as _locations
 
 KIND_ZH = {"department": "部门整体支出", "project": "项目支出"}
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -43,48 +43,6 @@ FUNDS_COLUMNS: list[tuple[str, str]] = [
 ]
 FUNDS_LABELS = dict(FUNDS_COLUMNS)
 
-FIELD_LABELS: dict[tuple[Any, ...], str] = {
-    ("unit", "name"): "单位名称",
-    ("unit", "project"): "项目名称",
-    ("unit", "supervisor"): "主管部门",
-    ("unit", "implementer"): "实施单位",
-    ("year",): "年度",
-    ("rules",): "规则集",
-    ("claimed", "total"): "填报总分",
-    ("claimed", "grade"): "填报等级",
-    ("signoff", "filled_by"): "填表人",
-    ("signoff", "phone"): "联系电话",
-    ("signoff", "head"): "单位负责人",
-    ("signoff", "finance_head"): "财务负责人",
-    ("signoff", "date"): "填报日期",
-    ("goal", "expected"): "预期目标",
-    ("goal", "achieved"): "实际完成情况",
-    ("funds", "note"): "执行率偏低原因说明",
-    ("funds", "weight"): "资金执行率分值",
-    ("funds", "claimed"): "资金执行率填报得分",
-}
-
-
-def loc_label(loc: tuple[Any, ...], name: str = "") -> str:
-    """A Chinese name for a location such as ('indicators', 3, 'claimed')."""
-    if not loc:
-        return "表单"
-    head = loc[0]
-    if head == "indicators":
-        if len(loc) == 1:
-            return "指标"
-        where = f"第{loc[1] + 1}项指标" + (f"“{name}”" if name else "")
-        if len(loc) > 2:
-            where += "·" + INDICATOR_FIELD_NAMES.get(loc[2], str(loc[2]))
-        return where
-    if head == "funds":
-        if len(loc) == 1:
-            return "资金"
-        if len(loc) == 3:
-            return f"资金·{FUNDS_ROW_LABELS.get(loc[1], loc[1]).strip('　')}·{FUNDS_LABELS.get(loc[2], loc[2])}"
-        return FIELD_LABELS.get(loc[:2], "资金")
-    if head == "categories":
-        return f"一级指标分值“{loc[1]}”" if len(loc) > 1 else "一级指标分值"
-    if loc[:2] in FIELD_LABELS:
-        return FIELD_LABELS[loc[:2]]
-    return FIELD_LABELS.get(loc[:1], ".".join(str(x) for x in loc))
+# the location names are shared with the printed outputs (scoring/locations.py)
+FIELD_LABELS = _locations.FIELD_LABELS
+loc_label = _locations.loc_label
