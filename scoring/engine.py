@@ -30,6 +30,7 @@ from indicators.values import (
 from . import methods as m
 from .findings import SEVERITY, Finding, make
 from .rules import RuleSet, load_rules
+from .vocabulary import fmt, percent, plain, year_label
 
 __all__ = [
     "IndicatorResult",
@@ -62,19 +63,6 @@ _LOOKS_LIKE_VALUE = re.compile(r"[0-9０-９%％≥≤<>＜＞]")
 
 def canonical_category(name: str) -> str:
     return _CATEGORY_ALIASES.get(name, name).strip()
-
-
-def fmt(value: Decimal | None) -> str:
-    """A Decimal as plain text with two places ("8.62"), or "" for None."""
-    if value is None:
-        return ""
-    # str() of a Decimal with exponent -2 is its "f" format (never an exponent), and cheaper
-    return str(value.quantize(CENT, HALF_UP))
-
-
-def year_label(year: int | None) -> str:
-    """"2023年度", or "" when the form prints no year (never "0年度")."""
-    return f"{year}年度" if year else ""
 
 
 def num(value: Decimal) -> str:
@@ -222,20 +210,9 @@ class Result:
 # ------------------------------------------------------------------ helpers
 
 
-def plain(d: Decimal) -> str:
-    """A number as people write it: 50, 12.5, 0.96 (no exponent, no trailing zeros)."""
-    text = format(d.normalize(), "f")
-    return "0" if text == "-0" else text
-
-
 # ------------------------------------------------------------------ explanations
 # A result keeps (formatter, *args); the words are made only when someone asks (``explain``),
 # so scoring thousands of forms for a table does not format text nobody reads.
-
-
-def _pct(rate: Decimal) -> str:
-    """A rate as a percentage with two places, half up: 0.98625 → "98.63%"."""
-    return f"{(rate * 100).quantize(CENT, HALF_UP)}%"
 
 
 def _explained(why: tuple[Any, ...]) -> str:
@@ -311,7 +288,7 @@ def _x_rescaled(inner: tuple[Any, ...], whole: Decimal, applicable: Decimal, raw
 
 def _x_funds(executed: Decimal, denominator: Decimal, label: str, w: Decimal, capped: bool) -> str:
     rate = executed / denominator
-    text = f"执行率 {num(executed)} ÷ {num(denominator)}（{label}） = {_pct(rate)}"
+    text = f"执行率 {num(executed)} ÷ {num(denominator)}（{label}） = {percent(rate)}"
     if w == 0:
         return text + "，资金执行率分值为 0，不计分"
     raw = w * max(rate, ZERO)
@@ -325,7 +302,7 @@ def _x_total(
     band = next((b.min for b in bands if total >= b.min), None)
     text = f"资金执行率 {fmt(funds)} + 各项指标 {fmt(scores)} = {fmt(summed)}"
     if cap is not None and rate is not None:
-        text += f"；执行率 {_pct(rate)} 低于 {plain(cap.below * 100)}%，总分不超过 {plain(cap.max)}"
+        text += f"；执行率 {percent(rate)} 低于 {plain(cap.below * 100)}%，总分不超过 {plain(cap.max)}"
         text += f"，按 {fmt(total)} 计" if total < summed else "，未超过"
     if grade:
         text += f"；等级 {grade}（{fmt(total)} ≥ {plain(band)}）" if band is not None else f"；等级 {grade}"
@@ -1021,7 +998,7 @@ class _Scorer:
             total = cap.max.quantize(CENT, HALF_UP)
             self.add(
                 "total-capped",
-                f"执行率 {_pct(funds.rate)} 低于 {plain(cap.below * 100)}%，按规则集总分不超过 {plain(cap.max)} 分："
+                f"执行率 {percent(funds.rate)} 低于 {plain(cap.below * 100)}%，按规则集总分不超过 {plain(cap.max)} 分："
                 f"各项之和 {fmt(summed)}，总分按 {fmt(total)} 计。",
                 "total",
                 ("claimed", "total"),
