@@ -228,7 +228,7 @@ _UNIT_IN_TEXT_RE = re.compile(r"(?:金额单位|单位)[:：]\s*(万元|元)|[�
 _SPACE_IN_VALUE_RE = re.compile(r"(?<=[0-9%])[ \u00a0\u3000]+(?=[^\s0-9.,])|(?<=[≥≤<>=＞＜≧≦])[ \u00a0\u3000]+(?=[0-9])")
 
 
-_TABLE_LABELS = {"绩效指标", "指标"}  # the label of the whole table, printed beside it
+_TABLE_LABELS = {"绩效指标", "指标", "绩效"}  # the label of the whole table, printed beside it
 
 
 def _is_subcategory(p: str) -> bool:
@@ -249,6 +249,14 @@ def _role(table: list[tuple[str, str]], text: str) -> str:
         if word in p:
             return role
     return ""
+
+
+def _numberish(text: str) -> bool:
+    """A number as a cell may print it: ``12.5``, ``１２．５``, ``12.5分``, ``1,387.53万元``."""
+    if parse_number(text)[0] is not None:
+        return True
+    suffix = next((w for w in ("万元", "元", "分") if text.endswith(w)), "")
+    return bool(suffix) and parse_number(text[: -len(suffix)])[0] is not None
 
 
 def _number(value: Decimal) -> int | Decimal:
@@ -442,7 +450,9 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
             if any(k in ("name", "money") for k, _, _ in _label_pairs(grid, r, _UNIT_LABELS)):
                 top = r
                 break
-    head_rows = range(top if title_row is not None and top < title_row else lo, h)
+    # with a title, the head is what lies between it (or the unit line above it) and the table: a 部门决算 table
+    # printed before the title on the same sheet has 年初预算数 and 合计 too, and is not this form's funds
+    head_rows = range(top if title_row is not None else lo, h)
     unit: dict[str, str] = {}
     unit_at: dict[str, tuple[int, int]] = {}
     head_signoff: dict[str, str] = {}
@@ -491,6 +501,9 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
             for c, role in roles.items():
                 if role:
                     cols.setdefault(role, []).append(c)
+            if funds_header is not None and funds:  # a second funds header: the first table was not this form's
+                f.note(funds_header[0], 0, "此处的资金表之后又有资金表表头，以后一个为准。", "ignored")
+                funds.clear()
             funds_header = (r, cols)
             f.used.add(r)
             first_head = r if first_head is None else first_head
@@ -884,6 +897,9 @@ class _Table:
         l1, l2, l3 = self.col("l1"), self.col("l2"), self.col("l3")
         l3 = l3 if l3 is not None else 2
         cells = [(c, t) for c, t in cells if len(t) <= _MAX_CELL and _p(t) not in _TABLE_LABELS]
+        first_col = min((x for x in (l1, l2, l3) if x is not None), default=0)
+        # left of the 一级 column: a 序号 (1, 2 …) or one character of a label printed downwards (绩/效/指/标)
+        cells = [(c, t) for c, t in cells if c >= first_col or not (len(_p(t)) == 1 or re.fullmatch(r"\d{1,3}", _p(t)))]
         pos = 0
         offset = 0
         cat = sub = ""
@@ -1018,7 +1034,7 @@ class _Table:
         _, s = self.at(r, "score", o)
         if not name or parse_number(name)[0] is not None or _points_heading(_p(name)):
             return False
-        ok = [t in _BLANKS or parse_number(t)[0] is not None for t in (w, s)]
+        ok = [t in _BLANKS or _numberish(t) for t in (w, s)]
         return all(ok) and bool(w or s)
 
     def _category(self, r: int, c: int, t: str) -> tuple[str, Decimal | None] | None:

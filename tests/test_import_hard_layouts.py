@@ -1,0 +1,302 @@
+"""Hard layouts of real published forms, and hostile files, against the import.
+
+Each layout is the seed (株洲市社会保险服务中心 2021, indicators/examples/seed-2021.toml) or the MOF
+project form (tests/fixtures/project-2023.toml) printed the way real units print it: WPS merges, a 序号
+column, the 二级 name repeated on every row, units inside the cells, a 部门决算 table before the form...
+Each must score as its source.  The seed by hand: funds 1387.53 / 1387.53 = 100% → 10; indicators
+4 × 12.5 + 4 × 7.5 + 10 = 90 computed (满意度 大于95% ≥ 95% → 10); computed 100.00 (优); claimed
+10 + 50 + 30 + 9.5 = 99.50.
+
+Hostile files (huge shared strings, 16,384 columns, a zip bomb, 50 nested tables, a 50 MB line...)
+are run through ``python -m tui.cli import`` in a subprocess with a timeout: a Chinese message or a
+result, exit 0/1/2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from indicators.importing import import_grids
+from indicators.importing.numbers import parse_number
+from indicators.importing.recognise import Recognised
+from indicators.importing.toml_writer import form_toml
+from indicators.loader import load_form, load_form_text
+from reports.fonts import find_cjk_font
+from scoring.engine import Result, score_form
+from scoring.rules import load_rules
+
+from .conftest import ROOT, SEED
+from .fixtures.office_docs import SEED_GOAL, SEED_ROWS, SEED_UNIT, Row, Sheet, draw_pdf, write_docx
+
+D = Decimal
+PROJECT = ROOT / "tests" / "fixtures" / "project-2023.toml"
+needs_font = pytest.mark.skipif(find_cjk_font() is None, reason="no TrueType CJK font (fonts-wqy-zenhei) to draw the PDFs")
+
+
+def score(rec: Recognised) -> Result:
+    form = load_form_text(form_toml(rec), "imported.toml")
+    return score_form(form, load_rules(form.rules), "imported.toml")
+
+
+def score_file(path: Path) -> Result:
+    form = load_form(path)
+    return score_form(form, load_rules(form.rules), str(path))
+
+
+def rows_of(result: Result) -> list[tuple[object, ...]]:
+    return [(i.category, i.subcategory, i.name, i.target, i.actual, i.weight, i.claimed, i.score) for i in result.indicators]
+
+
+def assert_scores_as(got: Result, want: Result) -> None:
+    assert rows_of(got) == rows_of(want)
+    assert (got.total, got.claimed_total, got.grade, got.claimed_grade) == (
+        want.total, want.claimed_total, want.grade, want.claimed_grade)
+    assert (got.funds.rate, got.funds.score, got.funds.claimed) == (want.funds.rate, want.funds.score, want.funds.claimed)
+    assert sorted(f.code for f in got.findings) == sorted(f.code for f in want.findings)
+
+
+def assert_seed(rec: Recognised) -> None:
+    got = score(rec)
+    assert (got.total, got.claimed_total, got.claimed_grade) == (D("100.00"), D("99.50"), "优")  # by hand, above
+    assert_scores_as(got, score_file(SEED))
+
+
+def only_form(path: Path) -> Recognised:
+    _grids, found = import_grids(path)
+    assert len(found) == 1, [r.range_text for r in found]
+    return found[0]
+
+
+def problems(rec: Recognised) -> list[str]:
+    return [f"{n.address} {n.message}" for n in rec.notes if n.kind == "problem"]
+
+
+def to_xlsx(path: Path, sheets: list[tuple[str, Sheet]], *, numbers: bool = True, formats: dict[Any, str] | None = None,
+            values: dict[Any, Any] | None = None) -> Path:
+    """Sheets to a workbook with openpyxl: texts that are numbers become numbers (``numbers``), merges as drawn;
+    ``values`` {(sheet, r, c): value} and ``formats`` {(sheet, r, c): number_format} override single cells."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, sheet in sheets:
+        ws = wb.create_sheet(name)
+        for r, row in enumerate(sheet.rows):
+            for c, text in enumerate(row):
+                v: Any = text
+                key = (name, r, c)
+                if values and key in values:
+                    v = values[key]
+                elif numbers and text:
+                    n, pct = parse_number(text)
+                    if n is not None and not pct and text.isascii() and "," not in text:
+                        v = int(n) if n == n.to_integral_value() and "." not in text else float(text)
+                if v != "":
+                    ws.cell(row=r + 1, column=c + 1, value=v)
+                if formats and key in formats:
+                    ws.cell(row=r + 1, column=c + 1).number_format = formats[key]
+        for top, left, bottom, right in sheet.spans:
+            ws.merge_cells(start_row=top + 1, start_column=left + 1, end_row=bottom + 1, end_column=right + 1)
+    wb.save(path)
+    return path
+
+
+# ------------------------------------------------------------------ the seed, printed in many ways
+
+HEADER = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"]
+
+
+def seed_sheet(*, serial: bool = False, repeat_l2: bool = False, vertical_label: bool = False, title_span: int = 0,
+               weight_first: bool = False, review: bool = False, rows: list[Row] = SEED_ROWS,
+               total_row: list[str] | None = None, after: list[list[str]] = (), funds: list[list[str]] | None = None,
+               funds_header: list[str] | None = None, unit_line: str = "") -> Sheet:
+    """The seed's department form with the variations real units print; every variation keeps the scores."""
+    lead = 1 if serial else 0  # an extra 序号 column at the left
+    s = Sheet(widths=[1.0] * (lead + 10))
+    if title_span:
+        s.add(["2021年度部门整体支出绩效自评表"], spans=[(0, title_span - 1)])
+    else:
+        s.add(["2021 年度部门整体支出绩效自评表"])
+    if unit_line:
+        s.add([unit_line])
+    else:
+        s.add([""] * lead + ["部门名称", SEED_UNIT], spans=[(lead + 1, lead + 8)])
+    fh = funds_header or ["资金情况（万元）", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
+    h = s.add([""] * lead + fh)
+    body = funds or [
+        ["", "年度资金总额", "1366.77", "1387.53", "1387.53", "10", "100%", "10"],
+        ["", "其中：当年财政拨款", "1366.77", "1387.53", "1387.53"],
+        ["", "上年结转资金"],
+        ["", "其他资金"],
+    ]
+    for b in body:
+        e = s.add([""] * lead + b)
+    s.merge(h, lead, e, lead)
+    g = s.add([""] * lead + ["年度总体目标", "预期目标", "", "", "", "实际完成情况"], spans=[(lead + 1, lead + 4), (lead + 5, lead + 8)])
+    s.add([""] * lead + ["", SEED_GOAL, "", "", "", "全部完成"], spans=[(lead + 1, lead + 4), (lead + 5, lead + 8)])
+    s.merge(g, lead, g + 1, lead)
+    header = list(HEADER)
+    if weight_first:  # 指标权重 before 指标值
+        header = ["一级指标", "二级指标", "三级指标", "指标权重", "年度指标值", "实际完成值", "得分", "偏差原因分析及改进措施"]
+    if review:
+        header = header[:7] + ["复核得分"] + header[7:]
+    top = s.add(([str("序号")] if serial else []) + ["绩效指标"] + header)
+    start = len(s.rows)
+    for i, row in enumerate(rows):
+        cells = [row.category, row.subcategory, row.name, row.target, row.actual, row.weight, row.score, row.note]
+        if weight_first:
+            cells = [row.category, row.subcategory, row.name, row.weight, row.target, row.actual, row.score, row.note]
+        if review:
+            cells = cells[:7] + [row.score] + cells[7:]
+        s.add(([str(i + 1)] if serial else []) + [""] + cells)
+    end = len(s.rows) - 1
+    if vertical_label:  # 绩/效/指/标 one character a row, no merge
+        for i, ch in enumerate("绩效指标"):
+            s.rows[top + 1 + i][lead] = ch
+        s.rows[top][lead] = ""
+    else:
+        s.rows[top][lead] = "绩效指标"
+        s.merge(top, lead, end, lead)
+    for col, key in ((lead + 1, "category"), (lead + 2, "subcategory")):
+        if repeat_l2 and key == "subcategory":
+            continue
+        r = start
+        while r <= end:
+            value = getattr(rows[r - start], key)
+            k = r
+            while k + 1 <= end and getattr(rows[k + 1 - start], key) == value and (
+                key == "category" or rows[k + 1 - start].category == rows[r - start].category
+            ):
+                k += 1
+                s.rows[k][col] = ""
+            s.merge(r, col, k, col)
+            r = k + 1
+    total = total_row or ([""] * lead + ["", "总分", "", "", "", "", "100", "99.50", "等级：优"])
+    s.add(total, spans=[] if total_row else [(lead + 1, lead + 5)])
+    for line in after:
+        s.add(line)
+    s.widths = [1.0] * max(len(r) for r in s.rows)
+    for r in s.rows:
+        r.extend([""] * (len(s.widths) - len(r)))
+    return s
+
+
+def test_wps_title_merged_across_ten_columns_with_serial_column(tmp_path):
+    """序号 column at the left, the title merged across 10 columns (WPS), 二级 repeated on every row."""
+    path = to_xlsx(tmp_path / "wps.xlsx", [("Sheet1", seed_sheet(serial=True, title_span=10, repeat_l2=True))])
+    assert_seed(only_form(path))
+
+
+def test_label_printed_vertically_one_character_a_row(tmp_path):
+    path = to_xlsx(tmp_path / "v.xlsx", [("Sheet1", seed_sheet(vertical_label=True))])
+    assert_seed(only_form(path))
+
+
+def test_weight_column_before_the_target(tmp_path):
+    """指标权重 before 年度指标值: the columns are found by their headers."""
+    path = to_xlsx(tmp_path / "w.xlsx", [("Sheet1", seed_sheet(weight_first=True))])
+    assert_seed(only_form(path))
+
+
+def test_review_score_beside_the_self_score_is_not_the_claim(tmp_path):
+    rows = [Row(*r.__dict__.values()) for r in SEED_ROWS]
+    path = to_xlsx(tmp_path / "r.xlsx", [("Sheet1", seed_sheet(review=True, rows=rows))])
+    rec = only_form(path)
+    assert_seed(rec)
+    assert any("复核得分" in n.message and n.kind == "ignored" for n in rec.notes)
+
+
+def test_funds_sources_in_another_order_under_a_vertical_label_only_adjusted_budget(tmp_path):
+    """资金来源 in a merged vertical cell, the rows in another order, 调整后预算数 and no 全年预算数."""
+    fh = ["资金来源", "", "年初预算数", "调整后预算数", "全年执行数", "分值", "执行率", "得分"]
+    body = [
+        ["", "其他资金"],
+        ["", "上年结转资金"],
+        ["", "当年财政拨款", "1366.77", "1387.53", "1387.53"],
+        ["", "合计", "1366.77", "1387.53", "1387.53", "10", "100%", "10"],
+    ]
+    path = to_xlsx(tmp_path / "f.xlsx", [("Sheet1", seed_sheet(funds=body, funds_header=fh))])
+    rec = only_form(path)
+    assert_seed(rec)
+    assert rec.data["funds"]["total"] == {"initial": D("1366.77"), "annual": D("1387.53"), "executed": D("1387.53")}
+
+
+def test_numbers_with_units_percent_formats_full_width_and_look_alike_signs(tmp_path):
+    """``12.5分`` as text, ``1,387.53万元``, 0.96 with a percent format, ``９５％`` full width, ``≧95%``."""
+    rows = [Row(*r.__dict__.values()) for r in SEED_ROWS]
+    rows[0].weight, rows[0].score = "12.5分", "１２．５"
+    rows[-1].target = "≧95%"
+    body = [
+        ["", "年度资金总额", "1,366.77万元", "1,387.53万元", "1387.53", "10", "", "10分"],
+        ["", "其中：当年财政拨款", "1366.77", "1387.53", "1387.53"],
+        ["", "上年结转资金"],
+        ["", "其他资金"],
+    ]
+    sheet = seed_sheet(rows=rows, funds=body)
+    rate_at = next((r, c) for r, row in enumerate(sheet.rows) for c, t in enumerate(row) if t == "执行率")
+    path = to_xlsx(tmp_path / "u.xlsx", [("Sheet1", sheet)], values={("Sheet1", rate_at[0] + 1, rate_at[1]): 1.0},
+                   formats={("Sheet1", rate_at[0] + 1, rate_at[1]): "0.00%"})
+    rec = only_form(path)
+    got = score(rec)
+    assert (got.total, got.claimed_total) == (D("100.00"), D("99.50"))
+    assert rec.data["indicators"][0]["weight"] == D("12.5")
+    assert rec.data["funds"]["total"]["annual"] == D("1387.53")
+
+
+def test_total_labelled_heji_grade_on_its_own_row_and_a_one_line_signoff(tmp_path):
+    total = ["", "合计", "", "", "", "", "100", "99.50"]
+    after = [["", "自评等级：优秀"], ["填表人：张三  联系电话：0731-12345678  填报日期：2023年3月1日"]]
+    path = to_xlsx(tmp_path / "t.xlsx", [("Sheet1", seed_sheet(total_row=total, after=after))])
+    rec = only_form(path)
+    assert_seed(rec)
+    assert rec.data["signoff"] == {"filled_by": "张三", "phone": "0731-12345678", "date": "2023年3月1日"}
+
+
+def final_accounts() -> list[list[str]]:
+    """部门决算 tables before the form: numbers everywhere, 合计 rows, 预算数 columns, no 指标 header."""
+    rows = [["收入支出决算总表"], ["公开01表"], ["部门：株洲市社会保险服务中心", "", "", "金额单位：万元"],
+            ["收入", "", "支出", ""], ["项目", "决算数", "项目", "决算数"]]
+    for i, name in enumerate(["一般公共预算财政拨款收入", "政府性基金预算财政拨款收入", "事业收入", "其他收入"]):
+        rows.append([name, f"{100 + i}.00", f"社会保障和就业支出{i}", f"{90 + i}.50"])
+    rows += [["本年收入合计", "406.00", "本年支出合计", "366.00"], [],
+             ["项目支出决算表"], ["项目", "年初预算数", "全年预算数", "全年执行数"],
+             ["合计", "1366.77", "1387.53", "1387.53"], ["基本支出", "1000", "1000", "1000"], []]
+    return rows
+
+
+def test_final_accounts_tables_before_the_form_on_the_same_sheet(tmp_path):
+    form = seed_sheet()
+    s = Sheet(widths=form.widths)
+    for row in final_accounts():
+        s.add(row)
+    off = len(s.rows)
+    for row in form.rows:
+        s.add(list(row))
+    s.spans += [(a + off, b, c + off, d) for a, b, c, d in form.spans]
+    path = to_xlsx(tmp_path / "d.xlsx", [("决算", s)])
+    rec = only_form(path)
+    assert_seed(rec)
+    assert rec.top >= off - 1
+
+
+def test_two_forms_on_one_sheet_separated_by_one_blank_row(tmp_path):
+    a, b = seed_sheet(), seed_sheet()
+    s = Sheet(widths=a.widths)
+    for row in a.rows:
+        s.add(list(row))
+    s.add([])
+    off = len(s.rows)
+    for row in b.rows:
+        s.add(list(row))
+    s.spans = list(a.spans) + [(x + off, y, z + off, w) for x, y, z, w in b.spans]
+    path = to_xlsx(tmp_path / "two.xlsx", [("Sheet1", s)])
+    _g, found = import_grids(path)
+    assert len(found) == 2
+    for rec in found:
+        assert_seed(rec)
