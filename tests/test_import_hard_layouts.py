@@ -300,3 +300,44 @@ def test_two_forms_on_one_sheet_separated_by_one_blank_row(tmp_path):
     assert len(found) == 2
     for rec in found:
         assert_seed(rec)
+
+
+# ------------------------------------------------------------------ reported bugs
+
+
+def test_total_row_with_a_blank_score_leaves_the_claimed_total_absent(tmp_path):
+    """(a) 总分 | 100 (分值) | (得分 blank): 100 is the sum of the weights, not the claim."""
+    total = ["", "总分", "", "", "", "", "100", "", ""]
+    path = to_xlsx(tmp_path / "a.xlsx", [("Sheet1", seed_sheet(total_row=total))])
+    rec = only_form(path)
+    assert "total" not in rec.data.get("claimed", {})
+    assert any("得分为空" in n.message for n in rec.notes)
+    assert score(rec).total == D("100.00")
+
+
+@pytest.mark.parametrize("name", ["-5", "+86 123", "效益", "2023"])
+def test_a_name_that_reads_as_a_number_or_a_category_word_stays_in_place(tmp_path, name):
+    """(b) the 三级 name ``-5`` / ``+86 123`` / ``效益`` with 分值 and 得分 in place: the row is not shifted."""
+    rows = [Row(*r.__dict__.values()) for r in SEED_ROWS]
+    rows[1].name = name
+    path = to_xlsx(tmp_path / "b.xlsx", [("Sheet1", seed_sheet(rows=rows))], numbers=False)
+    rec = only_form(path)
+    ind = rec.data["indicators"][1]
+    assert (ind["category"], ind["name"], ind["target"], ind["weight"]) == ("产出指标", name, "4.55万人", D("12.5"))
+    assert not any("错位" in n.message for n in rec.notes)
+    got = score(rec)
+    assert (got.total, got.claimed_total) == (D("100.00"), D("99.5"))
+
+
+@pytest.mark.parametrize(("total", "claimed"), [
+    (["", "总分", "", "", "", "", "100", "99.50", "等级："], D("99.5")),
+    (["", "总分", "", "", "", "", "100", "99.50", "自评等级：", ""], D("99.5")),
+    (["", "总分", "", "", "", "", "100", "等级：", ""], None),  # the grade's label under 得分, no score
+])
+def test_a_blank_grade_is_no_problem(tmp_path, total, claimed):
+    """(c) ``等级：`` with nothing after it: no claimed grade and no "不是数字" problem."""
+    path = to_xlsx(tmp_path / "c.xlsx", [("Sheet1", seed_sheet(total_row=total, after=[["", "等级："]]))])
+    rec = only_form(path)
+    assert "grade" not in rec.data.get("claimed", {})
+    assert rec.data.get("claimed", {}).get("total") == claimed
+    assert problems(rec) == []

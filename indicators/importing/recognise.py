@@ -82,6 +82,9 @@ def range_text(grid: Grid, top: int, bottom: int) -> str:
     b = re.fullmatch(r"第 (\d+) 行", last)
     if a and b:
         return f"第 {a.group(1)} 行" if a.group(1) == b.group(1) else f"第 {a.group(1)}–{b.group(1)} 行"
+    a, b = re.fullmatch(r"第 (\d+) 页", first), re.fullmatch(r"第 (\d+) 页", last)
+    if a and b:  # a PDF: "第 33–34 页", said once (the grid's name says the same pages)
+        return f"第 {a.group(1)} 页" if a.group(1) == b.group(1) else f"第 {a.group(1)}–{b.group(1)} 页"
     if "!" in first and "!" in last and first.split("!")[0] == last.split("!")[0]:
         return f"{first}:{last.split('!', 1)[1]}"
     if first and last and first != last:
@@ -177,6 +180,9 @@ _HEADING_RE = re.compile(  # on plain text: 产出指标(50分), 产出指标(50
     r"^(?P<name>[^()\d]{1,20}?)(?:\((?P<weight>\d+(?:\.\d+)?)分?\)|(?P<bare>\d+(?:\.\d+)?)分)$"
 )
 
+# in the 一级 column, any name with "(n分)" after it is a heading with its points (a unit's odd "≥1项（5分）")
+_L1_POINTS_RE = re.compile(r"^(?P<name>.{1,20}?)\((?P<weight>\d+(?:\.\d+)?)分\)(?P<bare>)$")
+
 
 def _points_heading(p: str) -> re.Match[str] | None:
     """产出指标（50分）, 产出指标(50): a heading with its points; 养护里程（1） is a numbered name, not one.
@@ -193,6 +199,7 @@ def _points_heading(p: str) -> re.Match[str] | None:
 
 _TOTAL_WORDS = {"总分", "合计", "总计", "得分合计", "合计得分", "总得分", "综合得分", "分值合计"}
 _GRADE_RE = re.compile(r"(?:自评)?等级[:]?(优秀|优|良好|良|中等|中|合格|差|不合格)")
+_GRADE_CELL_RE = re.compile(r"^([+-]?\d+(?:\.\d+)?)?(?:自评|评价)?等级[:]?(?:优秀|优|良好|良|中等|中|合格|差|不合格)?$")  # plain text
 _GRADE_WORDS = {"优秀": "优", "良好": "良", "中等": "中", "合格": "中", "不合格": "差"}
 _YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
 _END_WORDS = ("备注", "注:", "注1", "说明:", "填表说明", "填表人", "联系电话", "单位负责人", "项目负责人", "财务负责人", "填报日期")
@@ -1016,7 +1023,7 @@ class _Table:
     def _fit(self, r: int, offset: int, content: int) -> int:
         """The offset at which the row reads as name, numbers: the content wins over the header."""
         fits = lambda o: self._fits(r, o)  # noqa: E731
-        if fits(offset):
+        if fits(offset) or self._fits(r, offset, True):  # both numbers in place: the name stays, even "-5"
             return offset
         l3 = self.col("l3")
         tries = [content] + sorted(range(-(l3 or 0), 4), key=lambda o: (abs(o - offset), o))
@@ -1027,11 +1034,16 @@ class _Table:
                 return o
         return offset
 
-    def _fits(self, r: int, o: int) -> bool:
-        """Whether row r reads, at offset o, as a name with numbers under 分值 and 得分."""
+    def _fits(self, r: int, o: int, any_name: bool = False) -> bool:
+        """Whether row r reads, at offset o, as a name with numbers under 分值 and 得分.
+
+        ``any_name``: a name that reads as a number (``-5``, ``+86 123``) still fits when both numbers are in place.
+        """
         _, name = self.at(r, "l3", o)
         _, w = self.at(r, "weight", o)
         _, s = self.at(r, "score", o)
+        if any_name and name and _numberish(w) and _numberish(s):
+            return True
         if not name or parse_number(name)[0] is not None or _points_heading(_p(name)):
             return False
         ok = [t in _BLANKS or _numberish(t) for t in (w, s)]
@@ -1040,13 +1052,13 @@ class _Table:
     def _category(self, r: int, c: int, t: str) -> tuple[str, Decimal | None] | None:
         """(name, points) when the cell is a level-1 heading: "产出指标（50分）" anywhere, a known name, or in the 一级 column."""
         p = _p(t)
-        m = _HEADING_RE.match(p) if c == self.col("l1") else _points_heading(p)
+        m = (_HEADING_RE.match(p) or _L1_POINTS_RE.match(p)) if c == self.col("l1") else _points_heading(p)
         if m and (m.group("name") not in _SUBCATEGORY_NAMES or m.group("name") in _CATEGORY_NAMES):
             return m.group("name"), Decimal(m.group("weight") or m.group("bare"))
         if m and c == self.col("l1"):  # 成本指标（20分）in the 一级 column
             return m.group("name"), Decimal(m.group("weight") or m.group("bare"))
-        if p in _CATEGORY_NAMES:
-            return t, None
+        if p in _CATEGORY_NAMES and not (c == self.col("l3") and self.col("l1") not in (None, c) and self._fits(r, 0, True)):
+            return t, None  # (a bare 效益 in the 三级 column, with its numbers in place, is the indicator's name)
         if len(p) < 2:  # one character: a fragment of a label printed downwards (绩/效/指/标), never a heading
             return None
         if c == self.col("l1") and not _is_subcategory(p) and parse_number(t)[0] is None and self._fits(r, 0):
@@ -1098,7 +1110,13 @@ class _Table:
     def _total(self, r: int, cells: list[tuple[int, str]]) -> None:
         f = self.f
         sc = self.col("score")
-        value, bad = f.value(r, sc, "总分的得分") if sc is not None else (None, False)
+        graded = _GRADE_CELL_RE.match(_p(_text(self.grid, r, sc))) if sc is not None else None
+        if graded:  # "等级：" / "99.5 等级：优" under 得分: the grade's label, with the score (if any) before it
+            value, bad = parse_number(graded.group(1))[0] if graded.group(1) else None, False
+            if value is not None:
+                f.note(r, sc, f"总分行得分格“{_text(self.grid, r, sc)}”中的 {value} 作自评总分，其后为等级。", "assumed")  # type: ignore[arg-type]
+        else:
+            value, bad = f.value(r, sc, "总分的得分") if sc is not None else (None, False)
         if value is not None:
             self.claimed["total"] = value
             f.mark(("claimed", "total"), r, sc)
@@ -1106,6 +1124,12 @@ class _Table:
         elif not bad:
             label = next(c for c, t in cells if _p(t) in _TOTAL_WORDS)
             numbers = [(c, t) for c, t in cells if c > label and parse_number(t)[0] is not None and not t.endswith("%")]
+            weights = sum((Decimal(str(i["weight"])) for i in self.indicators), Decimal(0))
+            if len(numbers) == 1 and sc is not None and (
+                numbers[0][0] == self.col("weight") or parse_number(numbers[0][1])[0] in (weights, Decimal(100))
+            ):  # the one number is the 分值 (the sum of the weights): the 得分 was left blank
+                f.note(r, sc, f"总分行的得分为空（“{numbers[0][1]}”是分值合计），未写入自评总分。", "assumed")
+                numbers = []
             if numbers:
                 c, t = numbers[-1]
                 value, _ = f.value(r, c, "总分的得分")
