@@ -98,7 +98,9 @@ def to_xlsx(path: Path, sheets: list[tuple[str, Sheet]], *, numbers: bool = True
                     if n is not None and not pct and text.isascii() and "," not in text:
                         v = int(n) if n == n.to_integral_value() and "." not in text else float(text)
                 if v != "":
-                    ws.cell(row=r + 1, column=c + 1, value=v)
+                    cell = ws.cell(row=r + 1, column=c + 1, value=v)
+                    if isinstance(v, str) and v.startswith("="):  # "=100%" typed as text, not a formula
+                        cell.data_type = "s"
                 if formats and key in formats:
                     ws.cell(row=r + 1, column=c + 1).number_format = formats[key]
         for top, left, bottom, right in sheet.spans:
@@ -146,7 +148,7 @@ def seed_sheet(*, serial: bool = False, repeat_l2: bool = False, vertical_label:
         header = ["一级指标", "二级指标", "三级指标", "指标权重", "年度指标值", "实际完成值", "得分", "偏差原因分析及改进措施"]
     if review:
         header = header[:7] + ["复核得分"] + header[7:]
-    top = s.add(([str("序号")] if serial else []) + ["绩效指标"] + header)
+    top = s.add((["序号"] if serial else []) + ["绩效指标"] + header)
     start = len(s.rows)
     for i, row in enumerate(rows):
         cells = [row.category, row.subcategory, row.name, row.target, row.actual, row.weight, row.score, row.note]
@@ -341,3 +343,167 @@ def test_a_blank_grade_is_no_problem(tmp_path, total, claimed):
     assert "grade" not in rec.data.get("claimed", {})
     assert rec.data.get("claimed", {}).get("total") == claimed
     assert problems(rec) == []
+
+
+# ------------------------------------------------------------------ project forms
+
+
+def test_criteria_rows_with_a_scoring_standard_and_no_actual(tmp_path):
+    """项目支出绩效评价 style: 项目决策 / 项目过程 / 项目产出 / 项目效益 with 评分标准, 分值 and 自评得分, no 完成值.
+
+    By hand: 决策 5 + 4 (立项程序 claimed 4 with a note) + 过程 10 + 项目产出 数量 30 + 效益 10 (criteria rows: the
+    claim is the score) = 5 + 4 + 10 + 30 + 10 = 59 of 60."""
+    s = Sheet(widths=[1.0] * 8)
+    s.add(["2023年度项目支出绩效自评表"], spans=[(0, 7)])
+    s.add(["项目名称：农村饮水安全巩固提升工程", "", "", "", "实施单位：某县水利局"], spans=[(0, 3), (4, 7)])
+    s.add(["一级指标", "二级指标", "三级指标", "分值", "评分标准", "自评得分", "偏差原因分析及改进措施"])
+    s.add(["项目决策（10分）", "项目立项", "立项依据充分性", "5", "符合规划与部门职责的得5分，否则酌情扣分", "5"])
+    s.add(["", "", "立项程序规范性", "5", "按规定程序申请设立、审批文件齐全的得5分；每缺一项扣1分", "4", "缺少专家论证意见"])
+    s.add(["项目过程（10分）", "资金管理", "资金使用合规性", "10", "资金使用符合财务制度的得10分", "10"])
+    s.add(["项目产出（30分）", "数量指标", "新建集中供水工程", "30", "完成计划数的得满分，按比例扣分", "30"])
+    s.add(["项目效益（10分）", "社会效益指标", "农村自来水普及率提高", "10", "达到目标的得满分", "10"])
+    s.add(["合计", "", "", "60", "", "59"], spans=[(0, 2)])
+    s.merge(3, 0, 4, 0)
+    s.merge(3, 1, 4, 1)
+    path = to_xlsx(tmp_path / "criteria.xlsx", [("Sheet1", s)])
+    rec = only_form(path)
+    inds = rec.data["indicators"]
+    assert [i["category"] for i in inds] == ["项目决策", "项目决策", "项目过程", "项目产出", "项目效益"]
+    assert all(i.get("method") == "criteria" and i["standard"] for i in inds)
+    assert inds[1]["standard"].startswith("按规定程序") and inds[1]["claimed"] == 4
+    assert rec.data["unit"]["project"] == "农村饮水安全巩固提升工程"
+    got = score(rec)
+    assert [i.score for i in got.indicators] == [D(5), D(4), D(10), D(30), D(10)]  # the claims, by hand
+    assert got.claimed_total == D(59)
+    assert not [n for n in rec.notes if n.kind == "problem" and "得分" in n.message]
+
+
+def project_variant() -> Sheet:
+    """The MOF project form (tests/fixtures/project-2023.toml) with 主管部门 and 实施单位 on one line of text,
+    an empty 时效指标 row, and 项目名称 as ``项目名称：…`` in one cell."""
+    s = Sheet(widths=[1.0] * 9)
+    s.add(["项目支出绩效自评表"], spans=[(0, 8)])
+    s.add(["（2023年度）"], spans=[(0, 8)])
+    s.add(["项目名称：城乡居民基本养老保险经办专项"], spans=[(0, 8)])
+    s.add(["主管部门：某市人力资源和社会保障局    实施单位：某市城乡居民养老保险服务中心"], spans=[(0, 8)])
+    h = s.add(["项目资金（万元）", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"])
+    s.add(["", "年度资金总额", "48", "53.79", "48.4", "10", "89.98%", "9"])
+    s.add(["", "其中：当年财政拨款", "48", "48", "44.2", "—", "—", "—"])
+    s.add(["", "上年结转资金", "0", "5.79", "4.2", "—", "—", "—"])
+    e = s.add(["", "其他资金", "", "", "", "—", "—", "—"])
+    s.merge(h, 0, e, 0)
+    g = s.add(["年度总体目标", "预期目标", "", "", "实际完成情况"], spans=[(1, 3), (4, 8)])
+    s.add(["", "完成城乡居民养老保险参保登记、待遇发放和个人权益记录工作，参保率不低于95%。", "", "",
+           "参保登记和待遇发放按时完成，参保率96.3%。"], spans=[(1, 3), (4, 8)])
+    s.merge(g, 0, g + 1, 0)
+    s.add(["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"])
+    t = s.add(["产出指标", "数量指标", "城乡居民养老保险参保人数", "≥12万人", "12.4万人", "20", "20"])
+    s.add(["", "质量指标", "待遇按时足额发放率", "=100%", "100%", "15", "15"])
+    s.add(["", "时效指标", "年度个人权益记录寄送完成时间", "12月31日前", "2023年11月", "15", "15"])
+    s.add(["", "时效指标", "", "", "", "", ""])  # a 时效指标 row left empty: skipped
+    u = s.add(["", "成本指标", "", "", "", "", ""])
+    s.merge(t, 0, u, 0)
+    s.add(["效益指标", "社会效益指标", "城乡居民老有所养保障水平", "稳步提高", "基础养老金标准提高至每月150元", "30", "30"])
+    s.add(["满意度指标", "服务对象满意度指标", "参保群众满意度", "≥90%", "93%", "10", "10"])
+    s.add(["总分", "", "", "", "", "100", "99", "等级：优"], spans=[(0, 4)])
+    return s
+
+
+def test_project_with_supervisor_and_implementer_on_one_line_and_empty_rows(tmp_path):
+    path = to_xlsx(tmp_path / "p.xlsx", [("Sheet1", project_variant())])
+    rec = only_form(path)
+    unit = rec.data["unit"]
+    assert unit["supervisor"] == "某市人力资源和社会保障局"
+    assert unit["implementer"] == "某市城乡居民养老保险服务中心"
+    assert unit["project"] == "城乡居民基本养老保险经办专项"
+    got = score(rec)
+    want = score_file(PROJECT)
+    # by hand: funds 48.4 / 53.79 = 89.98% → 10 × 0.8998 = 9.00; indicators 20 + 15 + 15 + 30 + 10 = 90; 99.00
+    assert (got.total, got.claimed_total) == (want.total, want.claimed_total) == (D("99.00"), D("99"))
+    assert rows_of(got) == rows_of(want)
+
+
+def test_cost_indicator_with_a_value_is_read(tmp_path):
+    s = project_variant()
+    r = next(i for i, row in enumerate(s.rows) if row[1] == "成本指标")
+    s.rows[r] = ["", "成本指标", "人均经办成本", "≤50元", "48元", "0", "0"] + [""] * 2
+    path = to_xlsx(tmp_path / "c.xlsx", [("Sheet1", s)])
+    inds = only_form(path).data["indicators"]
+    assert [i["subcategory"] for i in inds][:4] == ["数量指标", "质量指标", "时效指标", "成本指标"]
+    assert inds[3]["target"] == "≤50元"
+
+
+def four_level_header(sheet_rows: list[Row] = SEED_ROWS) -> Sheet:
+    """绩效指标 spanning 一级 / 二级 / 三级 on a second header row; the other headings merged down both rows."""
+    s = Sheet(widths=[1.0] * 8)
+    s.add(["2021年度部门整体支出绩效自评表"], spans=[(0, 7)])
+    s.add(["部门名称", SEED_UNIT], spans=[(1, 7)])
+    h = s.add(["资金情况（万元）", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"])
+    s.add(["", "年度资金总额", "1366.77", "1387.53", "1387.53", "10", "100%", "10"])
+    e = s.add(["", "其中：当年财政拨款", "1366.77", "1387.53", "1387.53"])
+    s.merge(h, 0, e, 0)
+    a = s.add(["绩效指标", "", "", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"], spans=[(0, 2)])
+    s.add(["一级指标", "二级指标", "三级指标"])
+    for c in range(3, 8):
+        s.merge(a, c, a + 1, c)
+    start = len(s.rows)
+    for row in sheet_rows:
+        s.add([row.category, row.subcategory, row.name, row.target, row.actual, row.weight, row.score])
+    for col, key in ((0, "category"), (1, "subcategory")):
+        r = start
+        while r < len(s.rows):
+            k = r
+            while k + 1 < len(s.rows) and getattr(sheet_rows[k + 1 - start], key) == getattr(sheet_rows[r - start], key):
+                k += 1
+                s.rows[k][col] = ""
+            s.merge(r, col, k, col)
+            r = k + 1
+    s.add(["总分", "", "", "", "", "100", "99.50", "等级：优"], spans=[(0, 4)])
+    return s
+
+
+def test_four_level_header_xlsx(tmp_path):
+    path = to_xlsx(tmp_path / "h.xlsx", [("Sheet1", four_level_header())])
+    assert_seed(only_form(path))
+
+
+def test_docx_title_in_a_paragraph_and_the_form_in_a_table_with_vmerge(tmp_path):
+    path = write_docx(tmp_path / "f.docx", ["附件2", "2021年度部门整体支出绩效自评表", four_level_header(),
+                                            "填表人：张三  联系电话：0731-12345678  填报日期：2022年3月1日"])
+    rec = only_form(path)
+    assert_seed(rec)
+    assert rec.data["signoff"]["filled_by"] == "张三"
+
+
+def long_rows() -> list[Row]:
+    """55 indicators: 25 产出 × 2 = 50, 20 效益 × 1.5 = 30, 10 满意度 × 1 = 10 (90 in all); the last claims 0.5."""
+    rows = [Row("产出指标（50分）", "数量指标", f"培训人次第{i + 1}期", "≥100人次", "120人次", "2", "2") for i in range(25)]
+    rows += [Row("效益指标（30分）", "社会效益指标", f"服务质量提升第{i + 1}项", "有效提升", "有效提升", "1.5", "1.5")
+             for i in range(20)]
+    rows += [Row("满意度指标（10分）", "服务对象满意度指标", f"满意度调查第{i + 1}次", "≥90%", "95%", "1", "1") for i in range(10)]
+    rows[-1].score = "0.5"
+    return rows
+
+
+@needs_font
+def test_pdf_55_indicators_over_three_pages_with_repeated_headers(tmp_path):
+    """By hand: funds 10; 25 × 2 + 20 × 1.5 + 10 × 1 = 90 computed (every target met) → 100.00;
+    claimed 10 + 50 + 30 + 9 + 0.5 = 99.50."""
+    from .fixtures.office_docs import department_sheet, split_sheet
+
+    sheet = department_sheet(long_rows(), ("100", "99.50"))
+    header = next(i for i, r in enumerate(sheet.rows) if "一级指标" in r)
+    first, rest = split_sheet(sheet, header + 16, repeat=header)
+    second, third = split_sheet(rest, 21, repeat=0)
+    path = draw_pdf(tmp_path / "long.pdf", ["# 2021 年度部门整体支出绩效自评表", first, "<pagebreak>", second,
+                                            "<pagebreak>", third, "填表人：张三"])
+    rec = only_form(path)
+    got = score(rec)
+    assert len(got.indicators) == 55
+    assert (got.total, got.claimed_total) == (D("100.00"), D("99.50"))
+    assert rec.range_text == "第 1–3 页"
+    out = subprocess.run([sys.executable, "-m", "tui.cli", "import", str(path), "-o", str(tmp_path / "long.toml")],
+                         cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    where = next(line for line in (out.stdout + out.stderr).splitlines() if "位置" in line)
+    assert where.count("第 1") == 1, where  # (d) the pages are named once

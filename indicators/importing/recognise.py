@@ -119,6 +119,11 @@ _INDICATOR_ROLES: list[tuple[str, str]] = [
     ("实际完成", "actual"),
     ("分值", "weight"),
     ("权重", "weight"),
+    ("评分标准", "standard"),  # criteria rows (项目决策, 项目管理): the scoring criterion, before 评分 → score
+    ("评价标准", "standard"),
+    ("评分细则", "standard"),
+    ("评分要点", "standard"),
+    ("指标解释", "standard"),
     ("复核", "review"),  # a finance bureau's own column (复核得分, 审核得分): not the unit's claim
     ("审核", "review"),
     ("核定", "review"),
@@ -140,6 +145,7 @@ _ROLE_WORDS = {
     "note": "偏差原因分析",
     "remark": "备注",
     "review": "复核得分",
+    "standard": "评分标准",
 }
 _FUNDS_COLUMNS: list[tuple[str, str]] = [
     ("得分", "score"),  # first: "得分(分值×执行率)"
@@ -981,13 +987,14 @@ class _Table:
         ac, actual = self.at(r, "actual", offset)
         actual = self._clean(r, ac, actual, "实际完成值")
         _, note = self.at(r, "note", offset)
+        stc, standard = self.at(r, "standard", offset)
         rc, remark = self.at(r, "remark", offset)
         if remark:
             f.note(r, rc or 0, f"备注“{remark[:30]}”未读入。", "ignored")
         vc, review = self.at(r, "review", offset)
         if review:
             f.note(r, vc or 0, f"“{name}”的{_text(self.grid, self.h, self.col('review') or 0) or '复核得分'}“{review}”不是单位自评得分，未读入。", "ignored")
-        for role in ("l3", "target", "actual", "note"):
+        for role in ("l3", "target", "actual", "note", "standard"):
             pc, _ = self.at(r, role, offset)
             if pc is not None and self.grid.cell(r, pc).problem:
                 f.note(r, pc, f"“{name}”的{_ROLE_WORDS[role]}：{self.grid.cell(r, pc).problem}", "problem")
@@ -998,7 +1005,13 @@ class _Table:
         ind["target"] = target
         ind["actual"] = actual
         ind["weight"] = _number(weight)
-        if target and isinstance(parse_value(target), Text):
+        if standard:
+            ind["standard"] = standard
+        if standard and not target and not actual:  # a criteria row: no 指标值 and no 完成值, the claim is the score
+            ind["method"] = "criteria"
+            f.note(r, stc or 0, f"“{name}”只有评分标准而无指标值和完成值，按评分标准评分（method = \"criteria\"，自评得分即得分）。",
+                   "assumed")
+        elif target and isinstance(parse_value(target), Text):
             tier = self._tier(weight, claimed)
             if tier:
                 ind["tier"] = tier
@@ -1013,7 +1026,7 @@ class _Table:
             ind["note"] = note
         i = len(self.indicators)
         f.mark(("indicators", i), r, lc)
-        for key, col in (("name", lc), ("weight", wc), ("claimed", sc), ("target", tc), ("actual", ac), ("tier", sc)):
+        for key, col in (("name", lc), ("weight", wc), ("claimed", sc), ("target", tc), ("actual", ac), ("tier", sc), ("standard", stc)):
             f.mark(("indicators", i, key), r, col)
         if note:
             f.mark(("indicators", i, "note"), r, self.at(r, "note", offset)[0])
