@@ -507,3 +507,168 @@ def test_pdf_55_indicators_over_three_pages_with_repeated_headers(tmp_path):
     assert out.returncode == 0, out.stderr
     where = next(line for line in (out.stdout + out.stderr).splitlines() if "位置" in line)
     assert where.count("第 1") == 1, where  # (d) the pages are named once
+
+
+# ------------------------------------------------------------------ hostile files: a message or a result, bounded
+
+
+def cli_import(path: Path, *args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+    """``jixiao import`` in a subprocess, its memory capped at 2 GB (a runaway reader fails instead of the machine)."""
+    import resource
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    return subprocess.run([sys.executable, "-m", "tui.cli", "import", str(path), *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=timeout, preexec_fn=cap)
+
+
+def assert_clean(done: subprocess.CompletedProcess[str], codes: tuple[int, ...] = (0, 1, 2)) -> None:
+    assert "Traceback" not in done.stderr, done.stderr[-3000:]
+    assert done.returncode in codes, (done.returncode, done.stderr[-2000:])
+    if done.returncode == 2:
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in done.stderr), done.stderr  # a Chinese message
+
+
+_CT = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+       '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+       '<Default Extension="xml" ContentType="application/xml"/>'
+       '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+       '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+       '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+       '</Types>')
+_RELS = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+         '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+         'Target="xl/workbook.xml"/></Relationships>')
+_WB = ('<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+       'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
+       '<sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>')
+_WB_RELS = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+            'Target="worksheets/sheet1.xml"/><Relationship Id="rId2" '
+            'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+            '</Relationships>')
+_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+
+
+def raw_xlsx(path: Path, sheet: Any, shared: Any = "", head: str = "", tail: str = "") -> Path:
+    """A workbook written part by part: ``sheet`` and ``shared`` are the <sheetData> body and the <sst> body, as
+    strings or as iterables of chunks (streamed into the zip, so that a huge part costs no memory here)."""
+    import zipfile
+
+    def put(zf: zipfile.ZipFile, name: str, start: str, body: Any, end: str) -> None:
+        with zf.open(name, "w", force_zip64=True) as fh:
+            fh.write(start.encode())
+            for chunk in [body] if isinstance(body, str) else body:
+                fh.write(chunk.encode())
+            fh.write(end.encode())
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        zf.writestr("[Content_Types].xml", _CT)
+        zf.writestr("_rels/.rels", _RELS)
+        zf.writestr("xl/workbook.xml", _WB)
+        zf.writestr("xl/_rels/workbook.xml.rels", _WB_RELS)
+        put(zf, "xl/sharedStrings.xml", f'<?xml version="1.0" encoding="UTF-8"?><sst {_NS}>', shared, "</sst>")
+        put(zf, "xl/worksheets/sheet1.xml", f'<?xml version="1.0" encoding="UTF-8"?><worksheet {_NS}>{head}<sheetData>',
+            sheet, f"</sheetData>{tail}</worksheet>")
+    return path
+
+
+def test_hostile_huge_shared_strings(tmp_path):
+    """300 MB of shared strings (a few MB compressed) behind a one-cell sheet."""
+    strings = (f"<si><t>{i:09d}{'字' * 200}</t></si>" for i in range(500_000))
+    path = raw_xlsx(tmp_path / "sst.xlsx", '<row r="1"><c r="A1" t="s"><v>0</v></c></row>', strings)
+    done = cli_import(path)
+    assert_clean(done, (2,))
+    assert "共享字符串" in done.stderr
+
+
+def test_hostile_zip_bomb_sheet(tmp_path):
+    """1.2 GB of sheet XML compressed to a few MB: refused before it is parsed."""
+    row = '<row r="{}"><c r="A{}" t="inlineStr"><is><t>x</t></is></c></row>'
+    chunk = "".join(row.format(1, 1) for _ in range(20000))
+    path = raw_xlsx(tmp_path / "bomb.xlsx", (chunk for _ in range(int(1.2e9) // len(chunk))))
+    done = cli_import(path)
+    assert_clean(done, (2,))
+
+
+def test_hostile_one_cell_of_100000_characters_and_16384_columns(tmp_path):
+    cells = "".join(f'<c r="{_letters(c)}1" t="inlineStr"><is><t>{c}</t></is></c>' for c in range(16384))
+    big = '<row r="2"><c r="A2" t="inlineStr"><is><t>' + "绩效自评表三级指标" * 11112 + "</t></is></c></row>"
+    path = raw_xlsx(tmp_path / "wide.xlsx", f'<row r="1">{cells}</row>' + big)
+    assert_clean(cli_import(path), (2,))
+
+
+def _letters(col: int) -> str:
+    s, col = "", col + 1
+    while col:
+        col, r = divmod(col - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def test_hostile_merged_range_covering_the_whole_sheet_and_a_lying_dimension(tmp_path):
+    """The seed's form in a sheet whose <dimension> says A1:A1, with 2,000 merges of the whole sheet."""
+    from openpyxl import load_workbook
+
+    src = to_xlsx(tmp_path / "seed.xlsx", [("Sheet1", seed_sheet())])
+    ws = load_workbook(src).active
+    rows = []
+    for row in ws.iter_rows():
+        cells = "".join(f'<c r="{c.coordinate}" t="inlineStr"><is><t>{c.value}</t></is></c>' if isinstance(c.value, str)
+                        else f'<c r="{c.coordinate}"><v>{c.value}</v></c>' for c in row if c.value is not None)
+        rows.append(f'<row r="{row[0].row}">{cells}</row>')
+    merges = '<mergeCells count="2000">' + '<mergeCell ref="A1:XFD1048576"/>' * 2000 + "</mergeCells>"
+    path = raw_xlsx(tmp_path / "lying.xlsx", "".join(rows), head='<dimension ref="A1:A1"/>', tail=merges)
+    assert_clean(cli_import(path))
+    lying = raw_xlsx(tmp_path / "lying2.xlsx", "".join(rows), head='<dimension ref="A1:XFD1048576"/>')
+    done = cli_import(lying)
+    assert_clean(done, (0, 1))  # the dimension is not trusted: the form is read
+    assert "株洲市社会保险服务中心" in done.stdout
+
+
+def test_hostile_csv_with_a_50_mb_single_line(tmp_path):
+    path = tmp_path / "line.csv"
+    path.write_bytes(b"a," * (24 * 1024 * 1024) + b"\n")
+    assert_clean(cli_import(path), (2,))
+    one = tmp_path / "cell.csv"
+    one.write_bytes(b"x" * (48 * 1024 * 1024))
+    done = cli_import(one)
+    assert_clean(done, (2,))
+    assert "超过" in done.stderr and "个字符的单元格" in done.stderr
+    txt = tmp_path / "line.txt"
+    txt.write_bytes(b"ab  " * (12 * 1024 * 1024))
+    assert_clean(cli_import(txt), (2,))
+
+
+def test_hostile_docx_nested_50_tables_deep(tmp_path):
+    import docx
+
+    d = docx.Document()
+    parent: Any = d
+    for depth in range(50):
+        t = parent.add_table(rows=1, cols=2)
+        t.cell(0, 0).text = f"第{depth}层"
+        parent = t.cell(0, 1)
+    parent.add_paragraph("三级指标")
+    d.save(str(tmp_path / "deep.docx"))
+    assert_clean(cli_import(tmp_path / "deep.docx"), (2,))
+
+
+@needs_font
+def test_hostile_pdf_with_1000_tiny_tables_on_a_page(tmp_path):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+
+    from .fixtures.office_docs import _font
+
+    c = Canvas(str(tmp_path / "tiny.pdf"), pagesize=A4)
+    c.setFont(_font(), 3)
+    for i in range(1000):
+        x, y = 20 + (i % 25) * 22, 20 + (i // 25) * 20
+        for k in range(3):
+            c.line(x, y + k * 5, x + 20, y + k * 5)
+            c.line(x + k * 10, y, x + k * 10, y + 10)
+        c.drawString(x + 1, y + 1, "三级指标" if i % 7 == 0 else "分值")
+    c.save()
+    assert_clean(cli_import(tmp_path / "tiny.pdf"), (2,))
