@@ -672,3 +672,85 @@ def test_hostile_pdf_with_1000_tiny_tables_on_a_page(tmp_path):
         c.drawString(x + 1, y + 1, "三级指标" if i % 7 == 0 else "分值")
     c.save()
     assert_clean(cli_import(tmp_path / "tiny.pdf"), (2,))
+
+
+# ------------------------------------------------------------------ more layouts
+
+
+def doubled(sheet: Sheet) -> Sheet:
+    """Every column printed as two merged columns (a WPS export: every cell merged across, oddly)."""
+    s = Sheet(widths=[1.0] * (2 * len(sheet.widths)))
+    for row in sheet.rows:
+        s.rows.append([x for t in row for x in (t, "")])
+    covered = set()
+    for top, left, bottom, right in sheet.spans:
+        s.spans.append((top, 2 * left, bottom, 2 * right + 1))
+        covered |= {(r, c) for r in range(top, bottom + 1) for c in range(left, right + 1)}
+    for r, row in enumerate(sheet.rows):
+        for c in range(len(row)):
+            if (r, c) not in covered:
+                s.spans.append((r, 2 * c, r, 2 * c + 1))
+    return s
+
+
+def test_wps_every_cell_merged_across_two_columns(tmp_path):
+    path = to_xlsx(tmp_path / "wps2.xlsx", [("Sheet1", doubled(seed_sheet()))])
+    assert_seed(only_form(path))
+
+
+def test_no_merges_at_all_every_row_repeats_its_levels(tmp_path):
+    """A system export: 一级 and 二级 repeated on every row, no merged cells anywhere."""
+    s = seed_sheet(repeat_l2=True)
+    first = next(i for i, r in enumerate(s.rows) if "一级指标" in r) + 1
+    for i, row in enumerate(SEED_ROWS):
+        s.rows[first + i][1] = row.category
+    s.spans = []
+    s.rows[0] = ["2021 年度部门整体支出绩效自评表"] + [""] * (len(s.widths) - 1)
+    path = to_xlsx(tmp_path / "flat.xlsx", [("Sheet1", s)])
+    assert_seed(only_form(path))
+
+
+def test_percent_cells_as_numbers_with_a_percent_format_and_as_text(tmp_path):
+    """实际完成值 0.96 formatted 0% reads 96%, and "96%" as text; 96% ≥ 95% → full 10 for 满意度: computed 100.00."""
+    sheet = seed_sheet()
+    r = next(i for i, row in enumerate(sheet.rows) if "参保人满意度" in row)
+    c = sheet.rows[r].index("大于95%")
+    path = to_xlsx(tmp_path / "pct.xlsx", [("Sheet1", sheet)], values={("Sheet1", r, c): 0.96},
+                   formats={("Sheet1", r, c): "0%"})
+    rec = only_form(path)
+    assert rec.data["indicators"][-1]["actual"] == "96%"
+    assert score(rec).total == D("100.00")
+    sheet.rows[r][c] = "96%"
+    rec = only_form(to_xlsx(tmp_path / "pct2.xlsx", [("Sheet1", sheet)]))
+    assert rec.data["indicators"][-1]["actual"] == "96%"
+    assert score(rec).total == D("100.00")
+
+
+def test_text_of_a_pdf_with_tabs_and_the_form_after_report_text(tmp_path):
+    """The seed's form as tab-separated text after lines of report prose, 二级 repeated, sign-off on one line."""
+    s = seed_sheet(repeat_l2=True, after=[["填表人：张三  联系电话：0731-12345678  填报日期：2022年3月1日"]])
+    prose = ["某某中心2021年度部门决算", "一、部门基本情况", "本单位主要职责是为养老保险提供服务保障。" * 5, ""]
+    path = tmp_path / "seed.txt"
+    path.write_text("\n".join(prose + ["\t".join(r) for r in s.rows]), encoding="utf-8")
+    rec = only_form(path)
+    assert_seed(rec)
+    assert rec.data["signoff"]["date"] == "2022年3月1日"
+
+
+def test_a_folder_text_that_holds_no_form_is_told_apart_cheaply(tmp_path):
+    """(e) looks_like_form_text: a README or a data CSV is no form; the seed's text and a spaced header are."""
+    from indicators.importing import looks_like_form_text, not_a_form_notice
+
+    readme = tmp_path / "README.txt"
+    readme.write_text("本文件夹是 2023 年各单位报送的自评表。\n请勿改动。\n", encoding="utf-8")
+    data = tmp_path / "data.csv"
+    data.write_text("单位,金额\n甲,100\n乙,200\n", encoding="gb18030")
+    spaced = tmp_path / "spaced.txt"
+    spaced.write_text("一 级 指 标\t二 级 指 标\t三 级 指 标\t分值\t得分\n", encoding="gb18030")
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"x" * (2 << 20))  # over 1 MB: not judged here, the import decides
+    assert not looks_like_form_text(readme) and not looks_like_form_text(data)
+    assert looks_like_form_text(ROOT / "tests" / "fixtures" / "import" / "seed-2021.txt")
+    assert looks_like_form_text(spaced) and looks_like_form_text(big)
+    assert looks_like_form_text(tmp_path / "x.xlsx")  # other suffixes: always imported
+    assert "README.txt" in not_a_form_notice(readme)
