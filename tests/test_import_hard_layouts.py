@@ -754,3 +754,41 @@ def test_a_folder_text_that_holds_no_form_is_told_apart_cheaply(tmp_path):
     assert looks_like_form_text(spaced) and looks_like_form_text(big)
     assert looks_like_form_text(tmp_path / "x.xlsx")  # other suffixes: always imported
     assert "README.txt" in not_a_form_notice(readme)
+
+
+needs_soffice = pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+
+
+def soffice(path: Path, to: str) -> Path:
+    out = path.parent / "converted"
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{path.parent}/lo-profile", "--convert-to", to,
+                    "--outdir", str(out), str(path)], capture_output=True, timeout=300, check=True)
+    return out / (path.stem + "." + to.split(":")[0])
+
+
+@needs_soffice
+@pytest.mark.parametrize("to", ["xls", "pdf"])
+def test_a_workbook_saved_as_xls_and_printed_to_pdf_by_libreoffice(tmp_path, to):
+    """The WPS-style workbook (序号 column, title across 10 columns) as a real office suite saves and prints it."""
+    src = to_xlsx(tmp_path / "wps.xlsx", [("Sheet1", seed_sheet(serial=True, title_span=10))])
+    from openpyxl import load_workbook
+
+    wb = load_workbook(src)
+    ws = wb.active
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    from openpyxl.styles import Alignment, Border, Side
+
+    thin = Side(style="thin")
+    for row in ws.iter_rows(min_row=2, max_row=ws.max_row, max_col=10):  # ruled and wrapped, as forms are printed
+        for cell in row:
+            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for col in "ABCDEFGHIJ":
+        ws.column_dimensions[col].width = 16
+    for r in range(1, ws.max_row + 1):  # openpyxl sets no heights and the converter does not grow them: room for 3 lines
+        ws.row_dimensions[r].height = 36
+    wb.save(src)
+    rec = only_form(soffice(src, to))
+    assert_seed(rec)
