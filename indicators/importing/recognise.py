@@ -714,6 +714,10 @@ def _funds_row(f: _Form, r: int, cells: list[tuple[int, str]], cols: dict[str, l
     for role, target in (("weight", "weight"), ("score", "claimed")):
         for c in cols.get(role, []):
             value, bad = f.value(r, c, "资金执行率" + ("分值" if role == "weight" else "得分"))
+            if value is not None and not 0 <= value <= 100:  # a money amount under 分值 (columns run together): no score
+                f.note(r, c, f"资金执行率{'分值' if role == 'weight' else '得分'}“{_text(f.grid, r, c)}”不在 0–100 之间，"
+                       "不像分值（可能是错位的金额），未读入。", "problem")
+                value, bad = None, True
             if value is not None and target not in funds:
                 funds[target] = _number(value)
                 f.mark(("funds", target), r, c)

@@ -34,6 +34,7 @@ __all__ = ["layout_rows"]
 
 _PIECE_RE = re.compile(r"\S+(?: \S+)*")  # runs of text separated by two or more spaces
 _MAX_ANCHORS = 400
+_NUM_RE = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?%?")
 
 
 def _pieces(line: str) -> list[tuple[int, int, str]]:
@@ -83,8 +84,15 @@ class _Columns:
     def assign(self, line: str, cjk_gaps: bool = False) -> dict[int, str]:
         """Column -> text of one line.  ``cjk_gaps``: a single space between Chinese characters parts two cells."""
         out: dict[int, str] = {}
+        parts_of: dict[int, list[str]] = {}
         for piece in _pieces(line):
             parts = self.split(piece)
+            if len(parts) == 1 and " " in piece[2] and all(_NUM_RE.fullmatch(t) for t in piece[2].split(" ")):
+                s0, t0 = piece[0], piece[2]  # "10 100%": numbers a single space apart are cells apart
+                parts, at = [], 0
+                for t in t0.split(" "):
+                    parts.append((s0 + at, s0 + at + len(t), t))
+                    at += len(t) + 1
             if cjk_gaps:
                 parts = [q for p in parts for q in _cjk_split(p)]
             last = -1
@@ -99,6 +107,21 @@ class _Columns:
                     col = last + 1  # the parts of one piece go to successive columns
                 last = col
                 out[col] = _join(out.get(col, ""), t)
+                parts_of.setdefault(col, []).append(t)
+        # numbers printed right-aligned (as spreadsheets print them) sit nearer the next heading: two numbers in one
+        # column with the column to its left empty on this line are that column's and this one's ("12.5 12.5")
+        # (also when the columns between are single numbers pushed right the same way: they all move one left)
+        for col in sorted(parts_of):
+            got = parts_of[col]
+            if col <= 0 or len(got) != 2 or not all(_NUM_RE.fullmatch(t) for t in got):
+                continue
+            k = col - 1
+            while k >= 0 and k in out and len(parts_of.get(k, ())) == 1 and _NUM_RE.fullmatch(out[k]):
+                k -= 1
+            if k >= 0 and k not in out:
+                for j in range(k, col - 1):
+                    out[j] = out[j + 1]
+                out[col - 1], out[col] = got
         return out
 
     def role(self, *words: str) -> int | None:
@@ -280,8 +303,8 @@ def _table(lines: list[str], first: int, cols: _Columns) -> list[tuple[int, dict
             if not near:  # a line of its own
                 out.setdefault(i, {})[col] = _join(out.get(i, {}).get(col, ""), text)
                 continue
-            empty = [a for a in near if col not in cells[a]]  # a wrapped text belongs to a row whose cell is empty
-            a = min(empty or near, key=lambda x: (abs(x - i), -x))
+            # a wrapped text belongs to the nearest row; at the same distance, to a row whose cell is empty
+            a = min(near, key=lambda x: (abs(x - i), col in cells[x], -x))
             out[a][col] = _join(out[a].get(col, ""), text)
     return [(index[a], out[a]) for a in sorted(out)]
 
