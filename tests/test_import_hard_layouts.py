@@ -802,3 +802,49 @@ def test_a_workbook_saved_as_xls_and_printed_to_pdf_by_libreoffice(tmp_path, to)
     else:
         rec = only_form(soffice(src, to))
     assert_seed(rec)
+
+
+def test_money_in_yuan_with_thousands_separators_as_text(tmp_path):
+    """金额单位：元, amounts as text with separators: 1366.77万元 = 13,667,700.00 元; the rate is the same 100%."""
+    body = [
+        ["", "年度资金总额", "13,667,700.00", "13,875,300.00", "13,875,300.00", "10", "100%", "10"],
+        ["", "其中：当年财政拨款", "13,667,700.00", "13,875,300.00", "13,875,300.00"],
+        ["", "上年结转资金", "0.00", "0.00", "0.00"],
+        ["", "其他资金"],
+    ]
+    sheet = seed_sheet(funds=body, funds_header=["资金情况", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+                       unit_line="部门名称：株洲市社会保险服务中心        金额单位：元")
+    rec = only_form(to_xlsx(tmp_path / "yuan.xlsx", [("Sheet1", sheet)], numbers=False))
+    funds = rec.data["funds"]
+    assert funds["unit"] == "元"
+    assert funds["total"] == {"initial": D("13667700.00"), "annual": D("13875300.00"), "executed": D("13875300.00")}
+    assert rec.data["unit"]["name"] == SEED_UNIT
+    got = score(rec)
+    assert (got.total, got.claimed_total) == (D("100.00"), D("99.50"))
+
+
+def test_category_printed_downwards_inside_its_merged_cell(tmp_path):
+    """The 一级 text written one character a line inside its merged cell (产\\n出\\n指\\n标\\n（50分）)."""
+    rows = [Row(*r.__dict__.values()) for r in SEED_ROWS]
+    for r in rows:
+        r.category = "\n".join(r.category[:-5]) + "\n" + r.category[-5:]
+    rec = only_form(to_xlsx(tmp_path / "down.xlsx", [("Sheet1", seed_sheet(rows=rows))]))
+    assert rec.data["categories"] == {"产出指标": 50, "效益指标": 30, "满意度指标": 10}
+    assert_seed(rec)
+
+
+def test_criteria_form_in_a_docx_table(tmp_path):
+    s = Sheet(widths=[1.0] * 6)
+    s.add(["一级指标", "二级指标", "三级指标", "分值", "评价标准", "自评得分"])
+    s.add(["项目决策", "项目立项", "立项依据充分性", "10", "符合规划的得10分", "10"])
+    s.add(["项目管理", "资金管理", "资金使用合规性", "10", "合规的得10分，每发现一处违规扣2分", "8"])
+    s.add(["项目产出", "数量指标", "新建供水工程", "30", "完成计划的得满分", "30"])
+    s.add(["合计", "", "", "50", "", "48"], spans=[(0, 2)])
+    path = write_docx(tmp_path / "c.docx", ["2023年度项目支出绩效自评表", "项目名称：农村饮水安全巩固提升工程",
+                                            "主管部门：某县水利局    实施单位：某县农村供水站", s])
+    rec = only_form(path)
+    assert [i.get("method") for i in rec.data["indicators"]] == ["criteria"] * 3
+    assert rec.data["unit"]["implementer"] == "某县农村供水站"
+    got = score(rec)
+    assert [i.score for i in got.indicators] == [D(10), D(8), D(30)]  # the claims: 10 + 8 + 30 = 48
+    assert got.claimed_total == D(48)
