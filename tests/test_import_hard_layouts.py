@@ -848,3 +848,11 @@ def test_criteria_form_in_a_docx_table(tmp_path):
     got = score(rec)
     assert [i.score for i in got.indicators] == [D(10), D(8), D(30)]  # the claims: 10 + 8 + 30 = 48
     assert got.claimed_total == D(48)
+
+
+def test_four_level_header_as_tab_separated_text(tmp_path):
+    """The two-row header with no merges (copied out of a PDF): 年度指标值 … 得分 on the row of 绩效指标."""
+    s = four_level_header()
+    path = tmp_path / "four.txt"
+    path.write_text("\n".join("\t".join(r) for r in s.rows), encoding="utf-8")
+    assert_seed(only_form(path))

@@ -392,6 +392,14 @@ def _header_roles(grid: Grid, h: int) -> tuple[dict[str, list[int]], int]:
         text = grid.anchor(h, c).text if cell.merged else cell.text
         roles[c] = _role(_INDICATOR_ROLES, text)
     last = h
+    # a two-row header with no merges (text, CSV): 一级/二级/三级 under 绩效指标, the other headings on the row above
+    above = [(c, _role(_INDICATOR_ROLES, t)) for c, t in _row_texts(grid, h - 1)] if h > 0 else []
+    if above and any(t.strip() in _TABLE_LABELS for _, t in _row_texts(grid, h - 1)) and not any(
+        parse_number(t)[0] is not None for _, t in _row_texts(grid, h - 1)
+    ):
+        for c, role in above:
+            if role and c < width and not roles[c] and role not in ("l1", "l2", "l3"):
+                roles[c] = role
     below = [(c, _role(_INDICATOR_ROLES, t)) for c, t in _row_texts(grid, h + 1)]
     numbers = sum(1 for c, t in _row_texts(grid, h + 1) if parse_number(t)[0] is not None)
     if below and numbers == 0 and all(role for _, role in below) and any(role not in ("l1", "l2", "l3") for _, role in below):
