@@ -309,6 +309,24 @@ def _table(lines: list[str], first: int, cols: _Columns) -> list[tuple[int, dict
     return [(index[a], out[a]) for a in sorted(out)]
 
 
+def _join_wrapped_labels(body: list[str], assigned: list[dict[int, str]], cols: _Columns) -> None:
+    """A funds row whose label wrapped around its numbers (``其中：当年财政拨`` / numbers / ``款``): the label's
+    lines, next to a row of numbers with no label and holding nothing else, are joined onto that row."""
+    for k, row in enumerate(assigned):
+        if -1 in row or not any(c >= 0 for c in row):
+            continue
+        parts: list[str] = []
+        for j in (k - 1, k + 1):
+            pieces = _pieces(body[j]) if 0 <= j < len(body) else []
+            if pieces and all(e <= cols.left and s >= 4 for s, e, _ in pieces) and not any(c >= 0 for c in assigned[j]):
+                parts.append("".join(t for _, _, t in pieces))
+                assigned[j] = {}
+            else:
+                parts.append("")
+        if any(parts):
+            row[-1] = parts[0] + parts[1]
+
+
 def layout_rows(lines: list[str]) -> list[tuple[int, list[str]]]:
     """(1-based line number, cell texts) for every row of a text laid out with spaces."""
     rows: list[tuple[int, list[str]]] = []
@@ -340,7 +358,9 @@ def layout_rows(lines: list[str]) -> list[tuple[int, list[str]]]:
                     joined[col] = _join(joined.get(col, ""), text)
             built = [(i + 2, joined)] if joined else []
         else:
-            built = [(i + 2 + k, cols.assign(line)) for k, line in enumerate(body)]
+            assigned = [cols.assign(line) for line in body]
+            _join_wrapped_labels(body, assigned, cols)
+            built = [(i + 2 + k, row) for k, row in enumerate(assigned)]
         for number, row in built:
             if row:
                 rows.append((number, [row.get(c, "") for c in range(-2, max(width, max(row) + 1))]))
