@@ -378,7 +378,7 @@ def test_criteria_rows_with_a_scoring_standard_and_no_actual(tmp_path):
     assert not [n for n in rec.notes if n.kind == "problem" and "得分" in n.message]
 
 
-def project_variant() -> Sheet:
+def project_variant(empty_rows: bool = True) -> Sheet:
     """The MOF project form (tests/fixtures/project-2023.toml) with 主管部门 and 实施单位 on one line of text,
     an empty 时效指标 row, and 项目名称 as ``项目名称：…`` in one cell."""
     s = Sheet(widths=[1.0] * 9)
@@ -400,8 +400,10 @@ def project_variant() -> Sheet:
     t = s.add(["产出指标", "数量指标", "城乡居民养老保险参保人数", "≥12万人", "12.4万人", "20", "20"])
     s.add(["", "质量指标", "待遇按时足额发放率", "=100%", "100%", "15", "15"])
     s.add(["", "时效指标", "年度个人权益记录寄送完成时间", "12月31日前", "2023年11月", "15", "15"])
-    s.add(["", "时效指标", "", "", "", "", ""])  # a 时效指标 row left empty: skipped
-    u = s.add(["", "成本指标", "", "", "", "", ""])
+    u = t + 2
+    if empty_rows:
+        s.add(["", "时效指标", "", "", "", "", ""])  # a 时效指标 row left empty: skipped
+        u = s.add(["", "成本指标", "", "", "", "", ""])
     s.merge(t, 0, u, 0)
     s.add(["效益指标", "社会效益指标", "城乡居民老有所养保障水平", "稳步提高", "基础养老金标准提高至每月150元", "30", "30"])
     s.add(["满意度指标", "服务对象满意度指标", "参保群众满意度", "≥90%", "93%", "10", "10"])
@@ -856,3 +858,41 @@ def test_four_level_header_as_tab_separated_text(tmp_path):
     path = tmp_path / "four.txt"
     path.write_text("\n".join("\t".join(r) for r in s.rows), encoding="utf-8")
     assert_seed(only_form(path))
+
+
+@needs_soffice
+@pytest.mark.parametrize("to", ["pdf", "layout"])
+def test_project_form_centred_and_printed_by_libreoffice(tmp_path, to):
+    """The MOF project form with every cell centred and wrapped (labels wrap around their numbers), printed to PDF
+    by LibreOffice, and that print as ``pdftotext -layout`` text.  Scores as tests/fixtures/project-2023.toml."""
+    if to == "layout" and __import__("shutil").which("pdftotext") is None:
+        pytest.skip("poppler-utils (pdftotext) is not installed")
+    from openpyxl import load_workbook
+    from openpyxl.styles import Alignment, Border, Side
+
+    src = to_xlsx(tmp_path / "proj.xlsx", [("Sheet1", project_variant(empty_rows=to == "pdf"))])
+    wb = load_workbook(src)
+    ws = wb.active
+    thin = Side(style="thin")
+    for row in ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=9):
+        for cell in row:
+            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+            cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    for i in range(9):
+        ws.column_dimensions[chr(65 + i)].width = 14
+    for r in range(1, ws.max_row + 1):
+        ws.row_dimensions[r].height = 40
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    wb.save(src)
+    pdf = soffice(src, "pdf")
+    if to == "layout":
+        subprocess.run(["pdftotext", "-layout", str(pdf), str(tmp_path / "print.txt")], check=True, timeout=120)
+        pdf = tmp_path / "print.txt"
+    rec = only_form(pdf)
+    got, want = score(rec), score_file(PROJECT)
+    # by hand: funds 48.4 / 53.79 = 89.98% → 9.00; 20 + 15 + 15 + 30 + 10 = 90; computed 99.00, claimed 99
+    assert (got.total, got.claimed_total) == (D("99.00"), D("99"))
+    assert rows_of(got) == rows_of(want)
+    assert (got.funds.rate, got.funds.score) == (want.funds.rate, want.funds.score)
