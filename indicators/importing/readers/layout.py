@@ -184,11 +184,25 @@ def _header(lines: list[str], i: int) -> tuple[list[tuple[int, int, str]], set[i
     own = _pieces(lines[i])
     above: list[tuple[int, int, str]] = []
     taken: set[int] = set()
-    if i > 0 and lines[i - 1].strip() and not any(ch.isdigit() for ch in lines[i - 1]) and "绩效自评" not in lines[i - 1]:
-        pieces = _pieces(lines[i - 1])
-        if all(2 <= len(t) <= 12 for _, _, t in pieces) and not any(_overlaps(p, q) for p in pieces for q in own):
-            above = pieces
-            taken.add(i - 1)
+    # up to three lines above: a header of two rows (年度指标值 … 得分 over the row of 一级/二级/三级, wrapped headings
+    # around them) stacks its headings; pieces over one another are one heading, read top to bottom
+    groups: list[list[tuple[int, int, str]]] = []
+    for j in range(i - 1, max(i - 4, -1), -1):
+        line = lines[j]
+        if not line.strip() or any(ch.isdigit() for ch in line) or "绩效自评" in line:
+            break
+        pieces = _pieces(line)
+        if not all(2 <= len(t) <= 12 for _, _, t in pieces) or any(_overlaps(p, q) for p in pieces for q in own):
+            break
+        taken.add(j)
+        for piece in pieces:
+            group = next((g for g in groups if any(_overlaps(piece, q) for q in g)), None)
+            if group is None:
+                groups.append([piece])
+            else:
+                group.insert(0, piece)  # this line is above the pieces already in the group
+    for g in groups:
+        above.append((min(q[0] for q in g), max(q[1] for q in g), "".join(q[2] for q in g)))
     below: list[tuple[int, int, str]] = []
     if above and i + 1 < len(lines) and lines[i + 1].strip() and not any(ch.isdigit() for ch in lines[i + 1]):
         pieces = _pieces(lines[i + 1])
