@@ -186,8 +186,9 @@ _HEADING_RE = re.compile(  # on plain text: 产出指标(50分), 产出指标(50
     r"^(?P<name>[^()\d]{1,20}?)(?:\((?P<weight>\d+(?:\.\d+)?)分?\)|(?P<bare>\d+(?:\.\d+)?)分)$"
 )
 
-# in the 一级 column, any name with "(n分)" after it is a heading with its points (a unit's odd "≥1项（5分）")
-_L1_POINTS_RE = re.compile(r"^(?P<name>.{1,20}?)\((?P<weight>\d+(?:\.\d+)?)分\)(?P<bare>)$")
+_L1_POINTS_RE = re.compile(  # in the 一级 column, whatever the name: ≥1项(5分) is a (mistaken) heading with points
+    r"^(?P<name>.{1,20}?)\((?P<weight>\d+(?:\.\d+)?)分\)(?P<bare>)$"
+)
 
 
 def _points_heading(p: str) -> re.Match[str] | None:
