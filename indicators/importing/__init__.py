@@ -36,6 +36,8 @@ __all__ = [
     "import_grids",
     "is_imported",
     "load_submission",
+    "looks_like_form_text",
+    "not_a_form_notice",
     "no_form_message",
     "recognise_all",
 ]
@@ -44,6 +46,38 @@ __all__ = [
 # spreadsheets and texts a unit may send instead.  (PDF and Word files in a folder are usually
 # printouts, not submissions; they can still be named one by one.)
 SUBMISSION_SUFFIXES = (".toml", ".xlsx", ".xlsm", ".xls", ".csv", ".txt")
+
+
+FORM_TEXT_PROBE_BYTES = 1 << 20  # what :func:`looks_like_form_text` reads of a file at most
+_FORM_TEXT_WORDS = ("三级指标", "指标名称", "绩效自评", "一级指标")
+
+
+def looks_like_form_text(path: str | Path) -> bool:
+    """Whether a ``.txt`` or ``.csv`` found in a folder may hold a form (cheap: at most 1 MB is read).
+
+    For the discovery of ``jixiao review DIR``: a README.txt or a data CSV with none of the words of a form
+    (三级指标, 指标名称, 一级指标, 绩效自评, spaces between the characters allowed) is skipped with a one-line
+    notice, not made an unreadable row.  A file larger than 1 MB, one that cannot be read, and every other
+    suffix answer True: the import itself then says what is wrong.  A file named explicitly is always imported.
+    """
+    from indicators.safe_files import UnsafeFile, read_regular_file
+
+    from .numbers import plain_text
+    from .readers.text import decode_text
+
+    if Path(str(path)).suffix.lower() not in (".txt", ".csv"):
+        return True
+    try:
+        data = read_regular_file(str(path), FORM_TEXT_PROBE_BYTES)
+    except UnsafeFile:
+        return True  # too large or unreadable: not judged here
+    text = plain_text(decode_text(data))
+    return any(word in text for word in _FORM_TEXT_WORDS)
+
+
+def not_a_form_notice(path: str | Path) -> str:
+    """The one line ``jixiao review DIR`` prints for a skipped .txt/.csv (see :func:`looks_like_form_text`)."""
+    return f"跳过 {path}：文本中没有自评表（未见“三级指标”“绩效自评”等字样）。如确为自评表，请单独指定该文件。"
 
 
 def is_imported(path: str | Path) -> bool:

@@ -82,6 +82,9 @@ def range_text(grid: Grid, top: int, bottom: int) -> str:
     b = re.fullmatch(r"第 (\d+) 行", last)
     if a and b:
         return f"第 {a.group(1)} 行" if a.group(1) == b.group(1) else f"第 {a.group(1)}–{b.group(1)} 行"
+    a, b = re.fullmatch(r"第 (\d+) 页", first), re.fullmatch(r"第 (\d+) 页", last)
+    if a and b:  # a PDF: "第 33–34 页", said once (the grid's name says the same pages)
+        return f"第 {a.group(1)} 页" if a.group(1) == b.group(1) else f"第 {a.group(1)}–{b.group(1)} 页"
     if "!" in first and "!" in last and first.split("!")[0] == last.split("!")[0]:
         return f"{first}:{last.split('!', 1)[1]}"
     if first and last and first != last:
@@ -116,6 +119,11 @@ _INDICATOR_ROLES: list[tuple[str, str]] = [
     ("实际完成", "actual"),
     ("分值", "weight"),
     ("权重", "weight"),
+    ("评分标准", "standard"),  # criteria rows (项目决策, 项目管理): the scoring criterion, before 评分 → score
+    ("评价标准", "standard"),
+    ("评分细则", "standard"),
+    ("评分要点", "standard"),
+    ("指标解释", "standard"),
     ("复核", "review"),  # a finance bureau's own column (复核得分, 审核得分): not the unit's claim
     ("审核", "review"),
     ("核定", "review"),
@@ -137,6 +145,7 @@ _ROLE_WORDS = {
     "note": "偏差原因分析",
     "remark": "备注",
     "review": "复核得分",
+    "standard": "评分标准",
 }
 _FUNDS_COLUMNS: list[tuple[str, str]] = [
     ("得分", "score"),  # first: "得分(分值×执行率)"
@@ -197,6 +206,7 @@ def _points_heading(p: str) -> re.Match[str] | None:
 
 _TOTAL_WORDS = {"总分", "合计", "总计", "得分合计", "合计得分", "总得分", "综合得分", "分值合计"}
 _GRADE_RE = re.compile(r"(?:自评)?等级[:]?(优秀|优|良好|良|中等|中|合格|差|不合格)")
+_GRADE_CELL_RE = re.compile(r"^([+-]?\d+(?:\.\d+)?)?(?:自评|评价)?等级[:]?(?:优秀|优|良好|良|中等|中|合格|差|不合格)?$")  # plain text
 _GRADE_WORDS = {"优秀": "优", "良好": "良", "中等": "中", "合格": "中", "不合格": "差"}
 _YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
 _END_WORDS = ("备注", "注:", "注1", "说明:", "填表说明", "填表人", "联系电话", "单位负责人", "项目负责人", "财务负责人", "填报日期")
@@ -232,7 +242,7 @@ _UNIT_IN_TEXT_RE = re.compile(r"(?:金额单位|单位)[:：]\s*(万元|元)|[�
 _SPACE_IN_VALUE_RE = re.compile(r"(?<=[0-9%])[ \u00a0\u3000]+(?=[^\s0-9.,])|(?<=[≥≤<>=＞＜≧≦])[ \u00a0\u3000]+(?=[0-9])")
 
 
-_TABLE_LABELS = {"绩效指标", "指标"}  # the label of the whole table, printed beside it
+_TABLE_LABELS = {"绩效指标", "指标", "绩效"}  # the label of the whole table, printed beside it
 
 
 def _is_subcategory(p: str) -> bool:
@@ -253,6 +263,14 @@ def _role(table: list[tuple[str, str]], text: str) -> str:
         if word in p:
             return role
     return ""
+
+
+def _numberish(text: str) -> bool:
+    """A number as a cell may print it: ``12.5``, ``１２．５``, ``12.5分``, ``1,387.53万元``."""
+    if parse_number(text)[0] is not None:
+        return True
+    suffix = next((w for w in ("万元", "元", "分") if text.endswith(w)), "")
+    return bool(suffix) and parse_number(text[: -len(suffix)])[0] is not None
 
 
 def _number(value: Decimal) -> int | Decimal:
@@ -375,6 +393,14 @@ def _header_roles(grid: Grid, h: int) -> tuple[dict[str, list[int]], int]:
         text = grid.anchor(h, c).text if cell.merged else cell.text
         roles[c] = _role(_INDICATOR_ROLES, text)
     last = h
+    # a two-row header with no merges (text, CSV): 一级/二级/三级 under 绩效指标, the other headings on the row above
+    above = [(c, _role(_INDICATOR_ROLES, t)) for c, t in _row_texts(grid, h - 1)] if h > 0 else []
+    if above and any(t.strip() in _TABLE_LABELS for _, t in _row_texts(grid, h - 1)) and not any(
+        parse_number(t)[0] is not None for _, t in _row_texts(grid, h - 1)
+    ):
+        for c, role in above:
+            if role and c < width and not roles[c] and role not in ("l1", "l2", "l3"):
+                roles[c] = role
     below = [(c, _role(_INDICATOR_ROLES, t)) for c, t in _row_texts(grid, h + 1)]
     numbers = sum(1 for c, t in _row_texts(grid, h + 1) if parse_number(t)[0] is not None)
     if below and numbers == 0 and all(role for _, role in below) and any(role not in ("l1", "l2", "l3") for _, role in below):
@@ -446,7 +472,9 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
             if any(k in ("name", "money") for k, _, _ in _label_pairs(grid, r, _UNIT_LABELS)):
                 top = r
                 break
-    head_rows = range(top if title_row is not None and top < title_row else lo, h)
+    # with a title, the head is what lies between it (or the unit line above it) and the table: a 部门决算 table
+    # printed before the title on the same sheet has 年初预算数 and 合计 too, and is not this form's funds
+    head_rows = range(top if title_row is not None else lo, h)
     unit: dict[str, str] = {}
     unit_at: dict[str, tuple[int, int]] = {}
     head_signoff: dict[str, str] = {}
@@ -495,6 +523,9 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
             for c, role in roles.items():
                 if role:
                     cols.setdefault(role, []).append(c)
+            if funds_header is not None and funds:  # a second funds header: the first table was not this form's
+                f.note(funds_header[0], 0, "此处的资金表之后又有资金表表头，以后一个为准。", "ignored")
+                funds.clear()
             funds_header = (r, cols)
             f.used.add(r)
             first_head = r if first_head is None else first_head
@@ -692,6 +723,10 @@ def _funds_row(f: _Form, r: int, cells: list[tuple[int, str]], cols: dict[str, l
     for role, target in (("weight", "weight"), ("score", "claimed")):
         for c in cols.get(role, []):
             value, bad = f.value(r, c, "资金执行率" + ("分值" if role == "weight" else "得分"))
+            if value is not None and not 0 <= value <= 100:  # a money amount under 分值 (columns run together): no score
+                f.note(r, c, f"资金执行率{'分值' if role == 'weight' else '得分'}“{_text(f.grid, r, c)}”不在 0–100 之间，"
+                       "不像分值（可能是错位的金额），未读入。", "problem")
+                value, bad = None, True
             if value is not None and target not in funds:
                 funds[target] = _number(value)
                 f.mark(("funds", target), r, c)
@@ -888,6 +923,9 @@ class _Table:
         l1, l2, l3 = self.col("l1"), self.col("l2"), self.col("l3")
         l3 = l3 if l3 is not None else 2
         cells = [(c, t) for c, t in cells if len(t) <= _MAX_CELL and _p(t) not in _TABLE_LABELS]
+        first_col = min((x for x in (l1, l2, l3) if x is not None), default=0)
+        # left of the 一级 column: a 序号 (1, 2 …) or one character of a label printed downwards (绩/效/指/标)
+        cells = [(c, t) for c, t in cells if c >= first_col or not (len(_p(t)) == 1 or re.fullmatch(r"\d{1,3}", _p(t)))]
         pos = 0
         offset = 0
         cat = sub = ""
@@ -962,13 +1000,14 @@ class _Table:
         ac, actual = self.at(r, "actual", offset)
         actual = self._clean(r, ac, actual, "实际完成值")
         _, note = self.at(r, "note", offset)
+        stc, standard = self.at(r, "standard", offset)
         rc, remark = self.at(r, "remark", offset)
         if remark:
             f.note(r, rc or 0, f"备注“{remark[:30]}”未读入。", "ignored")
         vc, review = self.at(r, "review", offset)
         if review:
             f.note(r, vc or 0, f"“{name}”的{_text(self.grid, self.h, self.col('review') or 0) or '复核得分'}“{review}”不是单位自评得分，未读入。", "ignored")
-        for role in ("l3", "target", "actual", "note"):
+        for role in ("l3", "target", "actual", "note", "standard"):
             pc, _ = self.at(r, role, offset)
             if pc is not None and self.grid.cell(r, pc).problem:
                 f.note(r, pc, f"“{name}”的{_ROLE_WORDS[role]}：{self.grid.cell(r, pc).problem}", "problem")
@@ -979,7 +1018,13 @@ class _Table:
         ind["target"] = target
         ind["actual"] = actual
         ind["weight"] = _number(weight)
-        if target and isinstance(parse_value(target), Text):
+        if standard:
+            ind["standard"] = standard
+        if standard and not target and not actual:  # a criteria row: no 指标值 and no 完成值, the claim is the score
+            ind["method"] = "criteria"
+            f.note(r, stc or 0, f"“{name}”只有评分标准而无指标值和完成值，按评分标准评分（method = \"criteria\"，自评得分即得分）。",
+                   "assumed")
+        elif target and isinstance(parse_value(target), Text):
             tier = self._tier(weight, claimed)
             if tier:
                 ind["tier"] = tier
@@ -994,7 +1039,7 @@ class _Table:
             ind["note"] = note
         i = len(self.indicators)
         f.mark(("indicators", i), r, lc)
-        for key, col in (("name", lc), ("weight", wc), ("claimed", sc), ("target", tc), ("actual", ac), ("tier", sc)):
+        for key, col in (("name", lc), ("weight", wc), ("claimed", sc), ("target", tc), ("actual", ac), ("tier", sc), ("standard", stc)):
             f.mark(("indicators", i, key), r, col)
         if note:
             f.mark(("indicators", i, "note"), r, self.at(r, "note", offset)[0])
@@ -1004,7 +1049,7 @@ class _Table:
     def _fit(self, r: int, offset: int, content: int) -> int:
         """The offset at which the row reads as name, numbers: the content wins over the header."""
         fits = lambda o: self._fits(r, o)  # noqa: E731
-        if fits(offset):
+        if fits(offset) or self._fits(r, offset, True):  # both numbers in place: the name stays, even "-5"
             return offset
         l3 = self.col("l3")
         tries = [content] + sorted(range(-(l3 or 0), 4), key=lambda o: (abs(o - offset), o))
@@ -1015,14 +1060,19 @@ class _Table:
                 return o
         return offset
 
-    def _fits(self, r: int, o: int) -> bool:
-        """Whether row r reads, at offset o, as a name with numbers under 分值 and 得分."""
+    def _fits(self, r: int, o: int, any_name: bool = False) -> bool:
+        """Whether row r reads, at offset o, as a name with numbers under 分值 and 得分.
+
+        ``any_name``: a name that reads as a number (``-5``, ``+86 123``) still fits when both numbers are in place.
+        """
         _, name = self.at(r, "l3", o)
         _, w = self.at(r, "weight", o)
         _, s = self.at(r, "score", o)
+        if any_name and name and _numberish(w) and _numberish(s):
+            return True
         if not name or parse_number(name)[0] is not None or _points_heading(_p(name)):
             return False
-        ok = [t in _BLANKS or parse_number(t)[0] is not None for t in (w, s)]
+        ok = [t in _BLANKS or _numberish(t) for t in (w, s)]
         return all(ok) and bool(w or s)
 
     def _category(self, r: int, c: int, t: str) -> tuple[str, Decimal | None] | None:
@@ -1033,8 +1083,8 @@ class _Table:
             return m.group("name"), Decimal(m.group("weight") or m.group("bare"))
         if m and c == self.col("l1"):  # 成本指标（20分）in the 一级 column
             return m.group("name"), Decimal(m.group("weight") or m.group("bare"))
-        if p in _CATEGORY_NAMES:
-            return t, None
+        if p in _CATEGORY_NAMES and not (c == self.col("l3") and self.col("l1") not in (None, c) and self._fits(r, 0, True)):
+            return t, None  # (a bare 效益 in the 三级 column, with its numbers in place, is the indicator's name)
         if len(p) < 2:  # one character: a fragment of a label printed downwards (绩/效/指/标), never a heading
             return None
         if c == self.col("l1") and not _is_subcategory(p) and parse_number(t)[0] is None and self._fits(r, 0):
@@ -1086,7 +1136,13 @@ class _Table:
     def _total(self, r: int, cells: list[tuple[int, str]]) -> None:
         f = self.f
         sc = self.col("score")
-        value, bad = f.value(r, sc, "总分的得分") if sc is not None else (None, False)
+        graded = _GRADE_CELL_RE.match(_p(_text(self.grid, r, sc))) if sc is not None else None
+        if graded:  # "等级：" / "99.5 等级：优" under 得分: the grade's label, with the score (if any) before it
+            value, bad = parse_number(graded.group(1))[0] if graded.group(1) else None, False
+            if value is not None:
+                f.note(r, sc, f"总分行得分格“{_text(self.grid, r, sc)}”中的 {value} 作自评总分，其后为等级。", "assumed")  # type: ignore[arg-type]
+        else:
+            value, bad = f.value(r, sc, "总分的得分") if sc is not None else (None, False)
         if value is not None:
             self.claimed["total"] = value
             f.mark(("claimed", "total"), r, sc)
@@ -1094,6 +1150,12 @@ class _Table:
         elif not bad:
             label = next(c for c, t in cells if _p(t) in _TOTAL_WORDS)
             numbers = [(c, t) for c, t in cells if c > label and parse_number(t)[0] is not None and not t.endswith("%")]
+            weights = sum((Decimal(str(i["weight"])) for i in self.indicators), Decimal(0))
+            if len(numbers) == 1 and sc is not None and (
+                numbers[0][0] == self.col("weight") or parse_number(numbers[0][1])[0] in (weights, Decimal(100))
+            ):  # the one number is the 分值 (the sum of the weights): the 得分 was left blank
+                f.note(r, sc, f"总分行的得分为空（“{numbers[0][1]}”是分值合计），未写入自评总分。", "assumed")
+                numbers = []
             if numbers:
                 c, t = numbers[-1]
                 value, _ = f.value(r, c, "总分的得分")

@@ -68,7 +68,7 @@ def _pairs(table: dict[str, Any]) -> list[str]:
 def form_toml(rec: Recognised) -> str:
     data = rec.data
     grid = rec.grid
-    where = grid.source + (f" 工作表 “{grid.name}”" if grid.name else "")
+    where = grid.source + (f" 工作表 “{grid.name}”" if grid.name and grid.kind != "pdf" else "")
     lines = [_comment(f"{rec.title}：由 jixiao import 从 {where} 的 {rec.range_text} 读入。")]
     lines.append(_comment("数值与文字均按原表照录；以下为读取时的说明（假定与忽略的内容请核对原表）："))
     for note in rec.notes:

@@ -103,7 +103,7 @@ def form_names(recs: list[Any]) -> list[str]:
 
 def _where(rec: Any) -> str:
     grid = rec.grid
-    sheet = f"工作表“{grid.name}” " if grid.name else ""
+    sheet = f"工作表“{grid.name}” " if grid.name and grid.kind != "pdf" else ""  # a PDF's name is its pages: said once
     return f"{grid.source} {sheet}{rec.range_text}"
 
 

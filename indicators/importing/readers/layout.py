@@ -34,6 +34,7 @@ __all__ = ["layout_rows"]
 
 _PIECE_RE = re.compile(r"\S+(?: \S+)*")  # runs of text separated by two or more spaces
 _MAX_ANCHORS = 400
+_NUM_RE = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?%?")
 
 
 def _pieces(line: str) -> list[tuple[int, int, str]]:
@@ -83,8 +84,15 @@ class _Columns:
     def assign(self, line: str, cjk_gaps: bool = False) -> dict[int, str]:
         """Column -> text of one line.  ``cjk_gaps``: a single space between Chinese characters parts two cells."""
         out: dict[int, str] = {}
+        parts_of: dict[int, list[str]] = {}
         for piece in _pieces(line):
             parts = self.split(piece)
+            if len(parts) == 1 and " " in piece[2] and all(_NUM_RE.fullmatch(t) for t in piece[2].split(" ")):
+                s0, t0 = piece[0], piece[2]  # "10 100%": numbers a single space apart are cells apart
+                parts, at = [], 0
+                for t in t0.split(" "):
+                    parts.append((s0 + at, s0 + at + len(t), t))
+                    at += len(t) + 1
             if cjk_gaps:
                 parts = [q for p in parts for q in _cjk_split(p)]
             last = -1
@@ -99,6 +107,21 @@ class _Columns:
                     col = last + 1  # the parts of one piece go to successive columns
                 last = col
                 out[col] = _join(out.get(col, ""), t)
+                parts_of.setdefault(col, []).append(t)
+        # numbers printed right-aligned (as spreadsheets print them) sit nearer the next heading: two numbers in one
+        # column with the column to its left empty on this line are that column's and this one's ("12.5 12.5")
+        # (also when the columns between are single numbers pushed right the same way: they all move one left)
+        for col in sorted(parts_of):
+            got = parts_of[col]
+            if col <= 0 or len(got) != 2 or not all(_NUM_RE.fullmatch(t) for t in got):
+                continue
+            k = col - 1
+            while k >= 0 and k in out and len(parts_of.get(k, ())) == 1 and _NUM_RE.fullmatch(out[k]):
+                k -= 1
+            if k >= 0 and k not in out:
+                for j in range(k, col - 1):
+                    out[j] = out[j + 1]
+                out[col - 1], out[col] = got
         return out
 
     def role(self, *words: str) -> int | None:
@@ -161,11 +184,25 @@ def _header(lines: list[str], i: int) -> tuple[list[tuple[int, int, str]], set[i
     own = _pieces(lines[i])
     above: list[tuple[int, int, str]] = []
     taken: set[int] = set()
-    if i > 0 and lines[i - 1].strip() and not any(ch.isdigit() for ch in lines[i - 1]) and "绩效自评" not in lines[i - 1]:
-        pieces = _pieces(lines[i - 1])
-        if all(2 <= len(t) <= 12 for _, _, t in pieces) and not any(_overlaps(p, q) for p in pieces for q in own):
-            above = pieces
-            taken.add(i - 1)
+    # up to three lines above: a header of two rows (年度指标值 … 得分 over the row of 一级/二级/三级, wrapped headings
+    # around them) stacks its headings; pieces over one another are one heading, read top to bottom
+    groups: list[list[tuple[int, int, str]]] = []
+    for j in range(i - 1, max(i - 4, -1), -1):
+        line = lines[j]
+        if not line.strip() or any(ch.isdigit() for ch in line) or "绩效自评" in line:
+            break
+        pieces = _pieces(line)
+        if not all(2 <= len(t) <= 12 for _, _, t in pieces) or any(_overlaps(p, q) for p in pieces for q in own):
+            break
+        taken.add(j)
+        for piece in pieces:
+            group = next((g for g in groups if any(_overlaps(piece, q) for q in g)), None)
+            if group is None:
+                groups.append([piece])
+            else:
+                group.insert(0, piece)  # this line is above the pieces already in the group
+    for g in groups:
+        above.append((min(q[0] for q in g), max(q[1] for q in g), "".join(q[2] for q in g)))
     below: list[tuple[int, int, str]] = []
     if above and i + 1 < len(lines) and lines[i + 1].strip() and not any(ch.isdigit() for ch in lines[i + 1]):
         pieces = _pieces(lines[i + 1])
@@ -280,10 +317,28 @@ def _table(lines: list[str], first: int, cols: _Columns) -> list[tuple[int, dict
             if not near:  # a line of its own
                 out.setdefault(i, {})[col] = _join(out.get(i, {}).get(col, ""), text)
                 continue
-            empty = [a for a in near if col not in cells[a]]  # a wrapped text belongs to a row whose cell is empty
-            a = min(empty or near, key=lambda x: (abs(x - i), -x))
+            # a wrapped text belongs to the nearest row; at the same distance, to a row whose cell is empty
+            a = min(near, key=lambda x: (abs(x - i), col in cells[x], -x))
             out[a][col] = _join(out[a].get(col, ""), text)
     return [(index[a], out[a]) for a in sorted(out)]
+
+
+def _join_wrapped_labels(body: list[str], assigned: list[dict[int, str]], cols: _Columns) -> None:
+    """A funds row whose label wrapped around its numbers (``其中：当年财政拨`` / numbers / ``款``): the label's
+    lines, next to a row of numbers with no label and holding nothing else, are joined onto that row."""
+    for k, row in enumerate(assigned):
+        if -1 in row or not any(c >= 0 for c in row):
+            continue
+        parts: list[str] = []
+        for j in (k - 1, k + 1):
+            pieces = _pieces(body[j]) if 0 <= j < len(body) else []
+            if pieces and all(e <= cols.left and s >= 4 for s, e, _ in pieces) and not any(c >= 0 for c in assigned[j]):
+                parts.append("".join(t for _, _, t in pieces))
+                assigned[j] = {}
+            else:
+                parts.append("")
+        if any(parts):
+            row[-1] = parts[0] + parts[1]
 
 
 def layout_rows(lines: list[str]) -> list[tuple[int, list[str]]]:
@@ -317,7 +372,9 @@ def layout_rows(lines: list[str]) -> list[tuple[int, list[str]]]:
                     joined[col] = _join(joined.get(col, ""), text)
             built = [(i + 2, joined)] if joined else []
         else:
-            built = [(i + 2 + k, cols.assign(line)) for k, line in enumerate(body)]
+            assigned = [cols.assign(line) for line in body]
+            _join_wrapped_labels(body, assigned, cols)
+            built = [(i + 2 + k, row) for k, row in enumerate(assigned)]
         for number, row in built:
             if row:
                 rows.append((number, [row.get(c, "") for c in range(-2, max(width, max(row) + 1))]))

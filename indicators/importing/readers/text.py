@@ -88,7 +88,7 @@ def _looks_like_layout(text: str) -> bool:
         return False
     count = 0
     for line in text.splitlines()[:20000]:
-        if line.startswith("    ") and len(_GAP_RE.findall(line)) >= 2:
+        if line.startswith("  ") and len(_GAP_RE.findall(line)) >= 2:
             count += 1
             if count >= 8:
                 return True

@@ -41,6 +41,7 @@ __all__ = ["read_xlsx", "MAX_ROWS", "MAX_COLS"]
 MAX_ROWS = 5000  # rows kept per sheet
 MAX_COLS = 64  # columns kept per sheet (a form is 8 to 15 wide); at most 5000 x 64 cells in memory
 MAX_XML = 1024 * 1024 * 1024  # uncompressed size of all sheets refused above this (a zip bomb)
+MAX_SHARED = 128 * 1024 * 1024  # uncompressed shared strings refused above this (loaded whole by openpyxl)
 
 _CELL_REF = re.compile(r"([A-Z]{1,3})(\d+)")
 _FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
@@ -186,10 +187,15 @@ def _grid_of(
 ) -> Grid:
     width = max((len(r) for r in rows), default=0)
     height = len(rows)
-    for top, left, bottom, right in merges:
+    budget = 2 * max(width * height, 1)  # cells a sheet's merges may cover in all: overlapping merges (invalid) are cut
+    for n, (top, left, bottom, right) in enumerate(merges):
         if top >= height or left >= width:
             continue
         bottom, right = min(bottom, height - 1), min(right, width - 1)
+        budget -= (bottom - top + 1) * (right - left + 1)
+        if budget < 0:
+            notes.append((f"{name}!A1", f"工作表“{name}”的合并单元格互相重叠、覆盖过多（第 {n + 1} 个起），其余合并未读取。"))
+            break
         rng = (top, left, bottom, right)
         for r in range(top, bottom + 1):
             row = rows[r]
@@ -258,6 +264,10 @@ def read_xlsx(path: str, data: bytes) -> list[Grid]:
         sizes = {name: zf.getinfo(part).file_size for name, part in parts.items() if part in names}
         if sum(sizes.values()) > MAX_XML:
             raise ReaderError(f"工作表解压后超过 {MAX_XML // 1024 // 1024} MB，可能是损坏或恶意构造的文件，未读取。")
+        shared = sum(i.file_size for i in zf.infolist() if i.filename.lower().endswith("sharedstrings.xml"))
+        if shared > MAX_SHARED:  # openpyxl holds every shared string in memory, even in read-only mode
+            raise ReaderError(f"工作簿的共享字符串表解压后有 {shared // 1024 // 1024} MB，超过 {MAX_SHARED // 1024 // 1024} MB 的上限"
+                              "（自评表只有几十 KB），可能是损坏或恶意构造的文件，未读取。请只把自评表复制到新工作簿中另存后再试。")
         try:
             wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True, keep_links=False)
         except (zipfile.BadZipFile, EOFError) as exc:
