@@ -14,7 +14,6 @@ import csv
 import io
 import json
 from collections.abc import Callable
-from copy import copy
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -205,40 +204,19 @@ _WIDTHS = {
 }
 
 
-def _quiet_openpyxl_streams() -> None:
-    """After an interrupted xlsx: openpyxl's half-made row streams say nothing when collected.
-
-    Ctrl+C can land between openpyxl creating a stream and handing it to the
-    worksheet, out of :meth:`XlsxWriter.abort`'s reach; when the garbage
-    collector closes it, lxml raises and Python prints a traceback ("Exception
-    ignored in ...").  Only those are silenced; any other is reported as before.
-    """
-    import sys
-
-    previous = sys.unraisablehook
-    if getattr(previous, "_jixiao_quiet", False):
-        return
-
-    def hook(unraisable: Any) -> None:
-        code = getattr(unraisable.object, "gi_code", None)
-        if "openpyxl" in getattr(code, "co_filename", "") or type(unraisable.exc_value).__module__.startswith("lxml"):
-            return
-        previous(unraisable)
-
-    hook._jixiao_quiet = True  # type: ignore[attr-defined]
-    sys.unraisablehook = hook
-
-
 # the columns (0-based) of each sheet shown with two places (scores: 100.00, not 100),
 # and the review date, a real date cell
 _SCORE_FORMAT = "0.00"
 _DATE_FORMAT = "yyyy-mm-dd"
+_SHEETS = (("表单", FORM_COLUMNS), ("发现项", FINDING_COLUMNS), ("指标", INDICATOR_COLUMNS))
 _SCORE_COLUMNS = {
     "表单": {FORM_COLUMNS.index(c) for c in ("填报总分", "复算总分", "复核总分")},
     "发现项": set(),
     "指标": {INDICATOR_COLUMNS.index(c) for c in ("分值", "填报得分", "复算得分", "复核得分", "复核调整")},
 }
 _DATE_COLUMNS = {"表单": {FORM_COLUMNS.index("复核日期")}, "发现项": set(), "指标": set()}
+# XlsxWriter pads a width as Excel's dialog does (40 -> 40.71 in the file); these give the file the widths above
+_PAD = 0.7109375
 
 
 def _as_date(value: Any) -> Any:
@@ -253,64 +231,112 @@ def _as_date(value: Any) -> Any:
     return value
 
 
-class XlsxWriter:
-    """Three sheets (表单, 发现项, 指标) streamed with openpyxl's write-only mode.
+class _Guarded:
+    """The output file as XlsxWriter's zip sees it: once switched off (Ctrl+C), writing does nothing.
 
-    Scores are numbers shown with two places (``0.00``); 复核日期 is a date cell.
+    An interrupted ``Workbook.close`` leaves its ``ZipFile`` behind; when the
+    garbage collector closes it, it writes onto this file, which is gone by
+    then, and Python would print a traceback ("Exception ignored in ...").
+    """
+
+    def __init__(self, fh: IO[bytes]):
+        self.fh = fh
+        self.off = False
+        self.pos = 0  # once off: where the zip believes it is (it packs offsets into its directory)
+
+    def switch_off(self) -> None:
+        if self.off:
+            return
+        try:
+            self.pos = self.fh.tell()
+        except (OSError, ValueError):
+            self.pos = 0
+        self.off = True
+
+    def write(self, data: bytes) -> int:
+        if self.off:
+            self.pos += len(data)
+            return len(data)
+        return self.fh.write(data)
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        if self.off:
+            self.pos = offset if whence == 0 else self.pos + offset
+            return self.pos
+        return self.fh.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self.pos if self.off else self.fh.tell()
+
+    def flush(self) -> None:
+        if not self.off:
+            self.fh.flush()
+
+    def seekable(self) -> bool:
+        return True
+
+
+class XlsxWriter:
+    """Three sheets (表单, 发现项, 指标) streamed with XlsxWriter's ``constant_memory`` mode.
+
+    Each row goes to a temporary file as soon as it is written, so memory stays
+    flat; the cell values were made in the workers (:func:`sheets_piece`).
+    Scores are numbers shown with two places (``0.00``); 复核日期 is a date cell;
+    every text is written as text (``=HYPERLINK(...)`` from a form is not a formula,
+    nor is a URL a link).  The workbook goes to an :class:`AtomicOutput`; its
+    temporary files to a folder of its own, removed whatever happens.
     """
 
     def __init__(self, path: str | Path):
-        from openpyxl import Workbook
-        from openpyxl.utils import get_column_letter
+        import tempfile
+
+        import xlsxwriter
 
         self.path = Path(path)
-        self.wb = Workbook(write_only=True)
-        self.sheets = {}
-        self.counts = {}
-        try:  # the header rows start openpyxl's streams: an interrupt here must close them too
-            for title, columns in (("表单", FORM_COLUMNS), ("发现项", FINDING_COLUMNS), ("指标", INDICATOR_COLUMNS)):
-                ws = self.wb.create_sheet(title)
+        self.output: AtomicOutput | None = None
+        self.tmpdir = tempfile.mkdtemp(prefix="jixiao-xlsx-")
+        try:
+            self.output = AtomicOutput(self.path, "wb")
+            self.file = _Guarded(self.output.fh)
+            self.wb = xlsxwriter.Workbook(
+                self.file,
+                {"constant_memory": True, "tmpdir": self.tmpdir, "strings_to_formulas": False,
+                 "strings_to_urls": False, "strings_to_numbers": False},
+            )
+            self.score = self.wb.add_format({"num_format": _SCORE_FORMAT})
+            self.date = self.wb.add_format({"num_format": _DATE_FORMAT})
+            self.sheets: dict[str, Any] = {}
+            self.rows: dict[str, int] = {}
+            for title, columns in _SHEETS:
+                ws = self.wb.add_worksheet(title)
                 self.sheets[title] = ws
-                ws.freeze_panes = "A2"
-                for i, width in enumerate(_WIDTHS[title], start=1):
-                    ws.column_dimensions[get_column_letter(i)].width = width
-                ws.append(columns)
-                self.counts[title] = 1
+                ws.freeze_panes(1, 0)
+                for i, width in enumerate(_WIDTHS[title]):
+                    ws.set_column(i, i, width - _PAD)
+                for i, c in enumerate(columns):
+                    ws.write_string(0, i, c)
+                self.rows[title] = 1
         except BaseException:
             self.abort()
             raise
-        self._letter = get_column_letter
-        from openpyxl.cell import WriteOnlyCell
-
-        self._styles = {}  # number format -> the style of a cell that has it
-        for number_format in (_SCORE_FORMAT, _DATE_FORMAT):
-            proto = WriteOnlyCell(self.sheets["表单"])
-            proto.number_format = number_format
-            self._styles[number_format] = proto._style
 
     def _append(self, title: str, values: list[Any]) -> None:
-        from openpyxl.cell import WriteOnlyCell
-
         ws = self.sheets[title]
-        cells: list[Any] = list(values)
-        if any(isinstance(v, str) and v.startswith("=") for v in values):
-            # openpyxl would store text starting with "=" as a formula: keep user text as text
-            for k, v in enumerate(values):
-                if isinstance(v, str) and v.startswith("="):
-                    cells[k] = WriteOnlyCell(ws, value=v)
-                    cells[k].data_type = "s"
-        for k in _SCORE_COLUMNS[title]:
-            v = values[k]
-            if isinstance(v, (int, Decimal)):
-                cells[k] = WriteOnlyCell(ws, value=v)
-                cells[k]._style = copy(self._styles[_SCORE_FORMAT])  # a copy of the style: no lookup per cell
-        for k in _DATE_COLUMNS[title]:
-            v = _as_date(values[k])
-            if v is not None and not isinstance(v, str):
-                cells[k] = WriteOnlyCell(ws, value=v)
-                cells[k]._style = copy(self._styles[_DATE_FORMAT])
-        ws.append(cells)
-        self.counts[title] += 1
+        r = self.rows[title]
+        self.rows[title] = r + 1
+        scores, dates = _SCORE_COLUMNS[title], _DATE_COLUMNS[title]
+        for k, v in enumerate(values):
+            if v is None or v == "":
+                continue
+            if isinstance(v, str):
+                if k in dates and not isinstance(d := _as_date(v), str):
+                    ws.write_datetime(r, k, d, self.date)
+                else:
+                    ws.write_string(r, k, v)
+            elif k in scores:
+                ws.write_number(r, k, v, self.score)
+            else:
+                ws.write_number(r, k, v)
 
     def add(self, chunk: Chunk) -> None:
         for form, findings, indicators in chunk.pieces["sheets"]:  # made by the worker (sheets_piece)
@@ -321,48 +347,37 @@ class XlsxWriter:
                 self._append("指标", r)
 
     def abort(self) -> None:
-        """Stop without writing (Ctrl+C, an error): close openpyxl's row streams and remove its temporary files.
+        """Stop without writing (Ctrl+C, an error): the row files, the half-made file and the temporary folder go."""
+        import shutil
 
-        A stream left open mid-row is closed by the garbage collector at exit,
-        where lxml raises and Python prints its traceback ("Exception ignored in").
-        """
-        for ws in self.sheets.values():
-            rows, writer = getattr(ws, "_rows", None), getattr(ws, "_writer", None)
-            for stream in (rows, getattr(writer, "xf", None)):
-                if stream is not None:
-                    try:
-                        stream.close()
-                    except Exception:  # noqa: S110 - the stream is broken already; it is being thrown away
-                        pass
-            if writer is not None:
+        if getattr(self, "file", None) is not None:
+            self.file.switch_off()
+        for ws in getattr(self, "sheets", {}).values():
+            fh = getattr(ws, "row_data_fh", None)
+            if fh is not None:
                 try:
-                    writer.cleanup()
-                except Exception:  # noqa: S110 - a temporary file that is gone already
+                    fh.close()
+                except OSError:  # noqa: S110 - it is being thrown away
                     pass
-            ws._rows = ws._writer = None
-        _quiet_openpyxl_streams()
+        if getattr(self, "wb", None) is not None:
+            self.wb.fileclosed = True  # nothing more is written by XlsxWriter
+        if self.output is not None:
+            self.output.abort()
+        shutil.rmtree(self.tmpdir, ignore_errors=True)
 
     def close(self, summary: Summary) -> None:
-        for title, columns in (("表单", FORM_COLUMNS), ("发现项", FINDING_COLUMNS), ("指标", INDICATOR_COLUMNS)):
-            self.sheets[title].auto_filter.ref = f"A1:{self._letter(len(columns))}{self.counts[title]}"
-        import datetime
-        from zipfile import ZIP_DEFLATED, ZipFile
+        import shutil
 
-        from openpyxl.writer.excel import ExcelWriter
-
-        # what Workbook.save does, with the archive in our hands: when it is stopped
-        # (Ctrl+C) the archive is abandoned here, not closed later by the garbage
-        # collector onto the removed temporary file (a traceback at exit)
-        with AtomicOutput(self.path, "wb") as fh:
-            archive = ZipFile(fh, "w", ZIP_DEFLATED, allowZip64=True)
-            try:
-                self.wb.properties.modified = datetime.datetime.now(tz=datetime.UTC).replace(tzinfo=None)
-                ExcelWriter(self.wb, archive).save()
-            except BaseException:
-                archive.fp = None  # nothing more goes to the file being thrown away
-                self.abort()
-                raise
-
+        for title, columns in _SHEETS:
+            self.sheets[title].autofilter(0, 0, self.rows[title] - 1, len(columns) - 1)
+        try:
+            self.wb.close()
+            assert self.output is not None
+            self.output.commit()
+        except BaseException:
+            self.abort()
+            raise
+        shutil.rmtree(self.tmpdir, ignore_errors=True)
 
 
 # ------------------------------------------------------------------ the registry
