@@ -45,6 +45,7 @@ __all__ = [
     "process_form",
     "unreadable_record",
     "run_batch",
+    "Task",
     "Chunk",
     "make_chunk",
     "Summary",
@@ -334,7 +335,12 @@ def _process_chunk(names: list[str], opts: Options) -> Chunk:
     return make_chunk((process_form(name, opts) for name in names), opts)
 
 
-def _worker(conn: Any, chunks: list[list[str]], opts: Options, inherited: Iterable[Any] = ()) -> None:
+# what a worker does with a chunk of items: the review's _process_chunk, or another
+# command's (jixiao pdf DIR prints each form); a module-level function
+Task = Callable[[list[Any], Any], Any]
+
+
+def _worker(conn: Any, chunks: list[list[Any]], opts: Any, inherited: Iterable[Any] = (), task: Task | None = None) -> None:
     """A worker process: its share of the chunks, in order, each sent back when done.
 
     The pipe is the only buffer: a worker that is ahead of the parent waits
@@ -347,9 +353,10 @@ def _worker(conn: Any, chunks: list[list[str]], opts: Options, inherited: Iterab
     for end in inherited:
         end.close()
     gc.freeze()  # what the worker inherited (modules, the schema) is not walked again by the collector
+    work = task or _process_chunk
     try:
         for names in chunks:
-            conn.send(_process_chunk(names, opts))
+            conn.send(work(names, opts))
     except (BrokenPipeError, KeyboardInterrupt):  # the parent stopped reading
         pass
     except Exception:  # noqa: S110 - a bug here: the parent does this share itself and shows the error
@@ -358,8 +365,14 @@ def _worker(conn: Any, chunks: list[list[str]], opts: Options, inherited: Iterab
         conn.close()
 
 
-def run_batch(files: list[Path] | list[str], opts: Options, jobs: int | None = None) -> Iterator[Chunk]:
+def run_batch(
+    files: list[Path] | list[str] | list[Any], opts: Any, jobs: int | None = None, task: Task | None = None
+) -> Iterator[Any]:
     """Chunks of ``files``, in order, computed on ``jobs`` processes.
+
+    Each chunk is what ``task(items, opts)`` returns, by default the review's
+    :class:`Chunk` (``files`` are then paths); another command passes its own
+    task and items (``jixiao pdf DIR``: one print job per form).
 
     The files are cut into chunks of consecutive forms, dealt out in turn:
     worker k does chunks k, k + jobs, k + 2 jobs ... and the parent reads
@@ -370,12 +383,13 @@ def run_batch(files: list[Path] | list[str], opts: Options, jobs: int | None = N
     than it saves below a handful of forms.
     """
     jobs = jobs or os.cpu_count() or 1
-    names = [str(f) for f in files]
+    names: list[Any] = [str(f) for f in files] if task is None else list(files)
+    work = task or _process_chunk
     size = _chunksize(len(names), jobs)
     chunks = [names[i : i + size] for i in range(0, len(names), size)]
     if jobs <= 1 or len(names) < 8:
         for chunk in chunks:
-            yield _process_chunk(chunk, opts)
+            yield work(chunk, opts)
         return
     jobs = min(jobs, len(chunks))
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
@@ -385,7 +399,7 @@ def run_batch(files: list[Path] | list[str], opts: Options, jobs: int | None = N
         for k in range(jobs):
             receive, send = ctx.Pipe(duplex=False)
             inherited = [r for _, r in workers] + [receive] if method == "fork" else []
-            proc = ctx.Process(target=_worker, args=(send, chunks[k::jobs], opts, inherited), daemon=True)
+            proc = ctx.Process(target=_worker, args=(send, chunks[k::jobs], opts, inherited, task), daemon=True)
             workers.append((proc, receive))  # before start: an interrupt during start still finds it
             proc.start()
             send.close()  # the worker's end: a dead worker then reads as end-of-file here
@@ -394,7 +408,7 @@ def run_batch(files: list[Path] | list[str], opts: Options, jobs: int | None = N
             try:
                 done = receive.recv()
             except (EOFError, OSError):
-                done = _process_chunk(chunk, opts)
+                done = work(chunk, opts)
             yield done
     finally:
         for proc, receive in workers:

@@ -99,6 +99,11 @@ def render_one(
     return done
 
 
+def render_chunk(tasks: list[tuple[Any, ...]], _opts: Any = None) -> list[dict[str, Any]]:
+    """:func:`render_one` for each of a chunk's print jobs (in a worker of :func:`scoring.batch.run_batch`)."""
+    return [render_one(*t) for t in tasks]
+
+
 def _check_font(font: str | None) -> list[str] | None:
     """Register the font once here, so an unusable --font stops before any work."""
     from reports.fonts import register_cjk_font
@@ -241,26 +246,15 @@ def _pdf_folder(args: argparse.Namespace, folder: Path) -> int:
         elif done["errors"]:
             with_errors += 1
 
+    from scoring.batch import run_batch
+
     with progress:
         bar = progress.add_task("pdf", total=len(tasks))
-        if jobs <= 1:
-            for t in tasks:
-                note(render_one(*t))
-                progress.advance(bar)
-        else:
-            from concurrent.futures import ProcessPoolExecutor, as_completed
-
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                futures = {pool.submit(render_one, *t): t for t in tasks}
-                for future in as_completed(futures):
-                    try:
-                        done = future.result()
-                    except Exception as exc:  # a worker died (out of memory, killed): that form failed
-                        form, out = futures[future][:2]
-                        done = {"form": form, "out": out, "ok": False, "errors": 0, "why": "bug",
-                                "problems": [f"{form}: 打印进程异常退出（{type(exc).__name__}）。"]}
-                    note(done)
-                    progress.advance(bar)
+        # the review's runner: forms cut into chunks, dealt out to the workers, sent back in order
+        for chunk in run_batch(tasks, None, jobs, task=render_chunk):
+            for done in chunk:
+                note(done)
+            progress.advance(bar, len(chunk))
 
     ok = len(tasks) - len(failed)
     summary = f"已生成 {ok} 份 PDF，输出到 {outdir}"
