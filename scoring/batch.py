@@ -1,12 +1,16 @@
-"""The batch runner behind ``jixiao review``: many forms, all cores, flat memory.
+"""The batch runner behind ``jixiao review`` (and ``jixiao pdf DIR``): many forms, all cores, flat memory.
 
 Each worker process does the heavy work of one form (read, validate, score,
-apply the review file beside it, turn the result into the pieces the
-outputs need) and sends back a compact record: one summary row, the finding
-codes, and only the output pieces that were asked for (the form's JSON text,
-its spreadsheet rows, its PDF section).  The parent streams the records in
-file order, aggregates the summary as they come and writes the output files
-row by row; for the terminal table it keeps one compact row per form.
+apply the review file beside it) and turns it into a typed
+:class:`FormRecord` (its :class:`FormRow`, the finding codes and, when asked,
+the form's JSON text, its findings with their places and its indicator
+lines).  The records of a run of forms are folded into a :class:`Chunk`:
+the summary counted and the output pieces made (``Options.pieces``, module-level
+functions of ``reports.tables`` and ``tui``: CSV lines, cell values, PDF
+sections, terminal-table cells), so that the parent streams the chunks in
+file order, merges the summaries and writes.  This module knows no output
+format.  :func:`run_batch` also runs another command's task over its items
+(``jixiao pdf DIR`` prints one form per item).
 
 "Worst first" (the order of the terminal table, :func:`worst_first_key`):
 forms that cannot be read, then the most error findings, then the biggest
