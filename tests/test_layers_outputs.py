@@ -57,3 +57,35 @@ def test_the_batch_records_are_dataclasses_and_the_formats_are_registered() -> N
     assert rec.row.error == "" and rec.lines[0].no == 0 and len(rec.lines) > 1
     bad = unreadable_record("x.toml", "x.toml: 坏了", options_for([".json"]))
     assert bad.row.error == "x.toml: 坏了" and bad.row.errors == 1 and '"error"' in bad.json
+
+
+def test_xlsx_writer_keeps_user_text_as_text_and_abort_leaves_nothing(tmp_path: Path) -> None:
+    import os
+
+    from openpyxl import load_workbook
+
+    from reports.tables import XlsxWriter, options_for
+    from scoring.batch import Summary, make_chunk, process_form
+
+    opts = options_for([".xlsx"])
+    seed = str(ROOT / "indicators" / "examples" / "seed-2021.toml")
+    recs = [process_form(seed, opts) for _ in range(3)]
+    for rec, unit in zip(recs, ["http://x.example/a", "=1+1", "+86 731"]):
+        rec.row.unit = unit
+    target = tmp_path / "r.xlsx"
+    w = XlsxWriter(target)
+    w.add(make_chunk(recs, opts))
+    w.close(Summary())
+    ws = load_workbook(target)["表单"]
+    for r, unit in zip((2, 3, 4), ["http://x.example/a", "=1+1", "+86 731"]):
+        cell = ws.cell(r, 2)
+        assert (cell.value, cell.data_type, cell.hyperlink) == (unit, "s", None)
+        assert ws.cell(r, 7).number_format == "0.00"  # 复算总分
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:Q4"
+
+    w = XlsxWriter(tmp_path / "gone.xlsx")
+    w.add(make_chunk(recs, opts))
+    tmpdir = w.tmpdir
+    w.abort()
+    assert not (tmp_path / "gone.xlsx").exists() and not os.path.exists(tmpdir)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.xlsx"]  # no temporary file beside it
