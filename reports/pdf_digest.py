@@ -84,7 +84,7 @@ def read_printed_pdf(path: Path) -> PrintedPdf:
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # its own English warnings; we say it in Chinese
     try:
         reader = PdfReader(io.BytesIO(data))
-        meta_info = reader.metadata or {}
+        meta_info: Any = reader.metadata or {}
         metas = [str(meta_info.get("/Keywords") or ""), str(meta_info.get("/Subject") or "")]
         pages = []
         for n, page in enumerate(reader.pages, start=1):
