@@ -397,7 +397,7 @@ def run_batch(
         return
     jobs = min(jobs, len(chunks))
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    ctx = multiprocessing.get_context(method)
+    ctx: Any = multiprocessing.get_context(method)  # typeshed's BaseContext lacks Process
     workers: list[tuple[Any, Any]] = []
     try:
         for k in range(jobs):
