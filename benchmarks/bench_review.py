@@ -243,6 +243,7 @@ def main() -> int:
         env = command_env(str(Path(tmp) / "pycache"))
         subprocess.run([sys.executable, "-m", "tui.cli", "review", str(SEED), "--out", str(Path(tmp) / "warm.xlsx")],
                        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        ratios = []
         for kind in [k.strip() for k in args.outputs.split(",") if k.strip()]:
             out = Path(tmp) / f"result.{kind}"
             seconds, status, tree, single, cpu = run_review(folder, out, args.jobs, env)
@@ -255,6 +256,11 @@ def main() -> int:
                 f"CPU 时间 {cpu:.2f} 秒（每份 {cpu / len(files) * 1000:.2f} ms），"
                 f"退出状态 {status}，输出 {out.stat().st_size / 2**20:.1f} MB"
             )
+            ratios.append((kind, rate / tomli_rate, tree))
+        # issue 14's table, one stable line per row (read by other scripts): name, ratio, floor, goal
+        goals = {"xlsx": "0.35", "json": "0.6", "stdout": "0.6"}
+        for kind, ratio, tree in ratios:
+            print(f"RATIO review-{kind} {ratio:.3f} floor=tomli goal>={goals.get(kind, '-')} rss_mb={tree / 2**20:.0f}")
     return 0
 
 

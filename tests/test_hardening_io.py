@@ -334,32 +334,34 @@ def _big_batch(folder: Path, n: int) -> None:
 
 # The driver interrupts itself with a real SIGINT at a chosen point of the run:
 # while the sheets are being opened (their header rows), while the rows stream
-# (the 2,000th row) or while the workbook is being zipped.
+# (the 2,000th text cell) or while the workbook is being zipped.
 DRIVER = textwrap.dedent(
     """
     import os, signal, sys
-    import openpyxl.worksheet._writer as writer
+    import xlsxwriter.worksheet as worksheet
     import zipfile
     where = sys.argv[1]
     if where in ("header", "rows"):
-        original = writer.WorksheetWriter.write_row
+        original = worksheet.Worksheet.write_string
         count = [0]
-        at = 2 if where == "header" else 2000  # the second sheet's header row, or a row of the stream
-        def write_row(self, *a, **k):
+        at = 20 if where == "header" else 2000  # a header cell of the second sheet, or a cell of the stream
+        def write_string(self, *a, **k):
             count[0] += 1
             if count[0] == at:
                 os.kill(os.getpid(), signal.SIGINT)
             return original(self, *a, **k)
-        writer.WorksheetWriter.write_row = write_row
+        worksheet.Worksheet.write_string = write_string
     else:
-        original = zipfile.ZipFile.writestr
         count = [0]
-        def writestr(self, *a, **k):
-            count[0] += 1
-            if count[0] == 4:
-                os.kill(os.getpid(), signal.SIGINT)
-            return original(self, *a, **k)
-        zipfile.ZipFile.writestr = writestr
+        def stop_at_fourth(original):
+            def member(self, *a, **k):
+                count[0] += 1
+                if count[0] == 4:
+                    os.kill(os.getpid(), signal.SIGINT)
+                return original(self, *a, **k)
+            return member
+        zipfile.ZipFile.write = stop_at_fourth(zipfile.ZipFile.write)
+        zipfile.ZipFile.writestr = stop_at_fourth(zipfile.ZipFile.writestr)
     from tui.cli import main
     sys.exit(main(sys.argv[2:]))
     """
@@ -383,14 +385,14 @@ def test_ctrl_c_during_review_out_xlsx_leaves_nothing(tmp_path, where):
     assert done.returncode == 130 and "已中断。" in done.stderr
     assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, done.stderr[-3000:]
     assert list(out.parent.iterdir()) == []  # neither x.xlsx nor a temporary file
-    assert list(tmp.iterdir()) == []  # openpyxl's temporary files are gone too
+    assert list(tmp.iterdir()) == []  # XlsxWriter's temporary files are gone too
 
 
 @POSIX
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_sigint_from_outside_during_review_out_xlsx(tmp_path, jobs):
     """A real Ctrl+C from the terminal (to the whole process group, workers included),
-    sent once openpyxl has started streaming rows."""
+    sent once the workbook's temporary files exist (the rows are streaming)."""
     forms = tmp_path / "forms"
     _big_batch(forms, 1500)
     tmp = tmp_path / "tmp"
@@ -404,7 +406,7 @@ def test_sigint_from_outside_during_review_out_xlsx(tmp_path, jobs):
     )
     deadline = time.monotonic() + TIMEOUT
     while not list(tmp.iterdir()) and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.01)  # openpyxl creates its temporary files when the first rows are written
+        time.sleep(0.01)  # the xlsx writer makes its temporary folder when it opens
     assert proc.poll() is None, "the batch finished before it could be interrupted: make it bigger"
     os.killpg(proc.pid, signal.SIGINT)  # what Ctrl+C in a terminal does
     try:  # a worker left waiting for ever keeps the pipes open: that is a hang too

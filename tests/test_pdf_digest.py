@@ -172,3 +172,13 @@ def test_verify_without_pypdf_says_what_to_do(
     assert main(["verify", str(form), str(pdf)]) == 2
     err = capsys.readouterr().err
     assert "pip install pypdf" in err and "16 位数字" in err and "Traceback" not in err
+
+
+def test_read_pdf_digest_in_reports_gives_the_forms_digest(printed: tuple[Path, Path]) -> None:
+    from reports.pdf_digest import read_pdf_digest, read_printed_pdf
+
+    form, pdf = printed
+    expected = digest_of(form.read_text(encoding="utf-8"))
+    assert read_pdf_digest(pdf) == expected
+    pages = read_printed_pdf(pdf).pages
+    assert pages and all(expected[:16] in p.digests for p in pages)

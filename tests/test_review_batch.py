@@ -158,18 +158,18 @@ def test_json_out_file_equals_stdout_and_parallel_equals_serial(batch: Path, tmp
 _PARENT = os.getpid()
 
 
-def _table_entry_or_die(row: dict[str, Any]) -> str:
+def _files_or_die(records: list[Any]) -> list[str]:
     if os.getpid() != _PARENT:  # in a worker: die as a killed or out-of-memory worker would
         os._exit(3)
-    return row["file"]
+    return [rec.row.file for rec in records]
 
 
 def test_forms_of_a_dead_worker_are_done_by_the_parent_in_order(batch: Path):
     from scoring.batch import Options, discover_names, run_batch
 
     files, _ = discover_names([batch])
-    chunks = list(run_batch(files, Options(table=_table_entry_or_die), jobs=2))
-    assert [entry for c in chunks for _, entry in c.table] == files
+    chunks = list(run_batch(files, Options(pieces=(("files", _files_or_die),)), jobs=2))
+    assert [name for c in chunks for name in c.pieces["files"]] == files
     assert sum(c.summary.forms for c in chunks) == len(files) == 9
 
 

@@ -19,7 +19,6 @@ from typing import Any
 from indicators.safe_files import os_error_text
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
-OUT_KINDS = (".csv", ".xlsx", ".json")
 
 HELP = "复核：对一批自评表（文件或文件夹）逐份复算，应用同目录下的 X.review.toml 复核文件，汇总结果"
 
@@ -87,27 +86,34 @@ class _JsonTerminal:
         return getattr(self.out, name)
 
 
-def _table_cells(row: dict[str, Any]) -> list[str]:
-    from scoring.batch import KIND_ZH, UNREADABLE
+def _table_cells(row: Any) -> list[str]:
+    from reports.tables import UNREADABLE
+    from scoring.vocabulary import KIND_SHORT_ZH, NONE_MARK
 
-    if row["error"]:
-        return [row["file"], UNREADABLE, "", "—", "—", "—", "—", "1", "0"]
+    if row.error:
+        return [row.file, UNREADABLE, "", NONE_MARK, NONE_MARK, NONE_MARK, NONE_MARK, "1", "0"]
     # "—": no claimed grade, or a rule set without grades
-    grades = "/".join(g or "—" for g in (row["claimed_grade"], row["grade"], row["review_grade"]))
+    grades = "/".join(g or NONE_MARK for g in (row.claimed_grade, row.grade, row.review_grade))
     return [
-        row["file"],
-        row["unit"],
-        KIND_ZH.get(row["kind"], row["kind"]),
-        row["claimed_total"] or "—",
-        row["total"],
-        row["review_total"],
+        row.file,
+        row.unit,
+        KIND_SHORT_ZH.get(row.kind, row.kind),
+        row.claimed_total or NONE_MARK,
+        row.total,
+        row.review_total,
         grades,
-        str(row["errors"]),
-        str(row["warnings"]),
+        str(row.errors),
+        str(row.warnings),
     ]
 
 
-def table_entry(row: dict[str, Any]) -> tuple[list[str], list[int]]:
+def table_piece(records: list[Any]) -> tuple[list[tuple[Any, Any]], list[tuple[Any, str]]]:
+    """The terminal table's entries of a chunk (in the workers): (key, :func:`table_entry`), and the unreadable."""
+    return ([(rec.key, table_entry(rec.row)) for rec in records],
+            [(rec.key, rec.row.error) for rec in records if rec.row.error])
+
+
+def table_entry(row: Any) -> tuple[list[str], list[int]]:
     """One form's row of the terminal table, cut to size and measured (runs in the workers).
 
     A long path keeps its end (the file name says the most), other cells their start.
@@ -204,22 +210,11 @@ def _abort(outputs: list[Any], writers: list[Any]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from scoring.batch import (
-        AtomicOutput,
-        Chunk,
-        CsvWriter,
-        JsonWriter,
-        Options,
-        Summary,
-        XlsxWriter,
-        discover_names,
-        make_chunk,
-        run_batch,
-    )
-    from scoring.batch import _unreadable as unreadable_record
+    from reports.tables import FORMATS, JsonWriter, options_for
+    from scoring.batch import Chunk, Summary, discover_names, make_chunk, run_batch, unreadable_record
 
     out_path = Path(args.out) if args.out else None
-    if out_path is not None and out_path.suffix.lower() not in OUT_KINDS:
+    if out_path is not None and out_path.suffix.lower() not in FORMATS:
         _err(f"{args.out}：不支持的输出格式 “{out_path.suffix or '（无扩展名）'}”。请用 .csv、.xlsx 或 .json 结尾的文件名。")
         return EXIT_UNUSABLE
     for target in (args.out, args.pdf):
@@ -268,13 +263,12 @@ def run(args: argparse.Namespace) -> int:
 
     kind = out_path.suffix.lower() if out_path is not None else ""
     keep_table = args.format == "table"
-    opts = Options(
+    opts = options_for(
+        [kind] if kind else [],
         rules=args.rules,
-        json=args.format == "json" or kind == ".json",
-        sheets=kind == ".xlsx",
+        json_text=args.format == "json",
         pdf=bool(args.pdf),
-        csv=kind == ".csv",
-        table=table_entry if keep_table else None,
+        extra=(("table", table_piece),) if keep_table else (),
     )
 
     writers: list[Any] = []
@@ -282,16 +276,13 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.format == "json":
             writers.append(JsonWriter(_JsonTerminal(sys.stdout)))
-        if kind == ".json":
-            o = AtomicOutput(out_path, "w", encoding="utf-8")
-            outputs.append(o)
-            writers.append(JsonWriter(o.fh))
-        elif kind == ".csv":
-            o = AtomicOutput(out_path, "w", encoding="utf-8", newline="")
-            outputs.append(o)
-            writers.append(CsvWriter(o.fh))
-        elif kind == ".xlsx":
-            writers.append(XlsxWriter(out_path))
+        if out_path is not None:
+            opener = FORMATS[kind].open
+            assert opener is not None
+            writer, output = opener(out_path)
+            if output is not None:
+                outputs.append(output)
+            writers.append(writer)
     except OSError as exc:
         _abort(outputs, writers)
         _err(f"{args.out}：无法写入（{os_error_text(exc)}）。")
@@ -316,16 +307,15 @@ def run(args: argparse.Namespace) -> int:
     try:
         for chunk in _progress(len(files) + len(missing), chunks()):
             summary.merge(chunk.summary)
-            table_rows += chunk.table
-            errors_text += chunk.errors
+            if keep_table:
+                entries, unreadable = chunk.pieces["table"]
+                table_rows += entries
+                errors_text += unreadable
             for w in writers:
                 w.add(chunk)
-            if opts.pdf:
-                for rec in chunk.records:
-                    sec = rec["pdf"]
-                    if sec.get("error") or sec["rows"] or sec["findings"]:
-                        attention += 1
-                        sections.append((rec["key"], sec))
+            if args.pdf:
+                attention += len(chunk.pieces["pdf"])
+                sections += chunk.pieces["pdf"]
                 if args.pdf_forms and len(sections) >= 2 * args.pdf_forms:  # keep memory bounded
                     sections.sort(key=lambda x: x[0])
                     del sections[args.pdf_forms :]
