@@ -67,8 +67,15 @@ FUNDS_LABEL = "资金执行率"
 _FORM_SUFFIXES = (".toml", ".xlsx", ".xlsm", ".xls", ".csv", ".txt")
 
 
-def _walk(top: str, out: list[str]) -> None:
-    """Form files under ``top`` (``os.scandir``: no ``stat`` per file)."""
+_TEXT_SUFFIXES = (".txt", ".csv")
+
+
+def _walk(top: str, out: list[str], skipped: list[str] | None = None) -> None:
+    """Form files under ``top`` (``os.scandir``: no ``stat`` per file).
+
+    A ``.txt`` or ``.csv`` found in a folder with no form's words in it (a
+    README, a list of names) is left out and added to ``skipped``; named on
+    the command line it is read, and says what it lacks."""
     todo = [top]
     while todo:
         folder = todo.pop()
@@ -82,13 +89,20 @@ def _walk(top: str, out: list[str]) -> None:
                 if e.is_dir(follow_symlinks=False):
                     todo.append(e.path)
                 elif e.name.lower().endswith(_FORM_SUFFIXES) and not is_review_file(e.name) and not e.name.startswith("~$") and e.is_file():
+                    if e.name.lower().endswith(_TEXT_SUFFIXES):
+                        from indicators.importing import looks_like_form_text
+
+                        if not looks_like_form_text(e.path):
+                            if skipped is not None:
+                                skipped.append(e.path)
+                            continue
                     out.append(e.path)
             except OSError:
                 continue
 
 
-def discover_names(paths: Iterable[str | Path]) -> tuple[list[str], list[str]]:
-    """Like :func:`discover`, as path strings (what the workers take)."""
+def discover_names(paths: Iterable[str | Path], skipped: list[str] | None = None) -> tuple[list[str], list[str]]:
+    """Like :func:`discover`, as path strings (what the workers take); texts without a form go to ``skipped``."""
     files: list[str] = []
     missing: list[str] = []
     seen: set[str] = set()
@@ -96,7 +110,7 @@ def discover_names(paths: Iterable[str | Path]) -> tuple[list[str], list[str]]:
         p = str(Path(raw))
         if os.path.isdir(p):
             found: list[str] = []
-            _walk(p, found)
+            _walk(p, found, skipped)
             found.sort()
             top = os.path.abspath(p)  # every f starts with p: its absolute path, without abspath per file
             keys = [top + f[len(p) :] for f in found]
@@ -114,12 +128,12 @@ def discover_names(paths: Iterable[str | Path]) -> tuple[list[str], list[str]]:
     return files, missing
 
 
-def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
+def discover(paths: Iterable[str | Path], skipped: list[str] | None = None) -> tuple[list[Path], list[str]]:
     """Form files under ``paths`` (folders recursively, ``*.toml`` but not
     ``*.review.toml``, and the spreadsheets and texts of ``_FORM_SUFFIXES``
     but not Excel's ``~$`` lock files; links to folders are not followed), sorted within
     each folder and without duplicates; and the paths that do not exist."""
-    names, missing = discover_names(paths)
+    names, missing = discover_names(paths, skipped)
     return [Path(n) for n in names], missing
 
 

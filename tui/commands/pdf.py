@@ -173,7 +173,13 @@ def cmd_pdf(args: argparse.Namespace) -> int:
 def _pdf_folder(args: argparse.Namespace, folder: Path) -> int:
     from scoring.batch import discover  # the same forms jixiao review finds: *.toml, recursively
 
-    forms, _ = discover([folder])
+    skipped: list[str] = []
+    forms, _ = discover([folder], skipped)
+    if skipped:
+        from indicators.importing import not_a_form_notice
+
+        for name in skipped:
+            print(not_a_form_notice(name), file=sys.stderr)
     if not forms:
         print(f"{folder}：文件夹中没有表单（*.toml，或 *.xlsx、*.xls、*.csv、*.txt）。", file=sys.stderr)
         return EXIT_UNREADABLE

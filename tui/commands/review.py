@@ -246,7 +246,13 @@ def run(args: argparse.Namespace) -> int:
             _err(str(exc))
             return EXIT_UNUSABLE
 
-    files, missing = discover_names(args.paths)
+    skipped: list[str] = []
+    files, missing = discover_names(args.paths, skipped)
+    if skipped:
+        from indicators.importing import not_a_form_notice
+
+        for name in skipped:
+            _err(not_a_form_notice(name))
     if len(missing) == len(args.paths):
         for m in missing:
             _err(f"{m}：路径不存在。请检查文件或文件夹的路径。")
