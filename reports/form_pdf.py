@@ -51,7 +51,8 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from indicators.atomic import atomic_write_bytes
 from indicators.digest import canonical_json, form_digest, short_digest
-from scoring.engine import canonical_category, fmt, plain, year_label
+from scoring.engine import canonical_category
+from scoring.vocabulary import KIND_ZH, NO_GRADE, NOT_CLAIMED, fmt, percent, plain, year_label
 
 from .fonts import FontChoice, missing_glyphs, missing_glyphs_message, register_cjk_font
 
@@ -92,7 +93,7 @@ IND_WIDTHS = [SEC_W, 64.0, 84.0, 132.0, 84.0, 84.0, 42.0, 72.0]
 IND_WIDTHS.append(WIDTH - sum(IND_WIDTHS))
 ROW_LABEL_W = IND_WIDTHS[1] + IND_WIDTHS[2]  # funds row labels end where 二级 ends
 
-KIND_TITLE = {"department": "部门整体支出绩效自评表", "project": "项目支出绩效自评表"}
+KIND_TITLE = {kind: f"{label}绩效自评表" for kind, label in KIND_ZH.items()}
 FUNDS_LABELS = {
     "total": "年度资金总额",
     "appropriation": "其中：当年财政拨款",
@@ -117,12 +118,6 @@ def _money(value: Decimal | None) -> str:
     if isinstance(exp, int) and exp < -2:
         return format(value.normalize(), "f")
     return fmt(value)
-
-
-def _rate(rate: Decimal | None) -> str:
-    if rate is None:
-        return DASH
-    return f"{fmt(rate * 100)}%"
 
 
 def _esc(text: str) -> str:
@@ -232,11 +227,11 @@ class _Marks:
         if len(claimed) > 20:  # a grade is a word; never let it outgrow the row
             claimed = claimed[:16] + "…"
         if self.show_claimed:
-            return f"等级：{claimed or '未填'}"  # a plain cell string: no markup is parsed
+            return f"等级：{claimed or NOT_CLAIMED}"  # a plain cell string: no markup is parsed
         if not claimed or claimed == computed:
-            return f"等级：{computed or '不评等级'}"
+            return f"等级：{computed or NO_GRADE}"
         return Paragraph(
-            f"等级：{_esc(computed or '不评等级')}"
+            f"等级：{_esc(computed or NO_GRADE)}"
             f'<br/><font color="{CLAIMED_COLOUR}" size="8">（填报 {_esc(claimed)}）</font>',
             self.s.cell_c,
         )
@@ -275,7 +270,7 @@ def _funds_block(result: Any, s: _Styles, marks: _Marks) -> Table:
         row = funds.rows.get(key) or {}
         cells: list[Any] = [_money(row.get(c)) for c in ("initial", "annual", "executed")]
         if key == "total":
-            cells += [fmt(funds.weight), _rate(funds.rate), marks.score(funds.score, funds.claimed)]
+            cells += [fmt(funds.weight), percent(funds.rate, DASH), marks.score(funds.score, funds.claimed)]
         else:
             cells += [DASH, DASH, DASH]
         data.append(["", label] + cells)
@@ -981,7 +976,7 @@ def render_form_bytes(
     if show_claimed:
         mode = (
             f'<font color="{CLAIMED_COLOUR}">本表得分为填报单位自评的得分（按填报原样打印，未经复算）。</font>'
-            f"复算结果：总分 {fmt(result.total)}，等级 {_esc(result.grade or '不评等级')}。"
+            f"复算结果：总分 {fmt(result.total)}，等级 {_esc(result.grade or NO_GRADE)}。"
         )
     else:
         mode = (

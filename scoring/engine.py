@@ -435,7 +435,7 @@ class _Scorer:
             if note_below > 0 and rate < note_below:
                 self.add(
                     "rate-below-threshold",
-                    f"执行率 {rate * 100:.2f}% 低于 {note_below * 100:.0f}%，须写明原因。",
+                    f"执行率 {percent(rate)} 低于 {note_below * 100:.0f}%，须写明原因。",
                     "funds",
                     ("funds", "note"),
                 )

@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .vocabulary import SEVERITY_ZH
+
 __all__ = ["Finding", "CATALOG", "SEVERITY", "Severity", "make", "catalog_markdown", "SEVERITY_ZH"]
 
 Severity = Literal["error", "warning", "info"]
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 @dataclass(frozen=True)
