@@ -51,7 +51,6 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from indicators.atomic import atomic_write_bytes
 from indicators.digest import canonical_json, form_digest, short_digest
-from scoring.engine import canonical_category
 from scoring.vocabulary import KIND_ZH, NO_GRADE, NOT_CLAIMED, fmt, percent, plain, year_label
 
 from .fonts import FontChoice, missing_glyphs, missing_glyphs_message, register_cjk_font
@@ -596,12 +595,7 @@ def _short_label(p: Any, text: str, style: ParagraphStyle, limit: int = 40) -> A
 
 
 def _indicator_rows(result: Any, s: _Styles, marks: _Marks) -> list[_Row]:
-    form = result.form
-    declared = {canonical_category(k): v for k, v in form.categories.items()}
-    sums: dict[str, Decimal] = {}
-    for r in result.indicators:
-        key = canonical_category(r.category)
-        sums[key] = sums.get(key, Decimal(0)) + r.weight
+    weights = result.category_weights  # declared, else the rule set's, else the rows' sum (the engine decides)
     rows: list[_Row] = []
     group = -1
     prev_cat = prev_sub = None
@@ -614,12 +608,7 @@ def _indicator_rows(result: Any, s: _Styles, marks: _Marks) -> list[_Row]:
         new_r = new_g or r.subcategory != prev_sub
         if new_g:
             group += 1
-            key = canonical_category(r.category)
-            weight = declared.get(key)
-            if weight is None:
-                weight = result.rules.category_weight(key)
-            if weight is None:
-                weight = sums.get(key, Decimal(0))
+            weight = weights.get(result.rules.canonical_category(r.category), Decimal(0))
             if r.category.strip():
                 cat_p = Paragraph(f"{_esc(r.category)}<br/>（{plain(weight)}分）", s.cell_c)
             else:  # real forms sometimes leave the 一级 cell blank

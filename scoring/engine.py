@@ -53,15 +53,19 @@ HUNDRED = Decimal(100)
 CENT = m.CENT
 HALF_UP = ROUND_HALF_UP  # x.quantize(CENT, HALF_UP) is m.q2(x) without the call
 
-# Standard level-1 names and the short spellings real forms use.
-_CATEGORY_ALIASES = {"产出": "产出指标", "效益": "效益指标", "满意度": "满意度指标"}
+# Standard level-1 names and the short spellings real forms use: the rule set's
+# ``category_aliases`` (these are its defaults, for callers without a rule set).
+_CATEGORY_ALIASES: dict[str, str] = RuleSet.model_fields["category_aliases"].get_default(call_default_factory=True)
 
 
 # a category name with digits or comparison signs is most likely a target typed into the wrong column
 _LOOKS_LIKE_VALUE = re.compile(r"[0-9０-９%％≥≤<>＜＞]")
 
 
-def canonical_category(name: str) -> str:
+def canonical_category(name: str, rules: RuleSet | None = None) -> str:
+    """The level-1 heading a form's spelling stands for, by the rule set's aliases (产出 → 产出指标)."""
+    if rules is not None:
+        return rules.canonical_category(name)
     return _CATEGORY_ALIASES.get(name, name).strip()
 
 
@@ -174,6 +178,9 @@ class Result:
     claimed_grade: str
     findings: list[Finding]
     total_why: tuple[Any, ...] = ()
+    # each level-1 heading's weight, by canonical name: declared in [categories], else the rule
+    # set's, else the sum of its rows (the one place this is decided; the PDF and the editor read it)
+    category_weights: dict[str, Decimal] = field(default_factory=dict)
 
     @property
     def explain(self) -> str:
@@ -327,6 +334,8 @@ class _Scorer:
         self._bare_op = scoring.bare_number_operator
         self._ratio = scoring.over_achievement_ratio
         self._reverse = scoring.reverse_formula
+        self._cost_words = scoring.cost_keywords
+        self._satisfaction_words = scoring.satisfaction_keywords
         qualitative = rules.qualitative
         self._achieved = qualitative.achieved
         self._partial = qualitative.partial
@@ -334,6 +343,7 @@ class _Scorer:
         self._factors: dict[str, tuple[Decimal, Decimal]] = {}  # category → (whole, applicable) when rescaled
         self._why: tuple[Any, ...] = ()  # the explanation of the row being scored
         self.total_why: tuple[Any, ...] = ()
+        self.category_weights: dict[str, Decimal] = {}
         self._fulls: list[Decimal] = []  # each indicator's weight rounded to 2 places, in order
         self._row: tuple[int, Indicator, list[Finding]] = (-1, None, [])  # type: ignore[assignment]  # set per indicator
 
@@ -392,9 +402,18 @@ class _Scorer:
 
         denominator_key = rules.denominator
         denominator = effective.get(denominator_key)
-        if denominator_key == "adjusted" and denominator is None:
-            denominator_key = "annual"
-            denominator = effective.get("annual")
+        fallback = rules.denominator_fallback
+        if denominator is None and fallback and fallback != denominator_key:
+            wanted = _COLUMN_LABELS[denominator_key]
+            denominator_key = fallback
+            denominator = effective.get(fallback)
+            if denominator is not None:  # else funds-zero-budget below names the fallback column
+                self.add(
+                    "denominator-fallback",
+                    f"规则集的执行率按{wanted}计算，但表中未填写{wanted}，按{_COLUMN_LABELS[fallback]}计算。",
+                    "funds",
+                    ("funds", "total"),
+                )
         executed = effective.get("executed")
         rate: Decimal | None = None
         score = ZERO
@@ -497,7 +516,7 @@ class _Scorer:
         method, raw_score, tier = self._score(ind, w, needs_note)
         full = w.quantize(CENT, HALF_UP)  # the best score a row can print (w ≥ 0: the schema says so)
         self._fulls.append(full)
-        factor = self._factors.get(canonical_category(ind.category)) if self._factors else None
+        factor = self._factors.get(self.rules.canonical_category(ind.category)) if self._factors else None
         if factor is not None:  # 不适用 rows in this category: the rest rescaled to the category weight
             whole, applicable = factor
             inner = self._why or (_x_text, f"得 {fmt(min(raw_score, w))}")
@@ -634,7 +653,7 @@ class _Scorer:
             )
         if method == "auto":
             method = _OPERATOR_METHOD[op]
-        if op in ("ge", "gt") and "成本" in ind.subcategory:
+        if op in ("ge", "gt") and any(word in ind.subcategory for word in self._cost_words):
             self._row_add("cost-direction", f"成本指标的年度指标值 “{ind.target}” 用了 “≥/>”，成本指标应为 “≤” 或 “=”。", "target")
         if actual is None:
             self._row_add("missing-value", "实际完成值为空，无法评分，得 0 分。请填写实际完成值。", "actual")
@@ -676,7 +695,7 @@ class _Scorer:
                 )
         if actual.op is not None and actual.op == (target.op or op) and b == a:
             self._row_add("actual-is-target", f"实际完成值 “{ind.actual}” 只是重复了目标值，不是实际测得的结果。请填写实测数值。", "actual")
-        if a_unit == "%" and b >= HUNDRED and "满意" in ind.category + ind.subcategory:
+        if a_unit == "%" and b >= HUNDRED and any(word in ind.category + ind.subcategory for word in self._satisfaction_words):
             self._row_add("satisfaction-full", "满意度为 100%，请确认有调查问卷等佐证材料。", "actual")
         if method == "higher":
             ratio = self._ratio
@@ -896,7 +915,7 @@ class _Scorer:
         form = self.form
         if not form.year:
             self.add("missing-year", "表中未填写年度（year）：时效指标按期限本身的年份比较，打印件不印年度。", "year", ("year",))
-        aliases = _CATEGORY_ALIASES
+        aliases = self.rules.category_aliases
         # weights per category, in order of first appearance; the total in the same pass
         sums: dict[str, Decimal] = {}
         cats: list[str] = []
@@ -914,6 +933,7 @@ class _Scorer:
             want = declared.get(cat)
             if want is None:
                 want = self.rules.category_weight(cat)
+            self.category_weights[cat] = got if want is None else want
             if want is None and cat in self.rules.weights:  # category_weights = "form": the rows set it
                 continue
             if want is None:
@@ -971,8 +991,14 @@ class _Scorer:
                     ("indicators", r.index, "name"),
                 )
         # a form filled for form's sake
-        if len(results) >= 3:
-            all_full = all(r.score == r.weight and (r.claimed is None or r.claimed == r.weight) for r in results)
+        scoring = self.rules.scoring
+        if len(results) >= scoring.all_full_marks_min_rows:
+            tolerance = scoring.full_marks_tolerance
+
+            def full(score: Decimal, weight: Decimal) -> bool:
+                return score == weight or (tolerance > 0 and weight - tolerance <= score <= weight)
+
+            all_full = all(full(r.score, r.weight) and (r.claimed is None or full(r.claimed, r.weight)) for r in results)
             values = [parse_value(r.actual) for r in results] if all_full else []
             all_hundred = bool(values) and all(
                 isinstance(v, Quantity) and v.unit == "%" and v.value == HUNDRED for v in values
@@ -1053,7 +1079,7 @@ class _Scorer:
         whole: dict[str, Decimal] = {}
         left_out: dict[str, Decimal] = {}
         for ind in self.form.indicators:
-            cat = canonical_category(ind.category)
+            cat = self.rules.canonical_category(ind.category)
             whole[cat] = whole.get(cat, ZERO) + ind.weight
             if self._not_applicable(ind):
                 left_out[cat] = left_out.get(cat, ZERO) + ind.weight
@@ -1076,7 +1102,18 @@ def score_form(form: Form, rules: RuleSet | None = None, file: str = "") -> Resu
     total, grade = s.totals(results, funds)
     claimed = form.claimed
     return Result(
-        file, form, rules, funds, results, total, claimed.total, grade, claimed.grade.strip(), s.findings, s.total_why
+        file,
+        form,
+        rules,
+        funds,
+        results,
+        total,
+        claimed.total,
+        grade,
+        claimed.grade.strip(),
+        s.findings,
+        s.total_why,
+        s.category_weights,
     )
 
 

@@ -42,6 +42,7 @@ CATALOG: dict[str, Rule] = {
     "funds-zero-budget": Rule("error", "全年预算数为 0", "全年预算数为 0 或未填写，无法计算执行率，资金执行率得分为 0。请填写全年预算数。"),
     "funds-negative-executed": Rule("error", "全年执行数为负", "资金的全年执行数小于 0（执行率为负），不是可能的执行结果，资金执行率按 0 分计。请核对执行数。"),
     "funds-over-budget": Rule("warning", "执行数远超预算", "全年执行数超过全年预算数的倍数高于规则集的合理性检查线（默认 2 倍），可能是单位（元/万元）或数字填错。请核对预算数和执行数。"),
+    "denominator-fallback": Rule("info", "执行率分母按另一列计", "规则集的执行率分母（如调整后预算）在表中未填写，按规则集的 denominator_fallback（默认全年预算数）计算执行率。若有调整后预算，请填写。"),
     "rate-below-threshold": Rule("warning", "执行率低于要求", "执行率低于规则集规定的比例，须在资金说明中写明原因。"),
     # values
     "missing-value": Rule("error", "缺少指标值或完成值", "年度指标值、实际完成值或须填写的得分为空；没有依据的指标得 0 分。"),

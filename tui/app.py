@@ -23,7 +23,7 @@ from textual.widgets import DataTable, Footer, TabbedContent, TabPane
 
 from indicators.document import ChangedOnDisk, EditError, FormDocument, SaveRefused, field_kind
 from indicators.loader import FormError
-from scoring.engine import Result, canonical_category, fmt, score_form
+from scoring.engine import Result, fmt, score_form
 from scoring.methods import TIERS, tier_range
 from scoring.rules import RuleSet, load_rules
 from scoring.vocabulary import NO_GRADE, percent
@@ -164,9 +164,7 @@ class JixiaoApp(App[int]):
 
     def category_weight(self, category: str) -> Decimal | None:
         assert self.result is not None
-        declared = {canonical_category(k): v for k, v in self.result.form.categories.items()}
-        cat = canonical_category(category)
-        return declared.get(cat, self.result.rules.category_weight(cat))
+        return self.result.category_weights.get(self.result.rules.canonical_category(category))
 
     # ---------------------------------------------------------------- layout
 
