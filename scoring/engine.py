@@ -995,10 +995,10 @@ class _Scorer:
         if len(results) >= scoring.all_full_marks_min_rows:
             tolerance = scoring.full_marks_tolerance
 
-            def full(score: Decimal, weight: Decimal) -> bool:
+            def is_full(score: Decimal, weight: Decimal) -> bool:
                 return score == weight or (tolerance > 0 and weight - tolerance <= score <= weight)
 
-            all_full = all(full(r.score, r.weight) and (r.claimed is None or full(r.claimed, r.weight)) for r in results)
+            all_full = all(is_full(r.score, r.weight) and (r.claimed is None or is_full(r.claimed, r.weight)) for r in results)
             values = [parse_value(r.actual) for r in results] if all_full else []
             all_hundred = bool(values) and all(
                 isinstance(v, Quantity) and v.unit == "%" and v.value == HUNDRED for v in values
