@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +51,7 @@ __all__ = [
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 CENT = m.CENT
-HALF_UP = ROUND_HALF_UP  # x.quantize(CENT, HALF_UP) is m.q2(x) without the call
+q2 = m.q2  # round to 2 places, half up: every score, weight and money comparison
 
 # Standard level-1 names and the short spellings real forms use: the rule set's
 # ``category_aliases`` (these are its defaults, for callers without a rule set).
@@ -71,7 +71,7 @@ def canonical_category(name: str, rules: RuleSet | None = None) -> str:
 
 def num(value: Decimal) -> str:
     """A number in an explanation: two places ("31.88", "95.00"), more only when it has them ("0.955")."""
-    rounded = value.quantize(CENT, HALF_UP)
+    rounded = q2(value)
     return str(rounded) if rounded == value else plain(value)
 
 
@@ -290,7 +290,7 @@ def _x_claimed(kind: str, claimed: Decimal, w: Decimal) -> str:
 
 def _x_rescaled(inner: tuple[Any, ...], whole: Decimal, applicable: Decimal, raw: Decimal, score: Decimal) -> str:
     text = f"{_explained(inner)}；本一级指标有不适用的指标，按 {plain(whole)} ÷ {plain(applicable)} 折算：= {fmt(raw)}"
-    return text + (f"，封顶 {fmt(score)}" if score < raw.quantize(CENT, HALF_UP) else "")
+    return text + (f"，封顶 {fmt(score)}" if score < q2(raw) else "")
 
 
 def _x_funds(executed: Decimal, denominator: Decimal, label: str, w: Decimal, capped: bool) -> str:
@@ -316,6 +316,15 @@ def _x_total(
     else:
         text += "；不评等级"
     return text
+
+
+@dataclass(slots=True)
+class _Row:
+    """The indicator being scored, and the findings raised on it so far."""
+
+    index: int
+    indicator: Indicator
+    findings: list[Finding]
 
 
 class _Scorer:
@@ -345,7 +354,7 @@ class _Scorer:
         self.total_why: tuple[Any, ...] = ()
         self.category_weights: dict[str, Decimal] = {}
         self._fulls: list[Decimal] = []  # each indicator's weight rounded to 2 places, in order
-        self._row: tuple[int, Indicator, list[Finding]] = (-1, None, [])  # type: ignore[assignment]  # set per indicator
+        self._row: _Row | None = None  # the indicator being scored
 
     def add(self, code: str, where: str, loc: tuple[Any, ...], variant: str = "", **params: Any) -> None:
         """A finding on the form; its message is the catalogue's (``scoring/findings.py``)."""
@@ -368,17 +377,14 @@ class _Scorer:
         subrows = list(sub.values())
         effective: dict[str, Decimal | None] = {}
         for col in _ALL_COLUMNS:
-            summed: Decimal | None = None
-            for row in subrows:
-                value = getattr(row, col)
-                if value is not None:
-                    summed = (ZERO if summed is None else summed) + value  # as sum(values, ZERO)
+            values = [getattr(row, col) for row in subrows if getattr(row, col) is not None]
+            summed = sum(values, ZERO) if values else None  # no row gives this column: nothing to sum
             given = getattr(total, col) if total is not None else None
             if (
                 given is not None
                 and summed is not None
                 and given != summed  # equal values round equal
-                and given.quantize(CENT, HALF_UP) != summed.quantize(CENT, HALF_UP)
+                and q2(given) != q2(summed)
             ):
                 self.add(
                     "funds-total-mismatch", "funds.total", ("funds", "total", col),
@@ -426,7 +432,7 @@ class _Scorer:
                 raw = w * max(rate, ZERO)
                 if rules.cap:
                     raw = min(raw, w)
-                score = raw.quantize(CENT, HALF_UP)
+                score = q2(raw)
             over = rules.over_budget_ratio
             if over > 0 and rate > over:
                 self.add(
@@ -464,12 +470,13 @@ class _Scorer:
         elif claimed < 0:
             out.append(raise_finding("score-negative", where, loc, label=label, claimed=fmt(claimed)))
         # score has two places, so a claim equal to it rounds to it
-        if claimed != score and claimed.quantize(CENT, HALF_UP) != score:
+        if claimed != score and q2(claimed) != score:
             out.append(raise_finding("score-mismatch", where, loc, label=label, claimed=fmt(claimed), score=fmt(score)))
 
     def _row_add(self, code: str, key: str = "", variant: str = "", **params: Any) -> None:
         """A finding on the indicator being scored (see ``indicator``); its message is the catalogue's."""
-        index, ind, found = self._row
+        assert self._row is not None, "a row finding outside indicator()"
+        index, ind, found = self._row.index, self._row.indicator, self._row.findings
         where = found[0].where if found else f"indicators[{index + 1}] {ind.name}"
         loc = ("indicators", index, key) if key else ("indicators", index)
         found.append(raise_finding(code, where, loc, variant, **params))
@@ -482,7 +489,7 @@ class _Scorer:
 
     def indicator(self, index: int, ind: Indicator) -> IndicatorResult:
         found: list[Finding] = []  # this row's findings, added to the form's at the end
-        self._row = (index, ind, found)
+        self._row = _Row(index, ind, found)
         self._why = ()
         w = ind.weight
         needs_note: list[str] = []  # reasons a deviation note is required
@@ -490,7 +497,7 @@ class _Scorer:
             return self._left_out(index, ind, found)
 
         method, raw_score, tier = self._score(ind, w, needs_note)
-        full = w.quantize(CENT, HALF_UP)  # the best score a row can print (w ≥ 0: the schema says so)
+        full = q2(w)  # the best score a row can print (w ≥ 0: the schema says so)
         self._fulls.append(full)
         factor = self._factors.get(self.rules.canonical_category(ind.category)) if self._factors else None
         if factor is not None:  # 不适用 rows in this category: the rest rescaled to the category weight
@@ -498,8 +505,8 @@ class _Scorer:
             inner = self._why or (_x_text, f"得 {fmt(min(raw_score, w))}")
             raw_score = min(raw_score, w) * whole / applicable
             w_scaled = w * whole / applicable
-            full = w_scaled.quantize(CENT, HALF_UP)
-            score = full if raw_score >= w_scaled else (raw_score.quantize(CENT, HALF_UP) if raw_score > 0 else ZERO)
+            full = q2(w_scaled)
+            score = full if raw_score >= w_scaled else (q2(raw_score) if raw_score > 0 else ZERO)
             self._why = (_x_rescaled, inner, whole, applicable, raw_score, score)
             w_check = w_scaled
         else:
@@ -507,7 +514,7 @@ class _Scorer:
             if raw_score >= w:
                 score = full
             else:
-                score = raw_score.quantize(CENT, HALF_UP) if raw_score > 0 else ZERO
+                score = q2(raw_score) if raw_score > 0 else ZERO
 
         claimed = ind.claimed
         if claimed is not None and (claimed != score or claimed > w_check or claimed < 0):
@@ -555,7 +562,7 @@ class _Scorer:
     def _left_out(self, index: int, ind: Indicator, found: list[Finding]) -> IndicatorResult:
         """A row marked 不适用: 0 points; with ``not_applicable = "rescale"`` its category's other rows make up for it."""
         w = ind.weight
-        self._fulls.append(w.quantize(CENT, HALF_UP))
+        self._fulls.append(q2(w))
         if self.rules.scoring.not_applicable == "rescale":
             text = "不适用，不参与评分；同一一级指标的其余指标按一级指标分值折算"
         else:
@@ -860,19 +867,14 @@ class _Scorer:
         form = self.form
         if not form.year:
             self.add("missing-year", "year", ("year",))
-        aliases = self.rules.category_aliases
-        # weights per category, in order of first appearance; the total in the same pass
+        canonical = self.rules.canonical_category
+        # weights per category, in order of first appearance
+        cats = [canonical(r.category) for r in results]
         sums: dict[str, Decimal] = {}
-        cats: list[str] = []
-        total_weight = ZERO
-        for r in results:
-            name = r.category
-            key = aliases.get(name, name).strip()  # canonical_category
-            cats.append(key)
-            w = r.weight
-            sums[key] = sums.get(key, ZERO) + w
-            total_weight += w  # as sum(weights, ZERO)
-        declared = {aliases.get(k, k).strip(): v for k, v in form.categories.items()}
+        for cat, r in zip(cats, results):
+            sums[cat] = sums.get(cat, ZERO) + r.weight
+        total_weight = sum((r.weight for r in results), ZERO)
+        declared = {canonical(k): v for k, v in form.categories.items()}
         for cat in list(declared) + [c for c in sums if c not in declared]:
             got = sums.get(cat, ZERO)
             want = declared.get(cat)
@@ -883,7 +885,7 @@ class _Scorer:
                 continue
             if want is None:
                 if _LOOKS_LIKE_VALUE.search(cat):
-                    at = next(r for r in results if aliases.get(r.category, r.category).strip() == cat)
+                    at = next(r for r, c in zip(results, cats) if c == cat)
                     self.add(
                         "category-looks-like-value", at.where, ("indicators", at.index, "category"), category=cat
                     )
@@ -930,15 +932,13 @@ class _Scorer:
 
     def totals(self, results: list[IndicatorResult], funds: FundsResult) -> tuple[Decimal, str]:
         form = self.form
-        scores = ZERO
-        for r in results:
-            scores += r.score  # as sum(scores, ZERO)
+        scores = sum((r.score for r in results), ZERO)
         summed = funds.score + scores
         rules = self.rules
         cap = rules.funds.total_cap(funds.rate) if rules.funds.total_caps else None
         total = summed
         if cap is not None and total > cap.max:
-            total = cap.max.quantize(CENT, HALF_UP)
+            total = q2(cap.max)
             self.add(
                 "total-capped", "total", ("claimed", "total"),
                 rate=percent(funds.rate), below=plain(cap.below * 100), max=plain(cap.max), summed=fmt(summed), total=fmt(total),
@@ -961,7 +961,7 @@ class _Scorer:
                 expected = claimed_sum
                 if cap is not None and expected > cap.max:
                     expected = cap.max
-                if expected != claimed_total and expected.quantize(CENT, HALF_UP) != claimed_total.quantize(CENT, HALF_UP):
+                if expected != claimed_total and q2(expected) != q2(claimed_total):
                     capped = f"（执行率封顶 {plain(cap.max)} 分）" if expected != claimed_sum else ""
                     self.add(
                         "total-mismatch", "claimed.total", ("claimed", "total"),
