@@ -318,13 +318,9 @@ def _x_total(
     return text
 
 
-@dataclass(slots=True)
-class _Row:
-    """The indicator being scored, and the findings raised on it so far."""
-
-    index: int
-    indicator: Indicator
-    findings: list[Finding]
+def _any_word(words: list[str]) -> re.Pattern[str]:
+    """A pattern found in a text that contains one of ``words`` (none: never found)."""
+    return re.compile("|".join(re.escape(w) for w in words if w) or r"(?!)")
 
 
 class _Scorer:
@@ -343,8 +339,8 @@ class _Scorer:
         self._bare_op = scoring.bare_number_operator
         self._ratio = scoring.over_achievement_ratio
         self._reverse = scoring.reverse_formula
-        self._cost_words = scoring.cost_keywords
-        self._satisfaction_words = scoring.satisfaction_keywords
+        self._cost_words = _any_word(scoring.cost_keywords)
+        self._satisfaction_words = _any_word(scoring.satisfaction_keywords)
         qualitative = rules.qualitative
         self._achieved = qualitative.achieved
         self._partial = qualitative.partial
@@ -354,7 +350,10 @@ class _Scorer:
         self.total_why: tuple[Any, ...] = ()
         self.category_weights: dict[str, Decimal] = {}
         self._fulls: list[Decimal] = []  # each indicator's weight rounded to 2 places, in order
-        self._row: _Row | None = None  # the indicator being scored
+        # the indicator being scored (set by ``indicator``) and the findings raised on it so far
+        self._index = -1
+        self._name = ""
+        self._found: list[Finding] = []
 
     def add(self, code: str, where: str, loc: tuple[Any, ...], variant: str = "", **params: Any) -> None:
         """A finding on the form; its message is the catalogue's (``scoring/findings.py``)."""
@@ -475,9 +474,8 @@ class _Scorer:
 
     def _row_add(self, code: str, key: str = "", variant: str = "", **params: Any) -> None:
         """A finding on the indicator being scored (see ``indicator``); its message is the catalogue's."""
-        assert self._row is not None, "a row finding outside indicator()"
-        index, ind, found = self._row.index, self._row.indicator, self._row.findings
-        where = found[0].where if found else f"indicators[{index + 1}] {ind.name}"
+        index, found = self._index, self._found
+        where = found[0].where if found else f"indicators[{index + 1}] {self._name}"
         loc = ("indicators", index, key) if key else ("indicators", index)
         found.append(raise_finding(code, where, loc, variant, **params))
 
@@ -489,7 +487,7 @@ class _Scorer:
 
     def indicator(self, index: int, ind: Indicator) -> IndicatorResult:
         found: list[Finding] = []  # this row's findings, added to the form's at the end
-        self._row = _Row(index, ind, found)
+        self._index, self._name, self._found = index, ind.name, found
         self._why = ()
         w = ind.weight
         needs_note: list[str] = []  # reasons a deviation note is required
@@ -622,7 +620,7 @@ class _Scorer:
             self._row_add("operator-assumed", "target", target=ind.target, operator=OPERATOR_SYMBOLS[op])
         if method == "auto":
             method = _OPERATOR_METHOD[op]
-        if op in ("ge", "gt") and any(word in ind.subcategory for word in self._cost_words):
+        if op in ("ge", "gt") and self._cost_words.search(ind.subcategory):
             self._row_add("cost-direction", "target", target=ind.target)
         if actual is None:
             self._row_add("missing-value", "actual")
@@ -653,7 +651,7 @@ class _Scorer:
                 self._row_add("unit-assumed", "actual", side="实际完成值" if not a_unit else "年度指标值", unit=written)
         if actual.op is not None and actual.op == (target.op or op) and b == a:
             self._row_add("actual-is-target", "actual", actual=ind.actual)
-        if a_unit == "%" and b >= HUNDRED and any(word in ind.category + ind.subcategory for word in self._satisfaction_words):
+        if a_unit == "%" and b >= HUNDRED and self._satisfaction_words.search(ind.category + ind.subcategory):
             self._row_add("satisfaction-full", "actual")
         if method == "higher":
             ratio = self._ratio
@@ -869,7 +867,9 @@ class _Scorer:
             self.add("missing-year", "year", ("year",))
         canonical = self.rules.canonical_category
         # weights per category, in order of first appearance
-        cats = [canonical(r.category) for r in results]
+        names = {r.category for r in results}  # a few headings over many rows: each looked up once
+        canonical_of = {name: canonical(name) for name in names}
+        cats = [canonical_of[r.category] for r in results]
         sums: dict[str, Decimal] = {}
         for cat, r in zip(cats, results):
             sums[cat] = sums.get(cat, ZERO) + r.weight
@@ -917,12 +917,10 @@ class _Scorer:
         # a form filled for form's sake
         scoring = self.rules.scoring
         if len(results) >= scoring.all_full_marks_min_rows:
-            tolerance = scoring.full_marks_tolerance
-
-            def is_full(score: Decimal, weight: Decimal) -> bool:
-                return score == weight or (tolerance > 0 and weight - tolerance <= score <= weight)
-
-            all_full = all(is_full(r.score, r.weight) and (r.claimed is None or is_full(r.claimed, r.weight)) for r in results)
+            tol = scoring.full_marks_tolerance  # a score (or claim) this far below the weight still counts as full marks
+            all_full = all(
+                0 <= r.weight - r.score <= tol and (r.claimed is None or 0 <= r.weight - r.claimed <= tol) for r in results
+            )
             values = [parse_value(r.actual) for r in results] if all_full else []
             all_hundred = bool(values) and all(
                 isinstance(v, Quantity) and v.unit == "%" and v.value == HUNDRED for v in values
