@@ -48,7 +48,7 @@ from indicators.embedded import NOTE as EMBED_NOTE
 from indicators.embedded import SHEET as EMBED_SHEET
 from indicators.embedded import cells_fingerprint, payload_rows
 from scoring.engine import canonical_category, fmt, plain
-from scoring.findings import SEVERITY_ZH
+from scoring.vocabulary import NO_GRADE, NOT_CLAIMED, SEVERITY_ZH, percent
 
 from .form_pdf import FUNDS_LABELS, form_title, grading_note
 
@@ -318,7 +318,7 @@ def _form_sheet(ws: Worksheet, result: Result, claimed: bool) -> _Sheet:
             if funds.rate is not None:
                 rate = funds.rate.quantize(Decimal("0.0001"), ROUND_HALF_UP)  # the cell holds what it shows
                 s.put(r, 8, rate, fmt_="0.00%", shown=False)
-                s.texts[f"H{r}"] = f"{rate * 100:.2f}%"
+                s.texts[f"H{r}"] = percent(rate)
             else:
                 s.put(r, 8, DASH)
             s.put(r, 9, funds.claimed if claimed else funds.score)
@@ -361,7 +361,7 @@ def _form_sheet(ws: Worksheet, result: Result, claimed: bool) -> _Sheet:
     # totals
     weight = funds.weight + sum((x.weight for x in rows), Decimal(0))
     total = result.claimed_total if claimed else result.total
-    grade = result.claimed_grade if claimed else (result.grade or "不评等级")
+    grade = result.claimed_grade if claimed else (result.grade or NO_GRADE)
     s.put(r, 1, "总分", span=6, fill=_HEAD_FILL, bold=True)
     s.put(r, 7, weight)
     s.put(r, 8, total)
@@ -479,8 +479,8 @@ def _check_sheet(ws: Worksheet, result: Result) -> _Sheet:
         r += 1
     s.put(r, 2, "等级", span=3, align=_LEFT, bold=True)
     s.put(r, 5, "")
-    s.put(r, 6, result.claimed_grade or "未填")
-    s.put(r, 7, result.grade or "不评等级")
+    s.put(r, 6, result.claimed_grade or NOT_CLAIMED)
+    s.put(r, 7, result.grade or NO_GRADE)
     s.put(r, 8, "一致" if (result.claimed_grade or "") == (result.grade or "") else "不一致")
     s.put(r, 9, "")
     s.put(r, 1, "")

@@ -51,7 +51,7 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from indicators.atomic import atomic_write_bytes
 from indicators.digest import canonical_json, form_digest, short_digest
-from scoring.engine import canonical_category, fmt, plain, year_label
+from scoring.vocabulary import KIND_ZH, NO_GRADE, NOT_CLAIMED, fmt, percent, plain, year_label
 
 from .fonts import FontChoice, missing_glyphs, missing_glyphs_message, register_cjk_font
 
@@ -92,7 +92,7 @@ IND_WIDTHS = [SEC_W, 64.0, 84.0, 132.0, 84.0, 84.0, 42.0, 72.0]
 IND_WIDTHS.append(WIDTH - sum(IND_WIDTHS))
 ROW_LABEL_W = IND_WIDTHS[1] + IND_WIDTHS[2]  # funds row labels end where 二级 ends
 
-KIND_TITLE = {"department": "部门整体支出绩效自评表", "project": "项目支出绩效自评表"}
+KIND_TITLE = {kind: f"{label}绩效自评表" for kind, label in KIND_ZH.items()}
 FUNDS_LABELS = {
     "total": "年度资金总额",
     "appropriation": "其中：当年财政拨款",
@@ -117,12 +117,6 @@ def _money(value: Decimal | None) -> str:
     if isinstance(exp, int) and exp < -2:
         return format(value.normalize(), "f")
     return fmt(value)
-
-
-def _rate(rate: Decimal | None) -> str:
-    if rate is None:
-        return DASH
-    return f"{fmt(rate * 100)}%"
 
 
 def _esc(text: str) -> str:
@@ -232,11 +226,11 @@ class _Marks:
         if len(claimed) > 20:  # a grade is a word; never let it outgrow the row
             claimed = claimed[:16] + "…"
         if self.show_claimed:
-            return f"等级：{claimed or '未填'}"  # a plain cell string: no markup is parsed
+            return f"等级：{claimed or NOT_CLAIMED}"  # a plain cell string: no markup is parsed
         if not claimed or claimed == computed:
-            return f"等级：{computed or '不评等级'}"
+            return f"等级：{computed or NO_GRADE}"
         return Paragraph(
-            f"等级：{_esc(computed or '不评等级')}"
+            f"等级：{_esc(computed or NO_GRADE)}"
             f'<br/><font color="{CLAIMED_COLOUR}" size="8">（填报 {_esc(claimed)}）</font>',
             self.s.cell_c,
         )
@@ -275,7 +269,7 @@ def _funds_block(result: Any, s: _Styles, marks: _Marks) -> Table:
         row = funds.rows.get(key) or {}
         cells: list[Any] = [_money(row.get(c)) for c in ("initial", "annual", "executed")]
         if key == "total":
-            cells += [fmt(funds.weight), _rate(funds.rate), marks.score(funds.score, funds.claimed)]
+            cells += [fmt(funds.weight), percent(funds.rate, DASH), marks.score(funds.score, funds.claimed)]
         else:
             cells += [DASH, DASH, DASH]
         data.append(["", label] + cells)
@@ -601,12 +595,7 @@ def _short_label(p: Any, text: str, style: ParagraphStyle, limit: int = 40) -> A
 
 
 def _indicator_rows(result: Any, s: _Styles, marks: _Marks) -> list[_Row]:
-    form = result.form
-    declared = {canonical_category(k): v for k, v in form.categories.items()}
-    sums: dict[str, Decimal] = {}
-    for r in result.indicators:
-        key = canonical_category(r.category)
-        sums[key] = sums.get(key, Decimal(0)) + r.weight
+    weights = result.category_weights  # declared, else the rule set's, else the rows' sum (the engine decides)
     rows: list[_Row] = []
     group = -1
     prev_cat = prev_sub = None
@@ -619,12 +608,7 @@ def _indicator_rows(result: Any, s: _Styles, marks: _Marks) -> list[_Row]:
         new_r = new_g or r.subcategory != prev_sub
         if new_g:
             group += 1
-            key = canonical_category(r.category)
-            weight = declared.get(key)
-            if weight is None:
-                weight = result.rules.category_weight(key)
-            if weight is None:
-                weight = sums.get(key, Decimal(0))
+            weight = weights.get(result.rules.canonical_category(r.category), Decimal(0))
             if r.category.strip():
                 cat_p = Paragraph(f"{_esc(r.category)}<br/>（{plain(weight)}分）", s.cell_c)
             else:  # real forms sometimes leave the 一级 cell blank
@@ -981,7 +965,7 @@ def render_form_bytes(
     if show_claimed:
         mode = (
             f'<font color="{CLAIMED_COLOUR}">本表得分为填报单位自评的得分（按填报原样打印，未经复算）。</font>'
-            f"复算结果：总分 {fmt(result.total)}，等级 {_esc(result.grade or '不评等级')}。"
+            f"复算结果：总分 {fmt(result.total)}，等级 {_esc(result.grade or NO_GRADE)}。"
         )
     else:
         mode = (

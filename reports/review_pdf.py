@@ -17,12 +17,13 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from indicators.atomic import atomic_write_bytes
+from scoring.vocabulary import KIND_SHORT_ZH
 
 from .fonts import register_cjk_font
 
 __all__ = ["write_review_pdf", "build_review_pdf"]
 
-KIND_ZH = {"department": "部门整体", "project": "项目"}
+KIND_ZH = KIND_SHORT_ZH
 SERIES = (("填报", "claimed"), ("复算", "computed"), ("复核", "review"))
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ from indicators.values import (
 )
 
 from . import methods as m
-from .findings import SEVERITY, Finding, make
+from .findings import Finding, make, raise_finding
 from .rules import RuleSet, load_rules
 from .vocabulary import fmt, percent, plain, year_label
 
@@ -51,23 +51,27 @@ __all__ = [
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 CENT = m.CENT
-HALF_UP = ROUND_HALF_UP  # x.quantize(CENT, HALF_UP) is m.q2(x) without the call
+q2 = m.q2  # round to 2 places, half up: every score, weight and money comparison
 
-# Standard level-1 names and the short spellings real forms use.
-_CATEGORY_ALIASES = {"产出": "产出指标", "效益": "效益指标", "满意度": "满意度指标"}
+# Standard level-1 names and the short spellings real forms use: the rule set's
+# ``category_aliases`` (these are its defaults, for callers without a rule set).
+_CATEGORY_ALIASES: dict[str, str] = RuleSet.model_fields["category_aliases"].get_default(call_default_factory=True)
 
 
 # a category name with digits or comparison signs is most likely a target typed into the wrong column
 _LOOKS_LIKE_VALUE = re.compile(r"[0-9０-９%％≥≤<>＜＞]")
 
 
-def canonical_category(name: str) -> str:
+def canonical_category(name: str, rules: RuleSet | None = None) -> str:
+    """The level-1 heading a form's spelling stands for, by the rule set's aliases (产出 → 产出指标)."""
+    if rules is not None:
+        return rules.canonical_category(name)
     return _CATEGORY_ALIASES.get(name, name).strip()
 
 
 def num(value: Decimal) -> str:
     """A number in an explanation: two places ("31.88", "95.00"), more only when it has them ("0.955")."""
-    rounded = value.quantize(CENT, HALF_UP)
+    rounded = q2(value)
     return str(rounded) if rounded == value else plain(value)
 
 
@@ -174,6 +178,9 @@ class Result:
     claimed_grade: str
     findings: list[Finding]
     total_why: tuple[Any, ...] = ()
+    # each level-1 heading's weight, by canonical name: declared in [categories], else the rule
+    # set's, else the sum of its rows (the one place this is decided; the PDF and the editor read it)
+    category_weights: dict[str, Decimal] = field(default_factory=dict)
 
     @property
     def explain(self) -> str:
@@ -283,7 +290,7 @@ def _x_claimed(kind: str, claimed: Decimal, w: Decimal) -> str:
 
 def _x_rescaled(inner: tuple[Any, ...], whole: Decimal, applicable: Decimal, raw: Decimal, score: Decimal) -> str:
     text = f"{_explained(inner)}；本一级指标有不适用的指标，按 {plain(whole)} ÷ {plain(applicable)} 折算：= {fmt(raw)}"
-    return text + (f"，封顶 {fmt(score)}" if score < raw.quantize(CENT, HALF_UP) else "")
+    return text + (f"，封顶 {fmt(score)}" if score < q2(raw) else "")
 
 
 def _x_funds(executed: Decimal, denominator: Decimal, label: str, w: Decimal, capped: bool) -> str:
@@ -311,6 +318,11 @@ def _x_total(
     return text
 
 
+def _any_word(words: list[str]) -> re.Pattern[str]:
+    """A pattern found in a text that contains one of ``words`` (none: never found)."""
+    return re.compile("|".join(re.escape(w) for w in words if w) or r"(?!)")
+
+
 class _Scorer:
     """Scores one form; collects findings in form order.
 
@@ -327,6 +339,8 @@ class _Scorer:
         self._bare_op = scoring.bare_number_operator
         self._ratio = scoring.over_achievement_ratio
         self._reverse = scoring.reverse_formula
+        self._cost_words = _any_word(scoring.cost_keywords)
+        self._satisfaction_words = _any_word(scoring.satisfaction_keywords)
         qualitative = rules.qualitative
         self._achieved = qualitative.achieved
         self._partial = qualitative.partial
@@ -334,11 +348,16 @@ class _Scorer:
         self._factors: dict[str, tuple[Decimal, Decimal]] = {}  # category → (whole, applicable) when rescaled
         self._why: tuple[Any, ...] = ()  # the explanation of the row being scored
         self.total_why: tuple[Any, ...] = ()
+        self.category_weights: dict[str, Decimal] = {}
         self._fulls: list[Decimal] = []  # each indicator's weight rounded to 2 places, in order
-        self._row: tuple[int, Indicator, list[Finding]] = (-1, None, [])  # type: ignore[assignment]  # set per indicator
+        # the indicator being scored (set by ``indicator``) and the findings raised on it so far
+        self._index = -1
+        self._name = ""
+        self._found: list[Finding] = []
 
-    def add(self, code: str, message: str, where: str, loc: tuple[Any, ...]) -> None:
-        self.findings.append(Finding(code, message, where, loc, None, SEVERITY[code]))
+    def add(self, code: str, where: str, loc: tuple[Any, ...], variant: str = "", **params: Any) -> None:
+        """A finding on the form; its message is the catalogue's (``scoring/findings.py``)."""
+        self.findings.append(raise_finding(code, where, loc, variant, **params))
 
     # -------------------------------------------------------------- funds
 
@@ -357,24 +376,18 @@ class _Scorer:
         subrows = list(sub.values())
         effective: dict[str, Decimal | None] = {}
         for col in _ALL_COLUMNS:
-            summed: Decimal | None = None
-            for row in subrows:
-                value = getattr(row, col)
-                if value is not None:
-                    summed = (ZERO if summed is None else summed) + value  # as sum(values, ZERO)
+            values = [getattr(row, col) for row in subrows if getattr(row, col) is not None]
+            summed = sum(values, ZERO) if values else None  # no row gives this column: nothing to sum
             given = getattr(total, col) if total is not None else None
             if (
                 given is not None
                 and summed is not None
                 and given != summed  # equal values round equal
-                and given.quantize(CENT, HALF_UP) != summed.quantize(CENT, HALF_UP)
+                and q2(given) != q2(summed)
             ):
                 self.add(
-                    "funds-total-mismatch",
-                    f"年度资金总额的{_COLUMN_LABELS[col]}为 {fmt(given)} {funds.unit}，但各资金来源行之和为 {fmt(summed)} {funds.unit}。"
-                    "执行率按各行之和计算；请改正合计行。",
-                    "funds.total",
-                    ("funds", "total", col),
+                    "funds-total-mismatch", "funds.total", ("funds", "total", col),
+                    column=_COLUMN_LABELS[col], given=fmt(given), summed=fmt(summed), unit=funds.unit,
                 )
             effective[col] = summed if summed is not None else given
         rows: dict[str, dict[str, Decimal | None]] = {"total": effective}
@@ -384,17 +397,19 @@ class _Scorer:
             if row is not None and row.executed is not None and row.executed < 0:
                 standard = name in _ROW_LABELS  # else a named row of funds.rows
                 self.add(
-                    "funds-negative-executed",
-                    f"{_ROW_LABELS.get(name, name)}的全年执行数为 {fmt(row.executed)} {funds.unit}，小于 0。执行数不能为负，请核对。",
-                    f"funds.{name}",
-                    ("funds", name, "executed") if standard else ("funds", "rows"),
+                    "funds-negative-executed", f"funds.{name}", ("funds", name, "executed") if standard else ("funds", "rows"),
+                    row=_ROW_LABELS.get(name, name), executed=fmt(row.executed), unit=funds.unit,
                 )
 
         denominator_key = rules.denominator
         denominator = effective.get(denominator_key)
-        if denominator_key == "adjusted" and denominator is None:
-            denominator_key = "annual"
-            denominator = effective.get("annual")
+        fallback = rules.denominator_fallback
+        if denominator is None and fallback and fallback != denominator_key:
+            wanted = _COLUMN_LABELS[denominator_key]
+            denominator_key = fallback
+            denominator = effective.get(fallback)
+            if denominator is not None:  # else funds-zero-budget below names the fallback column
+                self.add("denominator-fallback", "funds", ("funds", "total"), wanted=wanted, used=_COLUMN_LABELS[fallback])
         executed = effective.get("executed")
         rate: Decimal | None = None
         score = ZERO
@@ -403,16 +418,11 @@ class _Scorer:
         if denominator is None or denominator == 0:
             why = (_x_text, f"{label}为 0 或未填写，无法计算执行率" + ("，得 0.00" if w > 0 else ""))
             if w > 0:
-                self.add(
-                    "funds-zero-budget",
-                    f"{label}为 0 或未填写，无法计算执行率，资金执行率得 0 分。请在 [funds.total] 或各资金来源行填写{label}。",
-                    "funds",
-                    ("funds",),
-                )
+                self.add("funds-zero-budget", "funds", ("funds",), column=label)
         elif executed is None:
             why = (_x_text, "未填写全年执行数，无法计算执行率" + ("，得 0.00" if w > 0 else ""))
             if w > 0:
-                self.add("missing-value", "未填写全年执行数，资金执行率得 0 分。", "funds", ("funds",))
+                self.add("missing-value", "funds", ("funds",), "funds-executed")
         else:
             # the rate is computed and shown even when the money block carries no points (weight 0)
             rate = executed / denominator
@@ -421,31 +431,21 @@ class _Scorer:
                 raw = w * max(rate, ZERO)
                 if rules.cap:
                     raw = min(raw, w)
-                score = raw.quantize(CENT, HALF_UP)
+                score = q2(raw)
             over = rules.over_budget_ratio
             if over > 0 and rate > over:
                 self.add(
                     "funds-over-budget",
-                    f"全年执行数 {fmt(executed)} {funds.unit}是{label} {fmt(denominator)} {funds.unit}的 {rate:.2f} 倍，"
-                    f"超过 {plain(over)} 倍的合理性检查线。请核对数字和金额单位（[funds] unit，现为{funds.unit}）。",
                     "funds.total",
                     ("funds", "total", "executed") if total is not None and total.executed is not None else ("funds",),
+                    executed=fmt(executed), unit=funds.unit, column=label, denominator=fmt(denominator),
+                    ratio=f"{rate:.2f}", limit=plain(over),
                 )
             note_below = rules.note_below
             if note_below > 0 and rate < note_below:
-                self.add(
-                    "rate-below-threshold",
-                    f"执行率 {rate * 100:.2f}% 低于 {note_below * 100:.0f}%，须写明原因。",
-                    "funds",
-                    ("funds", "note"),
-                )
+                self.add("rate-below-threshold", "funds", ("funds", "note"), rate=percent(rate), below=f"{note_below * 100:.0f}")
                 if not funds.note.strip():
-                    self.add(
-                        "missing-deviation-note",
-                        "执行率偏低但未填写原因（[funds] note）。",
-                        "funds",
-                        ("funds", "note"),
-                    )
+                    self.add("missing-deviation-note", "funds", ("funds", "note"), "funds")
         claimed = funds.claimed
         if claimed is not None:
             self._check_claimed(claimed, score, w, "funds", ("funds", "claimed"), "资金执行率", self.findings)
@@ -465,19 +465,19 @@ class _Scorer:
     ) -> None:
         """Findings on a claimed score, appended to ``out``."""
         if claimed > w:
-            out.append(make("score-above-weight", f"{label}填报得分 {fmt(claimed)} 高于分值 {fmt(w)}。", where, loc))
+            out.append(raise_finding("score-above-weight", where, loc, label=label, claimed=fmt(claimed), weight=fmt(w)))
         elif claimed < 0:
-            out.append(make("score-negative", f"{label}填报得分 {fmt(claimed)} 小于 0。", where, loc))
+            out.append(raise_finding("score-negative", where, loc, label=label, claimed=fmt(claimed)))
         # score has two places, so a claim equal to it rounds to it
-        if claimed != score and claimed.quantize(CENT, HALF_UP) != score:
-            out.append(make("score-mismatch", f"{label}填报得分 {fmt(claimed)}，按规则应为 {fmt(score)}。", where, loc))
+        if claimed != score and q2(claimed) != score:
+            out.append(raise_finding("score-mismatch", where, loc, label=label, claimed=fmt(claimed), score=fmt(score)))
 
-    def _row_add(self, code: str, message: str, key: str = "") -> None:
-        """A finding on the indicator being scored (see ``indicator``)."""
-        index, ind, found = self._row
-        where = found[0].where if found else f"indicators[{index + 1}] {ind.name}"
+    def _row_add(self, code: str, key: str = "", variant: str = "", **params: Any) -> None:
+        """A finding on the indicator being scored (see ``indicator``); its message is the catalogue's."""
+        index, found = self._index, self._found
+        where = found[0].where if found else f"indicators[{index + 1}] {self._name}"
         loc = ("indicators", index, key) if key else ("indicators", index)
-        found.append(Finding(code, message, where, loc, None, SEVERITY[code]))
+        found.append(raise_finding(code, where, loc, variant, **params))
 
     def _not_applicable(self, ind: Indicator) -> bool:
         if not ind.applicable:
@@ -487,7 +487,7 @@ class _Scorer:
 
     def indicator(self, index: int, ind: Indicator) -> IndicatorResult:
         found: list[Finding] = []  # this row's findings, added to the form's at the end
-        self._row = (index, ind, found)
+        self._index, self._name, self._found = index, ind.name, found
         self._why = ()
         w = ind.weight
         needs_note: list[str] = []  # reasons a deviation note is required
@@ -495,16 +495,16 @@ class _Scorer:
             return self._left_out(index, ind, found)
 
         method, raw_score, tier = self._score(ind, w, needs_note)
-        full = w.quantize(CENT, HALF_UP)  # the best score a row can print (w ≥ 0: the schema says so)
+        full = q2(w)  # the best score a row can print (w ≥ 0: the schema says so)
         self._fulls.append(full)
-        factor = self._factors.get(canonical_category(ind.category)) if self._factors else None
+        factor = self._factors.get(self.rules.canonical_category(ind.category)) if self._factors else None
         if factor is not None:  # 不适用 rows in this category: the rest rescaled to the category weight
             whole, applicable = factor
             inner = self._why or (_x_text, f"得 {fmt(min(raw_score, w))}")
             raw_score = min(raw_score, w) * whole / applicable
             w_scaled = w * whole / applicable
-            full = w_scaled.quantize(CENT, HALF_UP)
-            score = full if raw_score >= w_scaled else (raw_score.quantize(CENT, HALF_UP) if raw_score > 0 else ZERO)
+            full = q2(w_scaled)
+            score = full if raw_score >= w_scaled else (q2(raw_score) if raw_score > 0 else ZERO)
             self._why = (_x_rescaled, inner, whole, applicable, raw_score, score)
             w_check = w_scaled
         else:
@@ -512,7 +512,7 @@ class _Scorer:
             if raw_score >= w:
                 score = full
             else:
-                score = raw_score.quantize(CENT, HALF_UP) if raw_score > 0 else ZERO
+                score = q2(raw_score) if raw_score > 0 else ZERO
 
         claimed = ind.claimed
         if claimed is not None and (claimed != score or claimed > w_check or claimed < 0):
@@ -532,7 +532,7 @@ class _Scorer:
             else:
                 reason = f"填报得分 {fmt(claimed)} 低于分值 {fmt(w_check)}"
             if not own_zero:
-                self._row_add("missing-deviation-note", f"{reason}，须填写偏差原因分析及改进措施。", "note")
+                self._row_add("missing-deviation-note", "note", reason=reason)
         why = self._why
         if not why:
             first = next((f for f in found if f.severity == "error"), None)
@@ -560,12 +560,12 @@ class _Scorer:
     def _left_out(self, index: int, ind: Indicator, found: list[Finding]) -> IndicatorResult:
         """A row marked 不适用: 0 points; with ``not_applicable = "rescale"`` its category's other rows make up for it."""
         w = ind.weight
-        self._fulls.append(w.quantize(CENT, HALF_UP))
+        self._fulls.append(q2(w))
         if self.rules.scoring.not_applicable == "rescale":
             text = "不适用，不参与评分；同一一级指标的其余指标按一级指标分值折算"
         else:
             text = "不适用：按规则集得 0.00"
-        self._row_add("not-applicable", f"指标标为不适用。{text}。")
+        self._row_add("not-applicable", how=text)
         claimed = ind.claimed
         if claimed is not None and claimed != 0:
             self._check_claimed(claimed, ZERO, w, found[0].where, ("indicators", index, "claimed"), "", found)
@@ -580,15 +580,15 @@ class _Scorer:
         method = ind.method
         if method == "manual":
             if ind.claimed is None:
-                self._row_add("missing-value", "人工评分须在“得分”（claimed）中填写分数。", "claimed")
+                self._row_add("missing-value", "claimed", "manual-claimed")
                 return method, ZERO, ""
             if not ind.note.strip():
-                self._row_add("missing-reason", "人工评分须在 note 中写明评分理由。", "note")
+                self._row_add("missing-reason", "note")
             self._why = (_x_claimed, "人工评分", ind.claimed, w)
             return method, ind.claimed, ""
         if method == "criteria":  # 评价标准 rows: the claimed score, a note below full marks (checked by the caller)
             if ind.claimed is None:
-                self._row_add("missing-value", "按评价标准评分的指标须在“得分”（claimed）中填写自评得分，得 0 分。", "claimed")
+                self._row_add("missing-value", "claimed", "criteria-claimed")
                 return method, ZERO, ""
             self._why = (_x_claimed, "按评价标准评分", ind.claimed, w)
             return method, max(ind.claimed, ZERO), ""
@@ -600,65 +600,44 @@ class _Scorer:
         target_type = type(target)
         if method == "auto" and target_type is Text and looks_quantitative(ind.target):
             # an operator and a number that cannot be read: never silently qualitative
-            self._row_add(
-                "unreadable-value",
-                f"年度指标值 “{ind.target}” 写了比较符和数字，但无法读取（单位或附注不认识），得 0 分。"
-                "请写成 “≥98%”、“≤6万元” 这样的形式，或把 method 改为 qualitative。",
-                "target",
-            )
+            self._row_add("unreadable-value", "target", target=ind.target)
             return "higher", ZERO, ""
         if method == "qualitative" or (method == "auto" and target_type is Text):
             return self._qualitative(ind, w, needs_note, actual, target)
         if target is None:
-            self._row_add("missing-value", "年度指标值为空，无法评分，得 0 分。请填写年度指标值。", "target")
+            self._row_add("missing-value", "target", "target")
             return (method if method != "auto" else "higher"), ZERO, ""
         if target_type is Deadline:
             return self._deadline(ind, w, target, actual, needs_note)
         if target_type is not Quantity:  # a text target on a row whose method wants a number
-            self._row_add(
-                "not-a-number",
-                f"年度指标值 “{ind.target}” 不是数值，无法按 method = “{method}” 评分，得 0 分。"
-                "请填写数值目标，或把 method 改为 qualitative。",
-                "target",
-            )
+            self._row_add("not-a-number", "target", "target", target=ind.target, method=method)
             return method, ZERO, ""
         op = target.op
         if op is None and method != "auto":  # the row names its direction: nothing is assumed
             op = _METHOD_OPERATOR[method]
         elif op is None:
             op = self._bare_op
-            self._row_add(
-                "operator-assumed",
-                f"年度指标值 “{ind.target}” 未写比较方式，按 “{OPERATOR_SYMBOLS[op]}” 理解。",
-                "target",
-            )
+            self._row_add("operator-assumed", "target", target=ind.target, operator=OPERATOR_SYMBOLS[op])
         if method == "auto":
             method = _OPERATOR_METHOD[op]
-        if op in ("ge", "gt") and "成本" in ind.subcategory:
-            self._row_add("cost-direction", f"成本指标的年度指标值 “{ind.target}” 用了 “≥/>”，成本指标应为 “≤” 或 “=”。", "target")
+        if op in ("ge", "gt") and self._cost_words.search(ind.subcategory):
+            self._row_add("cost-direction", "target", target=ind.target)
         if actual is None:
-            self._row_add("missing-value", "实际完成值为空，无法评分，得 0 分。请填写实际完成值。", "actual")
+            self._row_add("missing-value", "actual")
             return method, ZERO, ""
         if type(actual) is not Quantity:
-            self._row_add("not-a-number", f"实际完成值 “{ind.actual}” 不是数值，无法与 “{ind.target}” 比较，得 0 分。请填写数值。", "actual")
+            self._row_add("not-a-number", "actual", actual=ind.actual, target=ind.target)
             return method, ZERO, ""
         t_unit, a_unit = target.unit, actual.unit
         a, b = target.value, actual.value
         scale = target.scale  # explanations show the numbers in the target's written unit (31.88 万人)
         if t_unit != a_unit:
             if t_unit and a_unit:
-                self._row_add(
-                    "unit-mismatch",
-                    f"年度指标值的单位 “{t_unit}” 与实际完成值的单位 “{a_unit}” 无法换算，得 0 分。请统一单位。",
-                    "actual",
-                )
+                self._row_add("unit-mismatch", "actual", target_unit=t_unit, actual_unit=a_unit)
                 return method, ZERO, ""
             if t_unit == "%" and 0 < b <= 1 < a:  # a_unit is ""
                 self._row_add(
-                    "percent-as-fraction",
-                    f"实际完成值 “{ind.actual}” 未写单位，而年度指标值是百分数 “{ind.target}”：它可能是 "
-                    f"{plain(b * 100)}% 写成了小数。现按 {plain(b)}% 计分；请改为百分数。",
-                    "actual",
+                    "percent-as-fraction", "actual", actual=ind.actual, target=ind.target, percent=plain(b * 100), value=plain(b)
                 )
             else:
                 # the bare side takes the other side's unit with its multiplier: 6 against 6万元 is 6万元
@@ -669,24 +648,16 @@ class _Scorer:
                     a = a * actual.scale
                     scale = actual.scale
                     written = actual.unit_text or a_unit
-                self._row_add(
-                    "unit-assumed",
-                    f"{'实际完成值' if not a_unit else '年度指标值'}未写单位，按 “{written}” 理解。",
-                    "actual",
-                )
+                self._row_add("unit-assumed", "actual", side="实际完成值" if not a_unit else "年度指标值", unit=written)
         if actual.op is not None and actual.op == (target.op or op) and b == a:
-            self._row_add("actual-is-target", f"实际完成值 “{ind.actual}” 只是重复了目标值，不是实际测得的结果。请填写实测数值。", "actual")
-        if a_unit == "%" and b >= HUNDRED and "满意" in ind.category + ind.subcategory:
-            self._row_add("satisfaction-full", "满意度为 100%，请确认有调查问卷等佐证材料。", "actual")
+            self._row_add("actual-is-target", "actual", actual=ind.actual)
+        if a_unit == "%" and b >= HUNDRED and self._satisfaction_words.search(ind.category + ind.subcategory):
+            self._row_add("satisfaction-full", "actual")
         if method == "higher":
             ratio = self._ratio
             # b ≤ a gives b / a ≤ 1 (rounding cannot pass 1), so a ratio ≥ 1 cannot be exceeded: skip the division
             if ratio > 0 and a > 0 and (b > a or ratio < 1) and b / a > ratio:
-                self._row_add(
-                    "over-achievement",
-                    f"实际值是目标值的 {b / a:.2f} 倍，超过 {ratio} 倍的提示线，目标可能定得过低，须写明偏差原因。",
-                    "actual",
-                )
+                self._row_add("over-achievement", "actual", ratio=f"{b / a:.2f}", limit=str(ratio))
                 needs_note.append("大幅超额完成")
             self._why = (_x_higher, w, a, b, scale)  # divided by the scale only when explained
             return method, m.higher_is_better(w, a, b), ""
@@ -745,12 +716,12 @@ class _Scorer:
                 found = self._find_tier(ind, tier_text, target)
         if found is None and named:
             known = "；".join(sc.all_words() for sc in self._scales)
-            self._row_add("unknown-tier", f"档次 “{ind.tier}” 无法识别，只能是 {known}（或其完整写法）。", "tier")
+            self._row_add("unknown-tier", "tier", tier=ind.tier, known=known)
             return "qualitative", ZERO, ""
         claimed = ind.claimed
         if found is None:
             if claimed is None:
-                self._row_add("missing-tier", "定性指标未选择档次（tier），也未填写得分，得 0 分。", "tier")
+                self._row_add("missing-tier", "tier")
                 return "qualitative", ZERO, ""
             scale = self._scales[0]
             wanted = str(ind.params.get("scale", "")).strip() if ind.params else ""
@@ -763,7 +734,7 @@ class _Scorer:
                     index = i
                     break
             found = (scale, index)
-            self._row_add("tier-assumed", f"未选择档次，按得分 {fmt(claimed)} 推定为“{scale.tiers[index][1]}”。", "tier")
+            self._row_add("tier-assumed", "tier", claimed=fmt(claimed), tier=scale.tiers[index][1])
         scale, index = found
         key, label, low_share, high_share, high_incl = scale.tiers[index]
         if scale.default:
@@ -776,7 +747,7 @@ class _Scorer:
         if not top:
             needs_note.append(f"定性指标评为“{long_label}”")
         if actual is None:
-            self._row_add("missing-value", "定性指标的实际完成值为空：须用文字写明完成情况。没有依据，得 0 分。", "actual")
+            self._row_add("missing-value", "actual", "qualitative-actual")
             return "qualitative", ZERO, key
         if claimed is None:
             if top and high_incl and high == w:
@@ -785,7 +756,7 @@ class _Scorer:
             if low == high:  # a fixed tier (是 = 1, 否 = 0): the tier is the score
                 self._why = (_x_tier, label, low, high, high_incl, None, low, "fixed")
                 return "qualitative", low, key
-            self._row_add("missing-value", f"定性指标评为“{long_label}”时须在“得分”（claimed）中填写分数，暂按区间下限计。", "claimed")
+            self._row_add("missing-value", "claimed", "qualitative-claimed", tier=long_label)
             self._why = (_x_tier, label, low, high, high_incl, None, low, "low")
             return "qualitative", low, key
         score = claimed
@@ -794,9 +765,7 @@ class _Scorer:
         if not inside:
             bracket = "]" if high_incl else ")"
             self._row_add(
-                "qualitative-out-of-tier",
-                f"得分 {fmt(score)} 不在“{long_label}”的区间 [{fmt(low)}, {fmt(high)}{bracket} 内。",
-                "claimed",
+                "qualitative-out-of-tier", "claimed", score=fmt(score), tier=long_label, low=fmt(low), high=fmt(high), bracket=bracket
             )
             upper = high if high_incl else high - CENT
             score = m.clamp(score, low, max(low, upper))
@@ -808,10 +777,10 @@ class _Scorer:
         self, ind: Indicator, w: Decimal, target: Deadline, actual: Any, needs_note: list[str]
     ) -> tuple[str, Decimal, str]:
         if actual is None:
-            self._row_add("missing-value", "实际完成值为空，无法判断是否按期完成，得 0 分。", "actual")
+            self._row_add("missing-value", "actual", "deadline-actual")
             return "deadline", ZERO, ""
         if not isinstance(actual, Deadline):
-            self._row_add("not-a-number", f"时效指标的实际完成值 “{ind.actual}” 不是日期或月份，无法与期限 “{ind.target}” 比较。", "actual")
+            self._row_add("not-a-number", "actual", "deadline", actual=ind.actual, target=ind.target)
             return "deadline", ZERO, ""
         year = self.form.year or target.year or actual.year or 0
         if actual.key(year) <= target.key(year):
@@ -819,10 +788,10 @@ class _Scorer:
             return "deadline", w, ""
         needs_note.append("超过完成时限")
         if ind.claimed is None:
-            self._row_add("deadline-missed", f"完成时间 “{ind.actual}” 晚于期限 “{ind.target}”。请在“得分”中填写评定的分数并写明原因；暂按 0 分计。", "actual")
+            self._row_add("deadline-missed", "actual", actual=ind.actual, target=ind.target)
             self._why = (_x_text, f"时效：完成时间 {ind.actual} 晚于期限 {ind.target}，未填报得分，暂按 0.00")
             return "deadline", ZERO, ""
-        self._row_add("deadline-missed", f"完成时间 “{ind.actual}” 晚于期限 “{ind.target}”，得分按填报的 {fmt(ind.claimed)} 计。", "actual")
+        self._row_add("deadline-missed", "actual", "claimed", actual=ind.actual, target=ind.target, claimed=fmt(ind.claimed))
         self._why = (_x_text, f"时效：完成时间 {ind.actual} 晚于期限 {ind.target}，按填报得分 {fmt(ind.claimed)} 计")
         return "deadline", ind.claimed, ""
 
@@ -830,10 +799,10 @@ class _Scorer:
         """Department-wide common indicators: step deduction, bands, checklist."""
         actual = parse_value(ind.actual)
         if actual is None:
-            self._row_add("missing-value", "实际完成值为空，无法评分，得 0 分。", "actual")
+            self._row_add("missing-value", "actual", "common-actual")
             return ZERO
         if not isinstance(actual, Quantity):
-            self._row_add("not-a-number", f"实际完成值 “{ind.actual}” 不是数值，得 0 分。", "actual")
+            self._row_add("not-a-number", "actual", "common", actual=ind.actual)
             return ZERO
         b = actual.value
         p = ind.params
@@ -862,7 +831,7 @@ class _Scorer:
                 bands = p["bands"]
                 points = m.band_score(b, bands)
                 if points is None:
-                    self._row_add("band-not-found", f"实际值 {plain(b)} 不落在任何分档内，得 0 分。", "params")
+                    self._row_add("band-not-found", "params", actual=plain(b))
                     return ZERO
                 spec = next(
                     (bd["range"] if isinstance(bd, dict) else bd[0])
@@ -885,9 +854,9 @@ class _Scorer:
             self._why = (_x_text, text)
             return raw
         except KeyError as exc:
-            self._row_add("bad-params", f"评分方法 {ind.method} 缺少参数 {exc.args[0]}（在 params 中填写）。", "params")
+            self._row_add("bad-params", "params", "missing", method=ind.method, name=exc.args[0])
         except (ValueError, TypeError, ArithmeticError) as exc:
-            self._row_add("bad-params", f"评分方法 {ind.method} 的参数无效：{exc}", "params")
+            self._row_add("bad-params", "params", method=ind.method, error=exc)
         return ZERO
 
     # ---------------------------------------------------------------- form
@@ -895,67 +864,44 @@ class _Scorer:
     def form_checks(self, results: list[IndicatorResult], funds: FundsResult) -> None:
         form = self.form
         if not form.year:
-            self.add("missing-year", "表中未填写年度（year）：时效指标按期限本身的年份比较，打印件不印年度。", "year", ("year",))
-        aliases = _CATEGORY_ALIASES
-        # weights per category, in order of first appearance; the total in the same pass
+            self.add("missing-year", "year", ("year",))
+        canonical = self.rules.canonical_category
+        # weights per category, in order of first appearance
+        names = {r.category for r in results}  # a few headings over many rows: each looked up once
+        canonical_of = {name: canonical(name) for name in names}
+        cats = [canonical_of[r.category] for r in results]
         sums: dict[str, Decimal] = {}
-        cats: list[str] = []
-        total_weight = ZERO
-        for r in results:
-            name = r.category
-            key = aliases.get(name, name).strip()  # canonical_category
-            cats.append(key)
-            w = r.weight
-            sums[key] = sums.get(key, ZERO) + w
-            total_weight += w  # as sum(weights, ZERO)
-        declared = {aliases.get(k, k).strip(): v for k, v in form.categories.items()}
+        for cat, r in zip(cats, results):
+            sums[cat] = sums.get(cat, ZERO) + r.weight
+        total_weight = sum((r.weight for r in results), ZERO)
+        declared = {canonical(k): v for k, v in form.categories.items()}
         for cat in list(declared) + [c for c in sums if c not in declared]:
             got = sums.get(cat, ZERO)
             want = declared.get(cat)
             if want is None:
                 want = self.rules.category_weight(cat)
+            self.category_weights[cat] = got if want is None else want
             if want is None and cat in self.rules.weights:  # category_weights = "form": the rows set it
                 continue
             if want is None:
                 if _LOOKS_LIKE_VALUE.search(cat):
-                    at = next(r for r in results if aliases.get(r.category, r.category).strip() == cat)
+                    at = next(r for r, c in zip(results, cats) if c == cat)
                     self.add(
-                        "category-looks-like-value",
-                        f"一级指标 “{cat}” 像是一个数值，不是一级指标名称（规则集和 [categories] 中都没有它）。"
-                        "是否把年度指标值或实际完成值填进了一级指标栏？",
-                        f"indicators[{at.index + 1}] {at.name}",
-                        ("indicators", at.index, "category"),
+                        "category-looks-like-value", at.where, ("indicators", at.index, "category"), category=cat
                     )
-                self.add(
-                    "category-weight-assumed",
-                    f"一级指标 “{cat}” 未在 [categories] 中给出分值，按其下指标分值之和 {fmt(got)} 计。",
-                    f"categories.{cat}",
-                    ("categories",),
-                )
+                self.add("category-weight-assumed", f"categories.{cat}", ("categories",), category=cat, summed=fmt(got))
                 continue
             if got != want:
                 self.add(
-                    "weights-sum",
-                    f"一级指标 “{cat}” 的分值为 {fmt(want)}，但其下各指标分值之和为 {fmt(got)}。",
-                    f"categories.{cat}",
-                    ("categories", cat) if cat in form.categories else ("indicators",),
+                    "weights-sum", f"categories.{cat}", ("categories", cat) if cat in form.categories else ("indicators",),
+                    "category", category=cat, want=fmt(want), got=fmt(got),
                 )
         for r, full in zip(results, self._fulls):
             if r.weight != full:
-                self.add(
-                    "weight-precision",
-                    f"分值 {r.weight} 超过两位小数，各项得分四舍五入后的合计可能偏离 100。请把分值改为最多两位小数。",
-                    f"indicators[{r.index + 1}] {r.name}",
-                    ("indicators", r.index, "weight"),
-                )
+                self.add("weight-precision", r.where, ("indicators", r.index, "weight"), weight=r.weight)
         total_weight += funds.weight
         if total_weight != HUNDRED:
-            self.add(
-                "weights-sum",
-                f"各指标分值与资金执行率分值合计为 {fmt(total_weight)}，应为 100。",
-                "weights",
-                ("indicators",),
-            )
+            self.add("weights-sum", "weights", ("indicators",), total=fmt(total_weight))
         # the same indicator under two categories
         seen: dict[str, str] = {}
         for r, cat in zip(results, cats):
@@ -965,43 +911,35 @@ class _Scorer:
                 seen[name] = cat
             elif first != cat:
                 self.add(
-                    "duplicate-indicator",
-                    f"指标 “{name}” 同时出现在 “{first}” 和 “{cat}” 下。",
-                    f"indicators[{r.index + 1}] {name}",
-                    ("indicators", r.index, "name"),
+                    "duplicate-indicator", f"indicators[{r.index + 1}] {name}", ("indicators", r.index, "name"),
+                    name=name, first=first, second=cat,
                 )
         # a form filled for form's sake
-        if len(results) >= 3:
-            all_full = all(r.score == r.weight and (r.claimed is None or r.claimed == r.weight) for r in results)
+        scoring = self.rules.scoring
+        if len(results) >= scoring.all_full_marks_min_rows:
+            tol = scoring.full_marks_tolerance  # a score (or claim) this far below the weight still counts as full marks
+            all_full = all(
+                0 <= r.weight - r.score <= tol and (r.claimed is None or 0 <= r.weight - r.claimed <= tol) for r in results
+            )
             values = [parse_value(r.actual) for r in results] if all_full else []
             all_hundred = bool(values) and all(
                 isinstance(v, Quantity) and v.unit == "%" and v.value == HUNDRED for v in values
             )
             if all_hundred:
-                self.add(
-                    "all-full-marks",
-                    "所有指标的实际完成值均为 100% 且全部满分，请重点核实佐证材料。",
-                    "indicators",
-                    ("indicators",),
-                )
+                self.add("all-full-marks", "indicators", ("indicators",))
 
     def totals(self, results: list[IndicatorResult], funds: FundsResult) -> tuple[Decimal, str]:
         form = self.form
-        scores = ZERO
-        for r in results:
-            scores += r.score  # as sum(scores, ZERO)
+        scores = sum((r.score for r in results), ZERO)
         summed = funds.score + scores
         rules = self.rules
         cap = rules.funds.total_cap(funds.rate) if rules.funds.total_caps else None
         total = summed
         if cap is not None and total > cap.max:
-            total = cap.max.quantize(CENT, HALF_UP)
+            total = q2(cap.max)
             self.add(
-                "total-capped",
-                f"执行率 {percent(funds.rate)} 低于 {plain(cap.below * 100)}%，按规则集总分不超过 {plain(cap.max)} 分："
-                f"各项之和 {fmt(summed)}，总分按 {fmt(total)} 计。",
-                "total",
-                ("claimed", "total"),
+                "total-capped", "total", ("claimed", "total"),
+                rate=percent(funds.rate), below=plain(cap.below * 100), max=plain(cap.max), summed=fmt(summed), total=fmt(total),
             )
         grade = rules.grade_for(total)
         self.total_why = (_x_total, funds.score, scores, summed, cap, funds.rate, total, grade, rules.grades.bands)
@@ -1021,30 +959,23 @@ class _Scorer:
                 expected = claimed_sum
                 if cap is not None and expected > cap.max:
                     expected = cap.max
-                if expected != claimed_total and expected.quantize(CENT, HALF_UP) != claimed_total.quantize(CENT, HALF_UP):
+                if expected != claimed_total and q2(expected) != q2(claimed_total):
                     capped = f"（执行率封顶 {plain(cap.max)} 分）" if expected != claimed_sum else ""
                     self.add(
-                        "total-mismatch",
-                        f"填报总分 {fmt(claimed_total)}，但各项填报得分之和为 {fmt(claimed_sum)}{capped}。",
-                        "claimed.total",
-                        ("claimed", "total"),
+                        "total-mismatch", "claimed.total", ("claimed", "total"),
+                        claimed=fmt(claimed_total), summed=fmt(claimed_sum), capped=capped,
                     )
         claimed_grade = form.claimed.grade.strip()
         if claimed_grade and rules.grades.bands:
             expected_grade = rules.grade_for(claimed_total) if claimed_total is not None else None
             if expected_grade is not None and claimed_grade != expected_grade:
                 self.add(
-                    "grade-mismatch",
-                    f"填报等级 “{claimed_grade}” 与填报总分 {fmt(claimed_total)} 不符，应为 “{expected_grade}”。",
-                    "claimed.grade",
-                    ("claimed", "grade"),
+                    "grade-mismatch", "claimed.grade", ("claimed", "grade"), "claimed-total",
+                    claimed=claimed_grade, total=fmt(claimed_total), grade=expected_grade,
                 )
             elif claimed_grade != grade:
                 self.add(
-                    "grade-mismatch",
-                    f"填报等级 “{claimed_grade}”，按复算总分 {fmt(total)} 应为 “{grade}”。",
-                    "claimed.grade",
-                    ("claimed", "grade"),
+                    "grade-mismatch", "claimed.grade", ("claimed", "grade"), claimed=claimed_grade, total=fmt(total), grade=grade
                 )
         return total, grade
 
@@ -1053,7 +984,7 @@ class _Scorer:
         whole: dict[str, Decimal] = {}
         left_out: dict[str, Decimal] = {}
         for ind in self.form.indicators:
-            cat = canonical_category(ind.category)
+            cat = self.rules.canonical_category(ind.category)
             whole[cat] = whole.get(cat, ZERO) + ind.weight
             if self._not_applicable(ind):
                 left_out[cat] = left_out.get(cat, ZERO) + ind.weight
@@ -1076,7 +1007,18 @@ def score_form(form: Form, rules: RuleSet | None = None, file: str = "") -> Resu
     total, grade = s.totals(results, funds)
     claimed = form.claimed
     return Result(
-        file, form, rules, funds, results, total, claimed.total, grade, claimed.grade.strip(), s.findings, s.total_why
+        file,
+        form,
+        rules,
+        funds,
+        results,
+        total,
+        claimed.total,
+        grade,
+        claimed.grade.strip(),
+        s.findings,
+        s.total_why,
+        s.category_weights,
     )
 
 

@@ -10,63 +10,292 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-__all__ = ["Finding", "CATALOG", "SEVERITY", "Severity", "make", "catalog_markdown", "SEVERITY_ZH"]
+from .vocabulary import SEVERITY_ZH
+
+__all__ = ["Finding", "CATALOG", "SEVERITY", "Severity", "make", "raise_finding", "catalog_markdown", "SEVERITY_ZH", "example_form"]
 
 Severity = Literal["error", "warning", "info"]
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 @dataclass(frozen=True)
 class Rule:
+    """One finding code, like one of ruff's rules: its severity, name, what it means, and its messages.
+
+    ``messages`` are the texts a finding of this code says, by variant ("" is the usual one),
+    as ``str.format`` templates whose fields the engine fills with formatted numbers and the
+    form's own text.  Nothing else writes a finding's message: see :func:`raise_finding`.
+    """
+
     severity: Severity
     title: str  # Chinese, short
     meaning: str  # Chinese, what it means and what to do
+    messages: dict[str, str] = field(default_factory=dict)
+
+    def message(self, variant: str = "", **params: Any) -> str:
+        return self.messages[variant].format(**params)
 
 
 CATALOG: dict[str, Rule] = {
     # arithmetic of the form
-    "score-mismatch": Rule("error", "得分与复算不符", "填报的得分与按规则复算的得分不同。请按复算结果改正得分，或补充依据。"),
-    "score-above-weight": Rule("error", "得分超过分值", "填报的得分高于该指标的分值。得分不能超过分值。"),
-    "score-negative": Rule("error", "得分为负", "填报的得分小于 0。得分不能为负。"),
-    "total-mismatch": Rule("error", "总分与各项之和不符", "填报的总分不等于各项填报得分（含资金执行率得分）之和。"),
-    "grade-mismatch": Rule("error", "等级与总分不符", "填报的等级与总分所在的等级区间不一致。"),
-    "weights-sum": Rule("error", "分值合计不符", "分值合计不是 100，或某个一级指标下各指标分值之和不等于该一级指标的分值。"),
-    "weight-precision": Rule("warning", "分值超过两位小数", "分值超过两位小数：各项得分按两位小数四舍五入后，合计可能不等于按分值计算的总分（甚至超过 100）。请把分值改为最多两位小数。"),
-    "missing-year": Rule("info", "未填写年度", "表中未印年度（year 可省略）：时效指标按期限本身的年份比较，输出中不印年度。"),
-    "total-capped": Rule("info", "总分按执行率封顶", "规则集按执行率限定总分上限（如执行率 70%—80% 的总分不超过 89 分），复算总分按上限计。"),
-    "category-weight-assumed": Rule("info", "一级指标分值按合计推定", "非标准的一级指标未在 [categories] 中给出分值，按其下各指标分值之和计。"),
-    "category-looks-like-value": Rule("warning", "一级指标像是数值", "一级指标名称含数字或 %、≥、≤、<、>，既不是规则集的一级指标，也未在 [categories] 中列出，多半是把年度指标值或实际完成值填进了一级指标栏。请改回一级指标名称（如产出指标、效益指标、满意度指标）。"),
+    "score-mismatch": Rule(
+        "error", "得分与复算不符", "填报的得分与按规则复算的得分不同。请按复算结果改正得分，或补充依据。",
+        messages={
+            "": "{label}填报得分 {claimed}，按规则应为 {score}。",
+        },
+    ),
+    "score-above-weight": Rule(
+        "error", "得分超过分值", "填报的得分高于该指标的分值。得分不能超过分值。",
+        messages={
+            "": "{label}填报得分 {claimed} 高于分值 {weight}。",
+        },
+    ),
+    "score-negative": Rule(
+        "error", "得分为负", "填报的得分小于 0。得分不能为负。",
+        messages={
+            "": "{label}填报得分 {claimed} 小于 0。",
+        },
+    ),
+    "total-mismatch": Rule(
+        "error", "总分与各项之和不符", "填报的总分不等于各项填报得分（含资金执行率得分）之和。",
+        messages={
+            "": "填报总分 {claimed}，但各项填报得分之和为 {summed}{capped}。",
+        },
+    ),
+    "grade-mismatch": Rule(
+        "error", "等级与总分不符", "填报的等级与总分所在的等级区间不一致。",
+        messages={
+            "": "填报等级 “{claimed}”，按复算总分 {total} 应为 “{grade}”。",
+            "claimed-total": "填报等级 “{claimed}” 与填报总分 {total} 不符，应为 “{grade}”。",
+        },
+    ),
+    "weights-sum": Rule(
+        "error", "分值合计不符", "分值合计不是 100，或某个一级指标下各指标分值之和不等于该一级指标的分值。",
+        messages={
+            "": "各指标分值与资金执行率分值合计为 {total}，应为 100。",
+            "category": "一级指标 “{category}” 的分值为 {want}，但其下各指标分值之和为 {got}。",
+        },
+    ),
+    "weight-precision": Rule(
+        "warning", "分值超过两位小数", "分值超过两位小数：各项得分按两位小数四舍五入后，合计可能不等于按分值计算的总分（甚至超过 100）。请把分值改为最多两位小数。",
+        messages={
+            "": "分值 {weight} 超过两位小数，各项得分四舍五入后的合计可能偏离 100。请把分值改为最多两位小数。",
+        },
+    ),
+    "missing-year": Rule(
+        "info", "未填写年度", "表中未印年度（year 可省略）：时效指标按期限本身的年份比较，输出中不印年度。",
+        messages={
+            "": "表中未填写年度（year）：时效指标按期限本身的年份比较，打印件不印年度。",
+        },
+    ),
+    "total-capped": Rule(
+        "info", "总分按执行率封顶", "规则集按执行率限定总分上限（如执行率 70%—80% 的总分不超过 89 分），复算总分按上限计。",
+        messages={
+            "": "执行率 {rate} 低于 {below}%，按规则集总分不超过 {max} 分：各项之和 {summed}，总分按 {total} 计。",
+        },
+    ),
+    "category-weight-assumed": Rule(
+        "info", "一级指标分值按合计推定", "非标准的一级指标未在 [categories] 中给出分值，按其下各指标分值之和计。",
+        messages={
+            "": "一级指标 “{category}” 未在 [categories] 中给出分值，按其下指标分值之和 {summed} 计。",
+        },
+    ),
+    "category-looks-like-value": Rule(
+        "warning", "一级指标像是数值", "一级指标名称含数字或 %、≥、≤、<、>，既不是规则集的一级指标，也未在 [categories] 中列出，多半是把年度指标值或实际完成值填进了一级指标栏。请改回一级指标名称（如产出指标、效益指标、满意度指标）。",
+        messages={
+            "": "一级指标 “{category}” 像是一个数值，不是一级指标名称（规则集和 [categories] 中都没有它）。是否把年度指标值或实际完成值填进了一级指标栏？",
+        },
+    ),
     # funds
-    "funds-total-mismatch": Rule("error", "资金合计行不符", "年度资金总额（合计行）不等于当年财政拨款、上年结转资金、其他资金各行之和。"),
-    "funds-zero-budget": Rule("error", "全年预算数为 0", "全年预算数为 0 或未填写，无法计算执行率，资金执行率得分为 0。请填写全年预算数。"),
-    "funds-negative-executed": Rule("error", "全年执行数为负", "资金的全年执行数小于 0（执行率为负），不是可能的执行结果，资金执行率按 0 分计。请核对执行数。"),
-    "funds-over-budget": Rule("warning", "执行数远超预算", "全年执行数超过全年预算数的倍数高于规则集的合理性检查线（默认 2 倍），可能是单位（元/万元）或数字填错。请核对预算数和执行数。"),
-    "rate-below-threshold": Rule("warning", "执行率低于要求", "执行率低于规则集规定的比例，须在资金说明中写明原因。"),
+    "funds-total-mismatch": Rule(
+        "error", "资金合计行不符", "年度资金总额（合计行）不等于当年财政拨款、上年结转资金、其他资金各行之和。",
+        messages={
+            "": "年度资金总额的{column}为 {given} {unit}，但各资金来源行之和为 {summed} {unit}。执行率按各行之和计算；请改正合计行。",
+        },
+    ),
+    "funds-zero-budget": Rule(
+        "error", "全年预算数为 0", "全年预算数为 0 或未填写，无法计算执行率，资金执行率得分为 0。请填写全年预算数。",
+        messages={
+            "": "{column}为 0 或未填写，无法计算执行率，资金执行率得 0 分。请在 [funds.total] 或各资金来源行填写{column}。",
+        },
+    ),
+    "funds-negative-executed": Rule(
+        "error", "全年执行数为负", "资金的全年执行数小于 0（执行率为负），不是可能的执行结果，资金执行率按 0 分计。请核对执行数。",
+        messages={
+            "": "{row}的全年执行数为 {executed} {unit}，小于 0。执行数不能为负，请核对。",
+        },
+    ),
+    "funds-over-budget": Rule(
+        "warning", "执行数远超预算", "全年执行数超过全年预算数的倍数高于规则集的合理性检查线（默认 2 倍），可能是单位（元/万元）或数字填错。请核对预算数和执行数。",
+        messages={
+            "": "全年执行数 {executed} {unit}是{column} {denominator} {unit}的 {ratio} 倍，超过 {limit} 倍的合理性检查线。请核对数字和金额单位（[funds] unit，现为{unit}）。",
+        },
+    ),
+    "denominator-fallback": Rule(
+        "info", "执行率分母按另一列计", "规则集的执行率分母（如调整后预算）在表中未填写，按规则集的 denominator_fallback（默认全年预算数）计算执行率。若有调整后预算，请填写。",
+        messages={
+            "": "规则集的执行率按{wanted}计算，但表中未填写{wanted}，按{used}计算。",
+        },
+    ),
+    "rate-below-threshold": Rule(
+        "warning", "执行率低于要求", "执行率低于规则集规定的比例，须在资金说明中写明原因。",
+        messages={
+            "": "执行率 {rate} 低于 {below}%，须写明原因。",
+        },
+    ),
     # values
-    "missing-value": Rule("error", "缺少指标值或完成值", "年度指标值、实际完成值或须填写的得分为空；没有依据的指标得 0 分。"),
-    "unreadable-value": Rule("error", "无法读取的数值", "年度指标值写了比较符和数字（如“≥98%左右”），但无法读取，不会当作定性指标；得 0 分。请写成“≥98%”这样的形式，或把 method 改为 qualitative。"),
-    "not-applicable": Rule("info", "不适用的指标", "指标标为不适用（applicable = false 或实际完成值写“不适用”）：按规则集的 not_applicable 得 0 分，或不参与评分、其余指标按一级指标分值折算。"),
-    "not-a-number": Rule("error", "应为数值", "定量指标的实际完成值写成了文字（或日期），无法与目标值比较。请填写数值。"),
-    "unit-mismatch": Rule("error", "单位不一致", "目标值与实际值的单位不同且无法换算（如“人”与“%”）。请统一单位。"),
-    "unit-assumed": Rule("info", "单位按另一方推定", "一方未写单位，按另一方的单位理解。"),
-    "percent-as-fraction": Rule("warning", "百分数疑似写成小数", "目标是百分数，实际完成值却是不带单位的小数（如 0.96），可能是 96% 写成了小数；按所写数值计分。请改为百分数。"),
-    "operator-assumed": Rule("info", "比较方式按默认推定", "年度指标值只写了数字，按规则集的默认方式（通常为 ≥）理解。"),
-    "actual-is-target": Rule("warning", "完成值照抄目标", "实际完成值只是重复了目标值及其比较符（如“≥266米”），不是实际测得的结果。请填写实际数值。"),
-    "over-achievement": Rule("warning", "大幅超额完成", "实际值超过目标值的倍数高于规则集的提示线，可能是目标定得过低，须写明偏差原因。"),
-    "deadline-missed": Rule("warning", "超过完成时限", "时效指标的完成时间晚于期限。须写明原因，并在“得分”中填写评定的分数。"),
-    "cost-direction": Rule("warning", "成本指标方向不当", "成本指标使用了“≥/>”，成本指标应为“≤”或“=”。"),
-    "missing-deviation-note": Rule("warning", "缺少偏差原因", "未得满分、超额完成、定性未达最高档或执行率偏低时，须填写偏差原因分析及改进措施。"),
-    "qualitative-out-of-tier": Rule("error", "定性得分超出档次", "定性指标的得分不在所选档次的分数区间内。"),
-    "missing-tier": Rule("error", "缺少定性档次", "定性指标未选择档次（达成 / 部分达成 / 未达成），也未填写得分。"),
-    "unknown-tier": Rule("error", "无法识别的档次", "档次只能是 达成、部分达成、未达成（或其完整写法）。"),
-    "tier-assumed": Rule("info", "档次按得分推定", "定性指标未选择档次，按填报得分所在区间推定。"),
-    "missing-reason": Rule("error", "缺少理由", "人工评分或复核扣分必须写明理由。"),
-    "bad-params": Rule("error", "评分参数错误", "该指标的评分方法缺少参数或参数无效。"),
-    "band-not-found": Rule("error", "不在任何分档内", "实际值不落在任何分档区间内，得 0 分。请检查分档设置。"),
+    "missing-value": Rule(
+        "error", "缺少指标值或完成值", "年度指标值、实际完成值或须填写的得分为空；没有依据的指标得 0 分。",
+        messages={
+            "": "实际完成值为空，无法评分，得 0 分。请填写实际完成值。",
+            "funds-executed": "未填写全年执行数，资金执行率得 0 分。",
+            "manual-claimed": "人工评分须在“得分”（claimed）中填写分数。",
+            "criteria-claimed": "按评价标准评分的指标须在“得分”（claimed）中填写自评得分，得 0 分。",
+            "target": "年度指标值为空，无法评分，得 0 分。请填写年度指标值。",
+            "qualitative-actual": "定性指标的实际完成值为空：须用文字写明完成情况。没有依据，得 0 分。",
+            "qualitative-claimed": "定性指标评为“{tier}”时须在“得分”（claimed）中填写分数，暂按区间下限计。",
+            "deadline-actual": "实际完成值为空，无法判断是否按期完成，得 0 分。",
+            "common-actual": "实际完成值为空，无法评分，得 0 分。",
+        },
+    ),
+    "unreadable-value": Rule(
+        "error", "无法读取的数值", "年度指标值写了比较符和数字（如“≥98%左右”），但无法读取，不会当作定性指标；得 0 分。请写成“≥98%”这样的形式，或把 method 改为 qualitative。",
+        messages={
+            "": "年度指标值 “{target}” 写了比较符和数字，但无法读取（单位或附注不认识），得 0 分。请写成 “≥98%”、“≤6万元” 这样的形式，或把 method 改为 qualitative。",
+        },
+    ),
+    "not-applicable": Rule(
+        "info", "不适用的指标", "指标标为不适用（applicable = false 或实际完成值写“不适用”）：按规则集的 not_applicable 得 0 分，或不参与评分、其余指标按一级指标分值折算。",
+        messages={
+            "": "指标标为不适用。{how}。",
+        },
+    ),
+    "not-a-number": Rule(
+        "error", "应为数值", "定量指标的实际完成值写成了文字（或日期），无法与目标值比较。请填写数值。",
+        messages={
+            "": "实际完成值 “{actual}” 不是数值，无法与 “{target}” 比较，得 0 分。请填写数值。",
+            "target": "年度指标值 “{target}” 不是数值，无法按 method = “{method}” 评分，得 0 分。请填写数值目标，或把 method 改为 qualitative。",
+            "deadline": "时效指标的实际完成值 “{actual}” 不是日期或月份，无法与期限 “{target}” 比较。",
+            "common": "实际完成值 “{actual}” 不是数值，得 0 分。",
+        },
+    ),
+    "unit-mismatch": Rule(
+        "error", "单位不一致", "目标值与实际值的单位不同且无法换算（如“人”与“%”）。请统一单位。",
+        messages={
+            "": "年度指标值的单位 “{target_unit}” 与实际完成值的单位 “{actual_unit}” 无法换算，得 0 分。请统一单位。",
+        },
+    ),
+    "unit-assumed": Rule(
+        "info", "单位按另一方推定", "一方未写单位，按另一方的单位理解。",
+        messages={
+            "": "{side}未写单位，按 “{unit}” 理解。",
+        },
+    ),
+    "percent-as-fraction": Rule(
+        "warning", "百分数疑似写成小数", "目标是百分数，实际完成值却是不带单位的小数（如 0.96），可能是 96% 写成了小数；按所写数值计分。请改为百分数。",
+        messages={
+            "": "实际完成值 “{actual}” 未写单位，而年度指标值是百分数 “{target}”：它可能是 {percent}% 写成了小数。现按 {value}% 计分；请改为百分数。",
+        },
+    ),
+    "operator-assumed": Rule(
+        "info", "比较方式按默认推定", "年度指标值只写了数字，按规则集的默认方式（通常为 ≥）理解。",
+        messages={
+            "": "年度指标值 “{target}” 未写比较方式，按 “{operator}” 理解。",
+        },
+    ),
+    "actual-is-target": Rule(
+        "warning", "完成值照抄目标", "实际完成值只是重复了目标值及其比较符（如“≥266米”），不是实际测得的结果。请填写实际数值。",
+        messages={
+            "": "实际完成值 “{actual}” 只是重复了目标值，不是实际测得的结果。请填写实测数值。",
+        },
+    ),
+    "over-achievement": Rule(
+        "warning", "大幅超额完成", "实际值超过目标值的倍数高于规则集的提示线，可能是目标定得过低，须写明偏差原因。",
+        messages={
+            "": "实际值是目标值的 {ratio} 倍，超过 {limit} 倍的提示线，目标可能定得过低，须写明偏差原因。",
+        },
+    ),
+    "deadline-missed": Rule(
+        "warning", "超过完成时限", "时效指标的完成时间晚于期限。须写明原因，并在“得分”中填写评定的分数。",
+        messages={
+            "": "完成时间 “{actual}” 晚于期限 “{target}”。请在“得分”中填写评定的分数并写明原因；暂按 0 分计。",
+            "claimed": "完成时间 “{actual}” 晚于期限 “{target}”，得分按填报的 {claimed} 计。",
+        },
+    ),
+    "cost-direction": Rule(
+        "warning", "成本指标方向不当", "成本指标使用了“≥/>”，成本指标应为“≤”或“=”。",
+        messages={
+            "": "成本指标的年度指标值 “{target}” 用了 “≥/>”，成本指标应为 “≤” 或 “=”。",
+        },
+    ),
+    "missing-deviation-note": Rule(
+        "warning", "缺少偏差原因", "未得满分、超额完成、定性未达最高档或执行率偏低时，须填写偏差原因分析及改进措施。",
+        messages={
+            "": "{reason}，须填写偏差原因分析及改进措施。",
+            "funds": "执行率偏低但未填写原因（[funds] note）。",
+        },
+    ),
+    "qualitative-out-of-tier": Rule(
+        "error", "定性得分超出档次", "定性指标的得分不在所选档次的分数区间内。",
+        messages={
+            "": "得分 {score} 不在“{tier}”的区间 [{low}, {high}{bracket} 内。",
+        },
+    ),
+    "missing-tier": Rule(
+        "error", "缺少定性档次", "定性指标未选择档次（达成 / 部分达成 / 未达成），也未填写得分。",
+        messages={
+            "": "定性指标未选择档次（tier），也未填写得分，得 0 分。",
+        },
+    ),
+    "unknown-tier": Rule(
+        "error", "无法识别的档次", "档次只能是 达成、部分达成、未达成（或其完整写法）。",
+        messages={
+            "": "档次 “{tier}” 无法识别，只能是 {known}（或其完整写法）。",
+        },
+    ),
+    "tier-assumed": Rule(
+        "info", "档次按得分推定", "定性指标未选择档次，按填报得分所在区间推定。",
+        messages={
+            "": "未选择档次，按得分 {claimed} 推定为“{tier}”。",
+        },
+    ),
+    "missing-reason": Rule(
+        "error", "缺少理由", "人工评分或复核扣分必须写明理由。",
+        messages={
+            "": "人工评分须在 note 中写明评分理由。",
+        },
+    ),
+    "bad-params": Rule(
+        "error", "评分参数错误", "该指标的评分方法缺少参数或参数无效。",
+        messages={
+            "": "评分方法 {method} 的参数无效：{error}",
+            "missing": "评分方法 {method} 缺少参数 {name}（在 params 中填写）。",
+        },
+    ),
+    "band-not-found": Rule(
+        "error", "不在任何分档内", "实际值不落在任何分档区间内，得 0 分。请检查分档设置。",
+        messages={
+            "": "实际值 {actual} 不落在任何分档内，得 0 分。",
+        },
+    ),
     # whole-form plausibility
-    "duplicate-indicator": Rule("warning", "指标重复", "同一个三级指标同时出现在多个一级指标下（如产出和效益）。"),
-    "all-full-marks": Rule("warning", "全部满分", "所有指标均为 100% 且全部满分，可能是“为填表而填表”，复核时应重点核实。"),
-    "satisfaction-full": Rule("info", "满意度 100%", "满意度为 100%，请确认有调查问卷等佐证材料。"),
+    "duplicate-indicator": Rule(
+        "warning", "指标重复", "同一个三级指标同时出现在多个一级指标下（如产出和效益）。",
+        messages={
+            "": "指标 “{name}” 同时出现在 “{first}” 和 “{second}” 下。",
+        },
+    ),
+    "all-full-marks": Rule(
+        "warning", "全部满分", "所有指标均为 100% 且全部满分，可能是“为填表而填表”，复核时应重点核实。",
+        messages={
+            "": "所有指标的实际完成值均为 100% 且全部满分，请重点核实佐证材料。",
+        },
+    ),
+    "satisfaction-full": Rule(
+        "info", "满意度 100%", "满意度为 100%，请确认有调查问卷等佐证材料。",
+        messages={
+            "": "满意度为 100%，请确认有调查问卷等佐证材料。",
+        },
+    ),
     # review
     "review-above-self": Rule("error", "复核得分高于自评", "复核得分高于单位自评得分；复核只能维持或扣减。"),
     "unknown-indicator": Rule("error", "找不到指标", "复核调整指向的指标在表中不存在，或有多项同名而无法确定是哪一项；该调整未应用。"),
@@ -94,7 +323,14 @@ SEVERITY: dict[str, Severity] = {code: rule.severity for code, rule in CATALOG.i
 
 
 def make(code: str, message: str, where: str = "", loc: tuple[Any, ...] = ()) -> Finding:
+    """A finding whose message is given (the review's and the import's, which quote a file's own words)."""
     return Finding(code, message, where, loc, None, SEVERITY[code])
+
+
+def raise_finding(code: str, where: str, loc: tuple[Any, ...], variant: str = "", **params: Any) -> Finding:
+    """The one way the engine makes a finding: its message is the catalogue's template for ``code``."""
+    rule = CATALOG[code]
+    return Finding(code, rule.messages[variant].format(**params), where, loc, None, rule.severity)
 
 
 def catalog_markdown() -> str:
@@ -108,3 +344,95 @@ def catalog_markdown() -> str:
 
 if __name__ == "__main__":  # pragma: no cover
     print(catalog_markdown(), end="")
+
+
+# ------------------------------------------------------------------ examples
+# One minimal form per code, as in ruff's rule docs: a TOML fragment (rows and tables added to
+# EXAMPLE_HEAD, a project form whose 100 万元 budget is fully spent) or a whole form (one that
+# starts with "format ="), and the location its finding points to.  tests/test_findings_catalogue.py
+# scores each and checks both; docs/findings.md does not print them.
+
+EXAMPLE_HEAD = """format = 1
+kind = "project"
+year = 2023
+rules = "central-2020"
+
+[unit]
+name = "某单位"
+project = "某项目"
+
+[funds]
+weight = 10
+"""
+
+_FUNDS_OK = "[funds.total]\nannual = 100\nexecuted = 100\n"
+
+
+def _row(target: str = "≥100人", actual: str = "100人", weight: str = "90", extra: str = "", **fields: str) -> str:
+    keys = {"category": "产出指标", "subcategory": "数量指标", "name": "服务人数"} | fields
+    head = "".join(f'{k} = "{v}"\n' for k, v in keys.items())
+    return f'\n[[indicators]]\n{head}target = "{target}"\nactual = "{actual}"\nweight = {weight}\n{extra}'
+
+
+_EXAMPLES: dict[str, tuple[str, tuple[Any, ...]]] = {
+    "score-mismatch": (_FUNDS_OK + _row(extra="claimed = 80\nnote = \"略\"\n"), ("indicators", 0, "claimed")),
+    "score-above-weight": (_FUNDS_OK + _row(extra="claimed = 95\n"), ("indicators", 0, "claimed")),
+    "score-negative": (_FUNDS_OK + _row(extra="claimed = -1\nnote = \"略\"\n"), ("indicators", 0, "claimed")),
+    "total-mismatch": ("claimed = 10\n[claimed]\ntotal = 99\n\n" + _FUNDS_OK + _row(extra="claimed = 90\n"), ("claimed", "total")),
+    "grade-mismatch": ("[claimed]\ngrade = \"差\"\n\n" + _FUNDS_OK + _row(), ("claimed", "grade")),
+    "weights-sum": (_FUNDS_OK + _row(weight="80"), ("indicators",)),
+    "weight-precision": (_FUNDS_OK + _row(weight="89.995") + _row(weight="0.005", name="其他"), ("indicators", 0, "weight")),
+    "missing-year": ("", ("year",)),
+    "total-capped": ("[funds.total]\nannual = 100\nexecuted = 65\n" + _row(), ("claimed", "total")),
+    "category-weight-assumed": (_FUNDS_OK + _row(category="其他指标"), ("categories",)),
+    "category-looks-like-value": (_FUNDS_OK + _row(category="≥95%"), ("indicators", 0, "category")),
+    "funds-total-mismatch": ("[funds.total]\nannual = 100\nexecuted = 100\n[funds.appropriation]\nannual = 90\nexecuted = 90\n"
+                             + _row(), ("funds", "total", "annual")),
+    "funds-zero-budget": ("[funds.total]\nannual = 0\nexecuted = 10\n" + _row(), ("funds",)),
+    "funds-negative-executed": ("[funds.total]\nannual = 100\nexecuted = -1\n" + _row(), ("funds", "total", "executed")),
+    "funds-over-budget": ("[funds.total]\nannual = 100\nexecuted = 300\n" + _row(), ("funds", "total", "executed")),
+    "denominator-fallback": (_FUNDS_OK + _row(), ("funds", "total")),
+    "rate-below-threshold": ("[funds.total]\nannual = 100\nexecuted = 80\n" + _row(), ("funds", "note")),
+    "missing-value": (_FUNDS_OK + _row(actual=""), ("indicators", 0, "actual")),
+    "unreadable-value": (_FUNDS_OK + _row(target="≥98%左右"), ("indicators", 0, "target")),
+    "not-applicable": (_FUNDS_OK + _row(actual="不适用"), ("indicators", 0)),
+    "not-a-number": (_FUNDS_OK + _row(actual="很多"), ("indicators", 0, "actual")),
+    "unit-mismatch": (_FUNDS_OK + _row(actual="95%"), ("indicators", 0, "actual")),
+    "unit-assumed": (_FUNDS_OK + _row(actual="100"), ("indicators", 0, "actual")),
+    "percent-as-fraction": (_FUNDS_OK + _row(target="≥95%", actual="0.96"), ("indicators", 0, "actual")),
+    "operator-assumed": (_FUNDS_OK + _row(target="100人"), ("indicators", 0, "target")),
+    "actual-is-target": (_FUNDS_OK + _row(actual="≥100人"), ("indicators", 0, "actual")),
+    "over-achievement": (_FUNDS_OK + _row(actual="150人", extra="note = \"略\"\n"), ("indicators", 0, "actual")),
+    "deadline-missed": (_FUNDS_OK + _row(target="9月前", actual="10月", subcategory="时效指标"), ("indicators", 0, "actual")),
+    "cost-direction": (_FUNDS_OK + _row(target="≥50元", actual="50元", subcategory="成本指标"), ("indicators", 0, "target")),
+    "missing-deviation-note": (_FUNDS_OK + _row(actual="90人"), ("indicators", 0, "note")),
+    "qualitative-out-of-tier": (_FUNDS_OK + _row(target="高质量完成", actual="完成", extra="tier = \"达成\"\nclaimed = 10\nnote = \"略\"\n"),
+                                ("indicators", 0, "claimed")),
+    "missing-tier": (_FUNDS_OK + _row(target="高质量完成", actual="完成"), ("indicators", 0, "tier")),
+    "unknown-tier": (_FUNDS_OK + _row(target="高质量完成", actual="完成", extra="tier = \"很好\"\n"), ("indicators", 0, "tier")),
+    "tier-assumed": (_FUNDS_OK + _row(target="高质量完成", actual="完成", extra="claimed = 80\n"), ("indicators", 0, "tier")),
+    "missing-reason": (_FUNDS_OK + _row(target="", actual="", extra="method = \"manual\"\nclaimed = 90\n"), ("indicators", 0, "note")),
+    "bad-params": (_FUNDS_OK + _row(target="", actual="5", extra="method = \"step_deduct\"\n"), ("indicators", 0, "params")),
+    "band-not-found": (_FUNDS_OK + _row(target="", actual="50", extra="method = \"bands\"\nparams = { bands = [[\"[0, 10)\", 90]] }\n"),
+                       ("indicators", 0, "params")),
+    "duplicate-indicator": (_FUNDS_OK + _row(weight="45") + _row(weight="45", category="效益指标"), ("indicators", 1, "name")),
+    "all-full-marks": (_FUNDS_OK + "".join(_row("≥100%", "100%", "30", name=f"指标{i}") for i in range(3)), ("indicators",)),
+    "satisfaction-full": (_FUNDS_OK + _row("≥95%", "100%", category="满意度指标", subcategory="服务对象满意度指标"),
+                          ("indicators", 0, "actual")),
+}
+# the codes raised outside the engine (a review file, an imported spreadsheet): their tests are
+# tests/test_review_batch.py and tests/test_import_cli.py
+NOT_FROM_A_FORM = frozenset(("review-above-self", "unknown-indicator", "review-invalid", "import-problem"))
+EXAMPLE_RULES = {"denominator-fallback": "sichuan", "rate-below-threshold": "sichuan", "total-capped": "provincial-manual"}
+
+
+def example_form(code: str) -> str:
+    """The example form of ``code`` as TOML text ("" when it has none: see NOT_FROM_A_FORM)."""
+    if code not in _EXAMPLES:
+        return ""
+    text = _EXAMPLES[code][0]
+    head = EXAMPLE_HEAD.replace('rules = "central-2020"', f'rules = "{EXAMPLE_RULES.get(code, "central-2020")}"')
+    if code == "missing-year":
+        head = head.replace("year = 2023\n", "")
+        text = _FUNDS_OK + _row()
+    return head + text

@@ -20,7 +20,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from indicators.digest import canonical_value
-from indicators.loader import FormError, Problem, parse_toml_text, read_toml, validate_model
+from indicators.loader import FormError, Problem, key_lines, parse_toml_text, read_toml, validate_model
 from indicators.schema import Dec
 
 __all__ = ["RuleSet", "load_rules", "bundled_ids", "DEFAULT_RULES", "rule_text"]
@@ -40,6 +40,9 @@ class RateCap(BaseModel):
 class FundsRules(BaseModel):
     model_config = _STRICT
     denominator: Literal["annual", "adjusted", "initial"] = "annual"
+    # the column used when the denominator's column is blank (a form without 调整后预算 is
+    # divided by 全年预算数, with the finding denominator-fallback); "" means no fallback
+    denominator_fallback: Literal["annual", "initial", ""] = "annual"
     note_below: Dec = Decimal(0)
     cap: bool = True
     # a plausibility check, not a national rule: executed above this multiple of the budget is a warning
@@ -60,7 +63,13 @@ class ScoringRules(BaseModel):
     bare_number_operator: Literal["ge", "le", "eq"] = "ge"
     reverse_formula: Literal["linear", "inverse"] = "linear"
     over_achievement_ratio: Dec = Decimal("1.2")
+    # all-full-marks: a row counts as full marks when its score is at most this far below its weight
     full_marks_tolerance: Dec = Decimal(0)
+    all_full_marks_min_rows: int = Field(default=3, ge=1)  # all-full-marks looks only at forms with this many rows
+    # cost-direction: a row whose 二级指标 contains one of these words is a cost indicator (wants ≤ or =)
+    cost_keywords: list[str] = Field(default_factory=lambda: ["成本"])
+    # satisfaction-full: a row whose 一级 or 二级指标 contains one of these words is a satisfaction indicator
+    satisfaction_keywords: list[str] = Field(default_factory=lambda: ["满意"])
     # rows marked 不适用: "zero" scores them 0; "rescale" leaves them out and rescales the
     # rest of their category to the category weight (× C ÷ (C − 不适用分值))
     not_applicable: Literal["zero", "rescale"] = "zero"
@@ -143,11 +152,34 @@ class RuleSet(BaseModel):
     # "form": the form's own weights (or its rows' sum); weights-sum then checks the overall 100
     category_weights: Literal["rules", "form"] = "rules"
     weights: dict[str, Dec] = Field(default_factory=dict)
+    # short spellings of the standard level-1 headings real forms use
+    category_aliases: dict[str, str] = Field(
+        default_factory=lambda: {"产出": "产出指标", "效益": "效益指标", "满意度": "满意度指标"}
+    )
+    # where a setting comes from when that differs from ``source``: "funds.over_budget_ratio" = "…"
+    # (citations only: they are left out of the sha256, which names the rules that produce scores)
+    sources: dict[str, str] = Field(default_factory=dict)
     funds: FundsRules = Field(default_factory=FundsRules)
     scoring: ScoringRules = Field(default_factory=ScoringRules)
     qualitative: QualitativeRules = Field(default_factory=QualitativeRules)
     grades: GradeRules = Field(default_factory=GradeRules)
     sha256: str = ""
+
+    def canonical_category(self, name: str) -> str:
+        """The level-1 heading a form's spelling stands for (产出 → 产出指标)."""
+        return self.category_aliases.get(name, name).strip()
+
+    def grade_order(self) -> list[str]:
+        """The grades best first, as the rule set's bands give them (优、良、中、差 for most sets)."""
+        order: list[str] = []
+        for band in self.grades.bands:
+            if band.grade not in order:
+                order.append(band.grade)
+        return order
+
+    def source_of(self, key: str) -> str:
+        """The source of one setting ("funds.note_below"): its own when given, else the set's."""
+        return self.sources.get(key, self.source)
 
     def grade_for(self, total: Decimal) -> str:
         for band in self.grades.bands:  # sorted best first when loaded
@@ -237,20 +269,39 @@ def _raw(ref: str, base_dir: Path | None, seen: tuple[str, ...]) -> tuple[dict[s
         base.pop("id", None)
         base.pop("name", None)
         base.pop("source", None)
+        base.pop("sources", None)  # the parent's citations name the parent's settings
         data = _merge(base, data)
     return data, source, text
+
+
+def _names_setting(rules: RuleSet, key: str) -> bool:
+    """Whether a dotted key ("funds.note_below", "weights") names a setting of the rule set."""
+    node: Any = rules
+    for part in key.split("."):
+        if not isinstance(node, BaseModel) or part not in type(node).model_fields:
+            return False
+        node = getattr(node, part)
+    return True
 
 
 @lru_cache(maxsize=64)
 def _load_cached(ref: str, base_dir: str) -> RuleSet:
     data, source, text = _raw(ref, Path(base_dir) if base_dir else None, (ref,))
     data.pop("sha256", None)
+    cited = {k: v for k, v in data.items() if k != "sources"}  # citations do not change a score
     try:
-        canonical = json.dumps(canonical_value(data), ensure_ascii=False, sort_keys=True)
+        canonical = json.dumps(canonical_value(cited), ensure_ascii=False, sort_keys=True)
     except RecursionError:  # tables nested hundreds deep ([a.a.a...]): not a rule set
         raise FormError([Problem(source, "", None, "表或键嵌套过深（数百层），不是规则集的内容。请检查该文件。")]) from None
     digest = hashlib.sha256(canonical.encode()).hexdigest()
     rules = validate_model(RuleSet, data, text, source, _SECTIONS)
+    unknown = [key for key in rules.sources if not _names_setting(rules, key)]
+    if unknown:
+        line = key_lines(text).get(("sources", unknown[0])) if text else None
+        raise FormError(
+            [Problem(source, f"sources.{unknown[0]}", line,
+                     f"[sources] 中的 “{unknown[0]}” 不是规则集的设置；请写成 funds.note_below 这样的键。")]
+        )
     rules.sha256 = digest
     return rules
 

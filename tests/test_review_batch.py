@@ -112,7 +112,8 @@ def test_json_form_is_the_score_object_plus_review(batch: Path, capsys: pytest.C
 
 def test_every_finding_code_of_the_catalogue_is_seen(batch: Path, capsys: pytest.CaptureFixture[str]):
     provincial = FIXTURES.parent / "provincial" / "10-provincial.toml"  # issue 10's codes
-    _, out, _ = run(capsys, str(batch), str(provincial), "--format", "json")
+    no_adjusted = FIXTURES.parent / "provincial" / "11-no-adjusted.toml"  # denominator-fallback
+    _, out, _ = run(capsys, str(batch), str(provincial), str(no_adjusted), "--format", "json")
     data = json.loads(out)
     seen = {f["code"] for form in data["forms"] for f in form.get("findings", [])}
     assert seen == set(CATALOG) - TOML_ONLY_UNSEEN
@@ -252,7 +253,8 @@ def test_xlsx_sheets_rows_and_layout(batch: Path, tmp_path: Path, capsys: pytest
     target = tmp_path / "结果.xlsx"
     # with the provincial-manual form (issue 10's finding codes: caps, 不适用, no year, an unreadable target)
     provincial = FIXTURES.parent / "provincial" / "10-provincial.toml"
-    assert run(capsys, str(batch), str(provincial), "--out", str(target))[0] == 1
+    no_adjusted = FIXTURES.parent / "provincial" / "11-no-adjusted.toml"  # denominator-fallback
+    assert run(capsys, str(batch), str(provincial), str(no_adjusted), "--out", str(target))[0] == 1
     wb = load_workbook(target)
     assert wb.sheetnames == ["表单", "发现项", "指标"]
     forms, findings, indicators = wb["表单"], wb["发现项"], wb["指标"]
@@ -261,7 +263,7 @@ def test_xlsx_sheets_rows_and_layout(batch: Path, tmp_path: Path, capsys: pytest
         assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row}"
         assert ws.column_dimensions["A"].width == 40
     rows = {Path(r[0]).name: r for r in forms.iter_rows(min_row=2, values_only=True)}
-    assert forms.max_row == 11
+    assert forms.max_row == 12  # a header, nine batch forms, the two provincial ones
     for name, (claimed, total, review, grades, errors, warnings) in EXPECTED.items():
         r = rows[name]
         numbers = [None if x is None else f"{x:.2f}" for x in r[5:8]]

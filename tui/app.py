@@ -23,9 +23,10 @@ from textual.widgets import DataTable, Footer, TabbedContent, TabPane
 
 from indicators.document import ChangedOnDisk, EditError, FormDocument, SaveRefused, field_kind
 from indicators.loader import FormError
-from scoring.engine import Result, canonical_category, fmt, score_form
+from scoring.engine import Result, fmt, score_form
 from scoring.methods import TIERS, tier_range
 from scoring.rules import RuleSet, load_rules
+from scoring.vocabulary import NO_GRADE, percent
 
 from .components.cell_edit_modal import CellEditModal
 from .components.choice_modal import ChoiceModal
@@ -163,9 +164,7 @@ class JixiaoApp(App[int]):
 
     def category_weight(self, category: str) -> Decimal | None:
         assert self.result is not None
-        declared = {canonical_category(k): v for k, v in self.result.form.categories.items()}
-        cat = canonical_category(category)
-        return declared.get(cat, self.result.rules.category_weight(cat))
+        return self.result.category_weights.get(self.result.rules.canonical_category(category))
 
     # ---------------------------------------------------------------- layout
 
@@ -248,7 +247,7 @@ class JixiaoApp(App[int]):
             rows.append(self._field_row(("categories", cat), f"一级指标分值：{cat}"))
         rows += [
             self._field_row(("claimed", "total"), remark=f"复算 {fmt(result.total)}"),
-            self._field_row(("claimed", "grade"), remark=f"复算 {result.grade or '不评等级'}"),
+            self._field_row(("claimed", "grade"), remark=f"复算 {result.grade or NO_GRADE}"),
             self._field_row(("signoff", "filled_by")),
             self._field_row(("signoff", "phone")),
             self._field_row(("signoff", "head"), "项目负责人" if project else "单位负责人"),
@@ -400,12 +399,12 @@ class JixiaoApp(App[int]):
             out.append(f"本行得分 {fmt(row.score)}  ")
             findings = [f for f in result.findings if f.loc[:2] == loc[:2]]  # the row's, and the form's about it
         elif loc[0] == "funds":
-            rate = f"{result.funds.rate * 100:.2f}%" if result.funds.rate is not None else "—"
+            rate = percent(result.funds.rate)
             out.append(f"执行率 {rate}  资金得分 {fmt(result.funds.score)}  ")
             findings = [f for f in result.findings if f.loc[:1] == ("funds",)]
         else:
             findings = [f for f in result.findings if f.loc[: len(loc)] == loc]
-        out.append(f"总分 {fmt(result.total)}  等级 {result.grade or '不评等级'}")
+        out.append(f"总分 {fmt(result.total)}  等级 {result.grade or NO_GRADE}")
         for f in [f for f in findings if f.severity != "info"][:2]:
             out.append(f"\n[{SEVERITY_ZH[f.severity]}] ", style="bold red" if f.severity == "error" else "bold yellow")
             out.append(visible(f.message))
@@ -644,7 +643,7 @@ class JixiaoApp(App[int]):
             findings = [f for f in result.findings if f.loc[:2] == ("indicators", index)]
         elif tab == "funds":
             funds = result.funds
-            rate = f"{funds.rate * 100:.2f}%" if funds.rate is not None else "—"
+            rate = percent(funds.rate)
             text.append(f"资金执行率 {rate}  分值 {fmt(funds.weight)}  ")
             text.append(f"得分 {fmt(funds.score)}", style="bold")
             text.append(f"  填报得分 {fmt(funds.claimed) if funds.claimed is not None else '—'}")

@@ -35,7 +35,6 @@ from .terminal import guard, json_text, visible
 from .textable import render_table
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
-SEVERITY_MARK = {"error": "错误", "warning": "警告", "info": "提示"}
 
 # Subcommands that live in their own modules (each has register(subparsers)).
 # Those modules import only argparse at module level.
@@ -68,10 +67,10 @@ def _fmt(value: Any) -> str:
 
 def format_result_table(result: Any, findings_only: bool = False) -> str:
     """The readable Chinese report of one result."""
-    from scoring.engine import fmt, year_label
+    from scoring.vocabulary import KIND_ZH, NO_GRADE, NONE_MARK, SEVERITY_ZH, fmt, percent, year_label
 
     form = result.form
-    kind = "部门整体支出" if form.kind == "department" else "项目支出"
+    kind = KIND_ZH.get(form.kind, KIND_ZH["department"])
     out: list[str] = []
     title = f"{year_label(form.year)}{kind}绩效自评表 · {form.unit.name}"
     if form.unit.project:
@@ -82,7 +81,7 @@ def format_result_table(result: Any, findings_only: bool = False) -> str:
     if not findings_only:
         funds = result.funds
         total_row = funds.rows["total"]
-        rate = f"{funds.rate * 100:.2f}%" if funds.rate is not None else "—"
+        rate = percent(funds.rate)
         out.append("")
         unit = form.funds.unit
         out.append(
@@ -120,7 +119,7 @@ def format_result_table(result: Any, findings_only: bool = False) -> str:
         claimed_total = _fmt(result.claimed_total)
         out.append(
             f"总分：复算 {fmt(result.total)}（填报 {claimed_total}）    "
-            f"等级：复算 {result.grade or '不评等级'}（填报 {result.claimed_grade or '—'}）"
+            f"等级：复算 {result.grade or NO_GRADE}（填报 {result.claimed_grade or NONE_MARK}）"
         )
     out.append("")
     if result.findings:
@@ -131,7 +130,7 @@ def format_result_table(result: Any, findings_only: bool = False) -> str:
         names = {r.index: r.name for r in result.indicators}
         for f in result.findings:
             line = f"第{f.line}行 " if f.line else ""
-            out.append(visible(f"  [{SEVERITY_MARK[f.severity]}] {f.code}  {line}{finding_place(f, names)}：{f.message}"))
+            out.append(visible(f"  [{SEVERITY_ZH[f.severity]}] {f.code}  {line}{finding_place(f, names)}：{f.message}"))
     else:
         out.append("没有发现项。")
     return "\n".join(out)

@@ -24,11 +24,12 @@ import unicodedata
 from pathlib import Path
 from typing import IO, Any
 
+from scoring.vocabulary import KIND_ZH
+
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
 
 HELP = "导入：从 Excel（.xlsx/.xlsm/.xls）、CSV、文本（.txt）、PDF 或 Word（.docx/.doc）中找出自评表，转换为 .toml 表单"
 
-KIND_ZH = {"department": "部门整体支出", "project": "项目支出"}
 NOTE_HEADINGS = (
     ("found", "读取"),
     ("assumed", "假定（请核对）"),

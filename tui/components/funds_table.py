@@ -8,6 +8,8 @@ from typing import Any
 
 from rich.text import Text
 
+from scoring.vocabulary import percent
+
 from .labels import FUNDS_COLUMNS, FUNDS_ROW_LABELS
 from .result_table import ResultTable
 
@@ -61,7 +63,7 @@ class FundsTable(ResultTable):
                     text = Text(fmt(value) if value is not None else "", justify="right")
                 cells.append(text)
             if key == "total":
-                rate = f"{funds.rate * 100:.2f}%" if funds.rate is not None else "—"
+                rate = percent(funds.rate)
                 claimed = Text(fmt(funds.claimed) if funds.claimed is not None else "—", justify="right")
                 if funds.claimed is not None and funds.claimed.quantize(Decimal("0.01")) != funds.score:
                     claimed.stylize("bold red")

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from scoring import locations as _locations
+from scoring.vocabulary import KIND_ZH, NO_GRADE, SEVERITY_ZH  # noqa: F401  (re-exported for the widgets)
 
-KIND_ZH = {"department": "部门整体支出", "project": "项目支出"}
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 SEVERITY_MARK = {"error": "✖", "warning": "▲", "info": "·"}
 
 INDICATOR_COLUMNS: list[tuple[str, str]] = [

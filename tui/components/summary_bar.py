@@ -7,6 +7,8 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Static
 
+from scoring.vocabulary import NO_GRADE, percent
+
 from ..terminal import visible
 
 
@@ -16,11 +18,11 @@ class SummaryBar(Static):
         text.append(" 总分 ")
         text.append(fmt(result.total), style="bold")
         text.append("  等级 ")
-        text.append(result.grade or "不评等级", style="bold")
+        text.append(result.grade or NO_GRADE, style="bold")
         claimed_total = fmt(result.claimed_total) if result.claimed_total is not None else "—"
         text.append(f"（填报 {claimed_total}/{visible(result.claimed_grade) or '—'}）")
         rate = result.funds.rate
-        rate_text = f"{rate * 100:.2f}%" if rate is not None else "—"
+        rate_text = percent(rate)
         text.append(f"  执行率 {rate_text}")
         text.append(" │ ")
         errors, warnings = result.errors, result.warnings

@@ -1,0 +1,44 @@
+"""Every finding code of the catalogue, like a ruff rule: one minimal form raises it, where it says.
+
+Each catalogue entry's example (``scoring.findings.example_form``) is scored; the test checks that
+the code is raised and points to the example's location, and that its message is the catalogue's
+template (no message is written outside the catalogue).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from indicators.loader import load_form_text
+from scoring.engine import score_form
+from scoring.findings import _EXAMPLES, CATALOG, NOT_FROM_A_FORM, catalog_markdown, example_form
+from scoring.rules import load_rules
+
+FROM_A_FORM = [code for code in CATALOG if code not in NOT_FROM_A_FORM]
+
+
+def test_every_code_has_an_example_or_is_raised_outside_the_engine() -> None:
+    assert set(_EXAMPLES) == set(FROM_A_FORM)
+    assert NOT_FROM_A_FORM <= set(CATALOG)
+
+
+@pytest.mark.parametrize("code", FROM_A_FORM)
+def test_the_example_raises_its_code_where_it_says(code: str) -> None:
+    text = example_form(code)
+    form = load_form_text(text, f"{code}.toml")
+    result = score_form(form, load_rules(form.rules), f"{code}.toml")
+    found = [f for f in result.findings if f.code == code]
+    assert found, (code, [f.code for f in result.findings])
+    at = _EXAMPLES[code][1]
+    assert at in [f.loc for f in found], (code, [f.loc for f in found])
+    rule = CATALOG[code]
+    for f in found:
+        assert f.severity == rule.severity
+        # the message is one of the catalogue's templates, filled in
+        prefixes = [template.split("{", 1)[0] for template in rule.messages.values()]
+        assert any(f.message.startswith(p) for p in prefixes), (code, f.message)
+
+
+@pytest.mark.parametrize("code", list(CATALOG))
+def test_each_code_is_in_the_generated_page(code: str) -> None:
+    assert f"| `{code}` |" in catalog_markdown()
