@@ -497,8 +497,12 @@ class Summary:
         return bool(self.unreadable or self.with_errors)
 
     def grades(self) -> list[str]:
-        """Grades seen, best first (优 良 中 差, then the others)."""
-        order = ["优", "良", "中", "差"]
+        """Grades seen, best first: in the order of the default rule set's bands (优 良 中 差), then the others.
+
+        A batch may mix rule sets; their grades share one table, so one order is taken: the default set's."""
+        from .rules import load_rules
+
+        order = load_rules().grade_order()
         seen = set(self.claimed) | set(self.computed) | set(self.review)
         rest = sorted(g for g in seen if g not in order and g not in (NO_GRADE, NOT_CLAIMED))
         tail = [g for g in (NO_GRADE, NOT_CLAIMED) if g in seen]
