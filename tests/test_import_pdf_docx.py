@@ -27,6 +27,7 @@ from indicators.loader import load_form, load_form_text
 from reports.fonts import find_cjk_font
 from scoring.engine import Result, score_form
 from scoring.rules import load_rules
+from tests.budget import examples
 
 from .conftest import ROOT, SEED
 from .fixtures.office_docs import (
@@ -713,7 +714,7 @@ def ruled_sheets(draw: st.DrawFn) -> Sheet:
 
 
 @needs_font
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(sheet=ruled_sheets())
 def test_any_ruled_table_comes_back_with_its_merges(tmp_path, sheet):
     """Whatever the merges, drawn with ruling lines (ReportLab) they come back as the same ranges and texts."""
@@ -723,7 +724,7 @@ def test_any_ruled_table_comes_back_with_its_merges(tmp_path, sheet):
     assert_same_cells(g, sheet, table_offset(g, sheet))
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(sheet=ruled_sheets())
 def test_any_word_table_comes_back_with_its_merges(tmp_path, sheet):
     path = write_docx(tmp_path / "t.docx", ["绩效自评表", sheet])
