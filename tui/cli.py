@@ -1,6 +1,6 @@
 """The ``jixiao`` command line: the front door to everything.
 
-Only the standard library and the loader's error type are imported here;
+Only the standard library is imported here (the loader when a command runs);
 Textual and ReportLab are imported inside the subcommands that need them,
 so ``jixiao score`` starts fast.
 
@@ -10,29 +10,37 @@ could not be read.
 
 from __future__ import annotations
 
-import os
-
-# pydantic scans every installed distribution for plugins on first use
-# (importlib.metadata, tens of milliseconds); jixiao uses none.
-os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-
 import argparse
+import importlib
 import re
 import sys
 from typing import Any
 
-from indicators.loader import FormError
-
-from .commands import demo, edit, export, findings, import_, new, pdf, review, rules, score
+from . import _startup  # noqa: F401  (first: pydantic plugin discovery off before any model is built)
 from .commands._common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, print_problems
 from .terminal import guard
 
 __all__ = ["main", "run", "build_parser", "chinese_argparse_message", "print_problems"]
 __all__ += ["EXIT_OK", "EXIT_FINDINGS", "EXIT_UNREADABLE"]
 
-# Every subcommand, in the order ``jixiao -h`` lists them. Each module has
-# register(subparsers) and imports only the standard library at module level.
-COMMANDS = (score, demo, new, rules, findings, edit, pdf, review, import_, export)
+# Every subcommand, in the order ``jixiao -h`` lists them, with the module that
+# registers it (its register(subparsers) adds all the module's commands). Only
+# the module of the command being run is imported (``jixiao -h`` imports all);
+# a command module imports only the standard library at module level.
+COMMANDS: dict[str, str] = {
+    "score": "tui.commands.score",
+    "check": "tui.commands.score",
+    "demo": "tui.commands.demo",
+    "new": "tui.commands.new",
+    "rules": "tui.commands.rules",
+    "findings": "tui.commands.findings",
+    "edit": "tui.commands.edit",
+    "pdf": "tui.commands.pdf",
+    "verify": "tui.commands.pdf",
+    "review": "tui.commands.review",
+    "import": "tui.commands.import_",
+    "export": "tui.commands.export",
+}
 
 
 # ------------------------------------------------------------ parser
@@ -144,13 +152,21 @@ def chinese_argparse_message(message: str, parser: argparse.ArgumentParser | Non
     return message  # a message not known here: as argparse says it
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; with ``command`` (a known name), only that command's module is registered.
+
+    ``jixiao score FORM`` parses the same with either parser; building only the
+    needed one saves importing the other commands' modules and building their
+    help texts and argument tables (and what ``import`` reads to list its
+    suffixes) at every start.
+    """
     parser = _Parser(prog="jixiao", description="预算绩效自评表评分引擎：评分、检查、打印、复核。")
     parser.add_argument("--version", action=_VersionAction, nargs=0, help="显示版本号")
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
 
-    for command in COMMANDS:
-        command.register(sub)
+    modules = [COMMANDS[command]] if command in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
+    for module in modules:
+        importlib.import_module(module).register(sub)
     return parser
 
 
@@ -178,8 +194,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else argv
+    parser = build_parser(words[0] if words and words[0] in COMMANDS else None)
+    args = parser.parse_args(words)
+    from indicators.loader import FormError
+
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_UNREADABLE
