@@ -411,6 +411,7 @@ def test_failed_write_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.Mon
 # ------------------------------------------------------------------ LibreOffice
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_prints_it_as_the_official_form(tmp_path: Path) -> None:
     out = export(tmp_path, SEED)

@@ -172,6 +172,7 @@ def test_xlsm_reads_as_xlsx(book, tmp_path):
     assert [g.name for g in read_grids(target)] == ["项目", "云南", "部门", "两张"]
 
 
+@pytest.mark.slow
 def test_big_sheet_bounded(tmp_path):
     """100,000 rows: streamed, the first MAX_ROWS kept and said so (in a subprocess with a timeout)."""
     import xlsxwriter
@@ -377,6 +378,7 @@ def test_a_wrong_dimension_does_not_hide_cells(book, tmp_path):
     assert [(g.height, g.width) for g in read_grids(damaged)] == [(g.height, g.width) for g in read_grids(book)]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_formulas_computed_by_libreoffice(tmp_path):
     """openpyxl writes formulas without results; saved again by LibreOffice they carry them."""

@@ -478,6 +478,7 @@ def test_text_cells_and_values(tmp_path):
     assert {c.address for c in grid.rows[1]} == {"第 2 行"}
 
 
+@pytest.mark.slow
 def test_long_text_and_wide_lines(tmp_path):
     lines = [f"第{i}段\t说明文字\t{i}" for i in range(100_000)] + ["\t".join(["x"] * 1000)]
     (grid,) = read_text(tmp_path / "x.txt", "\n".join(lines).encode())
