@@ -247,9 +247,10 @@ def process_form(path: str, opts: Options) -> dict[str, Any]:
         if a.applied and a.index is not None and a.reason.strip():
             reasons.setdefault(a.index, []).append(a.reason.strip())
     lines = []  # (no., category, subcategory, name, weight, claimed, computed, review, reason)
-    f = result.funds
+    funds = result.funds
     lines.append(
-        (0, "", "", FUNDS_LABEL, f.weight, f.claimed, f.score, review.funds if review.funds is not None else f.score,
+        (0, "", "", FUNDS_LABEL, funds.weight, funds.claimed, funds.score,
+         review.funds if review.funds is not None else funds.score,
          "；".join(reasons.get(0, [])))
     )
     for r in result.indicators:
@@ -393,7 +394,9 @@ def run_batch(files: list[Path] | list[str], opts: Options, jobs: int | None = N
         for k in range(jobs):
             receive, send = ctx.Pipe(duplex=False)
             inherited = [r for _, r in workers] + [receive] if method == "fork" else []
-            proc = ctx.Process(target=_worker, args=(send, chunks[k::jobs], opts, inherited), daemon=True)
+            proc = ctx.Process(  # type: ignore[attr-defined]  # typeshed: get_context(str) is a BaseContext; each real one has Process
+                target=_worker, args=(send, chunks[k::jobs], opts, inherited), daemon=True
+            )
             workers.append((proc, receive))  # before start: an interrupt during start still finds it
             proc.start()
             send.close()  # the worker's end: a dead worker then reads as end-of-file here
