@@ -78,11 +78,22 @@ def forward(cmd: list[str], prefix: str) -> list[str]:
 
 
 def _ratio_of(lines: list[str], marker: str) -> str:
+    """The wall-time ratio bench_review prints for one output, and the same from CPU time per form.
+
+    The CPU figure (tomli's CPU per form ÷ the review's, all processes, times
+    the cores) is what idle cores would give: an estimate, less disturbed by
+    the other load of a shared machine than the wall time.
+    """
+    tomli_ms = next((float(m.group(1)) for line in lines if (m := re.search(r"tomli.*?每份 ([\d.]+) ms", line))), None)
     for line in lines:
         if marker in line:
             m = re.search(r"与 tomli 之比\s*([\d.]+)", line)
+            cpu = re.search(r"CPU 时间 [\d.]+ 秒（每份 ([\d.]+) ms）", line)
             if m:
-                return m.group(1)
+                shown = m.group(1)
+                if cpu and tomli_ms:
+                    shown += f" (by CPU time, {os.cpu_count()} idle cores: {tomli_ms / float(cpu.group(1)) * (os.cpu_count() or 1):.2f})"
+                return shown
     return "—"
 
 
