@@ -130,10 +130,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if config.getoption("--runslow"):
         return
-    slow = [item for item in items if "slow" in item.keywords]
+    named = {arg.split("::", 1)[1] for arg in config.args if "::" in arg}  # a test named on the command line runs
+
+    def deselected(item: pytest.Item) -> bool:
+        return "slow" in item.keywords and not any(item.nodeid.split("::", 1)[-1].startswith(n) for n in named)
+
+    slow = [item for item in items if deselected(item)]
     if slow:  # deselected, not skipped: pytest's summary says how many ("N deselected")
         config.hook.pytest_deselected(items=slow)
-        items[:] = [item for item in items if "slow" not in item.keywords]
+        items[:] = [item for item in items if not deselected(item)]
 
 
 def pytest_configure(config: pytest.Config) -> None:
