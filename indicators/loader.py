@@ -18,6 +18,7 @@ from typing import Any, Literal, TypeVar, get_args, get_origin
 
 import tomli
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from .safe_files import UnsafeFile, read_regular_file
 from .schema import YEAR_MAX, YEAR_MIN, Claimed, Form, Funds, FundsRow, Goal, Indicator, NamedFundsRow, Signoff, Unit
@@ -363,14 +364,14 @@ _TYPE_MESSAGES = {
 }
 
 
-def _message(err: dict[str, Any], model: type[BaseModel], sections: dict[tuple[str, ...], type[BaseModel]]) -> str:
+def _message(err: ErrorDetails, model: type[BaseModel], sections: dict[tuple[str, ...], type[BaseModel]]) -> str:
     loc = err["loc"]
     kind = err["type"]
     if kind == "extra_forbidden":
         section = tuple(x for x in loc[:-1] if isinstance(x, str))
-        allowed = list(sections.get(section, model).model_fields)
-        guess = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.5)
-        hint = f"，是否想写 “{guess[0]}”？" if guess else f"。此处可用的键：{', '.join(allowed)}"
+        keys = list(sections.get(section, model).model_fields)
+        guess = difflib.get_close_matches(str(loc[-1]), keys, n=1, cutoff=0.5)
+        hint = f"，是否想写 “{guess[0]}”？" if guess else f"。此处可用的键：{', '.join(keys)}"
         return f"未知的键 “{loc[-1]}”{hint}"
     if kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")

@@ -65,9 +65,9 @@ DASH = "—"
 
 # A: section | B 一级 | C 二级 | D 三级 | E 年度指标值 | F 实际完成值 | G 分值 | H 得分 | I 偏差原因
 COLUMNS = ["", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"]
-WIDTHS = [6.5, 16, 16, 28, 17, 17, 9, 11, 38]
+WIDTHS: list[float] = [6.5, 16, 16, 28, 17, 17, 9, 11, 38]
 FUNDS_HEAD = ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分（分值×执行率）"]
-CHECK_WIDTHS = [7, 14, 16, 30, 10, 11, 11, 11, 40]
+CHECK_WIDTHS: list[float] = [7, 14, 16, 30, 10, 11, 11, 11, 40]
 
 _FORMULA_START = ("=", "+", "-", "@")
 _THIN = Side(style="thin", color="333333")
@@ -257,8 +257,8 @@ def shown_values(result: Result, scores: str = "claimed") -> dict[str, Any]:
     if claimed:
         out["claimed.total"] = form.claimed.total
         out["claimed.grade"] = form.claimed.grade
-    for _label, key, value in _signoff_pairs(form):
-        out[f"signoff.{key}"] = value
+    for _label, key, text in _signoff_pairs(form):
+        out[f"signoff.{key}"] = text
     return out
 
 
@@ -371,12 +371,12 @@ def _form_sheet(ws: Worksheet, result: Result, claimed: bool) -> _Sheet:
     # sign-off: label and value in neighbouring cells, four pairs a row, then the seal
     pairs = _signoff_pairs(form)
     col = 2
-    for label, _key, value in pairs:
+    for label, _key, text in pairs:
         if col > 8:
             r += 1
             col = 2
         s.put(r, col, label, border=False, align=_BOTTOM_RIGHT)
-        s.put(r, col + 1, value, border=False, align=_BOTTOM_LEFT)
+        s.put(r, col + 1, text, border=False, align=_BOTTOM_LEFT)
         ws.cell(row=r, column=col + 1).border = Border(bottom=_THIN)
         s.heights[r] = max(s.heights.get(r, 0.0), 26.0)
         col += 2
@@ -467,13 +467,13 @@ def _check_sheet(ws: Worksheet, result: Result) -> _Sheet:
     rate = f"（执行率 {fmt(f.rate * 100)}%）" if f.rate is not None else ""
     funds_codes = "、".join(x.code for x in result.findings if x.loc[:1] == ("funds",))
     weight = f.weight + sum((x.weight for x in result.indicators), Decimal(0))
-    for label, values, codes, bold in (
+    for label, totals, codes, bold in (
         ("资金执行率" + rate, (f.weight, f.claimed, f.score, _diff(f.claimed, f.score)), funds_codes, False),
         ("全表得分", (weight, result.claimed_total, result.total, _diff(result.claimed_total, result.total)), "", True),
     ):
         s.put(r, 1, "")
         s.put(r, 2, label, span=3, align=_LEFT, bold=bold)
-        for c, v in enumerate(values, 5):
+        for c, v in enumerate(totals, 5):
             s.put(r, c, v, bold=bold)
         s.put(r, 9, codes, align=_LEFT)
         r += 1

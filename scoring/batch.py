@@ -417,7 +417,9 @@ def run_batch(
         for k in range(jobs):
             receive, send = ctx.Pipe(duplex=False)
             inherited = [r for _, r in workers] + [receive] if method == "fork" else []
-            proc = ctx.Process(target=_worker, args=(send, chunks[k::jobs], opts, inherited, task), daemon=True)
+            proc = ctx.Process(  # type: ignore[attr-defined]  # typeshed: get_context(str) is a BaseContext; each real one has Process
+                target=_worker, args=(send, chunks[k::jobs], opts, inherited, task), daemon=True
+            )
             workers.append((proc, receive))  # before start: an interrupt during start still finds it
             proc.start()
             send.close()  # the worker's end: a dead worker then reads as end-of-file here

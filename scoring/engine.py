@@ -533,7 +533,7 @@ class _Scorer:
                 reason = f"填报得分 {fmt(claimed)} 低于分值 {fmt(w_check)}"
             if not own_zero:
                 self._row_add("missing-deviation-note", "note", reason=reason)
-        why = self._why
+        why: tuple[Any, ...] = self._why
         if not why:
             first = next((f for f in found if f.severity == "error"), None)
             why = (_x_text, f"得 {fmt(score)}：{first.message}" if first is not None else f"得 {fmt(score)}")
@@ -577,7 +577,7 @@ class _Scorer:
 
     def _score(self, ind: Indicator, w: Decimal, needs_note: list[str]) -> tuple[str, Decimal, str]:
         """(method, unrounded score, tier) for one indicator."""
-        method = ind.method
+        method: str = ind.method
         if method == "manual":
             if ind.claimed is None:
                 self._row_add("missing-value", "claimed", "manual-claimed")
@@ -607,9 +607,9 @@ class _Scorer:
         if target is None:
             self._row_add("missing-value", "target", "target")
             return (method if method != "auto" else "higher"), ZERO, ""
-        if target_type is Deadline:
+        if isinstance(target, Deadline):
             return self._deadline(ind, w, target, actual, needs_note)
-        if target_type is not Quantity:  # a text target on a row whose method wants a number
+        if not isinstance(target, Quantity):  # a text target on a row whose method wants a number
             self._row_add("not-a-number", "target", "target", target=ind.target, method=method)
             return method, ZERO, ""
         op = target.op
@@ -960,7 +960,7 @@ class _Scorer:
                 if cap is not None and expected > cap.max:
                     expected = cap.max
                 if expected != claimed_total and q2(expected) != q2(claimed_total):
-                    capped = f"（执行率封顶 {plain(cap.max)} 分）" if expected != claimed_sum else ""
+                    capped = f"（执行率封顶 {plain(cap.max)} 分）" if cap is not None and expected != claimed_sum else ""
                     self.add(
                         "total-mismatch", "claimed.total", ("claimed", "total"),
                         claimed=fmt(claimed_total), summed=fmt(claimed_sum), capped=capped,

@@ -1,4 +1,4 @@
-"""Scoring methods: one function per rule of ``docs/domain`` (pure, Decimal).
+"""Scoring methods: one function per rule of ``docs/domain.md`` (pure, Decimal).
 
 Each function returns the unrounded score; the engine rounds it to two
 places ROUND_HALF_UP, so every method is rounded the same way.

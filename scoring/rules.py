@@ -193,7 +193,7 @@ class RuleSet(BaseModel):
         return self.weights.get(category)
 
 
-_SECTIONS = {
+_SECTIONS: dict[tuple[str, ...], type[BaseModel]] = {
     (): RuleSet,
     ("funds",): FundsRules,
     ("funds", "total_caps"): RateCap,

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from indicators.loader import load_form_text
 from scoring.engine import Result, score_form
@@ -106,7 +107,47 @@ def seed_path() -> Path:
 # ------------------------------------------------------------ system packages
 
 
+# ------------------------------------------------------------ everyday run and full run
+#
+# ``python -m pytest`` runs the everyday set: tests marked ``slow`` are skipped and
+# the property tests use the small ``dev`` hypothesis profile.  ``--runslow`` (what
+# ``.ci/run`` passes) runs every test with the full ``ci`` profile;
+# ``HYPOTHESIS_PROFILE=ci|dev`` chooses the profile explicitly.
+
+settings.register_profile("ci", max_examples=100, deadline=None)
+settings.register_profile("dev", max_examples=10, deadline=None)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--runslow",
+        action="store_true",
+        default=False,
+        help="run the tests marked slow too, with the full hypothesis profile (what CI runs)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--runslow"):
+        return
+    named = {arg.split("::", 1)[1] for arg in config.args if "::" in arg}  # a test named on the command line runs
+
+    def deselected(item: pytest.Item) -> bool:
+        return "slow" in item.keywords and not any(item.nodeid.split("::", 1)[-1].startswith(n) for n in named)
+
+    slow = [item for item in items if deselected(item)]
+    if slow:  # deselected, not skipped: pytest's summary says how many ("N deselected")
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if not deselected(item)]
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    profile = os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if config.getoption("--runslow") else "dev")
+    settings.load_profile(profile)
+    config.addinivalue_line(
+        "markers",
+        "slow: takes seconds (a big PDF, a subprocess, a TUI pilot, LibreOffice); deselected unless --runslow",
+    )
     config.addinivalue_line(
         "markers",
         "needs_cjk_font: needs a TrueType Chinese font (fonts-wqy-zenhei); skipped when none is found, "

@@ -64,6 +64,7 @@ def temps(folder: Path, name: str) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.startswith(f".{name}.") and p.name.endswith(".tmp"))
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork and SIGKILL (POSIX)")
 def test_a_save_killed_at_any_moment_leaves_file_and_backup_complete(tmp_path: Path) -> None:
     path = tmp_path / "big.toml"

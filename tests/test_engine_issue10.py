@@ -139,7 +139,7 @@ def test_sichuan_denominator_is_reported():
 
 
 def test_cli_table_prints_the_denominator_used(tmp_path):
-    from tui.cli import format_result_table
+    from tui.commands.score import format_result_table
 
     r = score_rows(
         row(weight=90),
@@ -162,7 +162,7 @@ def test_year_may_be_left_out():
     text = form_toml([row()]).replace("year = 2023\n", "")
     r = score_text(text)
     assert r.form.year is None and "missing-year" in codes(r)
-    from tui.cli import format_result_table
+    from tui.commands.score import format_result_table
 
     table = format_result_table(r)
     assert "0年度" not in table and "None年度" not in table and "年度" not in table.splitlines()[0]

@@ -25,6 +25,7 @@ from indicators.loader import load_form, load_form_text
 from indicators.schema import Form
 from reports.export_xlsx import FORM_SHEET, export_form, export_form_bytes, shown_values
 from scoring.engine import score_form
+from tests.budget import examples
 
 from .conftest import SEED
 from .form_strategies import forms
@@ -175,7 +176,7 @@ def _export_and_back(form: Form, hidden: bool = True) -> tuple[Form, Form]:
         return reimport(path)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(forms())
 def test_any_form_comes_back_exactly(form: Form) -> None:
     recognised, from_toml = _export_and_back(form)
@@ -183,7 +184,7 @@ def test_any_form_comes_back_exactly(form: Form) -> None:
     assert from_toml == form
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(forms(realistic=True))
 def test_any_realistic_form_visible_sheet_alone(form: Form) -> None:
     """Without the hidden sheet, forms as real ones are (see ``form_strategies.form_data``): what a

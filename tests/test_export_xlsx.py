@@ -20,6 +20,7 @@ from indicators.embedded import SHEET, flatten, read_payload, restore
 from indicators.loader import load_form, load_form_text
 from reports.export_xlsx import CHECK_SHEET, FORM_SHEET, export_form, export_form_bytes, shown_values
 from scoring.engine import score_file, score_form
+from tests.budget import examples
 from tui.cli import main
 
 from .conftest import SEED
@@ -308,7 +309,7 @@ def test_a_changed_payload_is_not_trusted() -> None:
     assert read_payload(["{not json"]) is None and read_payload([]) is None
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(forms())
 def test_any_form_exports_and_its_hidden_copy_restores_it(form: Any) -> None:
     result = score_form(form)
@@ -410,6 +411,7 @@ def test_failed_write_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.Mon
 # ------------------------------------------------------------------ LibreOffice
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_prints_it_as_the_official_form(tmp_path: Path) -> None:
     out = export(tmp_path, SEED)

@@ -13,7 +13,8 @@ from pypdf import PdfReader
 from indicators.digest import form_digest
 from indicators.loader import FormError, load_form, load_form_text
 from scoring.engine import score_file, score_form
-from tui.cli import format_result_table, main
+from tui.cli import main
+from tui.commands.score import format_result_table
 
 from .conftest import SEED, form_toml, row
 

@@ -185,6 +185,7 @@ def test_rules_show_is_clean(tmp_path: Path) -> None:
     assert_clean(proc)
 
 
+@pytest.mark.slow
 def test_pdf_and_verify_messages_are_clean(tmp_path: Path) -> None:
     form = hostile_form(tmp_path)
     pdf = tmp_path / "out.pdf"
@@ -456,6 +457,7 @@ def test_a_form_character_the_font_lacks_is_refused(tmp_path: Path, capsys: pyte
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_font_tests_skip_with_a_reason_without_a_font() -> None:
     """Item 9: on a machine with only Python, the test needing a Chinese font skips, saying why."""
     test = "tests/test_pdf.py::test_seed_form_prints_everything_the_engine_computed"
@@ -475,6 +477,7 @@ def test_font_tests_skip_with_a_reason_without_a_font() -> None:
 BATCH = ROOT / "tests" / "fixtures" / "review" / "batch"
 
 
+@pytest.mark.slow
 def test_a_full_goal_cell_keeps_its_last_full_stop_off_the_rule(tmp_path: Path) -> None:
     """CJK wrapping hangs a closing 。 past the line's end; it must stay inside the cell."""
     import re

@@ -293,6 +293,7 @@ def test_load_submission_errors_name_the_file(tmp_path):
     assert info.value.problems[0].file == str(bad) and info.value.problems[0].message
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_xls_saved_by_libreoffice_scores_as_the_xlsx(books, tmp_path):
     subprocess.run(
@@ -354,6 +355,7 @@ def test_a_fifo_named_like_a_workbook_is_refused(tmp_path):
         assert run.returncode == 2 and "命名管道" in run.stderr and "Traceback" not in run.stderr
 
 
+@pytest.mark.slow
 def test_pdf_of_a_workbook_and_of_a_folder_with_its_import(books, tmp_path):
     from pypdf import PdfReader
 

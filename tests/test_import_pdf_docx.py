@@ -27,6 +27,7 @@ from indicators.loader import load_form, load_form_text
 from reports.fonts import find_cjk_font
 from scoring.engine import Result, score_form
 from scoring.rules import load_rules
+from tests.budget import examples
 
 from .conftest import ROOT, SEED
 from .fixtures.office_docs import (
@@ -241,6 +242,7 @@ def test_whole_document_two_forms_with_page_ranges_and_a_joined_table(tmp_path, 
     assert_scores_as(score(found[1]), score_file(PROJECT))
 
 
+@pytest.mark.slow
 @needs_font
 def test_import_list_and_output_folder_for_a_whole_document(tmp_path):
     path = whole_document(tmp_path / "juesuan.pdf", True)
@@ -299,6 +301,7 @@ def test_blank_pages_are_not_called_a_scan(tmp_path):
     assert "没有文字" in exc.value.message and "扫描件" not in exc.value.message
 
 
+@pytest.mark.slow
 @needs_font
 def test_encrypted_truncated_and_fake_pdfs_exit_2_with_a_message(tmp_path):
     import pypdf
@@ -339,6 +342,7 @@ def test_pdf_with_no_form_says_what_was_looked_for(tmp_path):
 # ------------------------------------------------------------------ jixiao's own PDF imports back
 
 
+@pytest.mark.slow
 @needs_font
 @pytest.mark.parametrize("claimed", [False, True], ids=["computed-with-claimed", "claimed"])
 @pytest.mark.parametrize("source", [SEED, PROJECT, "noted"], ids=["seed", "project", "with-a-note"])
@@ -482,6 +486,7 @@ def _soffice(source: Path, to: str, outdir: Path) -> Path:
     return outdir / (source.stem + "." + to.split(":")[0])
 
 
+@pytest.mark.slow
 @needs_soffice
 def test_libreoffice_docx_printed_to_pdf(tmp_path):
     pdf = _soffice(_department_docx(tmp_path / "dept.docx"), "pdf", tmp_path)
@@ -490,6 +495,7 @@ def test_libreoffice_docx_printed_to_pdf(tmp_path):
     assert_scores_as(score(found[0]), score_file(SEED))
 
 
+@pytest.mark.slow
 @needs_soffice
 def test_libreoffice_xlsx_printed_to_pdf(tmp_path):
     from openpyxl import Workbook
@@ -526,6 +532,7 @@ def test_libreoffice_xlsx_printed_to_pdf(tmp_path):
     assert_scores_as(score(found[0]), score_file(PROJECT))
 
 
+@pytest.mark.slow
 @needs_soffice
 def test_doc_converted_with_libreoffice_and_said_so(tmp_path):
     doc = _soffice(_department_docx(tmp_path / "dept.docx"), "doc:MS Word 97", tmp_path)
@@ -713,7 +720,7 @@ def ruled_sheets(draw: st.DrawFn) -> Sheet:
 
 
 @needs_font
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(sheet=ruled_sheets())
 def test_any_ruled_table_comes_back_with_its_merges(tmp_path, sheet):
     """Whatever the merges, drawn with ruling lines (ReportLab) they come back as the same ranges and texts."""
@@ -723,7 +730,7 @@ def test_any_ruled_table_comes_back_with_its_merges(tmp_path, sheet):
     assert_same_cells(g, sheet, table_offset(g, sheet))
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(sheet=ruled_sheets())
 def test_any_word_table_comes_back_with_its_merges(tmp_path, sheet):
     path = write_docx(tmp_path / "t.docx", ["绩效自评表", sheet])

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from indicators.importing.readers import MAX_BYTES, ImportFailure, read_grids
 from indicators.importing.readers.numfmt import show_number
 from indicators.importing.readers.xlsx import MAX_ROWS
+from tests.budget import examples
 from tests.import_fixtures import (
     DEPT,
     PROJECT,
@@ -171,6 +172,7 @@ def test_xlsm_reads_as_xlsx(book, tmp_path):
     assert [g.name for g in read_grids(target)] == ["项目", "云南", "部门", "两张"]
 
 
+@pytest.mark.slow
 def test_big_sheet_bounded(tmp_path):
     """100,000 rows: streamed, the first MAX_ROWS kept and said so (in a subprocess with a timeout)."""
     import xlsxwriter
@@ -340,7 +342,7 @@ def _sample() -> bytes:
     return _SAMPLE
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     cut=st.integers(min_value=0, max_value=10_000),
     flips=st.lists(st.tuples(st.integers(min_value=0, max_value=10_000), st.integers(min_value=0, max_value=255)), max_size=8),
@@ -376,6 +378,7 @@ def test_a_wrong_dimension_does_not_hide_cells(book, tmp_path):
     assert [(g.height, g.width) for g in read_grids(damaged)] == [(g.height, g.width) for g in read_grids(book)]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_formulas_computed_by_libreoffice(tmp_path):
     """openpyxl writes formulas without results; saved again by LibreOffice they carry them."""
@@ -392,7 +395,7 @@ def test_formulas_computed_by_libreoffice(tmp_path):
     assert grid.rows[0][0].merged == (0, 0, 0, 8)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.decimals(min_value=-10**9, max_value=10**9, places=2, allow_nan=False, allow_infinity=False),
     st.sampled_from(["General", "0.00", "#,##0.00"]),

@@ -19,6 +19,7 @@ from indicators.loader import load_form, load_form_text
 from indicators.schema import Funds
 from scoring.engine import Result, score_form
 from scoring.rules import load_rules
+from tests.budget import examples
 
 from .conftest import ROOT, SEED
 
@@ -477,6 +478,7 @@ def test_text_cells_and_values(tmp_path):
     assert {c.address for c in grid.rows[1]} == {"第 2 行"}
 
 
+@pytest.mark.slow
 def test_long_text_and_wide_lines(tmp_path):
     lines = [f"第{i}段\t说明文字\t{i}" for i in range(100_000)] + ["\t".join(["x"] * 1000)]
     (grid,) = read_text(tmp_path / "x.txt", "\n".join(lines).encode())
@@ -493,7 +495,7 @@ def test_long_text_and_wide_lines(tmp_path):
     weight=st.decimals(min_value=0, max_value=1000, places=2, allow_nan=False, allow_infinity=False),
     note=st.text(max_size=60),
 )
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 def test_writer_round_trips_any_text(texts, weight, note):
     name, target, actual, unit, remark = texts
     data = {
@@ -704,7 +706,7 @@ def render(form: dict) -> tuple[Grid, dict]:
 
 
 @given(forms())
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 def test_generated_forms_in_every_layout_import_as_drawn(form):
     grid, want = render(form)
     (rec,) = recognise(grid)
@@ -829,7 +831,7 @@ TOKENS = ["三级指标", "一级指标", "二级指标", "年度指标值", "�
 
 @given(st.lists(st.lists(st.sampled_from(TOKENS) | st.text(max_size=8), min_size=1, max_size=10), min_size=1, max_size=40),
        st.lists(st.tuples(st.integers(0, 39), st.integers(0, 9), st.integers(0, 3), st.integers(0, 3)), max_size=4))
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 def test_any_grid_gives_loadable_forms_or_none(rows, merges):
     width = max(len(r) for r in rows)
     merged = []
@@ -848,7 +850,7 @@ def test_any_grid_gives_loadable_forms_or_none(rows, merges):
 
 
 @given(st.binary(max_size=2000) | st.text(max_size=500).map(lambda s: s.encode("utf-8")))
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 def test_text_reader_takes_any_bytes(data):
     (grid,) = read_text(Path("任意.txt"), data)
     widths = {len(row) for row in grid.rows}
@@ -883,7 +885,7 @@ def test_funds_broken_down_otherwise_keep_only_the_total():
 
 @given(st.lists(st.lists(st.tuples(st.integers(2, 12), st.sampled_from(TOKENS[:40] + ["（50分）", "资", "金", "名 称"])),
                          min_size=1, max_size=8), min_size=8, max_size=40))
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 def test_any_layout_text_is_rebuilt_without_failing(lines):
     # indented lines with wide gaps: the layout path, with headers, labels and numbers in any order
     text = "\n".join("    " + "".join(" " * gap + token for gap, token in line) for line in lines)

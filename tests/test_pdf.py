@@ -145,6 +145,7 @@ def test_markup_in_user_text_prints_literally_and_pulls_in_nothing(tmp_path: Pat
     assert b"root:x:0:0" not in out.read_bytes()
 
 
+@pytest.mark.slow
 def test_two_hundred_indicators_with_long_notes_render(tmp_path: Path) -> None:
     form = tmp_path / "big.toml"
     form.write_text(big_form_text(200, 2000), encoding="utf-8")
@@ -296,6 +297,7 @@ LONG = "很长的文字" * 600  # 3,000 characters, taller than a page in any co
         ('expected = "为养老保险提供服务保障。', "expected"),
     ],
 )
+@pytest.mark.slow
 def test_absurdly_long_text_in_any_field_still_renders(tmp_path: Path, old: str, field: str) -> None:
     text = SEED.read_text(encoding="utf-8")
     assert old in text

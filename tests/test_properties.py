@@ -9,6 +9,7 @@ from indicators.schema import Form, Indicator
 from scoring.engine import score_form
 from scoring.methods import q2
 from scoring.rules import load_rules
+from tests.budget import examples
 
 decimals = st.decimals(min_value=-1000, max_value=100000, places=2, allow_nan=False, allow_infinity=False)
 weights = st.decimals(min_value=0, max_value=100, places=2, allow_nan=False, allow_infinity=False)
@@ -56,7 +57,7 @@ def forms(draw):
     )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(forms(), st.sampled_from(RULES))
 def test_scores_within_bounds_and_total_is_sum(form, rules):
     r = score_form(form, rules)
@@ -67,7 +68,7 @@ def test_scores_within_bounds_and_total_is_sum(form, rules):
     assert r.total == r.funds.score + sum((i.score for i in r.indicators), Decimal(0))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     a=st.decimals(min_value=Decimal("0.01"), max_value=10000, places=2),
     b1=st.decimals(min_value=-100, max_value=20000, places=2),
@@ -91,7 +92,7 @@ def test_higher_actual_never_lowers_a_higher_is_better_score(a, b1, b2, w, op):
     assert score(lo) <= score(hi)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     a=st.decimals(min_value=Decimal("0.01"), max_value=10000, places=2),
     b1=st.decimals(min_value=0, max_value=20000, places=2),

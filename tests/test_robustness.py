@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from indicators.loader import FormError, load_form_text
 from scoring.engine import score_form
+from tests.budget import examples
 
 from .conftest import form_toml, row
 
@@ -30,7 +31,7 @@ def toml_scalar(v):
     return '"' + v.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(1500), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.dictionaries(
         st.sampled_from(["target", "actual", "weight", "claimed", "note", "tier", "method", "subcategory"]),

@@ -143,6 +143,7 @@ def test_fixing_the_satisfaction_claim_removes_the_score_mismatch(seed: Path) ->
     drive(seed, body)
 
 
+@pytest.mark.slow
 def test_a_bad_number_is_refused_and_the_editor_reopens_with_the_text(seed: Path) -> None:
     async def body(app: JixiaoApp, pilot: Any) -> None:
         await edit_indicator(app, pilot, 0, "weight", "abc")
@@ -171,6 +172,7 @@ def test_score_cells_cannot_be_edited(seed: Path) -> None:
 # ------------------------------------------------------------------ notes, tiers, indicators
 
 
+@pytest.mark.slow
 def test_note_editor_is_multi_line_and_clears_the_missing_note_finding(seed: Path) -> None:
     async def body(app: JixiaoApp, pilot: Any) -> None:
         table = app.query_one(IndicatorTable)
@@ -221,6 +223,7 @@ def test_picking_a_tier_from_the_list_rescores_a_qualitative_row(seed: Path) -> 
     drive(seed, body)
 
 
+@pytest.mark.slow
 def test_add_move_and_remove_an_indicator(seed: Path) -> None:
     async def body(app: JixiaoApp, pilot: Any) -> None:
         table = app.query_one(IndicatorTable)
@@ -258,6 +261,7 @@ def test_add_move_and_remove_an_indicator(seed: Path) -> None:
     drive(seed, body)
 
 
+@pytest.mark.slow
 def test_selecting_a_finding_jumps_to_its_field(seed: Path) -> None:
     async def body(app: JixiaoApp, pilot: Any) -> None:
         await pilot.press("f")
@@ -285,6 +289,7 @@ def test_selecting_a_finding_jumps_to_its_field(seed: Path) -> None:
     drive(seed, body)
 
 
+@pytest.mark.slow
 def test_switching_pages_moves_the_keyboard_focus(seed: Path) -> None:
     async def body(app: JixiaoApp, pilot: Any) -> None:
         await pilot.press("4")
@@ -300,6 +305,7 @@ def test_switching_pages_moves_the_keyboard_focus(seed: Path) -> None:
     drive(seed, body)
 
 
+@pytest.mark.slow
 def test_funds_edit_rescores_the_rate(seed: Path) -> None:
     async def body(app: JixiaoApp, pilot: Any) -> None:
         await pilot.press("2")
@@ -350,6 +356,7 @@ def test_save_writes_back_with_comments_and_keeps_a_backup(seed: Path) -> None:
     assert reopened.get(("indicators", SATISFACTION, "claimed")) == 10
 
 
+@pytest.mark.slow
 def test_save_refuses_to_overwrite_a_file_changed_on_disk(seed: Path) -> None:
     async def body(app: JixiaoApp, pilot: Any) -> None:
         await edit_indicator(app, pilot, SATISFACTION, "claimed", "10")
@@ -374,6 +381,7 @@ def test_save_refuses_to_overwrite_a_file_changed_on_disk(seed: Path) -> None:
     drive(seed, body)
 
 
+@pytest.mark.slow
 def test_changed_on_disk_reload_takes_the_new_content(seed: Path) -> None:
     async def body(app: JixiaoApp, pilot: Any) -> None:
         await edit_indicator(app, pilot, SATISFACTION, "claimed", "10")
@@ -408,6 +416,7 @@ def test_touching_a_file_without_changing_it_is_not_a_conflict(seed: Path) -> No
 # ------------------------------------------------------------------ quitting
 
 
+@pytest.mark.slow
 def test_quit_with_unsaved_changes_asks_first(seed: Path) -> None:
     original = seed.read_text(encoding="utf-8")
 
@@ -530,6 +539,7 @@ def test_a_new_form_from_the_template_is_written_only_on_save(tmp_path: Path) ->
     assert FormDocument.open(path).editable
 
 
+@pytest.mark.slow
 def test_help_screen_lists_every_key(seed: Path) -> None:
     async def body(app: JixiaoApp, pilot: Any) -> None:
         await pilot.press("question_mark")
@@ -547,6 +557,7 @@ def test_help_screen_lists_every_key(seed: Path) -> None:
     drive(seed, body)
 
 
+@pytest.mark.slow
 def test_command_palette_lists_the_actions(seed: Path) -> None:
     async def body(app: JixiaoApp, pilot: Any) -> None:
         titles = [c.title for c in app.get_system_commands(app.screen)]
@@ -657,6 +668,7 @@ def test_tier_modal_lists_the_three_tiers() -> None:
     assert OptionList  # imported for the modal's list
 
 
+@pytest.mark.slow
 def test_markup_in_user_text_is_shown_as_typed(seed: Path) -> None:
     nasty = "[/] [bold]粗[/bold] [link=file:///etc/passwd]链接"
     text = seed.read_text(encoding="utf-8").replace('name = "参保人满意度"', f'name = "{nasty}"')
@@ -685,6 +697,7 @@ def test_markup_in_user_text_is_shown_as_typed(seed: Path) -> None:
     drive(seed, body)
 
 
+@pytest.mark.slow
 def test_the_mouse_works_too(seed: Path) -> None:
     async def body(app: JixiaoApp, pilot: Any) -> None:
         # a click on the 资金 tab shows that page
@@ -747,6 +760,7 @@ def test_the_editor_rescores_while_typing(seed: Path) -> None:
     drive(seed, body)
 
 
+@pytest.mark.slow
 def test_changing_the_rule_set_rescores_and_a_wrong_one_is_refused(seed: Path) -> None:
     async def body(app: JixiaoApp, pilot: Any) -> None:
         assert not app.apply_text(("rules",), "no-such-rules")

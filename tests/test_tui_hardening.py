@@ -66,6 +66,7 @@ def cells(table: IndicatorTable, row: int) -> list[str]:
     return [str(getattr(c, "plain", c)).strip() for c in table.get_row_at(row)]
 
 
+@pytest.mark.slow
 def test_scrolling_sideways_at_80x24_shows_whole_columns_and_the_whole_cursor_cell(seed: Path) -> None:
     async def body(app: JixiaoApp, pilot: Any) -> None:
         table = app.query_one(IndicatorTable)
@@ -93,6 +94,7 @@ def test_scrolling_sideways_at_80x24_shows_whole_columns_and_the_whole_cursor_ce
 # ---------------------------------------------------------------- typing into the wrong column
 
 
+@pytest.mark.slow
 def test_enter_on_the_number_moves_the_cursor_to_the_name_it_edits(seed: Path) -> None:
     async def body(app: JixiaoApp, pilot: Any) -> None:
         table = app.query_one(IndicatorTable)
@@ -134,6 +136,7 @@ def test_a_target_typed_into_the_category_column_is_a_warning(seed: Path) -> Non
     drive(seed, body)
 
 
+@pytest.mark.slow
 def test_ctrl_a_selects_all_in_the_editors(seed: Path) -> None:
     async def body(app: JixiaoApp, pilot: Any) -> None:
         table = app.query_one(IndicatorTable)
@@ -168,6 +171,7 @@ def test_ctrl_a_selects_all_in_the_editors(seed: Path) -> None:
         (("claimed", "grade"), "优/良/中/差", ["优（90分及以上）", "良（80分及以上）", "中（60分及以上）", "差（60分以下）"]),
     ],
 )
+@pytest.mark.slow
 def test_the_date_and_grade_editors_say_what_they_accept(seed: Path, loc: tuple, placeholder: str, words: list[str]) -> None:
     async def body(app: JixiaoApp, pilot: Any) -> None:
         await pilot.press("4")

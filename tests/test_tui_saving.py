@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from indicators import template_text
 from indicators.document import FormDocument
+from tests.budget import examples
 from tui.cli import main
 
 SEED = Path(__file__).resolve().parent.parent / "indicators" / "examples" / "seed-2021.toml"
@@ -263,7 +264,7 @@ def test_windows_line_endings_are_kept_on_added_lines(tmp_path: Path) -> None:
     assert b'weight = 25\r\nnote = ""\r\nclaimed = 25\r\n\r\n' in data
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     source=st.sampled_from(["seed", "compact", "department", "project"]),
     moves=st.lists(st.tuples(st.integers(0, 8), st.sampled_from([-1, 1])), max_size=12),

@@ -1,6 +1,6 @@
 """The ``jixiao`` command line: the front door to everything.
 
-Only the standard library, the engine and its loader are imported here;
+Only the standard library is imported here (the loader when a command runs);
 Textual and ReportLab are imported inside the subcommands that need them,
 so ``jixiao score`` starts fast.
 
@@ -10,222 +10,37 @@ could not be read.
 
 from __future__ import annotations
 
-import os
-
-# pydantic scans every installed distribution for plugins on first use
-# (importlib.metadata, tens of milliseconds); jixiao uses none.
-os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-
 import argparse
-import difflib
 import importlib
-import importlib.util
-import json
 import re
 import sys
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from indicators import example_path, template_text
-from indicators.loader import FormError, Problem
-from indicators.safe_files import os_error_text
+from . import _startup  # noqa: F401  (first: pydantic plugin discovery off before any model is built)
+from .commands._common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, print_problems
+from .terminal import guard
 
-from .terminal import guard, json_text, visible
-from .textable import render_table
+__all__ = ["main", "run", "build_parser", "chinese_argparse_message", "print_problems"]
+__all__ += ["EXIT_OK", "EXIT_FINDINGS", "EXIT_UNREADABLE"]
 
-EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
-
-# Subcommands that live in their own modules (each has register(subparsers)).
-# Those modules import only argparse at module level.
-COMMAND_MODULES = (
-    "tui.commands.edit",
-    "tui.commands.pdf",
-    "tui.commands.review",
-    "tui.commands.import_",
-    "tui.commands.export",
-)
-
-
-
-
-def print_problems(problems: list[Problem], stream: Any = None, title: str = "无法读取表单：") -> None:
-    stream = stream or sys.stderr
-    print(title, file=stream)
-    for p in problems:
-        print(f"  {p}", file=stream)
-
-
-# ------------------------------------------------------------ score / check
-
-
-def _fmt(value: Any) -> str:
-    from scoring.engine import fmt
-
-    return fmt(value) if value is not None else "—"
-
-
-def format_result_table(result: Any, findings_only: bool = False) -> str:
-    """The readable Chinese report of one result."""
-    from scoring.vocabulary import KIND_ZH, NO_GRADE, NONE_MARK, SEVERITY_ZH, fmt, percent, year_label
-
-    form = result.form
-    kind = KIND_ZH.get(form.kind, KIND_ZH["department"])
-    out: list[str] = []
-    title = f"{year_label(form.year)}{kind}绩效自评表 · {form.unit.name}"
-    if form.unit.project:
-        title += f" · {form.unit.project}"
-    out.append(visible(title))
-    rules_name = f"（{result.rules.name}）" if result.rules.name else ""
-    out.append(f"文件：{result.file}    规则集：{result.rules.id}{rules_name}")
-    if not findings_only:
-        funds = result.funds
-        total_row = funds.rows["total"]
-        rate = percent(funds.rate)
-        out.append("")
-        unit = form.funds.unit
-        out.append(
-            f"资金：{funds.denominator_label} {_fmt(total_row.get(funds.denominator))} {unit}，"  # the rate's denominator
-            f"全年执行数 {_fmt(total_row.get('executed'))} {unit}，"
-            f"执行率 {rate}，分值 {fmt(funds.weight)}，得分 {fmt(funds.score)}（填报 {_fmt(funds.claimed)}）"
-        )
-        rows = []
-        for r in result.indicators:
-            mark = ""
-            if r.claimed is not None and r.claimed.quantize(r.score) != r.score:
-                mark = "≠"
-            rows.append(
-                [
-                    str(r.index + 1),
-                    r.category,
-                    r.subcategory,
-                    r.name,
-                    r.target,
-                    r.actual,
-                    fmt(r.weight),
-                    _fmt(r.claimed),
-                    fmt(r.score),
-                    mark,
-                ]
-            )
-        out.append(
-            render_table(
-                ["序号", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "填报得分", "复算得分", ""],
-                rows,
-                ["right", "left", "left", "left", "left", "left", "right", "right", "right", "left"],
-                max_width=24,
-            )
-        )
-        claimed_total = _fmt(result.claimed_total)
-        out.append(
-            f"总分：复算 {fmt(result.total)}（填报 {claimed_total}）    "
-            f"等级：复算 {result.grade or NO_GRADE}（填报 {result.claimed_grade or NONE_MARK}）"
-        )
-    out.append("")
-    if result.findings:
-        infos = len(result.findings) - result.errors - result.warnings
-        out.append(f"发现项 {len(result.findings)} 条（错误 {result.errors}，警告 {result.warnings}，提示 {infos}）：")
-        from scoring.locations import finding_place
-
-        names = {r.index: r.name for r in result.indicators}
-        for f in result.findings:
-            line = f"第{f.line}行 " if f.line else ""
-            out.append(visible(f"  [{SEVERITY_ZH[f.severity]}] {f.code}  {line}{finding_place(f, names)}：{f.message}"))
-    else:
-        out.append("没有发现项。")
-    return "\n".join(out)
-
-
-def _score(args: argparse.Namespace, findings_only: bool = False) -> int:
-    from scoring.engine import score_file
-
-    try:
-        result = score_file(args.form, args.rules)
-    except FormError as exc:
-        form_only = all(p.file == str(args.form) for p in exc.problems)
-        print_problems(exc.problems, title="无法读取表单：" if form_only else "无法读取：")
-        return EXIT_UNREADABLE
-    result.file = getattr(args, "display_name", None) or result.file
-    fmt = getattr(args, "format", "table")
-    if fmt == "json":
-        data = result.to_dict()
-        if findings_only:
-            data = {"file": data["file"], "findings": data["findings"]}
-        print(json_text(json.dumps(data, ensure_ascii=False, indent=2)))
-    else:
-        print(format_result_table(result, findings_only))
-    return EXIT_FINDINGS if result.errors else EXIT_OK
-
-
-def cmd_score(args: argparse.Namespace) -> int:
-    return _score(args)
-
-
-def cmd_check(args: argparse.Namespace) -> int:
-    return _score(args, findings_only=True)
-
-
-def cmd_demo(args: argparse.Namespace) -> int:
-    args.form = str(example_path())
-    args.display_name = "seed-2021.toml（内置示例）"
-    print("示例：株洲市社会保险服务中心 2021 年度部门整体支出绩效自评表（据公开决算转录）\n")
-    _score(args)
-    print(
-        "\n说明：印刷件上“参保人满意度”目标为“大于等于95%”、完成“大于95%”，按规则应得满分 10 分，"
-        "却填了 9.5 分且未写偏差原因，所以复算总分为 100.00，而非印刷的 99.50。"
-    )
-    print(f"示例文件位置：{args.form}（可复制后用 jixiao score 评分）")
-    return EXIT_OK
-
-
-def cmd_new(args: argparse.Namespace) -> int:
-    out = Path(args.output)
-    if out.exists() and not args.force:
-        print(f"{out}：文件已存在，未覆盖。如确需覆盖，请加 --force。", file=sys.stderr)
-        return EXIT_UNREADABLE
-    text = template_text(args.kind)
-    from indicators.atomic import atomic_write_text
-
-    try:
-        atomic_write_text(out, text)
-    except OSError as exc:
-        print(f"{out}：无法写入（{os_error_text(exc)}）。", file=sys.stderr)
-        return EXIT_UNREADABLE
-    print(f"已生成模板：{out}。填写后运行 jixiao check {out} 检查。")
-    return EXIT_OK
-
-
-def cmd_rules(args: argparse.Namespace) -> int:
-    from scoring.rules import bundled_ids, load_rules, rule_text
-
-    if args.action == "list":
-        rows = []
-        for rid in bundled_ids():
-            rules = load_rules(rid)
-            rows.append([rid, rules.name, rules.extends or "—", rules.sha256[:12]])
-        print(render_table(["规则集", "名称", "继承自", "SHA-256"], rows, max_width=30))
-        return EXIT_OK
-    if not args.id:
-        print("请给出规则集：jixiao rules show central-2020", file=sys.stderr)
-        return EXIT_UNREADABLE
-    try:
-        rules = load_rules(args.id, Path.cwd())
-        text = rule_text(args.id)
-    except FormError as exc:
-        print_problems(exc.problems, title="无法读取规则集：")
-        return EXIT_UNREADABLE
-    print(text.rstrip())
-    print(f"\n# 合并继承后的内容摘要 sha256 = {rules.sha256}")
-    return EXIT_OK
-
-
-def cmd_findings(args: argparse.Namespace) -> int:
-    from scoring.findings import CATALOG, SEVERITY_ZH
-
-    for code, rule in CATALOG.items():
-        print(f"{code}  [{SEVERITY_ZH[rule.severity]}] {rule.title}")
-        print(f"    {rule.meaning}")
-    return EXIT_OK
+# Every subcommand, in the order ``jixiao -h`` lists them, with the module that
+# registers it (its register(subparsers) adds all the module's commands). Only
+# the module of the command being run is imported (``jixiao -h`` imports all);
+# a command module imports only the standard library at module level.
+COMMANDS: dict[str, str] = {
+    "score": "tui.commands.score",
+    "check": "tui.commands.score",
+    "demo": "tui.commands.demo",
+    "new": "tui.commands.new",
+    "rules": "tui.commands.rules",
+    "findings": "tui.commands.findings",
+    "edit": "tui.commands.edit",
+    "pdf": "tui.commands.pdf",
+    "verify": "tui.commands.pdf",
+    "review": "tui.commands.review",
+    "import": "tui.commands.import_",
+    "export": "tui.commands.export",
+}
 
 
 # ------------------------------------------------------------ parser
@@ -300,6 +115,8 @@ def chinese_argparse_message(message: str, parser: argparse.ArgumentParser | Non
         arg = groups.get("arg") or ""
         if kind == "choice":
             value, choices = _unquote(groups["value"]), _split_choices(groups["choices"])
+            import difflib
+
             guess = difflib.get_close_matches(value, choices, n=1, cutoff=0.5)
             hint = f"，是否想输入 “{guess[0]}”？" if guess else f"。可选：{'、'.join(choices)}"
             if arg in ("命令", "command", "") and parser is not None and parser._subparsers is not None:
@@ -335,43 +152,21 @@ def chinese_argparse_message(message: str, parser: argparse.ArgumentParser | Non
     return message  # a message not known here: as argparse says it
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; with ``command`` (a known name), only that command's module is registered.
+
+    ``jixiao score FORM`` parses the same with either parser; building only the
+    needed one saves importing the other commands' modules and building their
+    help texts and argument tables (and what ``import`` reads to list its
+    suffixes) at every start.
+    """
     parser = _Parser(prog="jixiao", description="预算绩效自评表评分引擎：评分、检查、打印、复核。")
     parser.add_argument("--version", action=_VersionAction, nargs=0, help="显示版本号")
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
 
-    def add(name: str, func: Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help, description=help)
-        p.set_defaults(func=func)
-        return p
-
-    p = add("score", cmd_score, "对一张自评表评分：填报得分与复算得分并列")
-    p.add_argument("form", help="表单文件（.toml，格式 1；或 .xlsx/.xlsm/.xls/.csv/.txt/.pdf/.docx，导入后评分）")
-    p.add_argument("--rules", help="规则集 ID 或规则文件路径（默认用表单中 rules 指定的）")
-    p.add_argument("--format", choices=["table", "json"], default="table", help="输出格式（默认 table）")
-
-    p = add("check", cmd_check, "只列出发现项")
-    p.add_argument("form", help="表单文件（.toml；或 .xlsx/.xlsm/.xls/.csv/.txt/.pdf/.docx，导入后检查）")
-    p.add_argument("--rules", help="规则集 ID 或规则文件路径")
-    p.add_argument("--format", choices=["table", "json"], default="table")
-
-    p = add("demo", cmd_demo, "对内置示例（株洲市社会保险服务中心 2021 年度自评表）评分")
-    p.set_defaults(rules=None, format="table")
-
-    p = add("new", cmd_new, "生成一张带注释的空白表单")
-    p.add_argument("--kind", choices=["department", "project"], default="department", help="部门整体 / 项目支出")
-    p.add_argument("-o", "--output", required=True, help="输出文件")
-    p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
-
-    p = add("rules", cmd_rules, "查看规则集")
-    p.add_argument("action", choices=["list", "show"])
-    p.add_argument("id", nargs="?", help="规则集 ID 或文件路径")
-
-    add("findings", cmd_findings, "列出所有发现项代码及含义")
-
-    for module in COMMAND_MODULES:
-        if importlib.util.find_spec(module) is not None:
-            importlib.import_module(module).register(sub)
+    modules = [COMMANDS[command]] if command in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
+    for module in modules:
+        importlib.import_module(module).register(sub)
     return parser
 
 
@@ -399,8 +194,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else argv
+    parser = build_parser(words[0] if words and words[0] in COMMANDS else None)
+    args = parser.parse_args(words)
+    from indicators.loader import FormError
+
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_UNREADABLE

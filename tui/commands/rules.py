@@ -1,0 +1,45 @@
+"""``jixiao rules list|show ID``: the bundled rule sets and their text."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from ._common import EXIT_OK, EXIT_UNREADABLE, print_problems
+
+__all__ = ["register", "cmd_rules"]
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser("rules", help="查看规则集", description="查看规则集")
+    p.set_defaults(func=cmd_rules)
+    p.add_argument("action", choices=["list", "show"])
+    p.add_argument("id", nargs="?", help="规则集 ID 或文件路径")
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from indicators.loader import FormError
+    from scoring.rules import bundled_ids, load_rules, rule_text
+    from tui.textable import render_table
+
+    if args.action == "list":
+        rows = []
+        for rid in bundled_ids():
+            rules = load_rules(rid)
+            rows.append([rid, rules.name, rules.extends or "—", rules.sha256[:12]])
+        print(render_table(["规则集", "名称", "继承自", "SHA-256"], rows, max_width=30))
+        return EXIT_OK
+    if not args.id:
+        print("请给出规则集：jixiao rules show central-2020", file=sys.stderr)
+        return EXIT_UNREADABLE
+    try:
+        rules = load_rules(args.id, Path.cwd())
+        text = rule_text(args.id)
+    except FormError as exc:
+        print_problems(exc.problems, title="无法读取规则集：")
+        return EXIT_UNREADABLE
+    print(text.rstrip())
+    print(f"\n# 合并继承后的内容摘要 sha256 = {rules.sha256}")
+    return EXIT_OK
