@@ -997,8 +997,10 @@ class _Table:
         claimed, _ = f.value(r, sc, f"“{name}”的得分") if sc is not None else (None, False)
         target = self._target(r, offset, name)
         tc = self.at(r, "target", offset)[0]
+        if "nature" not in self.cols:
+            target = self._formula(r, tc, target, "年度指标值")
         ac, actual = self.at(r, "actual", offset)
-        actual = self._clean(r, ac, actual, "实际完成值")
+        actual = self._formula(r, ac, self._clean(r, ac, actual, "实际完成值"), "实际完成值")
         _, note = self.at(r, "note", offset)
         stc, standard = self.at(r, "standard", offset)
         rc, remark = self.at(r, "remark", offset)
@@ -1096,6 +1098,18 @@ class _Table:
         if fixed != text:
             self.f.note(r, c or 0, f"{what}“{text}”中数字与单位（或符号）之间的空格去掉，作“{fixed}”。", "assumed")
         return fixed
+
+    def _formula(self, r: int, c: int | None, text: str, what: str) -> str:
+        """A target or actual typed as ``=100%`` is a formula in Excel, shown as its value (1, 100%):
+        the ``=`` of the text is the operator; the formula's text is taken instead of what the cell shows."""
+        if c is None:
+            return text
+        cell = self.grid.anchor(r, c)
+        if not cell.formula or not text:
+            return text
+        self.f.note(r, c, f"{what}单元格是公式“{cell.formula}”（显示为“{text}”），按所写的“{cell.formula}”"
+                    "（等于）读取。", "assumed")
+        return cell.formula
 
     def _target(self, r: int, offset: int, name: str) -> str:
         tc, value = self.at(r, "target", offset)
