@@ -243,6 +243,9 @@ def _read_sheet(
                 break
             address = f"{name}!{letters[c]}{r + 1}"
             value = getattr(cell, "value", None)
+            if value is None and constants and (r, c) in constants:  # "=100%" never computed: its value is its text
+                cells.append(dataclasses.replace(text_cell(constants[(r, c)][1:], address), formula=constants[(r, c)]))
+                continue
             if value is None and (r, c) in uncached:
                 cells.append(
                     Cell(
