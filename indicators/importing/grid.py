@@ -29,6 +29,7 @@ class Cell:
     merged: Range | None = None  # the merged range this cell belongs to
     address: str = ""  # where it is in the source: "Sheet1!F12", "第 556 行", "第 31 页"
     problem: str = ""  # what the reader could not read here (a formula with no cached value...), in Chinese
+    formula: str = ""  # a formula that is a bare constant ("=100%", "=6"): its text, beside the cached value
 
     @property
     def blank(self) -> bool:

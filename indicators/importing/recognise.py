@@ -217,6 +217,7 @@ _UNIT_LABELS = {
     "单位编码": "code", "单位代码": "code", "部门编码": "code", "预算单位编码": "code",
     "部门(单位)名称": "name", "单位(部门)名称": "name", "部门(单位)": "name", "预算单位名称": "name", "项目单位": "name",
     "项目名称": "project", "主管部门": "supervisor", "实施单位": "implementer", "金额单位": "money",
+    "项目编码": "project_code", "项目代码": "project_code",
 }  # fmt: skip
 _SIGNOFF_LABELS = {
     "填表人": "filled_by", "联系电话": "phone", "单位负责人": "head", "项目负责人": "head",
@@ -483,6 +484,7 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
     goal: dict[str, str] = {}
     funds_header: tuple[int, dict[str, list[int]]] | None = None
     goal_header: tuple[int, int, int] | None = None  # row, expected column, achieved column
+    goal_row = -1  # the last row of the goal's text (目标1 / 目标2 … lines go on below it)
     first_head = None
     for r in head_rows:
         cells = _row_texts(grid, r)
@@ -497,6 +499,9 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
                 if m:
                     money = m.group()
                     f.note(r, c, f"金额单位：{money}", "found")
+            elif key == "project_code":  # format 1 has no field for it (unit.code is the unit's code)
+                if value:
+                    f.note(r, c, f"项目编码“{value}”未读入（表单格式中没有项目编码）。", "ignored")
             elif value and not unit.get(key):
                 unit[key] = value
                 unit_at[key] = (r, c)
@@ -538,6 +543,20 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
             f.used.add(r)
             first_head = r if first_head is None else first_head
             continue
+        if goal and goal_header and r == goal_row + 1 and not pairs:
+            _, ec, ac = goal_header
+            texts = [(c, t) for c, t in cells if not (c < ec and len(_p(t)) <= 6)]
+            if texts and all(c >= ec and parse_number(t)[0] is None and not any(w in _p(t) for w, _ in _FUNDS_ROWS)
+                                for c, t in texts):
+                more_e = " ".join(t for c, t in texts if c < ac)
+                more_a = " ".join(t for c, t in texts if c >= ac)
+                for key, more in (("expected", more_e), ("achieved", more_a)):
+                    if more:
+                        goal[key] = f"{goal[key]}\n{more}" if goal.get(key) else more
+                goal_row = r
+                f.used.add(r)
+                f.note(r, texts[0][0], "年度总体目标的下一行（目标1、目标2 …）接在上一行之后（换行）。", "assumed")
+                continue
         if goal_header and r > goal_header[0] and not goal:
             _, ec, ac = goal_header
             # label pieces left of 预期目标 (年度总体目标, or what is left of it when printed downwards) are not text
@@ -555,6 +574,7 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
                 goal = {"expected": expected, "achieved": achieved}
                 f.mark(("goal", "expected"), r, texts[0][0] if texts else ec)
                 f.mark(("goal", "achieved"), r, texts[-1][0] if texts else ac)
+                goal_row = r
                 f.used.add(r)
                 f.note(r, ec, "年度总体目标：预期目标与实际完成情况", "found")
             continue
@@ -665,7 +685,7 @@ def _present(data: dict[str, Any], key: tuple[Any, ...]) -> bool:
 
 
 _SIGNOFF_WORDS = {"filled_by": "填表人", "phone": "联系电话", "head": "负责人", "finance_head": "财务负责人", "date": "填报日期"}
-_UNIT_WORDS = {"code": "单位编码", "name": "部门（单位）名称", "project": "项目名称", "supervisor": "主管部门", "implementer": "实施单位"}
+_UNIT_WORDS = {"project_code": "项目编码", "code": "单位编码", "name": "部门（单位）名称", "project": "项目名称", "supervisor": "主管部门", "implementer": "实施单位"}
 
 
 # ---------------------------------------------------------------- funds
@@ -970,15 +990,16 @@ class _Table:
         lc, name = self.at(r, "l3", offset)
         wc, wtext = self.at(r, "weight", offset)
         sc, stext = self.at(r, "score", offset)
+        first = cells[0][0] if cells else (lc or 0)  # (cells may be empty once a 序号 or label piece is dropped)
         if not name and not wtext and not stext:
             what = " ".join(t for _, t in cells)
             if not (cat or sub):
-                f.note(r, cells[0][0], f"指标表中的“{what[:30]}”不是指标行，未读入。", "ignored")
+                f.note(r, first, f"指标表中的“{what[:30]}”不是指标行，未读入。", "ignored")
                 return "bad"
-            f.note(r, cells[0][0], f"“{what[:30]}”行没有三级指标、分值和得分，跳过。", "ignored")
+            f.note(r, first, f"“{what[:30]}”行没有三级指标、分值和得分，跳过。", "ignored")
             return "heading"
         if not name:
-            f.note(r, cells[0][0], "本行有分值或得分而没有三级指标名称，未读入。", "problem")
+            f.note(r, first, "本行有分值或得分而没有三级指标名称，未读入。", "problem")
             return "skipped"
         if not self.cat:
             f.note(r, lc or 0, f"三级指标“{name}”之前没有一级指标，未读入。", "problem")
@@ -997,8 +1018,10 @@ class _Table:
         claimed, _ = f.value(r, sc, f"“{name}”的得分") if sc is not None else (None, False)
         target = self._target(r, offset, name)
         tc = self.at(r, "target", offset)[0]
+        if "nature" not in self.cols:
+            target = self._formula(r, tc, target, "年度指标值")
         ac, actual = self.at(r, "actual", offset)
-        actual = self._clean(r, ac, actual, "实际完成值")
+        actual = self._formula(r, ac, self._clean(r, ac, actual, "实际完成值"), "实际完成值")
         _, note = self.at(r, "note", offset)
         stc, standard = self.at(r, "standard", offset)
         rc, remark = self.at(r, "remark", offset)
@@ -1096,6 +1119,18 @@ class _Table:
         if fixed != text:
             self.f.note(r, c or 0, f"{what}“{text}”中数字与单位（或符号）之间的空格去掉，作“{fixed}”。", "assumed")
         return fixed
+
+    def _formula(self, r: int, c: int | None, text: str, what: str) -> str:
+        """A target or actual typed as ``=100%`` is a formula in Excel, shown as its value (1, 100%):
+        the ``=`` of the text is the operator; the formula's text is taken instead of what the cell shows."""
+        if c is None:
+            return text
+        cell = self.grid.anchor(r, c)
+        if not cell.formula or not text:
+            return text
+        self.f.note(r, c, f"{what}单元格是公式“{cell.formula}”（显示为“{text}”），按所写的“{cell.formula}”"
+                    "（等于）读取。", "assumed")
+        return cell.formula
 
     def _target(self, r: int, offset: int, name: str) -> str:
         tc, value = self.at(r, "target", offset)

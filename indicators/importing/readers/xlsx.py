@@ -21,6 +21,7 @@ the time and memory of a sheet of 100,000.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -49,6 +50,8 @@ _VALUE = re.compile(rb"<(?:\w+:)?(?:v|is)>\s*[^<\s]|<(?:\w+:)?is>\s*<")  # a cac
 _CELL_XML = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3}\d+)"[^>]*?(?<!/)>(.*?)</(?:\w+:)?c>', re.S)
 _REGEX_BELOW = 8 * 1024 * 1024
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3}\d+):([A-Z]{1,3}\d+)"')
+_CONST_FORMULA = re.compile(rb"<(?:\w+:)?f(?:\s[^>]*)?>\s*([+-]?\d+(?:\.\d+)?%?)\s*</(?:\w+:)?f>")
+_CONSTANT = re.compile(r"[+-]?\d+(?:\.\d+)?%?")
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
@@ -96,25 +99,31 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-def _uncached_formulas(zf: zipfile.ZipFile, part: str) -> set[tuple[int, int]]:
-    """Cells of the sheet (in its first MAX_ROWS rows) that have a formula and no cached value."""
+def _uncached_formulas(zf: zipfile.ZipFile, part: str) -> tuple[set[tuple[int, int]], dict[tuple[int, int], str]]:
+    """Cells of the sheet (in its first MAX_ROWS rows) that have a formula and no cached value; and the
+    formulas that are a bare constant (``=100%``, ``=6``: a target typed with Excel's ``=``), by cell, as ``"=100%"``."""
     with zf.open(part) as fh:  # a look for formulas first, in chunks: most forms have none
         tail = b""
         while True:
             chunk = fh.read(1 << 22)
             if not chunk:
-                return set()
+                return set(), {}
             if _FORMULA.search(tail + chunk):
                 break
             tail = chunk[-16:]
     found: set[tuple[int, int]] = set()
+    constants: dict[tuple[int, int], str] = {}
     if zf.getinfo(part).file_size <= _REGEX_BELOW:  # a form's sheet: one pass of a regular expression
         xml = zf.read(part)
         for m in _CELL_XML.finditer(xml):
             body = m.group(2)
-            if _FORMULA.search(body) and not _VALUE.search(body):
-                found.add(_ref(m.group(1).decode()))
-        return found
+            if _FORMULA.search(body):
+                if not _VALUE.search(body):
+                    found.add(_ref(m.group(1).decode()))
+                const = _CONST_FORMULA.search(body)
+                if const:
+                    constants[_ref(m.group(1).decode())] = "=" + const.group(1).decode()
+        return found, constants
     with zf.open(part) as fh:
         for _event, el in ElementTree.iterparse(fh, events=("end",)):
             tag = el.tag.rsplit("}", 1)[-1]
@@ -124,6 +133,10 @@ def _uncached_formulas(zf: zipfile.ZipFile, part: str) -> set[tuple[int, int]]:
                     kind = child.tag.rsplit("}", 1)[-1]
                     if kind == "f":
                         has_f = True
+                        ftext = (child.text or "").strip()
+                        ref = el.get("r")
+                        if _CONSTANT.fullmatch(ftext) and ref and _CELL_REF.fullmatch(ref):
+                            constants[_ref(ref)] = "=" + ftext
                     elif kind in ("v", "is") and (child.text or len(child)):
                         has_v = True
                 ref = el.get("r")
@@ -135,7 +148,7 @@ def _uncached_formulas(zf: zipfile.ZipFile, part: str) -> set[tuple[int, int]]:
                 el.clear()
                 if number and number.isdigit() and int(number) >= MAX_ROWS:
                     break
-    return found
+    return found, constants
 
 
 def _merges_from_xml(zf: zipfile.ZipFile, part: str) -> list[Range]:
@@ -202,13 +215,15 @@ def _grid_of(
             for c in range(left, right + 1):
                 old = row[c]
                 if (r, c) == (top, left):
-                    row[c] = Cell(old.text, old.value, old.percent, rng, old.address, old.problem)
+                    row[c] = dataclasses.replace(old, merged=rng)
                 else:  # covered cells are blank, whatever they held
                     row[c] = Cell(merged=rng, address=old.address)
     return Grid(source=source, name=name, rows=rows, kind="sheet", notes=notes)
 
 
-def _read_sheet(ws: Any, name: str, uncached: set[tuple[int, int]]) -> tuple[list[list[Cell]], bool, bool]:
+def _read_sheet(
+    ws: Any, name: str, uncached: set[tuple[int, int]], constants: dict[tuple[int, int], str] | None = None
+) -> tuple[list[list[Cell]], bool, bool]:
     """(rows, rows were cut, columns were cut)."""
     rows: list[list[Cell]] = []
     cut_rows = cut_cols = False
@@ -228,6 +243,9 @@ def _read_sheet(ws: Any, name: str, uncached: set[tuple[int, int]]) -> tuple[lis
                 break
             address = f"{name}!{letters[c]}{r + 1}"
             value = getattr(cell, "value", None)
+            if value is None and constants and (r, c) in constants:  # "=100%" never computed: its value is its text
+                cells.append(dataclasses.replace(text_cell(constants[(r, c)][1:], address), formula=constants[(r, c)]))
+                continue
             if value is None and (r, c) in uncached:
                 cells.append(
                     Cell(
@@ -237,7 +255,10 @@ def _read_sheet(ws: Any, name: str, uncached: set[tuple[int, int]]) -> tuple[lis
                     )
                 )
                 continue
-            cells.append(_shown(value, getattr(cell, "number_format", "General") or "General", getattr(cell, "data_type", "n"), address))
+            shown = _shown(value, getattr(cell, "number_format", "General") or "General", getattr(cell, "data_type", "n"), address)
+            if constants and (r, c) in constants and shown.value is not None:
+                shown = dataclasses.replace(shown, formula=constants[(r, c)])
+            cells.append(shown)
         if any(not x.blank or x.problem for x in cells):
             last_nonblank = r
         rows.append(cells)
@@ -284,12 +305,12 @@ def read_xlsx(path: str, data: bytes) -> list[Grid]:
                 if state != "visible":
                     notes.append((f"{name}!A1", f"工作表“{name}”是隐藏的，仍已读取。"))
                 try:
-                    uncached = _uncached_formulas(zf, part) if part in names else set()
+                    uncached, constants = _uncached_formulas(zf, part) if part in names else (set(), {})
                 except (ElementTree.ParseError, zipfile.BadZipFile, EOFError, OSError) as exc:
                     raise ReaderError(f"工作表“{name}”的内容无法解析（{exc}），文件可能已损坏。") from None
                 try:
                     merges = _merges_from_xml(zf, part) if part in names else []
-                    rows, cut_rows, cut_cols = _read_sheet(ws, name, uncached)
+                    rows, cut_rows, cut_cols = _read_sheet(ws, name, uncached, constants)
                 except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
                     raise ReaderError(_bad_zip(data, exc)) from None
                 if cut_rows:
