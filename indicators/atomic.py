@@ -55,6 +55,26 @@ def _temp_prefix(path: Path) -> str:
     return f".{path.name}."
 
 
+def _block_sigint() -> Any:
+    """Hold SIGINT back (POSIX); returns what :func:`_restore_sigint` needs, or None where it cannot."""
+    import signal
+
+    if not hasattr(signal, "pthread_sigmask"):
+        return None
+    try:
+        return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    except (OSError, ValueError):
+        return None
+
+
+def _restore_sigint(old: Any) -> None:
+    if old is None:
+        return
+    import signal
+
+    signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
 def _new_temp(path: Path) -> tuple[int, str]:
     """A new temporary file next to ``path``, locked against the cleaner: (fd, name)."""
     while True:
@@ -178,8 +198,28 @@ class AtomicOutput:
         self.path = Path(path)
         self.backup = backup
         remove_stale_temps(self.path)
-        fd, self.tmp = _new_temp(self.path)
-        self.fh: IO[Any] = os.fdopen(fd, mode, **kw)
+        # Ctrl+C between making the temporary file and knowing its name would leave it behind:
+        # SIGINT waits (blocked) until the name is kept, and is then raised where it can be cleaned up.
+        blocked = _block_sigint()
+        fd, self.tmp = -1, ""
+        try:
+            fd, self.tmp = _new_temp(self.path)
+            _restore_sigint(blocked)
+            blocked = None
+            self.fh: IO[Any] = os.fdopen(fd, mode, **kw)
+        except BaseException:
+            _restore_sigint(blocked)
+            if fd >= 0 and not hasattr(self, "fh"):
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+            if self.tmp:
+                try:
+                    os.unlink(self.tmp)
+                except OSError:
+                    pass
+            raise
 
     def __enter__(self) -> IO[Any]:
         return self.fh

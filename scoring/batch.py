@@ -24,6 +24,7 @@ import gc
 import json
 import multiprocessing
 import os
+import signal
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -370,6 +371,9 @@ def _worker(conn: Any, chunks: list[list[Any]], opts: Any, inherited: Iterable[A
     """
     for end in inherited:
         end.close()
+    # Ctrl+C goes to the whole process group: the parent answers it (已中断。) and ends the workers;
+    # a worker interrupted on its way out would print "Exception ignored …" from multiprocessing's finalizers.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     gc.freeze()  # what the worker inherited (modules, the schema) is not walked again by the collector
     work = task or _process_chunk
     try:

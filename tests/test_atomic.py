@@ -124,3 +124,20 @@ def test_a_temp_being_written_is_not_removed(tmp_path: Path) -> None:
     out.commit()
     assert path.read_text(encoding="utf-8") == "half and the rest\n"
     assert temps(tmp_path, "a.toml") == []
+
+
+def test_an_interrupt_while_the_temporary_file_is_opened_leaves_nothing(tmp_path, monkeypatch):
+    # Ctrl+C (KeyboardInterrupt) right after the temporary file exists: it is removed, the target untouched.
+    import indicators.atomic as atomic
+
+    target = tmp_path / "x.xlsx"
+    target.write_bytes(b"old")
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(atomic.os, "fdopen", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        atomic.AtomicOutput(target, "wb")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.xlsx"]
+    assert target.read_bytes() == b"old"
