@@ -25,40 +25,15 @@ import pytest
 from indicators.importing import import_grids
 from indicators.importing.numbers import parse_number
 from indicators.importing.recognise import Recognised
-from indicators.importing.toml_writer import form_toml
-from indicators.loader import load_form, load_form_text
 from reports.fonts import find_cjk_font
-from scoring.engine import Result, score_form
-from scoring.rules import load_rules
+from tests.import_scoring import assert_scores_as, rows_of, score, score_file
 
 from .conftest import ROOT, SEED
-from .fixtures.office_docs import SEED_GOAL, SEED_ROWS, SEED_UNIT, Row, Sheet, draw_pdf, write_docx
+from .fixtures.office_docs import SEED_GOAL, SEED_ROWS, SEED_UNIT, Row, Sheet, draw_pdf, merge_down, write_docx
 
 D = Decimal
 PROJECT = ROOT / "tests" / "fixtures" / "project-2023.toml"
 needs_font = pytest.mark.skipif(find_cjk_font() is None, reason="no TrueType CJK font (fonts-wqy-zenhei) to draw the PDFs")
-
-
-def score(rec: Recognised) -> Result:
-    form = load_form_text(form_toml(rec), "imported.toml")
-    return score_form(form, load_rules(form.rules), "imported.toml")
-
-
-def score_file(path: Path) -> Result:
-    form = load_form(path)
-    return score_form(form, load_rules(form.rules), str(path))
-
-
-def rows_of(result: Result) -> list[tuple[object, ...]]:
-    return [(i.category, i.subcategory, i.name, i.target, i.actual, i.weight, i.claimed, i.score) for i in result.indicators]
-
-
-def assert_scores_as(got: Result, want: Result) -> None:
-    assert rows_of(got) == rows_of(want)
-    assert (got.total, got.claimed_total, got.grade, got.claimed_grade) == (
-        want.total, want.claimed_total, want.grade, want.claimed_grade)
-    assert (got.funds.rate, got.funds.score, got.funds.claimed) == (want.funds.rate, want.funds.score, want.funds.claimed)
-    assert sorted(f.code for f in got.findings) == sorted(f.code for f in want.findings)
 
 
 def assert_seed(rec: Recognised) -> None:
@@ -165,20 +140,8 @@ def seed_sheet(*, serial: bool = False, repeat_l2: bool = False, vertical_label:
     else:
         s.rows[top][lead] = "绩效指标"
         s.merge(top, lead, end, lead)
-    for col, key in ((lead + 1, "category"), (lead + 2, "subcategory")):
-        if repeat_l2 and key == "subcategory":
-            continue
-        r = start
-        while r <= end:
-            value = getattr(rows[r - start], key)
-            k = r
-            while k + 1 <= end and getattr(rows[k + 1 - start], key) == value and (
-                key == "category" or rows[k + 1 - start].category == rows[r - start].category
-            ):
-                k += 1
-                s.rows[k][col] = ""
-            s.merge(r, col, k, col)
-            r = k + 1
+    columns = ((lead + 1, "category"),) if repeat_l2 else ((lead + 1, "category"), (lead + 2, "subcategory"))
+    merge_down(s, rows, start, columns)
     total = total_row or ([""] * lead + ["", "总分", "", "", "", "", "100", "99.50", "等级：优"])
     s.add(total, spans=[] if total_row else [(lead + 1, lead + 5)])
     for line in after:

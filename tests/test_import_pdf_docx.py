@@ -21,13 +21,9 @@ from indicators.importing import import_grids
 from indicators.importing.grid import Grid
 from indicators.importing.readers import ImportFailure, ReaderError, read_grids
 from indicators.importing.readers.docx import read_doc
-from indicators.importing.recognise import Recognised
-from indicators.importing.toml_writer import form_toml
-from indicators.loader import load_form, load_form_text
 from reports.fonts import find_cjk_font
-from scoring.engine import Result, score_form
-from scoring.rules import load_rules
 from tests.budget import examples
+from tests.import_scoring import assert_scores_as, score, score_file
 
 from .conftest import ROOT, SEED
 from .fixtures.office_docs import (
@@ -76,32 +72,6 @@ def assert_same_cells(grid: Grid, sheet: Sheet, off: int) -> None:
     want = {(off + a, b, off + c, d) for a, b, c, d in sheet.spans}
     got_ranges = {c.merged for row in grid.rows[off : off + len(sheet.rows)] for c in row if c.merged}
     assert got_ranges == want
-
-
-def score(rec: Recognised) -> Result:
-    form = load_form_text(form_toml(rec), "imported.toml")
-    return score_form(form, load_rules(form.rules), "imported.toml")
-
-
-def score_file(path: Path) -> Result:
-    form = load_form(path)
-    return score_form(form, load_rules(form.rules), str(path))
-
-
-def rows_of(result: Result) -> list[tuple[object, ...]]:
-    return [(i.category, i.subcategory, i.name, i.target, i.actual, i.weight, i.claimed, i.score) for i in result.indicators]
-
-
-def assert_scores_as(got: Result, want: Result) -> None:
-    assert rows_of(got) == rows_of(want)
-    assert (got.total, got.claimed_total, got.grade, got.claimed_grade) == (
-        want.total,
-        want.claimed_total,
-        want.grade,
-        want.claimed_grade,
-    )
-    assert (got.funds.rate, got.funds.score, got.funds.claimed) == (want.funds.rate, want.funds.score, want.funds.claimed)
-    assert sorted(f.code for f in got.findings) == sorted(f.code for f in want.findings)
 
 
 def department_pdf(path: Path) -> Path:

@@ -20,6 +20,7 @@ from indicators.schema import Funds
 from scoring.engine import Result, score_form
 from scoring.rules import load_rules
 from tests.budget import examples
+from tests.import_scoring import score as score_imported
 
 from .conftest import ROOT, SEED
 
@@ -42,10 +43,8 @@ def load_imported(text: str):
 
 
 def score(rec: Recognised) -> Result:
-    text = form_toml(rec)
-    form = load_form_text(text, "imported.toml")
-    assert tomli.loads(text, parse_float=Decimal) == rec.data  # the data is what the text says
-    return score_form(form, load_rules(form.rules), "imported.toml")
+    assert tomli.loads(form_toml(rec), parse_float=Decimal) == rec.data  # the data is what the text says
+    return score_imported(rec)
 
 
 # ------------------------------------------------------------------ the seed: a whole 部门决算 with the form at the end
