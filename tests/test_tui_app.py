@@ -10,7 +10,6 @@ import asyncio
 import shutil
 import sys
 import types
-from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,8 @@ import tomli
 from textual.widgets import Input, OptionList, TextArea
 
 from indicators.document import FormDocument
+from tests import tui_pilot
+from tests.tui_pilot import SEED, drive
 from tui.app import ACTIONS, JixiaoApp
 from tui.components.choice_modal import ChoiceModal
 from tui.components.fields_table import FieldsTable
@@ -32,37 +33,10 @@ from tui.components.summary_bar import SummaryBar
 from tui.components.text_edit_modal import TextEditModal
 from tui.components.tier_modal import TierModal
 
-SEED = Path(__file__).resolve().parent.parent / "indicators" / "examples" / "seed-2021.toml"
+clean_env = tui_pilot.clean_env  # the shared fixtures: autouse environment, a copy of the seed
+seed = tui_pilot.seed
+
 SATISFACTION = 8  # index of 参保人满意度 in the seed form
-
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Keep the developer's Textual settings and colours out of the tests."""
-    for name in list(__import__("os").environ):
-        if (name.startswith("TEXTUAL") and not name.startswith("TEXTUAL_SNAPSHOT")) or name in ("NO_COLOR", "FORCE_COLOR", "COLORTERM"):
-            monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-
-
-@pytest.fixture
-def seed(tmp_path: Path) -> Path:
-    path = tmp_path / "seed-2021.toml"
-    shutil.copy(SEED, path)
-    return path
-
-
-def drive(path: Path, body: Callable[[JixiaoApp, Any], Awaitable[None]], *, size: tuple[int, int] = (120, 40)) -> JixiaoApp:
-    """Open ``path`` in the app and run ``body(app, pilot)``."""
-    app = JixiaoApp(FormDocument.open(path), cursor_blink=False)
-
-    async def main() -> None:
-        async with app.run_test(size=size) as pilot:
-            await pilot.pause()
-            await body(app, pilot)
-
-    asyncio.run(main())
-    return app
 
 
 async def edit_indicator(app: JixiaoApp, pilot: Any, row: int, key: str, keys: str) -> None:

@@ -6,9 +6,6 @@ seed form in ``tmp_path``.
 
 from __future__ import annotations
 
-import asyncio
-import shutil
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +13,8 @@ import pytest
 from textual.widgets import Input, Static, TextArea
 from textual.widgets._footer import FooterKey
 
-from indicators.document import FormDocument
+from tests import tui_pilot
+from tests.tui_pilot import SEED, drive
 from tui.app import JixiaoApp
 from tui.components.cell_edit_modal import CellEditModal
 from tui.components.fields_table import FieldsTable
@@ -26,34 +24,8 @@ from tui.components.problems_view import ProblemsView
 from tui.components.summary_bar import SummaryBar
 from tui.components.text_edit_modal import TextEditModal
 
-SEED = Path(__file__).resolve().parent.parent / "indicators" / "examples" / "seed-2021.toml"
-
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in list(__import__("os").environ):
-        if (name.startswith("TEXTUAL") and not name.startswith("TEXTUAL_SNAPSHOT")) or name in ("NO_COLOR", "FORCE_COLOR", "COLORTERM"):
-            monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-
-
-@pytest.fixture
-def seed(tmp_path: Path) -> Path:
-    path = tmp_path / "seed-2021.toml"
-    shutil.copy(SEED, path)
-    return path
-
-
-def drive(path: Path, body: Callable[[JixiaoApp, Any], Awaitable[None]], *, size: tuple[int, int] = (120, 40)) -> JixiaoApp:
-    app = JixiaoApp(FormDocument.open(path), cursor_blink=False)
-
-    async def main() -> None:
-        async with app.run_test(size=size) as pilot:
-            await pilot.pause()
-            await body(app, pilot)
-
-    asyncio.run(main())
-    return app
+clean_env = tui_pilot.clean_env  # the shared fixtures: autouse environment, a copy of the seed
+seed = tui_pilot.seed
 
 
 def shown(table: IndicatorTable, y: int) -> str:
