@@ -47,7 +47,7 @@ from indicators.atomic import atomic_write_bytes
 from indicators.embedded import NOTE as EMBED_NOTE
 from indicators.embedded import SHEET as EMBED_SHEET
 from indicators.embedded import cells_fingerprint, payload_rows
-from scoring.engine import canonical_category, fmt, plain
+from scoring.engine import fmt, plain
 from scoring.vocabulary import NO_GRADE, NOT_CLAIMED, SEVERITY_ZH, percent
 
 from .form_pdf import FUNDS_LABELS, form_title, grading_note
@@ -181,24 +181,14 @@ class _Sheet:
 
 
 def _category_weights(result: Result) -> dict[str, Decimal]:
-    """The weight printed beside each 一级 (as the PDF: declared, else the rule set's, else the sum of its rows)."""
-    form = result.form
-    declared = {canonical_category(k): v for k, v in form.categories.items()}
-    sums: dict[str, Decimal] = {}
-    for r in result.indicators:
-        key = canonical_category(r.category)
-        sums[key] = sums.get(key, Decimal(0)) + r.weight
+    """The weight printed beside each 一级, in the order of the rows: the engine's (declared, else the rule
+    set's, else the sum of its rows), as the PDF and the editor show it."""
+    canonical = result.rules.canonical_category
     out: dict[str, Decimal] = {}
     for r in result.indicators:
-        key = canonical_category(r.category)
-        if key in out:
-            continue
-        weight = declared.get(key)
-        if weight is None:
-            weight = result.rules.category_weight(key)
-        if weight is None:
-            weight = sums.get(key, Decimal(0))
-        out[key] = weight
+        key = canonical(r.category)
+        if key not in out:
+            out[key] = result.category_weights.get(key, Decimal(0))
     return out
 
 
@@ -350,7 +340,7 @@ def _form_sheet(ws: Worksheet, result: Result, claimed: bool) -> _Sheet:
         j = i
         while j < len(rows) and rows[j].category == cat:
             j += 1
-        label = f"{cat}（{plain(weights.get(canonical_category(cat), Decimal(0)))}分）" if cat.strip() else ""
+        label = f"{cat}（{plain(weights.get(result.rules.canonical_category(cat), Decimal(0)))}分）" if cat.strip() else ""
         s.put(r, 2, label, down=j - i)
         _group_rows(s, rows[i:j], r, claimed)
         r += j - i
