@@ -5,7 +5,7 @@
    (``scoring.engine.load_and_score``) of the same files.  Prints forms per
    second for both and ratio = baseline time / engine time (the issue's
    target: ≥ 0.5, i.e. the engine costs no more than the parse itself).
-2. Start-up: wall time of ``python -m tui.cli score SEED`` against
+2. Start-up: wall time of ``python -m jixiao.tui.cli score SEED`` against
    ``python -c pass`` (the interpreter alone) and against importing pydantic
    alone, median of several runs.
 
@@ -27,8 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import tomli  # noqa: E402
-
-from scoring.engine import load_and_score  # noqa: E402
+from jixiao.scoring.engine import load_and_score  # noqa: E402
 
 SEED = ROOT / "indicators" / "examples" / "seed-2021.toml"
 
@@ -86,7 +85,7 @@ def startup(runs: int = 9) -> tuple[float, float, float]:
         return (
             wall([sys.executable, "-c", "pass"]),
             wall([sys.executable, "-c", "import pydantic, tomli; pydantic.BaseModel"]),
-            wall([sys.executable, "-m", "tui.cli", "score", str(SEED)]),
+            wall([sys.executable, "-m", "jixiao.tui.cli", "score", str(SEED)]),
         )
 
 

@@ -53,10 +53,10 @@ def best(fn: Callable[[], object], passes: int) -> float:
 
 def one_page(folder: Path, passes: int) -> None:
     import openpyxl
+    from jixiao.indicators.importing import import_file
+    from jixiao.indicators.importing.readers import read_grids
+    from jixiao.indicators.importing.toml_writer import form_toml
 
-    from indicators.importing import import_file
-    from indicators.importing.readers import read_grids
-    from indicators.importing.toml_writer import form_toml
     from tests.import_fixtures import DEPT, department, write_book
 
     path = write_book(folder / "form.xlsx", [("部门", [(department, DEPT)])])
@@ -104,7 +104,7 @@ def xls_readers(folder: Path, passes: int) -> None:
             s.to_python()
             s.merged_cell_ranges  # noqa: B018
 
-    from indicators.importing.readers import read_grids
+    from jixiao.indicators.importing.readers import read_grids
 
     a = best(with_xlrd, passes)
     ours = best(lambda: read_grids(folder / "forms.xls"), passes)
@@ -135,7 +135,7 @@ def review(folder: Path, n: int, jobs: int) -> None:
     for f in files:
         openpyxl.load_workbook(io.BytesIO(f.read_bytes()), data_only=True)
     bare, bare_cpu = time.perf_counter() - t, time.process_time() - c
-    cmd = [sys.executable, "-m", "tui.cli", "review", str(subs), "--format", "json"]
+    cmd = [sys.executable, "-m", "jixiao.tui.cli", "review", str(subs), "--format", "json"]
     if jobs:
         cmd += ["--jobs", str(jobs)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)

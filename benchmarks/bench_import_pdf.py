@@ -95,8 +95,8 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
 
-    from indicators.importing import import_grids
-    from indicators.importing.readers import read_grids
+    from jixiao.indicators.importing import import_grids
+    from jixiao.indicators.importing.readers import read_grids
 
     with tempfile.TemporaryDirectory() as tmp:
         doc = document(Path(tmp) / "juesuan.pdf", args.pages)

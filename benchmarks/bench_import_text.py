@@ -24,9 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from indicators.importing.readers.text import read_text  # noqa: E402
-from indicators.importing.recognise import recognise  # noqa: E402
-from indicators.importing.toml_writer import form_toml  # noqa: E402
+from jixiao.indicators.importing.readers.text import read_text  # noqa: E402
+from jixiao.indicators.importing.recognise import recognise  # noqa: E402
+from jixiao.indicators.importing.toml_writer import form_toml  # noqa: E402
 
 SEED_TEXT = ROOT / "tests" / "fixtures" / "import" / "seed-2021.txt"
 SEED_LAYOUT = ROOT / "tests" / "fixtures" / "import" / "seed-2021-layout.txt"  # pdftotext -layout: rows rebuilt

@@ -41,8 +41,8 @@ def variant(i: int) -> str:
 
 
 def results(n: int) -> list:
-    from indicators.loader import load_form_text
-    from scoring.engine import score_form
+    from jixiao.indicators.loader import load_form_text
+    from jixiao.scoring.engine import score_form
 
     return [score_form(load_form_text(variant(i), f"bench-{i}.toml")) for i in range(n)]
 
@@ -54,13 +54,12 @@ def bare_table(result, font: str, plain: bool = False) -> bytes:
     with ``plain`` a text that fits on one line is a plain string instead (the
     trick ``reports.form_pdf`` uses), for a stricter floor.
     """
+    from jixiao.scoring.engine import fmt
     from reportlab.lib.enums import TA_CENTER
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
-
-    from scoring.engine import fmt
 
     st = ParagraphStyle("b", fontName=font, fontSize=8.5, leading=10.5, wordWrap="CJK")
     stc = ParagraphStyle("bc", parent=st, alignment=TA_CENTER)
@@ -109,8 +108,8 @@ def main() -> int:
     ap.add_argument("--jobs", type=int, default=0, help="processes for the folder run (default: all cores)")
     args = ap.parse_args()
 
-    from reports.fonts import register_cjk_font
-    from reports.form_pdf import render_form_bytes
+    from jixiao.reports.fonts import register_cjk_font
+    from jixiao.reports.form_pdf import render_form_bytes
 
     choice = register_cjk_font(None)
     print(f"字体：{choice.path or choice.name}（{'嵌入' if choice.embedded else '不嵌入'}）  CPU 核：{os.cpu_count()}")
@@ -133,7 +132,7 @@ def main() -> int:
     print(f"裸表格（能放下的文字用纯字符串）：{args.forms / bare_plain:8.1f} 份/秒，比值 {ours / bare_plain:.2f}（不附错误页 {ours_nf / bare_plain:.2f}）")
 
     if args.batch:
-        from tui.cli import main as cli
+        from jixiao.tui.cli import main as cli
 
         with tempfile.TemporaryDirectory(prefix="jixiao-bench-") as tmp:
             src = Path(tmp) / "forms"

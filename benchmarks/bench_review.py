@@ -8,7 +8,7 @@ then measures:
 - ``tomli``: a bare ``tomli.load`` of every form file, in one process (the
   reference: what reading the files costs at the very least; CPU time of
   the best of three passes);
-- ``jixiao review DIR --out X`` run as a real command (``python -m tui.cli``),
+- ``jixiao review DIR --out X`` run as a real command (``python -m jixiao.tui.cli``),
   once per output kind (``.json``, ``.csv``, ``.xlsx``: the terminal table is
   printed too, to /dev/null), and ``jixiao review DIR --format json`` with
   standard output sent to a file (``stdout``: no table is kept); wall time
@@ -181,7 +181,7 @@ def command_env(cache: str) -> dict[str, str]:
 
 def run_review(folder: Path, out: Path, jobs: int, env: dict[str, str]) -> tuple[float, int, int, int, float]:
     """(seconds, exit status, peak tree RSS, peak single-process RSS, CPU seconds) of the real command."""
-    cmd = [sys.executable, "-m", "tui.cli", "review", str(folder)]
+    cmd = [sys.executable, "-m", "jixiao.tui.cli", "review", str(folder)]
     stdout: Any = subprocess.DEVNULL
     if out.suffix == ".stdout":  # JSON streamed to standard output: no table is kept
         cmd += ["--format", "json"]
@@ -241,7 +241,7 @@ def main() -> int:
         print(f"tomli 单进程解析：CPU {tomli_s:.2f} 秒（每份 {tomli_s / len(files) * 1000:.3f} ms），{tomli_rate:,.0f} 份/秒")
         print(f"负载（1 分钟平均）：{os.getloadavg()[0]:.2f}；其他进程占用 CPU 时，墙钟时间会偏长，CPU 时间不受影响")
         env = command_env(str(Path(tmp) / "pycache"))
-        subprocess.run([sys.executable, "-m", "tui.cli", "review", str(SEED), "--out", str(Path(tmp) / "warm.xlsx")],
+        subprocess.run([sys.executable, "-m", "jixiao.tui.cli", "review", str(SEED), "--out", str(Path(tmp) / "warm.xlsx")],
                        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
         ratios = []
         for kind in [k.strip() for k in args.outputs.split(",") if k.strip()]:

@@ -51,7 +51,7 @@ def cold_start(runs: int = 15) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as cache:
         env["PYTHONPYCACHEPREFIX"] = cache
         floor = [sys.executable, "-c", f"import tomli; from pydantic import BaseModel; tomli.load(open({str(SEED)!r}, 'rb'))"]
-        score = [sys.executable, "-m", "tui.cli", "score", str(SEED), "--format", "json"]
+        score = [sys.executable, "-m", "jixiao.tui.cli", "score", str(SEED), "--format", "json"]
         for cmd in (floor, score):  # warm: bytecode written, files in the page cache
             _child_cpu(cmd, env)
         f_wall, f_cpu, s_wall, s_cpu = [], [], [], []

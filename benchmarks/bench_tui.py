@@ -35,9 +35,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from indicators.document import FormDocument  # noqa: E402
-from scoring.engine import score_form  # noqa: E402
-from scoring.rules import load_rules  # noqa: E402
+from jixiao.indicators.document import FormDocument  # noqa: E402
+from jixiao.scoring.engine import score_form  # noqa: E402
+from jixiao.scoring.rules import load_rules  # noqa: E402
 
 HEADER = """# 基准测试用：60 个指标的部门整体支出绩效自评表（自动生成）
 format = 1
@@ -125,10 +125,9 @@ def per_call(fn, rounds: int) -> float:  # type: ignore[no-untyped-def]
 
 
 def bench_in_app(path: Path, rounds: int) -> tuple[float, float, float, float]:
+    from jixiao.tui.app import JixiaoApp
+    from jixiao.tui.components.indicator_table import IndicatorTable
     from textual.widgets import Input
-
-    from tui.app import JixiaoApp
-    from tui.components.indicator_table import IndicatorTable
 
     app = JixiaoApp(FormDocument.open(path), cursor_blink=False)
     handler: list[float] = []
@@ -181,8 +180,8 @@ def bench_in_app(path: Path, rounds: int) -> tuple[float, float, float, float]:
 LAUNCH = """
 import asyncio, sys, time
 sys.path.insert(0, {root!r})
-from indicators.document import FormDocument
-from tui.app import JixiaoApp
+from jixiao.indicators.document import FormDocument
+from jixiao.tui.app import JixiaoApp
 async def main():
     app = JixiaoApp(FormDocument.open({path!r}), cursor_blink=False)
     async with app.run_test(size=(120, 40)) as pilot:

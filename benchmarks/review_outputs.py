@@ -34,7 +34,7 @@ def _run(folder: Path, name: str, prefix: str) -> bytes:
     out = folder / f"{prefix}.{name}"
     args = [a.replace("{out}", f"result.{name.split('.')[-1]}") for a in RUNS[name]]
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    done = subprocess.run([sys.executable, "-m", "tui.cli", "review", "forms", *args], cwd=folder, env=env,
+    done = subprocess.run([sys.executable, "-m", "jixiao.tui.cli", "review", "forms", *args], cwd=folder, env=env,
                           capture_output=True, check=False)
     data = (folder / f"result.{name.split('.')[-1]}").read_bytes() if "{out}" in RUNS[name] else done.stdout
     out.write_bytes(data)
@@ -75,7 +75,7 @@ def main() -> int:
         bad += not same
         print(f"{'same' if same else 'DIFFERS'} {name} {len(after)} bytes")
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    subprocess.run([sys.executable, "-m", "tui.cli", "review", "forms", "--out", "result.xlsx"], cwd=folder, env=env,
+    subprocess.run([sys.executable, "-m", "jixiao.tui.cli", "review", "forms", "--out", "result.xlsx"], cwd=folder, env=env,
                    capture_output=True, check=False)
     if args.what == "save":
         os.replace(folder / "result.xlsx", folder / "before.xlsx")

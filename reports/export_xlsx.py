@@ -37,23 +37,22 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from jixiao.indicators.atomic import atomic_write_bytes
+from jixiao.indicators.embedded import NOTE as EMBED_NOTE
+from jixiao.indicators.embedded import SHEET as EMBED_SHEET
+from jixiao.indicators.embedded import cells_fingerprint, payload_rows
+from jixiao.scoring.engine import fmt, plain
+from jixiao.scoring.vocabulary import NO_GRADE, NOT_CLAIMED, SEVERITY_ZH, percent
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from indicators.atomic import atomic_write_bytes
-from indicators.embedded import NOTE as EMBED_NOTE
-from indicators.embedded import SHEET as EMBED_SHEET
-from indicators.embedded import cells_fingerprint, payload_rows
-from scoring.engine import fmt, plain
-from scoring.vocabulary import NO_GRADE, NOT_CLAIMED, SEVERITY_ZH, percent
-
 from .form_pdf import FUNDS_LABELS, form_title, grading_note
 
 if TYPE_CHECKING:
-    from scoring.engine import Result
+    from jixiao.scoring.engine import Result
 
 __all__ = ["export_form", "export_form_bytes", "shown_values", "FORM_SHEET", "CHECK_SHEET", "COLUMNS", "SCORE_MODES"]
 

@@ -28,6 +28,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
+from jixiao.indicators.atomic import atomic_write_bytes
+from jixiao.indicators.digest import canonical_json, form_digest, short_digest
+from jixiao.scoring.vocabulary import KIND_ZH, NO_GRADE, NOT_CLAIMED, fmt, percent, plain, year_label
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
@@ -49,14 +52,10 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.doctemplate import LayoutError
 
-from indicators.atomic import atomic_write_bytes
-from indicators.digest import canonical_json, form_digest, short_digest
-from scoring.vocabulary import KIND_ZH, NO_GRADE, NOT_CLAIMED, fmt, percent, plain, year_label
-
 from .fonts import FontChoice, missing_glyphs, missing_glyphs_message, register_cjk_font
 
 if TYPE_CHECKING:
-    from scoring.engine import Result
+    from jixiao.scoring.engine import Result
 
 __all__ = [
     "render_form",
@@ -788,7 +787,7 @@ def _findings_block(result: Any, s: _Styles) -> list[Flowable]:
     out.append(_p(intro, s.note))
     out.append(Spacer(1, 4))
     data: list[list[Any]] = [["序号", "代码", "位置", "说明"]]
-    from scoring.locations import finding_place
+    from jixiao.scoring.locations import finding_place
 
     names = {r.index: r.name for r in result.indicators}
     for i, f in enumerate(errors, 1):

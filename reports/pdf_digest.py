@@ -42,7 +42,7 @@ def _page_qr(page: Any) -> frozenset[tuple[int, int, int]] | None:
     """The rectangles of the QR code the page draws (jixiao's form XObject), or None."""
     import re
 
-    from reports.form_pdf import QR_FORM_NAME
+    from jixiao.reports.form_pdf import QR_FORM_NAME
 
     resources = page.get("/Resources")
     xobjects = resources.get_object().get("/XObject") if resources is not None else None
@@ -66,7 +66,7 @@ def read_printed_pdf(path: Path) -> PrintedPdf:
     import logging
     import re
 
-    from indicators.safe_files import UnsafeFile, read_regular_file
+    from jixiao.indicators.safe_files import UnsafeFile, read_regular_file
 
     try:
         from pypdf import PdfReader

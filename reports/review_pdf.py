@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from indicators.atomic import atomic_write_bytes
-from scoring.vocabulary import KIND_SHORT_ZH
+from jixiao.indicators.atomic import atomic_write_bytes
+from jixiao.scoring.vocabulary import KIND_SHORT_ZH
 
 from .fonts import register_cjk_font
 
@@ -119,11 +119,10 @@ def build_review_pdf(
     kept only the worst).
     """
     attention = len(sections) if attention is None else attention
+    from jixiao.scoring.findings import CATALOG, SEVERITY_ZH
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.units import mm
     from reportlab.platypus import KeepTogether, PageBreak, SimpleDocTemplate, Spacer
-
-    from scoring.findings import CATALOG, SEVERITY_ZH
 
     font = register_cjk_font(font_path)
     st = _styles(font.name)

@@ -19,10 +19,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
-from indicators.atomic import AtomicOutput
-from scoring.batch import Chunk, FormRecord, FormRow, Options, Piece, Summary
-from scoring.findings import CATALOG
-from scoring.vocabulary import KIND_SHORT_ZH, NONE_MARK, SEVERITY_ZH, fmt
+from jixiao.indicators.atomic import AtomicOutput
+from jixiao.scoring.batch import Chunk, FormRecord, FormRow, Options, Piece, Summary
+from jixiao.scoring.findings import CATALOG
+from jixiao.scoring.vocabulary import KIND_SHORT_ZH, NONE_MARK, SEVERITY_ZH, fmt
 
 __all__ = [
     "FORMATS",

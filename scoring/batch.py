@@ -32,7 +32,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from indicators.loader import FormError
+from jixiao.indicators.loader import FormError
 
 from .locations import finding_place
 from .review import is_review_file
@@ -91,7 +91,7 @@ def _walk(top: str, out: list[str], skipped: list[str] | None = None) -> None:
                     todo.append(e.path)
                 elif e.name.lower().endswith(_FORM_SUFFIXES) and not is_review_file(e.name) and not e.name.startswith("~$") and e.is_file():
                     if e.name.lower().endswith(_TEXT_SUFFIXES):
-                        from indicators.importing import looks_like_form_text
+                        from jixiao.indicators.importing import looks_like_form_text
 
                         if not looks_like_form_text(e.path):
                             if skipped is not None:

@@ -14,10 +14,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from indicators.loader import _SECTIONS as FORM_SECTIONS
-from indicators.loader import FormError, Problem, key_lines, read_toml, validate_model
-from indicators.schema import FUNDS_COLUMNS, FUNDS_ROWS, Form, Indicator
-from indicators.values import (
+from jixiao.indicators.loader import _SECTIONS as FORM_SECTIONS
+from jixiao.indicators.loader import FormError, Problem, key_lines, read_toml, validate_model
+from jixiao.indicators.schema import FUNDS_COLUMNS, FUNDS_ROWS, Form, Indicator
+from jixiao.indicators.values import (
     OPERATOR_SYMBOLS,
     Deadline,
     Quantity,
@@ -1050,7 +1050,7 @@ def load_scored(path: str | Path, rules: str | None = None) -> tuple[Result, str
     ("工作表 Sheet1"); for a TOML form it is "".
     """
     if not str(path).endswith(".toml"):
-        from indicators.importing import is_imported, load_submission
+        from jixiao.indicators.importing import is_imported, load_submission
 
         if is_imported(path):
             form, _text, notes = load_submission(path)

@@ -43,10 +43,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
+from jixiao.indicators.loader import FormError, Problem, key_lines, read_toml, validate_model
+from jixiao.indicators.schema import OptDec
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
-
-from indicators.loader import FormError, Problem, key_lines, read_toml, validate_model
-from indicators.schema import OptDec
 
 from . import methods as m
 from .engine import Result, fmt

@@ -17,11 +17,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
+from jixiao.indicators.digest import canonical_value
+from jixiao.indicators.loader import FormError, Problem, key_lines, parse_toml_text, read_toml, validate_model
+from jixiao.indicators.schema import Dec
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-
-from indicators.digest import canonical_value
-from indicators.loader import FormError, Problem, key_lines, parse_toml_text, read_toml, validate_model
-from indicators.schema import Dec
 
 __all__ = ["RuleSet", "load_rules", "bundled_ids", "DEFAULT_RULES", "rule_text"]
 

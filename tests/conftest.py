@@ -9,10 +9,9 @@ from typing import Any
 
 import pytest
 from hypothesis import settings
-
-from indicators.loader import load_form_text
-from scoring.engine import Result, score_form
-from scoring.rules import load_rules
+from jixiao.indicators.loader import load_form_text
+from jixiao.scoring.engine import Result, score_form
+from jixiao.scoring.rules import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "indicators" / "examples" / "seed-2021.toml"
@@ -158,7 +157,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_runtest_setup(item: pytest.Item) -> None:
     if item.get_closest_marker("needs_cjk_font") is None:
         return
-    from reports.fonts import FONT_PATH_ENV, usable_cjk_font
+    from jixiao.reports.fonts import FONT_PATH_ENV, usable_cjk_font
 
     if usable_cjk_font() is not None:
         return

@@ -14,8 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from hypothesis import strategies as st
-
-from indicators.schema import Form
+from jixiao.indicators.schema import Form
 
 _LETTERS = "指标值完成率人次万元天月日年≥≤=%.0123456789abcXYZ（）、，。：-+@#&<>\"'"
 _CHARS = st.sampled_from(list(_LETTERS + " "))

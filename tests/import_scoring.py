@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from indicators.importing.recognise import Recognised
-from indicators.importing.toml_writer import form_toml
-from indicators.loader import load_form, load_form_text
-from scoring.engine import Result, score_form
-from scoring.rules import load_rules
+from jixiao.indicators.importing.recognise import Recognised
+from jixiao.indicators.importing.toml_writer import form_toml
+from jixiao.indicators.loader import load_form, load_form_text
+from jixiao.scoring.engine import Result, score_form
+from jixiao.scoring.rules import load_rules
 
 
 def score(rec: Recognised) -> Result:

@@ -5,8 +5,7 @@ import time
 from pathlib import Path
 
 import pytest
-
-from indicators.atomic import AtomicOutput, atomic_write_bytes, atomic_write_text, remove_stale_temps
+from jixiao.indicators.atomic import AtomicOutput, atomic_write_bytes, atomic_write_text, remove_stale_temps
 
 
 def test_new_file_follows_umask_and_old_mode_is_kept(tmp_path):
@@ -128,7 +127,7 @@ def test_a_temp_being_written_is_not_removed(tmp_path: Path) -> None:
 
 def test_an_interrupt_while_the_temporary_file_is_opened_leaves_nothing(tmp_path, monkeypatch):
     # Ctrl+C (KeyboardInterrupt) right after the temporary file exists: it is removed, the target untouched.
-    import indicators.atomic as atomic
+    import jixiao.indicators.atomic as atomic
 
     target = tmp_path / "x.xlsx"
     target.write_bytes(b"old")

@@ -3,9 +3,8 @@ import subprocess
 import sys
 
 import pytest
-
-from scoring.findings import catalog_markdown
-from tui.cli import main
+from jixiao.scoring.findings import catalog_markdown
+from jixiao.tui.cli import main
 
 from .conftest import ROOT, SEED, form_toml, row
 
@@ -101,7 +100,7 @@ def test_findings_command_and_docs_page_are_current(capsys):
     code, out, _ = run(capsys, "findings")
     assert code == 0 and "score-mismatch" in out
     assert (ROOT / "docs" / "findings.md").read_text(encoding="utf-8") == catalog_markdown(), (
-        "docs/findings.md is stale: run python -m scoring.findings > docs/findings.md"
+        "docs/findings.md is stale: run python -m jixiao.scoring.findings > docs/findings.md"
     )
 
 
@@ -124,7 +123,7 @@ def test_score_path_does_not_import_textual_or_reportlab():
 def test_score_json_cold_start_imports_only_what_it_needs():
     """`jixiao score FORM --format json` as a user runs it: no TUI, PDF, Excel or rich, no plugin scan, no other command."""
     run_ = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "tui.cli", "score", str(SEED), "--format", "json"],
+        [sys.executable, "-X", "importtime", "-m", "jixiao.tui.cli", "score", str(SEED), "--format", "json"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -132,13 +131,13 @@ def test_score_json_cold_start_imports_only_what_it_needs():
     assert run_.returncode == 1, run_.stderr[-2000:]  # the seed's 9.5 of 10 is an error finding
     assert json.loads(run_.stdout)["total"]["score"] == "100.00"
     imported = {line.rsplit("|", 1)[1].strip() for line in run_.stderr.splitlines() if line.startswith("import time:")}
-    assert "scoring.engine" in imported  # the list is read right
-    for name in ("textual", "reportlab", "rich", "openpyxl", "importlib.metadata", "tui.commands.pdf", "tui.commands.review"):
+    assert "jixiao.scoring.engine" in imported  # the list is read right
+    for name in ("textual", "reportlab", "rich", "openpyxl", "importlib.metadata", "jixiao.tui.commands.pdf", "jixiao.tui.commands.review"):
         assert name not in imported, name
 
 
 def test_every_command_module_is_registered_and_listed(capsys):
-    from tui.cli import COMMANDS
+    from jixiao.tui.cli import COMMANDS
 
     modules = {p.stem for p in (ROOT / "tui" / "commands").glob("*.py") if not p.stem.startswith("_")}
     assert {m.rsplit(".", 1)[1] for m in COMMANDS.values()} == modules
@@ -163,7 +162,7 @@ def test_rules_errors_say_rules(capsys):
 
 
 def test_findings_are_listed_in_full(capsys):
-    from scoring.findings import CATALOG
+    from jixiao.scoring.findings import CATALOG
 
     _, out, _ = run(capsys, "findings")
     for code, rule in CATALOG.items():

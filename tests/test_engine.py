@@ -3,9 +3,8 @@
 from decimal import Decimal
 
 import pytest
-
-from scoring.engine import score_file
-from scoring.findings import CATALOG
+from jixiao.scoring.engine import score_file
+from jixiao.scoring.findings import CATALOG
 
 from .conftest import codes, form_toml, row, score_rows, score_text
 

@@ -8,11 +8,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-
-from indicators.loader import FormError, load_form_text
-from indicators.values import Quantity, parse_value
-from scoring.engine import score_form
-from scoring.rules import load_rules
+from jixiao.indicators.loader import FormError, load_form_text
+from jixiao.indicators.values import Quantity, parse_value
+from jixiao.scoring.engine import score_form
+from jixiao.scoring.rules import load_rules
 
 from .conftest import codes, form_toml, row, score_rows, score_text
 
@@ -139,7 +138,7 @@ def test_sichuan_denominator_is_reported():
 
 
 def test_cli_table_prints_the_denominator_used(tmp_path):
-    from tui.commands.score import format_result_table
+    from jixiao.tui.commands.score import format_result_table
 
     r = score_rows(
         row(weight=90),
@@ -162,7 +161,7 @@ def test_year_may_be_left_out():
     text = form_toml([row()]).replace("year = 2023\n", "")
     r = score_text(text)
     assert r.form.year is None and "missing-year" in codes(r)
-    from tui.commands.score import format_result_table
+    from jixiao.tui.commands.score import format_result_table
 
     table = format_result_table(r)
     assert "0年度" not in table and "None年度" not in table and "年度" not in table.splitlines()[0]
@@ -417,7 +416,7 @@ def test_not_applicable_with_central_is_zero():
 
 
 def test_every_row_of_the_seed_is_explained(seed_path):
-    from scoring.engine import score_file
+    from jixiao.scoring.engine import score_file
 
     r = score_file(seed_path)
     assert all(i.explain for i in r.indicators)
@@ -448,10 +447,10 @@ def test_missing_value_explained():
 def test_tui_detail_panel_shows_the_arithmetic_and_the_criterion(tmp_path, monkeypatch):
     import asyncio
 
-    from indicators.document import FormDocument
-    from tui.app import JixiaoApp
-    from tui.components.detail_panel import DetailPanel
-    from tui.components.indicator_table import IndicatorTable
+    from jixiao.indicators.document import FormDocument
+    from jixiao.tui.app import JixiaoApp
+    from jixiao.tui.components.detail_panel import DetailPanel
+    from jixiao.tui.components.indicator_table import IndicatorTable
 
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     standard = "立项符合规定程序得 3 分"
@@ -487,7 +486,7 @@ PROVINCIAL = __import__("pathlib").Path(__file__).resolve().parent / "fixtures" 
 
 
 def test_provincial_fixture_by_hand():
-    from scoring.engine import score_file
+    from jixiao.scoring.engine import score_file
 
     r = score_file(PROVINCIAL)
     # funds 75 ÷ 100 = 75%, × 10 = 7.50
@@ -500,9 +499,8 @@ def test_provincial_fixture_by_hand():
 
 
 def test_review_xlsx_has_the_arithmetic_column(tmp_path, capsys):
+    from jixiao.tui.cli import main
     from openpyxl import load_workbook
-
-    from tui.cli import main
 
     out = tmp_path / "r.xlsx"
     main(["review", str(PROVINCIAL), "--out", str(out)])
@@ -519,7 +517,7 @@ def test_review_xlsx_has_the_arithmetic_column(tmp_path, capsys):
 def test_json_output_has_explain(capsys):
     import json
 
-    from tui.cli import main
+    from jixiao.tui.cli import main
 
     main(["score", str(PROVINCIAL), "--format", "json"])
     data = json.loads(capsys.readouterr().out)
@@ -538,7 +536,7 @@ def _pdf_text(path) -> str:
 
 
 def test_pdf_explain_appendix_criterion_and_named_fund_rows(tmp_path, capsys):
-    from tui.cli import main
+    from jixiao.tui.cli import main
 
     form = tmp_path / "f.toml"
     text = form_toml(

@@ -18,21 +18,21 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from jixiao.indicators.embedded import SHEET, _same
+from jixiao.indicators.loader import load_form, load_form_text
+from jixiao.indicators.schema import Form
+from jixiao.reports.export_xlsx import FORM_SHEET, export_form, export_form_bytes, shown_values
+from jixiao.scoring.engine import score_form
 from openpyxl import load_workbook
 
-from indicators.embedded import SHEET, _same
-from indicators.loader import load_form, load_form_text
-from indicators.schema import Form
-from reports.export_xlsx import FORM_SHEET, export_form, export_form_bytes, shown_values
-from scoring.engine import score_form
 from tests.budget import examples
 
 from .conftest import SEED
 from .form_strategies import forms
 
 try:
-    from indicators.importing import import_file
-    from indicators.importing.toml_writer import form_toml
+    from jixiao.indicators.importing import import_file
+    from jixiao.indicators.importing.toml_writer import form_toml
 except ImportError:  # pragma: no cover - the importer is another branch
     import_file = None  # type: ignore[assignment]
 

@@ -12,16 +12,16 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from jixiao.indicators.embedded import SHEET, flatten, read_payload, restore
+from jixiao.indicators.loader import load_form, load_form_text
+from jixiao.reports.export_xlsx import CHECK_SHEET, FORM_SHEET, export_form, export_form_bytes, shown_values
+from jixiao.scoring.engine import score_file, score_form
+from jixiao.tui.cli import main
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet.worksheet import Worksheet
 
-from indicators.embedded import SHEET, flatten, read_payload, restore
-from indicators.loader import load_form, load_form_text
-from reports.export_xlsx import CHECK_SHEET, FORM_SHEET, export_form, export_form_bytes, shown_values
-from scoring.engine import score_file, score_form
 from tests.budget import examples
-from tui.cli import main
 
 from .conftest import SEED
 from .form_strategies import forms
@@ -275,7 +275,7 @@ def unflatten(flat: dict[str, Any]) -> dict[str, Any]:
 
 
 def load_form_text_data(data: dict[str, Any]) -> Any:
-    from indicators.schema import Form
+    from jixiao.indicators.schema import Form
 
     return Form.model_validate(data)
 
@@ -296,7 +296,7 @@ def test_an_edited_sheet_wins_and_keeps_the_extras(tmp_path: Path) -> None:
 
 
 def _payload(result: Any) -> list[str]:
-    from indicators.embedded import payload_rows
+    from jixiao.indicators.embedded import payload_rows
 
     return payload_rows(result.form, shown_values(result))
 
@@ -396,7 +396,7 @@ def test_cli_unreadable_form_is_exit_2_in_chinese(tmp_path: Path, capsys: pytest
 def test_failed_write_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = export(tmp_path, SEED)
     before = out.read_bytes()
-    import indicators.atomic as atomic
+    import jixiao.indicators.atomic as atomic
 
     def broken(*args: Any, **kw: Any) -> None:
         raise OSError(28, "No space left on device")

@@ -8,11 +8,10 @@ template (no message is written outside the catalogue).
 from __future__ import annotations
 
 import pytest
-
-from indicators.loader import load_form_text
-from scoring.engine import score_form
-from scoring.findings import _EXAMPLES, CATALOG, NOT_FROM_A_FORM, catalog_markdown, example_form
-from scoring.rules import load_rules
+from jixiao.indicators.loader import load_form_text
+from jixiao.scoring.engine import score_form
+from jixiao.scoring.findings import _EXAMPLES, CATALOG, NOT_FROM_A_FORM, catalog_markdown, example_form
+from jixiao.scoring.rules import load_rules
 
 FROM_A_FORM = [code for code in CATALOG if code not in NOT_FROM_A_FORM]
 

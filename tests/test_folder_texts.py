@@ -10,7 +10,7 @@ from .conftest import ROOT, SEED
 
 
 def run(*args: str, cwd=ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "tui.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+    return subprocess.run([sys.executable, "-m", "jixiao.tui.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=300)
 
 
 def test_review_folder_skips_a_readme_but_reads_a_form_text(tmp_path):

@@ -8,13 +8,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from jixiao.indicators.digest import form_digest
+from jixiao.indicators.loader import FormError, load_form, load_form_text
+from jixiao.scoring.engine import score_file, score_form
+from jixiao.tui.cli import main
+from jixiao.tui.commands.score import format_result_table
 from pypdf import PdfReader
-
-from indicators.digest import form_digest
-from indicators.loader import FormError, load_form, load_form_text
-from scoring.engine import score_file, score_form
-from tui.cli import main
-from tui.commands.score import format_result_table
 
 from .conftest import SEED, form_toml, row
 
@@ -100,7 +99,7 @@ def test_pdf_says_the_unit(tmp_path: Path) -> None:
 
 
 def test_templates_document_the_key() -> None:
-    from indicators import template_text
+    from jixiao.indicators import template_text
 
     for kind in ("department", "project"):
         text = template_text(kind)
@@ -110,9 +109,9 @@ def test_templates_document_the_key() -> None:
 
 
 def test_tui_funds_header_shows_the_unit(tmp_path: Path) -> None:
-    from indicators.document import FormDocument
-    from tui.app import JixiaoApp
-    from tui.components.funds_table import FundsTable
+    from jixiao.indicators.document import FormDocument
+    from jixiao.tui.app import JixiaoApp
+    from jixiao.tui.components.funds_table import FundsTable
 
     seen: dict[str, str] = {}
 

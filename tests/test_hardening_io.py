@@ -19,8 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-
-from tui.cli import main
+from jixiao.tui.cli import main
 
 from .conftest import ROOT, SEED
 
@@ -33,7 +32,7 @@ def jixiao(*args: str, cwd: Path | None = None, timeout: float = TIMEOUT) -> sub
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     try:
         return subprocess.run(
-            [sys.executable, "-m", "tui.cli", *args],
+            [sys.executable, "-m", "jixiao.tui.cli", *args],
             cwd=cwd or ROOT,
             env=env,
             capture_output=True,
@@ -123,7 +122,7 @@ def test_review_refuses_outputs_over_forms_and_review_files(tmp_path, capsys, op
 
 
 def test_refuse_overwrite_for_import_and_export(tmp_path):
-    from tui.commands._paths import refuse_overwrite
+    from jixiao.tui.commands._paths import refuse_overwrite
 
     form = seed_copy(tmp_path)
     (tmp_path / "alias.xlsx").symlink_to(form)
@@ -215,7 +214,7 @@ def test_a_looping_review_link_is_review_invalid(tmp_path):
 
 
 def test_folder_discovery_keeps_regular_files_only(tmp_path):
-    from scoring.batch import discover_names
+    from jixiao.scoring.batch import discover_names
 
     seed_copy(tmp_path, "a.toml")
     if hasattr(os, "mkfifo"):
@@ -237,7 +236,7 @@ def test_a_symlink_loop_given_directly_says_so(tmp_path, command):
 
 def test_reading_is_bounded_for_a_file_that_grows(tmp_path):
     """read_toml goes through read_regular_file: no more than the limit plus one byte is read."""
-    from indicators.loader import FormError, read_toml
+    from jixiao.indicators.loader import FormError, read_toml
 
     big = tmp_path / "big.toml"
     big.write_bytes(b"# " + b"x" * 2000 + b"\n")
@@ -362,7 +361,7 @@ DRIVER = textwrap.dedent(
             return member
         zipfile.ZipFile.write = stop_at_fourth(zipfile.ZipFile.write)
         zipfile.ZipFile.writestr = stop_at_fourth(zipfile.ZipFile.writestr)
-    from tui.cli import main
+    from jixiao.tui.cli import main
     sys.exit(main(sys.argv[2:]))
     """
 )
@@ -401,7 +400,7 @@ def test_sigint_from_outside_during_review_out_xlsx(tmp_path, jobs):
     out.parent.mkdir()
     env = dict(os.environ, PYTHONPATH=str(ROOT), TMPDIR=str(tmp))
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tui.cli", "review", str(forms), "--out", str(out), "--jobs", jobs],
+        [sys.executable, "-m", "jixiao.tui.cli", "review", str(forms), "--out", str(out), "--jobs", jobs],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
     )
     deadline = time.monotonic() + TIMEOUT
@@ -425,7 +424,7 @@ def test_sigint_from_outside_during_review_out_xlsx(tmp_path, jobs):
 
 @pytest.mark.parametrize("year", ["-5", "9" * 401, "1948", "2101"], ids=["-5", "401-digits", "1948", "2101"])
 def test_a_year_outside_1949_to_2100_is_refused(tmp_path, year):
-    from indicators.loader import FormError, load_form
+    from jixiao.indicators.loader import FormError, load_form
 
     path = seed_copy(tmp_path, edit=(r"^year = \S+", f"year = {year}"))
     with pytest.raises(FormError) as info:
@@ -437,7 +436,7 @@ def test_a_year_outside_1949_to_2100_is_refused(tmp_path, year):
 
 @pytest.mark.parametrize("year", ["1949", "2100"])
 def test_the_ends_of_the_year_range_are_accepted(tmp_path, year):
-    from indicators.loader import load_form
+    from jixiao.indicators.loader import load_form
 
     assert load_form(seed_copy(tmp_path, edit=(r"^year = \S+", f"year = {year}"))).year == int(year)
 
@@ -470,8 +469,8 @@ def test_an_executed_amount_far_above_the_budget_is_a_warning():
 
 
 def test_the_over_budget_line_is_a_rule_set_setting(tmp_path):
-    from scoring.engine import score_form
-    from scoring.rules import load_rules
+    from jixiao.scoring.engine import score_form
+    from jixiao.scoring.rules import load_rules
 
     from .conftest import codes, form_toml, row
 
@@ -479,7 +478,7 @@ def test_the_over_budget_line_is_a_rule_set_setting(tmp_path):
     (tmp_path / "loose.toml").write_text(
         'id = "loose"\nsource = "test"\nextends = "central-2020"\n[funds]\nover_budget_ratio = 0\n', encoding="utf-8"
     )
-    from indicators.loader import load_form_text
+    from jixiao.indicators.loader import load_form_text
 
     form = load_form_text(form_toml([row(weight=90)], funds={"weight": 10, "appropriation": {"annual": 1, "executed": 99}}))
     assert "funds-over-budget" in codes(score_form(form, load_rules("central-2020")))
@@ -491,7 +490,7 @@ def test_the_over_budget_line_is_a_rule_set_setting(tmp_path):
     [("utf-16", "UTF-16"), ("utf-16-le", "UTF-16LE"), ("utf-16-be", "UTF-16BE"), ("utf-32", "UTF-32")],
 )
 def test_a_utf16_file_gets_utf16_advice(tmp_path, encoding, named):
-    from indicators.loader import FormError, load_form
+    from jixiao.indicators.loader import FormError, load_form
 
     path = tmp_path / "wide.toml"
     path.write_bytes(SEED.read_text(encoding="utf-8").encode(encoding))
@@ -503,7 +502,7 @@ def test_a_utf16_file_gets_utf16_advice(tmp_path, encoding, named):
 
 
 def test_a_binary_file_is_not_given_encoding_advice(tmp_path):
-    from indicators.loader import FormError, load_form
+    from jixiao.indicators.loader import FormError, load_form
 
     path = tmp_path / "image.toml"
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8)
@@ -517,7 +516,7 @@ def test_the_utf16_advice_converts_the_file(tmp_path):
     """The iconv command the message gives turns the file into one that loads."""
     if shutil.which("iconv") is None:
         pytest.skip("iconv is absent")
-    from indicators.loader import FormError, load_form
+    from jixiao.indicators.loader import FormError, load_form
 
     path = tmp_path / "wide.toml"
     path.write_bytes(SEED.read_text(encoding="utf-8").encode("utf-16-le"))
@@ -573,7 +572,7 @@ def test_an_unknown_rule_set_is_told_at_the_forms_rules_line(tmp_path, capsys):
 
 
 def test_the_toml_parsers_english_is_not_appended(tmp_path):
-    from indicators.loader import FormError, load_form
+    from jixiao.indicators.loader import FormError, load_form
 
     path = tmp_path / "bad.toml"
     path.write_text('format = 1\nkind = "department"\nyear = 2021\n[unit]\nname = 株洲\n', encoding="utf-8")
@@ -600,7 +599,7 @@ def test_the_toml_parsers_english_is_not_appended(tmp_path):
     ],
 )
 def test_toml_errors_are_said_in_chinese(text, chinese):
-    from indicators.loader import FormError, parse_toml_text
+    from jixiao.indicators.loader import FormError, parse_toml_text
 
     with pytest.raises(FormError) as info:
         parse_toml_text(text, "t.toml")
@@ -628,8 +627,8 @@ def test_json_keeps_the_machine_where(capsys):
 
 
 def test_finding_place_covers_every_location_the_engine_and_review_give():
-    from scoring.findings import make
-    from scoring.locations import finding_place
+    from jixiao.scoring.findings import make
+    from jixiao.scoring.locations import finding_place
 
     names = {8: "参保人满意度"}
     cases = [
@@ -681,7 +680,7 @@ def _pdf_text(path: Path) -> str:
 
 
 def _needs_cjk_font() -> None:
-    from reports.fonts import find_cjk_font
+    from jixiao.reports.fonts import find_cjk_font
 
     if find_cjk_font() is None:
         pytest.skip("no TrueType CJK font installed (fonts-wqy-zenhei): the PDF's text cannot be extracted")
@@ -713,7 +712,7 @@ def test_review_report_pdf_says_where_in_chinese(tmp_path, capsys):
 def test_os_errors_are_said_in_chinese(tmp_path, capsys):
     import errno
 
-    from indicators.safe_files import os_error_text
+    from jixiao.indicators.safe_files import os_error_text
 
     assert os_error_text(OSError(errno.ENOSPC, "No space left on device")) == "磁盘空间不足"
     assert os_error_text(OSError(errno.EACCES, "Permission denied")) == "没有权限"
@@ -726,7 +725,7 @@ def test_os_errors_are_said_in_chinese(tmp_path, capsys):
 ORPHAN_DRIVER = textwrap.dedent(
     """
     import multiprocessing, os, sys
-    from scoring.batch import Options, discover_names, run_batch
+    from jixiao.scoring.batch import Options, discover_names, run_batch
     files, _ = discover_names([sys.argv[1]])
     chunks = run_batch(files, Options(json=True), 2)  # big chunks: more than a pipe holds
     next(chunks)  # the workers are running and sending

@@ -18,9 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from tui.cli import main
-from tui.terminal import json_text, visible
+from jixiao.tui.cli import main
+from jixiao.tui.terminal import json_text, visible
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "indicators" / "examples" / "seed-2021.toml"
@@ -56,7 +55,7 @@ def hostile_form(tmp_path: Path, name: str = "hostile.toml") -> Path:
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
     env = dict(os.environ, PYTHONIOENCODING="utf-8")
     return subprocess.run(
-        [sys.executable, "-m", "tui.cli", *args], cwd=cwd or ROOT, env=env, capture_output=True, timeout=120
+        [sys.executable, "-m", "jixiao.tui.cli", *args], cwd=cwd or ROOT, env=env, capture_output=True, timeout=120
     )
 
 
@@ -97,9 +96,8 @@ def test_json_text_escapes_and_keeps_the_data() -> None:
 def test_the_stream_guard_lets_rich_draw_and_nothing_else() -> None:
     import io
 
+    from jixiao.tui.terminal import VisibleStream
     from rich.console import Console
-
-    from tui.terminal import VisibleStream
 
     raw = io.StringIO()
     stream = VisibleStream(raw)
@@ -124,7 +122,7 @@ def test_score_and_check_show_controls_visibly(tmp_path: Path) -> None:
     assert "31.88万人␛[2J" in out
     # the table's lines all have the same width: no cell broke a line
     table = [line for line in out.splitlines() if line.startswith(("┌", "│", "└", "├"))]
-    from tui.textable import cell_width
+    from jixiao.tui.textable import cell_width
 
     assert len({cell_width(line) for line in table}) == 1
     check = run_cli("check", str(form))
@@ -226,12 +224,11 @@ def screen_text(app: Any) -> str:
 
 
 def test_tui_shows_controls_visibly(tmp_path: Path) -> None:
+    from jixiao.indicators.document import FormDocument
+    from jixiao.tui.app import JixiaoApp
+    from jixiao.tui.components.findings_panel import FindingsPanel
+    from jixiao.tui.components.indicator_table import IndicatorTable
     from textual.widgets import Input
-
-    from indicators.document import FormDocument
-    from tui.app import JixiaoApp
-    from tui.components.findings_panel import FindingsPanel
-    from tui.components.indicator_table import IndicatorTable
 
     form = hostile_form(tmp_path)
     app = JixiaoApp(FormDocument.open(form), cursor_blink=False)
@@ -277,8 +274,8 @@ def _print(tmp_path: Path, form: Path, name: str) -> Path:
 @pytest.fixture()
 def printed_and_edited(tmp_path: Path) -> tuple[Path, Path, Path, str, str]:
     """The seed printed, and an edited copy of the seed (claimed 9.5 -> 10): (form, pdf, edited, digests)."""
-    from indicators.digest import form_digest
-    from indicators.loader import load_form
+    from jixiao.indicators.digest import form_digest
+    from jixiao.indicators.loader import load_form
 
     form = tmp_path / "form.toml"
     form.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
@@ -349,10 +346,9 @@ def test_a_page_from_another_print_is_caught(printed_and_edited: Any, tmp_path: 
 
 
 def test_a_qr_code_for_another_digest_is_caught(printed_and_edited: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from jixiao.reports.form_pdf import QR_FORM_NAME, _qr_modules, qr_payload, qr_rects
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import NameObject
-
-    from reports.form_pdf import QR_FORM_NAME, _qr_modules, qr_payload, qr_rects
 
     form, pdf, _, printed_digest, _ = printed_and_edited
     writer = PdfWriter(clone_from=PdfReader(str(pdf)))
@@ -419,7 +415,7 @@ def test_a_font_without_chinese_is_refused(tmp_path: Path, capsys: pytest.Captur
 
 
 def test_a_candidate_without_chinese_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from reports import fonts
+    from jixiao.reports import fonts
 
     monkeypatch.setattr(fonts, "_registered", {})
     monkeypatch.setenv(fonts.FONT_PATH_ENV, str(LATIN_TTF))
@@ -430,7 +426,7 @@ def test_a_candidate_without_chinese_is_skipped(tmp_path: Path, monkeypatch: pyt
 
 @pytest.mark.needs_cjk_font
 def test_the_first_candidate_with_chinese_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from reports import fonts
+    from jixiao.reports import fonts
 
     cjk = fonts.usable_cjk_font()
     monkeypatch.setattr(fonts, "_registered", {})
@@ -441,7 +437,7 @@ def test_the_first_candidate_with_chinese_is_used(tmp_path: Path, monkeypatch: p
 
 @pytest.mark.needs_cjk_font
 def test_a_form_character_the_font_lacks_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from reports import fonts
+    from jixiao.reports import fonts
 
     font = fonts.register_cjk_font()
     from reportlab.pdfbase import pdfmetrics
@@ -483,9 +479,8 @@ def test_a_full_goal_cell_keeps_its_last_full_stop_off_the_rule(tmp_path: Path) 
     import re
 
     import pdfplumber
-
-    from reports.form_pdf import MARGIN_X, PAGE_SIZE, render_form
-    from scoring.engine import score_file
+    from jixiao.reports.form_pdf import MARGIN_X, PAGE_SIZE, render_form
+    from jixiao.scoring.engine import score_file
 
     right_rule = PAGE_SIZE[0] - MARGIN_X  # the 实际完成情况 cell ends at the table's right edge
     base = "按时足额发放养老金，确保参保人员待遇按月发放到位，提高经办服务质量和效率"

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 import tomli
+from jixiao.indicators.importing import import_file, load_submission
+from jixiao.indicators.loader import FormError, load_form
+from jixiao.scoring.engine import score_file
 
-from indicators.importing import import_file, load_submission
-from indicators.loader import FormError, load_form
-from scoring.engine import score_file
 from tests.import_fixtures import (
     DEPT,
     PROJECT,
@@ -41,7 +41,7 @@ SEED_TEXT = FIXTURES / "seed-2021.txt"
 def jixiao(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run(
-        [sys.executable, "-m", "tui.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=300, env=env
+        [sys.executable, "-m", "jixiao.tui.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=300, env=env
     )
 
 
@@ -258,8 +258,8 @@ def test_review_a_folder_of_workbooks(books, tmp_path):
 
 
 def test_edit_imports_and_saves_beside_never_over(books, tmp_path):
-    from tui.app import JixiaoApp
-    from tui.commands.edit import _open_imported
+    from jixiao.tui.app import JixiaoApp
+    from jixiao.tui.commands.edit import _open_imported
 
     src = books["dept"]
     before = src.read_bytes()
@@ -314,7 +314,7 @@ def test_csv_export_of_a_form_scores_the_same(books, tmp_path):
     """A CSV as Excel saves it (merged cells become blanks, numbers as shown)."""
     import csv
 
-    from indicators.importing.readers import read_grids
+    from jixiao.indicators.importing.readers import read_grids
 
     grid = read_grids(books["dept"])[0]
     path = tmp_path / "dept.csv"
@@ -331,7 +331,7 @@ def test_csv_export_of_a_form_scores_the_same(books, tmp_path):
 def test_file_names_from_unit_and_project_are_safe_and_unique():
     from types import SimpleNamespace
 
-    from tui.commands.import_ import form_names, safe_name
+    from jixiao.tui.commands.import_ import form_names, safe_name
 
     assert safe_name('某局/办公室:"2023"*') == "某局_办公室_2023"
     assert safe_name("CON") == "_CON" and safe_name("...") == "自评表" and len(safe_name("长" * 300)) == 80

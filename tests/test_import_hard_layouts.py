@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from jixiao.indicators.importing import import_grids
+from jixiao.indicators.importing.numbers import parse_number
+from jixiao.indicators.importing.recognise import Recognised
+from jixiao.reports.fonts import find_cjk_font
 
-from indicators.importing import import_grids
-from indicators.importing.numbers import parse_number
-from indicators.importing.recognise import Recognised
-from reports.fonts import find_cjk_font
 from tests.import_scoring import assert_scores_as, rows_of, score, score_file
 
 from .conftest import ROOT, SEED
@@ -467,7 +467,7 @@ def test_pdf_55_indicators_over_three_pages_with_repeated_headers(tmp_path):
     assert len(got.indicators) == 55
     assert (got.total, got.claimed_total) == (D("100.00"), D("99.50"))
     assert rec.range_text == "第 1–3 页"
-    out = subprocess.run([sys.executable, "-m", "tui.cli", "import", str(path), "-o", str(tmp_path / "long.toml")],
+    out = subprocess.run([sys.executable, "-m", "jixiao.tui.cli", "import", str(path), "-o", str(tmp_path / "long.toml")],
                          cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr
     where = next(line for line in (out.stdout + out.stderr).splitlines() if "位置" in line)
@@ -484,7 +484,7 @@ def cli_import(path: Path, *args: str, timeout: int = 300) -> subprocess.Complet
     def cap() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
 
-    return subprocess.run([sys.executable, "-m", "tui.cli", "import", str(path), *args], cwd=ROOT, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "jixiao.tui.cli", "import", str(path), *args], cwd=ROOT, capture_output=True,
                           text=True, timeout=timeout, preexec_fn=cap)
 
 
@@ -704,7 +704,7 @@ def test_text_of_a_pdf_with_tabs_and_the_form_after_report_text(tmp_path):
 
 def test_a_folder_text_that_holds_no_form_is_told_apart_cheaply(tmp_path):
     """(e) looks_like_form_text: a README or a data CSV is no form; the seed's text and a spaced header are."""
-    from indicators.importing import looks_like_form_text, not_a_form_notice
+    from jixiao.indicators.importing import looks_like_form_text, not_a_form_notice
 
     readme = tmp_path / "README.txt"
     readme.write_text("本文件夹是 2023 年各单位报送的自评表。\n请勿改动。\n", encoding="utf-8")

@@ -6,9 +6,10 @@ from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
-from indicators.importing import load_submission
-from indicators.importing.readers import read_grids
-from scoring.engine import score_file
+from jixiao.indicators.importing import load_submission
+from jixiao.indicators.importing.readers import read_grids
+from jixiao.scoring.engine import score_file
+
 from tests.import_fixtures import PROJECT, Ind, mof_project, write_book
 
 

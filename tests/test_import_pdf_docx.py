@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from jixiao.indicators.importing import import_grids
+from jixiao.indicators.importing.grid import Grid
+from jixiao.indicators.importing.readers import ImportFailure, ReaderError, read_grids
+from jixiao.indicators.importing.readers.docx import read_doc
+from jixiao.reports.fonts import find_cjk_font
 
-from indicators.importing import import_grids
-from indicators.importing.grid import Grid
-from indicators.importing.readers import ImportFailure, ReaderError, read_grids
-from indicators.importing.readers.docx import read_doc
-from reports.fonts import find_cjk_font
 from tests.budget import examples
 from tests.import_scoring import assert_scores_as, score, score_file
 
@@ -49,7 +49,7 @@ needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="Libr
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "tui.cli", *args], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    return subprocess.run([sys.executable, "-m", "jixiao.tui.cli", *args], cwd=ROOT, capture_output=True, text=True, timeout=600)
 
 
 def grids_of(path: Path) -> list[Grid]:
@@ -548,10 +548,9 @@ def test_borders_drawn_as_thin_filled_bars_with_a_shaded_header(tmp_path):
 @needs_font
 def test_fake_bold_characters_drawn_twice_read_once(tmp_path):
     """WPS and some printers make bold by drawing each character twice, a hair apart: it reads once."""
+    from jixiao.reports.fonts import register_cjk_font
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen.canvas import Canvas
-
-    from reports.fonts import register_cjk_font
 
     font = register_cjk_font().name
     c = Canvas(str(tmp_path / "bold.pdf"), pagesize=A4)
@@ -569,7 +568,7 @@ def test_fake_bold_characters_drawn_twice_read_once(tmp_path):
 
 
 def test_docx_zip_bomb_is_refused_before_parsing(tmp_path, monkeypatch):
-    import indicators.importing.readers.docx as reader
+    import jixiao.indicators.importing.readers.docx as reader
 
     path = _department_docx(tmp_path / "dept.docx")
     monkeypatch.setattr(reader, "MAX_UNPACKED", 1000)  # the real limit is 200 MB; the document unpacks to more than 1000 bytes
@@ -609,9 +608,8 @@ def test_header_repeated_on_three_pages_is_dropped_twice(tmp_path):
 @needs_font
 def test_labels_turned_a_quarter_read_along_their_direction(tmp_path):
     """Excel's 向上/向下旋转文字 in a narrow cell: the characters are turned, the label reads as written."""
+    from jixiao.reports.fonts import register_cjk_font
     from reportlab.pdfgen.canvas import Canvas
-
-    from reports.fonts import register_cjk_font
 
     font = register_cjk_font().name
     c = Canvas(str(tmp_path / "turned.pdf"))
@@ -649,7 +647,7 @@ def test_form_attached_as_a_scan_to_a_text_report_is_named(tmp_path):
 
 @needs_font
 def test_edit_opens_a_pdf_and_a_docx_as_an_unsaved_form(tmp_path):
-    from tui.commands.edit import _open_imported
+    from jixiao.tui.commands.edit import _open_imported
 
     for source in (department_pdf(tmp_path / "dept.pdf"), _department_docx(tmp_path / "dept.docx")):
         target = tmp_path / f"{source.suffix[1:]}.toml"

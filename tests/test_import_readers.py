@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from jixiao.indicators.importing.readers import MAX_BYTES, ImportFailure, read_grids
+from jixiao.indicators.importing.readers.numfmt import show_number
+from jixiao.indicators.importing.readers.xlsx import MAX_ROWS
 
-from indicators.importing.readers import MAX_BYTES, ImportFailure, read_grids
-from indicators.importing.readers.numfmt import show_number
-from indicators.importing.readers.xlsx import MAX_ROWS
 from tests.budget import examples
 from tests.import_fixtures import (
     DEPT,
@@ -194,7 +194,7 @@ def test_big_sheet_bounded(tmp_path):
     assert int(height) == MAX_ROWS and int(width) == 4 and text == "15"
     assert f"只读取了前 {MAX_ROWS} 行" in note
     cli = subprocess.run(
-        [sys.executable, "-m", "tui.cli", "import", str(path)], cwd=ROOT, capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "jixiao.tui.cli", "import", str(path)], cwd=ROOT, capture_output=True, text=True, timeout=300
     )
     assert cli.returncode == 2 and "没有找到绩效自评表" in cli.stderr and f"只读取了前 {MAX_ROWS} 行" in cli.stderr
 
@@ -320,7 +320,7 @@ def test_cli_import_failure_is_a_chinese_message_exit_2(tmp_path):
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
     out = subprocess.run(
-        [sys.executable, "-m", "tui.cli", "import", str(bad)], cwd=ROOT, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "jixiao.tui.cli", "import", str(bad)], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert out.returncode == 2
     assert "Traceback" not in out.stderr and str(bad) in out.stderr and "损坏" in out.stderr

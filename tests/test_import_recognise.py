@@ -10,15 +10,15 @@ import pytest
 import tomli
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from jixiao.indicators.importing.grid import Cell, Grid
+from jixiao.indicators.importing.readers.text import read_text
+from jixiao.indicators.importing.recognise import Note, Recognised, recognise
+from jixiao.indicators.importing.toml_writer import form_toml
+from jixiao.indicators.loader import load_form, load_form_text
+from jixiao.indicators.schema import Funds
+from jixiao.scoring.engine import Result, score_form
+from jixiao.scoring.rules import load_rules
 
-from indicators.importing.grid import Cell, Grid
-from indicators.importing.readers.text import read_text
-from indicators.importing.recognise import Note, Recognised, recognise
-from indicators.importing.toml_writer import form_toml
-from indicators.loader import load_form, load_form_text
-from indicators.schema import Funds
-from scoring.engine import Result, score_form
-from scoring.rules import load_rules
 from tests.budget import examples
 from tests.import_scoring import score as score_imported
 

@@ -48,8 +48,8 @@ def test_the_check_sees_an_import_inside_a_function(tmp_path: Path) -> None:
 def test_the_batch_records_are_dataclasses_and_the_formats_are_registered() -> None:
     import dataclasses
 
-    from reports.tables import FORMATS, options_for
-    from scoring.batch import FormRecord, FormRow, process_form, unreadable_record
+    from jixiao.reports.tables import FORMATS, options_for
+    from jixiao.scoring.batch import FormRecord, FormRow, process_form, unreadable_record
 
     assert sorted(FORMATS) == [".csv", ".json", ".xlsx"]
     rec = process_form(str(ROOT / "indicators" / "examples" / "seed-2021.toml"), options_for([".xlsx"]))
@@ -62,10 +62,9 @@ def test_the_batch_records_are_dataclasses_and_the_formats_are_registered() -> N
 def test_xlsx_writer_keeps_user_text_as_text_and_abort_leaves_nothing(tmp_path: Path) -> None:
     import os
 
+    from jixiao.reports.tables import XlsxWriter, options_for
+    from jixiao.scoring.batch import Summary, make_chunk, process_form
     from openpyxl import load_workbook
-
-    from reports.tables import XlsxWriter, options_for
-    from scoring.batch import Summary, make_chunk, process_form
 
     opts = options_for([".xlsx"])
     seed = str(ROOT / "indicators" / "examples" / "seed-2021.toml")

@@ -3,8 +3,7 @@
 from decimal import Decimal
 
 import pytest
-
-from indicators.loader import MAX_BYTES, FormError, key_lines, load_form
+from jixiao.indicators.loader import MAX_BYTES, FormError, key_lines, load_form
 
 from .conftest import SEED, form_toml, row
 
@@ -174,7 +173,7 @@ NUMBER_CASES = [  # (TOML value of a claimed score, its value or the start of it
 @pytest.mark.parametrize("value, expected", NUMBER_CASES)
 def test_numbers_at_the_limits(value, expected):
     """The validators' cheap first tests agree with the full checks at the edges."""
-    from indicators.loader import load_form_text
+    from jixiao.indicators.loader import load_form_text
 
     text = form_toml([row(weight=90)]).replace("weight = 90\n", f"weight = 90\nclaimed = {value}\n")
     if isinstance(expected, str):
@@ -200,7 +199,7 @@ def test_numbers_at_the_limits(value, expected):
     ],
 )
 def test_negative_weights(value, message):
-    from indicators.loader import load_form_text
+    from jixiao.indicators.loader import load_form_text
 
     text = form_toml([row(weight=90)], categories={"产出指标": 90}).replace("weight = 90\n", f"weight = {value}\n")
     if message is None:

@@ -3,8 +3,7 @@
 from decimal import Decimal
 
 import pytest
-
-from scoring import methods as m
+from jixiao.scoring import methods as m
 
 D = Decimal
 
@@ -121,7 +120,7 @@ def test_step_deduct_directions_and_counts():
 
 
 def test_scales_from_rules():
-    from scoring.rules import load_rules
+    from jixiao.scoring.rules import load_rules
 
     scales = m.scales_for(load_rules("central-2020").qualitative)
     assert scales[0].default and [t[0] for t in scales[0].tiers] == ["achieved", "partial", "failed"]

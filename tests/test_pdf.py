@@ -11,11 +11,10 @@ from pypdf import PdfReader
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures"))
 
+from jixiao.reports import fonts  # noqa: E402
+from jixiao.reports.form_pdf import render_form  # noqa: E402
+from jixiao.scoring.engine import score_file  # noqa: E402
 from pdf_forms import INJECTIONS, SEED, big_form_text, injection_form_text  # noqa: E402
-
-from reports import fonts  # noqa: E402
-from reports.form_pdf import render_form  # noqa: E402
-from scoring.engine import score_file  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PROJECT = FIXTURES / "project-2023.toml"
@@ -95,7 +94,7 @@ def _fill_colours(path: Path) -> set[tuple[float, float, float]]:
 
 
 def test_claimed_score_that_differs_is_printed_in_a_distinct_colour(tmp_path: Path) -> None:
-    from reports.form_pdf import CLAIMED_COLOUR
+    from jixiao.reports.form_pdf import CLAIMED_COLOUR
 
     colour = tuple(round(int(CLAIMED_COLOUR[i : i + 2], 16) / 255, 2) for i in (1, 3, 5))
     out, _, _ = render(tmp_path, SEED)
@@ -225,7 +224,7 @@ def test_unusable_font_path_is_a_chinese_error(tmp_path: Path) -> None:
 
 
 def test_digest_and_qr_code_on_every_page_and_in_metadata(tmp_path: Path) -> None:
-    from indicators.digest import form_digest
+    from jixiao.indicators.digest import form_digest
 
     result = score_file(SEED)
     digest = form_digest(result.form)
@@ -240,8 +239,8 @@ def test_digest_and_qr_code_on_every_page_and_in_metadata(tmp_path: Path) -> Non
 
 
 def test_the_qr_code_encodes_the_full_digest(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from indicators.digest import form_digest
-    from reports import form_pdf
+    from jixiao.indicators.digest import form_digest
+    from jixiao.reports import form_pdf
 
     seen: list[str] = []
     real = form_pdf._qr_modules
@@ -255,13 +254,13 @@ def test_the_qr_code_encodes_the_full_digest(monkeypatch: pytest.MonkeyPatch, tm
     digest = form_digest(score_file(SEED).form)
     assert seen == [f"JIXIAO:SHA256:{digest.upper()}"] == [form_pdf.qr_payload(digest)]
     # what a phone reads from the code is accepted by jixiao verify
-    from indicators.digest import normalize_digest
+    from jixiao.indicators.digest import normalize_digest
 
     assert normalize_digest(seen[0]) == digest
 
 
 def test_the_qr_code_is_version_4_alphanumeric() -> None:
-    from reports.form_pdf import _qr_modules, qr_payload
+    from jixiao.reports.form_pdf import _qr_modules, qr_payload
 
     modules = _qr_modules(qr_payload("ab" * 32))
     assert len(modules) == 33 and all(len(row) == 33 for row in modules)

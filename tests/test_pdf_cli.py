@@ -9,9 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from jixiao.tui.cli import main
 from pypdf import PdfReader
-
-from tui.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "indicators" / "examples" / "seed-2021.toml"
@@ -19,7 +18,7 @@ PROJECT = ROOT / "tests" / "fixtures" / "project-2023.toml"
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "tui.cli", *args], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    return subprocess.run([sys.executable, "-m", "jixiao.tui.cli", *args], cwd=ROOT, capture_output=True, text=True, timeout=600)
 
 
 def test_pdf_one_form(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -73,7 +72,7 @@ def test_pdf_unusable_font_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[
 def test_pdf_fallback_font_warning_goes_to_stderr(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reports import fonts
+    from jixiao.reports import fonts
 
     monkeypatch.setattr(fonts, "find_cjk_font", lambda explicit=None: None)
     monkeypatch.setattr(fonts, "_registered", {})

@@ -6,10 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from indicators.digest import canonical_json, form_digest, normalize_digest
-from indicators.loader import load_form, load_form_text
-from tui.cli import main
+from jixiao.indicators.digest import canonical_json, form_digest, normalize_digest
+from jixiao.indicators.loader import load_form, load_form_text
+from jixiao.tui.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "indicators" / "examples" / "seed-2021.toml"
@@ -175,7 +174,7 @@ def test_verify_without_pypdf_says_what_to_do(
 
 
 def test_read_pdf_digest_in_reports_gives_the_forms_digest(printed: tuple[Path, Path]) -> None:
-    from reports.pdf_digest import read_pdf_digest, read_printed_pdf
+    from jixiao.reports.pdf_digest import read_pdf_digest, read_printed_pdf
 
     form, pdf = printed
     expected = digest_of(form.read_text(encoding="utf-8"))

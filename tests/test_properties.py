@@ -4,11 +4,11 @@ from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from jixiao.indicators.schema import Form, Indicator
+from jixiao.scoring.engine import score_form
+from jixiao.scoring.methods import q2
+from jixiao.scoring.rules import load_rules
 
-from indicators.schema import Form, Indicator
-from scoring.engine import score_form
-from scoring.methods import q2
-from scoring.rules import load_rules
 from tests.budget import examples
 
 decimals = st.decimals(min_value=-1000, max_value=100000, places=2, allow_nan=False, allow_infinity=False)

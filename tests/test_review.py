@@ -7,10 +7,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-
-from indicators.loader import FormError
-from scoring.engine import score_file
-from scoring.review import load_review, review_path_for, review_result
+from jixiao.indicators.loader import FormError
+from jixiao.scoring.engine import score_file
+from jixiao.scoring.review import load_review, review_path_for, review_result
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "indicators" / "examples" / "seed-2021.toml"

@@ -16,9 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from scoring.findings import CATALOG
-from tui.cli import main
+from jixiao.scoring.findings import CATALOG
+from jixiao.tui.cli import main
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "review" / "batch"
 # import-problem needs a spreadsheet submission: tests/test_import_cli.py reviews and checks one
@@ -166,7 +165,7 @@ def _files_or_die(records: list[Any]) -> list[str]:
 
 
 def test_forms_of_a_dead_worker_are_done_by_the_parent_in_order(batch: Path):
-    from scoring.batch import Options, discover_names, run_batch
+    from jixiao.scoring.batch import Options, discover_names, run_batch
 
     files, _ = discover_names([batch])
     chunks = list(run_batch(files, Options(pieces=(("files", _files_or_die),)), jobs=2))
@@ -427,8 +426,8 @@ def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch):
     import io
     import sys
 
-    from scoring.batch import Chunk
-    from tui.commands.review import _progress
+    from jixiao.scoring.batch import Chunk
+    from jixiao.tui.commands.review import _progress
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:

@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from jixiao.indicators.loader import FormError, load_form_text
+from jixiao.scoring.engine import score_form
 
-from indicators.loader import FormError, load_form_text
-from scoring.engine import score_form
 from tests.budget import examples
 
 from .conftest import form_toml, row

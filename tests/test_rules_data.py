@@ -6,9 +6,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-
-from indicators.loader import FormError
-from scoring.rules import load_rules
+from jixiao.indicators.loader import FormError
+from jixiao.scoring.rules import load_rules
 
 from .conftest import codes, form_toml, row, score_rows, score_text
 

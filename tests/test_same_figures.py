@@ -18,8 +18,7 @@ import re
 from pathlib import Path
 
 import pytest
-
-from tui.cli import main
+from jixiao.tui.cli import main
 
 FORM = """\
 format = 1
@@ -80,11 +79,11 @@ def test_the_json(form: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_the_editor(form: Path) -> None:
-    from indicators.document import FormDocument
-    from tui.app import JixiaoApp
-    from tui.components.funds_table import FundsTable
-    from tui.components.indicator_table import IndicatorTable
-    from tui.components.summary_bar import SummaryBar
+    from jixiao.indicators.document import FormDocument
+    from jixiao.tui.app import JixiaoApp
+    from jixiao.tui.components.funds_table import FundsTable
+    from jixiao.tui.components.indicator_table import IndicatorTable
+    from jixiao.tui.components.summary_bar import SummaryBar
 
     app = JixiaoApp(FormDocument.open(form), cursor_blink=False)
     seen: dict[str, str] = {}
@@ -106,7 +105,7 @@ def test_the_editor(form: Path) -> None:
 
 def test_the_form_pdf(form: Path, tmp_path: Path) -> None:
     pdfplumber = pytest.importorskip("pdfplumber")
-    from reports.fonts import register_cjk_font
+    from jixiao.reports.fonts import register_cjk_font
 
     try:
         register_cjk_font()

@@ -16,22 +16,22 @@ from typing import Any
 
 import pytest
 import tomli
+from jixiao.indicators.document import FormDocument
+from jixiao.tui.app import ACTIONS, JixiaoApp
+from jixiao.tui.components.choice_modal import ChoiceModal
+from jixiao.tui.components.fields_table import FieldsTable
+from jixiao.tui.components.findings_panel import FindingsPanel
+from jixiao.tui.components.funds_table import FundsTable
+from jixiao.tui.components.help_screen import HelpScreen
+from jixiao.tui.components.indicator_table import IndicatorTable
+from jixiao.tui.components.problems_view import ProblemsView
+from jixiao.tui.components.summary_bar import SummaryBar
+from jixiao.tui.components.text_edit_modal import TextEditModal
+from jixiao.tui.components.tier_modal import TierModal
 from textual.widgets import Input, OptionList, TextArea
 
-from indicators.document import FormDocument
 from tests import tui_pilot
 from tests.tui_pilot import SEED, drive
-from tui.app import ACTIONS, JixiaoApp
-from tui.components.choice_modal import ChoiceModal
-from tui.components.fields_table import FieldsTable
-from tui.components.findings_panel import FindingsPanel
-from tui.components.funds_table import FundsTable
-from tui.components.help_screen import HelpScreen
-from tui.components.indicator_table import IndicatorTable
-from tui.components.problems_view import ProblemsView
-from tui.components.summary_bar import SummaryBar
-from tui.components.text_edit_modal import TextEditModal
-from tui.components.tier_modal import TierModal
 
 clean_env = tui_pilot.clean_env  # the shared fixtures: autouse environment, a copy of the seed
 seed = tui_pilot.seed
@@ -519,7 +519,7 @@ def test_help_screen_lists_every_key(seed: Path) -> None:
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        from tui.components.help_screen import help_text
+        from jixiao.tui.components.help_screen import help_text
 
         text = help_text()
         for action in ACTIONS:
@@ -587,9 +587,9 @@ def test_print_calls_render_form_with_the_current_result(seed: Path, monkeypatch
         calls.append((result, out, font, show_claimed, findings))
         return ["未找到可嵌入的中文字体"]
 
-    fake = types.ModuleType("reports.form_pdf")
+    fake = types.ModuleType("jixiao.reports.form_pdf")
     fake.render_form = render_form  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "reports.form_pdf", fake)
+    monkeypatch.setitem(sys.modules, "jixiao.reports.form_pdf", fake)
 
     async def body(app: JixiaoApp, pilot: Any) -> None:
         await pilot.press("p")
@@ -635,7 +635,7 @@ def test_goal_editor_keeps_long_text(seed: Path) -> None:
 
 
 def test_tier_modal_lists_the_three_tiers() -> None:
-    from tui.components.tier_modal import TIER_CHOICES
+    from jixiao.tui.components.tier_modal import TIER_CHOICES
 
     assert [v for v, _ in TIER_CHOICES] == ["达成", "部分达成", "未达成", ""]
     assert isinstance(TierModal("x", "达成"), TierModal)

@@ -8,8 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from tui.cli import main
+from jixiao.tui.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "indicators" / "examples" / "seed-2021.toml"
@@ -19,9 +18,9 @@ def test_edit_is_registered_and_imports_no_textual_up_front() -> None:
     code = (
         "import sys; from tui.cli import build_parser; p = build_parser(); "
         "a = p.parse_args(['edit', 'x.toml']); "
-        "assert a.func.__module__ == 'tui.commands.edit', a.func; "
+        "assert a.func.__module__ == 'jixiao.tui.commands.edit', a.func; "
         "assert 'textual' not in sys.modules, 'textual imported'; "
-        "assert 'indicators.document' not in sys.modules; print('ok')"
+        "assert 'jixiao.indicators.document' not in sys.modules; print('ok')"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert out.stdout.strip() == "ok", out.stderr
@@ -48,7 +47,7 @@ def test_edit_new_in_a_missing_folder(tmp_path: Path, capsys: pytest.CaptureFixt
 
 
 def test_edit_runs_the_app_with_the_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tui.app import JixiaoApp
+    from jixiao.tui.app import JixiaoApp
 
     seen = {}
 

@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 import tomli
-
-from indicators.document import (
+from jixiao.indicators.document import (
     ChangedOnDisk,
     EditError,
     FormDocument,
@@ -23,8 +22,8 @@ from indicators.document import (
     field_kind,
     parse_decimal,
 )
-from indicators.loader import load_form
-from scoring.engine import score_form
+from jixiao.indicators.loader import load_form
+from jixiao.scoring.engine import score_form
 
 SEED = Path(__file__).resolve().parent.parent / "indicators" / "examples" / "seed-2021.toml"
 

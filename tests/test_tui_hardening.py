@@ -10,19 +10,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from jixiao.tui.app import JixiaoApp
+from jixiao.tui.components.cell_edit_modal import CellEditModal
+from jixiao.tui.components.fields_table import FieldsTable
+from jixiao.tui.components.indicator_table import IndicatorTable
+from jixiao.tui.components.labels import INDICATOR_LABELS
+from jixiao.tui.components.problems_view import ProblemsView
+from jixiao.tui.components.summary_bar import SummaryBar
+from jixiao.tui.components.text_edit_modal import TextEditModal
 from textual.widgets import Input, Static, TextArea
 from textual.widgets._footer import FooterKey
 
 from tests import tui_pilot
 from tests.tui_pilot import SEED, drive
-from tui.app import JixiaoApp
-from tui.components.cell_edit_modal import CellEditModal
-from tui.components.fields_table import FieldsTable
-from tui.components.indicator_table import IndicatorTable
-from tui.components.labels import INDICATOR_LABELS
-from tui.components.problems_view import ProblemsView
-from tui.components.summary_bar import SummaryBar
-from tui.components.text_edit_modal import TextEditModal
 
 clean_env = tui_pilot.clean_env  # the shared fixtures: autouse environment, a copy of the seed
 seed = tui_pilot.seed

@@ -15,11 +15,11 @@ import pytest
 import tomli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from jixiao.indicators import template_text
+from jixiao.indicators.document import FormDocument
+from jixiao.tui.cli import main
 
-from indicators import template_text
-from indicators.document import FormDocument
 from tests.budget import examples
-from tui.cli import main
 
 SEED = Path(__file__).resolve().parent.parent / "indicators" / "examples" / "seed-2021.toml"
 HEADER = "[[indicators]]\n"

@@ -15,9 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from indicators.document import FormDocument
-from tui.app import JixiaoApp
+from jixiao.indicators.document import FormDocument
+from jixiao.tui.app import JixiaoApp
 
 SEED = Path(__file__).resolve().parent.parent / "indicators" / "examples" / "seed-2021.toml"
 

@@ -1,8 +1,7 @@
 from decimal import Decimal
 
 import pytest
-
-from indicators.values import Deadline, Quantity, Text, parse_value
+from jixiao.indicators.values import Deadline, Quantity, Text, parse_value
 
 D = Decimal
 
@@ -109,7 +108,7 @@ def test_scale_and_written_unit(raw, value, unit, scale, written):
 
 
 def test_looks_quantitative():
-    from indicators.values import looks_quantitative
+    from jixiao.indicators.values import looks_quantitative
 
     assert looks_quantitative("≥98%左右") and looks_quantitative("不低于95分以上的水平")
     assert not looks_quantitative("达到国家标准") and not looks_quantitative("98%") and not looks_quantitative(None)

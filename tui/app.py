@@ -15,18 +15,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from jixiao.indicators.document import ChangedOnDisk, EditError, FormDocument, SaveRefused, field_kind
+from jixiao.indicators.loader import FormError
+from jixiao.scoring.engine import Result, fmt, score_form
+from jixiao.scoring.methods import TIERS, tier_range
+from jixiao.scoring.rules import RuleSet, load_rules
+from jixiao.scoring.vocabulary import NO_GRADE, percent
 from rich.text import Text
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, TabbedContent, TabPane
-
-from indicators.document import ChangedOnDisk, EditError, FormDocument, SaveRefused, field_kind
-from indicators.loader import FormError
-from scoring.engine import Result, fmt, score_form
-from scoring.methods import TIERS, tier_range
-from scoring.rules import RuleSet, load_rules
-from scoring.vocabulary import NO_GRADE, percent
 
 from .components.cell_edit_modal import CellEditModal
 from .components.choice_modal import ChoiceModal
@@ -773,7 +772,7 @@ class JixiaoApp(App[int]):
         if self.result is None:
             self.say("表单未能读取，无法打印。", severity="error")
             return
-        from reports.form_pdf import render_form  # ReportLab is imported only when printing
+        from jixiao.reports.form_pdf import render_form  # ReportLab is imported only when printing
 
         default = str(self.doc.path.with_suffix(".pdf"))
 

@@ -28,18 +28,18 @@ __all__ += ["EXIT_OK", "EXIT_FINDINGS", "EXIT_UNREADABLE"]
 # the module of the command being run is imported (``jixiao -h`` imports all);
 # a command module imports only the standard library at module level.
 COMMANDS: dict[str, str] = {
-    "score": "tui.commands.score",
-    "check": "tui.commands.score",
-    "demo": "tui.commands.demo",
-    "new": "tui.commands.new",
-    "rules": "tui.commands.rules",
-    "findings": "tui.commands.findings",
-    "edit": "tui.commands.edit",
-    "pdf": "tui.commands.pdf",
-    "verify": "tui.commands.pdf",
-    "review": "tui.commands.review",
-    "import": "tui.commands.import_",
-    "export": "tui.commands.export",
+    "score": "jixiao.tui.commands.score",
+    "check": "jixiao.tui.commands.score",
+    "demo": "jixiao.tui.commands.demo",
+    "new": "jixiao.tui.commands.new",
+    "rules": "jixiao.tui.commands.rules",
+    "findings": "jixiao.tui.commands.findings",
+    "edit": "jixiao.tui.commands.edit",
+    "pdf": "jixiao.tui.commands.pdf",
+    "verify": "jixiao.tui.commands.pdf",
+    "review": "jixiao.tui.commands.review",
+    "import": "jixiao.tui.commands.import_",
+    "export": "jixiao.tui.commands.export",
 }
 
 
@@ -197,7 +197,7 @@ def _main(argv: list[str] | None) -> int:
     words = sys.argv[1:] if argv is None else argv
     parser = build_parser(words[0] if words and words[0] in COMMANDS else None)
     args = parser.parse_args(words)
-    from indicators.loader import FormError
+    from jixiao.indicators.loader import FormError
 
     if not getattr(args, "func", None):
         parser.print_help()

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from .readers import READERS, ImportFailure, read_grids
 
 if TYPE_CHECKING:
-    from indicators.schema import Form
+    from jixiao.indicators.schema import Form
 
     from .grid import Grid
     from .recognise import Note, Recognised
@@ -60,7 +60,7 @@ def looks_like_form_text(path: str | Path) -> bool:
     notice, not made an unreadable row.  A file larger than 1 MB, one that cannot be read, and every other
     suffix answer True: the import itself then says what is wrong.  A file named explicitly is always imported.
     """
-    from indicators.safe_files import UnsafeFile, read_regular_file
+    from jixiao.indicators.safe_files import UnsafeFile, read_regular_file
 
     from .numbers import plain_text
     from .readers.text import decode_text
@@ -107,9 +107,8 @@ def import_grids(path: str | Path) -> tuple[list[Grid], list[Recognised]]:
 
 
 def _is_form(data: dict[str, Any], form: Form) -> bool:
+    from jixiao.indicators.schema import Form as FormModel
     from pydantic import ValidationError
-
-    from indicators.schema import Form as FormModel
 
     try:
         return FormModel.model_validate(data) == form
@@ -121,7 +120,7 @@ def _restore_exported(grids: list[Grid], found: list[Recognised]) -> None:
     """A workbook written by ``jixiao export`` carries the whole form in its hidden sheet ``jixiao``
     (``indicators/embedded.py``): the keys the official layout has no place for (rule set, tier,
     method, params …) come back from there; an edited sheet still wins on every key it shows."""
-    from indicators.embedded import SHEET, read_payload, restore
+    from jixiao.indicators.embedded import SHEET, read_payload, restore
 
     from .recognise import Note
 
@@ -223,8 +222,8 @@ def load_submission(path: str | Path) -> tuple[Form, str, Notes]:
     imported form the text is the generated TOML (what was validated), and
     ``notes.imported`` maps its key paths to cells.
     """
-    from indicators.loader import _SECTIONS, FormError, Problem, parse_toml_text, read_toml, validate_model
-    from indicators.schema import Form
+    from jixiao.indicators.loader import _SECTIONS, FormError, Problem, parse_toml_text, read_toml, validate_model
+    from jixiao.indicators.schema import Form
 
     source = str(path)
     notes = Notes()
@@ -253,7 +252,7 @@ def load_submission(path: str | Path) -> tuple[Form, str, Notes]:
 
 def recognised_one(path: str | Path) -> Recognised:
     """The one form of an imported file; FormError when there is none or more than one."""
-    from indicators.loader import FormError, Problem
+    from jixiao.indicators.loader import FormError, Problem
 
     source = str(path)
     try:

@@ -3,7 +3,7 @@
 ``jixiao pdf``, ``jixiao review --out/--pdf`` (and ``jixiao import`` and
 ``jixiao export``) call :func:`refuse_overwrite` before they write anything::
 
-    from tui.commands._paths import refuse_overwrite
+    from jixiao.tui.commands._paths import refuse_overwrite
 
     message = refuse_overwrite(args.output, [args.form, args.rules])
     if message:
@@ -22,7 +22,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from indicators.safe_files import output_is_input
+from jixiao.indicators.safe_files import output_is_input
 
 __all__ = ["refuse_overwrite", "refuse_overwrite_many", "overwrite_message"]
 

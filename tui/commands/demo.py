@@ -17,7 +17,7 @@ def register(subparsers: Any) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from indicators import example_path
+    from jixiao.indicators import example_path
 
     from .score import score_command
 

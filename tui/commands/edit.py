@@ -46,10 +46,10 @@ def _save_target(source: Path, given: str | None) -> Path | None:
 
 def _open_imported(path: Path, save_as: str | None) -> tuple[int, object | None]:
     """(exit status, the unsaved document of the imported form)."""
-    from indicators.importing import recognised_one
-    from indicators.importing.toml_writer import form_toml
-    from indicators.loader import FormError
-    from indicators.safe_files import output_is_input
+    from jixiao.indicators.importing import recognised_one
+    from jixiao.indicators.importing.toml_writer import form_toml
+    from jixiao.indicators.loader import FormError
+    from jixiao.indicators.safe_files import output_is_input
 
     try:
         rec = recognised_one(path)
@@ -75,7 +75,7 @@ def _open_imported(path: Path, save_as: str | None) -> tuple[int, object | None]
     if not target.parent.is_dir() and str(target.parent) not in ("", "."):
         print(f"{target}：文件夹 {target.parent} 不存在。", file=sys.stderr)
         return EXIT_UNREADABLE, None
-    from indicators.document import FormDocument
+    from jixiao.indicators.document import FormDocument
 
     # like FormDocument.new: an unsaved document, written (to target, never over the spreadsheet) on save
     document = FormDocument(target)
@@ -89,7 +89,7 @@ def _open_imported(path: Path, save_as: str | None) -> tuple[int, object | None]
 
 def run(args: argparse.Namespace) -> int:
     path = Path(args.form)
-    from indicators.importing import is_imported
+    from jixiao.indicators.importing import is_imported
 
     if is_imported(path) and args.new:
         print(f"{path}：新建的表单是 .toml 文件，请用 .toml 结尾的文件名（如 {path.with_suffix('.toml')}）。", file=sys.stderr)
@@ -101,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
         status, imported = _open_imported(path, getattr(args, "save_as", None))
         if imported is None:
             return status
-        from tui.app import JixiaoApp
+        from jixiao.tui.app import JixiaoApp
 
         return int(JixiaoApp(imported).run() or 0)  # type: ignore[arg-type]
     if args.new:
@@ -118,11 +118,11 @@ def run(args: argparse.Namespace) -> int:
         )
         return EXIT_UNREADABLE
 
-    from indicators.document import FormDocument
+    from jixiao.indicators.document import FormDocument
 
     document = FormDocument.new(path, args.kind) if args.new else FormDocument.open(path)
 
-    from tui.app import JixiaoApp
+    from jixiao.tui.app import JixiaoApp
 
     app = JixiaoApp(document)
     result = app.run()

@@ -40,9 +40,9 @@ def register(subparsers: Any) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from indicators.loader import FormError
-    from indicators.safe_files import output_is_input
-    from scoring.engine import score_file
+    from jixiao.indicators.loader import FormError
+    from jixiao.indicators.safe_files import output_is_input
+    from jixiao.scoring.engine import score_file
 
     src = Path(args.form)
     out = Path(args.output) if args.output else src.with_suffix(".xlsx")
@@ -58,7 +58,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         result = score_file(src, args.rules)
     except FormError as exc:
-        from tui.cli import print_problems
+        from jixiao.tui.cli import print_problems
 
         form_only = all(p.file == str(src) for p in exc.problems)
         print_problems(exc.problems, title="无法读取表单：" if form_only else "无法读取：")
@@ -66,7 +66,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if out.exists() and not args.force:
         print(f"{out}：文件已存在，未覆盖。如确需覆盖，请加 --force。", file=sys.stderr)
         return EXIT_UNREADABLE
-    from reports.export_xlsx import export_form
+    from jixiao.reports.export_xlsx import export_form
 
     try:
         warnings = export_form(result, out, scores=args.scores)
@@ -85,6 +85,6 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _fmt(value: Any) -> str:
-    from scoring.engine import fmt
+    from jixiao.scoring.engine import fmt
 
     return fmt(value)

@@ -16,7 +16,7 @@ def register(subparsers: Any) -> None:
 
 
 def cmd_findings(args: argparse.Namespace) -> int:
-    from scoring.findings import CATALOG, SEVERITY_ZH
+    from jixiao.scoring.findings import CATALOG, SEVERITY_ZH
 
     for code, rule in CATALOG.items():
         print(f"{code}  [{SEVERITY_ZH[rule.severity]}] {rule.title}")

@@ -24,7 +24,7 @@ import unicodedata
 from pathlib import Path
 from typing import IO, Any
 
-from scoring.vocabulary import KIND_ZH
+from jixiao.scoring.vocabulary import KIND_ZH
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
 
@@ -39,7 +39,7 @@ NOTE_HEADINGS = (
 
 
 def register(subparsers: Any) -> None:
-    from indicators.importing.readers import READERS  # the table of suffixes only: no reader is imported
+    from jixiao.indicators.importing.readers import READERS  # the table of suffixes only: no reader is imported
 
     kinds = " ".join(READERS)
     p = subparsers.add_parser(
@@ -132,8 +132,8 @@ def report(rec: Any, out: IO[str], problems: list[str]) -> None:
 
 def _check(rec: Any, text: str) -> list[str]:
     """The form checks of the loader on the generated TOML, each named by its cell where known."""
-    from indicators.importing import _loc_of_key, imported_of
-    from indicators.loader import FormError, load_form_text
+    from jixiao.indicators.importing import _loc_of_key, imported_of
+    from jixiao.indicators.loader import FormError, load_form_text
 
     try:
         load_form_text(text, rec.grid.source)
@@ -149,7 +149,7 @@ def _check(rec: Any, text: str) -> list[str]:
 
 
 def _list(found: list[tuple[str, Any]]) -> None:
-    from tui.textable import render_table
+    from jixiao.tui.textable import render_table
 
     rows = []
     for i, (_f, rec) in enumerate(found, start=1):
@@ -172,10 +172,10 @@ def _list(found: list[tuple[str, Any]]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from indicators.atomic import atomic_write_text
-    from indicators.importing import ImportFailure, import_grids, no_form_message
-    from indicators.importing.toml_writer import form_toml
-    from indicators.safe_files import output_is_input, same_file
+    from jixiao.indicators.atomic import atomic_write_text
+    from jixiao.indicators.importing import ImportFailure, import_grids, no_form_message
+    from jixiao.indicators.importing.toml_writer import form_toml
+    from jixiao.indicators.safe_files import output_is_input, same_file
 
     found: list[tuple[str, Any]] = []
     failed = False

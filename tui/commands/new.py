@@ -21,9 +21,9 @@ def register(subparsers: Any) -> None:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from indicators import template_text
-    from indicators.atomic import atomic_write_text
-    from indicators.safe_files import os_error_text
+    from jixiao.indicators import template_text
+    from jixiao.indicators.atomic import atomic_write_text
+    from jixiao.indicators.safe_files import os_error_text
 
     out = Path(args.output)
     if out.exists() and not args.force:

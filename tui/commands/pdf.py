@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from indicators.safe_files import os_error_text
-from reports.pdf_digest import PrintedPdf, read_printed_pdf  # stdlib only at its module level
+from jixiao.indicators.safe_files import os_error_text
+from jixiao.reports.pdf_digest import PrintedPdf, read_printed_pdf  # stdlib only at its module level
 
 from ._paths import refuse_overwrite, refuse_overwrite_many
 
@@ -60,7 +60,7 @@ def register(subparsers: Any) -> None:
 
 
 def _print_problems(problems: list[Any]) -> None:
-    from tui.cli import print_problems
+    from jixiao.tui.cli import print_problems
 
     print_problems(problems)
 
@@ -72,9 +72,9 @@ def render_one(
 
     Returns {"form", "out", "ok", "warnings", "problems" (Chinese lines), "errors" (error findings)}.
     """
-    from indicators.loader import FormError
-    from reports.form_pdf import render_form
-    from scoring.engine import score_file
+    from jixiao.indicators.loader import FormError
+    from jixiao.reports.form_pdf import render_form
+    from jixiao.scoring.engine import score_file
 
     done: dict[str, Any] = {"form": form, "out": out, "ok": False, "warnings": [], "problems": [], "errors": 0, "why": ""}
     try:
@@ -106,7 +106,7 @@ def render_chunk(tasks: list[tuple[Any, ...]], _opts: Any = None) -> list[dict[s
 
 def _check_font(font: str | None) -> list[str] | None:
     """Register the font once here, so an unusable --font stops before any work."""
-    from reports.fonts import register_cjk_font
+    from jixiao.reports.fonts import register_cjk_font
 
     try:
         choice = register_cjk_font(font)
@@ -123,7 +123,7 @@ def _input_files(args: argparse.Namespace) -> list[str]:
 
 def _rules_file_of(form: Path) -> list[str]:
     """The rules file a form names (``rules = "my-rules.toml"``), where the engine would look for it."""
-    from indicators.loader import FormError, read_toml
+    from jixiao.indicators.loader import FormError, read_toml
 
     try:
         ref = read_toml(form)[0].get("rules")
@@ -171,12 +171,12 @@ def cmd_pdf(args: argparse.Namespace) -> int:
 
 
 def _pdf_folder(args: argparse.Namespace, folder: Path) -> int:
-    from scoring.batch import discover  # the same forms jixiao review finds: *.toml, recursively
+    from jixiao.scoring.batch import discover  # the same forms jixiao review finds: *.toml, recursively
 
     skipped: list[str] = []
     forms, _ = discover([folder], skipped)
     if skipped:
-        from indicators.importing import not_a_form_notice
+        from jixiao.indicators.importing import not_a_form_notice
 
         for name in skipped:
             print(not_a_form_notice(name), file=sys.stderr)
@@ -252,7 +252,7 @@ def _pdf_folder(args: argparse.Namespace, folder: Path) -> int:
         elif done["errors"]:
             with_errors += 1
 
-    from scoring.batch import run_batch
+    from jixiao.scoring.batch import run_batch
 
     with progress:
         bar = progress.add_task("pdf", total=len(tasks))
@@ -276,9 +276,8 @@ def _pdf_folder(args: argparse.Namespace, folder: Path) -> int:
 
 def _markup_safe(text: str) -> str:
     """User text for a rich console (it writes to the real terminal): markup escaped, controls visible."""
+    from jixiao.tui.terminal import visible
     from rich.markup import escape
-
-    from tui.terminal import visible
 
     return escape(visible(text, multiline=True))
 
@@ -308,8 +307,8 @@ def check_printed(printed: PrintedPdf, actual: str) -> tuple[str | None, list[st
     could not be checked (a QR code not drawn the way jixiao draws it, e.g. after another
     program re-made the PDF).
     """
-    from indicators.digest import SHORT_LEN
-    from reports.form_pdf import printed_qr_rects
+    from jixiao.indicators.digest import SHORT_LEN
+    from jixiao.reports.form_pdf import printed_qr_rects
 
     problems: list[str] = []
     notes: list[str] = []
@@ -367,8 +366,8 @@ def check_printed(printed: PrintedPdf, actual: str) -> tuple[str | None, list[st
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from indicators.digest import SHORT_LEN, form_digest, normalize_digest
-    from indicators.loader import FormError, load_form
+    from jixiao.indicators.digest import SHORT_LEN, form_digest, normalize_digest
+    from jixiao.indicators.loader import FormError, load_form
 
     try:
         form = load_form(args.form)

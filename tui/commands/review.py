@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from indicators.safe_files import os_error_text
+from jixiao.indicators.safe_files import os_error_text
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 
@@ -78,7 +78,7 @@ class _JsonTerminal:
         self.out = out
 
     def write(self, text: str) -> int:
-        from tui.terminal import json_text
+        from jixiao.tui.terminal import json_text
 
         return self.out.write(json_text(text))
 
@@ -87,8 +87,8 @@ class _JsonTerminal:
 
 
 def _table_cells(row: Any) -> list[str]:
-    from reports.tables import UNREADABLE
-    from scoring.vocabulary import KIND_SHORT_ZH, NONE_MARK
+    from jixiao.reports.tables import UNREADABLE
+    from jixiao.scoring.vocabulary import KIND_SHORT_ZH, NONE_MARK
 
     if row.error:
         return [row.file, UNREADABLE, "", NONE_MARK, NONE_MARK, NONE_MARK, NONE_MARK, "1", "0"]
@@ -118,8 +118,8 @@ def table_entry(row: Any) -> tuple[list[str], list[int]]:
 
     A long path keeps its end (the file name says the most), other cells their start.
     """
-    from tui.terminal import visible
-    from tui.textable import cell_width, truncate
+    from jixiao.tui.terminal import visible
+    from jixiao.tui.textable import cell_width, truncate
 
     cells = [visible(c) for c in _table_cells(row)]
     widths = []
@@ -138,7 +138,7 @@ TABLE_ALIGN = ["left", "left", "left", "right", "right", "right", "left", "right
 
 def format_forms_table(rows: list[tuple[Any, tuple[list[str], list[int]]]], limit: int = 0) -> str:
     """The forms, worst first: ``rows`` are (worst-first key, :func:`table_entry`)."""
-    from tui.textable import render_measured
+    from jixiao.tui.textable import render_measured
 
     rows = sorted(rows, key=lambda r: r[0])
     shown = rows[:limit] if limit > 0 else rows
@@ -153,8 +153,8 @@ def format_forms_table(rows: list[tuple[Any, tuple[list[str], list[int]]]], limi
 
 
 def format_summary(summary: Any) -> str:
-    from scoring.findings import CATALOG, SEVERITY_ZH
-    from tui.textable import render_table
+    from jixiao.scoring.findings import CATALOG, SEVERITY_ZH
+    from jixiao.tui.textable import render_table
 
     out = [
         f"共 {summary.forms} 份表单：可读 {summary.forms - summary.unreadable} 份，无法读取 {summary.unreadable} 份；"
@@ -183,7 +183,7 @@ def _overwrites_input(targets: list[str], files: list[str], rules: str | None) -
     """
     import os
 
-    from scoring.review import review_path_for
+    from jixiao.scoring.review import review_path_for
 
     from ._paths import refuse_overwrite_many
 
@@ -210,8 +210,8 @@ def _abort(outputs: list[Any], writers: list[Any]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from reports.tables import FORMATS, JsonWriter, options_for
-    from scoring.batch import Chunk, Summary, discover_names, make_chunk, run_batch, unreadable_record
+    from jixiao.reports.tables import FORMATS, JsonWriter, options_for
+    from jixiao.scoring.batch import Chunk, Summary, discover_names, make_chunk, run_batch, unreadable_record
 
     out_path = Path(args.out) if args.out else None
     if out_path is not None and out_path.suffix.lower() not in FORMATS:
@@ -226,8 +226,8 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_UNUSABLE
 
     if args.rules:  # one rule set for every form: check it once, not once per form
-        from indicators.loader import FormError
-        from scoring.rules import load_rules
+        from jixiao.indicators.loader import FormError
+        from jixiao.scoring.rules import load_rules
 
         try:
             load_rules(args.rules, Path.cwd())
@@ -238,7 +238,7 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_UNUSABLE
 
     if args.pdf:  # an unusable --font is found now, not after the whole batch
-        from reports.fonts import register_cjk_font
+        from jixiao.reports.fonts import register_cjk_font
 
         try:
             register_cjk_font(args.font)
@@ -249,7 +249,7 @@ def run(args: argparse.Namespace) -> int:
     skipped: list[str] = []
     files, missing = discover_names(args.paths, skipped)
     if skipped:
-        from indicators.importing import not_a_form_notice
+        from jixiao.indicators.importing import not_a_form_notice
 
         for name in skipped:
             _err(not_a_form_notice(name))
@@ -350,7 +350,7 @@ def run(args: argparse.Namespace) -> int:
         print()
         print(format_summary(summary))
     if args.pdf:
-        from reports.review_pdf import write_review_pdf
+        from jixiao.reports.review_pdf import write_review_pdf
 
         try:
             worst = [s for _, s in sorted(sections, key=lambda x: x[0])]

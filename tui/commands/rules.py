@@ -20,9 +20,9 @@ def register(subparsers: Any) -> None:
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
-    from indicators.loader import FormError
-    from scoring.rules import bundled_ids, load_rules, rule_text
-    from tui.textable import render_table
+    from jixiao.indicators.loader import FormError
+    from jixiao.scoring.rules import bundled_ids, load_rules, rule_text
+    from jixiao.tui.textable import render_table
 
     if args.action == "list":
         rows = []

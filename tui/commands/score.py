@@ -33,16 +33,16 @@ def register(subparsers: Any) -> None:
 
 
 def _fmt(value: Any) -> str:
-    from scoring.engine import fmt
+    from jixiao.scoring.engine import fmt
 
     return fmt(value) if value is not None else "—"
 
 
 def format_result_table(result: Any, findings_only: bool = False) -> str:
     """The readable Chinese report of one result."""
-    from scoring.vocabulary import KIND_ZH, NO_GRADE, NONE_MARK, SEVERITY_ZH, fmt, percent, year_label
-    from tui.terminal import visible
-    from tui.textable import render_table
+    from jixiao.scoring.vocabulary import KIND_ZH, NO_GRADE, NONE_MARK, SEVERITY_ZH, fmt, percent, year_label
+    from jixiao.tui.terminal import visible
+    from jixiao.tui.textable import render_table
 
     form = result.form
     kind = KIND_ZH.get(form.kind, KIND_ZH["department"])
@@ -100,7 +100,7 @@ def format_result_table(result: Any, findings_only: bool = False) -> str:
     if result.findings:
         infos = len(result.findings) - result.errors - result.warnings
         out.append(f"发现项 {len(result.findings)} 条（错误 {result.errors}，警告 {result.warnings}，提示 {infos}）：")
-        from scoring.locations import finding_place
+        from jixiao.scoring.locations import finding_place
 
         names = {r.index: r.name for r in result.indicators}
         for f in result.findings:
@@ -113,8 +113,8 @@ def format_result_table(result: Any, findings_only: bool = False) -> str:
 
 def score_command(args: argparse.Namespace, findings_only: bool = False) -> int:
     """Score ``args.form`` (with ``args.rules``) and print the table or the JSON."""
-    from indicators.loader import FormError
-    from scoring.engine import score_file
+    from jixiao.indicators.loader import FormError
+    from jixiao.scoring.engine import score_file
 
     try:
         result = score_file(args.form, args.rules)
@@ -127,7 +127,7 @@ def score_command(args: argparse.Namespace, findings_only: bool = False) -> int:
     if fmt == "json":
         import json
 
-        from tui.terminal import json_text
+        from jixiao.tui.terminal import json_text
 
         data = result.to_dict()
         if findings_only:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from jixiao.scoring.locations import finding_place, place
 from rich.text import Text
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
-
-from scoring.locations import finding_place, place
 
 from ..terminal import visible
 from .labels import SEVERITY_ZH

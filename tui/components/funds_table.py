@@ -6,9 +6,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from jixiao.scoring.vocabulary import percent
 from rich.text import Text
-
-from scoring.vocabulary import percent
 
 from .labels import FUNDS_COLUMNS, FUNDS_ROW_LABELS
 from .result_table import ResultTable

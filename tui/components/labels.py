@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from scoring import locations as _locations
-from scoring.vocabulary import KIND_ZH, NO_GRADE, SEVERITY_ZH  # noqa: F401  (re-exported for the widgets)
+from jixiao.scoring import locations as _locations
+from jixiao.scoring.vocabulary import KIND_ZH, NO_GRADE, SEVERITY_ZH  # noqa: F401  (re-exported for the widgets)
 
 SEVERITY_MARK = {"error": "✖", "warning": "▲", "info": "·"}
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from jixiao.scoring.vocabulary import NO_GRADE, percent
 from rich.text import Text
 from textual.widgets import Static
-
-from scoring.vocabulary import NO_GRADE, percent
 
 from ..terminal import visible
 

@@ -25,14 +25,14 @@ __all__ = ["READERS", "MAX_BYTES", "ImportFailure", "ReaderError", "read_grids",
 MAX_BYTES = 50 * 1024 * 1024  # a real form is tens of KB; a workbook with many sheets a few MB
 
 READERS: dict[str, str] = {
-    ".xlsx": "indicators.importing.readers.xlsx:read_xlsx",
-    ".xlsm": "indicators.importing.readers.xlsx:read_xlsx",
-    ".xls": "indicators.importing.readers.xls:read_xls",
-    ".csv": "indicators.importing.readers.csv:read_csv",
-    ".txt": "indicators.importing.readers.text:read_text",
-    ".pdf": "indicators.importing.readers.pdf:read_pdf",
-    ".docx": "indicators.importing.readers.docx:read_docx",
-    ".doc": "indicators.importing.readers.docx:read_doc",
+    ".xlsx": "jixiao.indicators.importing.readers.xlsx:read_xlsx",
+    ".xlsm": "jixiao.indicators.importing.readers.xlsx:read_xlsx",
+    ".xls": "jixiao.indicators.importing.readers.xls:read_xls",
+    ".csv": "jixiao.indicators.importing.readers.csv:read_csv",
+    ".txt": "jixiao.indicators.importing.readers.text:read_text",
+    ".pdf": "jixiao.indicators.importing.readers.pdf:read_pdf",
+    ".docx": "jixiao.indicators.importing.readers.docx:read_docx",
+    ".doc": "jixiao.indicators.importing.readers.docx:read_doc",
 }
 
 Reader = Callable[[str, bytes], list[Grid]]
@@ -112,7 +112,7 @@ def _suffix_by_content(suffix: str, data: bytes, path: str) -> str:
 
 def read_grids(path: str | Path) -> list[Grid]:
     """The grids of a spreadsheet or text file; raises :class:`ImportFailure` with a Chinese message."""
-    from indicators.safe_files import UnsafeFile, read_regular_file
+    from jixiao.indicators.safe_files import UnsafeFile, read_regular_file
 
     name = str(path)
     suffix = Path(name).suffix.lower()
