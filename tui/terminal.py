@@ -103,18 +103,18 @@ def vtext(text: str, style: str = "", **kwargs: Any) -> Any:
 class VisibleStream:
     """A text stream that writes through :func:`visible` (line breaks and tabs kept).
 
-    Writes made by rich's Console (progress bars: their cursor and colour codes are
-    meant for the terminal) pass unchanged; user text printed through rich must
-    be made visible by the caller (``tui.commands.pdf`` does).
+    Everything written to it is made visible. A rich Console that draws a
+    progress bar (its cursor and colour codes are meant for the terminal) writes
+    to the stream underneath instead: ``Console(file=unguarded(sys.stderr))``;
+    user text printed through such a console must be made visible by the caller
+    (``tui.commands.pdf`` does).
     """
 
     def __init__(self, stream: Any):
-        self._stream = stream
+        self.raw = stream
 
     def write(self, text: str) -> int:
-        if sys._getframe(1).f_globals.get("__name__", "").startswith("rich."):
-            return self._stream.write(text)
-        self._stream.write(visible(text, multiline=True))
+        self.raw.write(visible(text, multiline=True))
         return len(text)
 
     def writelines(self, lines: Any) -> None:
@@ -122,7 +122,12 @@ class VisibleStream:
             self.write(line)
 
     def __getattr__(self, name: str) -> Any:  # flush, isatty, fileno, encoding...
-        return getattr(self._stream, name)
+        return getattr(self.raw, name)
+
+
+def unguarded(stream: Any) -> Any:
+    """The terminal under a :class:`VisibleStream` (for a rich Console's own drawing), else ``stream``."""
+    return stream.raw if isinstance(stream, VisibleStream) else stream
 
 
 @contextmanager

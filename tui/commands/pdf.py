@@ -218,6 +218,7 @@ def _pdf_folder(args: argparse.Namespace, folder: Path) -> int:
     failed: list[dict[str, Any]] = []
     with_errors = 0
 
+    from jixiao.tui.terminal import unguarded
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -228,7 +229,7 @@ def _pdf_folder(args: argparse.Namespace, folder: Path) -> int:
         TimeRemainingColumn,
     )
 
-    console = Console(stderr=True)
+    console = Console(file=unguarded(sys.stderr))
     progress = Progress(
         TextColumn("打印"),
         BarColumn(),

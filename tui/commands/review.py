@@ -52,6 +52,7 @@ def _progress(total: int, chunks: Iterator[Any]) -> Iterator[Any]:
     if total < 2 or not sys.stderr.isatty():
         yield from chunks
         return
+    from jixiao.tui.terminal import unguarded
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -59,7 +60,7 @@ def _progress(total: int, chunks: Iterator[Any]) -> Iterator[Any]:
     if first is None:
         return
     columns = (TextColumn("复核中"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+    with Progress(*columns, console=Console(file=unguarded(sys.stderr)), transient=True) as bar:
         task = bar.add_task("review", total=total)
         yield first
         bar.advance(task, first.count)
