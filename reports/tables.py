@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from jixiao.indicators.atomic import AtomicOutput
 from jixiao.scoring.batch import Chunk, FormRecord, FormRow, Options, Piece, Summary
@@ -147,10 +147,16 @@ def pdf_piece(records: list[FormRecord]) -> list[tuple[tuple[Any, ...], dict[str
     return out
 
 
+class TextSink(Protocol):
+    """Where text is written: a text file, or a filter in front of one (the terminal's JSON escapes)."""
+
+    def write(self, text: str, /) -> int: ...
+
+
 class JsonWriter:
     """``{"forms": [...], "summary": {...}}``, one form per line, streamed."""
 
-    def __init__(self, out: IO[str]):
+    def __init__(self, out: TextSink):
         self.out = out
         self.first = True
         out.write('{"forms": [\n')

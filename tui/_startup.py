@@ -43,8 +43,8 @@ def _real(name: str) -> Any:
 
 
 _stand_in = ModuleType(LOADER, "jixiao: plugins disabled (PYDANTIC_DISABLE_PLUGINS); see jixiao.tui._startup")
-_stand_in.get_plugins = lambda: ()  # type: ignore[attr-defined]  # a module built at run time
-_stand_in.__getattr__ = _real  # type: ignore[attr-defined]  # PEP 562: only names not defined above
+# get_plugins: what pydantic asks for; __getattr__ (PEP 562): any name not defined here
+vars(_stand_in).update(get_plugins=lambda: (), __getattr__=_real)
 
 
 def skip_plugin_discovery() -> bool:

@@ -287,10 +287,10 @@ class JixiaoApp(App[int]):
         if tab == "funds":
             if self.focused is self.query_one("#funds-note", FieldsTable):
                 return ("funds", "note")
-            table = self.query_one(FundsTable)
-            row, column = table.cursor_coordinate
+            funds = self.query_one(FundsTable)
+            row, column = funds.cursor_coordinate
             row_key = list(FUNDS_ROW_LABELS)[row]
-            key = table.column_key_at(column)
+            key = funds.column_key_at(column)
             if key in ("initial", "annual", "executed"):
                 return ("funds", row_key, key)
             if key in ("rate", "score"):
@@ -299,8 +299,8 @@ class JixiaoApp(App[int]):
                 return ("funds", key)
             return "请把光标移到年初预算数、全年预算数、全年执行数或合计行的分值、填报得分上。"
         if tab in ("goal", "info"):
-            table = self.query_one(f"#{tab}", FieldsTable)
-            loc = table.loc_at(table.cursor_row)
+            fields = self.query_one(f"#{tab}", FieldsTable)
+            loc = fields.loc_at(fields.cursor_row)
             return loc if loc is not None else "没有可编辑的栏目。"
         return "没有可编辑的栏目。"
 
@@ -562,15 +562,15 @@ class JixiaoApp(App[int]):
             if loc[1:2] == ("note",):
                 self.query_one("#funds-note", FieldsTable).focus()
                 return
-            table = self.query_one(FundsTable)
+            funds = self.query_one(FundsTable)
             if len(loc) == 3:
                 row, key = list(FUNDS_ROW_LABELS).index(loc[1]), loc[2]
             elif len(loc) == 2 and loc[1] in ("claimed", "weight"):
                 row, key = 0, loc[1]
             else:
                 row, key = 0, "annual"
-            table.move_cursor(row=row, column=table.column_index(key if key in FUNDS_LABELS else "annual"), animate=False)
-            table.focus()
+            funds.move_cursor(row=row, column=funds.column_index(key if key in FUNDS_LABELS else "annual"), animate=False)
+            funds.focus()
         elif head == "goal":
             self._jump_field("goal", loc)
         else:
@@ -651,8 +651,8 @@ class JixiaoApp(App[int]):
             text.append("\n执行率偏低原因说明：" + (visible(funds.note.replace("\n", " ")) if funds.note.strip() else "（未填写）"))
             findings = [f for f in result.findings if f.loc[:1] == ("funds",)]
         else:
-            table = self.query_one(f"#{tab}", FieldsTable)
-            loc = table.loc_at(table.cursor_row)
+            fields = self.query_one(f"#{tab}", FieldsTable)
+            loc = fields.loc_at(fields.cursor_row)
             if loc is not None:
                 text.append(f"{FIELD_LABELS.get(loc, loc_label(loc))}：", style="bold")
                 text.append(visible(self.doc.get_text(loc), multiline=True) or "（未填写）")
@@ -834,7 +834,7 @@ class JixiaoApp(App[int]):
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette
 
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]  # Textual asks for App[object]; App is invariant
             self.push_screen(CommandPalette(id="--command-palette", placeholder="输入文字查找命令……"))
 
     def _runner(self, action: str) -> Callable[[], Any]:
