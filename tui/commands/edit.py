@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_UNREADABLE = 0, 2
+from jixiao.tui.exit_codes import EXIT_OK, EXIT_UNREADABLE
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

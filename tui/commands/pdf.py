@@ -15,10 +15,9 @@ from typing import Any
 
 from jixiao.indicators.safe_files import os_error_text
 from jixiao.reports.pdf_digest import PrintedPdf, read_printed_pdf  # stdlib only at its module level
+from jixiao.tui.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_UNREADABLE
 
 from ._paths import refuse_overwrite, refuse_overwrite_many
-
-EXIT_OK, EXIT_FAILED, EXIT_UNREADABLE = 0, 1, 2
 
 __all__ = ["register", "cmd_pdf", "cmd_verify", "render_one"]
 

@@ -17,8 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao.indicators.safe_files import os_error_text
-
-EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
+from jixiao.tui.exit_codes import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE
 
 HELP = "复核：对一批自评表（文件或文件夹）逐份复算，应用同目录下的 X.review.toml 复核文件，汇总结果"
 
