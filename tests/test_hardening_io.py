@@ -332,18 +332,28 @@ def _big_batch(folder: Path, n: int) -> None:
 
 
 # The driver interrupts itself with a real SIGINT at a chosen point of the run:
-# while the sheets are being opened (their header rows), while the rows stream
-# (the 2,000th text cell) or while the workbook is being zipped.
+# while the sheets' header rows are written, while the rows stream in (the third
+# chunk the workers made) or while the workbook is being zipped.
 DRIVER = textwrap.dedent(
     """
     import os, signal, sys
     import xlsxwriter.worksheet as worksheet
     import zipfile
     where = sys.argv[1]
-    if where in ("header", "rows"):
+    if where == "rows":  # the third chunk of rows the workers made, as it is being joined
+        from jixiao.reports.tables import XlsxWriter
+        original_add = XlsxWriter.add
+        chunks = [0]
+        def add(self, chunk):
+            chunks[0] += 1
+            if chunks[0] == 3:
+                os.kill(os.getpid(), signal.SIGINT)
+            return original_add(self, chunk)
+        XlsxWriter.add = add
+    elif where == "header":
         original = worksheet.Worksheet.write_string
         count = [0]
-        at = 20 if where == "header" else 2000  # a header cell of the second sheet, or a cell of the stream
+        at = 20  # a header cell of the second sheet
         def write_string(self, *a, **k):
             count[0] += 1
             if count[0] == at:
