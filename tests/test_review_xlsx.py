@@ -32,7 +32,9 @@ def reference(path: Path, records: list) -> None:
         "发现项": [v for r in records for v in tables._finding_rows(r)],
         "指标": [v for r in records for v in tables._indicator_rows(r)],
     }
-    scores = {"表单": {5, 6, 7}, "发现项": set(), "指标": {6, 7, 8, 9, 10}}
+    scores = {title: {columns.index(c) for c in names if c in columns} for title, columns in sheets
+              for names in [("填报总分", "复算总分", "复核总分", "分值", "填报得分", "复算得分", "复核得分", "复核调整")]}
+    review_date = FORM_COLUMNS.index("复核日期")
     for title, columns in sheets:
         ws = wb.add_worksheet(title)
         ws.freeze_panes(1, 0)
@@ -44,7 +46,7 @@ def reference(path: Path, records: list) -> None:
             for k, v in enumerate(values):
                 if v is None or v == "":
                     continue
-                if title == "表单" and k == 14 and len(v) == 10:
+                if title == "表单" and k == review_date and len(v) == 10:
                     ws.write_datetime(r, k, dt.date.fromisoformat(v), day)
                 elif isinstance(v, str):
                     ws.write_string(r, k, v)
@@ -74,7 +76,8 @@ def test_the_joined_rows_are_the_workbook_xlsxwriter_writes(tmp_path: Path) -> N
         if name != "docProps/core.xml":  # its time stamp
             assert a.read(name) == b.read(name), name
     sheet1 = a.read("xl/worksheets/sheet1.xml").decode()
-    assert '<dimension ref="A1:Q7"/>' in sheet1 and "_x001B_[2J _x005F_x0041_ {a} {{b}} &lt;c&gt;&amp;" in sheet1
+    last = chr(ord("A") + len(FORM_COLUMNS) - 1)
+    assert f'<dimension ref="A1:{last}7"/>' in sheet1 and "_x001B_[2J _x005F_x0041_ {a} {{b}} &lt;c&gt;&amp;" in sheet1
 
 
 def test_an_empty_review_is_a_workbook_of_headers(tmp_path: Path) -> None:
