@@ -1,21 +1,19 @@
 """The engine: form + rule set → result.  Nothing else computes a score.
 
 ``score_form`` is a pure function of a validated :class:`Form` and a
-:class:`RuleSet`.  ``score_file`` adds reading the file and attaching TOML
-line numbers to findings.
+:class:`RuleSet`.  Reading a file (TOML or imported) is not the engine's:
+``jixiao.scoring.loading.score_file`` loads a submission with
+``jixiao.indicators.submission`` and scores it here.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-from jixiao.indicators.loader import _SECTIONS as FORM_SECTIONS
-from jixiao.indicators.loader import FormError, Problem, key_lines, read_toml, validate_model
+from jixiao.indicators.loader import FormError
 from jixiao.indicators.schema import FUNDS_COLUMNS, FUNDS_ROWS, Form, Indicator
 from jixiao.indicators.values import (
     OPERATOR_SYMBOLS,
@@ -28,7 +26,7 @@ from jixiao.indicators.values import (
 )
 
 from . import methods as m
-from .findings import Finding, make, raise_finding
+from .findings import Finding, raise_finding
 from .rules import RuleSet, load_rules
 from .vocabulary import fmt, percent, plain, year_label
 
@@ -37,10 +35,6 @@ __all__ = [
     "FundsResult",
     "Result",
     "score_form",
-    "score_file",
-    "load_and_score",
-    "load_scored",
-    "attach_lines",
     "canonical_category",
     "fmt",
     "plain",
@@ -1020,87 +1014,3 @@ def score_form(form: Form, rules: RuleSet | None = None, file: str = "") -> Resu
         s.total_why,
         s.category_weights,
     )
-
-
-def attach_lines(result: Result, text: str) -> None:
-    """Fill each finding's TOML line from the file text (only when there are findings)."""
-    if not result.findings:
-        return
-    lines = key_lines(text)
-    for f in result.findings:
-        loc = f.loc
-        for n in range(len(loc), 0, -1):
-            if loc[:n] in lines:
-                f.line = lines[loc[:n]]
-                break
-
-
-def load_and_score(path: str | Path, rules: str | None = None) -> tuple[Result, str]:
-    """Read, validate and score one form file; raises FormError if it cannot be read."""
-    result, text, _ = load_scored(path, rules)
-    return result, text
-
-
-def load_scored(path: str | Path, rules: str | None = None) -> tuple[Result, str, str]:
-    """(result, text for line numbers, where in the file the form is).
-
-    A spreadsheet or text submission is imported on the fly: its findings
-    then name their cell (``Sheet1!F12``) instead of a line, the text is ""
-    (no lines to attach) and the third item says where the form is
-    ("工作表 Sheet1"); for a TOML form it is "".
-    """
-    if not str(path).endswith(".toml"):
-        from jixiao.indicators.importing import is_imported, load_submission
-
-        if is_imported(path):
-            form, _text, notes = load_submission(path)
-            ruleset = load_rules(rules or form.rules, os.path.dirname(path) or ".")
-            result = score_form(form, ruleset, str(path))
-            imported = notes.imported
-            if imported is not None:
-                for f in result.findings:
-                    address = imported.address(f.loc)
-                    if address:
-                        f.where = f"{address} {f.where}".rstrip()
-                        f.address = address
-                # what the import could not read is not scored: said, never silently left out
-                result.findings += [make("import-problem", n.message, n.address) for n in notes if n.kind == "problem"]
-                return result, "", imported.origin
-            return result, "", ""
-    data, text = read_toml(path)
-    form = validate_model(Form, data, text, str(path), FORM_SECTIONS)
-    try:
-        ruleset = load_rules(rules or form.rules, os.path.dirname(path) or ".")
-    except FormError as exc:
-        if rules:  # named on the command line, not by the form
-            raise
-        raise FormError(_rules_problems(exc.problems, str(path), text, form.rules)) from None
-    result = score_form(form, ruleset, str(path))
-    return result, text, ""
-
-
-def _rules_problems(problems: list[Problem], source: str, text: str, ref: str) -> list[Problem]:
-    """The problems of the rule set a form names, told at the form's ``rules =`` line.
-
-    A rule set that cannot be found or read at all is the form's problem; one
-    with errors inside keeps those (with its own file and lines) after a line
-    saying which line of the form named it.
-    """
-    line = key_lines(text).get(("rules",))
-    whole = [p for p in problems if p.line is None and p.key in ("", "rules")]
-    out = []
-    for p in whole:
-        message = p.message if ref in p.message else f"规则集 “{ref}” 无法使用：{p.message}"
-        out.append(Problem(source, "rules", line, message))
-    rest = [p for p in problems if p not in whole]
-    if rest:
-        out.append(Problem(source, "rules", line, f"表单指定的规则集 “{ref}” 有错误（见下），无法评分。"))
-        out += rest
-    return out
-
-
-def score_file(path: str | Path, rules: str | None = None) -> Result:
-    result, text = load_and_score(path, rules)
-    attach_lines(result, text)
-    return result
-

@@ -3,8 +3,8 @@
 from decimal import Decimal
 
 import pytest
-from jixiao.scoring.engine import score_file
 from jixiao.scoring.findings import CATALOG
+from jixiao.scoring.loading import score_file
 
 from .conftest import codes, form_toml, row, score_rows, score_text
 
