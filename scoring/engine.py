@@ -26,6 +26,21 @@ from jixiao.indicators.values import (
 )
 
 from . import methods as m
+from .explain import (
+    COLUMN_LABELS,
+    ROW_LABELS,
+    explained,
+    num,
+    x_claimed,
+    x_equal,
+    x_funds,
+    x_higher,
+    x_lower,
+    x_rescaled,
+    x_text,
+    x_tier,
+    x_total,
+)
 from .findings import Finding, raise_finding
 from .rules import RuleSet, load_rules
 from .vocabulary import fmt, percent, plain, year_label
@@ -63,16 +78,8 @@ def canonical_category(name: str, rules: RuleSet | None = None) -> str:
     return _CATEGORY_ALIASES.get(name, name).strip()
 
 
-def num(value: Decimal) -> str:
-    """A number in an explanation: two places ("31.88", "95.00"), more only when it has them ("0.955")."""
-    rounded = q2(value)
-    return str(rounded) if rounded == value else plain(value)
-
-
 _SUB_ROWS = FUNDS_ROWS[1:]  # the rows whose sum is the total
 _ALL_COLUMNS = FUNDS_COLUMNS + ("adjusted",)
-_ROW_LABELS = {"total": "年度资金总额", "appropriation": "当年财政拨款", "carryover": "上年结转资金", "other": "其他资金"}
-_COLUMN_LABELS = {"initial": "年初预算数", "annual": "全年预算数", "executed": "全年执行数", "adjusted": "调整后预算"}
 _COMMON_METHODS = frozenset(("step_deduct", "bands", "checklist"))
 _OWN_ZERO = frozenset(("missing-value", "unreadable-value"))  # a 0 these explain needs the value, not a note
 _NOT_APPLICABLE = frozenset(("不适用", "/不适用", "不涉及"))
@@ -106,7 +113,7 @@ class IndicatorResult:
     @property
     def explain(self) -> str:
         """The arithmetic of the score in words (``12.50 × 32.66 ÷ 31.88 = 12.81，封顶 12.50``)."""
-        return _explained(self.why)
+        return explained(self.why)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -142,11 +149,11 @@ class FundsResult:
     @property
     def explain(self) -> str:
         """``执行率 78.90 ÷ 80.00 = 98.63%，× 10 = 9.86``."""
-        return _explained(self.why)
+        return explained(self.why)
 
     @property
     def denominator_label(self) -> str:
-        return _COLUMN_LABELS[self.denominator]
+        return COLUMN_LABELS[self.denominator]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -179,7 +186,7 @@ class Result:
     @property
     def explain(self) -> str:
         """The total and the grade: ``资金执行率 9.86 + 各项指标 85.20 = 95.06；等级 优（≥ 90）``."""
-        return _explained(self.total_why)
+        return explained(self.total_why)
 
     @property
     def errors(self) -> int:
@@ -209,107 +216,6 @@ class Result:
 
 
 # ------------------------------------------------------------------ helpers
-
-
-# ------------------------------------------------------------------ explanations
-# A result keeps (formatter, *args); the words are made only when someone asks (``explain``),
-# so scoring thousands of forms for a table does not format text nobody reads.
-
-
-def _explained(why: tuple[Any, ...]) -> str:
-    return why[0](*why[1:]) if why else ""
-
-
-def _x_text(text: str) -> str:
-    return text
-
-
-def _x_higher(w: Decimal, a: Decimal, b: Decimal, scale: Decimal = Decimal(1)) -> str:
-    if scale != 1:  # the numbers as written: 31.88 (万人), not 318800
-        a, b = a / scale, b / scale
-    full = fmt(w)
-    if b < 0:
-        return f"实际完成值 {num(b)} 为负，按 0 计：{full} × 0 ÷ {num(a)} = 0.00"
-    if a <= 0:
-        return f"年度指标值 {num(a)} 不大于 0，实际完成值 {num(b)}：得满分 {full}"
-    if b == a:
-        return f"实际完成值 {num(b)} 等于年度指标值 {num(a)}：得满分 {full}"
-    text = f"{full} × {num(b)} ÷ {num(a)} = {fmt(w * b / a)}"
-    return text + f"，封顶 {full}" if b > a else text
-
-
-def _x_lower(w: Decimal, a: Decimal, b: Decimal, formula: str, scale: Decimal = Decimal(1)) -> str:
-    if scale != 1:
-        a, b = a / scale, b / scale
-    full = fmt(w)
-    if b <= a:
-        return f"实际完成值 {num(b)} 不高于年度指标值 {num(a)}：得满分 {full}"
-    if a <= 0:
-        return f"年度指标值 {num(a)} 不大于 0，实际完成值 {num(b)} 高于它：得 0.00"
-    if formula == "inverse":
-        return f"越低越好（反比）：{full} × {num(a)} ÷ {num(b)} = {fmt(w * a / b)}"
-    if b >= 2 * a:
-        return f"实际完成值 {num(b)} 达到年度指标值 {num(a)} 的 2 倍：得 0.00"
-    return f"越低越好：{full} × (1 − ({num(b)} − {num(a)}) ÷ {num(a)}) = {fmt(w * (1 - (b - a) / a))}"
-
-
-def _x_equal(w: Decimal, a: Decimal, b: Decimal, scale: Decimal = Decimal(1)) -> str:
-    if scale != 1:
-        a, b = a / scale, b / scale
-    if a == 0:
-        if b <= 0:
-            return f"年度指标值为 0，实际完成值 {num(b)} 不大于 0：得满分 {fmt(w)}"
-        return f"年度指标值为 0，实际完成值 {num(b)} 大于 0：得 0.00"
-    return _x_higher(w, a, b)  # already in the written unit
-
-
-def _x_tier(label: str, low: Decimal, high: Decimal, incl: bool, claimed: Decimal | None, score: Decimal, how: str) -> str:
-    text = f"定性·{label}：区间 [{fmt(low)}, {fmt(high)}{']' if incl else ')'}"
-    if how == "full":
-        return text + f"，未填报得分，按满分 {fmt(score)}"
-    if how == "fixed":
-        return text + f"，本档得 {fmt(score)}"
-    if how == "low":
-        return text + f"，未填报得分，暂按下限 {fmt(score)}"
-    text += f"，填报 {fmt(claimed)}"  # fmt rounds the score too
-    if how == "clamped":
-        text += f"，不在区间内，按 {fmt(score)} 计"
-    return text
-
-
-def _x_claimed(kind: str, claimed: Decimal, w: Decimal) -> str:
-    capped = "，封顶分值" if claimed > w else ("，按 0 计" if claimed < 0 else "")
-    return f"{kind}：按填报得分 {fmt(claimed)} 计（分值 {fmt(w)}）{capped}"
-
-
-def _x_rescaled(inner: tuple[Any, ...], whole: Decimal, applicable: Decimal, raw: Decimal, score: Decimal) -> str:
-    text = f"{_explained(inner)}；本一级指标有不适用的指标，按 {plain(whole)} ÷ {plain(applicable)} 折算：= {fmt(raw)}"
-    return text + (f"，封顶 {fmt(score)}" if score < q2(raw) else "")
-
-
-def _x_funds(executed: Decimal, denominator: Decimal, label: str, w: Decimal, capped: bool) -> str:
-    rate = executed / denominator
-    text = f"执行率 {num(executed)} ÷ {num(denominator)}（{label}） = {percent(rate)}"
-    if w == 0:
-        return text + "，资金执行率分值为 0，不计分"
-    raw = w * max(rate, ZERO)
-    text += f"，× {plain(w)} = {fmt(raw)}"
-    return text + f"，封顶 {fmt(w)}" if capped and raw > w else text
-
-
-def _x_total(
-    funds: Decimal, scores: Decimal, summed: Decimal, cap: Any, rate: Decimal | None, total: Decimal, grade: str, bands: Any
-) -> str:
-    band = next((b.min for b in bands if total >= b.min), None)
-    text = f"资金执行率 {fmt(funds)} + 各项指标 {fmt(scores)} = {fmt(summed)}"
-    if cap is not None and rate is not None:
-        text += f"；执行率 {percent(rate)} 低于 {plain(cap.below * 100)}%，总分不超过 {plain(cap.max)}"
-        text += f"，按 {fmt(total)} 计" if total < summed else "，未超过"
-    if grade:
-        text += f"；等级 {grade}（{fmt(total)} ≥ {plain(band)}）" if band is not None else f"；等级 {grade}"
-    else:
-        text += "；不评等级"
-    return text
 
 
 def _any_word(words: list[str]) -> re.Pattern[str]:
@@ -381,7 +287,7 @@ class _Scorer:
             ):
                 self.add(
                     "funds-total-mismatch", "funds.total", ("funds", "total", col),
-                    column=_COLUMN_LABELS[col], given=fmt(given), summed=fmt(summed), unit=funds.unit,
+                    column=COLUMN_LABELS[col], given=fmt(given), summed=fmt(summed), unit=funds.unit,
                 )
             effective[col] = summed if summed is not None else given
         rows: dict[str, dict[str, Decimal | None]] = {"total": effective}
@@ -389,38 +295,38 @@ class _Scorer:
             rows[name] = {"initial": row.initial, "annual": row.annual, "executed": row.executed, "adjusted": row.adjusted}
         for name, row in (("total", total), *sub.items()):
             if row is not None and row.executed is not None and row.executed < 0:
-                standard = name in _ROW_LABELS  # else a named row of funds.rows
+                standard = name in ROW_LABELS  # else a named row of funds.rows
                 self.add(
                     "funds-negative-executed", f"funds.{name}", ("funds", name, "executed") if standard else ("funds", "rows"),
-                    row=_ROW_LABELS.get(name, name), executed=fmt(row.executed), unit=funds.unit,
+                    row=ROW_LABELS.get(name, name), executed=fmt(row.executed), unit=funds.unit,
                 )
 
         denominator_key = rules.denominator
         denominator = effective.get(denominator_key)
         fallback = rules.denominator_fallback
         if denominator is None and fallback and fallback != denominator_key:
-            wanted = _COLUMN_LABELS[denominator_key]
+            wanted = COLUMN_LABELS[denominator_key]
             denominator_key = fallback
             denominator = effective.get(fallback)
             if denominator is not None:  # else funds-zero-budget below names the fallback column
-                self.add("denominator-fallback", "funds", ("funds", "total"), wanted=wanted, used=_COLUMN_LABELS[fallback])
+                self.add("denominator-fallback", "funds", ("funds", "total"), wanted=wanted, used=COLUMN_LABELS[fallback])
         executed = effective.get("executed")
         rate: Decimal | None = None
         score = ZERO
         why: tuple[Any, ...]
-        label = _COLUMN_LABELS[denominator_key]
+        label = COLUMN_LABELS[denominator_key]
         if denominator is None or denominator == 0:
-            why = (_x_text, f"{label}为 0 或未填写，无法计算执行率" + ("，得 0.00" if w > 0 else ""))
+            why = (x_text, f"{label}为 0 或未填写，无法计算执行率" + ("，得 0.00" if w > 0 else ""))
             if w > 0:
                 self.add("funds-zero-budget", "funds", ("funds",), column=label)
         elif executed is None:
-            why = (_x_text, "未填写全年执行数，无法计算执行率" + ("，得 0.00" if w > 0 else ""))
+            why = (x_text, "未填写全年执行数，无法计算执行率" + ("，得 0.00" if w > 0 else ""))
             if w > 0:
                 self.add("missing-value", "funds", ("funds",), "funds-executed")
         else:
             # the rate is computed and shown even when the money block carries no points (weight 0)
             rate = executed / denominator
-            why = (_x_funds, executed, denominator, label, w, rules.cap)
+            why = (x_funds, executed, denominator, label, w, rules.cap)
             if w > 0:
                 raw = w * max(rate, ZERO)
                 if rules.cap:
@@ -494,12 +400,12 @@ class _Scorer:
         factor = self._factors.get(self.rules.canonical_category(ind.category)) if self._factors else None
         if factor is not None:  # 不适用 rows in this category: the rest rescaled to the category weight
             whole, applicable = factor
-            inner = self._why or (_x_text, f"得 {fmt(min(raw_score, w))}")
+            inner = self._why or (x_text, f"得 {fmt(min(raw_score, w))}")
             raw_score = min(raw_score, w) * whole / applicable
             w_scaled = w * whole / applicable
             full = q2(w_scaled)
             score = full if raw_score >= w_scaled else (q2(raw_score) if raw_score > 0 else ZERO)
-            self._why = (_x_rescaled, inner, whole, applicable, raw_score, score)
+            self._why = (x_rescaled, inner, whole, applicable, raw_score, score)
             w_check = w_scaled
         else:
             w_check = w
@@ -530,7 +436,7 @@ class _Scorer:
         why: tuple[Any, ...] = self._why
         if not why:
             first = next((f for f in found if f.severity == "error"), None)
-            why = (_x_text, f"得 {fmt(score)}：{first.message}" if first is not None else f"得 {fmt(score)}")
+            why = (x_text, f"得 {fmt(score)}：{first.message}" if first is not None else f"得 {fmt(score)}")
         if found:
             self.findings.extend(found)
         return IndicatorResult(
@@ -566,7 +472,7 @@ class _Scorer:
         self.findings.extend(found)
         return IndicatorResult(
             index, ind.category, ind.subcategory, ind.name, w, ZERO, claimed, "not_applicable",
-            ind.target, ind.actual, ind.note, "", found, (_x_text, text), ind.standard, False,
+            ind.target, ind.actual, ind.note, "", found, (x_text, text), ind.standard, False,
         )
 
     def _score(self, ind: Indicator, w: Decimal, needs_note: list[str]) -> tuple[str, Decimal, str]:
@@ -578,13 +484,13 @@ class _Scorer:
                 return method, ZERO, ""
             if not ind.note.strip():
                 self._row_add("missing-reason", "note")
-            self._why = (_x_claimed, "人工评分", ind.claimed, w)
+            self._why = (x_claimed, "人工评分", ind.claimed, w)
             return method, ind.claimed, ""
         if method == "criteria":  # 评价标准 rows: the claimed score, a note below full marks (checked by the caller)
             if ind.claimed is None:
                 self._row_add("missing-value", "claimed", "criteria-claimed")
                 return method, ZERO, ""
-            self._why = (_x_claimed, "按评价标准评分", ind.claimed, w)
+            self._why = (x_claimed, "按评价标准评分", ind.claimed, w)
             return method, max(ind.claimed, ZERO), ""
         if method in _COMMON_METHODS:
             return method, self._common(ind, w), ""
@@ -653,13 +559,13 @@ class _Scorer:
             if ratio > 0 and a > 0 and (b > a or ratio < 1) and b / a > ratio:
                 self._row_add("over-achievement", "actual", ratio=f"{b / a:.2f}", limit=str(ratio))
                 needs_note.append("大幅超额完成")
-            self._why = (_x_higher, w, a, b, scale)  # divided by the scale only when explained
+            self._why = (x_higher, w, a, b, scale)  # divided by the scale only when explained
             return method, m.higher_is_better(w, a, b), ""
         if method == "lower":
-            self._why = (_x_lower, w, a, b, self._reverse, scale)
+            self._why = (x_lower, w, a, b, self._reverse, scale)
             return method, m.lower_is_better(w, a, b, self._reverse), ""
         if method == "equal":
-            self._why = (_x_equal, w, a, b, scale)
+            self._why = (x_equal, w, a, b, scale)
             return method, m.equal_to(w, a, b), ""
         raise AssertionError(method)  # pragma: no cover
 
@@ -745,13 +651,13 @@ class _Scorer:
             return "qualitative", ZERO, key
         if claimed is None:
             if top and high_incl and high == w:
-                self._why = (_x_tier, label, low, high, high_incl, None, w, "full")
+                self._why = (x_tier, label, low, high, high_incl, None, w, "full")
                 return "qualitative", w, key
             if low == high:  # a fixed tier (是 = 1, 否 = 0): the tier is the score
-                self._why = (_x_tier, label, low, high, high_incl, None, low, "fixed")
+                self._why = (x_tier, label, low, high, high_incl, None, low, "fixed")
                 return "qualitative", low, key
             self._row_add("missing-value", "claimed", "qualitative-claimed", tier=long_label)
-            self._why = (_x_tier, label, low, high, high_incl, None, low, "low")
+            self._why = (x_tier, label, low, high, high_incl, None, low, "low")
             return "qualitative", low, key
         score = claimed
         inside = low <= score and (score <= high if high_incl else score < high)
@@ -764,7 +670,7 @@ class _Scorer:
             upper = high if high_incl else high - CENT
             score = m.clamp(score, low, max(low, upper))
             how = "clamped"
-        self._why = (_x_tier, label, low, high, high_incl, claimed, score, how)
+        self._why = (x_tier, label, low, high, high_incl, claimed, score, how)
         return "qualitative", score, key
 
     def _deadline(
@@ -778,15 +684,15 @@ class _Scorer:
             return "deadline", ZERO, ""
         year = self.form.year or target.year or actual.year or 0
         if actual.key(year) <= target.key(year):
-            self._why = (_x_text, f"时效：完成时间 {ind.actual} 不晚于期限 {ind.target}，得满分 {fmt(w)}")
+            self._why = (x_text, f"时效：完成时间 {ind.actual} 不晚于期限 {ind.target}，得满分 {fmt(w)}")
             return "deadline", w, ""
         needs_note.append("超过完成时限")
         if ind.claimed is None:
             self._row_add("deadline-missed", "actual", actual=ind.actual, target=ind.target)
-            self._why = (_x_text, f"时效：完成时间 {ind.actual} 晚于期限 {ind.target}，未填报得分，暂按 0.00")
+            self._why = (x_text, f"时效：完成时间 {ind.actual} 晚于期限 {ind.target}，未填报得分，暂按 0.00")
             return "deadline", ZERO, ""
         self._row_add("deadline-missed", "actual", "claimed", actual=ind.actual, target=ind.target, claimed=fmt(ind.claimed))
-        self._why = (_x_text, f"时效：完成时间 {ind.actual} 晚于期限 {ind.target}，按填报得分 {fmt(ind.claimed)} 计")
+        self._why = (x_text, f"时效：完成时间 {ind.actual} 晚于期限 {ind.target}，按填报得分 {fmt(ind.claimed)} 计")
         return "deadline", ind.claimed, ""
 
     def _common(self, ind: Indicator, w: Decimal) -> Decimal:
@@ -819,7 +725,7 @@ class _Scorer:
                         text += f"{how}，计 {plain(steps)} 档，{fmt(w)} − {plain(step)} × {plain(steps)} = {fmt(w - step * steps)}"
                     if raw != w - step * steps:
                         text += f"，按 {fmt(raw)} 计（不低于 0）"
-                self._why = (_x_text, text)
+                self._why = (x_text, text)
                 return raw
             if ind.method == "bands":
                 bands = p["bands"]
@@ -832,7 +738,7 @@ class _Scorer:
                     for bd in bands
                     if m._in_interval(b, m.parse_interval(bd["range"] if isinstance(bd, dict) else bd[0]))
                 )
-                self._why = (_x_text, f"分档：实际 {num(b)} 落在 {spec}，得 {plain(points)} 分")
+                self._why = (x_text, f"分档：实际 {num(b)} 落在 {spec}，得 {plain(points)} 分")
                 return points
             mode = str(p.get("mode", "met"))
             if mode not in ("met", "violation"):
@@ -845,7 +751,7 @@ class _Scorer:
                 text = f"逐项计分：{plain(b)} 项 × {plain(points)} = {fmt(points * b)}"
             if raw != (w - points * b if mode == "violation" else points * b):
                 text += f"，按 {fmt(raw)} 计（0 到分值 {fmt(w)} 之间）"
-            self._why = (_x_text, text)
+            self._why = (x_text, text)
             return raw
         except KeyError as exc:
             self._row_add("bad-params", "params", "missing", method=ind.method, name=exc.args[0])
@@ -936,7 +842,7 @@ class _Scorer:
                 rate=percent(funds.rate), below=plain(cap.below * 100), max=plain(cap.max), summed=fmt(summed), total=fmt(total),
             )
         grade = rules.grade_for(total)
-        self.total_why = (_x_total, funds.score, scores, summed, cap, funds.rate, total, grade, rules.grades.bands)
+        self.total_why = (x_total, funds.score, scores, summed, cap, funds.rate, total, grade, rules.grades.bands)
         claimed_total = form.claimed.total
         funds_claimed = funds.claimed
         if funds_claimed is None and funds.weight == 0:
