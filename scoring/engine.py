@@ -16,34 +16,40 @@ from typing import Any
 from jixiao.indicators.loader import FormError
 from jixiao.indicators.schema import FUNDS_COLUMNS, FUNDS_ROWS, Form, Indicator
 from jixiao.indicators.values import (
-    OPERATOR_SYMBOLS,
     Deadline,
-    Quantity,
     Text,
     looks_quantitative,
-    normalize_text,
     parse_value,
 )
 
 from . import methods as m
+from .checks import (
+    FORM_HOOKS,
+    FUNDS_HOOKS,
+    INDICATOR_HOOKS,
+    applicable,
+    claims,
+    common,
+    deadline,
+    deviation,
+    manual,
+    qualitative,
+    quantity,
+)
 from .explain import (
     COLUMN_LABELS,
-    ROW_LABELS,
     explained,
-    num,
-    x_claimed,
     x_equal,
     x_funds,
     x_higher,
     x_lower,
     x_rescaled,
     x_text,
-    x_tier,
     x_total,
 )
 from .findings import Finding, raise_finding
 from .rules import RuleSet, load_rules
-from .vocabulary import fmt, percent, plain, year_label
+from .vocabulary import fmt, plain, year_label
 
 __all__ = [
     "IndicatorResult",
@@ -224,7 +230,9 @@ def _any_word(words: list[str]) -> re.Pattern[str]:
 
 
 class _Scorer:
-    """Scores one form; collects findings in form order.
+    """Scores one form: the arithmetic (scores, rate, total, grade).  The findings come from the
+    checks (``scoring/checks/``), called at the places their hooks name; they raise with
+    :meth:`add` and :meth:`row_add` and read what the scorer keeps here.
 
     This runs once per form in a batch of thousands, so the common path is
     kept lean: rule settings are read once, messages are only formatted for
@@ -236,20 +244,25 @@ class _Scorer:
         self.rules = rules
         self.findings: list[Finding] = []
         scoring = rules.scoring
-        self._bare_op = scoring.bare_number_operator
-        self._ratio = scoring.over_achievement_ratio
-        self._reverse = scoring.reverse_formula
-        self._cost_words = _any_word(scoring.cost_keywords)
-        self._satisfaction_words = _any_word(scoring.satisfaction_keywords)
+        self.bare_op = scoring.bare_number_operator
+        self.ratio = scoring.over_achievement_ratio
+        self.reverse = scoring.reverse_formula
+        self.cost_words = _any_word(scoring.cost_keywords)
+        self.satisfaction_words = _any_word(scoring.satisfaction_keywords)
         qualitative = rules.qualitative
-        self._achieved = qualitative.achieved
-        self._partial = qualitative.partial
-        self._scales, self._book = m.scale_book(qualitative)
+        self.achieved = qualitative.achieved
+        self.partial = qualitative.partial
+        self.scales, self.book = m.scale_book(qualitative)
         self._factors: dict[str, tuple[Decimal, Decimal]] = {}  # category → (whole, applicable) when rescaled
-        self._why: tuple[Any, ...] = ()  # the explanation of the row being scored
+        self.why: tuple[Any, ...] = ()  # the explanation of the row being scored
         self.total_why: tuple[Any, ...] = ()
         self.category_weights: dict[str, Decimal] = {}
-        self._fulls: list[Decimal] = []  # each indicator's weight rounded to 2 places, in order
+        # (heading, its rows' sum, its weight from [categories] or the rule set, else None), in order of first appearance
+        self.category_sums: list[tuple[str, Decimal, Decimal | None]] = []
+        self.cats: list[str] = []  # each indicator's canonical heading, in order
+        self.fulls: list[Decimal] = []  # each indicator's weight rounded to 2 places, in order
+        self.summed = ZERO  # the total before a cap
+        self.cap: Any = None  # the rule set's total cap for the rate, or None
         # the indicator being scored (set by ``indicator``) and the findings raised on it so far
         self._index = -1
         self._name = ""
@@ -258,6 +271,13 @@ class _Scorer:
     def add(self, code: str, where: str, loc: tuple[Any, ...], variant: str = "", **params: Any) -> None:
         """A finding on the form; its message is the catalogue's (``scoring/findings.py``)."""
         self.findings.append(raise_finding(code, where, loc, variant, **params))
+
+    def row_add(self, code: str, key: str = "", variant: str = "", **params: Any) -> None:
+        """A finding on the indicator being scored, at its key ``key``; its message is the catalogue's."""
+        index, found = self._index, self._found
+        where = found[0].where if found else f"indicators[{index + 1}] {self._name}"
+        loc = ("indicators", index, key) if key else ("indicators", index)
+        found.append(raise_finding(code, where, loc, variant, **params))
 
     # -------------------------------------------------------------- funds
 
@@ -277,39 +297,20 @@ class _Scorer:
         effective: dict[str, Decimal | None] = {}
         for col in _ALL_COLUMNS:
             values = [getattr(row, col) for row in subrows if getattr(row, col) is not None]
-            summed = sum(values, ZERO) if values else None  # no row gives this column: nothing to sum
-            given = getattr(total, col) if total is not None else None
-            if (
-                given is not None
-                and summed is not None
-                and given != summed  # equal values round equal
-                and q2(given) != q2(summed)
-            ):
-                self.add(
-                    "funds-total-mismatch", "funds.total", ("funds", "total", col),
-                    column=COLUMN_LABELS[col], given=fmt(given), summed=fmt(summed), unit=funds.unit,
-                )
-            effective[col] = summed if summed is not None else given
+            if values:
+                effective[col] = sum(values, ZERO)  # the rows' sum wins over the 合计 row (checks/funds.py compares them)
+            else:  # no row gives this column: nothing to sum
+                effective[col] = getattr(total, col) if total is not None else None
         rows: dict[str, dict[str, Decimal | None]] = {"total": effective}
         for name, row in sub.items():
             rows[name] = {"initial": row.initial, "annual": row.annual, "executed": row.executed, "adjusted": row.adjusted}
-        for name, row in (("total", total), *sub.items()):
-            if row is not None and row.executed is not None and row.executed < 0:
-                standard = name in ROW_LABELS  # else a named row of funds.rows
-                self.add(
-                    "funds-negative-executed", f"funds.{name}", ("funds", name, "executed") if standard else ("funds", "rows"),
-                    row=ROW_LABELS.get(name, name), executed=fmt(row.executed), unit=funds.unit,
-                )
 
         denominator_key = rules.denominator
         denominator = effective.get(denominator_key)
         fallback = rules.denominator_fallback
         if denominator is None and fallback and fallback != denominator_key:
-            wanted = COLUMN_LABELS[denominator_key]
             denominator_key = fallback
             denominator = effective.get(fallback)
-            if denominator is not None:  # else funds-zero-budget below names the fallback column
-                self.add("denominator-fallback", "funds", ("funds", "total"), wanted=wanted, used=COLUMN_LABELS[fallback])
         executed = effective.get("executed")
         rate: Decimal | None = None
         score = ZERO
@@ -317,12 +318,8 @@ class _Scorer:
         label = COLUMN_LABELS[denominator_key]
         if denominator is None or denominator == 0:
             why = (x_text, f"{label}为 0 或未填写，无法计算执行率" + ("，得 0.00" if w > 0 else ""))
-            if w > 0:
-                self.add("funds-zero-budget", "funds", ("funds",), column=label)
         elif executed is None:
             why = (x_text, "未填写全年执行数，无法计算执行率" + ("，得 0.00" if w > 0 else ""))
-            if w > 0:
-                self.add("missing-value", "funds", ("funds",), "funds-executed")
         else:
             # the rate is computed and shown even when the money block carries no points (weight 0)
             rate = executed / denominator
@@ -332,80 +329,34 @@ class _Scorer:
                 if rules.cap:
                     raw = min(raw, w)
                 score = q2(raw)
-            over = rules.over_budget_ratio
-            if over > 0 and rate > over:
-                self.add(
-                    "funds-over-budget",
-                    "funds.total",
-                    ("funds", "total", "executed") if total is not None and total.executed is not None else ("funds",),
-                    executed=fmt(executed), unit=funds.unit, column=label, denominator=fmt(denominator),
-                    ratio=f"{rate:.2f}", limit=plain(over),
-                )
-            note_below = rules.note_below
-            if note_below > 0 and rate < note_below:
-                self.add("rate-below-threshold", "funds", ("funds", "note"), rate=percent(rate), below=f"{note_below * 100:.0f}")
-                if not funds.note.strip():
-                    self.add("missing-deviation-note", "funds", ("funds", "note"), "funds")
-        claimed = funds.claimed
-        if claimed is not None:
-            self._check_claimed(claimed, score, w, "funds", ("funds", "claimed"), "资金执行率", self.findings)
-        return FundsResult(w, rate, score, claimed, rows, funds.note, denominator_key, why)
+        result = FundsResult(w, rate, score, funds.claimed, rows, funds.note, denominator_key, why)
+        for hook in FUNDS_HOOKS:
+            hook(self, result)
+        return result
 
     # ---------------------------------------------------------- indicators
-
-    def _check_claimed(
-        self,
-        claimed: Decimal,
-        score: Decimal,
-        w: Decimal,
-        where: str,
-        loc: tuple[Any, ...],
-        label: str,
-        out: list[Finding],
-    ) -> None:
-        """Findings on a claimed score, appended to ``out``."""
-        if claimed > w:
-            out.append(raise_finding("score-above-weight", where, loc, label=label, claimed=fmt(claimed), weight=fmt(w)))
-        elif claimed < 0:
-            out.append(raise_finding("score-negative", where, loc, label=label, claimed=fmt(claimed)))
-        # score has two places, so a claim equal to it rounds to it
-        if claimed != score and q2(claimed) != score:
-            out.append(raise_finding("score-mismatch", where, loc, label=label, claimed=fmt(claimed), score=fmt(score)))
-
-    def _row_add(self, code: str, key: str = "", variant: str = "", **params: Any) -> None:
-        """A finding on the indicator being scored (see ``indicator``); its message is the catalogue's."""
-        index, found = self._index, self._found
-        where = found[0].where if found else f"indicators[{index + 1}] {self._name}"
-        loc = ("indicators", index, key) if key else ("indicators", index)
-        found.append(raise_finding(code, where, loc, variant, **params))
-
-    def _not_applicable(self, ind: Indicator) -> bool:
-        if not ind.applicable:
-            return True
-        actual = ind.actual
-        return "不" in actual and normalize_text(actual) in _NOT_APPLICABLE  # every spelling has 不
 
     def indicator(self, index: int, ind: Indicator) -> IndicatorResult:
         found: list[Finding] = []  # this row's findings, added to the form's at the end
         self._index, self._name, self._found = index, ind.name, found
-        self._why = ()
+        self.why = ()
         w = ind.weight
         needs_note: list[str] = []  # reasons a deviation note is required
-        if (not ind.applicable or "不" in ind.actual) and self._not_applicable(ind):
+        if (not ind.applicable or "不" in ind.actual) and applicable.left_out(ind):
             return self._left_out(index, ind, found)
 
         method, raw_score, tier = self._score(ind, w, needs_note)
         full = q2(w)  # the best score a row can print (w ≥ 0: the schema says so)
-        self._fulls.append(full)
+        self.fulls.append(full)
         factor = self._factors.get(self.rules.canonical_category(ind.category)) if self._factors else None
         if factor is not None:  # 不适用 rows in this category: the rest rescaled to the category weight
-            whole, applicable = factor
-            inner = self._why or (x_text, f"得 {fmt(min(raw_score, w))}")
-            raw_score = min(raw_score, w) * whole / applicable
-            w_scaled = w * whole / applicable
+            whole, share = factor
+            inner = self.why or (x_text, f"得 {fmt(min(raw_score, w))}")
+            raw_score = min(raw_score, w) * whole / share
+            w_scaled = w * whole / share
             full = q2(w_scaled)
             score = full if raw_score >= w_scaled else (q2(raw_score) if raw_score > 0 else ZERO)
-            self._why = (x_rescaled, inner, whole, applicable, raw_score, score)
+            self.why = (x_rescaled, inner, whole, share, raw_score, score)
             w_check = w_scaled
         else:
             w_check = w
@@ -417,29 +368,14 @@ class _Scorer:
         claimed = ind.claimed
         if claimed is not None and (claimed != score or claimed > w_check or claimed < 0):
             where = found[0].where if found else f"indicators[{index + 1}] {ind.name}"
-            self._check_claimed(claimed, score, w_check, where, ("indicators", index, "claimed"), "", found)
-        below = score < full
-        if (needs_note or below or (claimed is not None and claimed < full)) and not ind.note.strip():
-            # a 0 that comes from the engine's own missing-value needs the value, not a deviation note
-            own_zero = score == 0 and not needs_note and any(f.code in _OWN_ZERO for f in found)
-            # the first reason: one found while scoring, else the score (or claim) below the weight
-            if own_zero:
-                pass
-            elif needs_note:
-                reason = needs_note[0]
-            elif below:
-                reason = f"得分 {fmt(score)} 低于分值 {fmt(w_check)}"
-            else:
-                reason = f"填报得分 {fmt(claimed)} 低于分值 {fmt(w_check)}"
-            if not own_zero:
-                self._row_add("missing-deviation-note", "note", reason=reason)
-        why: tuple[Any, ...] = self._why
+            claims.check(claimed, score, w_check, where, ("indicators", index, "claimed"), "", found)
+        if not ind.note.strip():
+            deviation.check(self, found, needs_note, score, full, claimed, w_check)
+        why: tuple[Any, ...] = self.why
         if not why:
             first = next((f for f in found if f.severity == "error"), None)
             why = (x_text, f"得 {fmt(score)}：{first.message}" if first is not None else f"得 {fmt(score)}")
-        if found:
-            self.findings.extend(found)
-        return IndicatorResult(
+        result = IndicatorResult(
             index,
             ind.category,
             ind.subcategory,
@@ -456,19 +392,20 @@ class _Scorer:
             why,
             ind.standard,
         )
+        for hook in INDICATOR_HOOKS:
+            hook(self, ind, result)
+        if found:
+            self.findings.extend(found)
+        return result
 
     def _left_out(self, index: int, ind: Indicator, found: list[Finding]) -> IndicatorResult:
         """A row marked 不适用: 0 points; with ``not_applicable = "rescale"`` its category's other rows make up for it."""
         w = ind.weight
-        self._fulls.append(q2(w))
-        if self.rules.scoring.not_applicable == "rescale":
-            text = "不适用，不参与评分；同一一级指标的其余指标按一级指标分值折算"
-        else:
-            text = "不适用：按规则集得 0.00"
-        self._row_add("not-applicable", how=text)
+        self.fulls.append(q2(w))
+        text = applicable.note(self)
         claimed = ind.claimed
         if claimed is not None and claimed != 0:
-            self._check_claimed(claimed, ZERO, w, found[0].where, ("indicators", index, "claimed"), "", found)
+            claims.check(claimed, ZERO, w, found[0].where, ("indicators", index, "claimed"), "", found)
         self.findings.extend(found)
         return IndicatorResult(
             index, ind.category, ind.subcategory, ind.name, w, ZERO, claimed, "not_applicable",
@@ -476,422 +413,82 @@ class _Scorer:
         )
 
     def _score(self, ind: Indicator, w: Decimal, needs_note: list[str]) -> tuple[str, Decimal, str]:
-        """(method, unrounded score, tier) for one indicator."""
+        """(method, unrounded score, tier) for one indicator: the method's arithmetic, the values read by the checks."""
         method: str = ind.method
-        if method == "manual":
-            if ind.claimed is None:
-                self._row_add("missing-value", "claimed", "manual-claimed")
-                return method, ZERO, ""
-            if not ind.note.strip():
-                self._row_add("missing-reason", "note")
-            self._why = (x_claimed, "人工评分", ind.claimed, w)
-            return method, ind.claimed, ""
-        if method == "criteria":  # 评价标准 rows: the claimed score, a note below full marks (checked by the caller)
-            if ind.claimed is None:
-                self._row_add("missing-value", "claimed", "criteria-claimed")
-                return method, ZERO, ""
-            self._why = (x_claimed, "按评价标准评分", ind.claimed, w)
-            return method, max(ind.claimed, ZERO), ""
+        if method == "manual" or method == "criteria":
+            return manual.score(self, ind, w)
         if method in _COMMON_METHODS:
-            return method, self._common(ind, w), ""
-
+            return method, common.score(self, ind, w), ""
         target = parse_value(ind.target)
         actual = parse_value(ind.actual)
         target_type = type(target)
         if method == "auto" and target_type is Text and looks_quantitative(ind.target):
-            # an operator and a number that cannot be read: never silently qualitative
-            self._row_add("unreadable-value", "target", target=ind.target)
-            return "higher", ZERO, ""
+            return quantity.unreadable(self, ind)
         if method == "qualitative" or (method == "auto" and target_type is Text):
-            return self._qualitative(ind, w, needs_note, actual, target)
+            return qualitative.score(self, ind, w, needs_note, actual, target)
         if target is None:
-            self._row_add("missing-value", "target", "target")
-            return (method if method != "auto" else "higher"), ZERO, ""
+            return quantity.no_target(self, method)
         if isinstance(target, Deadline):
-            return self._deadline(ind, w, target, actual, needs_note)
-        if not isinstance(target, Quantity):  # a text target on a row whose method wants a number
-            self._row_add("not-a-number", "target", "target", target=ind.target, method=method)
+            return deadline.score(self, ind, w, target, actual, needs_note)
+        method, a, b, scale = quantity.read(self, ind, method, target, actual, needs_note)
+        if a is None:
             return method, ZERO, ""
-        op = target.op
-        if op is None and method != "auto":  # the row names its direction: nothing is assumed
-            op = _METHOD_OPERATOR[method]
-        elif op is None:
-            op = self._bare_op
-            self._row_add("operator-assumed", "target", target=ind.target, operator=OPERATOR_SYMBOLS[op])
-        if method == "auto":
-            method = _OPERATOR_METHOD[op]
-        if op in ("ge", "gt") and self._cost_words.search(ind.subcategory):
-            self._row_add("cost-direction", "target", target=ind.target)
-        if actual is None:
-            self._row_add("missing-value", "actual")
-            return method, ZERO, ""
-        if type(actual) is not Quantity:
-            self._row_add("not-a-number", "actual", actual=ind.actual, target=ind.target)
-            return method, ZERO, ""
-        t_unit, a_unit = target.unit, actual.unit
-        a, b = target.value, actual.value
-        scale = target.scale  # explanations show the numbers in the target's written unit (31.88 万人)
-        if t_unit != a_unit:
-            if t_unit and a_unit:
-                self._row_add("unit-mismatch", "actual", target_unit=t_unit, actual_unit=a_unit)
-                return method, ZERO, ""
-            if t_unit == "%" and 0 < b <= 1 < a:  # a_unit is ""
-                self._row_add(
-                    "percent-as-fraction", "actual", actual=ind.actual, target=ind.target, percent=plain(b * 100), value=plain(b)
-                )
-            else:
-                # the bare side takes the other side's unit with its multiplier: 6 against 6万元 is 6万元
-                if not a_unit:
-                    b = b * target.scale
-                    written = target.unit_text or t_unit
-                else:
-                    a = a * actual.scale
-                    scale = actual.scale
-                    written = actual.unit_text or a_unit
-                self._row_add("unit-assumed", "actual", side="实际完成值" if not a_unit else "年度指标值", unit=written)
-        if actual.op is not None and actual.op == (target.op or op) and b == a:
-            self._row_add("actual-is-target", "actual", actual=ind.actual)
-        if a_unit == "%" and b >= HUNDRED and self._satisfaction_words.search(ind.category + ind.subcategory):
-            self._row_add("satisfaction-full", "actual")
         if method == "higher":
-            ratio = self._ratio
-            # b ≤ a gives b / a ≤ 1 (rounding cannot pass 1), so a ratio ≥ 1 cannot be exceeded: skip the division
-            if ratio > 0 and a > 0 and (b > a or ratio < 1) and b / a > ratio:
-                self._row_add("over-achievement", "actual", ratio=f"{b / a:.2f}", limit=str(ratio))
-                needs_note.append("大幅超额完成")
-            self._why = (x_higher, w, a, b, scale)  # divided by the scale only when explained
+            self.why = (x_higher, w, a, b, scale)  # divided by the scale only when explained
             return method, m.higher_is_better(w, a, b), ""
         if method == "lower":
-            self._why = (x_lower, w, a, b, self._reverse, scale)
-            return method, m.lower_is_better(w, a, b, self._reverse), ""
+            self.why = (x_lower, w, a, b, self.reverse, scale)
+            return method, m.lower_is_better(w, a, b, self.reverse), ""
         if method == "equal":
-            self._why = (x_equal, w, a, b, scale)
+            self.why = (x_equal, w, a, b, scale)
             return method, m.equal_to(w, a, b), ""
         raise AssertionError(method)  # pragma: no cover
 
-    def _find_tier(self, ind: Indicator, word: str, target: Any) -> tuple[m.ScaleTiers, int] | None:
-        """The scale and tier a word names: ``params.scale`` if given, else the scale the target spells out, else the first."""
-        wanted = str(ind.params.get("scale", "")).strip() if ind.params else ""
-        if not wanted:
-            candidates = self._book.get(word) or self._book.get(word.strip().replace(" ", ""))
-            if candidates is None:
-                return None
-            if len(candidates) == 1:  # the word belongs to one scale only (达成, 部分达成 …)
-                return candidates[0]
-        target_text = target.text if isinstance(target, Text) else ""
-        first = None
-        for scale in self._scales:
-            if wanted and scale.name != wanted:
-                continue
-            i = scale.find(word)
-            if i is None:
-                continue
-            if first is None:
-                first = (scale, i)
-            if target_text and sum(1 for t in scale.tiers if t[1] in target_text) >= 2:
-                return scale, i  # the target lists this scale's words (指标值 “优良中低差”)
-        return first
-
-    def _tier_from_actual(self, ind: Indicator, target: Any) -> str:
-        """A blank tier on a row whose target lists a scale (优良中低差) and whose actual is one of its words (优)."""
-        if not isinstance(target, Text) or not ind.actual:
-            return ""
-        word = normalize_text(ind.actual)
-        for scale in self._scales:
-            if scale.find(word) is not None and sum(1 for t in scale.tiers if t[1] in target.text) >= 2:
-                return word
-        return ""
-
-    def _qualitative(
-        self, ind: Indicator, w: Decimal, needs_note: list[str], actual: Any, target: Any = None
-    ) -> tuple[str, Decimal, str]:
-        tier_text = ind.tier or self._tier_from_actual(ind, target)
-        named = tier_text.strip() != ""  # a blank tier is no tier
-        found = None
-        if named:
-            candidates = self._book.get(tier_text)
-            if candidates is not None and len(candidates) == 1 and not ind.params:  # the common case: 达成 …
-                found = candidates[0]
-            else:
-                found = self._find_tier(ind, tier_text, target)
-        if found is None and named:
-            known = "；".join(sc.all_words() for sc in self._scales)
-            self._row_add("unknown-tier", "tier", tier=ind.tier, known=known)
-            return "qualitative", ZERO, ""
-        claimed = ind.claimed
-        if found is None:
-            if claimed is None:
-                self._row_add("missing-tier", "tier")
-                return "qualitative", ZERO, ""
-            scale = self._scales[0]
-            wanted = str(ind.params.get("scale", "")).strip() if ind.params else ""
-            for sc in self._scales:
-                if wanted and sc.name == wanted:
-                    scale = sc
-            index = len(scale.tiers) - 1
-            for i, t in enumerate(scale.tiers):
-                if claimed >= t[2] * w:
-                    index = i
-                    break
-            found = (scale, index)
-            self._row_add("tier-assumed", "tier", claimed=fmt(claimed), tier=scale.tiers[index][1])
-        scale, index = found
-        key, label, low_share, high_share, high_incl = scale.tiers[index]
-        if scale.default:
-            long_label = m.TIERS[key]
-            low, high, high_incl = m.tier_range(key, w, self._achieved, self._partial)
-        else:
-            long_label = label
-            low, high = low_share * w, high_share * w
-        top = index == 0
-        if not top:
-            needs_note.append(f"定性指标评为“{long_label}”")
-        if actual is None:
-            self._row_add("missing-value", "actual", "qualitative-actual")
-            return "qualitative", ZERO, key
-        if claimed is None:
-            if top and high_incl and high == w:
-                self._why = (x_tier, label, low, high, high_incl, None, w, "full")
-                return "qualitative", w, key
-            if low == high:  # a fixed tier (是 = 1, 否 = 0): the tier is the score
-                self._why = (x_tier, label, low, high, high_incl, None, low, "fixed")
-                return "qualitative", low, key
-            self._row_add("missing-value", "claimed", "qualitative-claimed", tier=long_label)
-            self._why = (x_tier, label, low, high, high_incl, None, low, "low")
-            return "qualitative", low, key
-        score = claimed
-        inside = low <= score and (score <= high if high_incl else score < high)
-        how = "claimed"
-        if not inside:
-            bracket = "]" if high_incl else ")"
-            self._row_add(
-                "qualitative-out-of-tier", "claimed", score=fmt(score), tier=long_label, low=fmt(low), high=fmt(high), bracket=bracket
-            )
-            upper = high if high_incl else high - CENT
-            score = m.clamp(score, low, max(low, upper))
-            how = "clamped"
-        self._why = (x_tier, label, low, high, high_incl, claimed, score, how)
-        return "qualitative", score, key
-
-    def _deadline(
-        self, ind: Indicator, w: Decimal, target: Deadline, actual: Any, needs_note: list[str]
-    ) -> tuple[str, Decimal, str]:
-        if actual is None:
-            self._row_add("missing-value", "actual", "deadline-actual")
-            return "deadline", ZERO, ""
-        if not isinstance(actual, Deadline):
-            self._row_add("not-a-number", "actual", "deadline", actual=ind.actual, target=ind.target)
-            return "deadline", ZERO, ""
-        year = self.form.year or target.year or actual.year or 0
-        if actual.key(year) <= target.key(year):
-            self._why = (x_text, f"时效：完成时间 {ind.actual} 不晚于期限 {ind.target}，得满分 {fmt(w)}")
-            return "deadline", w, ""
-        needs_note.append("超过完成时限")
-        if ind.claimed is None:
-            self._row_add("deadline-missed", "actual", actual=ind.actual, target=ind.target)
-            self._why = (x_text, f"时效：完成时间 {ind.actual} 晚于期限 {ind.target}，未填报得分，暂按 0.00")
-            return "deadline", ZERO, ""
-        self._row_add("deadline-missed", "actual", "claimed", actual=ind.actual, target=ind.target, claimed=fmt(ind.claimed))
-        self._why = (x_text, f"时效：完成时间 {ind.actual} 晚于期限 {ind.target}，按填报得分 {fmt(ind.claimed)} 计")
-        return "deadline", ind.claimed, ""
-
-    def _common(self, ind: Indicator, w: Decimal) -> Decimal:
-        """Department-wide common indicators: step deduction, bands, checklist."""
-        actual = parse_value(ind.actual)
-        if actual is None:
-            self._row_add("missing-value", "actual", "common-actual")
-            return ZERO
-        if not isinstance(actual, Quantity):
-            self._row_add("not-a-number", "actual", "common", actual=ind.actual)
-            return ZERO
-        b = actual.value
-        p = ind.params
-        try:
-            if ind.method == "step_deduct":
-                reference, step = Decimal(str(p["reference"])), Decimal(str(p["step"]))
-                per = Decimal(str(p.get("per", 1)))
-                direction, count = str(p.get("direction", "above")), str(p.get("count", "continuous"))
-                raw = m.step_deduct(w, b, reference, step, per, direction, count)
-                beyond, steps = m.step_steps(b, reference, per, direction, count)
-                side = "高于" if direction == "above" else "低于"
-                if beyond <= 0:
-                    text = f"实际 {num(b)} 不{side}参照值 {num(reference)}：得满分 {fmt(w)}"
-                else:
-                    text = f"每{side}参照值 {num(reference)} {plain(per)} 扣 {plain(step)} 分：{side} {num(beyond)}，"
-                    if count == "continuous":
-                        text += f"{fmt(w)} − {plain(step)} × {num(beyond)} ÷ {plain(per)} = {fmt(w - step * steps)}"
-                    else:
-                        how = "满一档计一档" if count == "full" else "不满一档按一档计"
-                        text += f"{how}，计 {plain(steps)} 档，{fmt(w)} − {plain(step)} × {plain(steps)} = {fmt(w - step * steps)}"
-                    if raw != w - step * steps:
-                        text += f"，按 {fmt(raw)} 计（不低于 0）"
-                self._why = (x_text, text)
-                return raw
-            if ind.method == "bands":
-                bands = p["bands"]
-                points = m.band_score(b, bands)
-                if points is None:
-                    self._row_add("band-not-found", "params", actual=plain(b))
-                    return ZERO
-                spec = next(
-                    (bd["range"] if isinstance(bd, dict) else bd[0])
-                    for bd in bands
-                    if m._in_interval(b, m.parse_interval(bd["range"] if isinstance(bd, dict) else bd[0]))
-                )
-                self._why = (x_text, f"分档：实际 {num(b)} 落在 {spec}，得 {plain(points)} 分")
-                return points
-            mode = str(p.get("mode", "met"))
-            if mode not in ("met", "violation"):
-                raise ValueError(f"mode 只能是 met 或 violation，现在是 “{mode}”")
-            points = Decimal(str(p.get("points", 1)))
-            raw = m.checklist(w, b, points, mode)
-            if mode == "violation":
-                text = f"逐项扣分：{fmt(w)} − {plain(b)} 项 × {plain(points)} = {fmt(w - points * b)}"
-            else:
-                text = f"逐项计分：{plain(b)} 项 × {plain(points)} = {fmt(points * b)}"
-            if raw != (w - points * b if mode == "violation" else points * b):
-                text += f"，按 {fmt(raw)} 计（0 到分值 {fmt(w)} 之间）"
-            self._why = (x_text, text)
-            return raw
-        except KeyError as exc:
-            self._row_add("bad-params", "params", "missing", method=ind.method, name=exc.args[0])
-        except (ValueError, TypeError, ArithmeticError) as exc:
-            self._row_add("bad-params", "params", method=ind.method, error=exc)
-        return ZERO
-
     # ---------------------------------------------------------------- form
 
-    def form_checks(self, results: list[IndicatorResult], funds: FundsResult) -> None:
-        form = self.form
-        if not form.year:
-            self.add("missing-year", "year", ("year",))
+    def categories(self, results: list[IndicatorResult]) -> None:
+        """Each heading's weight (``category_weights``) and the sums the weights check compares."""
         canonical = self.rules.canonical_category
-        # weights per category, in order of first appearance
         names = {r.category for r in results}  # a few headings over many rows: each looked up once
         canonical_of = {name: canonical(name) for name in names}
-        cats = [canonical_of[r.category] for r in results]
+        cats = self.cats = [canonical_of[r.category] for r in results]
         sums: dict[str, Decimal] = {}
         for cat, r in zip(cats, results):
             sums[cat] = sums.get(cat, ZERO) + r.weight
-        total_weight = sum((r.weight for r in results), ZERO)
-        declared = {canonical(k): v for k, v in form.categories.items()}
+        declared = {canonical(k): v for k, v in self.form.categories.items()}
         for cat in list(declared) + [c for c in sums if c not in declared]:
             got = sums.get(cat, ZERO)
             want = declared.get(cat)
             if want is None:
                 want = self.rules.category_weight(cat)
             self.category_weights[cat] = got if want is None else want
-            if want is None and cat in self.rules.weights:  # category_weights = "form": the rows set it
-                continue
-            if want is None:
-                if _LOOKS_LIKE_VALUE.search(cat):
-                    at = next(r for r, c in zip(results, cats) if c == cat)
-                    self.add(
-                        "category-looks-like-value", at.where, ("indicators", at.index, "category"), category=cat
-                    )
-                self.add("category-weight-assumed", f"categories.{cat}", ("categories",), category=cat, summed=fmt(got))
-                continue
-            if got != want:
-                self.add(
-                    "weights-sum", f"categories.{cat}", ("categories", cat) if cat in form.categories else ("indicators",),
-                    "category", category=cat, want=fmt(want), got=fmt(got),
-                )
-        for r, full in zip(results, self._fulls):
-            if r.weight != full:
-                self.add("weight-precision", r.where, ("indicators", r.index, "weight"), weight=r.weight)
-        total_weight += funds.weight
-        if total_weight != HUNDRED:
-            self.add("weights-sum", "weights", ("indicators",), total=fmt(total_weight))
-        # the same indicator under two categories
-        seen: dict[str, str] = {}
-        for r, cat in zip(results, cats):
-            name = r.name.strip()
-            first = seen.get(name)
-            if first is None:
-                seen[name] = cat
-            elif first != cat:
-                self.add(
-                    "duplicate-indicator", f"indicators[{r.index + 1}] {name}", ("indicators", r.index, "name"),
-                    name=name, first=first, second=cat,
-                )
-        # a form filled for form's sake
-        scoring = self.rules.scoring
-        if len(results) >= scoring.all_full_marks_min_rows:
-            tol = scoring.full_marks_tolerance  # a score (or claim) this far below the weight still counts as full marks
-            all_full = all(
-                0 <= r.weight - r.score <= tol and (r.claimed is None or 0 <= r.weight - r.claimed <= tol) for r in results
-            )
-            values = [parse_value(r.actual) for r in results] if all_full else []
-            all_hundred = bool(values) and all(
-                isinstance(v, Quantity) and v.unit == "%" and v.value == HUNDRED for v in values
-            )
-            if all_hundred:
-                self.add("all-full-marks", "indicators", ("indicators",))
+            self.category_sums.append((cat, got, want))
 
     def totals(self, results: list[IndicatorResult], funds: FundsResult) -> tuple[Decimal, str]:
-        form = self.form
         scores = sum((r.score for r in results), ZERO)
-        summed = funds.score + scores
+        summed = self.summed = funds.score + scores
         rules = self.rules
-        cap = rules.funds.total_cap(funds.rate) if rules.funds.total_caps else None
+        cap = self.cap = rules.funds.total_cap(funds.rate) if rules.funds.total_caps else None
         total = summed
         if cap is not None and total > cap.max:
-            total = q2(cap.max)
-            self.add(
-                "total-capped", "total", ("claimed", "total"),
-                rate=percent(funds.rate), below=plain(cap.below * 100), max=plain(cap.max), summed=fmt(summed), total=fmt(total),
-            )
+            total = q2(cap.max)  # checks/totals.py says so
         grade = rules.grade_for(total)
         self.total_why = (x_total, funds.score, scores, summed, cap, funds.rate, total, grade, rules.grades.bands)
-        claimed_total = form.claimed.total
-        funds_claimed = funds.claimed
-        if funds_claimed is None and funds.weight == 0:
-            funds_claimed = ZERO  # a money block without points claims nothing: the rows still add up
-        if claimed_total is not None and funds_claimed is not None:
-            claimed_sum = ZERO + funds_claimed
-            for r in results:
-                if r.claimed is None:
-                    if r.applicable:
-                        break
-                    continue  # a 不适用 row claims nothing
-                claimed_sum += r.claimed
-            else:  # every row claims a score
-                expected = claimed_sum
-                if cap is not None and expected > cap.max:
-                    expected = cap.max
-                if expected != claimed_total and q2(expected) != q2(claimed_total):
-                    capped = f"（执行率封顶 {plain(cap.max)} 分）" if cap is not None and expected != claimed_sum else ""
-                    self.add(
-                        "total-mismatch", "claimed.total", ("claimed", "total"),
-                        claimed=fmt(claimed_total), summed=fmt(claimed_sum), capped=capped,
-                    )
-        claimed_grade = form.claimed.grade.strip()
-        if claimed_grade and rules.grades.bands:
-            expected_grade = rules.grade_for(claimed_total) if claimed_total is not None else None
-            if expected_grade is not None and claimed_grade != expected_grade:
-                self.add(
-                    "grade-mismatch", "claimed.grade", ("claimed", "grade"), "claimed-total",
-                    claimed=claimed_grade, total=fmt(claimed_total), grade=expected_grade,
-                )
-            elif claimed_grade != grade:
-                self.add(
-                    "grade-mismatch", "claimed.grade", ("claimed", "grade"), claimed=claimed_grade, total=fmt(total), grade=grade
-                )
         return total, grade
 
     def rescale_factors(self) -> None:
         """With ``not_applicable = "rescale"``: per category with 不适用 rows, (its weight, the applicable rows' weight)."""
         whole: dict[str, Decimal] = {}
-        left_out: dict[str, Decimal] = {}
+        left: dict[str, Decimal] = {}
         for ind in self.form.indicators:
             cat = self.rules.canonical_category(ind.category)
             whole[cat] = whole.get(cat, ZERO) + ind.weight
-            if self._not_applicable(ind):
-                left_out[cat] = left_out.get(cat, ZERO) + ind.weight
-        for cat, out in left_out.items():
-            applicable = whole[cat] - out
-            if out > 0 and applicable > 0:
-                self._factors[cat] = (whole[cat], applicable)
+            if applicable.left_out(ind):
+                left[cat] = left.get(cat, ZERO) + ind.weight
+        for cat, out in left.items():
+            share = whole[cat] - out
+            if out > 0 and share > 0:
+                self._factors[cat] = (whole[cat], share)
 
 
 def score_form(form: Form, rules: RuleSet | None = None, file: str = "") -> Result:
@@ -903,10 +500,10 @@ def score_form(form: Form, rules: RuleSet | None = None, file: str = "") -> Resu
     funds = s.funds()
     indicator = s.indicator
     results = [indicator(i, ind) for i, ind in enumerate(form.indicators)]
-    s.form_checks(results, funds)
+    s.categories(results)
     total, grade = s.totals(results, funds)
     claimed = form.claimed
-    return Result(
+    result = Result(
         file,
         form,
         rules,
@@ -920,3 +517,6 @@ def score_form(form: Form, rules: RuleSet | None = None, file: str = "") -> Resu
         s.total_why,
         s.category_weights,
     )
+    for hook in FORM_HOOKS:
+        hook(s, result)
+    return result
