@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -224,8 +225,9 @@ class Result:
 # ------------------------------------------------------------------ helpers
 
 
-def _any_word(words: list[str]) -> re.Pattern[str]:
-    """A pattern found in a text that contains one of ``words`` (none: never found)."""
+@lru_cache(maxsize=64)
+def _any_word(words: tuple[str, ...]) -> re.Pattern[str]:
+    """A pattern found in a text that contains one of ``words`` (none: never found); made once per word list."""
     return re.compile("|".join(re.escape(w) for w in words if w) or r"(?!)")
 
 
@@ -247,8 +249,8 @@ class _Scorer:
         self.bare_op = scoring.bare_number_operator
         self.ratio = scoring.over_achievement_ratio
         self.reverse = scoring.reverse_formula
-        self.cost_words = _any_word(scoring.cost_keywords)
-        self.satisfaction_words = _any_word(scoring.satisfaction_keywords)
+        self.cost_words = _any_word(tuple(scoring.cost_keywords))
+        self.satisfaction_words = _any_word(tuple(scoring.satisfaction_keywords))
         qualitative = rules.qualitative
         self.achieved = qualitative.achieved
         self.partial = qualitative.partial
@@ -369,7 +371,7 @@ class _Scorer:
         if claimed is not None and (claimed != score or claimed > w_check or claimed < 0):
             where = found[0].where if found else f"indicators[{index + 1}] {ind.name}"
             claims.check(claimed, score, w_check, where, ("indicators", index, "claimed"), "", found)
-        if not ind.note.strip():
+        if (needs_note or score < full or (claimed is not None and claimed < full)) and not ind.note.strip():
             deviation.check(self, found, needs_note, score, full, claimed, w_check)
         why: tuple[Any, ...] = self.why
         if not why:
@@ -392,8 +394,9 @@ class _Scorer:
             why,
             ind.standard,
         )
-        for hook in INDICATOR_HOOKS:
-            hook(self, ind, result)
+        if INDICATOR_HOOKS:
+            for hook in INDICATOR_HOOKS:
+                hook(self, ind, result)
         if found:
             self.findings.extend(found)
         return result

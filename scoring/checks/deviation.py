@@ -1,7 +1,7 @@
 """missing-deviation-note: a row below full marks, over-achieved, in a lower tier or late, without the
 偏差原因 the form requires (the funds block's, for a low rate, is raised by ``checks/funds.py``).
 
-Called by the engine for each scored row that has no note (:func:`check`).
+Called by the engine for a scored row that has no note, when it has a reason or is below full marks (:func:`check`).
 """
 
 from __future__ import annotations
