@@ -65,8 +65,6 @@ __all__ = [
 ]
 
 ZERO = Decimal(0)
-HUNDRED = Decimal(100)
-CENT = m.CENT
 q2 = m.q2  # round to 2 places, half up: every score, weight and money comparison
 
 # Standard level-1 names and the short spellings real forms use: the rule set's
@@ -74,8 +72,6 @@ q2 = m.q2  # round to 2 places, half up: every score, weight and money compariso
 _CATEGORY_ALIASES: dict[str, str] = RuleSet.model_fields["category_aliases"].get_default(call_default_factory=True)
 
 
-# a category name with digits or comparison signs is most likely a target typed into the wrong column
-_LOOKS_LIKE_VALUE = re.compile(r"[0-9０-９%％≥≤<>＜＞]")
 
 
 def canonical_category(name: str, rules: RuleSet | None = None) -> str:
@@ -88,10 +84,6 @@ def canonical_category(name: str, rules: RuleSet | None = None) -> str:
 _SUB_ROWS = FUNDS_ROWS[1:]  # the rows whose sum is the total
 _ALL_COLUMNS = FUNDS_COLUMNS + ("adjusted",)
 _COMMON_METHODS = frozenset(("step_deduct", "bands", "checklist"))
-_OWN_ZERO = frozenset(("missing-value", "unreadable-value"))  # a 0 these explain needs the value, not a note
-_NOT_APPLICABLE = frozenset(("不适用", "/不适用", "不涉及"))
-_METHOD_OPERATOR = {"higher": "ge", "lower": "le", "equal": "eq"}
-_OPERATOR_METHOD = {"ge": "higher", "gt": "higher", "le": "lower", "lt": "lower", "eq": "equal"}
 
 
 @dataclass(slots=True)
