@@ -44,7 +44,9 @@ from .explain import (
     x_funds,
     x_higher,
     x_lower,
+    x_no_rate,
     x_rescaled,
+    x_score,
     x_text,
     x_total,
 )
@@ -311,9 +313,9 @@ class _Scorer:
         why: tuple[Any, ...]
         label = COLUMN_LABELS[denominator_key]
         if denominator is None or denominator == 0:
-            why = (x_text, f"{label}为 0 或未填写，无法计算执行率" + ("，得 0.00" if w > 0 else ""))
+            why = (x_no_rate, label, w, False)
         elif executed is None:
-            why = (x_text, "未填写全年执行数，无法计算执行率" + ("，得 0.00" if w > 0 else ""))
+            why = (x_no_rate, label, w, True)
         else:
             # the rate is computed and shown even when the money block carries no points (weight 0)
             rate = executed / denominator
@@ -345,7 +347,7 @@ class _Scorer:
         factor = self._factors.get(self.rules.canonical_category(ind.category)) if self._factors else None
         if factor is not None:  # 不适用 rows in this category: the rest rescaled to the category weight
             whole, share = factor
-            inner = self.why or (x_text, f"得 {fmt(min(raw_score, w))}")
+            inner = self.why or (x_score, min(raw_score, w))
             raw_score = min(raw_score, w) * whole / share
             w_scaled = w * whole / share
             full = q2(w_scaled)
@@ -368,7 +370,7 @@ class _Scorer:
         why: tuple[Any, ...] = self.why
         if not why:
             first = next((f for f in found if f.severity == "error"), None)
-            why = (x_text, f"得 {fmt(score)}：{first.message}" if first is not None else f"得 {fmt(score)}")
+            why = (x_score, score, first.message) if first is not None else (x_score, score)
         result = IndicatorResult(
             index,
             ind.category,

@@ -120,3 +120,60 @@ def x_total(
     else:
         text += "；不评等级"
     return text
+
+
+def x_score(score: Decimal, reason: str = "") -> str:
+    """A score with no arithmetic to show (``得 0.00：实际完成值为空…``)."""
+    return f"得 {fmt(score)}：{reason}" if reason else f"得 {fmt(score)}"
+
+
+def x_no_rate(label: str, w: Decimal, executed_missing: bool) -> str:
+    text = "未填写全年执行数，无法计算执行率" if executed_missing else f"{label}为 0 或未填写，无法计算执行率"
+    return text + ("，得 0.00" if w > 0 else "")
+
+
+def x_step(
+    w: Decimal, b: Decimal, reference: Decimal, step: Decimal, per: Decimal, direction: str, count: str,
+    raw: Decimal, beyond: Decimal, steps: Decimal,
+) -> str:
+    side = "高于" if direction == "above" else "低于"
+    if beyond <= 0:
+        return f"实际 {num(b)} 不{side}参照值 {num(reference)}：得满分 {fmt(w)}"
+    text = f"每{side}参照值 {num(reference)} {plain(per)} 扣 {plain(step)} 分：{side} {num(beyond)}，"
+    if count == "continuous":
+        text += f"{fmt(w)} − {plain(step)} × {num(beyond)} ÷ {plain(per)} = {fmt(w - step * steps)}"
+    else:
+        how = "满一档计一档" if count == "full" else "不满一档按一档计"
+        text += f"{how}，计 {plain(steps)} 档，{fmt(w)} − {plain(step)} × {plain(steps)} = {fmt(w - step * steps)}"
+    if raw != w - step * steps:
+        text += f"，按 {fmt(raw)} 计（不低于 0）"
+    return text
+
+
+def x_band(b: Decimal, bands: Any, points: Decimal) -> str:
+    from .methods import _in_interval, parse_interval
+
+    spec = next(
+        (bd["range"] if isinstance(bd, dict) else bd[0])
+        for bd in bands
+        if _in_interval(b, parse_interval(bd["range"] if isinstance(bd, dict) else bd[0]))
+    )
+    return f"分档：实际 {num(b)} 落在 {spec}，得 {plain(points)} 分"
+
+
+def x_checklist(w: Decimal, b: Decimal, points: Decimal, mode: str, raw: Decimal) -> str:
+    if mode == "violation":
+        text = f"逐项扣分：{fmt(w)} − {plain(b)} 项 × {plain(points)} = {fmt(w - points * b)}"
+    else:
+        text = f"逐项计分：{plain(b)} 项 × {plain(points)} = {fmt(points * b)}"
+    if raw != (w - points * b if mode == "violation" else points * b):
+        text += f"，按 {fmt(raw)} 计（0 到分值 {fmt(w)} 之间）"
+    return text
+
+
+def x_deadline(actual: str, target: str, w: Decimal, claimed: Decimal | None, late: bool) -> str:
+    if not late:
+        return f"时效：完成时间 {actual} 不晚于期限 {target}，得满分 {fmt(w)}"
+    if claimed is None:
+        return f"时效：完成时间 {actual} 晚于期限 {target}，未填报得分，暂按 0.00"
+    return f"时效：完成时间 {actual} 晚于期限 {target}，按填报得分 {fmt(claimed)} 计"

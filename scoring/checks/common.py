@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from jixiao.indicators.values import Quantity, parse_value
 
 from .. import methods as m
-from ..explain import num, x_text
-from ..vocabulary import fmt, plain
+from ..explain import x_band, x_checklist, x_step
+from ..vocabulary import plain
 from .base import FUNDS_OK, Check, row
 
 if TYPE_CHECKING:
@@ -42,20 +42,8 @@ def score(s: _Scorer, ind: Indicator, w: Decimal) -> Decimal:
             per = Decimal(str(p.get("per", 1)))
             direction, count = str(p.get("direction", "above")), str(p.get("count", "continuous"))
             raw = m.step_deduct(w, b, reference, step, per, direction, count)
-            beyond, steps = m.step_steps(b, reference, per, direction, count)
-            side = "高于" if direction == "above" else "低于"
-            if beyond <= 0:
-                text = f"实际 {num(b)} 不{side}参照值 {num(reference)}：得满分 {fmt(w)}"
-            else:
-                text = f"每{side}参照值 {num(reference)} {plain(per)} 扣 {plain(step)} 分：{side} {num(beyond)}，"
-                if count == "continuous":
-                    text += f"{fmt(w)} − {plain(step)} × {num(beyond)} ÷ {plain(per)} = {fmt(w - step * steps)}"
-                else:
-                    how = "满一档计一档" if count == "full" else "不满一档按一档计"
-                    text += f"{how}，计 {plain(steps)} 档，{fmt(w)} − {plain(step)} × {plain(steps)} = {fmt(w - step * steps)}"
-                if raw != w - step * steps:
-                    text += f"，按 {fmt(raw)} 计（不低于 0）"
-            s.why = (x_text, text)
+            beyond, steps = m.step_steps(b, reference, per, direction, count)  # here: bad params raise in the try
+            s.why = (x_step, w, b, reference, step, per, direction, count, raw, beyond, steps)
             return raw
         if ind.method == "bands":
             bands = p["bands"]
@@ -63,25 +51,14 @@ def score(s: _Scorer, ind: Indicator, w: Decimal) -> Decimal:
             if points is None:
                 s.row_add("band-not-found", "params", actual=plain(b))
                 return ZERO
-            spec = next(
-                (bd["range"] if isinstance(bd, dict) else bd[0])
-                for bd in bands
-                if m._in_interval(b, m.parse_interval(bd["range"] if isinstance(bd, dict) else bd[0]))
-            )
-            s.why = (x_text, f"分档：实际 {num(b)} 落在 {spec}，得 {plain(points)} 分")
+            s.why = (x_band, b, bands, points)
             return points
         mode = str(p.get("mode", "met"))
         if mode not in ("met", "violation"):
             raise ValueError(f"mode 只能是 met 或 violation，现在是 “{mode}”")
         points = Decimal(str(p.get("points", 1)))
         raw = m.checklist(w, b, points, mode)
-        if mode == "violation":
-            text = f"逐项扣分：{fmt(w)} − {plain(b)} 项 × {plain(points)} = {fmt(w - points * b)}"
-        else:
-            text = f"逐项计分：{plain(b)} 项 × {plain(points)} = {fmt(points * b)}"
-        if raw != (w - points * b if mode == "violation" else points * b):
-            text += f"，按 {fmt(raw)} 计（0 到分值 {fmt(w)} 之间）"
-        s.why = (x_text, text)
+        s.why = (x_checklist, w, b, points, mode, raw)
         return raw
     except KeyError as exc:
         s.row_add("bad-params", "params", "missing", method=ind.method, name=exc.args[0])

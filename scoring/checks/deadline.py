@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from jixiao.indicators.values import Deadline
 
-from ..explain import x_text
+from ..explain import x_deadline
 from ..vocabulary import fmt
 from .base import FUNDS_OK, Check, row
 
@@ -29,15 +29,15 @@ def score(s: _Scorer, ind: Indicator, w: Decimal, target: Deadline, actual: Any,
         return "deadline", ZERO, ""
     year = s.form.year or target.year or actual.year or 0
     if actual.key(year) <= target.key(year):
-        s.why = (x_text, f"时效：完成时间 {ind.actual} 不晚于期限 {ind.target}，得满分 {fmt(w)}")
+        s.why = (x_deadline, ind.actual, ind.target, w, None, False)
         return "deadline", w, ""
     needs_note.append("超过完成时限")
     if ind.claimed is None:
         s.row_add("deadline-missed", "actual", actual=ind.actual, target=ind.target)
-        s.why = (x_text, f"时效：完成时间 {ind.actual} 晚于期限 {ind.target}，未填报得分，暂按 0.00")
+        s.why = (x_deadline, ind.actual, ind.target, w, None, True)
         return "deadline", ZERO, ""
     s.row_add("deadline-missed", "actual", "claimed", actual=ind.actual, target=ind.target, claimed=fmt(ind.claimed))
-    s.why = (x_text, f"时效：完成时间 {ind.actual} 晚于期限 {ind.target}，按填报得分 {fmt(ind.claimed)} 计")
+    s.why = (x_deadline, ind.actual, ind.target, w, ind.claimed, True)
     return "deadline", ind.claimed, ""
 
 
