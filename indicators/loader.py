@@ -9,7 +9,6 @@ costs one ``tomli`` parse and one pydantic validation.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -370,6 +369,8 @@ def _message(err: ErrorDetails, model: type[BaseModel], sections: dict[tuple[str
     if kind == "extra_forbidden":
         section = tuple(x for x in loc[:-1] if isinstance(x, str))
         keys = list(sections.get(section, model).model_fields)
+        import difflib  # only for a message about an unknown key: not at every start
+
         guess = difflib.get_close_matches(str(loc[-1]), keys, n=1, cutoff=0.5)
         hint = f"，是否想写 “{guess[0]}”？" if guess else f"。此处可用的键：{', '.join(keys)}"
         return f"未知的键 “{loc[-1]}”{hint}"
