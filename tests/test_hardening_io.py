@@ -22,6 +22,7 @@ import pytest
 from jixiao.tui.cli import main
 
 from .conftest import ROOT, SEED
+from .pdf_text import pdf_text
 
 POSIX = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes and /dev/zero need a POSIX system")
 TIMEOUT = 60  # seconds: far more than any of these commands needs; a hang fails the test
@@ -683,12 +684,6 @@ def test_review_xlsx_position_column_is_chinese(tmp_path, capsys):
     assert "第9项 参保人满意度" in places and "复核文件 02-bad-review.review.toml 第3条调整“不存在的指标”" in places
 
 
-def _pdf_text(path: Path) -> str:
-    from pypdf import PdfReader
-
-    return re.sub(r"\s+", "", "".join(page.extract_text() or "" for page in PdfReader(str(path)).pages))
-
-
 def _needs_cjk_font() -> None:
     from jixiao.reports.fonts import find_cjk_font
 
@@ -701,7 +696,7 @@ def test_pdf_findings_page_says_where_in_chinese(tmp_path, capsys):
     out = tmp_path / "arith.pdf"
     assert main(["pdf", str(ARITH), "-o", str(out)]) == 0
     capsys.readouterr()
-    text = _pdf_text(out)
+    text = pdf_text(out, squeeze=True)
     assert "复算发现的错误" in text
     assert not INTERNAL.search(text), INTERNAL.search(text)
     assert "第1项维修校舍间数" in text and "资金·年度资金总额·全年预算数" in text
@@ -714,7 +709,7 @@ def test_review_report_pdf_says_where_in_chinese(tmp_path, capsys):
     out = tmp_path / "report.pdf"
     main(["review", str(batch), "--pdf", str(out)])
     capsys.readouterr()
-    text = _pdf_text(out)
+    text = pdf_text(out, squeeze=True)
     assert not INTERNAL.search(text), INTERNAL.search(text)
     assert "第1项维修校舍间数" in text and "复核文件02-bad-review.review.toml第1条调整“参保人满意度”" in text
 
