@@ -340,10 +340,10 @@ def key_lines(text: str) -> dict[tuple[Any, ...], int]:
         key, eq, rest = stripped.partition("=")
         if not eq:
             continue
-        parts = _key_parts(key.rstrip())
-        if parts is None:  # e.g. a line inside a multi-line array
+        key_parts = _key_parts(key.rstrip())
+        if key_parts is None:  # e.g. a line inside a multi-line array
             continue
-        setdefault(current + parts, lineno)
+        setdefault(current + key_parts, lineno)
         if '"""' in rest or "\'\'\'" in rest:
             for quote in ('"""', "\'\'\'"):
                 if rest.count(quote) % 2 == 1:
