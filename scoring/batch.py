@@ -221,6 +221,8 @@ class Options:
     # output pieces made in the worker from a chunk's records (module-level
     # functions of reports/ or tui/, so that they can be sent to a worker)
     pieces: tuple[Piece, ...] = ()
+    # the approved 绩效目标表 of a reviewer's folder (scoring.targets.TargetsIndex), never a path in a submission
+    targets: Any = None
 
 
 def unreadable_record(path: str, message: str, opts: Options) -> FormRecord:
@@ -243,6 +245,8 @@ def process_form(path: str, opts: Options) -> FormRecord:
 
     try:
         result, text, origin = load_scored(path, opts.rules)
+        if opts.targets is not None:  # checked against the approved definitions (scoring/targets.py)
+            result.findings += opts.targets.findings(result.form)
         if opts.json or opts.details:  # only these outputs show findings with their lines
             attach_lines(result, text)
         review = review_result(result)
