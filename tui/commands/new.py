@@ -80,9 +80,10 @@ def _from_targets(source: Path, out: Path) -> str:
     """The year-end form's text; FormError (exit 2 with every problem) when the definitions cannot be read."""
     import os
 
-    from jixiao.indicators.targets import form_text, load_targets, targets_digest
+    from jixiao.indicators.importing.targets import load_targets_file
+    from jixiao.indicators.targets import form_text, targets_digest
 
-    targets = load_targets(source)
+    targets = load_targets_file(source)  # a .toml, or a 绩效目标表 imported from a workbook, Word file or PDF
     try:  # named from the form's folder, as the form's other paths are
         file = os.path.relpath(source.resolve(), out.resolve().parent)
     except ValueError:  # another drive (Windows)

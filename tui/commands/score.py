@@ -120,10 +120,10 @@ def score_command(args: argparse.Namespace, findings_only: bool = False) -> int:
 
     targets = None
     if getattr(args, "targets", None):  # read first: a wrong definitions file is said before any scoring
-        from jixiao.indicators.targets import load_targets
+        from jixiao.indicators.importing.targets import load_targets_file
 
         try:
-            targets = load_targets(args.targets)
+            targets = load_targets_file(args.targets)
         except FormError as exc:
             print_problems(exc.problems, title="无法读取绩效目标表：")
             return EXIT_UNREADABLE

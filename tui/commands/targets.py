@@ -76,8 +76,10 @@ def definition_findings(targets: Any, file: str) -> list[Any]:
 def cmd_targets_check(args: argparse.Namespace) -> int:
     import os
 
+    from jixiao.indicators.importing import is_imported
+    from jixiao.indicators.importing.targets import load_targets_file
     from jixiao.indicators.loader import FormError, key_lines, read_toml
-    from jixiao.indicators.targets import load_targets, targets_digest
+    from jixiao.indicators.targets import targets_digest
     from jixiao.scoring.findings import SEVERITY_ZH
     from jixiao.scoring.locations import finding_place
     from jixiao.scoring.vocabulary import fmt
@@ -87,8 +89,8 @@ def cmd_targets_check(args: argparse.Namespace) -> int:
     report: list[dict[str, Any]] = []
     for file in args.files:
         try:
-            targets = load_targets(file)
-            text = read_toml(file)[1]
+            targets = load_targets_file(file)
+            text = "" if is_imported(file) else read_toml(file)[1]
         except FormError as exc:
             print_problems(exc.problems, title="无法读取绩效目标表：")
             report.append({"file": file, "error": "\n".join(str(p) for p in exc.problems)})
