@@ -15,6 +15,7 @@ or a ruled PDF (ReportLab) by the office_docs helpers.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from tests.fixtures.office_docs import Sheet, merge_down
@@ -59,8 +60,8 @@ def project_declaration(rows: list[TRow] = PROJECT_TARGETS, year: int = 2024) ->
     s.add(["项目名称", PROJECT_NAME], spans=[(1, 5)])
     s.add(["主管部门", "某市人力资源和社会保障局", "", "实施单位", PROJECT_UNIT], spans=[(1, 2), (4, 5)])
     h = s.add(["项目资金（万元）", "年度资金总额", "48"], spans=[(2, 5)])
-    s.add(["", "其中：财政拨款", "45"], spans=[(2, 5)])
-    e = s.add(["", "其他资金", "3"], spans=[(2, 5)])
+    s.add(["", "其中：财政拨款", "48"], spans=[(2, 5)])
+    e = s.add(["", "其他资金", "0"], spans=[(2, 5)])
     s.merge(h, 0, e, 0)
     s.add(["年度绩效目标", PROJECT_GOAL], spans=[(1, 5)])
     top = s.add(["绩效指标", "一级指标", "二级指标", "三级指标", "指标值", "分值"])
@@ -91,23 +92,36 @@ def department_targets(rows: list[TRow] = DEPT_TARGETS, year: int = 2024) -> She
     return s
 
 
-def write_xlsx(path: Path, sheet: Sheet, name: str = "绩效目标表") -> Path:
-    """The sheet as a workbook (openpyxl): numbers written as numbers, merges as merged ranges."""
+def write_xlsx(path: Path, sheet: Sheet, name: str = "绩效目标表", *, formulas: bool = False) -> Path:
+    """The sheet as a workbook (openpyxl): numbers written as numbers, merges as merged ranges, columns as wide
+    as the sheet's widths (so that LibreOffice prints each cell on its own).  With ``formulas`` a text such as
+    ``=100%`` is written as Excel keeps it when typed (a formula); else as text."""
     import openpyxl
+    from openpyxl.styles import Alignment, Border, Side
     from openpyxl.utils import get_column_letter
 
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = name
+    ws.page_setup.orientation = "landscape"  # printed as the forms are: landscape, one page wide
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    for c, width in enumerate(sheet.widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = width * 10
+    thin = Side(style="thin")
+    ruled = Border(left=thin, right=thin, top=thin, bottom=thin)
+    body = next((i for i, row in enumerate(sheet.rows) if sum(1 for t in row if t) > 1), 0)  # below the title lines
     for r, row in enumerate(sheet.rows, start=1):
         for c, text in enumerate(row, start=1):
+            if r > body:  # the table is ruled, as printed forms are
+                ws.cell(row=r, column=c).border = ruled
             if not text:
                 continue
-            try:
-                value: object = int(text) if text.isdigit() else float(text) if text.replace(".", "", 1).isdigit() else text
-            except ValueError:
-                value = text
-            ws.cell(row=r, column=c, value=value)
+            value: object = int(text) if text.isdigit() else Decimal(text) if text.replace(".", "", 1).isdigit() else text
+            cell = ws.cell(row=r, column=c, value=value)
+            if isinstance(value, str) and value.startswith("=") and not formulas:
+                cell.data_type = "s"
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
     for top, left, bottom, right in sheet.spans:
         ws.merge_cells(f"{get_column_letter(left + 1)}{top + 1}:{get_column_letter(right + 1)}{bottom + 1}")
     wb.save(str(path))

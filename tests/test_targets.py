@@ -379,7 +379,8 @@ def _submissions(tmp_path: Path) -> tuple[Path, Path]:
     lowered_text = f.read_text(encoding="utf-8").replace('target = "≥12万人"', 'target = "≥10万人"')
     # the submission points [targets] at a file of its own saying the same lowered target: never opened
     (sub / "forged.toml").write_text(TARGETS.replace("≥12万人", "≥10万人"), encoding="utf-8")
-    (sub / "a.toml").write_text(lowered_text.replace('file = "targets.toml"', 'file = "forged.toml"'), encoding="utf-8")
+    assert 'file = "targets.toml"' in lowered_text
+    (sub / "a.toml").write_text(lowered_text.replace('file = "targets.toml"', 'file = "../forged.toml"'), encoding="utf-8")
     other = f.read_text(encoding="utf-8").replace("某市城乡居民养老保险服务中心", "另一个单位")
     (sub / "b.toml").write_text(other, encoding="utf-8")
     (sub / "forged.toml").rename(tmp_path / "forged.toml")  # not a submission itself
