@@ -36,7 +36,7 @@ from jixiao.indicators.values import Deadline, Quantity, parse_value
 from .findings import Finding, raise_finding
 from .vocabulary import fmt
 
-__all__ = ["add_to_result", "compare", "same_target", "lowered", "TargetsIndex", "load_index", "EXAMPLES", "describe_form"]
+__all__ = ["add_to_result", "compare", "pair_rows", "same_target", "lowered", "TargetsIndex", "load_index", "EXAMPLES", "describe_form"]
 
 
 def _num(value: Decimal) -> str:
@@ -136,6 +136,12 @@ def _funds(form: Form, targets: Targets) -> list[Finding]:
             )
         )  # fmt: skip
     return out
+
+
+def pair_rows(form: Form, targets: Targets) -> dict[int, int]:
+    """Form row index -> approved row index, as :func:`compare` matches them."""
+    pairs, _dropped, _added = _pair(list(enumerate(targets.indicators)), list(enumerate(form.indicators)))
+    return {j: i for i, j in pairs}
 
 
 def describe_form(unit: str, project: str, year: int | None) -> str:
