@@ -93,20 +93,20 @@ def _pair(approved: list[tuple[int, Any]], rows: list[tuple[int, Any]]) -> tuple
     left: list[tuple[int, Any]] = []
     for i, ind in approved:
         full = (norm_name(ind.category), norm_name(ind.subcategory), norm_name(ind.name))
-        j = next((j for j in by_full.get(full, []) if j in free), None)
-        if j is None:
+        found = next((j for j in by_full.get(full, []) if j in free), None)
+        if found is None:
             left.append((i, ind))
         else:
-            free.discard(j)
-            pairs.append((i, j))
-    dropped = []
+            free.discard(found)
+            pairs.append((i, found))
+    dropped: list[int] = []
     for i, ind in left:
-        j = next((j for j in by_name.get(norm_name(ind.name), []) if j in free), None)
-        if j is None:
+        found = next((j for j in by_name.get(norm_name(ind.name), []) if j in free), None)
+        if found is None:
             dropped.append(i)
         else:
-            free.discard(j)
-            pairs.append((i, j))
+            free.discard(found)
+            pairs.append((i, found))
     return sorted(pairs, key=lambda p: p[1]), dropped, sorted(free)
 
 

@@ -263,25 +263,25 @@ def recognise_targets(grid: Grid) -> list[Recognised]:
             p = _p(text)
             if len(p) > 20:
                 continue
-            row = next((key for word, key in _FUNDS_LABELS if word in p), None)
-            if row == "":
+            fund = next((key for word, key in _FUNDS_LABELS if word in p), None)
+            if fund == "":
                 continue
-            if row and row not in funds:
+            if fund and fund not in funds:
                 amount = None
                 right = [(cc, t) for cc, t in cells[i + 1 :]]
                 if right and parse_number(right[0][1].removesuffix("万元").removesuffix("元"))[0] is not None:
-                    amount = f.number(r, right[0][0], _FUNDS_WORDS[row])
+                    amount = f.number(r, right[0][0], _FUNDS_WORDS[fund])
                     at = right[0][0]
                 elif not right or not any(parse_number(t)[0] is not None for _, t in right):
                     below = grid.anchor(r + 1, c)
                     if parse_number(below.text.strip())[0] is not None:  # a header row with the amounts below it
-                        amount = f.number(r + 1, c, _FUNDS_WORDS[row])
+                        amount = f.number(r + 1, c, _FUNDS_WORDS[fund])
                         at = c
                         f.used.add(r + 1)
                 if amount is not None:
-                    funds[row] = {"initial": _number(amount)}
-                    f.mark(("funds", row, "initial"), r if at != c else r + 1, at)
-                    f.note(r, c, f"{_FUNDS_WORDS[row]}：{amount}（作年初预算数）", "found")
+                    funds[fund] = {"initial": _number(amount)}
+                    f.mark(("funds", fund, "initial"), r if at != c else r + 1, at)
+                    f.note(r, c, f"{_FUNDS_WORDS[fund]}：{amount}（作年初预算数）", "found")
                     f.used.add(r)
                 continue
             if p in _GOAL_LABELS or p.rstrip(":") in _GOAL_LABELS:
