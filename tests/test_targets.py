@@ -408,3 +408,18 @@ def test_review_targets_dir_must_hold_definitions(tmp_path: Path, capsys: pytest
     assert code == 2 and "没有找到绩效目标表" in err
     code, _, err = run(capsys, "review", str(sub), "--targets-dir", str(tmp_path / "nope"))
     assert code == 2 and "不是文件夹" in err
+
+
+# ------------------------------------------------------------------ docs/targets.md, followed literally
+
+
+@pytest.mark.slow
+def test_the_targets_guide_is_followed_literally(tmp_path: Path) -> None:
+    from .test_guides import steps_of, test_guide_is_followed_literally
+
+    guide = ROOT / "docs" / "targets.md"
+    assert [s.command.split()[:2] for s in steps_of(guide.read_text(encoding="utf-8"))][:2] == [
+        ["jixiao", "new"],
+        ["jixiao", "targets"],
+    ]
+    test_guide_is_followed_literally(guide, tmp_path)
