@@ -245,10 +245,12 @@ def process_form(path: str, opts: Options) -> FormRecord:
 
     try:
         result, text, origin = load_scored(path, opts.rules)
-        if opts.targets is not None:  # checked against the approved definitions (scoring/targets.py)
-            result.findings += opts.targets.findings(result.form)
         if opts.json or opts.details:  # only these outputs show findings with their lines
             attach_lines(result, text)
+        if opts.targets is not None:  # checked against the approved definitions (scoring/targets.py)
+            from .targets import add_to_result
+
+            add_to_result(result, opts.targets.findings(result.form), text if opts.json or opts.details else "")
         review = review_result(result)
     except FormError as exc:
         return unreadable_record(path, "\n".join(str(p) for p in exc.problems), opts)

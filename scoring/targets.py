@@ -246,6 +246,9 @@ class TargetsIndex:
     def __len__(self) -> int:
         return sum(len(v) for v in self.by_key.values())
 
+    def files(self) -> list[str]:
+        return [file for entries in self.by_key.values() for file, _ in entries]
+
     def findings(self, form: Form) -> list[Finding]:
         """The comparison with the form's definitions, or ``targets-not-found``."""
         found = self.by_key.get(match_key(form.unit.name, form.unit.project, form.year), [])

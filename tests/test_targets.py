@@ -400,6 +400,16 @@ def test_review_with_a_targets_folder(tmp_path: Path, capsys: pytest.CaptureFixt
     assert all("target-changed" not in [f["code"] for f in x["findings"]] for x in json.loads(out)["forms"])
 
 
+def test_a_targets_folder_inside_the_submissions_is_not_reviewed_as_forms(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tdir, sub = _submissions(tmp_path)
+    inside = sub / "approved"
+    tdir.rename(inside)
+    code, out, _ = run(capsys, "review", str(sub), "--targets-dir", str(inside), "--format", "json", "--jobs", "1")
+    names = sorted(Path(x["file"]).name for x in json.loads(out)["forms"])
+    assert names == ["a.toml", "b.toml"]
+    assert code == 1  # a.toml's lowered target
+
+
 def test_review_targets_dir_must_hold_definitions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _tdir, sub = _submissions(tmp_path)
     empty = tmp_path / "empty"

@@ -287,6 +287,8 @@ def run(args: argparse.Namespace) -> int:
         if not len(targets_index):
             _err(f"{args.targets_dir}：没有找到绩效目标表（kind = \"targets\" 的 .toml 文件）。")
             return EXIT_UNUSABLE
+        approved = {str(Path(f).resolve()) for f in targets_index.files()}  # a folder inside the submissions:
+        files = [f for f in files if str(Path(f).resolve()) not in approved]  # its definitions are not forms
 
     kind = out_path.suffix.lower() if out_path is not None else ""
     keep_table = args.format == "table"
