@@ -97,6 +97,8 @@ def load_approved(doc: FormDocument) -> tuple[Approved | None, str]:
     if form is None or form.targets is None or not form.targets.file:
         return None, ""
     path = (doc.path.parent / form.targets.file).resolve()
+    if path.suffix.lower() != ".toml":  # only a definitions file is read (a regular file, at most 5 MB: read_toml)
+        return None, f"本表依据的绩效目标表 {form.targets.file} 不是 .toml 文件，未标注批复值。"
     try:
         targets = load_targets(path)
     except FormError:
