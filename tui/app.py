@@ -650,6 +650,8 @@ class JixiaoApp(App[int]):
             text.append(f"第{index + 1}项  ", style="bold")
             text.append(visible(f"{r.category} / {r.subcategory or '—'} / "))
             text.append(visible(r.name), style="bold")
+            if self.approved is not None:  # 已批复: the approved target and weight (tui/targets_view.py)
+                text.append(self.approved.detail(result.form, index))
             text.append("\n" + visible(f"年度指标值 {r.target or '—'}  实际完成值 {r.actual or '—'}  分值 {fmt(r.weight)}  "))
             text.append(f"复算得分 {fmt(r.score)}", style="bold")
             text.append(f"  填报得分 {fmt(r.claimed) if r.claimed is not None else '—'}  方法 {METHOD_ZH.get(r.method, r.method)}")
@@ -660,8 +662,6 @@ class JixiaoApp(App[int]):
             text.append("\n计算过程：", style="bold")
             text.append(visible(r.explain))
             text.append("\n偏差原因：" + (visible(r.note.replace("\n", " ")) if r.note.strip() else "（未填写）"))
-            if self.approved is not None:  # 已批复: the approved target and weight (tui/targets_view.py)
-                text.append(self.approved.detail(result.form, index))
             findings = [f for f in result.findings if f.loc[:2] == ("indicators", index)]
         elif tab == "funds":
             funds = result.funds

@@ -45,9 +45,9 @@ class Approved:
     def detail(self, form: Form, index: int) -> Text:
         """One line for the detail area: the approved target and weight, and whether the row still has them."""
         want = self.row(form, index)
-        out = Text("\n")
+        out = Text("  ")
         if want is None:
-            out.append("批复的绩效目标表中没有这一指标。", style="bold yellow")
+            out.append("批复的绩效目标表中没有这一指标", style="bold yellow")
             return out
         got = form.indicators[index]
         out.append(f"{APPROVED}：", style="bold")
@@ -58,7 +58,7 @@ class Approved:
         if want.weight != got.weight:
             changed.append("分值")
         if changed:
-            out.append(f"（本表的{'和'.join(changed)}与批复不一致）", style="bold red")
+            out.append(f"（{'和'.join(changed)}与批复不一致）", style="bold red")
         return out
 
     def question(self, form: Form, loc: tuple[Any, ...], text: str) -> tuple[str, str] | None:
@@ -80,7 +80,7 @@ class Approved:
             approved, what, shown = _num(want.weight), "分值", _num(value)
         message = (
             f"“{name}”的{what}已批复为 {('“' + approved + '”') if loc[2] == 'target' else approved}。"
-            f"改为 {shown} 会与批复的绩效目标表不一致，检查时列为错误；这一修改会记录在表中（[targets] changes）。"
+            f"改为 {shown} 会与批复的绩效目标表不一致，检查时列为错误；这一修改会记录在表中。"
             "确需修改吗？"
         )
         return approved, message
