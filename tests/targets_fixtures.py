@@ -126,3 +126,29 @@ def write_xlsx(path: Path, sheet: Sheet, name: str = "绩效目标表", *, formu
         ws.merge_cells(f"{get_column_letter(left + 1)}{top + 1}:{get_column_letter(right + 1)}{bottom + 1}")
     wb.save(str(path))
     return path
+
+
+MOF_GOAL_MID = "三年内实现城乡居民养老保险应保尽保。"
+
+
+def mof_midterm(rows: list[TRow] = PROJECT_TARGETS, year: int = 2024) -> Sheet:
+    """The MOF 2015 申报表's head: 中期 and 年度 side by side (资金 and 总体目标), 主管部门及代码, a 分值 column."""
+    s = Sheet(widths=[1.4, 1.6, 2.0, 3.6, 1.6, 1.0])
+    s.add(["项目支出绩效目标申报表"], spans=[(0, 5)])
+    s.add([f"（{year}年度）"], spans=[(0, 5)])
+    s.add(["项目名称", PROJECT_NAME], spans=[(1, 5)])
+    s.add(["主管部门及代码", "某市人力资源和社会保障局", "", "实施单位", PROJECT_UNIT], spans=[(1, 2), (4, 5)])
+    h = s.add(["项目资金（万元）", "中期资金总额：", "150", "年度资金总额：", "48"], spans=[(4, 5)])
+    s.add(["", "其中：财政拨款", "140", "其中：财政拨款", "48"], spans=[(4, 5)])
+    e = s.add(["", "其他资金", "10", "其他资金", "0"], spans=[(4, 5)])
+    s.merge(h, 0, e, 0)
+    g = s.add(["总体目标", "中期目标（2024年—2026年）", "", "年度目标"], spans=[(1, 2), (3, 5)])
+    s.add(["", MOF_GOAL_MID, "", PROJECT_GOAL], spans=[(1, 2), (3, 5)])
+    s.merge(g, 0, g + 1, 0)
+    top = s.add(["绩效指标", "一级指标", "二级指标", "三级指标", "指标值", "分值"])
+    start = len(s.rows)
+    for r in rows:
+        s.add(["", r.category, r.subcategory, r.name, r.target, r.weight])
+    s.merge(top, 0, len(s.rows) - 1, 0)
+    merge_down(s, rows, start, ((1, "category"), (2, "subcategory")))  # type: ignore[arg-type]
+    return s

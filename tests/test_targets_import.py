@@ -27,6 +27,7 @@ from .targets_fixtures import (
     PROJECT_TARGETS,
     PROJECT_UNIT,
     department_targets,
+    mof_midterm,
     project_declaration,
     write_xlsx,
 )
@@ -64,6 +65,16 @@ def assert_department(t: Targets) -> None:
 
 
 LAYOUTS = {"project": (project_declaration, assert_project), "department": (department_targets, assert_department)}
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
+def test_the_year_side_of_a_midterm_declaration_is_read(tmp_path: Path, suffix: str) -> None:
+    """中期资金 / 中期目标 beside the year's: the year's amounts and goal are the definitions."""
+    sheet = mof_midterm()
+    path = write_xlsx(tmp_path / "mof.xlsx", sheet) if suffix == ".xlsx" else write_docx(tmp_path / "mof.docx", [sheet])
+    t = load_targets_file(path)
+    assert_project(t)
+    assert t.unit.supervisor == "某市人力资源和社会保障局"
 
 
 def make(tmp_path: Path, layout: str, suffix: str, formulas: bool = True) -> Path:

@@ -257,14 +257,22 @@ def recognise_targets(grid: Grid) -> list[Recognised]:
                     f.used.add(r)
     # the funds and the goal: after the unit labels, by their own labels
     goal_column: tuple[int, int] | None = None  # (row, column) of a 年度目标 heading with the text below it
+    year_from: int | None = None  # 中期资金 | … | 年度资金总额 side by side: the year's amounts from this column on
     for r in range(top, header_row):
         cells = _cells(grid, r)
+        labels = [(c, next((key for word, key in _FUNDS_LABELS if word in _p(t)), None)) for c, t in cells if len(_p(t)) <= 20]
+        mid = [c for c, key in labels if key == ""]
+        if mid:
+            year_from = next((c for c, key in labels if key and c > mid[0]), year_from)
         for i, (c, text) in enumerate(cells):
             p = _p(text)
             if len(p) > 20:
                 continue
             fund = next((key for word, key in _FUNDS_LABELS if word in p), None)
             if fund == "":
+                continue
+            if fund and year_from is not None and c < year_from and any(k == fund and cc >= year_from for cc, k in labels):
+                f.note(r, c, f"“{text}”是中期资金，未读入（读取右侧的年度资金）。", "ignored")
                 continue
             if fund and fund not in funds:
                 amount = None
@@ -284,7 +292,7 @@ def recognise_targets(grid: Grid) -> list[Recognised]:
                     f.note(r, c, f"{_FUNDS_WORDS[fund]}：{amount}（作年初预算数）", "found")
                     f.used.add(r)
                 continue
-            if p in _GOAL_LABELS or p.rstrip(":") in _GOAL_LABELS:
+            if len(p) <= 16 and not p.startswith("中期") and p.rstrip(":").endswith(_GOAL_LABELS):  # 部门整体支出年度绩效目标
                 f.used.add(r)
                 longer = [(cc, t) for cc, t in cells[i + 1 :] if _p(t) not in _GOAL_LABELS and not _p(t).startswith("中期目标")]
                 texts = [(cc, t) for cc, t in longer if len(_p(t)) > 8]
