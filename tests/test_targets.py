@@ -433,3 +433,64 @@ def test_the_targets_guide_is_followed_literally(tmp_path: Path) -> None:
         ["jixiao", "targets"],
     ]
     test_guide_is_followed_literally(guide, tmp_path)
+
+
+# ------------------------------------------------------------------ property: a form from its targets matches them
+
+
+def _targets_strategy() -> object:
+    from hypothesis import strategies as st
+
+    from .form_strategies import texts
+
+    weight = st.decimals(min_value=0, max_value=100, places=2, allow_nan=False, allow_infinity=False)
+    row = st.fixed_dictionaries(
+        {
+            "category": texts(min_size=1, realistic=True),
+            "subcategory": texts(breaks=True),
+            "name": texts(min_size=1, breaks=True),
+            "target": texts(breaks=True),
+            "weight": weight,
+        }
+    )
+    return st.fixed_dictionaries(
+        {
+            "unit": texts(min_size=1),
+            "project": texts(),
+            "year": st.integers(min_value=2000, max_value=2100),
+            "expected": texts(breaks=True),
+            "initial": st.none() | weight,
+            "rows": st.lists(row, max_size=6),
+        }
+    )
+
+
+def test_a_form_from_any_targets_matches_them_exactly() -> None:
+    from hypothesis import given, settings
+
+    from jixiao.indicators.targets import Targets, form_text
+
+    @settings(deadline=None)
+    @given(_targets_strategy())
+    def check(spec: dict) -> None:
+        targets = Targets.model_validate(
+            {
+                "format": 1,
+                "kind": "targets",
+                "year": spec["year"],
+                "unit": {"name": spec["unit"], "project": spec["project"]},
+                "funds": {"total": {"initial": spec["initial"]}} if spec["initial"] is not None else {},
+                "goal": {"expected": spec["expected"]},
+                "indicators": spec["rows"],
+            }
+        )
+        form = load_form_text(form_text(targets, "t.toml", targets_digest(targets)), "f.toml")
+        assert [(i.category, i.subcategory, i.name, i.target, i.weight) for i in form.indicators] == [
+            (i.category, i.subcategory, i.name, i.target, i.weight) for i in targets.indicators
+        ]
+        assert (form.unit.name, form.unit.project, form.year, form.goal.expected) == (
+            targets.unit.name, targets.unit.project, targets.year, targets.goal.expected
+        )  # fmt: skip
+        assert compare(form, targets) == []
+
+    check()
