@@ -467,7 +467,6 @@ def _targets_strategy() -> object:
 
 def test_a_form_from_any_targets_matches_them_exactly() -> None:
     from hypothesis import given, settings
-
     from jixiao.indicators.targets import Targets, form_text
 
     @settings(deadline=None)

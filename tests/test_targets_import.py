@@ -220,3 +220,22 @@ def soffice(path: Path, to: str) -> Path:
 def test_a_targets_table_from_libreoffice(tmp_path: Path, layout: str, to: str) -> None:
     src = make(tmp_path, layout, ".xlsx", formulas=False)  # LibreOffice would print =100% as its value, 1
     LAYOUTS[layout][1](load_targets_file(soffice(src, to)))
+
+
+def test_review_takes_approved_tables_as_workbooks_from_the_targets_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    tdir = tmp_path / "approved"
+    tdir.mkdir()
+    make(tdir, "project", ".xlsx")
+    (tdir / "readme.docx").write_bytes(b"not a word file")  # said, and the review goes on
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    lowered = [dataclasses.replace(PROJECT_ROWS[0], target="≥10万人"), *PROJECT_ROWS[1:]]
+    form_xlsx(sub, lowered)
+    capsys.readouterr()
+    code = main(["review", str(sub), "--targets-dir", str(tdir), "--format", "json", "--jobs", "1"])
+    out, err = capsys.readouterr()
+    assert code == 1 and "readme.docx" in err
+    (form,) = json.loads(out)["forms"]
+    assert [f["code"] for f in form["findings"]].count("target-changed") == 1

@@ -274,18 +274,18 @@ def run(args: argparse.Namespace) -> int:
 
     targets_index = None
     if getattr(args, "targets_dir", None):  # the reviewer's own folder; a submission's [targets] file is never opened
-        from jixiao.scoring.targets import load_index
+        from .targets import load_targets_folder
 
         if not Path(args.targets_dir).is_dir():
             _err(f"{args.targets_dir}：不是文件夹。--targets-dir 应为存放绩效目标表的文件夹。")
             return EXIT_UNUSABLE
-        targets_index, targets_problems = load_index(args.targets_dir)
+        targets_index, targets_problems = load_targets_folder(args.targets_dir)
         if targets_problems:
             _err("以下绩效目标表无法读取，未使用：")
             for line in targets_problems:
                 _err(f"  {line}")
         if not len(targets_index):
-            _err(f"{args.targets_dir}：没有找到绩效目标表（kind = \"targets\" 的 .toml 文件）。")
+            _err(f"{args.targets_dir}：没有找到绩效目标表（kind = \"targets\" 的 .toml 文件，或 Excel、Word、PDF 格式的绩效目标表）。")
             return EXIT_UNUSABLE
         approved = {str(Path(f).resolve()) for f in targets_index.files()}  # a folder inside the submissions:
         files = [f for f in files if str(Path(f).resolve()) not in approved]  # its definitions are not forms

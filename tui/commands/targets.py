@@ -21,7 +21,7 @@ from typing import Any
 
 from ._common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, print_problems
 
-__all__ = ["register", "cmd_targets_check", "DEFINITION_CODES"]
+__all__ = ["register", "cmd_targets_check", "DEFINITION_CODES", "load_targets_folder"]
 
 HELP = "绩效目标表（年初批复的指标定义）：检查"
 
@@ -50,6 +50,34 @@ def register(subparsers: Any) -> None:
     c.add_argument("--format", choices=["table", "json"], default="table", help="输出格式（默认 table）")
     c.set_defaults(func=cmd_targets_check)
     p.set_defaults(func=_no_operation, parser=p)
+
+
+FOLDER_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".docx", ".pdf")  # besides .toml: approved tables as the bureau keeps them
+
+
+def load_targets_folder(folder: str) -> tuple[Any, list[str]]:
+    """The definitions in a reviewer's folder (``jixiao review --targets-dir``): (TargetsIndex, problems).
+
+    The ``kind = "targets"`` .toml files (scoring.targets.load_index), and every workbook, Word file
+    or PDF in it that holds a 绩效目标表 (imported); one that cannot be read, or holds no
+    绩效目标表, is a problem line (the review goes on without it).
+    """
+    from pathlib import Path
+
+    from jixiao.indicators.importing.targets import load_targets_file
+    from jixiao.indicators.loader import FormError
+    from jixiao.scoring.targets import TargetsIndex, load_index
+
+    index, problems = load_index(folder)
+    entries = [entry for entries in index.by_key.values() for entry in entries]
+    for path in sorted(Path(folder).rglob("*")):
+        if path.suffix.lower() not in FOLDER_SUFFIXES or path.name.startswith("~$") or not path.is_file():
+            continue
+        try:
+            entries.append((str(path), load_targets_file(path)))
+        except FormError as exc:
+            problems += [str(p) for p in exc.problems]
+    return TargetsIndex(str(folder), entries), problems
 
 
 def _no_operation(args: argparse.Namespace) -> int:
