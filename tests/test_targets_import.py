@@ -239,3 +239,18 @@ def test_review_takes_approved_tables_as_workbooks_from_the_targets_folder(tmp_p
     assert code == 1 and "readme.docx" in err
     (form,) = json.loads(out)["forms"]
     assert [f["code"] for f in form["findings"]].count("target-changed") == 1
+
+
+@pytest.mark.parametrize("sheet_name", ["绩效目标", "Sheet1"])
+def test_without_a_title_the_sheet_name_or_the_columns_say_it(tmp_path: Path, sheet_name: str) -> None:
+    """No title row: a sheet named 绩效目标, or a table with 指标值 and 分值 but no 完成值 and no 得分."""
+    sheet = project_declaration()
+    body = Sheet(rows=sheet.rows[2:], widths=sheet.widths)
+    body.spans = [(t - 2, lf, b - 2, rt) for t, lf, b, rt in sheet.spans if t >= 2]
+    path = write_xlsx(tmp_path / "t.xlsx", body, name=sheet_name)
+    (rec,) = import_file(path)
+    assert rec.kind == "targets"
+    t = load_targets_file(path)
+    assert [i.name for i in t.indicators] == [r.name for r in PROJECT_TARGETS]
+    assert t.year is None or t.year == 0  # no title: the year is not known (a problem note says so)
+    assert any("未找到年度" in n.message for n in rec.notes)

@@ -31,7 +31,7 @@ from .recognise import Note, Recognised, recognise
 if TYPE_CHECKING:
     from jixiao.indicators.targets import Targets
 
-__all__ = ["recognise_any", "recognise_targets", "targets_title", "load_targets_file"]
+__all__ = ["recognise_any", "recognise_targets", "looks_like_targets", "targets_title", "load_targets_file"]
 
 # ---------------------------------------------------------------- labels (plain text: NFKC, no spaces)
 
@@ -92,8 +92,11 @@ _COLUMNS: list[tuple[str, str]] = [
     ("评分标准", "standard"),
     ("评价标准", "standard"),
     ("指标解释", "standard"),
-    ("完成值", "actual"),  # a self-evaluation's column: not read here, reported
+    ("完成值", "actual"),  # a self-evaluation's columns: not read here, reported
+    ("完成情况", "actual"),
+    ("实际", "actual"),
     ("得分", "score"),
+    ("评分", "score"),
 ]
 _COLUMN_WORDS = {"l1": "一级指标", "l2": "二级指标", "l3": "三级指标", "target": "指标值", "weight": "分值", "standard": "评分标准"}
 _POINTS_RE = re.compile(r"^(?P<name>[^()\d]{1,20}?)\((?P<weight>\d+(?:\.\d+)?)分?\)$")
@@ -130,9 +133,27 @@ def targets_title(grid: Grid) -> tuple[int, str] | None:
     return None
 
 
+def looks_like_targets(grid: Grid) -> bool:
+    """A 绩效目标表: its title says so; or, with no title, the sheet's name says so, or its indicator table has
+    指标值 and 分值 but no 完成值 and no 得分 column (a table no self-evaluation could be made of)."""
+    if targets_title(grid) is not None:
+        return True
+    head = [_p(t) for r in range(min(grid.height, _TITLE_ROWS)) for _c, t in _cells(grid, r)]
+    if any("自评" in p for p in head if len(p) < 60):
+        return False
+    name = _p(grid.name or "")
+    if _TITLE_RE.search(name) and "自评" not in name:
+        return True
+    for r in range(grid.height):
+        roles = _header(grid, r)
+        if roles is not None:
+            return "target" in roles and "weight" in roles and "actual" not in roles and "score" not in roles
+    return False
+
+
 def recognise_any(grid: Grid) -> list[Recognised]:
     """The hook of the import: a 绩效目标表 grid is read by :func:`recognise_targets`, any other by ``recognise``."""
-    if targets_title(grid) is not None:
+    if looks_like_targets(grid):
         found = recognise_targets(grid)
         if found:
             return found
