@@ -211,7 +211,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.list:
         _list(found)
-        print(f"\n共找到 {len(found)} 张自评表（未写入文件）。")
+        what = "绩效目标表" if all(rec.kind == "targets" for _, rec in found) else "自评表" if not any(rec.kind == "targets" for _, rec in found) else "表"
+        print(f"\n共找到 {len(found)} 张{what}（未写入文件）。")
         return EXIT_OK
 
     recs = [rec for _, rec in found]
