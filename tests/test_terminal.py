@@ -14,9 +14,9 @@ _CHARS = st.sampled_from(["a", "株", " ", "\u3000", "\n", "\t", "\r", "\x1b", "
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_CHARS, max_size=40).map("".join))
 def test_visible_and_json_text_equal_one_search_over_the_whole_text(text: str) -> None:
-    assert terminal.visible(text, multiline=True) == terminal._UNSAFE_MULTILINE.sub(terminal._picture, text)
-    assert terminal.visible(text) == terminal._UNSAFE.sub(terminal._picture, text)
-    assert terminal.json_text(text) == terminal._UNSAFE_JSON.sub(terminal._json_escape, text)
+    assert terminal.visible(text, multiline=True) == terminal.unsafe("multiline").sub(terminal._picture, text)
+    assert terminal.visible(text) == terminal.unsafe("all").sub(terminal._picture, text)
+    assert terminal.json_text(text) == terminal.unsafe("json").sub(terminal._json_escape, text)
 
 
 def test_a_line_with_an_override_is_escaped_and_the_others_kept() -> None:

@@ -29,6 +29,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
 __all__ = ["visible", "json_text", "vtext", "guard", "VisibleStream", "UNSAFE"]
@@ -46,9 +47,18 @@ _REST = (
     "\U000e0001\U000e0020-\U000e007f"
 )
 UNSAFE = _C0 + _REST
-_UNSAFE = re.compile(f"[{UNSAFE}]")
-_UNSAFE_MULTILINE = re.compile(f"[\x00-\x08\x0b-\x1f{_REST}]")  # keeps \t and \n
-_UNSAFE_JSON = re.compile(f"[{_REST}]")  # json.dumps escapes C0 itself
+_PATTERNS = {
+    "all": f"[{UNSAFE}]",
+    "multiline": f"[\x00-\x08\x0b-\x1f{_REST}]",  # keeps \t and \n
+    "json": f"[{_REST}]",  # json.dumps escapes C0 itself
+}
+
+
+@cache
+def unsafe(which: str) -> re.Pattern[str]:
+    """The compiled pattern (``all``, ``multiline`` or ``json``), made when first needed: usually a
+    start never needs one (printable text is checked by ``str.isprintable``), and each costs 0.3 ms."""
+    return re.compile(_PATTERNS[which])
 
 
 def _picture(m: re.Match[str]) -> str:
@@ -72,12 +82,12 @@ def visible(text: str, *, multiline: bool = False) -> str:
     if text.isprintable():  # the usual case, checked in C
         return text
     if multiline:
-        return _by_line(text, _UNSAFE_MULTILINE, _picture)
-    return _UNSAFE.sub(_picture, text)
+        return _by_line(text, "multiline", _picture)
+    return unsafe("all").sub(_picture, text)
 
 
-def _by_line(text: str, unsafe: re.Pattern[str], replace: Callable[[re.Match[str]], str]) -> str:
-    """``unsafe.sub(replace, text)`` for a pattern without ``\\n``: only the lines that need it are searched.
+def _by_line(text: str, which: str, replace: Callable[[re.Match[str]], str]) -> str:
+    """``unsafe(which).sub(replace, text)`` for a pattern without ``\\n``: only the lines that need it are searched.
 
     ``str.isprintable`` (in C) is false for every character of :data:`UNSAFE`,
     so a printable line is safe as it is; the regular expression, much slower
@@ -86,7 +96,7 @@ def _by_line(text: str, unsafe: re.Pattern[str], replace: Callable[[re.Match[str
     lines = text.split("\n")
     for i, line in enumerate(lines):
         if not line.isprintable():
-            lines[i] = unsafe.sub(replace, line)
+            lines[i] = unsafe(which).sub(replace, line)
     return "\n".join(lines)
 
 
@@ -108,7 +118,7 @@ def json_text(text: str) -> str:
     """
     if text.isprintable():
         return text
-    return _by_line(text, _UNSAFE_JSON, _json_escape)
+    return _by_line(text, "json", _json_escape)
 
 
 def vtext(text: str, style: str = "", **kwargs: Any) -> Any:
