@@ -3,7 +3,7 @@
 The batch (:mod:`scoring.batch`) knows no format: it turns each form into a
 :class:`~scoring.batch.FormRecord`; the functions ending in ``_piece`` here
 run in its workers (``Options.pieces``) and make, per chunk of forms, what
-a format writes (CSV lines, cell values, PDF sections), so that the parent
+a format writes (CSV lines, the worksheets' XML rows, PDF sections), so that the parent
 only merges and writes.  :data:`FORMATS` maps an ``--out`` extension to its
 format, registered explicitly (as harlequin's export does).
 """
