@@ -1,0 +1,183 @@
+"""PDF signatures with pyHanko: the empty signature fields of a printed form, and
+``jixiao sign`` (PAdES baseline B-B, B-T with a timestamp server).
+
+Signatures are approval signatures (no certification, no DocMDP lock) written
+as incremental updates, so a form signed by the 填表人, then the 财务负责人,
+then sealed by the unit validates three times.  Keys come from a PKCS#12
+file or a PKCS#11 token (a USB key; SoftHSM2 in the tests); the passphrase or
+PIN is given by the caller (the command reads it from the environment or a
+prompt, never from the command line).  No home-made format: what is written
+is a standard PAdES signature any PDF reader validates.
+
+pyHanko is imported inside the functions.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .form_blocks import FieldBox
+
+__all__ = ["add_signature_fields", "signature_fields", "SignError", "KeySource", "sign_pdf_bytes", "DEFAULT_FIELD"]
+
+DEFAULT_FIELD = "单位盖章"
+
+
+class SignError(ValueError):
+    """Signing cannot be done; ``str()`` is a Chinese message for the user."""
+
+
+def add_signature_fields(pdf: bytes, boxes: Iterable[FieldBox]) -> bytes:
+    """``pdf`` with an empty signature field per box (a fresh file, not an incremental update)."""
+    boxes = list(boxes)
+    if not boxes:
+        return pdf
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.pdf_utils.writer import copy_into_new_writer
+    from pyhanko.sign.fields import SigFieldSpec, append_signature_field
+
+    writer = copy_into_new_writer(PdfFileReader(io.BytesIO(pdf)))
+    for b in boxes:
+        append_signature_field(writer, SigFieldSpec(b.name, on_page=b.page, box=b.box))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@dataclass
+class FieldInfo:
+    name: str
+    signed: bool
+
+
+def signature_fields(pdf: bytes) -> list[FieldInfo]:
+    """The signature fields of a PDF, in order, and whether each is signed."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.fields import enumerate_sig_fields
+
+    reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+    out = []
+    for name, value, _ in enumerate_sig_fields(reader, filled_status=None):
+        out.append(FieldInfo(str(name), value is not None))
+    return out
+
+
+@dataclass
+class KeySource:
+    """Where the signing key is: a PKCS#12 file, or a PKCS#11 token (module, token label, key label)."""
+
+    p12: Path | None = None
+    pkcs11_module: str | None = None
+    token: str | None = None
+    key_label: str | None = None
+
+    def describe(self) -> str:
+        return str(self.p12) if self.p12 else f"PKCS#11 {self.pkcs11_module} 令牌 {self.token} 密钥 {self.key_label}"
+
+
+def _p12_signer(path: Path, secret: str) -> Any:
+    from pyhanko.sign import signers
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SignError(f"{path}：无法读取密钥文件（{exc.strerror or exc}）。") from None
+    try:
+        from cryptography.hazmat.primitives.serialization import pkcs12
+
+        pkcs12.load_key_and_certificates(data, secret.encode("utf-8"))
+    except ValueError:
+        raise SignError(f"{path}：无法打开 PKCS#12 密钥文件：口令不对，或文件不是 .p12/.pfx。") from None
+    signer = signers.SimpleSigner.load_pkcs12_data(data, other_certs=None, passphrase=secret.encode("utf-8"))
+    if signer is None:
+        raise SignError(f"{path}：PKCS#12 文件中没有私钥和证书。")
+    return signer
+
+
+def sign_pdf_bytes(
+    pdf: bytes,
+    key: KeySource,
+    secret: str,
+    *,
+    field: str = DEFAULT_FIELD,
+    image: Path | None = None,
+    tsa: str | None = None,
+) -> bytes:
+    """``pdf`` with a PAdES signature in ``field`` (an incremental update).
+
+    The field must exist empty, or not exist (then an invisible field of that
+    name is added).  ``image`` (PNG/JPEG) is the visible appearance (a seal);
+    ``tsa`` the URL of an RFC 3161 timestamp server (B-T).  Raises
+    :class:`SignError` (Chinese) for a bad key, a wrong passphrase, a field
+    already signed.
+    """
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign import fields
+
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        present = {str(n): v is not None for n, v, _ in fields.enumerate_sig_fields(reader, filled_status=None)}
+    except Exception as exc:
+        raise SignError(f"无法读取 PDF（{type(exc).__name__}）：它不是完整的 PDF 文件。") from None
+    if present.get(field):
+        empty = [n for n, signed in present.items() if not signed]
+        raise SignError(
+            f"签名域“{field}”已经签过名。"
+            + ("请用 --field 选择还空着的签名域：" + "、".join(empty) + "。" if empty else "PDF 中没有空的签名域了。")
+        )
+    if key.p12 is not None:
+        signer = _p12_signer(key.p12, secret)
+        return _sign(pdf, signer, field, image, tsa)
+    from .pkcs11_keys import pkcs11_signer
+
+    with pkcs11_signer(key, secret) as signer:
+        return _sign(pdf, signer, field, image, tsa)
+
+
+def _sign(pdf: bytes, signer: Any, field: str, image: Path | None, tsa: str | None) -> bytes:
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    meta = signers.PdfSignatureMetadata(
+        field_name=field, subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256", use_pades_lta=False
+    )
+    timestamper = None
+    if tsa:
+        from pyhanko.sign.timestamps import HTTPTimeStamper
+
+        timestamper = HTTPTimeStamper(tsa)
+    stamp_style = None
+    if image is not None:
+        from pyhanko import stamp
+        from pyhanko.pdf_utils import images
+        from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
+
+        try:
+            from PIL import Image
+
+            Image.open(image).verify()
+        except Exception:
+            raise SignError(f"{image}：无法读取印章图片（应为 PNG 或 JPEG）。") from None
+        stamp_style = stamp.TextStampStyle(
+            stamp_text="",
+            background=images.PdfImage(str(image)),
+            background_opacity=1.0,
+            border_width=0,
+            background_layout=SimpleBoxLayoutRule(
+                x_align=AxisAlignment.ALIGN_MID, y_align=AxisAlignment.ALIGN_MID, margins=Margins.uniform(2)
+            ),
+        )
+    pdf_signer = signers.PdfSigner(meta, signer=signer, timestamper=timestamper, stamp_style=stamp_style)
+    out = io.BytesIO()
+    try:
+        pdf_signer.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False), output=out)
+    except SignError:
+        raise
+    except Exception as exc:
+        what = "时间戳服务器无法访问或返回错误" if tsa and "timestamp" in f"{type(exc).__name__}{exc}".lower() else "签名失败"
+        raise SignError(f"{what}（{type(exc).__name__}: {exc}）。") from None
+    return out.getvalue()
