@@ -6,6 +6,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from .rl_compat import quiet_pyhanko_imports
+
+quiet_pyhanko_imports()
+
 __all__ = ["pkcs11_signer"]
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["row_heights", "cell_values", "start_next_page", "ReportLabChanged"]
+__all__ = ["row_heights", "cell_values", "start_next_page", "ReportLabChanged", "quiet_pyhanko_imports"]
 
 
 class ReportLabChanged(RuntimeError):
@@ -44,3 +44,11 @@ def cell_values(table: Any) -> list[list[Any]]:
 def start_next_page(canvas: Any) -> None:
     """Begin a new page on ``canvas`` without emitting the current one (``Canvas._startPage``)."""
     _attr(canvas, "_startPage")()
+
+
+def quiet_pyhanko_imports() -> None:
+    """pyHanko imports cryptography's DSA module, which warns (in English) on every run; the
+    warning concerns pyHanko, not the user: hidden before pyHanko is imported."""
+    import warnings
+
+    warnings.filterwarnings("ignore", message=".*DSA is deprecated.*")

@@ -21,6 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from .form_blocks import FieldBox
+from .rl_compat import quiet_pyhanko_imports
+
+quiet_pyhanko_imports()
 
 __all__ = ["add_signature_fields", "signature_fields", "SignError", "KeySource", "sign_pdf_bytes", "DEFAULT_FIELD"]
 
