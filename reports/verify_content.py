@@ -133,6 +133,7 @@ def check_content(result: Any, pdf: bytes, *, font: str | None = None) -> Conten
         )
     else:
         out.checked.append(f"规则集 {rid}（SHA-256 {rsha[:16]}…）")
+    recorded = any(w.startswith("jixiao-sha256:") for w in words)
     options = PrintOptions.from_keywords(words)
     if options is None:
         out.not_checked.append("打印件没有记录打印方式，按报送件和复核件的常用打印方式逐一比较")
@@ -181,6 +182,8 @@ def check_content(result: Any, pdf: bytes, *, font: str | None = None) -> Conten
             break
     assert best is not None
     _, problems, mode, opt = best
+    if problems and not recorded:
+        out.problems.append("PDF 中没有 jixiao 的打印记录（元数据中没有内容摘要），不是 jixiao 打印的，或经其他程序重新生成")
     out.problems += problems
     out.problems += _foreign(got)
     out.mode = mode

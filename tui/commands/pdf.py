@@ -519,7 +519,7 @@ def _verify_pdf(form: str | None, pdf_path: Path, args: argparse.Namespace) -> i
         print(f"{pdf_path}：无法读取（{os_error_text(exc)}）。", file=sys.stderr)
         return EXIT_UNREADABLE
     if not data.lstrip()[:5].startswith(b"%PDF"):
-        print(f"{pdf_path}：这不是 PDF 文件。", file=sys.stderr)
+        print(f"{pdf_path}：无法读取 PDF：这不是 PDF 文件。", file=sys.stderr)
         return EXIT_UNREADABLE
     problems: list[str] = []
     checked: list[str] = []
@@ -557,6 +557,13 @@ def _verify_pdf(form: str | None, pdf_path: Path, args: argparse.Namespace) -> i
 
         try:
             content = check_content(result, data, font=args.font)
+        except ImportError:
+            print(
+                f"{pdf_path}：读取 PDF 的页面需要 pypdf（pip install pypdf）；"
+                "也可以直接给出页脚“内容摘要”后的 16 位数字：jixiao verify 表单 这16位数字。",
+                file=sys.stderr,
+            )
+            return EXIT_UNREADABLE
         except ValueError as exc:  # an unusable --font
             print(str(exc), file=sys.stderr)
             return EXIT_UNREADABLE
@@ -602,13 +609,18 @@ def _digest_check(result: Any, pdf_path: Path, problems: list[str], checked: lis
     if not actual.startswith(given):
         problems.append(f"打印件的内容摘要为 {given[:SHORT_LEN]}…，表单的为 {actual[:SHORT_LEN]}…（表单在打印后被修改过，或不是同一张表）")
     elif not found:
-        checked.append(f"每页页脚的内容摘要 {actual[:SHORT_LEN]}…" + ("" if notes else "和二维码") + "、元数据")
+        checked.append("每页页脚印的摘要" + ("" if notes else "和二维码") + f"、元数据（内容摘要 {actual[:SHORT_LEN]}…）")
 
 
 def _print_verify(report: dict[str, Any], sigs: Any) -> None:
+    """The verdict first, then each signature, what was checked and what could not be."""
     from jixiao.reports.verify_signatures import level_text
     from jixiao.tui.terminal import visible
 
+    if report["ok"]:
+        print("一致：页面印的就是这张表，以下各项全部成立。" if report["form"] else "成立：PDF 的全部签名都成立。")
+    else:
+        print("不一致：" + "；".join(visible(p) for p in report["problems"]) + "。")
     yes = {True: "是", False: "否"}
     for n, c in enumerate(sigs.signatures, 1):
         print(f"签名 {n}/{len(sigs.signatures)}：签名域“{visible(c.field)}”")
@@ -624,7 +636,3 @@ def _print_verify(report: dict[str, Any], sigs: Any) -> None:
         print(f"已核对：{line}")
     for line in report["not_checked"]:
         print(f"未能核对：{line}")
-    if report["ok"]:
-        print("一致：页面印的就是这张表，以上各项全部成立。" if report["form"] else "成立：PDF 的全部签名都成立。")
-    else:
-        print("不一致：" + "；".join(visible(p) for p in report["problems"]) + "。")
