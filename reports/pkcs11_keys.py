@@ -39,7 +39,11 @@ def pkcs11_signer(key: Any, pin: str) -> Iterator[Any]:
         try:
             signer = hk.PKCS11Signer(session, cert_label=key.key_label, key_label=key.key_label)
             # fail here, with our words, when the key or its certificate is not on the token
-            signer.signing_cert  # noqa: B018
+            cert = signer.signing_cert
+            if cert.public_key.algorithm == "ec":  # many tokens (SoftHSM2 among them) do ECDSA on a digest only
+                signer = hk.PKCS11Signer(
+                    session, cert_label=key.key_label, key_label=key.key_label, use_raw_mechanism=True
+                )
         except Exception as exc:
             raise SignError(
                 f"令牌“{key.token}”上找不到标签为“{key.key_label}”的私钥和证书（{type(exc).__name__}）。"
