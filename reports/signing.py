@@ -15,6 +15,7 @@ pyHanko is imported inside the functions.
 from __future__ import annotations
 
 import io
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -153,34 +154,67 @@ def _sign(pdf: bytes, signer: Any, field: str, image: Path | None, tsa: str | No
         from pyhanko.sign.timestamps import HTTPTimeStamper
 
         timestamper = HTTPTimeStamper(tsa)
-    stamp_style = None
-    if image is not None:
-        from pyhanko import stamp
-        from pyhanko.pdf_utils import images
-        from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
+    from pyhanko import stamp
+    from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
 
+    centred = SimpleBoxLayoutRule(x_align=AxisAlignment.ALIGN_MID, y_align=AxisAlignment.ALIGN_MID, margins=Margins.uniform(2))
+    with tempfile.TemporaryDirectory(prefix="jixiao-sign-") as tmp:
+        if image is not None:
+            from pyhanko.pdf_utils import images
+
+            try:
+                from PIL import Image
+
+                with Image.open(image) as probe:
+                    probe.verify()
+            except Exception:
+                raise SignError(f"{image}：无法读取印章图片（应为 PNG 或 JPEG）。") from None
+            background: Any = images.PdfImage(str(image))
+        else:  # the signer's name and the time, in Chinese, in the form's font
+            from pyhanko.pdf_utils.content import ImportedPdfPage
+
+            card = Path(tmp) / "appearance.pdf"
+            card.write_bytes(_appearance_pdf(_common_name(signer)))
+            background = ImportedPdfPage(str(card))
+        stamp_style = stamp.StaticStampStyle(border_width=0, background=background, background_layout=centred)
+        pdf_signer = signers.PdfSigner(meta, signer=signer, timestamper=timestamper, stamp_style=stamp_style)
+        out = io.BytesIO()
         try:
-            from PIL import Image
-
-            Image.open(image).verify()
-        except Exception:
-            raise SignError(f"{image}：无法读取印章图片（应为 PNG 或 JPEG）。") from None
-        stamp_style = stamp.TextStampStyle(
-            stamp_text="",
-            background=images.PdfImage(str(image)),
-            background_opacity=1.0,
-            border_width=0,
-            background_layout=SimpleBoxLayoutRule(
-                x_align=AxisAlignment.ALIGN_MID, y_align=AxisAlignment.ALIGN_MID, margins=Margins.uniform(2)
-            ),
-        )
-    pdf_signer = signers.PdfSigner(meta, signer=signer, timestamper=timestamper, stamp_style=stamp_style)
-    out = io.BytesIO()
-    try:
-        pdf_signer.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False), output=out)
-    except SignError:
-        raise
-    except Exception as exc:
-        what = "时间戳服务器无法访问或返回错误" if tsa and "timestamp" in f"{type(exc).__name__}{exc}".lower() else "签名失败"
-        raise SignError(f"{what}（{type(exc).__name__}: {exc}）。") from None
+            pdf_signer.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False), output=out)
+        except SignError:
+            raise
+        except Exception as exc:
+            text = f"{type(exc).__name__}{exc}".lower()
+            what = "时间戳服务器无法访问或返回错误" if tsa and ("timestamp" in text or "http" in text) else "签名失败"
+            raise SignError(f"{what}（{type(exc).__name__}: {exc}）。") from None
     return out.getvalue()
+
+
+def _common_name(signer: Any) -> str:
+    try:
+        subject = signer.signing_cert.subject.native
+        return str(subject.get("common_name") or subject.get("organization_name") or "")
+    except Exception:
+        return ""
+
+
+def _appearance_pdf(name: str) -> bytes:
+    """A small PDF page (the field's look when no image is given): 签名人 and 签名时间 in Chinese."""
+    import datetime as dt
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    from .fonts import register_cjk_font
+
+    font = register_cjk_font(None).name
+    when = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
+    buf = io.BytesIO()
+    canvas = Canvas(buf, pagesize=(160, 34))
+    canvas.setFillColorRGB(0.1, 0.1, 0.45)
+    canvas.setFont(font, 10)
+    canvas.drawString(2, 20, f"{name[:14]}（电子签名）")
+    canvas.setFont(font, 7.5)
+    canvas.drawString(2, 6, f"签名时间：{when}")
+    canvas.showPage()
+    canvas.save()
+    return buf.getvalue()
