@@ -90,15 +90,15 @@ def _p12_signer(path: Path, secret: str) -> Any:
         data = path.read_bytes()
     except OSError as exc:
         raise SignError(f"{path}：无法读取密钥文件（{exc.strerror or exc}）。") from None
-    try:
-        from cryptography.hazmat.primitives.serialization import pkcs12
+    import logging
 
-        pkcs12.load_key_and_certificates(data, secret.encode("utf-8"))
-    except ValueError:
-        raise SignError(f"{path}：无法打开 PKCS#12 密钥文件：口令不对，或文件不是 .p12/.pfx。") from None
-    signer = signers.SimpleSigner.load_pkcs12_data(data, other_certs=None, passphrase=secret.encode("utf-8"))
+    logging.getLogger("pyhanko").setLevel(logging.CRITICAL)  # its English log line; we say it in Chinese
+    try:
+        signer = signers.SimpleSigner.load_pkcs12_data(data, other_certs=None, passphrase=secret.encode("utf-8"))
+    except Exception:
+        signer = None
     if signer is None:
-        raise SignError(f"{path}：PKCS#12 文件中没有私钥和证书。")
+        raise SignError(f"{path}：无法打开 PKCS#12 密钥文件：口令不对，或文件不是含私钥和证书的 .p12/.pfx。")
     return signer
 
 
@@ -119,12 +119,12 @@ def sign_pdf_bytes(
     :class:`SignError` (Chinese) for a bad key, a wrong passphrase, a field
     already signed.
     """
-    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields
 
     try:
-        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
-        present = {str(n): v is not None for n, v, _ in fields.enumerate_sig_fields(reader, filled_status=None)}
+        writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+        present = {str(n): v is not None for n, v, _ in fields.enumerate_sig_fields(writer.prev, filled_status=None)}
     except Exception as exc:
         raise SignError(f"无法读取 PDF（{type(exc).__name__}）：它不是完整的 PDF 文件。") from None
     if present.get(field):
@@ -135,15 +135,14 @@ def sign_pdf_bytes(
         )
     if key.p12 is not None:
         signer = _p12_signer(key.p12, secret)
-        return _sign(pdf, signer, field, image, tsa)
+        return _sign(writer, signer, field, image, tsa)
     from .pkcs11_keys import pkcs11_signer
 
     with pkcs11_signer(key, secret) as signer:
-        return _sign(pdf, signer, field, image, tsa)
+        return _sign(writer, signer, field, image, tsa)
 
 
-def _sign(pdf: bytes, signer: Any, field: str, image: Path | None, tsa: str | None) -> bytes:
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+def _sign(writer: Any, signer: Any, field: str, image: Path | None, tsa: str | None) -> bytes:
     from pyhanko.sign import fields, signers
 
     meta = signers.PdfSignatureMetadata(
@@ -180,7 +179,7 @@ def _sign(pdf: bytes, signer: Any, field: str, image: Path | None, tsa: str | No
         pdf_signer = signers.PdfSigner(meta, signer=signer, timestamper=timestamper, stamp_style=stamp_style)
         out = io.BytesIO()
         try:
-            pdf_signer.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False), output=out)
+            pdf_signer.sign_pdf(writer, output=out)
         except SignError:
             raise
         except Exception as exc:
