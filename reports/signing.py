@@ -94,7 +94,7 @@ def _p12_signer(path: Path, secret: str) -> Any:
 
     logging.getLogger("pyhanko").setLevel(logging.CRITICAL)  # its English log line; we say it in Chinese
     try:
-        signer = signers.SimpleSigner.load_pkcs12_data(data, other_certs=None, passphrase=secret.encode("utf-8"))
+        signer = signers.SimpleSigner.load_pkcs12_data(data, other_certs=(), passphrase=secret.encode("utf-8"))
     except Exception:
         signer = None
     if signer is None:

@@ -13,7 +13,8 @@ pyHanko is imported inside the functions.
 from __future__ import annotations
 
 import io
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
+from dataclasses import field as _field
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,7 @@ class SignatureCheck:
     trusted: bool = False
     modification: str = ""  # NONE / FORM_FILLING / ... (pyHanko's level)
     changed_after: bool = True  # changed after signing in a way that is not allowed
-    problems: list[str] = field(default_factory=list)  # Chinese, each a failure
+    problems: list[str] = _field(default_factory=list)  # Chinese, each a failure
 
     @property
     def ok(self) -> bool:
