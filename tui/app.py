@@ -789,7 +789,7 @@ class JixiaoApp(AdoptActions, App[int]):
     def print_to(self, out: Path, render_form: Callable[..., list[str]]) -> None:
         assert self.result is not None
         try:
-            warnings = render_form(self.result, out, font=None, show_claimed=False, findings=True)
+            warnings = render_form(self.result, out, font=None)  # the submission copy (jixiao pdf FORM)
         except OSError as exc:
             self.say(f"无法写入 {out}：{exc.strerror or exc}", title="打印失败", severity="error")
             return
