@@ -13,6 +13,7 @@ from typing import Any
 from jixiao.scoring.locations import finding_place
 from jixiao.scoring.vocabulary import fmt, percent, plain
 from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
@@ -223,7 +224,7 @@ def bottom_block(result: Any, s: _Styles, *, review: bool, sink: list[FieldBox])
     form = result.form
     rows = [[(k, v if len(v) <= 60 else v[:56] + "…") for k, v in row] for row in signer_pairs(form)]
     font, size = s.font, 8.0
-    box_w = 50 * mm
+    box_w = (40 if review else 50) * mm  # the review print has two boxes: narrower, so the note keeps its lines
     boxes = [("单位（盖章）", SEAL_FIELD)] + ([("复核（签章）", REVIEW_FIELD)] if review else [])
     left_w = WIDTH - len(boxes) * (box_w + 8)
     slots = 3
@@ -238,7 +239,11 @@ def bottom_block(result: Any, s: _Styles, *, review: bool, sink: list[FieldBox])
     data: list[list[Any]] = []
     for i, line in enumerate(grading_note(result.rules, rules_line=review)):
         text = ("备注：" if i == 0 else "　　　") + line
-        cell: Any = text if _fits(text, font, size, left_w) else Paragraph(_esc(text), s.note)
+        cell: Any = text
+        if not _fits(text, font, size, left_w):  # wraps: a hanging indent under the text, not under 备注
+            indent = stringWidth("备注：", font, size)
+            style = ParagraphStyle(f"note{i}", parent=s.note, leftIndent=indent, firstLineIndent=-indent if i == 0 else 0)
+            cell = Paragraph(_esc(("备注：" if i == 0 else "") + line), style)
         data.append([cell] + blank[1:])
     first_sign = len(data)
     fields: list[tuple[str, int, int, int, int]] = []
@@ -285,9 +290,9 @@ def bottom_block(result: Any, s: _Styles, *, review: bool, sink: list[FieldBox])
             ("LEFTPADDING", (c, 0), (c, 0), 4),
         ]
         fields.append((name, c, c, 0, last))
-    # the seal box is at least 28 mm high: the sign-off rows take the room
+    # the seal box is at least 28 mm high (the review print's 24 mm): the sign-off rows take the room
     note_h = 11.5 * first_sign
-    sign_h = max(22.0, (28 * mm - note_h) / len(rows))
+    sign_h = max(20.0 if review else 22.0, ((24 if review else 28) * mm - note_h) / len(rows))
     minimum = [0.0] * first_sign + [sign_h] * len(rows)
     table = Table(data, colWidths=col_widths, minRowHeights=minimum, style=TableStyle(cmds))
     return _SignOff(table, col_widths, fields, sink)
