@@ -38,7 +38,7 @@ def main() -> None:
 
     from jixiao.indicators import example_path
     from jixiao.reports.form_pdf import render_form
-    from jixiao.scoring.engine import score_file
+    from jixiao.scoring.loading import score_file
     from jixiao.tui.cli import main as cli
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers

@@ -427,7 +427,7 @@ def check_printed(printed: PrintedPdf, actual: str) -> tuple[str | None, list[st
 def _score(form: str, rules: str | None) -> Any:
     """The form scored (any type ``jixiao pdf`` prints); prints the problems and returns None when it cannot be read."""
     from jixiao.indicators.loader import FormError
-    from jixiao.scoring.engine import score_file
+    from jixiao.scoring.loading import score_file
 
     try:
         return score_file(form, rules)
