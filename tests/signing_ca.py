@@ -90,3 +90,54 @@ class TestCA:
             )
         )
         return Signer(cn, key, cert, p12)
+
+
+def tsa_server(ca: TestCA):  # type: ignore[no-untyped-def]
+    """A timestamp server (RFC 3161 over HTTP) on localhost, its certificate issued by ``ca``:
+    (url, stop).  The answers are made by pyHanko's test time stamper."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from asn1crypto import keys, tsp
+    from asn1crypto import x509 as ax509
+    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)  # pyHanko's test stamper signs with RSA
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(_name("测试时间戳服务", "测试财政局"))
+        .issuer_name(ca.cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=90))
+        .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .add_extension(_usage(False), critical=True)
+        .sign(ca.key, hashes.SHA256())
+    )
+    stamper = DummyTimeStamper(
+        tsa_cert=ax509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
+        tsa_key=keys.PrivateKeyInfo.load(
+            key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        ),
+        certs_to_embed=SimpleCertificateStore.from_certs([ax509.Certificate.load(ca.cert.public_bytes(serialization.Encoding.DER))]),
+    )
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802
+            req = tsp.TimeStampReq.load(self.rfile.read(int(self.headers["Content-Length"])))
+            body = stamper.request_tsa_response(req).dump()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/timestamp-reply")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/", server.shutdown

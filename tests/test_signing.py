@@ -304,3 +304,23 @@ def test_sign_with_a_pkcs11_token(ca: TestCA, printed: tuple[Path, Path], tmp_pa
     proc = run(sys.executable, "-m", "jixiao.tui.cli", "sign", str(pdf), "--pkcs11", str(SOFTHSM), "--token", "jixiao-test",
                "--key-label", "signer", "-o", str(tmp_path / "x.pdf"))
     assert proc.returncode == 2 and "PIN" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_timestamp_makes_it_pades_b_t(ca: TestCA, printed: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.signing_ca import tsa_server
+
+    form, pdf = printed
+    url, stop = tsa_server(ca)
+    try:
+        assert sign(pdf, ca.signer("王五").p12, tmp_path / "t.pdf", "--tsa", url) == 0
+    finally:
+        stop()
+    code, report = verify_json(capsys, str(form), str(tmp_path / "t.pdf"), "--trust", str(ca.pem))
+    assert code == 0, report["problems"]
+    (sig,) = report["signatures"]
+    assert sig["time_source"] == "时间戳" and sig["signing_time"]
+    # a server that does not answer: said in Chinese, nothing written
+    capsys.readouterr()
+    assert sign(pdf, ca.signer("钱七").p12, tmp_path / "u.pdf", "--tsa", "http://127.0.0.1:9/") == 2
+    err = capsys.readouterr().err
+    assert "时间戳服务器" in err and not (tmp_path / "u.pdf").exists()
