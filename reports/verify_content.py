@@ -26,7 +26,7 @@ from typing import Any
 
 __all__ = ["ContentCheck", "check_content", "MAX_VERIFY_PAGES"]
 
-MAX_VERIFY_PAGES = 500  # a form prints a few pages; a PDF with many more is not one, and is not read through
+MAX_VERIFY_PAGES = 200  # a form prints a few pages; a PDF with many more is not one, and is not read through
 
 
 @dataclass
@@ -144,9 +144,16 @@ def check_content(result: Any, pdf: bytes, *, font: str | None = None) -> Conten
     total = len(reader.pages)
     if total > MAX_VERIFY_PAGES:
         out.problems.append(f"PDF 有 {total} 页，不是 jixiao 打印的自评表（一张表只有几页），未逐页比较")
+        out.mode = "too-many-pages"
         return out
     got = _pages(reader)
-    got_text = [_text(p) for p in got]
+    texts: dict[int, str] = {}  # page index -> its text, read once and only as far as compared
+
+    def got_text(n: int) -> str:
+        if n not in texts:
+            texts[n] = _text(got[n])
+        return texts[n]
+
     best: tuple[int, list[str], str, PrintOptions] | None = None
     for opt in candidates:
         fresh, _, _ = render_form_parts(result, opt, font=font)
@@ -168,11 +175,12 @@ def check_content(result: Any, pdf: bytes, *, font: str | None = None) -> Conten
         mode = "exact" if exact else "text"
         if not exact:
             want_text = [_text(p) for p in want]
-            differ = [n for n, (a, b) in enumerate(zip(got_text, want_text), 1) if a != b]
-            if differ and "".join(got_text) == "".join(want_text):
+            pages = min(len(got), len(want) + 1)  # one page past the print's end is enough to tell
+            differ = [n + 1 for n in range(min(pages, len(want))) if got_text(n) != want_text[n]]
+            if differ and len(got) == len(want) and "".join(got_text(n) for n in range(len(got))) == "".join(want_text):
                 differ = []  # the same text, paged otherwise (another font): said below
             for n in differ[:5]:
-                problems.append(f"第 {n} 页的文字与表单不符：{_where(got_text[n - 1], want_text[n - 1])}")
+                problems.append(f"第 {n} 页的文字与表单不符：{_where(got_text(n - 1), want_text[n - 1])}")
             if len(differ) > 5:
                 problems.append(f"另有 {len(differ) - 5} 页的文字与表单不符")
         score = len(problems)

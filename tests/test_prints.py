@@ -173,3 +173,17 @@ def test_reportlab_internals_the_printer_relies_on_are_there() -> None:
     page = canvas.getPageNumber()
     start_next_page(canvas)
     assert canvas.getPageNumber() == page + 1
+
+
+def test_verify_of_a_huge_pdf_is_bounded(form: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """5,000 pages (issue 18): refused by count, not read through."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    huge = tmp_path / "huge.pdf"
+    c = Canvas(str(huge))
+    for i in range(5000):
+        c.drawString(100, 100, f"第 {i} 页")
+        c.showPage()
+    c.save()
+    code, report = verify(capsys, str(form), str(huge))
+    assert code == 1 and any("PDF 有 5000 页" in p for p in report["problems"])
