@@ -22,6 +22,11 @@ def _funds_row(f: _Form, r: int, cells: list[tuple[int, str]], cols: dict[str, l
             label_c = c
             break
     has_numbers = any(c >= first_value and parse_number(t)[0] is not None for c, t in cells)
+    if not key and has_numbers and not funds.get("_rows") and not funds.get("_unknown"):
+        # the first row under the header, with no label of its own (预算数(A) | 执行数(B) under a label spanning both
+        # rows, as the 20 + 80 templates print it): the block's one row is its total
+        key, label_c = "total", cells[0][0]
+        f.note(r, cells[0][0], "资金表表头下的第一行没有行名，作为年度资金总额读取。", "assumed")
     if not key:
         if has_numbers:
             f.note(r, cells[0][0], f"资金情况中的“{cells[0][1][:20]}”行无法对应到当年财政拨款、上年结转资金或其他资金，未读入。",
@@ -79,6 +84,11 @@ def _funds_row(f: _Form, r: int, cells: list[tuple[int, str]], cols: dict[str, l
 
 
 def _finish_funds(f: _Form, funds: dict[str, Any], header: tuple[int, dict[str, list[int]]] | None, money: str) -> None:
+    points = funds.pop("_points", None)
+    if points is not None and "weight" not in funds:
+        funds["weight"] = _number(points[0])
+        f.mark(("funds", "weight"), points[1], points[2])
+        f.note(points[1], points[2], f"资金执行率分值 {points[0]} 取自资金表的标题。", "found")
     rows: dict[str, tuple[int, dict[str, Any]]] = funds.pop("_rows", {})
     unreadable: set[tuple[str, str]] = funds.pop("_bad", set())
     unknown: list[int] = funds.pop("_unknown", [])

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from . import labels as L
@@ -125,8 +126,9 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
     title_row = None
     heading = ""
     for r in range(h - 1, lo - 1, -1):
-        for _c, t in _row_texts(grid, r):
-            if len(t) < 200 and _is_title(t):
+        cells = _row_texts(grid, r)
+        for i, (_c, t) in enumerate(cells):
+            if len(t) < 200 and _is_title(t) and not _is_label_value(cells, i):
                 title_row, heading = r, t
                 f.mark(("kind",), r, _c)
                 break
@@ -213,6 +215,10 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
                 f.note(funds_header[0], 0, "此处的资金表之后又有资金表表头，以后一个为准。", "ignored")
                 funds.clear()
             funds_header = (r, cols)
+            for c, t in cells:  # 预算执行情况（万元）（20分）: the block's points in its label
+                m = _BLOCK_POINTS_RE.search(_p(t))
+                if m and any(w in _p(t) for w in L.FUNDS_BLOCK_LABELS) and roles.get(c) != "score":
+                    funds["_points"] = (Decimal(m.group(1)), r, c)
             f.used.add(r)
             first_head = r if first_head is None else first_head
             continue
@@ -279,6 +285,11 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
     for key, value in head_signoff.items():
         table.signoff.setdefault(key, value)
     data["kind"] = kind or ("project" if unit.get("project") else "department")
+    if data["kind"] == "project" and not unit.get("project") and title_row is not None and project_in_title(heading):
+        unit["project"] = project_in_title(heading)
+        unit_at["project"] = (title_row, 0)
+        f.mark(("unit", "project"), title_row, 0)
+        f.note(title_row, 0, f"表中没有项目名称一栏，项目名称取自表题：{unit['project']}", "assumed")
     if not kind:
         why = "表题未写明部门整体或项目支出" if heading else "未找到表题"
         f.note(top, 0, f"{why}，按{'项目名称' if unit.get('project') else '表的内容'}定为"
@@ -350,6 +361,31 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
             f.cells[(section,)] = f.cells[first if first in f.cells else inner[0]]
     where = {key: address for key, address in f.cells.items() if _present(data, key)}
     return Recognised(data=data, grid=grid, top=top, bottom=bottom, notes=notes, heading=heading, cells=where)
+
+
+def _is_label_value(cells: list[tuple[int, str]], i: int) -> bool:
+    """Whether cell i of a row is the value of a label: 项目名称 | 2020年省级…经费支出绩效自评表 is a project's name,
+    not the form's title (nor is ``项目名称：…绩效自评表`` in one cell)."""
+    label = _LABEL_START_RE.match(_p(cells[i][1]))
+    if label and cells[i][1] != label.group(0):
+        return True
+    return i > 0 and _p(cells[i - 1][1]).rstrip(":") in L.UNIT_LABELS
+
+
+_LABEL_START_RE = re.compile("(?:" + "|".join(re.escape(label) for label in sorted(L.UNIT_LABELS, key=len, reverse=True)) + ")[:]")
+_BLOCK_POINTS_RE = re.compile(r"\((\d+(?:\.\d+)?)分\)")
+_TITLE_TAIL_RE = re.compile(r"绩效.*$")
+_YEAR_PART_RE = re.compile(r"\(?(?:19|20)\d{2}年度?\)?")
+
+
+def project_in_title(heading: str) -> str:
+    """The project a title names: "农村学校营养改善计划项目绩效目标自评表（2022年度）" -> "农村学校营养改善计划项目";
+    "" for a title that names none ("2022年度项目支出绩效自评表")."""
+    p = _YEAR_PART_RE.sub("", _TITLE_TAIL_RE.sub("", _p(heading)))
+    for tail in ("整体支出", "支出"):
+        if p.endswith(tail):
+            p = p[: -len(tail)]
+    return "" if len(p) < 2 or p in L.TITLE_FILLER else p
 
 
 def _present(data: dict[str, Any], key: tuple[Any, ...]) -> bool:

@@ -40,6 +40,9 @@ class _Table:
         self.signoff: dict[str, str] = {}
         self.cat = ""
         self.sub = ""
+        # rows read before any 一级 heading (a merged 一级 cell printed over a page break puts its text after its
+        # first rows): they take the first heading that follows, with a note
+        self.orphans: list[tuple[int, int]] = []  # (row, index into indicators)
 
     def col(self, role: str) -> int | None:
         cs = self.cols.get(role)
@@ -62,7 +65,9 @@ class _Table:
         for r in range(self.h, self.last + 1):
             f.used.add(r)
         missing = [w for role, w in (("l3", "三级指标"), ("weight", "分值"), ("score", "得分")) if role not in self.cols]
-        if missing:
+        if missing == ["分值"] and self._points_in_names():
+            f.note(self.h, 0, "指标表表头没有“分值”列：各项分值取自三级指标名称中的“（N分）”。", "assumed")
+        elif missing:
             f.note(self.h, 0, f"指标表表头缺少“{'、'.join(missing)}”列。", "problem")
         else:
             f.note(self.h, 0, "指标表表头：" + "、".join(
@@ -107,12 +112,12 @@ class _Table:
             if tail and all("盖章" in t for _, t in cells):
                 continue  # "单位（盖章）": the place of the stamp, beside the 备注 and the sign-off
             wcol = self.col("weight")
-            if any(_p(t) in ("小计", "分项合计") for c, t in cells if wcol is None or c < wcol):
+            if any(_p(t) in L.SUBTOTAL_WORDS for c, t in cells if wcol is None or c < wcol):
                 f.note(r, cells[0][0], "小计行未读入（总分由程序按各项得分计算）。", "ignored")
                 f.used.add(r)
                 bottom = r
                 continue
-            if any(_p(t) in L.TOTAL_WORDS for c, t in cells if wcol is None or c < wcol):
+            if any(total_label(_p(t)) for c, t in cells if wcol is None or c < wcol):
                 self._total(r, cells)
                 f.used.add(r)
                 bottom, tail = r, True
@@ -147,7 +152,50 @@ class _Table:
                     f.used.discard(rr)
                 f.note(bottom, 0, f"指标表到此为止：其后{grid.cell(bad[0][0], 0).address or '各行'}起连续 3 行不是指标行。", "found")
                 break
+        self._drop_orphans()
         return bottom
+
+    def _adopt(self, key: str, value: str, r: int) -> None:
+        """Rows read before their 一级 (or 二级) heading take the first one printed after them."""
+        waiting = [(rr, i) for rr, i in self.orphans if not self.indicators[i].get(key)]
+        for _rr, i in waiting:
+            self.indicators[i][key] = value
+        if waiting:
+            what = "一级指标" if key == "category" else "二级指标"
+            first = self.grid.cell(waiting[0][0], 0).address or f"第 {waiting[0][0] + 1} 行"
+            self.f.note(r, 0, f"{first}起 {len(waiting)} 行在{what}“{value}”之前（合并单元格跨页打印），归入“{value}”。",
+                        "assumed")
+        if key == "category":
+            self.orphans.clear()
+
+    def _drop_orphans(self) -> None:
+        """Rows that never found a 一级 heading are not read (a problem each)."""
+        if not self.orphans:
+            return
+        for r, i in self.orphans:
+            ind = self.indicators[i]
+            self.f.note(r, 0, f"三级指标“{ind['name']}”找不到一级指标，未读入。", "problem")
+        gone = {i for _, i in self.orphans}
+        keep = [i for i in range(len(self.indicators)) if i not in gone]
+        moved = {old: new for new, old in enumerate(keep)}
+        self.indicators = [self.indicators[i] for i in keep]
+        f = self.f
+        f.cells = {
+            (k[0], moved[k[1]], *k[2:]) if k[0] == "indicators" and len(k) > 1 else k: v
+            for k, v in f.cells.items()
+            if not (k[0] == "indicators" and len(k) > 1 and k[1] in gone)
+        }
+        self.orphans.clear()
+
+    def _points_in_names(self) -> bool:
+        """Whether the rows below the header print their points in the name (受益人数（10分）)."""
+        l3 = self.col("l3")
+        if l3 is None:
+            return False
+        for r in range(self.last + 1, min(self.last + 6, self.grid.height)):
+            if _POINTS_IN_NAME_RE.search(_text(self.grid, r, l3)):
+                return True
+        return False
 
     # -- one indicator row
     def _row(self, r: int, cells: list[tuple[int, str]]) -> str:
@@ -159,6 +207,8 @@ class _Table:
         first_col = min((x for x in (l1, l2, l3) if x is not None), default=0)
         # left of the 一级 column: a 序号 (1, 2 …) or one character of a label printed downwards (绩/效/指/标)
         cells = [(c, t) for c, t in cells if c >= first_col or not (len(_p(t)) == 1 or re.fullmatch(r"\d{1,3}", _p(t)))]
+        # the end of a heading wrapped onto a line of its own (产出指标（40 / 分）) is no cell of the row
+        cells = [(c, t) for c, t in cells if not (c < l3 and _p(t) in ("分)", ")", "分"))]
         pos = 0
         offset = 0
         cat = sub = ""
@@ -180,7 +230,7 @@ class _Table:
             base = m2.group("name") if m2 else p
             positional = l2 is not None and c == l2 + offset and (c < l3 + offset) and pos + 1 < len(cells)
             if c < l3 + offset and (positional or _is_subcategory(base)) and parse_number(t)[0] is None and len(p) > 1:
-                sub = base if m2 and base in L.SUBCATEGORY_NAMES else t
+                sub = base if m2 and base in L.SUBCATEGORY_NAMES else _squash(t)
                 pos += 1
                 if m2 and base in L.SUBCATEGORY_NAMES:
                     f.note(r, c, f"二级指标“{t}”所标分值未读入（格式中二级指标无分值）。", "ignored")
@@ -192,12 +242,14 @@ class _Table:
             if cat != self.cat:
                 self.sub = ""
             self.cat = cat
+            self._adopt("category", cat, r)
             if cat_weight is not None and cat not in self.categories:
                 self.categories[cat] = _number(cat_weight)
                 f.mark(("categories", cat), r, l1 + offset if l1 is not None else 0)
                 f.note(r, l1 + offset if l1 is not None else 0, f"一级指标“{cat}”分值 {cat_weight}", "found")
         if sub:
             self.sub = sub
+            self._adopt("subcategory", sub, r)
         content = cells[pos][0] - l3 if pos < len(cells) else offset
         offset = self._fit(r, offset, content)
         lc, name = self.at(r, "l3", offset)
@@ -214,7 +266,8 @@ class _Table:
         if not name:
             f.note(r, first, "本行有分值或得分而没有三级指标名称，未读入。", "problem")
             return "skipped"
-        if not self.cat:
+        orphan = not self.cat
+        if orphan and not self._fits(r, offset):
             f.note(r, lc or 0, f"三级指标“{name}”之前没有一级指标，未读入。", "problem")
             return "bad"
         unread = [c for c in (wc, sc) if c is not None and self.grid.cell(r, c).problem]
@@ -224,7 +277,17 @@ class _Table:
             if not t_text and not a_text:  # a template's empty "指标1：" row
                 f.note(r, lc or 0, f"“{name}”行没有指标值、分值和得分，跳过。", "ignored")
                 return "skipped"
-        weight, _ = f.value(r, wc, f"“{name}”的分值") if wc is not None else (None, False)
+        applicable = True
+        points = _POINTS_IN_NAME_RE.search(name)
+        if points and (wc is None or not wtext):  # 受益人数（10分）: the 20 + 80 templates print no 分值 column
+            weight, name = Decimal(points.group(1)), name[: points.start()].rstrip()
+            f.note(r, lc or 0, f"“{name}”的分值 {weight} 取自名称中的“{points.group(0).strip()}”。", "assumed")
+            wc = lc
+        elif _p(wtext) in L.NOT_APPLICABLE_WEIGHTS:  # "/" under 分值: the row does not apply this year
+            weight, applicable = Decimal(0), False
+            f.note(r, wc or 0, f"“{name}”的分值为“{wtext}”：不适用，写作 applicable = false、分值 0（不计分）。", "found")
+        else:
+            weight, _ = f.value(r, wc, f"“{name}”的分值") if wc is not None else (None, False)
         if weight is None:
             f.note(r, wc if wc is not None else 0, f"三级指标“{name}”没有分值，未读入（分值必填）。", "problem")
             return "skipped"
@@ -248,7 +311,7 @@ class _Table:
             if pc is not None and self.grid.cell(r, pc).problem:
                 f.note(r, pc, f"“{name}”的{L.ROLE_WORDS[role]}：{self.grid.cell(r, pc).problem}", "problem")
         ind: dict[str, Any] = {"category": self.cat}
-        if self.sub:
+        if self.sub or orphan:
             ind["subcategory"] = self.sub
         ind["name"] = name
         ind["target"] = target
@@ -256,6 +319,8 @@ class _Table:
         ind["weight"] = _number(weight)
         if standard:
             ind["standard"] = standard
+        if not applicable:
+            ind["applicable"] = False
         if standard and not target and not actual:  # a criteria row: no 指标值 and no 完成值, the claim is the score
             ind["method"] = "criteria"
             f.note(r, stc or 0, f"“{name}”只有评分标准而无指标值和完成值，按评分标准评分（method = \"criteria\"，自评得分即得分）。",
@@ -274,6 +339,8 @@ class _Table:
         if note:
             ind["note"] = note
         i = len(self.indicators)
+        if orphan:
+            self.orphans.append((r, i))
         f.mark(("indicators", i), r, lc)
         for key, col in (("name", lc), ("weight", wc), ("claimed", sc), ("target", tc), ("actual", ac), ("tier", sc), ("standard", stc)):
             f.mark(("indicators", i, key), r, col)
@@ -314,17 +381,20 @@ class _Table:
     def _category(self, r: int, c: int, t: str) -> tuple[str, Decimal | None] | None:
         """(name, points) when the cell is a level-1 heading: "产出指标（50分）" anywhere, a known name, or in the 一级 column."""
         p = _p(t)
+        cut = _CUT_HEADING_RE.match(p)  # 产出指标（40 with its 分） on the next line
+        if cut and (cut.group("name") in L.CATEGORY_NAMES or c == self.col("l1")):
+            return cut.group("name"), Decimal(cut.group("weight"))
         m = (L.HEADING_RE.match(p) or L.L1_POINTS_RE.match(p)) if c == self.col("l1") else _points_heading(p)
         if m and (m.group("name") not in L.SUBCATEGORY_NAMES or m.group("name") in L.CATEGORY_NAMES):
             return m.group("name"), Decimal(m.group("weight") or m.group("bare"))
         if m and c == self.col("l1"):  # 成本指标（20分）in the 一级 column
             return m.group("name"), Decimal(m.group("weight") or m.group("bare"))
         if p in L.CATEGORY_NAMES and not (c == self.col("l3") and self.col("l1") not in (None, c) and self._fits(r, 0, True)):
-            return t, None  # (a bare 效益 in the 三级 column, with its numbers in place, is the indicator's name)
+            return _squash(t), None  # (a bare 效益 in the 三级 column, with its numbers in place, is the indicator's name)
         if len(p) < 2:  # one character: a fragment of a label printed downwards (绩/效/指/标), never a heading
             return None
         if c == self.col("l1") and not _is_subcategory(p) and parse_number(t)[0] is None and self._fits(r, 0):
-            return t, None
+            return _squash(t), None
         return None
 
     def _clean(self, r: int, c: int | None, text: str, what: str) -> str:
@@ -399,10 +469,12 @@ class _Table:
             f.mark(("claimed", "total"), r, sc)
             f.note(r, sc, f"总分（自评）：{_text(self.grid, r, sc)}", "found")  # type: ignore[arg-type]
         elif not bad:
-            label = next(c for c, t in cells if _p(t) in L.TOTAL_WORDS)
+            label, points = next((c, total_label(_p(t))) for c, t in cells if total_label(_p(t)))
             numbers = [(c, t) for c, t in cells if c > label and parse_number(t)[0] is not None and not t.endswith("%")]
             weights = sum((Decimal(str(i["weight"])) for i in self.indicators), Decimal(0))
-            if len(numbers) == 1 and sc is not None and (
+            if isinstance(points, Decimal) and len(numbers) == 1 and numbers[0][0] != self.col("weight"):
+                pass  # 总分(100分) | 99: the label gives the full marks, the one number is the score
+            elif len(numbers) == 1 and sc is not None and (
                 numbers[0][0] == self.col("weight") or parse_number(numbers[0][1])[0] in (weights, Decimal(100))
             ):  # the one number is the 分值 (the sum of the weights): the 得分 was left blank
                 f.note(r, sc, f"总分行的得分为空（“{numbers[0][1]}”是分值合计），未写入自评总分。", "assumed")
@@ -438,3 +510,22 @@ class _Table:
                     self.f.note(r, c, f"等级（自评）：{grade}", "found")
                 return True
         return False
+
+
+def total_label(p: str) -> bool | Decimal:
+    """Whether a plain cell text labels the total row: 总分, 合计 …, or 总分(100分) (then its points, the full marks)."""
+    if p in L.TOTAL_WORDS:
+        return True
+    m = L.HEADING_RE.match(p)
+    if m and m.group("name") in L.TOTAL_WORDS:
+        return Decimal(m.group("weight") or m.group("bare"))
+    return False
+
+
+_CUT_HEADING_RE = re.compile(r"^(?P<name>[^()\d]{2,20}?)\((?P<weight>\d+(?:\.\d+)?)分?$")
+_POINTS_IN_NAME_RE = re.compile(r"\s*[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]\s*$")
+
+
+def _squash(text: str) -> str:
+    """A heading as a name: the line breaks and spaces a cell wraps it with removed (满意度⏎指标 -> 满意度指标)."""
+    return "".join(text.split())
