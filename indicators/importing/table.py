@@ -10,6 +10,7 @@ from ..values import Text, parse_value
 from . import labels as L
 from .numbers import parse_number
 from .reading import (
+    Note,
     _Form,
     _has_header_words,
     _header_roles,
@@ -79,8 +80,15 @@ class _Table:
         tail = False
         remark = False  # inside a 备注 of several numbered lines
         bad: list[tuple[int, int]] = []  # (row, notes before it) of consecutive rows that did not read
+        joined = -1  # a row whose pieces were joined onto the row above
         for r in range(self.last + 1, self.limit):
+            if r == joined:
+                f.used.add(r)
+                continue
             cells = _row_texts(grid, r)
+            if self._pieces(cells) and r + 1 < self.limit and self._continues(cells, _row_texts(grid, r + 1)):
+                cells = self._join(r, cells, _row_texts(grid, r + 1))
+                joined = r + 1
             if not cells:
                 blanks += 1
                 if blanks >= 5:
@@ -153,7 +161,73 @@ class _Table:
                 f.note(bottom, 0, f"指标表到此为止：其后{grid.cell(bad[0][0], 0).address or '各行'}起连续 3 行不是指标行。", "found")
                 break
         self._drop_orphans()
+        self._rebalance()
         return bottom
+
+    def _rebalance(self) -> None:
+        """Rows read under the 一级 before theirs, found by the printed points: 效益指标（30分） holding 35 and the next,
+        满意度指标（10分）, holding 5 — a merged 一级 cell printed with its text below its first rows gave them the
+        heading before.  The last rows of the one move to the next when that makes both sums equal their points."""
+        inds = self.indicators
+        for i in range(1, len(inds)):
+            a, b = inds[i - 1]["category"], inds[i]["category"]
+            if a == b or a not in self.categories or b not in self.categories:
+                continue
+            want_a, want_b = Decimal(str(self.categories[a])), Decimal(str(self.categories[b]))
+            sum_a = sum((Decimal(str(x["weight"])) for x in inds if x["category"] == a), Decimal(0))
+            sum_b = sum((Decimal(str(x["weight"])) for x in inds if x["category"] == b), Decimal(0))
+            if sum_a <= want_a or sum_b >= want_b:
+                continue
+            moved = Decimal(0)
+            k = i
+            while k > 0 and inds[k - 1]["category"] == a and moved < sum_a - want_a:
+                k -= 1
+                moved += Decimal(str(inds[k]["weight"]))
+            if moved != sum_a - want_a or sum_b + moved != want_b:
+                continue
+            sub = inds[i].get("subcategory", "")
+            for x in inds[k:i]:
+                x["category"] = b
+                if sub and "subcategory" in x:
+                    x["subcategory"] = sub
+            names = "、".join(x["name"] for x in inds[k:i])
+            address = self.f.cells.get(("indicators", k), "")
+            self.f.notes.append((self.h, Note(address, f"“{names}”按一级指标所印分值归入“{b}”（{a}印 {want_a} 分、{b}印 {want_b} 分；"
+                                 f"合并单元格的文字印在其下几行时，前几行会误归上一个一级指标）。", "assumed")))
+
+    def _pieces(self, cells: list[tuple[int, str]]) -> bool:
+        """A row of heading pieces only: text left of the 三级 column, no number (a 一级/二级 text wrapped onto
+        two lines of a printed page: 满意度指标 / （10分）, 服务对象满意度 / 指标)."""
+        l3 = self.col("l3")
+        return bool(cells) and l3 is not None and all(
+            c < l3 and parse_number(t)[0] is None and not total_label(_p(t)) and _p(t) not in L.SUBTOTAL_WORDS
+            for c, t in cells
+        )
+
+    def _continues(self, cells: list[tuple[int, str]], below: list[tuple[int, str]]) -> bool:
+        """Whether every piece of the row below finishes the piece above it in its column."""
+        if not self._pieces(below):
+            return False
+        above = {c: _p(t) for c, t in cells}
+        for c, t in below:
+            p, up = _p(t), above.get(c)
+            if up is None:
+                return False
+            whole = up + p
+            if not (p.startswith(("(", "分", ")")) or p == "指标" or (whole.endswith("指标") and not up.endswith("指标"))
+                    or whole in L.CATEGORY_NAMES or whole in L.SUBCATEGORY_NAMES):
+                return False
+        return True
+
+    def _join(self, r: int, cells: list[tuple[int, str]], below: list[tuple[int, str]]) -> list[tuple[int, str]]:
+        texts = dict(cells)
+        for c, t in below:
+            texts[c] = texts.get(c, "") + t
+        out = sorted(texts.items())
+        if out != cells:
+            self.f.note(r, cells[0][0], f"“{' '.join(t for _, t in cells)}”与下一行“{' '.join(t for _, t in below)}”"
+                        "是同一格换行的文字，接起来读。", "assumed")
+        return out
 
     def _adopt(self, key: str, value: str, r: int) -> None:
         """Rows read before their 一级 (or 二级) heading take the first one printed after them."""
