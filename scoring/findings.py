@@ -301,6 +301,17 @@ CATALOG: dict[str, Rule] = {
     "unknown-indicator": Rule("error", "找不到指标", "复核调整指向的指标在表中不存在，或有多项同名而无法确定是哪一项；该调整未应用。"),
     "review-invalid": Rule("error", "复核文件无效", "复核文件无法读取或格式不对，未应用任何调整。"),
     # import
+    "printed-mismatch": Rule(
+        "warning", "印刷的数与复算不符",
+        "原表印出的执行率、分值合计、二级指标分值或序号，与按读入的数复算的结果不同：或是原表印错，或是导入时读错了。"
+        "请对照原表该格核对；读错时请改正原表的版式后重新导入，或先用 jixiao import 转为 .toml 再改正。",
+        messages={
+            "rate": "印“执行率 {printed}”，按预算数与执行数应为 {computed}。",
+            "weights_total": "印“分值合计 {printed}”，按读入的各项分值与资金执行率分值应为 {computed}。",
+            "subcategory": "印“{name}（{printed}分）”，读入的其下各指标分值之和为 {computed}。",
+            "serial": "印“序号 {printed}”，按读入的指标行应为 {computed}：其前有指标行未读入，或序号有误。",
+        },
+    ),
     "import-problem": Rule("error", "导入时有内容无法读取", "从电子表格或文本导入时，有单元格无法读取（如公式没有保存计算结果）或缺少应有的内容，该处未计入，复算结果可能不完整。位置给出单元格；请改正原表后重试，或先用 jixiao import 转为 .toml 再补全。"),
 }
 
@@ -421,8 +432,8 @@ _EXAMPLES: dict[str, tuple[str, tuple[Any, ...]]] = {
                           ("indicators", 0, "actual")),
 }
 # the codes raised outside the engine (a review file, an imported spreadsheet): their tests are
-# tests/test_review_batch.py and tests/test_import_cli.py
-NOT_FROM_A_FORM = frozenset(("review-above-self", "unknown-indicator", "review-invalid", "import-problem"))
+# tests/test_review_batch.py and tests/test_import_cli.py (printed-mismatch: tests/test_import_classes.py)
+NOT_FROM_A_FORM = frozenset(("review-above-self", "unknown-indicator", "review-invalid", "import-problem", "printed-mismatch"))
 EXAMPLE_RULES = {"denominator-fallback": "sichuan", "rate-below-threshold": "sichuan", "total-capped": "provincial-manual"}
 
 

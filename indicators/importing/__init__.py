@@ -194,6 +194,7 @@ class Imported:
     range_text: str  # "Sheet1!A1:I40", "第 552–581 行"
     cells: dict[tuple[Any, ...], str] = field(default_factory=dict)
     notes: list[Note] = field(default_factory=list)
+    printed: list[Any] = field(default_factory=list)  # the form's printed figures (printed.py), for scoring/printed_check.py
 
     @property
     def origin(self) -> str:
@@ -301,7 +302,7 @@ def imported_of(rec: Recognised) -> Imported:
     cells = dict(getattr(rec, "cells", None) or {})
     if not cells:
         cells = _cells_by_label(rec)
-    return Imported(grid.source, grid.name, rec.range_text, cells, list(rec.notes))
+    return Imported(grid.source, grid.name, rec.range_text, cells, list(rec.notes), list(getattr(rec, "printed", ())))
 
 
 def _cells_by_label(rec: Recognised) -> dict[tuple[Any, ...], str]:

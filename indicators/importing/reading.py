@@ -13,6 +13,7 @@ from typing import Any, Literal
 from . import labels as L
 from .grid import Grid
 from .numbers import parse_number, plain_text
+from .printed import Printed
 
 NoteKind = Literal["found", "assumed", "ignored", "problem"]
 
@@ -97,6 +98,18 @@ class _Form:
         self.notes: list[tuple[int, Note]] = []  # (grid row, note): sorted by row at the end
         self.used: set[int] = set()  # rows that carried something read
         self.cells: dict[tuple[Any, ...], str] = {}
+        self.printed: list[Printed] = []  # figures the form prints that jixiao recomputes (see printed.py)
+
+    def printed_figure(self, what: str, r: int, c: int, about: Any = None, value: Decimal | None = None) -> None:
+        """Record a printed figure of cell (r, c); a cell that is no number is not recorded."""
+        text = self.grid.cell(r, c).text.strip()
+        if value is None:
+            number, percent = parse_number(text)
+            if number is None:
+                return
+            value = number / 100 if percent else number
+        address = self.grid.cell(r, c).address or f"第 {r + 1} 行"
+        self.printed.append(Printed(what, address, text, value, about))
 
     def mark(self, key: tuple[Any, ...], r: int, c: int | None) -> None:
         """Remember the cell a value of the form came from."""

@@ -20,6 +20,7 @@ from . import labels as L
 from .funds import _finish_funds, _funds_row
 from .grid import Grid
 from .numbers import parse_number
+from .printed import Printed
 from .reading import (
     Note,
     NoteKind,
@@ -50,6 +51,8 @@ class Recognised:
     # where each value came from: key paths of ``data`` -> cell addresses, e.g. ("indicators", 2, "weight") -> "Sheet1!G15",
     # ("indicators", 2) -> the cell of its name, ("funds", "total", "executed"), ("claimed", "total"), ("unit", "name")
     cells: dict[tuple[Any, ...], str] = field(default_factory=dict)
+    # figures the form prints that jixiao recomputes (执行率, the 分值 total, 二级 points, 序号), with their cells
+    printed: list[Printed] = field(default_factory=list)
 
     @property
     def kind(self) -> str:
@@ -360,7 +363,8 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
         if inner and (section,) not in f.cells:
             f.cells[(section,)] = f.cells[first if first in f.cells else inner[0]]
     where = {key: address for key, address in f.cells.items() if _present(data, key)}
-    return Recognised(data=data, grid=grid, top=top, bottom=bottom, notes=notes, heading=heading, cells=where)
+    return Recognised(data=data, grid=grid, top=top, bottom=bottom, notes=notes, heading=heading, cells=where,
+                      printed=f.printed)
 
 
 def _is_label_value(cells: list[tuple[int, str]], i: int) -> bool:

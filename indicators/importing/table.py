@@ -35,6 +35,14 @@ class _Table:
         self.h = h
         self.limit = limit
         self.cols, self.last = _header_roles(f.grid, h)
+        # a 序号 column left of the 一级 column: its numbers are recorded (printed.py) to show a row not read
+        heads = [(c, _p(t)) for c, t in _row_texts(f.grid, h)]
+        self.serial_col = next((c for c, p in heads if p in L.SERIAL_HEADINGS), None)
+        self.serial: tuple[int, int] | None = None  # (row, column) of the 序号 of the row being read
+        # columns under a heading jixiao has no key for (指标解释 …): every cell of them is said not to be read
+        self.unknown = {c: t for c, t in _row_texts(f.grid, h) if not _role(L.INDICATOR_ROLES, t)
+                        and _p(t) not in L.SERIAL_HEADINGS and _p(t) not in L.TABLE_LABELS
+                        and not any(c in cs for cs in self.cols.values())}
         self.indicators: list[dict[str, Any]] = []
         self.categories: dict[str, Any] = {}
         self.claimed: dict[str, Any] = {}
@@ -44,6 +52,7 @@ class _Table:
         # rows read before any 一级 heading (a merged 一级 cell printed over a page break puts its text after its
         # first rows): they take the first heading that follows, with a note
         self.orphans: list[tuple[int, int]] = []  # (row, index into indicators)
+        self.cat_at = self.sub_at = ""  # the cells the current 一级 and 二级 were read from
 
     def col(self, role: str) -> int | None:
         cs = self.cols.get(role)
@@ -73,6 +82,8 @@ class _Table:
         else:
             f.note(self.h, 0, "指标表表头：" + "、".join(
                 L.ROLE_WORDS[role] for role in L.ROLE_WORDS if role in self.cols), "found")
+        for c, t in self.unknown.items():
+            f.note(self.h, c, f"“{_squash(t)}”一栏未读入（表单格式中没有这一栏，不作为评分标准或其他栏读取）。", "ignored")
         if "nature" in self.cols or "measure" in self.cols:
             f.note(self.h, self.col("target") or 0, "年度指标值由“指标性质”“指标值”“度量单位”三列合成（定性指标只取指标值）。", "assumed")
         bottom = self.last
@@ -279,6 +290,11 @@ class _Table:
         l3 = l3 if l3 is not None else 2
         cells = [(c, t) for c, t in cells if len(t) <= L.MAX_CELL and _p(t) not in L.TABLE_LABELS]
         first_col = min((x for x in (l1, l2, l3) if x is not None), default=0)
+        self.serial = next(((r, c) for c, t in cells if c == self.serial_col and re.fullmatch(r"\d{1,3}", _p(t))), None)
+        unknown = [(c, t) for c, t in cells if c in self.unknown]
+        for c, t in unknown:
+            f.note(r, c, f"“{t[:30]}”（{_squash(self.unknown[c])}）未读入：表单格式中没有这一栏。", "ignored")
+        cells = [(c, t) for c, t in cells if c not in self.unknown]
         # left of the 一级 column: a 序号 (1, 2 …) or one character of a label printed downwards (绩/效/指/标)
         cells = [(c, t) for c, t in cells if c >= first_col or not (len(_p(t)) == 1 or re.fullmatch(r"\d{1,3}", _p(t)))]
         # the end of a heading wrapped onto a line of its own (产出指标（40 / 分）) is no cell of the row
@@ -292,6 +308,7 @@ class _Table:
             heading = self._category(r, c, t)
             if heading:
                 cat, cat_weight = heading
+                self.cat_at = self.grid.cell(r, c).address
                 pos += 1
                 if l1 is not None and c != l1:
                     offset = c - l1
@@ -304,10 +321,14 @@ class _Table:
             base = m2.group("name") if m2 else p
             positional = l2 is not None and c == l2 + offset and (c < l3 + offset) and pos + 1 < len(cells)
             if c < l3 + offset and (positional or _is_subcategory(base)) and parse_number(t)[0] is None and len(p) > 1:
-                sub = base if m2 and base in L.SUBCATEGORY_NAMES else _squash(t)
+                points = m2 is not None and (base in L.SUBCATEGORY_NAMES or _is_subcategory(base))
+                sub = base if points else _squash(t)
+                self.sub_at = self.grid.cell(r, c).address
                 pos += 1
-                if m2 and base in L.SUBCATEGORY_NAMES:
-                    f.note(r, c, f"二级指标“{t}”所标分值未读入（格式中二级指标无分值）。", "ignored")
+                if m2 is not None and points:
+                    weight = Decimal(m2.group("weight") or m2.group("bare"))
+                    f.printed_figure("subcategory", r, c, about=(cat or self.cat, base), value=weight)
+                    f.note(r, c, f"二级指标“{t}”所印分值 {weight} 用于核对其下各指标分值之和（格式中二级指标无分值）。", "found")
                 if l2 is not None and c != l2 + offset:
                     where = "在“一级指标”列" if c == l1 else "不在“二级指标”列"
                     f.note(r, c, f"“{t}”{where}，按内容是二级指标，作为二级指标读取"
@@ -413,9 +434,14 @@ class _Table:
         if note:
             ind["note"] = note
         i = len(self.indicators)
+        if self.serial is not None:
+            f.printed_figure("serial", *self.serial, about=i)
         if orphan:
             self.orphans.append((r, i))
         f.mark(("indicators", i), r, lc)
+        for key, at in (("category", self.cat_at), ("subcategory", self.sub_at)):
+            if at and key in ind:
+                f.cells.setdefault(("indicators", i, key), at)
         for key, col in (("name", lc), ("weight", wc), ("claimed", sc), ("target", tc), ("actual", ac), ("tier", sc), ("standard", stc)):
             f.mark(("indicators", i, key), r, col)
         if note:
@@ -531,6 +557,12 @@ class _Table:
     def _total(self, r: int, cells: list[tuple[int, str]]) -> None:
         f = self.f
         sc = self.col("score")
+        wcol = self.col("weight")
+        label_c, points = next(((c, total_label(_p(t))) for c, t in cells if total_label(_p(t))), (0, False))
+        if isinstance(points, Decimal):  # 总分（100分）
+            f.printed_figure("weights_total", r, label_c, value=points)
+        elif wcol is not None and wcol != sc and parse_number(_text(self.grid, r, wcol))[0] is not None:
+            f.printed_figure("weights_total", r, wcol)  # the 分值 column's total
         graded = L.GRADE_CELL_RE.match(_p(_text(self.grid, r, sc))) if sc is not None else None
         if graded:  # "等级：" / "99.5 等级：优" under 得分: the grade's label, with the score (if any) before it
             value, bad = parse_number(graded.group(1))[0] if graded.group(1) else None, False
