@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -86,14 +87,16 @@ def is_imported(path: str | Path) -> bool:
     return suffix != ".toml" and suffix in READERS
 
 
-def import_grids(path: str | Path) -> tuple[list[Grid], list[Recognised]]:
-    """The grids of the file and every form found in them; raises :class:`ImportFailure`."""
+def import_grids(path: str | Path, tiers: tuple[Decimal, Decimal] | None = None) -> tuple[list[Grid], list[Recognised]]:
+    """The grids of the file and every form found in them; raises :class:`ImportFailure`.
+
+    ``tiers``: the rule set's qualitative thresholds (see :func:`recognise.recognise`)."""
     from .recognise import Note, recognise
 
     grids = read_grids(path)
     found: list[Recognised] = []
     for grid in grids:
-        for rec in recognise(grid):
+        for rec in recognise(grid, tiers):
             said = {n.address for n in rec.notes}
             extra = [Note(a, m, k) for a, m, k in _grid_notes(grid)]  # type: ignore[arg-type]
             for r in range(rec.top, min(rec.bottom, grid.height - 1) + 1):

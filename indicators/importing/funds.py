@@ -83,7 +83,7 @@ def _funds_row(f: _Form, r: int, cells: list[tuple[int, str]], cols: dict[str, l
                 value, percent = parse_number(t)
                 if value is not None:  # 90.00% / 90 (a percentage) / 0.9 (a fraction)
                     f.printed_figure("rate", r, c, value=value / 100 if percent or value > 2 else value)
-            f.note(r, c, f"印刷的执行率“{t}”未读入，由程序按执行数与预算数复算。", "ignored")
+            f.note(r, c, f"印刷的执行率“{t}”只用于核对（执行率由程序按执行数与预算数复算）。", "found")
             break
 
 

@@ -106,22 +106,25 @@ def range_text(grid: Grid, top: int, bottom: int) -> str:
 # ---------------------------------------------------------------- recognise
 
 
-def recognise(grid: Grid) -> list[Recognised]:
-    """Every 绩效自评表 in the grid, top to bottom; [] when there is none."""
+def recognise(grid: Grid, tiers: tuple[Decimal, Decimal] | None = None) -> list[Recognised]:
+    """Every 绩效自评表 in the grid, top to bottom; [] when there is none.
+
+    ``tiers``: the rule set's qualitative thresholds (achieved, partial) that place a qualitative row's claimed
+    score in a tier (达成, 部分达成, 未达成); by default those of central-2020 (labels.DEFAULT_TIERS)."""
     headers = [r for r in range(grid.height) if _has_header_words(grid, r) and _is_indicator_header(grid, r)]
     forms: list[Recognised] = []
     start = 0
     for h in headers:
         if h < start:  # a header repeated inside the form before (a page break)
             continue
-        rec = _read_form(grid, start, h, grid.height)
+        rec = _read_form(grid, start, h, grid.height, tiers or L.DEFAULT_TIERS)
         forms.append(rec)
         start = rec.bottom + 1
     return forms
 
 
 
-def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
+def _read_form(grid: Grid, start: int, h: int, limit: int, tiers: tuple[Decimal, Decimal]) -> Recognised:
     f = _Form(grid)
     data: dict[str, Any] = {"format": 1, "kind": "department", "year": 0}
     # the title: the nearest above the table
@@ -283,7 +286,7 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
     if title_row is None and first_head is not None:
         top = first_head
     # the indicator table
-    table = _Table(f, h, limit)
+    table = _Table(f, h, limit, tiers)
     bottom = table.read()
     for key, value in head_signoff.items():
         table.signoff.setdefault(key, value)

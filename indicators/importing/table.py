@@ -29,8 +29,9 @@ from .reading import (
 
 
 class _Table:
-    def __init__(self, f: _Form, h: int, limit: int):
+    def __init__(self, f: _Form, h: int, limit: int, tiers: tuple[Decimal, Decimal] = L.DEFAULT_TIERS):
         self.f = f
+        self.tiers = tiers  # (achieved, partial): the rule set's [qualitative] thresholds
         self.grid = f.grid
         self.h = h
         self.limit = limit
@@ -426,7 +427,7 @@ class _Table:
                 ind["tier"] = tier
                 f.note(r, sc if sc is not None else 0,
                        f"定性指标“{name}”：按得分 {claimed}（分值 {weight}）定档为“{tier}”"
-                       "（默认规则：达成 ≥ 分值×0.8，部分达成 ≥ 分值×0.6）。", "assumed")
+                       f"（规则集：达成 ≥ 分值×{self.tiers[0]}，部分达成 ≥ 分值×{self.tiers[1]}）。", "assumed")
             else:
                 f.note(r, sc if sc is not None else 0, f"定性指标“{name}”没有得分，未定档次。", "problem")
         if claimed is not None:
@@ -543,13 +544,13 @@ class _Table:
         self.f.note(r, tc or 0, f"指标性质“{nature}”无法识别，年度指标值只取“{value}”。", "assumed")
         return value
 
-    @staticmethod
-    def _tier(weight: Decimal, claimed: Decimal | None) -> str:
+    def _tier(self, weight: Decimal, claimed: Decimal | None) -> str:
         if claimed is None:
             return ""
-        if claimed >= weight * Decimal("0.8"):
+        achieved, partial = self.tiers
+        if claimed >= weight * achieved:
             return "达成"
-        if claimed >= weight * Decimal("0.6"):
+        if claimed >= weight * partial:
             return "部分达成"
         return "未达成"
 

@@ -141,6 +141,14 @@ def report(rec: Any, out: IO[str], problems: list[str], mismatches: list[str] = 
             print(f"    {key}：{cells}", file=out)
 
 
+def _tiers() -> tuple[Any, Any]:
+    """The default rule set's qualitative thresholds, for the tier of a qualitative row's claimed score."""
+    from jixiao.scoring.rules import DEFAULT_RULES, load_rules
+
+    q = load_rules(DEFAULT_RULES).qualitative
+    return q.achieved, q.partial
+
+
 def _printed(rec: Any, text: str) -> list[str]:
     """The figures the form prints (执行率, 分值合计, 二级指标分值, 序号) that differ from the recomputation."""
     from jixiao.indicators.loader import FormError, load_form_text
@@ -217,7 +225,7 @@ def run(args: argparse.Namespace) -> int:
             failed = True
             continue
         try:
-            grids, recs = import_grids(f)
+            grids, recs = import_grids(f, _tiers())
         except ImportFailure as exc:
             _err(str(exc))
             failed = True
