@@ -35,8 +35,8 @@ def check_printed(form: Form, result: Any, printed: Sequence[Any]) -> list[Findi
     out: list[Finding] = []
 
     def add(p: Any, variant: str, loc: tuple[Any, ...], computed: str, **extra: str) -> None:
-        f = raise_finding("printed-mismatch", p.address, loc, variant, printed=p.text,
-                          computed=computed, **extra)
+        extra.setdefault("printed", p.text)
+        f = raise_finding("printed-mismatch", p.address, loc, variant, computed=computed, **extra)
         f.address = p.address
         out.append(f)
 
@@ -60,7 +60,7 @@ def check_printed(form: Form, result: Any, printed: Sequence[Any]) -> list[Findi
             rows = [i.weight for i in form.indicators if i.category == category and i.subcategory == sub]
             got = sum(rows, Decimal(0))
             if rows and got != p.value:
-                add(p, "subcategory", ("indicators",), _plain(got), name=sub)
+                add(p, "subcategory", ("indicators",), _plain(got), name=sub, printed=_plain(p.value))
     for before, p in zip(serials, serials[1:]):  # each jump said once, where it is
         if p.value - before.value != p.about - before.about:
             add(p, "serial", ("indicators", p.about), _plain(before.value + p.about - before.about))

@@ -207,7 +207,7 @@ def _label_pairs(grid: Grid, r: int, labels: dict[str, str]) -> list[tuple[str, 
 
 
 def _is_indicator_header(grid: Grid, r: int) -> bool:
-    roles = {_role(L.INDICATOR_ROLES, t) for _, t in _row_texts(grid, r) if "指标" in t or "分" in t}
+    roles = {_role(L.INDICATOR_ROLES, t) for _, t in _row_texts(grid, r) if "指标" in _p(t) or "分" in t}
     return "l3" in roles and ("l1" in roles or "l2" in roles) or {"l1", "l3", "weight"} <= roles
 
 
@@ -243,4 +243,9 @@ def _header_roles(grid: Grid, h: int) -> tuple[dict[str, list[int]], int]:
 
 
 def _has_header_words(grid: Grid, r: int) -> bool:
-    return any("三级" in cell.text or "指标名称" in cell.text for cell in grid.rows[r] if cell.text and len(cell.text) < 40)
+    """Whether row r may hold the indicator header (三级指标 or 指标名称; spaces and line breaks inside allowed)."""
+    for cell in grid.rows[r]:
+        t = cell.text
+        if t and len(t) < 40 and ("三级" in t or "指标名称" in t or ("三" in t and "三级" in _p(t)) or ("名" in t and "指标名称" in _p(t))):
+            return True
+    return False
