@@ -425,3 +425,17 @@ def test_form_variants_fixture_scores_as_drawn(tmp_path: Path) -> None:
 
 
 _ = Ind  # re-exported for readers of this file: the row type of the variants
+
+
+def test_review_of_a_folder_reports_the_printed_mismatch(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from jixiao.tui.cli import main
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    xlsx(folder, Variant(rate_text="98.00%"))
+    main(["review", str(folder), "--format", "json"])
+    data = json.loads(capsys.readouterr().out)
+    found = [(f["code"], f["where"]) for form in data["forms"] for f in form.get("findings", [])]
+    assert ("printed-mismatch", "自评表!G6") in found

@@ -20,8 +20,9 @@ from jixiao.scoring.findings import CATALOG
 from jixiao.tui.cli import main
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "review" / "batch"
-# import-problem needs a spreadsheet submission: tests/test_import_cli.py reviews and checks one
-TOML_ONLY_UNSEEN = {"import-problem"}
+# import-problem and printed-mismatch need a spreadsheet submission: tests/test_import_cli.py and
+# tests/test_import_classes.py review and check one
+TOML_ONLY_UNSEEN = {"import-problem", "printed-mismatch"}
 
 # name -> (claimed total, computed total, review total, grades claimed/computed/review, errors, warnings)
 EXPECTED = {
