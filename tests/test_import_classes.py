@@ -17,14 +17,25 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-
 from jixiao.indicators.importing import import_file, labels
 from jixiao.indicators.importing.recognise import Recognised, project_in_title
 from jixiao.indicators.importing.toml_writer import form_toml
 from jixiao.indicators.values import parse_value
-from jixiao.scoring.engine import score_file as score_path
+from jixiao.scoring.loading import score_file as score_path
 from jixiao.scoring.rules import load_rules
-from tests.fixtures.form_variants import Ind, Variant, convert, find, form, replace_text, rows_25, rows_small, soffice, write_xlsx
+
+from tests.fixtures.form_variants import (
+    Ind,
+    Variant,
+    convert,
+    find,
+    form,
+    replace_text,
+    rows_25,
+    rows_small,
+    soffice,
+    write_xlsx,
+)
 from tests.fixtures.office_docs import write_docx
 from tests.import_scoring import score
 
