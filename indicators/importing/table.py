@@ -322,14 +322,14 @@ class _Table:
             base = m2.group("name") if m2 else p
             positional = l2 is not None and c == l2 + offset and (c < l3 + offset) and pos + 1 < len(cells)
             if c < l3 + offset and (positional or _is_subcategory(base)) and parse_number(t)[0] is None and len(p) > 1:
-                points = m2 is not None and (base in L.SUBCATEGORY_NAMES or _is_subcategory(base))
-                sub = base if points else _squash(t)
+                with_points = m2 is not None and (base in L.SUBCATEGORY_NAMES or _is_subcategory(base))
+                sub = base if with_points else _squash(t)
                 self.sub_at = self.grid.cell(r, c).address
                 pos += 1
-                if m2 is not None and points:
-                    weight = Decimal(m2.group("weight") or m2.group("bare"))
-                    f.printed_figure("subcategory", r, c, about=(cat or self.cat, base), value=weight)
-                    f.note(r, c, f"二级指标“{t}”所印分值 {weight} 用于核对其下各指标分值之和（格式中二级指标无分值）。", "found")
+                if m2 is not None and with_points:
+                    sub_points = Decimal(m2.group("weight") or m2.group("bare"))
+                    f.printed_figure("subcategory", r, c, about=(cat or self.cat, base), value=sub_points)
+                    f.note(r, c, f"二级指标“{t}”所印分值 {sub_points} 用于核对其下各指标分值之和（格式中二级指标无分值）。", "found")
                 if l2 is not None and c != l2 + offset:
                     where = "在“一级指标”列" if c == l1 else "不在“二级指标”列"
                     f.note(r, c, f"“{t}”{where}，按内容是二级指标，作为二级指标读取"
@@ -374,10 +374,11 @@ class _Table:
                 f.note(r, lc or 0, f"“{name}”行没有指标值、分值和得分，跳过。", "ignored")
                 return "skipped"
         applicable = True
-        points = _POINTS_IN_NAME_RE.search(name)
-        if points and (wc is None or not wtext):  # 受益人数（10分）: the 20 + 80 templates print no 分值 column
-            weight, name = Decimal(points.group(1)), name[: points.start()].rstrip()
-            f.note(r, lc or 0, f"“{name}”的分值 {weight} 取自名称中的“{points.group(0).strip()}”。", "assumed")
+        weight: Decimal | None
+        in_name = _POINTS_IN_NAME_RE.search(name)
+        if in_name and (wc is None or not wtext):  # 受益人数（10分）: the 20 + 80 templates print no 分值 column
+            weight, name = Decimal(in_name.group(1)), name[: in_name.start()].rstrip()
+            f.note(r, lc or 0, f"“{name}”的分值 {weight} 取自名称中的“{in_name.group(0).strip()}”。", "assumed")
             wc = lc
         elif _p(wtext) in L.NOT_APPLICABLE_WEIGHTS:  # "/" under 分值: the row does not apply this year
             weight, applicable = Decimal(0), False
