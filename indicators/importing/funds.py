@@ -63,6 +63,10 @@ def _funds_row(f: _Form, r: int, cells: list[tuple[int, str]], cols: dict[str, l
     rows[key] = (r, row)
     f.mark(("funds", key), r, label_c)
     f.mark(("funds",), r, label_c)
+    known = {c for cs in cols.values() for c in cs}
+    for c, t in cells:  # a number under a heading jixiao has no key for (资金来源 …): said, not dropped unseen
+        if c > label_c and c not in known and t not in L.BLANKS and parse_number(t)[0] is not None:
+            f.note(r, c, f"资金表中的“{t}”不在年初预算数、全年预算数、全年执行数、分值、执行率或得分之下，未读入。", "ignored")
     for role, target in (("weight", "weight"), ("score", "claimed")):
         for c in cols.get(role, []):
             value, bad = f.value(r, c, "资金执行率" + ("分值" if role == "weight" else "得分"))
