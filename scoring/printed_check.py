@@ -48,7 +48,8 @@ def check_printed(form: Form, result: Any, printed: Sequence[Any]) -> list[Findi
             percent = "%" in p.text or number > 2  # 90.00% or 90 (a percentage), else 0.9 (a fraction)
             scale = Decimal(100) if percent else Decimal(1)
             computed = (result.funds.rate * scale).quantize(step, ROUND_HALF_UP)
-            if computed != (p.value * scale).quantize(step, ROUND_HALF_UP):
+            capped = p.value == 1 and result.funds.rate > 1  # 100% printed for a rate over 100%: shown capped
+            if computed != (p.value * scale).quantize(step, ROUND_HALF_UP) and not capped:
                 shown = (result.funds.rate * scale).quantize(Decimal("0.01"), ROUND_HALF_UP)
                 add(p, "rate", ("funds", "total"), f"{shown}%" if percent else str(shown))
         elif p.what == "weights_total":
@@ -61,8 +62,8 @@ def check_printed(form: Form, result: Any, printed: Sequence[Any]) -> list[Findi
             got = sum(rows, Decimal(0))
             if rows and got != p.value:
                 add(p, "subcategory", ("indicators",), _plain(got), name=sub, printed=_plain(p.value))
-    for before, p in zip(serials, serials[1:]):  # each jump said once, where it is
-        if p.value - before.value != p.about - before.about:
+    for before, p in zip(serials, serials[1:]):  # each jump said once, where it is (a restart at 1 is no jump)
+        if p.value - before.value != p.about - before.about and p.value != 1:
             add(p, "serial", ("indicators", p.about), _plain(before.value + p.about - before.about))
     return out
 

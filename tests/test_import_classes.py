@@ -461,3 +461,10 @@ def test_a_money_column_with_no_key_is_said_with_its_cell(tmp_path: Path) -> Non
     said = {n.address: n.message for n in rec.notes if n.kind == "ignored"}
     assert "“50”不在年初预算数" in said[f"{SHEET}!I{h + 2}"]
     assert rec.data["funds"]["total"] == {"initial": 100, "annual": 120, "executed": 108}
+
+
+def test_serials_restarting_at_one_and_a_capped_rate_are_no_findings(tmp_path: Path) -> None:
+    sheet = form(Variant(serial=True, rate_text="100%", funds=("100", "100", "105")))
+    r, c = find(sheet, "4")  # the 效益 rows numbered afresh: 1, 2, 3, 1, 2
+    sheet.rows[r][c], sheet.rows[r + 1][c] = "1", "2"
+    assert _findings(write_xlsx(tmp_path / "f.xlsx", sheet)) == []
