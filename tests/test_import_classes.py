@@ -25,7 +25,6 @@ from jixiao.scoring.loading import score_file as score_path
 from jixiao.scoring.rules import load_rules
 
 from tests.fixtures.form_variants import (
-    Ind,
     Variant,
     convert,
     find,
@@ -435,8 +434,6 @@ def test_form_variants_fixture_scores_as_drawn(tmp_path: Path) -> None:
     assert codes(rec) == []
     assert score(rec).total == Decimal("99.00")
 
-
-_ = Ind  # re-exported for readers of this file: the row type of the variants
 
 
 def test_review_of_a_folder_reports_the_printed_mismatch(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
