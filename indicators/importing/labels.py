@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from ..schema import FUNDS_ROW_NAMES
+
 # ------------------------------------------------------------------ limits
 
 MAX_CELL = 2000  # a longer cell is prose, never a label
@@ -161,7 +163,7 @@ FUNDS_ROWS: list[tuple[str, str]] = [
 ]
 # the label of a money block that may carry its points: 预算执行情况(万元)(20分)
 FUNDS_BLOCK_LABELS = ("预算执行情况", "项目资金", "资金情况", "资金执行情况", "预算执行")
-FUNDS_ROW_WORDS = {"total": "年度资金总额", "appropriation": "当年财政拨款", "carryover": "上年结转资金", "other": "其他资金"}
+FUNDS_ROW_WORDS = FUNDS_ROW_NAMES
 FUNDS_COLUMN_WORDS = {"initial": "年初预算数", "annual": "全年预算数", "adjusted": "调整后预算数", "executed": "全年执行数"}
 
 # ------------------------------------------------------------------ the head and the sign-off
