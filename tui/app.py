@@ -24,7 +24,7 @@ from jixiao.scoring.rules import RuleSet
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, TabbedContent, TabPane
+from textual.widgets import TabbedContent, TabPane
 
 from .actions import ACTIONS, EDIT_ACTIONS, TABS, Action
 from .app_editing import FormEditing
@@ -35,6 +35,7 @@ from .components.findings_panel import FindingsPanel
 from .components.form_header import FormHeader
 from .components.funds_table import FundsTable
 from .components.indicator_table import IndicatorTable
+from .components.key_footer import KeyFooter
 from .components.problems_view import ProblemsView
 from .components.summary_bar import SummaryBar
 
@@ -47,6 +48,8 @@ class JixiaoApp(FormEditing, App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "jixiao 绩效自评表"
     ENABLE_COMMAND_PALETTE = True
+    # the first focus goes straight to the indicator table (one focus change, one footer rebuild, at start-up)
+    AUTO_FOCUS = "#indicators"
     BINDINGS = [
         # first, so that it wins for Ctrl+R where it is enabled: the broken-file screen, whose
         # message asks for Ctrl+R, shows it in the footer; elsewhere the hidden "reload" has the key
@@ -90,13 +93,11 @@ class JixiaoApp(FormEditing, App[int]):
             yield SummaryBar(id="summary")
         else:
             yield ProblemsView(id="problems")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.set_class(self.size.height < 30, "-short")
         self.refresh_views()
-        if self.doc.editable:
-            self.query_one(IndicatorTable).focus()
 
     def on_resize(self, event: Any) -> None:
         self.set_class(event.size.height < 30, "-short")
