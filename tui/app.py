@@ -24,12 +24,12 @@ from jixiao.scoring.rules import RuleSet
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 
 from .actions import ACTIONS, EDIT_ACTIONS, TABS, Action
 from .app_editing import FormEditing
 from .app_views import Loc
-from .components.detail_panel import DetailPanel
+from .components.detail_panel import DetailBox, DetailPanel
 from .components.fields_table import FieldsTable
 from .components.findings_panel import FindingsPanel
 from .components.form_header import FormHeader
@@ -39,7 +39,14 @@ from .components.key_footer import KeyFooter
 from .components.problems_view import ProblemsView
 from .components.summary_bar import SummaryBar
 
-__all__ = ["ACTIONS", "Action", "JixiaoApp", "Loc"]
+__all__ = ["ACTIONS", "MIN_SIZE", "Action", "JixiaoApp", "Loc"]
+
+# below this (columns, rows) the form cannot be shown: the screen says so instead
+MIN_SIZE = (60, 18)
+# below this many rows the detail and the findings get less room (app.tcss: App.-short)
+SHORT_HEIGHT = 30
+# below this many rows, the least: two lines of detail, two of findings (App.-tiny)
+TINY_HEIGHT = 22
 
 
 class JixiaoApp(FormEditing, App[int]):
@@ -88,19 +95,32 @@ class JixiaoApp(FormEditing, App[int]):
                     yield FieldsTable(id="goal", value_width=80)
                 with TabPane("基本信息", id=TABS["info"]):
                     yield FieldsTable(id="info", value_width=50)
-            yield DetailPanel(id="detail")
+            with DetailBox(id="detail-box"):
+                yield DetailPanel(id="detail")
             yield FindingsPanel(id="findings")
             yield SummaryBar(id="summary")
         else:
             yield ProblemsView(id="problems")
+        yield Static(id="too-small")
         yield KeyFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.set_class(self.size.height < 30, "-short")
+        self.fit_size(self.size.width, self.size.height)
         self.refresh_views()
 
     def on_resize(self, event: Any) -> None:
-        self.set_class(event.size.height < 30, "-short")
+        self.fit_size(event.size.width, event.size.height)
+
+    def fit_size(self, width: int, height: int) -> None:
+        """Less room for the detail and the findings on a short terminal; below the minimum, only a message."""
+        small = width < MIN_SIZE[0] or height < MIN_SIZE[1]
+        if small != self.has_class("-too-small"):
+            self.query_one("#too-small", Static).update(
+                f"窗口太小（现在 {width}×{height}），请把终端窗口放大到至少 {MIN_SIZE[0]}×{MIN_SIZE[1]}。按 q 退出。"
+            )
+        self.set_class(small, "-too-small")
+        self.set_class(height < SHORT_HEIGHT, "-short")
+        self.set_class(height < TINY_HEIGHT, "-tiny")
 
     # ---------------------------------------------------------------- saving, reloading, quitting
 
@@ -239,9 +259,8 @@ class JixiaoApp(FormEditing, App[int]):
         except Exception as exc:  # the PDF module's own error: report it, keep the editor running
             self.say(f"{exc}", title="打印失败", severity="error")
             return
-        for w in warnings or []:
-            self.say(str(w), severity="warning")
-        self.say(f"已导出 {out}", title="已打印")
+        lines = [f"已导出 {out}"] + [str(w) for w in warnings or []]  # one notification, the warnings in it
+        self.say("\n".join(lines), title="已打印", severity="warning" if len(lines) > 1 else "information")
 
 
     # ---------------------------------------------------------------- help and the command palette

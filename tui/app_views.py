@@ -314,5 +314,7 @@ class FormViews(_AppBase):
             text.append(f"\n……另有 {len(findings) - 2} 条，见下方发现项", style="dim")
         return text
     def say(self, message: str, *, title: str = "", severity: Any = "information") -> None:
-        """A notification; user text (names, typed values) is never read as markup."""
+        """A notification, one at a time (a new one replaces the last, never piles over the findings);
+        user text (names, typed values) is never read as markup."""
+        self.clear_notifications()
         self.notify(visible(message, multiline=True), title=visible(title), severity=severity, markup=False)
