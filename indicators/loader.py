@@ -377,7 +377,7 @@ def _message(err: ErrorDetails, model: type[BaseModel], sections: dict[tuple[str
         expected = err.get("ctx", {}).get("expected", "")
         return f"取值 “{err.get('input')}” 无效，只能是 {expected}"
     if kind == "value_error" and "too large" in str(err.get("msg", "")):
-        return f"数值过大（“{_shown(err.get('input'))}”），请检查单位（金额按 [funds] unit 所写的单位计，默认万元）"
+        return f"数值过大（“{_shown(err.get('input'))}”），请检查金额单位（万元或元，默认万元）"
     if kind == "value_error" and "too small" in str(err.get("msg", "")):
         return f"数值过小（“{_shown(err.get('input'))}”，绝对值小于 10 的 -12 次方），不是有效的金额或分数；请写 0 或实际数值"
     base = _TYPE_MESSAGES.get(kind, err.get("msg", "值无效"))

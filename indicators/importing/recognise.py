@@ -625,7 +625,7 @@ def _read_form(grid: Grid, start: int, h: int, limit: int) -> Recognised:
                 f.note(*unit_at[key], f"未找到部门/单位名称，取{_UNIT_WORDS[key]}“{name}”作为单位名称。", "assumed")
                 break
     if not name:
-        f.note(top, 0, "未找到部门（单位）名称，请在 [unit] name 中填写。", "problem")
+        f.note(top, 0, "未找到部门（单位）名称，请在“单位名称”中填写。", "problem")
     data["unit"] = {"name": name}
     for key in ("code", "project", "supervisor", "implementer"):
         if unit.get(key):
@@ -799,7 +799,7 @@ def _finish_funds(f: _Form, funds: dict[str, Any], header: tuple[int, dict[str, 
             out[key] = funds[key]
     if money == "元":
         out["unit"] = "元"
-        f.note(header[0], 0, "金额单位为元，写入 [funds] unit = \"元\"（金额未换算）。", "found")
+        f.note(header[0], 0, "金额单位为元，表中按元记录（金额未换算）。", "found")
     elif not money:
         f.note(header[0], 0, "未写金额单位，按万元理解。", "assumed")
     for key in ("total", "appropriation", "carryover", "other"):
