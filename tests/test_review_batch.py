@@ -344,7 +344,7 @@ def test_bad_output_name_exits_two_before_any_work(batch: Path, tmp_path: Path, 
 
 
 def test_a_broken_form_does_not_stop_the_batch_and_bad_bytes_are_rows(batch: Path, capsys: pytest.CaptureFixture[str]):
-    (batch / "gbk.toml").write_bytes('format = 1\n[unit]\nname = "某局"\n'.encode("gbk"))
+    (batch / "gbk.toml").write_bytes(b'format = 1\n[unit]\nname = "\xff\xfe"\n')  # neither UTF-8 nor GBK
     (batch / "wrong.toml").write_text('format = 1\nkind = "部门"\nyear = 2023\n[unit]\nname = "x"\n', encoding="utf-8")
     code, out, _ = run(capsys, str(batch), "--format", "json")
     forms = by_name(json.loads(out)["forms"])

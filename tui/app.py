@@ -107,6 +107,11 @@ class JixiaoApp(FormEditing, App[int]):
     def on_mount(self) -> None:
         self.fit_size(self.size.width, self.size.height)
         self.refresh_views()
+        if self.doc.encoding:
+            self.say(
+                f"“{self.file_name}”是 GBK/GB18030 编码（不是 UTF-8），已正确读取；保存时将写成 UTF-8。",
+                title="文件编码",
+            )
 
     def on_resize(self, event: Any) -> None:
         self.fit_size(event.size.width, event.size.height)
@@ -164,7 +169,11 @@ class JixiaoApp(FormEditing, App[int]):
             self.say(f"保存失败：{exc.strerror or exc}。原文件未改动。", title="未保存", severity="error")
             return
         backup = f"（原文件备份为 {self.file_name}~）" if existed else ""
-        self.say(f"已保存 {self.file_name}{backup}", title="已保存")
+        encoding = ""
+        if self.doc.encoding:  # read as GBK/GB18030: written as UTF-8, said once
+            encoding = f"，编码由 {self.doc.encoding} 改为 UTF-8"
+            self.doc.encoding = ""
+        self.say(f"已保存 {self.file_name}{backup}{encoding}", title="已保存")
         self.refresh_views()
         if then_exit:
             self.exit(0)

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ._common import EXIT_OK, EXIT_UNREADABLE
+from ._common import EXIT_OK, EXIT_UNREADABLE, KIND_CHOICES, KIND_HELP, kind_arg
 
 __all__ = ["register", "cmd_new"]
 
@@ -15,7 +15,7 @@ __all__ = ["register", "cmd_new"]
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser("new", help="生成一张带注释的空白表单", description="生成一张带注释的空白表单")
     p.set_defaults(func=cmd_new)
-    p.add_argument("--kind", choices=["department", "project"], default="department", help="部门整体 / 项目支出")
+    p.add_argument("--kind", type=kind_arg, choices=KIND_CHOICES, default="department", metavar="类型", help=KIND_HELP)
     p.add_argument("-o", "--output", required=True, help="输出文件")
     p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
 
