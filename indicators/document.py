@@ -22,11 +22,10 @@ This module knows nothing about Textual.
 
 from __future__ import annotations
 
-import warnings
-
 import hashlib
 import re
 import unicodedata
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -41,7 +40,16 @@ from tomlkit.items import AoT, Comment, Item, Null, SingleKey, Table, Whitespace
 from . import template_text as _bundled_template
 from .atomic import atomic_write_text
 from .encodings import EncodingNotice
-from .loader import _SECTIONS, FormError, Problem, decode_form_bytes, parse_toml_text, read_bytes, read_toml, validate_model
+from .loader import (
+    _SECTIONS,
+    FormError,
+    Problem,
+    decode_form_bytes,
+    parse_toml_text,
+    read_bytes,
+    read_toml,
+    validate_model,
+)
 from .schema import FUNDS_COLUMNS, FUNDS_ROWS, Form
 
 __all__ = [

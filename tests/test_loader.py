@@ -94,7 +94,7 @@ def test_gbk_file_is_read_with_a_notice(tmp_path):
 
 def test_neither_utf8_nor_gbk_says_how_to_convert(tmp_path):
     p = tmp_path / "latin.toml"
-    p.write_bytes(form_toml([row()]).encode("utf-8").replace("单位".encode("utf-8"), b"\xff\xfe\xff"))
+    p.write_bytes(form_toml([row()]).encode("utf-8").replace("单位".encode(), b"\xff\xfe\xff"))
     [prob] = problems(p)
     assert prob.file == str(p)
     assert "GBK" in prob.message and "UTF-8" in prob.message and "iconv" in prob.message

@@ -8,11 +8,10 @@ of the catalogue.  Expected values below are computed by hand from the files
 
 from __future__ import annotations
 
-import re
-
 import csv
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 from typing import Any

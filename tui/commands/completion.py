@@ -33,7 +33,6 @@ def register(subparsers: Any) -> None:
 
 def cmd_completion(args: argparse.Namespace) -> int:
     import shtab
-
     from jixiao.tui.cli import build_parser
 
     parser = build_parser()  # every command, for the script to know them all
