@@ -136,3 +136,33 @@ def test_the_help_keys_do_not_wrap() -> None:
     for key in keys:
         assert any(key in line for line in lines), f"{key!r} is wrapped"
     assert max(cell_width(line) for line in lines) <= 76
+
+
+def test_the_funds_page_fits_80_columns(seed: Path) -> None:
+    from jixiao.tui.components.funds_table import FundsTable
+
+    async def body(app: JixiaoApp, pilot: Any) -> None:
+        await pilot.press("2")
+        await pilot.pause()
+        funds = app.query_one(FundsTable)
+        width = sum(c.get_render_width(funds) for c in funds.ordered_columns)
+        assert width <= funds.size.width, width
+        assert str(funds.get_cell_at((1, 0))) == "其中：财政拨款"  # the short row names
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert str(funds.get_cell_at((1, 0))) == "其中：当年财政拨款"
+
+    drive(seed, body, size=(80, 24))
+
+
+def test_long_field_values_are_cut_to_the_screen(seed: Path) -> None:
+    from jixiao.tui.components.fields_table import FieldsTable
+
+    async def body(app: JixiaoApp, pilot: Any) -> None:
+        await pilot.press("3")
+        await pilot.pause()
+        goal = app.query_one("#goal", FieldsTable)
+        assert sum(c.get_render_width(goal) for c in goal.ordered_columns) <= 80
+        assert str(goal.get_cell_at((0, 1))).endswith("…")
+
+    drive(seed, body, size=(80, 24))

@@ -89,9 +89,16 @@ def _open_imported(path: Path, save_as: str | None) -> tuple[int, object | None]
     return EXIT_OK, document
 
 
+def _never(path: Path) -> bool:
+    return False
+
+
 def run(args: argparse.Namespace) -> int:
     path = Path(args.form)
-    from jixiao.indicators.importing import is_imported
+    if path.suffix.lower() == ".toml":  # a form: the import's readers are not needed (nor imported at start-up)
+        is_imported = _never
+    else:
+        from jixiao.indicators.importing import is_imported
 
     if is_imported(path) and args.new:
         print(f"{path}：新建的表单是 .toml 文件，请用 .toml 结尾的文件名（如 {path.with_suffix('.toml')}）。", file=sys.stderr)
