@@ -25,19 +25,18 @@ class FundsTable(ResultTable):
     def __init__(self, **kwargs: Any):
         super().__init__(cursor_type="cell", fixed_columns=1, **kwargs)  # the row names stay when it scrolls
         self.narrow = False
+        self.unit = "万元"
         self._last: tuple[Any, ...] | None = None
         self._add_columns()
 
     def _add_columns(self) -> None:
         for key, label in FUNDS_COLUMNS:
+            if key == "row":
+                label = f"资金（{self.unit}）"
             self.add_column(NARROW_HEADERS.get(key, label) if self.narrow else label, key=key)
 
-    def fit_width(self, width: int) -> None:
-        """Shorter headers and row names below :data:`NARROW_WIDTH` cells, the full ones above."""
-        narrow = width < NARROW_WIDTH
-        if narrow == self.narrow:
-            return
-        self.narrow = narrow
+    def _rebuild(self) -> None:
+        """The columns again (new headers), then the rows, the cursor where it was."""
         coordinate = self.cursor_coordinate
         self.clear(columns=True)
         self._shown = []
@@ -45,6 +44,14 @@ class FundsTable(ResultTable):
         if self._last is not None:
             self.show(*self._last)
             self.move_cursor(row=coordinate.row, column=max(coordinate.column, 1), animate=False)
+
+    def fit_width(self, width: int) -> None:
+        """Shorter headers and row names below :data:`NARROW_WIDTH` cells, the full ones above."""
+        narrow = width < NARROW_WIDTH
+        if narrow == self.narrow:
+            return
+        self.narrow = narrow
+        self._rebuild()
 
     def on_resize(self, event: Any) -> None:
         self.fit_width(event.size.width)
@@ -57,12 +64,9 @@ class FundsTable(ResultTable):
 
     def _show_unit(self, unit: str) -> None:
         """The first header says the form's money unit: 资金（万元） or 资金（元）."""
-        label = f"资金（{unit}）"
-        column = self.ordered_columns[0]
-        if column.label.plain != label:
-            column.label = Text(label)
-            self._require_update_dimensions = True
-            self.refresh()
+        if unit != self.unit:
+            self.unit = unit
+            self._rebuild()
 
     def show(self, result: Any, fmt: Callable[[Decimal], str], given_total: dict[str, Decimal | None]) -> None:
         """``given_total``: the file's own [funds.total] values (None where absent)."""

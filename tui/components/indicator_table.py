@@ -106,8 +106,8 @@ class IndicatorTable(ResultTable):
     def _column_starts(self) -> tuple[list[int], list[int], int]:
         """(x of each column, width of each column, width of the fixed part), in cells."""
         widths = [c.get_render_width(self) for c in self.ordered_columns]
-        starts = [sum(widths[:i]) + self._row_label_column_width for i in range(len(widths))]
-        fixed = sum(widths[: self.fixed_columns]) + self._row_label_column_width
+        starts = [sum(widths[:i]) for i in range(len(widths))]  # no row labels: the 序号 column is the first
+        fixed = sum(widths[: self.fixed_columns])
         return starts, widths, fixed
 
     def _view_width(self) -> int:

@@ -41,6 +41,10 @@ def decode_noting(data: bytes, source: str) -> str:
         try:
             data.decode("utf-8")
         except UnicodeDecodeError:
+            try:
+                data.decode("gb18030")  # a whole GBK/GB18030 text, not bytes read with replacements
+            except UnicodeDecodeError:
+                return text
             from ...encodings import notice
 
             notice(source, "GB18030")
