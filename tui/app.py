@@ -78,6 +78,9 @@ class JixiaoApp(FormEditing, App[int]):
         self.cursor_blink = cursor_blink
         self.result: Result | None = None
         self._rules: dict[str, RuleSet] = {}
+        from .targets_view import load_approved  # the approved 绩效目标表 the form came from, if any
+
+        self.approved, self.approved_notice = load_approved(self.doc)
         self._prepare()
 
     # ---------------------------------------------------------------- layout
@@ -107,11 +110,13 @@ class JixiaoApp(FormEditing, App[int]):
     def on_mount(self) -> None:
         self.fit_size(self.size.width, self.size.height)
         self.refresh_views()
+        notices = []  # one notification, with each notice in it
         if self.doc.encoding:
-            self.say(
-                f"“{self.file_name}”是 GBK/GB18030 编码（不是 UTF-8），已正确读取；保存时将写成 UTF-8。",
-                title="文件编码",
-            )
+            notices.append(f"“{self.file_name}”是 GBK/GB18030 编码（不是 UTF-8），已正确读取；保存时将写成 UTF-8。")
+        if self.approved_notice:
+            notices.append(self.approved_notice)
+        if notices:
+            self.say("\n".join(notices), severity="warning" if self.approved_notice else "information")
 
     def on_resize(self, event: Any) -> None:
         self.fit_size(event.size.width, event.size.height)

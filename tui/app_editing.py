@@ -145,6 +145,19 @@ class FormEditing(FormViews):
     def _apply(self, loc: Loc, value: str | None) -> None:
         if value is None:
             return
+        question = self.approved.question(self.doc.form, loc, value) if self.approved and self.doc.form else None
+        if question is not None:  # an approved target or weight: ask, and record the change when confirmed
+            from .components.choice_modal import ChoiceModal
+            from .targets_view import record_change
+
+            def done(choice: str | None) -> None:
+                if choice == "y" and self.apply_text(loc, value):
+                    record_change(self.doc, loc, question[0], value)
+                    self.say("已修改并记录（与批复不一致，检查时列为错误）。", severity="warning")
+
+            choices = [("y", "修改并记录", "error"), ("n", "取消", "default")]
+            self.push_screen(ChoiceModal("修改批复的值", question[1], choices, cancel="n"), done)
+            return
         changed = self.apply_text(loc, value)
         if changed and loc[-1] == "tier" and value in ("部分达成", "未达成"):
             # below the top tier the unit judges the score itself: ask for it straight away

@@ -46,6 +46,7 @@ class FormViews(_AppBase):
     result: Result | None
     cursor_blink: bool
     _rules: dict[str, RuleSet]
+    approved: Any  # the approved 绩效目标表 the form came from (tui/targets_view.py), or None
 
     # ---------------------------------------------------------------- scoring
 
@@ -68,6 +69,10 @@ class FormViews(_AppBase):
         form = self.doc.form
         assert form is not None
         self.result = score_form(form, self._rules_for(form.rules), file=str(self.doc.path))
+        if self.approved is not None:  # differences from the approved 绩效目标表 are findings too
+            from jixiao.scoring.targets import compare
+
+            self.result.findings += compare(form, self.approved.targets)
         return self.result
 
     def category_weight(self, category: str) -> Decimal | None:
@@ -278,6 +283,8 @@ class FormViews(_AppBase):
             text.append(f"第{index + 1}项  ", style="bold")
             text.append(visible(f"{r.category} / {r.subcategory or '—'} / "))
             text.append(visible(r.name), style="bold")
+            if self.approved is not None:  # 已批复: the approved target and weight (tui/targets_view.py)
+                text.append(self.approved.detail(result.form, index))
             text.append("\n" + visible(f"年度指标值 {r.target or '—'}  实际完成值 {r.actual or '—'}  分值 {fmt(r.weight)}  "))
             text.append(f"复算得分 {fmt(r.score)}", style="bold")
             text.append(f"  填报得分 {fmt(r.claimed) if r.claimed is not None else '—'}  方法 {METHOD_ZH.get(r.method, r.method)}")

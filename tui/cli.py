@@ -40,6 +40,7 @@ COMMANDS: dict[str, str] = {
     "review": "jixiao.tui.commands.review",
     "import": "jixiao.tui.commands.import_",
     "export": "jixiao.tui.commands.export",
+    "targets": "jixiao.tui.commands.targets",
     "completion": "jixiao.tui.commands.completion",
 }
 
@@ -88,6 +89,28 @@ class _ChineseHelp(argparse.HelpFormatter):
 
     def _split_lines(self, text: str, width: int) -> list[str]:
         return _wrap(text, width)
+
+    def _format_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None) -> str:
+        """argparse's usage, wrapped again by display width when a Chinese metavar makes it too wide."""
+        from .textable import cell_width
+
+        text = super()._format_usage(usage, actions, groups, prefix)
+        width = self._width - self._current_indent
+        lines = text.rstrip("\n").split("\n")
+        start = (prefix or "") + self._prog
+        if all(cell_width(line) <= width for line in lines) or not lines[0].startswith(start):
+            return text
+        rest = " ".join(line.strip() for line in lines)[len(start) :]
+        indent = " " * (cell_width(start) + 1 if cell_width(start) + 1 <= width // 2 else cell_width(prefix or ""))
+        out, line = [], start
+        for token in re.findall(r"\[[^\]]*\]|\([^)]*\)|\S+", rest):
+            if cell_width(line) + 1 + cell_width(token) > width and line.strip():
+                out.append(line)
+                line = indent + token
+            else:
+                line += " " + token
+        out.append(line)
+        return "\n".join(out) + "\n\n"
 
     def _fill_text(self, text: str, width: int, indent: str) -> str:  # the description
         return "\n".join(indent + line for line in _wrap(text, width - len(indent)))

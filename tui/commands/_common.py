@@ -34,6 +34,8 @@ KIND_WORDS = {
     "项目": "project",
     "项目支出": "project",
 }
+# jixiao new --kind targets: the approved 绩效目标表's template (not a form: only new takes it)
+TARGETS_WORDS = {"targets": "targets", "绩效目标表": "targets", "目标表": "targets"}
 KIND_CHOICES = list(dict.fromkeys(["部门", "项目", *KIND_WORDS]))  # what argparse accepts (after kind_arg: department or project)
 KIND_HELP = "表单类型：部门（部门整体支出）或 项目（项目支出），也可写 department / project"
 
@@ -41,4 +43,5 @@ KIND_HELP = "表单类型：部门（部门整体支出）或 项目（项目支
 def kind_arg(text: str) -> str:
     """``--kind``'s value: 部门/部门整体/部门整体支出 -> department, 项目/项目支出 -> project; other text
     is left as it is for argparse to refuse (with the choices)."""
-    return KIND_WORDS.get(text.strip().lower(), text)
+    word = text.strip().lower()
+    return KIND_WORDS.get(word) or TARGETS_WORDS.get(word) or text
