@@ -212,14 +212,14 @@ class Bare(App):
             with TabPane("基本信息"):
                 yield DataTable()
         yield Static("detail")
-        yield OptionList(*[f"发现项 {i}" for i in range(10)])
+        yield OptionList(*[f"发现项 {{i}}" for i in range(10)])
         yield Static("summary")
         yield Footer()
     def on_mount(self):
         table = self.query(DataTable).first()
-        table.add_columns(*[f"列{i}" for i in range(11)])
-        for r in range(60):
-            table.add_row(*[f"{r}-{c}" for c in range(11)])
+        table.add_columns(*[f"列{{i}}" for i in range(11)])
+        for r in range({rows}):
+            table.add_row(*[f"{{r}}-{{c}}" for c in range(11)])
 async def main():
     async with Bare().run_test(size=(120, 40)) as pilot:
         await pilot.pause()
@@ -228,29 +228,56 @@ asyncio.run(main())
 
 
 def bench_launch(path: Path, rounds: int) -> tuple[float, float, float]:
-    """Median seconds: jixiao edit's first screen, the bare Textual app's, an empty python process."""
+    """Median seconds: jixiao edit's first screen, the bare Textual app's (as many rows), an empty python process."""
     code = LAUNCH.format(root=str(ROOT), path=str(path))
-    times, textual, bare = [], [], []
+    doc = FormDocument.open(path)
+    rows = len(doc.form.indicators) if doc.form is not None else 0
+    bare_app = BARE_TEXTUAL.format(rows=rows)
+    times: list[float] = []
+    textual: list[float] = []
+    bare: list[float] = []
+    cpu: dict[int, list[float]] = {id(times): [], id(textual): [], id(bare): []}
     for _ in range(rounds):
-        for out, source in ((times, code), (textual, BARE_TEXTUAL), (bare, "pass")):
+        for out, source in ((times, code), (textual, bare_app), (bare, "pass")):
+            before = _children_cpu()
             t0 = time.perf_counter()
             subprocess.run([sys.executable, "-c", source], check=True)
             out.append(time.perf_counter() - t0)
+            cpu[id(out)].append(_children_cpu() - before)
+    global LAST_CPU
+    LAST_CPU = tuple(statistics.median(cpu[id(x)]) for x in (times, textual, bare))  # type: ignore[assignment]
     return statistics.median(times), statistics.median(textual), statistics.median(bare)
+
+
+LAST_CPU: tuple[float, float, float] = (0.0, 0.0, 0.0)  # the CPU seconds of the last bench_launch (same order)
+
+
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of the finished child processes: steadier than wall time on a busy machine."""
+    try:
+        import resource
+    except ImportError:  # Windows: wall time only
+        return 0.0
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--launch-only", action="store_true", help="只测启动（与空 Textual 应用对照）")
+    parser.add_argument("--form", help="启动时打开的表单（默认生成的 60 个指标的表单）；对照应用的行数与之相同")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench-60.toml"
         make_form(path)
         if args.launch_only:
-            launch, textual, python = bench_launch(path, args.rounds)
+            launch, textual, python = bench_launch(Path(args.form) if args.form else path, args.rounds)
             print(f"启动到第一屏：jixiao edit {launch * 1e3:.1f} ms，同样部件的空 Textual 应用 {textual * 1e3:.1f} ms，"
                   f"比值 {launch / textual:.2f}×（空 python 进程 {python * 1e3:.1f} ms）")
+            own, bare_cpu, _ = LAST_CPU
+            if bare_cpu:
+                print(f"  CPU 时间：jixiao edit {own * 1e3:.1f} ms，空 Textual 应用 {bare_cpu * 1e3:.1f} ms，比值 {own / bare_cpu:.2f}×")
             return
         doc = FormDocument.open(path)
         assert doc.form is not None and len(doc.form.indicators) == 60, doc.problems

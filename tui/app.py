@@ -78,9 +78,13 @@ class JixiaoApp(FormEditing, App[int]):
         self.cursor_blink = cursor_blink
         self.result: Result | None = None
         self._rules: dict[str, RuleSet] = {}
-        from .targets_view import load_approved  # the approved 绩效目标表 the form came from, if any
+        self.approved: Any = None  # the approved 绩效目标表 the form came from, if any (tui/targets_view.py)
+        self.approved_notice = ""
+        form = self.doc.form
+        if form is not None and form.targets is not None and form.targets.file:  # (imported only for such a form)
+            from .targets_view import load_approved
 
-        self.approved, self.approved_notice = load_approved(self.doc)
+            self.approved, self.approved_notice = load_approved(self.doc)
         self._prepare()
 
     # ---------------------------------------------------------------- layout
