@@ -24,7 +24,7 @@ GROW_ORDER = (("name",), ("target", "actual"), ("category", "subcategory"))
 # the headers of narrowed columns, when the full header is wider than the column
 SHORT_LABELS = {"category": "一级", "subcategory": "二级", "target": "指标值", "actual": "完成值"}
 NUMBER_COLUMNS = ("weight", "score", "claimed")
-NUMBER_WIDTH = 6  # 100.00
+NUMBER_WIDTH = 5  # 12.50: an indicator's weight and scores are below 100
 NO_WIDTH = 4  # a severity mark and three digits
 SCROLLBAR = 1  # the vertical scroll bar (app.tcss)
 PADDING = 2  # DataTable's cell padding, both sides
