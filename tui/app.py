@@ -27,6 +27,7 @@ from textual.screen import Screen
 from textual.widgets import Static, TabbedContent, TabPane
 
 from .actions import ACTIONS, EDIT_ACTIONS, TABS, Action
+from .adopt import ADOPT_BINDINGS, AdoptActions
 from .app_editing import FormEditing
 from .app_views import Loc
 from .components.detail_panel import DetailBox, DetailPanel
@@ -49,7 +50,7 @@ SHORT_HEIGHT = 30
 TINY_HEIGHT = 22
 
 
-class JixiaoApp(FormEditing, App[int]):
+class JixiaoApp(AdoptActions, FormEditing, App[int]):
     """The form editor."""
 
     CSS_PATH = "app.tcss"
@@ -71,6 +72,7 @@ class JixiaoApp(FormEditing, App[int]):
         # on the broken-file screen Ctrl+S is not in the footer, but still says why it does not save
         Binding("ctrl+s", "save_refused", "保存", show=False),
     ]
+    BINDINGS += ADOPT_BINDINGS  # A: adopt the computed scores, Ctrl+Z: undo it (tui/adopt.py)
 
     def __init__(self, document: FormDocument, *, cursor_blink: bool = True):
         super().__init__()
@@ -270,7 +272,7 @@ class JixiaoApp(FormEditing, App[int]):
     def print_to(self, out: Path, render_form: Callable[..., list[str]]) -> None:
         assert self.result is not None
         try:
-            warnings = render_form(self.result, out, font=None, show_claimed=False, findings=True)
+            warnings = render_form(self.result, out, font=None)  # the submission copy (jixiao pdf FORM)
         except OSError as exc:
             self.say(f"无法写入 {out}：{exc.strerror or exc}", title="打印失败", severity="error")
             return
