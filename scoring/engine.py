@@ -1041,8 +1041,11 @@ def load_and_score(path: str | Path, rules: str | None = None) -> tuple[Result, 
     return result, text
 
 
-def load_scored(path: str | Path, rules: str | None = None) -> tuple[Result, str, str]:
+def load_scored(path: str | Path, rules: str | None = None, capture: dict[str, Any] | None = None) -> tuple[Result, str, str]:
     """(result, text for line numbers, where in the file the form is).
+
+    ``capture`` (a dict, for the record): an imported form's TOML text ("text")
+    and the cells its keys came from ("cells") are put there.
 
     A spreadsheet or text submission is imported on the fly: its findings
     then name their cell (``Sheet1!F12``) instead of a line, the text is ""
@@ -1057,6 +1060,8 @@ def load_scored(path: str | Path, rules: str | None = None) -> tuple[Result, str
             ruleset = load_rules(rules or form.rules, os.path.dirname(path) or ".")
             result = score_form(form, ruleset, str(path))
             imported = notes.imported
+            if capture is not None:
+                capture["text"], capture["cells"] = _text, imported.cells if imported is not None else {}
             if imported is not None:
                 for f in result.findings:
                     address = imported.address(f.loc)

@@ -300,6 +300,26 @@ CATALOG: dict[str, Rule] = {
     "review-above-self": Rule("error", "复核得分高于自评", "复核得分高于单位自评得分；复核只能维持或扣减。"),
     "unknown-indicator": Rule("error", "找不到指标", "复核调整指向的指标在表中不存在，或有多项同名而无法确定是哪一项；该调整未应用。"),
     "review-invalid": Rule("error", "复核文件无效", "复核文件无法读取或格式不对，未应用任何调整。"),
+    # across years (jixiao review with the record: the same unit and project's form of the year before)
+    "target-below-last-actual": Rule(
+        "warning", "指标值低于上年实际完成值",
+        "本年指标值低于上年同一指标的实际完成值（指标值设置偏低）。指标值应参考历史标准设定，一般不低于上年实际完成值；请提高指标值或说明理由。按单位、项目和指标名称（去掉空格和标点）与上一年的表单比对。",
+        messages={
+            "": "指标“{name}”本年指标值 {target} 低于 {last_year} 年实际完成值 {actual}（指标值设置偏低）。",
+        },
+    ),
+    "indicators-unchanged": Rule(
+        "info", "指标与上年相同", "全部指标及指标值与上一年相同，可能是照抄上年。请确认指标是否随工作任务更新。",
+        messages={
+            "": "{rows} 项指标及指标值与 {last_year} 年完全相同。",
+        },
+    ),
+    "grade-repeated-low": Rule(
+        "warning", "连续两年等级偏低", "连续两年评价等级为“中”或“差”（等级见规则集的 across_years.low_grades）。请关注整改情况。",
+        messages={
+            "": "本年等级 “{grade}”，{last_year} 年等级 “{last_grade}”，连续两年偏低。",
+        },
+    ),
     # import
     "import-problem": Rule("error", "导入时有内容无法读取", "从电子表格或文本导入时，有单元格无法读取（如公式没有保存计算结果）或缺少应有的内容，该处未计入，复算结果可能不完整。位置给出单元格；请改正原表后重试，或先用 jixiao import 转为 .toml 再补全。"),
 }
@@ -422,7 +442,9 @@ _EXAMPLES: dict[str, tuple[str, tuple[Any, ...]]] = {
 }
 # the codes raised outside the engine (a review file, an imported spreadsheet): their tests are
 # tests/test_review_batch.py and tests/test_import_cli.py
-NOT_FROM_A_FORM = frozenset(("review-above-self", "unknown-indicator", "review-invalid", "import-problem"))
+NOT_FROM_A_FORM = frozenset(("review-above-self", "unknown-indicator", "review-invalid", "import-problem",
+                             # across years: two forms, scoring.across_years.example_pair (tests/test_store_across_years.py)
+                             "target-below-last-actual", "indicators-unchanged", "grade-repeated-low"))
 EXAMPLE_RULES = {"denominator-fallback": "sichuan", "rate-below-threshold": "sichuan", "total-capped": "provincial-manual"}
 
 

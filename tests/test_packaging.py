@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-FOLDERS = ("indicators", "scoring", "reports", "tui")
+FOLDERS = ("indicators", "scoring", "reports", "store", "tui")
 
 
 def _declared_packages() -> set[str]:
