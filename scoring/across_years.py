@@ -21,7 +21,9 @@ from jixiao.indicators.values import OPERATOR_SYMBOLS, Quantity, normalize_text,
 from .findings import Finding, raise_finding
 from .rules import RuleSet
 
-__all__ = ["YearForm", "across_years_findings", "normalised_name"]
+__all__ = ["YearForm", "across_years_findings", "normalised_name", "CODES"]
+
+CODES = ("target-below-last-actual", "indicators-unchanged", "grade-repeated-low")
 
 _PUNCT = re.compile(r"[\s\"'“”‘’《》<>()（）\[\]【】{}·•、,，.。:：;；!！?？\-—_/\\|]+")
 
