@@ -93,7 +93,7 @@ def across_years_findings(this: YearForm, last: YearForm, rules: RuleSet) -> lis
 
 def example_pair(code: str) -> tuple[str, str]:
     """Two forms (last year's, this year's) as TOML text that raise ``code`` (the catalogue's example)."""
-    from .findings import EXAMPLE_HEAD, _FUNDS_OK, _row
+    from .findings import _FUNDS_OK, EXAMPLE_HEAD, _row
 
     def form(year: int, rows: str, claimed: str = "") -> str:
         return EXAMPLE_HEAD.replace("year = 2023", f"year = {year}") + claimed + _FUNDS_OK + rows

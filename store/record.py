@@ -7,6 +7,7 @@ inserted, never updated (a batch's ``finished_at`` is set once, at its end).
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -164,7 +165,7 @@ class Store:
             sub_id = self._submission(conn, e)
             rec = e.rec
             res = conn.execute(insert(scorings).values(
-                submission_id=sub_id, batch_id=batch_id, file_path=e.path, file_sha256=e.sha256, origin=e.origin,
+                submission_id=sub_id, batch_id=batch_id, file_path=os.path.abspath(e.path), file_sha256=e.sha256, origin=e.origin,
                 rules_option=rules_option, rules_ref=e.rules_ref, ruleset_id=e.ruleset_id, ruleset_sha256=e.ruleset_sha256,
                 jixiao_version=version, review_file=e.review_file, review_sha256=e.review_sha256,
                 claimed_total=rec.row.claimed_total, computed_total=rec.row.total, review_total=rec.row.review_total,
@@ -191,7 +192,7 @@ class Store:
             return int(last.id)
         res = conn.execute(insert(submissions).values(
             unit=e.unit, project=e.project, year=e.year, kind=e.kind, version=(last.version + 1) if last else 1,
-            file_name=e.path, sha256=e.sha256, form_toml=e.form_toml,
+            file_name=os.path.abspath(e.path), sha256=e.sha256, form_toml=e.form_toml,
             sources_json=json.dumps(e.sources, ensure_ascii=False),
             indicators_json=json.dumps(e.indicators, ensure_ascii=False),
             claimed_json=json.dumps(e.claimed, ensure_ascii=False), read_at=now_text(),
@@ -212,7 +213,8 @@ class Store:
             adjustments_json=json.dumps(e.adjustments, ensure_ascii=False),
         ))
 
-    def decide(self, scoring_id: int, status: str, adjusted_total: Decimal | None, reason: str, reviewer: str) -> int:
+    def decide(self, scoring_id: int, status: str, adjusted_total: Decimal | None, reason: str, reviewer: str,
+               adjustments: list[dict[str, Any]] | None = None) -> int:
         """A reviewer's decision (the desk): appended, the newest one counts."""
         if status not in STATUSES:
             raise StoreError(f"状态 “{status}” 无效：可选 {'、'.join(STATUSES)}。")
@@ -222,6 +224,7 @@ class Store:
                 submission_id=sub_id, scoring_id=scoring_id, status=status,
                 adjusted_total=None if adjusted_total is None else f"{adjusted_total:.2f}",
                 reason=reason, reviewer=reviewer, decided_at=now_text(), source="desk",
+                adjustments_json=json.dumps(adjustments or [], ensure_ascii=False),
             ))
             return int(res.inserted_primary_key[0])
 

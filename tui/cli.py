@@ -40,6 +40,8 @@ COMMANDS: dict[str, str] = {
     "review": "jixiao.tui.commands.review",
     "import": "jixiao.tui.commands.import_",
     "export": "jixiao.tui.commands.export",
+    "history": "jixiao.tui.commands.history",
+    "desk": "jixiao.tui.commands.desk",
 }
 
 

@@ -7,7 +7,6 @@ alembic.ini and no URL here.
 from __future__ import annotations
 
 from alembic import context
-
 from jixiao.store.schema import metadata
 
 connection = context.config.attributes["connection"]
