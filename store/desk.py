@@ -181,6 +181,7 @@ def write_review_file(row: DeskRow, folder: str | Path, reviewer: str, date: str
     from jixiao.indicators.atomic import atomic_write_bytes
     from jixiao.scoring.review import review_path_for
 
+    Path(folder).mkdir(parents=True, exist_ok=True)
     target = Path(folder) / review_path_for(os.path.basename(row.file)).name
     atomic_write_bytes(target, review_file_text(row, reviewer, date).encode("utf-8"))
     return target
