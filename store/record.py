@@ -148,7 +148,13 @@ class Store:
         for attempt in range(5):
             try:
                 with self._write() as conn:
-                    return [self._record_one(conn, batch_id, start + i, e, rules_option, version) for i, e in enumerate(entries)]
+                    ids = [self._record_one(conn, batch_id, start + i, e, rules_option, version) for i, e in enumerate(entries)]
+                    if batch_id is not None:
+                        items = [{"batch_id": batch_id, "scoring_id": sid, "position": start + i, "reused": int(isinstance(e, Reused))}
+                                 for i, (e, sid) in enumerate(zip(entries, ids)) if sid is not None]
+                        if items:
+                            conn.execute(insert(batch_items), items)  # one statement for the run
+                    return ids
             except IntegrityError:  # PostgreSQL: another writer took the same version number; read again
                 if attempt == 4:
                     raise
@@ -156,12 +162,10 @@ class Store:
 
     def _record_one(self, conn: Any, batch_id: int | None, position: int, e: Captured | Reused, rules_option: str, version: str) -> int | None:
         if isinstance(e, Reused):
-            scoring_id: int | None = e.scoring_id
-            reused = 1
-        elif not e.ok:
+            return e.scoring_id
+        if not e.ok:
             return None
         else:
-            reused = 0
             sub_id = self._submission(conn, e)
             rec = e.rec
             res = conn.execute(insert(scorings).values(
@@ -173,11 +177,9 @@ class Store:
                 errors=rec.row.errors, warnings=rec.row.warnings, findings=len(rec.codes),
                 result_json=rec.json, record_json=record_to_json(rec), scored_at=now_text(),
             ))
-            scoring_id = int(res.inserted_primary_key[0])
+            scoring_id: int = int(res.inserted_primary_key[0])
             if e.review_sha256:
                 self._file_decision(conn, sub_id, scoring_id, e)
-        if batch_id is not None and scoring_id is not None:
-            conn.execute(insert(batch_items).values(batch_id=batch_id, scoring_id=scoring_id, position=position, reused=reused))
         return scoring_id
 
     def _submission(self, conn: Any, e: Captured) -> int:
