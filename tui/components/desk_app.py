@@ -240,10 +240,12 @@ class FormScreen(Screen[None]):
         return computed
 
     def action_status(self) -> None:
-        self.app.run_action("status")
+        app: DeskApp = self.app  # type: ignore[assignment]
+        app.action_status()
 
     def action_write(self) -> None:
-        self.app.run_action("write")
+        app: DeskApp = self.app  # type: ignore[assignment]
+        app.action_write()
 
 
 class DeskApp(App[None]):
