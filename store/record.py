@@ -178,7 +178,7 @@ class Store:
                 result_json=rec.json, record_json=record_to_json(rec), scored_at=now_text(),
             ))
             scoring_id: int = int(res.inserted_primary_key[0])
-            if e.review_sha256:
+            if e.review_sha256 and "review-invalid" not in rec.codes:  # an unusable review file decides nothing
                 self._file_decision(conn, sub_id, scoring_id, e)
         return scoring_id
 

@@ -62,10 +62,10 @@ def test_the_batch_is_listed_worst_first(reviewed: Path, tmp_path: Path) -> None
         table = app.query_one("#desk-table")
         assert table.row_count == 3
         units = [str(table.get_row_at(i)[1]) for i in range(3)]
-        errors = [int(str(table.get_row_at(i)[8])) for i in range(3)]
+        errors = [int(str(table.get_row_at(i)[7])) for i in range(3)]
         assert errors == sorted(errors, reverse=True) and errors[0] == 11  # 05-arith first
         assert units[0].startswith("株洲") or units[0]
-        assert [str(table.get_row_at(i)[9]) for i in range(3)] == ["待复核"] * 3
+        assert [str(table.get_row_at(i)[8]) for i in range(3)] == ["待复核"] * 3
         title = str(app.query_one("#desk-title").render())
         assert "3 份" in title and "张三" in title
 
@@ -146,7 +146,7 @@ def test_status_from_the_table_and_the_table_reloads(reviewed: Path, tmp_path: P
         await pilot.press("3")  # 退回
         await pilot.pause()
         assert app.current().scoring_id == first.scoring_id  # the cursor stays on the form
-        assert str(app.query_one("#desk-table").get_row_at(0)[9]) == "退回"
+        assert str(app.query_one("#desk-table").get_row_at(0)[8]) == "退回"
         assert "退回" in str(app.query_one("#desk-status").render())
 
     drive(reviewed, body, tmp_path)
@@ -157,6 +157,9 @@ def test_the_desk_fits_small_terminals(reviewed: Path, tmp_path: Path, size: tup
     async def body(app: Any, pilot: Any) -> None:
         table = app.query_one("#desk-table")
         assert table.region.height >= 5 and table.region.width == size[0]
+        # the status column is in view without scrolling
+        x = sum(c.get_render_width(table) for c in table.ordered_columns[:9])
+        assert x <= size[0]
         await pilot.press("enter")
         await pilot.pause()
         screen = app.screen

@@ -10,12 +10,16 @@ once (``jixiao.store.desk``).
 from __future__ import annotations
 
 import datetime
+import json
+import os
+from types import SimpleNamespace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from jixiao.scoring.vocabulary import NO_GRADE, fmt
-from jixiao.store.desk import DeskRow, adjust, desk_rows, form_result, set_status, write_review_file
+from jixiao.scoring.findings import Finding
+from jixiao.store.desk import DeskRow, adjust, current_adjustments, desk_rows, form_result, set_status, write_review_file
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -33,9 +37,10 @@ from .summary_bar import SummaryBar
 
 STATUS_KEYS = [("1", "待复核", "default"), ("2", "已复核", "primary"), ("3", "退回", "error"), ("4", "通过", "success")]
 STATUS_STYLE = {"退回": "bold red", "待复核": "yellow", "已复核": "cyan", "通过": "green"}
-COLUMNS = [("no", "序号"), ("unit", "单位"), ("project", "项目"), ("year", "年度"), ("claimed", "填报"),
-           ("computed", "复算"), ("reviewed", "复核"), ("grade", "等级"), ("errors", "错误"), ("status", "状态")]
-UNIT_WIDTH, PROJECT_WIDTH = 18, 14
+# what decides first (totals, errors, status) fits 80 columns; the project and the file follow
+COLUMNS = [("no", "序号"), ("unit", "单位"), ("year", "年度"), ("claimed", "填报"), ("computed", "复算"), ("reviewed", "复核"),
+           ("grade", "等级"), ("errors", "错误"), ("status", "状态"), ("project", "项目"), ("file", "文件")]
+UNIT_WIDTH, PROJECT_WIDTH = 16, 14
 
 DESK_CSS = """
 #desk-title { height: 1; background: $primary-background; padding: 0 1; }
@@ -47,6 +52,8 @@ DESK_CSS = """
 #form-screen #detail { height: 6; border-top: solid $primary-darken-2; padding: 0 1; }
 #form-screen #findings { height: 7; }
 #form-screen #summary { height: 1; }
+#form-screen.-short #detail { height: 5; }
+#form-screen.-short #findings { height: 5; }
 AdjustModal { align: center middle; }
 #adjust-error { color: $error; height: auto; }
 """
@@ -61,7 +68,6 @@ def row_cells(no: int, r: DeskRow) -> list[Any]:
     return [
         Text(str(no), justify="right"),
         _cell(r.unit, UNIT_WIDTH),
-        _cell(r.project, PROJECT_WIDTH),
         Text(str(r.year or "—")),
         Text(r.claimed_total or "—", justify="right"),
         Text(r.computed_total, justify="right"),
@@ -69,7 +75,27 @@ def row_cells(no: int, r: DeskRow) -> list[Any]:
         Text(r.grade or NO_GRADE),
         Text(str(r.errors), justify="right", style="bold red" if r.errors else ""),
         Text(r.status, style=STATUS_STYLE.get(r.status, "")),
+        _cell(r.project, PROJECT_WIDTH),
+        _cell(os.path.basename(r.file), 24),
     ]
+
+
+def kept_findings(row: DeskRow, result: Any) -> list[Any]:
+    """The form's findings: the engine's (with their places), then those the record kept beside them (the review file's)."""
+    out = list(result.findings)
+    seen = {(f.code, f.message) for f in out}
+    for line in json.loads(row.data["record_json"]).get("findings", []):
+        if (line["code"], line["message"]) not in seen:
+            f = Finding(line["code"], line["message"], line["place"], (), line["line"], line["severity"])
+            f.address = line["place"]  # shown as the record says where it is
+            out.append(f)
+    return out
+
+
+class DeskTable(DataTable[Any]):
+    """The batch's forms; Enter (shown in the footer) opens the highlighted one."""
+
+    BINDINGS = [Binding("enter", "select_cursor", "查看表单")]
 
 
 class AdjustModal(ModalScreen[tuple[Decimal, str] | None]):
@@ -146,8 +172,12 @@ class FormScreen(Screen[None]):
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
+        self.set_class(self.app.size.height < 30, "-short")
         self.refresh_view()
         self.query_one(IndicatorTable).focus()
+
+    def on_resize(self, event: Any) -> None:
+        self.set_class(event.size.height < 30, "-short")
 
     def _weight(self, category: str) -> Decimal | None:
         return self.result.category_weights.get(self.result.rules.canonical_category(category))
@@ -155,11 +185,16 @@ class FormScreen(Screen[None]):
     def refresh_view(self) -> None:
         r = self.row
         self.query_one("#form-title", Static).update(
-            visible(f"{r.unit}{' · ' + r.project if r.project else ''}  {r.year or ''} 年  第 {r.version} 版（只读）\n{r.file}")
+            visible(f"{r.unit}{' · ' + r.project if r.project else ''}  {r.year or ''} 年  第 {r.version} 版（只读）", multiline=True)
+            + "\n" + visible(r.file)
         )
         self.query_one(IndicatorTable).show(self.result, fmt, self._weight)
-        self.query_one(FindingsPanel).show(self.result)
-        self.query_one(SummaryBar).show(self.result, fmt)
+        shown = SimpleNamespace(**{k: getattr(self.result, k) for k in ("total", "grade", "claimed_total", "claimed_grade", "funds", "indicators")})
+        shown.findings = kept_findings(self.row, self.result)
+        shown.errors = sum(1 for f in shown.findings if f.severity == "error")
+        shown.warnings = sum(1 for f in shown.findings if f.severity == "warning")
+        self.query_one(FindingsPanel).show(shown)
+        self.query_one(SummaryBar).show(shown, fmt)
         review = Text(" 复核总分 ")
         review.append(r.reviewed_total, style="bold")
         review.append(f"  等级 {r.grade or NO_GRADE}  状态 ")
@@ -189,8 +224,15 @@ class FormScreen(Screen[None]):
         text.append(f"  填报 {fmt(ind.claimed) if ind.claimed is not None else '—'}")
         text.append("\n计算过程：", style="bold")
         text.append(visible(ind.explain))
+        standing = {a["indicator"]: a for a in current_adjustments(self.row)}
+        adj = standing.get(ind.name)
+        if adj is not None:
+            text.append(f"\n复核：{'得分 ' + adj['score'] if 'score' in adj else '扣 ' + adj['deduct']}", style="bold")
+            text.append(visible(f"，理由：{adj.get('reason') or '—'}"))
         funds = self.result.funds
         text.append(f"\n资金执行率得分 {fmt(funds.score)}：{visible(funds.explain)}")
+        if "funds" in standing:
+            text.append(visible(f"；复核得分 {standing['funds'].get('score', '—')}，理由：{standing['funds'].get('reason') or '—'}"))
         self.query_one(DetailPanel).show(text)
 
     def on_data_table_cell_highlighted(self, event: Any) -> None:
@@ -255,7 +297,6 @@ class DeskApp(App[None]):
     CSS = DESK_CSS
     TITLE = "jixiao 复核台"
     BINDINGS = [
-        Binding("enter", "open", "查看表单", show=True),
         Binding("s", "status", "设置状态"),
         Binding("w", "write", "写出复核文件"),
         Binding("q", "quit", "退出"),
@@ -268,7 +309,7 @@ class DeskApp(App[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="desk-title", markup=False)
-        table: DataTable[Any] = DataTable(id="desk-table", cursor_type="row", zebra_stripes=True)
+        table = DeskTable(id="desk-table", cursor_type="row", zebra_stripes=True)
         for key, label in COLUMNS:
             table.add_column(label, key=key)
         yield table
@@ -311,7 +352,7 @@ class DeskApp(App[None]):
             return
         d = r.decision
         said = f"最近的决定：{d['status']}，{d['decided_at']}，{d['reviewer'] or '—'}：{d['reason'] or '（无理由）'}" if d else "尚无复核决定"
-        self.query_one("#desk-status", Static).update(visible(f"{r.file}\n{said}"))
+        self.query_one("#desk-status", Static).update(visible(f"{r.file}\n{said}", multiline=True))
 
     def on_data_table_row_highlighted(self, event: Any) -> None:
         self._status_line()
