@@ -12,14 +12,22 @@ from __future__ import annotations
 import datetime
 import json
 import os
-from types import SimpleNamespace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
-from jixiao.scoring.vocabulary import NO_GRADE, fmt
 from jixiao.scoring.findings import Finding
-from jixiao.store.desk import DeskRow, adjust, current_adjustments, desk_rows, form_result, set_status, write_review_file
+from jixiao.scoring.vocabulary import NO_GRADE, fmt
+from jixiao.store.desk import (
+    DeskRow,
+    adjust,
+    current_adjustments,
+    desk_rows,
+    form_result,
+    set_status,
+    write_review_file,
+)
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
