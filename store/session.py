@@ -80,9 +80,11 @@ def _add_findings(rec: FormRecord, found: list[Any]) -> None:
 def _across(store: Store, items: list[_Item], rules_option: str, tally: Tally) -> None:
     """The across-years findings of a run of forms, from the record's year before each."""
     keys = {(i.unit, i.project, i.year) for i in items if i.year is not None and not i.rec.row.error}
-    before = store.years_before(k for k in keys if k[2] is not None)  # type: ignore[misc]
+    before = store.years_before((u, p, y) for u, p, y in keys if y is not None)
     for item in items:
-        last = before.get((item.unit, item.project, item.year)) if item.year is not None else None
+        if item.year is None:
+            continue
+        last = before.get((item.unit, item.project, item.year))
         if last is None:
             continue
         ruleset = _ruleset(item.rules_ref, item.path, rules_option)
@@ -119,8 +121,7 @@ def reviewed_chunks(store: Store, files: list[str], paths: list[str], opts: Opti
     store.engine.dispose()
     chunks = run_batch([f for f in files if f not in reuse], full, jobs, task=capture_chunk)
     first = next(chunks, None)
-    fresh = (c for chunk in ([first] if first is not None else []) for c in chunk)
-    fresh = itertools.chain(fresh, (c for chunk in chunks for c in chunk))
+    fresh: Iterator[Captured] = itertools.chain(first or [], (c for chunk in chunks for c in chunk))
 
     for start in range(0, len(files), RUN):
         items: list[_Item] = []
