@@ -19,7 +19,7 @@ from jixiao.scoring.vocabulary import fmt
 
 from .record import Store
 
-__all__ = ["DeskRow", "desk_rows", "form_result", "adjust", "set_status", "review_file_text", "write_review_file", "current_adjustments"]
+__all__ = ["DeskRow", "desk_rows", "across_years", "form_result", "adjust", "set_status", "review_file_text", "write_review_file", "current_adjustments"]
 
 
 @dataclass
@@ -94,6 +94,19 @@ def form_result(row: DeskRow) -> Any:
     result = score_form(form, ruleset, row.file)
     attach_lines(result, text)
     return result
+
+
+def across_years(store: Store, row: DeskRow, result: Any) -> list[Any]:
+    """The form's findings against its year before in the record (as ``jixiao review`` shows them)."""
+    from jixiao.scoring.across_years import YearForm, across_years_findings
+
+    if row.year is None:
+        return []
+    last = store.years_before([(row.unit, row.project, row.year)]).get((row.unit, row.project, row.year))
+    if last is None:
+        return []
+    this = YearForm(row.year, json.loads(row.data["indicators_json"]), row.data["review_grade"] or row.data["grade"])
+    return across_years_findings(this, YearForm(last.year, last.indicators, last.grade), result.rules)
 
 
 def current_adjustments(row: DeskRow) -> list[dict[str, Any]]:

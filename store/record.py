@@ -315,7 +315,8 @@ class Store:
         """A batch's forms with their newest decision, in the batch's order."""
         with self._read() as conn:
             q = (select(batch_items.c.position, batch_items.c.reused, scorings, submissions.c.unit, submissions.c.project,
-                        submissions.c.year, submissions.c.version, submissions.c.form_toml, submissions.c.kind)
+                        submissions.c.year, submissions.c.version, submissions.c.form_toml, submissions.c.kind,
+                        submissions.c.indicators_json)
                  .join(scorings, scorings.c.id == batch_items.c.scoring_id)
                  .join(submissions, submissions.c.id == scorings.c.submission_id)
                  .where(batch_items.c.batch_id == batch_id).order_by(batch_items.c.position))

@@ -173,3 +173,25 @@ def test_desk_without_a_batch_or_terminal_says_so(tmp_path: Path, monkeypatch: p
     monkeypatch.setenv("JIXIAO_DB", str(tmp_path / "empty.db"))
     assert main(["desk"]) == 2
     assert "没有任何一批复核" in capsys.readouterr().err
+
+
+def test_the_form_shows_its_findings_against_the_year_before(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "r.db"
+    monkeypatch.setenv("JIXIAO_DB", str(db))
+    for year in (2020, 2021):
+        folder = tmp_path / str(year)
+        folder.mkdir()
+        (folder / "seed.toml").write_text(SEED.read_text(encoding="utf-8").replace("year = 2021", f"year = {year}", 1), encoding="utf-8")
+        main(["review", str(folder), "--jobs", "1"])
+    capsys.readouterr()
+
+    async def body(app: Any, pilot: Any) -> None:
+        await pilot.press("enter")
+        await pilot.pause()
+        panel = app.screen.query_one("#findings")
+        codes = [str(panel.get_option_at_index(i).prompt) for i in range(panel.option_count)]
+        assert sum("target-below-last-actual" in c for c in codes) == 2
+        assert any("indicators-unchanged" in c for c in codes)
+
+    drive(db, body, tmp_path)

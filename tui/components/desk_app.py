@@ -21,6 +21,7 @@ from jixiao.scoring.findings import Finding
 from jixiao.scoring.vocabulary import NO_GRADE, fmt
 from jixiao.store.desk import (
     DeskRow,
+    across_years,
     adjust,
     current_adjustments,
     desk_rows,
@@ -169,6 +170,7 @@ class FormScreen(Screen[None]):
         super().__init__(id="form-screen")
         self.row = row
         self.result = form_result(row)
+        self.across: list[Any] = []  # against the year before: set when mounted
 
     def compose(self) -> ComposeResult:
         yield Static(id="form-title", markup=False)
@@ -180,6 +182,8 @@ class FormScreen(Screen[None]):
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
+        app: DeskApp = self.app  # type: ignore[assignment]
+        self.across = across_years(app.store, self.row, self.result)
         self.set_class(self.app.size.height < 30, "-short")
         self.refresh_view()
         self.query_one(IndicatorTable).focus()
@@ -198,7 +202,7 @@ class FormScreen(Screen[None]):
         )
         self.query_one(IndicatorTable).show(self.result, fmt, self._weight)
         shown = SimpleNamespace(**{k: getattr(self.result, k) for k in ("total", "grade", "claimed_total", "claimed_grade", "funds", "indicators")})
-        shown.findings = kept_findings(self.row, self.result)
+        shown.findings = kept_findings(self.row, self.result) + self.across
         shown.errors = sum(1 for f in shown.findings if f.severity == "error")
         shown.warnings = sum(1 for f in shown.findings if f.severity == "warning")
         self.query_one(FindingsPanel).show(shown)
