@@ -39,11 +39,16 @@ def register(subparsers: Any) -> None:
 def history_rows(rows: list[dict[str, Any]]) -> list[list[str]]:
     from jixiao.scoring.vocabulary import NONE_MARK
 
+    import os
+
+    here = os.getcwd() + os.sep
     out = []
     for r in rows:
         cells = []
         for _, key in COLUMNS:
             value = r.get(key)
+            if key == "file" and isinstance(value, str) and value.startswith(here):  # shorter: below this folder
+                value = value[len(here) :]
             cells.append(NONE_MARK if value in (None, "") and key not in ("project", "file") else str(value if value is not None else ""))
         out.append(cells)
     return out
