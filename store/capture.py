@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -27,14 +28,21 @@ __all__ = ["Captured", "capture_chunk", "file_sha256", "review_file_of", "record
 
 
 def file_sha256(path: str) -> str | None:
-    """The SHA-256 of a file's bytes; None when it cannot be read."""
+    """The SHA-256 of a regular file's bytes; None when it is not one (a FIFO, a device: never waited on) or cannot be read."""
     h = hashlib.sha256()
     try:
-        with open(path, "rb") as fh:
-            while block := fh.read(1 << 20):
-                h.update(block)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError:
         return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        while block := os.read(fd, 1 << 20):
+            h.update(block)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
     return h.hexdigest()
 
 
