@@ -17,7 +17,7 @@ import hashlib
 import json
 import os
 import stat
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any
 
@@ -87,6 +87,7 @@ class Captured:
     adjustments: list[dict[str, Any]] = field(default_factory=list)
     review_grade: str = ""
     low_reasons: str = ""
+    record_json: str = ""  # record_to_json(rec), made in the worker
 
 
 def _key(path: tuple[Any, ...]) -> str:
@@ -143,6 +144,7 @@ def capture_one(path: str, opts: Options) -> Captured:
         adjustments=[a.to_dict() for a in review.adjustments],
         review_grade=review.grade,
         low_reasons="；".join(reasons),
+        record_json=record_to_json(rec),
     )
 
 
@@ -158,14 +160,17 @@ def _dec(value: Any) -> Any:
     return str(value) if isinstance(value, Decimal) else value
 
 
+_ROW, _FINDING, _LINE = (tuple(f.name for f in fields(c)) for c in (FormRow, FindingLine, IndicatorLine))
+
+
 def record_to_json(rec: FormRecord) -> str:
     """A readable form's record as JSON (Decimals as text; the path is left to the reader)."""
     data = {
-        "row": asdict(rec.row),
+        "row": {k: getattr(rec.row, k) for k in _ROW},
         "codes": rec.codes,
         "json": rec.json,
-        "findings": [asdict(f) for f in rec.findings],
-        "lines": [{k: _dec(v) for k, v in asdict(line).items()} for line in rec.lines],
+        "findings": [{k: getattr(f, k) for k in _FINDING} for f in rec.findings],
+        "lines": [{k: _dec(getattr(line, k)) for k in _LINE} for line in rec.lines],
     }
     return json.dumps(data, ensure_ascii=False)
 

@@ -168,14 +168,14 @@ class Store:
         else:
             sub_id = self._submission(conn, e)
             rec = e.rec
-            res = conn.execute(insert(scorings).values(
+            res = conn.execute(insert(scorings), dict(
                 submission_id=sub_id, batch_id=batch_id, file_path=os.path.abspath(e.path), file_sha256=e.sha256, origin=e.origin,
                 rules_option=rules_option, rules_ref=e.rules_ref, ruleset_id=e.ruleset_id, ruleset_sha256=e.ruleset_sha256,
                 jixiao_version=version, review_file=e.review_file, review_sha256=e.review_sha256,
                 claimed_total=rec.row.claimed_total, computed_total=rec.row.total, review_total=rec.row.review_total,
                 claimed_grade=rec.row.claimed_grade, grade=rec.row.grade, review_grade=rec.row.review_grade,
                 errors=rec.row.errors, warnings=rec.row.warnings, findings=len(rec.codes),
-                result_json=rec.json, record_json=record_to_json(rec), scored_at=now_text(),
+                result_json=rec.json, record_json=e.record_json or record_to_json(rec), scored_at=now_text(),
             ))
             scoring_id: int = int(res.inserted_primary_key[0])
             if e.review_sha256 and "review-invalid" not in rec.codes:  # an unusable review file decides nothing
@@ -192,7 +192,7 @@ class Store:
         ).first()
         if last is not None and last.sha256 == e.sha256:
             return int(last.id)
-        res = conn.execute(insert(submissions).values(
+        res = conn.execute(insert(submissions), dict(
             unit=e.unit, project=e.project, year=e.year, kind=e.kind, version=(last.version + 1) if last else 1,
             file_name=os.path.abspath(e.path), sha256=e.sha256, form_toml=e.form_toml,
             sources_json=json.dumps(e.sources, ensure_ascii=False),
