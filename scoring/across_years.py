@@ -93,18 +93,18 @@ def across_years_findings(this: YearForm, last: YearForm, rules: RuleSet) -> lis
 
 def example_pair(code: str) -> tuple[str, str]:
     """Two forms (last year's, this year's) as TOML text that raise ``code`` (the catalogue's example)."""
-    from .findings import _FUNDS_OK, EXAMPLE_HEAD, _row
+    from .checks.base import EXAMPLE_HEAD, FUNDS_OK, row
 
     def form(year: int, rows: str, claimed: str = "") -> str:
-        return EXAMPLE_HEAD.replace("year = 2023", f"year = {year}") + claimed + _FUNDS_OK + rows
+        return EXAMPLE_HEAD.replace("year = 2023", f"year = {year}") + claimed + FUNDS_OK + rows
 
     if code == "target-below-last-actual":
-        return form(2022, _row("≥100人", "120人", extra='note = "略"\n')), form(2023, _row("≥110人", "120人"))
+        return form(2022, row("≥100人", "120人", extra='note = "略"\n')), form(2023, row("≥110人", "120人"))
     if code == "indicators-unchanged":
-        rows = "".join(_row("≥100%", "100%", "30", name=f"指标{i}") for i in range(3))
+        rows = "".join(row("≥100%", "100%", "30", name=f"指标{i}") for i in range(3))
         return form(2022, rows), form(2023, rows)
     if code == "grade-repeated-low":
-        rows = _row("≥100人", "70人", extra='note = "略"\n')
+        rows = row("≥100人", "70人", extra='note = "略"\n')
         return form(2022, rows), form(2023, rows)
     raise KeyError(code)
 

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao.indicators.loader import FormError
+from jixiao.indicators.submission import SUBMISSION_SUFFIXES, attach_lines, looks_like_form_text
 
 from .locations import finding_place
 from .review import is_review_file
@@ -64,8 +65,8 @@ FUNDS_LABEL = "资金执行率"
 # ------------------------------------------------------------------ discovery
 
 
-# TOML forms, and the spreadsheets and texts imported on the fly (indicators.importing.SUBMISSION_SUFFIXES)
-_FORM_SUFFIXES = (".toml", ".xlsx", ".xlsm", ".xls", ".csv", ".txt")
+# TOML forms, and the spreadsheets and texts imported on the fly
+_FORM_SUFFIXES = SUBMISSION_SUFFIXES
 
 
 _TEXT_SUFFIXES = (".txt", ".csv")
@@ -91,8 +92,6 @@ def _walk(top: str, out: list[str], skipped: list[str] | None = None) -> None:
                     todo.append(e.path)
                 elif e.name.lower().endswith(_FORM_SUFFIXES) and not is_review_file(e.name) and not e.name.startswith("~$") and e.is_file():
                     if e.name.lower().endswith(_TEXT_SUFFIXES):
-                        from jixiao.indicators.importing import looks_like_form_text
-
                         if not looks_like_form_text(e.path):
                             if skipped is not None:
                                 skipped.append(e.path)
@@ -240,8 +239,8 @@ def process_form(path: str, opts: Options, capture: dict[str, Any] | None = None
     """Everything about one form, in a worker.  Never raises.
 
     ``capture`` (the record's worker, jixiao.store): the result, the review and
-    the form's text are put there too (see ``engine.load_scored``)."""
-    from .engine import attach_lines, load_scored
+    the form's text are put there too (see ``loading.load_scored``)."""
+    from .loading import load_scored
     from .review import review_result
 
     try:

@@ -367,94 +367,25 @@ if __name__ == "__main__":  # pragma: no cover
 
 
 # ------------------------------------------------------------------ examples
-# One minimal form per code, as in ruff's rule docs: a TOML fragment (rows and tables added to
-# EXAMPLE_HEAD, a project form whose 100 万元 budget is fully spent) or a whole form (one that
-# starts with "format ="), and the location its finding points to.  tests/test_findings_catalogue.py
-# scores each and checks both; docs/findings.md does not print them.
+# One minimal form per code, as in ruff's rule docs, beside the check that raises it
+# (``scoring/checks/``, ``Check.examples``): tests/test_findings_catalogue.py scores each and
+# checks the code and its location; docs/findings.md does not print them.
 
-EXAMPLE_HEAD = """format = 1
-kind = "project"
-year = 2023
-rules = "central-2020"
-
-[unit]
-name = "某单位"
-project = "某项目"
-
-[funds]
-weight = 10
-"""
-
-_FUNDS_OK = "[funds.total]\nannual = 100\nexecuted = 100\n"
-
-
-def _row(target: str = "≥100人", actual: str = "100人", weight: str = "90", extra: str = "", **fields: str) -> str:
-    keys = {"category": "产出指标", "subcategory": "数量指标", "name": "服务人数"} | fields
-    head = "".join(f'{k} = "{v}"\n' for k, v in keys.items())
-    return f'\n[[indicators]]\n{head}target = "{target}"\nactual = "{actual}"\nweight = {weight}\n{extra}'
-
-
-_EXAMPLES: dict[str, tuple[str, tuple[Any, ...]]] = {
-    "score-mismatch": (_FUNDS_OK + _row(extra="claimed = 80\nnote = \"略\"\n"), ("indicators", 0, "claimed")),
-    "score-above-weight": (_FUNDS_OK + _row(extra="claimed = 95\n"), ("indicators", 0, "claimed")),
-    "score-negative": (_FUNDS_OK + _row(extra="claimed = -1\nnote = \"略\"\n"), ("indicators", 0, "claimed")),
-    "total-mismatch": ("claimed = 10\n[claimed]\ntotal = 99\n\n" + _FUNDS_OK + _row(extra="claimed = 90\n"), ("claimed", "total")),
-    "grade-mismatch": ("[claimed]\ngrade = \"差\"\n\n" + _FUNDS_OK + _row(), ("claimed", "grade")),
-    "weights-sum": (_FUNDS_OK + _row(weight="80"), ("indicators",)),
-    "weight-precision": (_FUNDS_OK + _row(weight="89.995") + _row(weight="0.005", name="其他"), ("indicators", 0, "weight")),
-    "missing-year": ("", ("year",)),
-    "total-capped": ("[funds.total]\nannual = 100\nexecuted = 65\n" + _row(), ("claimed", "total")),
-    "category-weight-assumed": (_FUNDS_OK + _row(category="其他指标"), ("categories",)),
-    "category-looks-like-value": (_FUNDS_OK + _row(category="≥95%"), ("indicators", 0, "category")),
-    "funds-total-mismatch": ("[funds.total]\nannual = 100\nexecuted = 100\n[funds.appropriation]\nannual = 90\nexecuted = 90\n"
-                             + _row(), ("funds", "total", "annual")),
-    "funds-zero-budget": ("[funds.total]\nannual = 0\nexecuted = 10\n" + _row(), ("funds",)),
-    "funds-negative-executed": ("[funds.total]\nannual = 100\nexecuted = -1\n" + _row(), ("funds", "total", "executed")),
-    "funds-over-budget": ("[funds.total]\nannual = 100\nexecuted = 300\n" + _row(), ("funds", "total", "executed")),
-    "denominator-fallback": (_FUNDS_OK + _row(), ("funds", "total")),
-    "rate-below-threshold": ("[funds.total]\nannual = 100\nexecuted = 80\n" + _row(), ("funds", "note")),
-    "missing-value": (_FUNDS_OK + _row(actual=""), ("indicators", 0, "actual")),
-    "unreadable-value": (_FUNDS_OK + _row(target="≥98%左右"), ("indicators", 0, "target")),
-    "not-applicable": (_FUNDS_OK + _row(actual="不适用"), ("indicators", 0)),
-    "not-a-number": (_FUNDS_OK + _row(actual="很多"), ("indicators", 0, "actual")),
-    "unit-mismatch": (_FUNDS_OK + _row(actual="95%"), ("indicators", 0, "actual")),
-    "unit-assumed": (_FUNDS_OK + _row(actual="100"), ("indicators", 0, "actual")),
-    "percent-as-fraction": (_FUNDS_OK + _row(target="≥95%", actual="0.96"), ("indicators", 0, "actual")),
-    "operator-assumed": (_FUNDS_OK + _row(target="100人"), ("indicators", 0, "target")),
-    "actual-is-target": (_FUNDS_OK + _row(actual="≥100人"), ("indicators", 0, "actual")),
-    "over-achievement": (_FUNDS_OK + _row(actual="150人", extra="note = \"略\"\n"), ("indicators", 0, "actual")),
-    "deadline-missed": (_FUNDS_OK + _row(target="9月前", actual="10月", subcategory="时效指标"), ("indicators", 0, "actual")),
-    "cost-direction": (_FUNDS_OK + _row(target="≥50元", actual="50元", subcategory="成本指标"), ("indicators", 0, "target")),
-    "missing-deviation-note": (_FUNDS_OK + _row(actual="90人"), ("indicators", 0, "note")),
-    "qualitative-out-of-tier": (_FUNDS_OK + _row(target="高质量完成", actual="完成", extra="tier = \"达成\"\nclaimed = 10\nnote = \"略\"\n"),
-                                ("indicators", 0, "claimed")),
-    "missing-tier": (_FUNDS_OK + _row(target="高质量完成", actual="完成"), ("indicators", 0, "tier")),
-    "unknown-tier": (_FUNDS_OK + _row(target="高质量完成", actual="完成", extra="tier = \"很好\"\n"), ("indicators", 0, "tier")),
-    "tier-assumed": (_FUNDS_OK + _row(target="高质量完成", actual="完成", extra="claimed = 80\n"), ("indicators", 0, "tier")),
-    "missing-reason": (_FUNDS_OK + _row(target="", actual="", extra="method = \"manual\"\nclaimed = 90\n"), ("indicators", 0, "note")),
-    "bad-params": (_FUNDS_OK + _row(target="", actual="5", extra="method = \"step_deduct\"\n"), ("indicators", 0, "params")),
-    "band-not-found": (_FUNDS_OK + _row(target="", actual="50", extra="method = \"bands\"\nparams = { bands = [[\"[0, 10)\", 90]] }\n"),
-                       ("indicators", 0, "params")),
-    "duplicate-indicator": (_FUNDS_OK + _row(weight="45") + _row(weight="45", category="效益指标"), ("indicators", 1, "name")),
-    "all-full-marks": (_FUNDS_OK + "".join(_row("≥100%", "100%", "30", name=f"指标{i}") for i in range(3)), ("indicators",)),
-    "satisfaction-full": (_FUNDS_OK + _row("≥95%", "100%", category="满意度指标", subcategory="服务对象满意度指标"),
-                          ("indicators", 0, "actual")),
-}
 # the codes raised outside the engine (a review file, an imported spreadsheet): their tests are
-# tests/test_review_batch.py and tests/test_import_cli.py
+# tests/test_review_batch.py and tests/test_import_cli.py (``checks/outside.py``); and the codes
+# comparing two years' forms (``checks/across_years.py``: tests/test_store.py)
 NOT_FROM_A_FORM = frozenset(("review-above-self", "unknown-indicator", "review-invalid", "import-problem",
-                             # across years: two forms, scoring.across_years.example_pair (tests/test_store_across_years.py)
                              "target-below-last-actual", "indicators-unchanged", "grade-repeated-low"))
-EXAMPLE_RULES = {"denominator-fallback": "sichuan", "rate-below-threshold": "sichuan", "total-capped": "provincial-manual"}
 
 
 def example_form(code: str) -> str:
     """The example form of ``code`` as TOML text ("" when it has none: see NOT_FROM_A_FORM)."""
-    if code not in _EXAMPLES:
+    from .checks import EXAMPLE_RULES, EXAMPLES
+    from .checks.base import EXAMPLE_HEAD
+
+    if code not in EXAMPLES:
         return ""
-    text = _EXAMPLES[code][0]
-    head = EXAMPLE_HEAD.replace('rules = "central-2020"', f'rules = "{EXAMPLE_RULES.get(code, "central-2020")}"')
-    if code == "missing-year":
-        head = head.replace("year = 2023\n", "")
-        text = _FUNDS_OK + _row()
-    return head + text
+    text = EXAMPLES[code][0]
+    if not text.startswith("format ="):  # a fragment: rows and tables below the usual head
+        text = EXAMPLE_HEAD + text
+    return text.replace('rules = "central-2020"', f'rules = "{EXAMPLE_RULES.get(code, "central-2020")}"', 1)

@@ -114,7 +114,7 @@ def format_result_table(result: Any, findings_only: bool = False) -> str:
 def score_command(args: argparse.Namespace, findings_only: bool = False) -> int:
     """Score ``args.form`` (with ``args.rules``) and print the table or the JSON."""
     from jixiao.indicators.loader import FormError
-    from jixiao.scoring.engine import score_file
+    from jixiao.scoring.loading import score_file
 
     try:
         result = score_file(args.form, args.rules)

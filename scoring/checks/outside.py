@@ -1,0 +1,15 @@
+"""The codes raised outside the engine, on what a form does not say itself.
+
+- review-above-self, unknown-indicator, review-invalid: by the review (``scoring/review.py``) on a
+  ``*.review.toml`` file beside a form (tested in tests/test_review_batch.py);
+- import-problem: by the loader (``scoring/loading.py``) on what an imported spreadsheet or text
+  could not give (tested in tests/test_import_cli.py).
+
+They have no example form.
+"""
+
+from __future__ import annotations
+
+from .base import Check
+
+CHECK = Check(codes=("review-above-self", "unknown-indicator", "review-invalid", "import-problem"))
