@@ -36,7 +36,7 @@ from bench_review import SEED, _children_cpu, command_env, make_form  # noqa: E4
 
 def write_xlsx(path: Path, text: str, scratch: Path) -> None:
     from jixiao.reports.export_xlsx import export_form
-    from jixiao.scoring.engine import score_file
+    from jixiao.scoring.loading import score_file
 
     toml = scratch / (path.stem + ".toml")
     toml.write_text(text, encoding="utf-8")

@@ -85,7 +85,8 @@ def _grade_of(r: dict[str, Any]) -> str:
 def form_result(row: DeskRow) -> Any:
     """The form as read (its kept TOML text), scored again with its rule set: what the desk shows."""
     from jixiao.indicators.loader import load_form_text
-    from jixiao.scoring.engine import attach_lines, score_form
+    from jixiao.scoring.engine import score_form
+    from jixiao.scoring.loading import attach_lines
     from jixiao.scoring.rules import load_rules
 
     text = row.data["form_toml"]

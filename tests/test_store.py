@@ -162,7 +162,7 @@ def test_review_keeps_each_submission_as_read(record: str, tmp_path: Path, capsy
 
 def test_an_imported_spreadsheet_keeps_its_toml_and_cells(record: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from jixiao.reports.export_xlsx import export_form
-    from jixiao.scoring.engine import score_file
+    from jixiao.scoring.loading import score_file
 
     book = tmp_path / "seed.xlsx"
     export_form(score_file(SEED), book)

@@ -37,9 +37,9 @@ def register(subparsers: Any) -> None:
 
 
 def history_rows(rows: list[dict[str, Any]]) -> list[list[str]]:
-    from jixiao.scoring.vocabulary import NONE_MARK
-
     import os
+
+    from jixiao.scoring.vocabulary import NONE_MARK
 
     here = os.getcwd() + os.sep
     out = []
