@@ -67,7 +67,7 @@ def test_two_processes_writing_one_record_both_finish(tmp_path: Path) -> None:
 
 def test_a_review_killed_half_way_leaves_a_consistent_record(tmp_path: Path) -> None:
     db = tmp_path / "r.db"
-    forms = make_forms(tmp_path / "in", 400, "单")
+    forms = make_forms(tmp_path / "in", 200, "单")
     proc = review(db, forms[0].parent)
     deadline = time.monotonic() + 300
     kept = 0
@@ -87,7 +87,7 @@ def test_a_review_killed_half_way_leaves_a_consistent_record(tmp_path: Path) -> 
     assert query(db, "PRAGMA integrity_check") == [("ok",)]
     assert query(db, "PRAGMA foreign_key_check") == []
     items = query(db, "SELECT count(*) FROM batch_items")[0][0]
-    assert 0 < items < 400 and items % 64 == 0  # one transaction per run of 64 forms
+    assert 0 < items < 200 and items % 64 == 0  # one transaction per run of 64 forms
     assert query(db, "SELECT count(*) FROM scorings") == [(items,)]
     assert query(db, "SELECT count(*) FROM submissions") == [(items,)]
     assert query(db, "SELECT finished_at FROM batches") == [(None,)]  # the stopped batch says so
@@ -96,5 +96,5 @@ def test_a_review_killed_half_way_leaves_a_consistent_record(tmp_path: Path) -> 
     _, err = again.communicate(timeout=600)
     found = re.search(r"本次读取 (\d+) 份，沿用记录中未改变的 (\d+) 份", err)
     assert found, err
-    assert (int(found.group(1)), int(found.group(2))) == (400 - items, items)
-    assert query(db, "SELECT count(*) FROM submissions") == [(400,)]
+    assert (int(found.group(1)), int(found.group(2))) == (200 - items, items)
+    assert query(db, "SELECT count(*) FROM submissions") == [(200,)]
