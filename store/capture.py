@@ -183,9 +183,12 @@ def record_from_json(text: str, path: str, origin: str, opts: Options, review_na
     """The record kept by :func:`record_to_json`, named by ``path`` (and its review file) as the batch found them now."""
     data = json.loads(text)
     row = FormRow(**data["row"])
+    kept_as = row.file
     row.file = f"{path}（{origin}）" if origin else path
     rec = FormRecord(path, row, list(data["codes"]))
-    if opts.json:
+    if opts.json and kept_as == row.file:  # the same path as when it was read: its JSON as kept
+        rec.json = data["json"]
+    elif opts.json:
         doc = json.loads(data["json"])
         doc["file"] = path
         if isinstance(doc.get("review"), dict) and doc["review"].get("file"):

@@ -240,6 +240,19 @@ def test_a_second_review_reuses_the_record_with_the_same_outputs(record: str, tm
     assert second == without
 
 
+def test_a_moved_file_is_reused_under_its_new_name(record: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    old = seed_copy(tmp_path / "old", "a.toml")
+    review_json(capsys, str(old))
+    new = tmp_path / "new" / "b.toml"
+    new.parent.mkdir()
+    old.rename(new)
+    data, err = review_json(capsys, str(new))
+    assert "沿用记录中未改变的 1 份" in err
+    assert data["forms"][0]["file"] == str(new)
+    _, out, _ = run(capsys, "review", str(new), "--no-db", "--format", "json")
+    assert json.loads(out) == data  # as if read under that name
+
+
 def test_changed_bytes_review_file_or_rules_are_read_again(record: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "in"
     a = seed_copy(folder, "a.toml")
