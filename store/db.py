@@ -20,6 +20,7 @@ HEAD = "0001"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 ENV = "JIXIAO_DB"
 BUSY_TIMEOUT_S = 60
+MIGRATION_LOCK = 0x6A6978  # PostgreSQL advisory lock key held while migrating ("jix")
 
 
 class StoreError(Exception):
@@ -186,6 +187,10 @@ def migrate(engine: Any) -> None:
     cfg.set_main_option("script_location", str(Path(__file__).resolve().parent / "migrations"))
     with engine.connect().execution_options(jixiao_write=True) as conn:
         with conn.begin():
+            if conn.dialect.name == "postgresql":
+                # two reviewers opening a new record at once: one migrates, the other then finds it done
+                # (SQLite: BEGIN IMMEDIATE has already made this transaction the only writer)
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
 

@@ -98,3 +98,28 @@ def test_a_review_killed_half_way_leaves_a_consistent_record(tmp_path: Path) -> 
     assert found, err
     assert (int(found.group(1)), int(found.group(2))) == (200 - items, items)
     assert query(db, "SELECT count(*) FROM submissions") == [(200,)]
+
+
+def test_two_processes_writing_one_postgresql_record_both_finish(tmp_path: Path) -> None:
+    """Two reviewers of one office, one PostgreSQL record: the same forms read by both get one version each."""
+    url = os.environ.get("JIXIAO_TEST_PG_URL", "")
+    if not url:
+        import pytest
+
+        pytest.skip("PostgreSQL: set JIXIAO_TEST_PG_URL to a database that may be emptied (.ci/run does)")
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    shared = make_forms(tmp_path / "shared", 20, "共")
+    procs = [review(url, shared[0].parent), review(url, shared[0].parent)]  # type: ignore[arg-type]
+    for p in procs:
+        _, err = p.communicate(timeout=600)
+        assert p.returncode == 1 and "Traceback" not in err, err
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*), max(version) FROM submissions")).one() == (20, 1)
+        assert conn.execute(text("SELECT count(*) FROM batches WHERE finished_at IS NOT NULL")).scalar_one() == 2
+        assert conn.execute(text("SELECT count(*) FROM batch_items")).scalar_one() == 40
+    engine.dispose()
