@@ -147,8 +147,10 @@ def test_commands_that_do_not_use_the_record_do_not_import_sqlalchemy(tmp_path):
         for name in ("sqlalchemy", "alembic", "jixiao.store", "jixiao.store.db"):
             assert name not in imported, (argv, name)
     # and the record's commands do load it
+    record = tmp_path / "r.db"
+    subprocess.run([sys.executable, "-m", "jixiao.tui.cli", "review", str(SEED), "--db", str(record)], cwd=ROOT, capture_output=True)
     run_ = subprocess.run([sys.executable, "-X", "importtime", "-m", "jixiao.tui.cli", "history", "--unit", "x",
-                           "--db", str(tmp_path / "r.db")], cwd=ROOT, capture_output=True, text=True)
+                           "--db", str(record)], cwd=ROOT, capture_output=True, text=True)
     assert run_.returncode == 1 and "sqlalchemy" in run_.stderr
 
 

@@ -170,6 +170,13 @@ def test_the_desk_fits_small_terminals(reviewed: Path, tmp_path: Path, size: tup
 
 
 def test_desk_without_a_batch_or_terminal_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("JIXIAO_DB", str(tmp_path / "none.db"))
+    assert main(["desk"]) == 2
+    assert "不存在" in capsys.readouterr().err
+    assert not (tmp_path / "none.db").exists()  # only reading: no record is made
+    from jixiao.store import open_store
+
+    open_store(str(tmp_path / "empty.db")).close()  # made, with no batch in it
     monkeypatch.setenv("JIXIAO_DB", str(tmp_path / "empty.db"))
     assert main(["desk"]) == 2
     assert "没有任何一批复核" in capsys.readouterr().err

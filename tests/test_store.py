@@ -463,6 +463,8 @@ def test_a_record_from_a_newer_version_is_refused(tmp_path: Path, capsys: pytest
     conn.close()
     code, _, err = run(capsys, "history", "--unit", "x", "--db", str(target))
     assert code == 2 and "更新版本的 jixiao" in err
+    code, _, err = run(capsys, "history", "--unit", "x", "--db", str(tmp_path / "none.db"))
+    assert code == 2 and "不存在" in err and not (tmp_path / "none.db").exists()
 
 
 def test_a_missing_folder_or_a_folder_as_the_record(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -20,12 +20,14 @@ def add_db_argument(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", metavar="数据库", help=DB_HELP)
 
 
-def open_from_args(args: argparse.Namespace) -> Any:
-    """The record named by ``--db`` (or the default), opened; None after printing why not (exit status 2)."""
+def open_from_args(args: argparse.Namespace, create: bool = True) -> Any:
+    """The record named by ``--db`` (or the default), opened; None after printing why not (exit status 2).
+
+    ``create=False``: a record that does not exist yet is not made (history, desk only read it)."""
     from jixiao.store import StoreError, open_store
 
     try:
-        return open_store(args.db)
+        return open_store(args.db, create)
     except StoreError as exc:
         print(str(exc), file=sys.stderr)
         return None

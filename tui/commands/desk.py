@@ -46,7 +46,7 @@ def _reviewer(given: str | None) -> str:
 def run(args: argparse.Namespace) -> int:
     from ._store import open_from_args
 
-    store = open_from_args(args)
+    store = open_from_args(args, create=False)
     if store is None:
         return EXIT_UNREADABLE
     try:

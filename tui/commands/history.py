@@ -57,7 +57,7 @@ def history_rows(rows: list[dict[str, Any]]) -> list[list[str]]:
 def run(args: argparse.Namespace) -> int:
     from ._store import open_from_args
 
-    store = open_from_args(args)
+    store = open_from_args(args, create=False)
     if store is None:
         return EXIT_UNREADABLE
     try:
