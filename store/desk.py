@@ -19,7 +19,7 @@ from jixiao.scoring.vocabulary import fmt
 
 from .record import Store
 
-__all__ = ["DeskRow", "desk_rows", "across_years", "form_result", "adjust", "set_status", "review_file_text", "write_review_file", "current_adjustments"]
+__all__ = ["DeskRow", "desk_rows", "with_detail", "across_years", "form_result", "adjust", "set_status", "review_file_text", "write_review_file", "current_adjustments"]
 
 
 @dataclass
@@ -82,8 +82,15 @@ def _grade_of(r: dict[str, Any]) -> str:
     return r["review_grade"] or r["grade"]
 
 
+def with_detail(store: Store, row: DeskRow) -> DeskRow:
+    """``row`` with the form as read and its kept record (left out of the batch's list to keep it light)."""
+    if "form_toml" not in row.data:
+        row.data.update(store.form_detail(row.scoring_id))
+    return row
+
+
 def form_result(row: DeskRow) -> Any:
-    """The form as read (its kept TOML text), scored again with its rule set: what the desk shows."""
+    """The form as read (its kept TOML text, see :func:`with_detail`), scored again with its rule set: what the desk shows."""
     from jixiao.indicators.loader import load_form_text
     from jixiao.scoring.engine import score_form
     from jixiao.scoring.loading import attach_lines
@@ -106,6 +113,7 @@ def across_years(store: Store, row: DeskRow, result: Any) -> list[Any]:
     last = store.years_before([(row.unit, row.project, row.year)]).get((row.unit, row.project, row.year))
     if last is None:
         return []
+    with_detail(store, row)
     this = YearForm(row.year, json.loads(row.data["indicators_json"]), row.data["review_grade"] or row.data["grade"])
     return across_years_findings(this, YearForm(last.year, last.indicators, last.grade), result.rules)
 
@@ -147,7 +155,7 @@ def adjust(store: Store, row: DeskRow, indicator: str, score: Decimal, reason: s
     """A reviewer's score for one indicator ("funds" for the funds row): a decision with the new review total.
 
     Returns the applied review (its ``total``, ``grade`` and findings, e.g. a score above the unit's own)."""
-    result = form_result(row)
+    result = form_result(with_detail(store, row))
     adjustments = [a for a in current_adjustments(row) if a["indicator"] != indicator]
     adjustments.append({"indicator": indicator, "score": fmt(score), "reason": reason})
     review = _review_total(result, adjustments, reviewer)

@@ -314,9 +314,9 @@ class Store:
     def batch_forms(self, batch_id: int) -> list[dict[str, Any]]:
         """A batch's forms with their newest decision, in the batch's order."""
         with self._read() as conn:
-            q = (select(batch_items.c.position, batch_items.c.reused, scorings, submissions.c.unit, submissions.c.project,
-                        submissions.c.year, submissions.c.version, submissions.c.form_toml, submissions.c.kind,
-                        submissions.c.indicators_json)
+            light = [c for c in scorings.c if c.name not in ("result_json", "record_json")]  # those when a form is opened
+            q = (select(batch_items.c.position, batch_items.c.reused, *light, submissions.c.unit, submissions.c.project,
+                        submissions.c.year, submissions.c.version, submissions.c.kind)
                  .join(scorings, scorings.c.id == batch_items.c.scoring_id)
                  .join(submissions, submissions.c.id == scorings.c.submission_id)
                  .where(batch_items.c.batch_id == batch_id).order_by(batch_items.c.position))
@@ -328,6 +328,13 @@ class Store:
             r["status"] = d["status"] if d is not None else "待复核"
             r["reviewed_total"] = d["adjusted_total"] if d is not None and d["adjusted_total"] is not None else r["review_total"]
         return rows
+
+    def form_detail(self, scoring_id: int) -> dict[str, Any]:
+        """What the desk shows of one form besides its row: the form as read, its indicators, its kept record."""
+        with self._read() as conn:
+            q = (select(submissions.c.form_toml, submissions.c.indicators_json, scorings.c.record_json)
+                 .join(submissions, submissions.c.id == scorings.c.submission_id).where(scorings.c.id == scoring_id))
+            return dict(conn.execute(q).mappings().one())
 
     def counts(self) -> dict[str, int]:
         with self._read() as conn:

@@ -24,7 +24,9 @@ HELP = "复核：对一批自评表（文件或文件夹）逐份复算，应用
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser("review", help=HELP, description=HELP + "。终端表格按“最差优先”排序：无法读取的在前，其次错误多的，其次填报总分与复核总分差距大的。")
+    p = subparsers.add_parser("review", help=HELP, description=HELP + "。终端表格按“最差优先”排序：无法读取的在前，其次错误多的，其次填报总分与复核总分差距大的。"
+                          "每份表单和复核结论记入复核记录（--db）；再次复核时，文件、复核文件、规则集和 jixiao 版本都未改变的表单沿用记录，不再读取；"
+                          "同一单位、项目与上一年的表单比对，给出跨年度发现项。")
     p.add_argument("paths", nargs="+", metavar="路径", help="表单文件（.toml，或 .xlsx/.xlsm/.xls/.csv/.txt，导入后复核）或文件夹（递归查找这些文件，不含 *.review.toml）")
     p.add_argument("--rules", metavar="规则集", help="所有表单都用这个规则集（ID 或规则文件路径）；默认用各表单 rules 指定的")
     p.add_argument("--format", choices=["table", "json"], default="table", help="标准输出的格式（默认 table）")

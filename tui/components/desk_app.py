@@ -27,6 +27,7 @@ from jixiao.store.desk import (
     desk_rows,
     form_result,
     set_status,
+    with_detail,
     write_review_file,
 )
 from rich.text import Text
@@ -166,9 +167,9 @@ class FormScreen(Screen[None]):
         Binding("w", "write", "写出复核文件"),
     ]
 
-    def __init__(self, row: DeskRow):
+    def __init__(self, row: DeskRow, store: Any):
         super().__init__(id="form-screen")
-        self.row = row
+        self.row = with_detail(store, row)
         self.result = form_result(row)
         self.across: list[Any] = []  # against the year before: set when mounted
 
@@ -267,7 +268,7 @@ class FormScreen(Screen[None]):
             app: DeskApp = self.app  # type: ignore[assignment]
             review = adjust(app.store, self.row, indicator, answer[0], answer[1], app.reviewer)
             app.reload(keep=self.row.scoring_id)
-            self.row = app.row_by_id(self.row.scoring_id) or self.row
+            self.row = with_detail(app.store, app.row_by_id(self.row.scoring_id) or self.row)
             self.refresh_view()
             notes = "；".join(f.message for f in review.findings)
             self.notify(visible(f"已保存：复核总分 {fmt(review.total)}。{notes}"), timeout=4)
@@ -377,7 +378,7 @@ class DeskApp(App[None]):
         if r is None or not isinstance(self.screen, Screen) or isinstance(self.screen, FormScreen):
             return
         try:
-            screen = FormScreen(r)
+            screen = FormScreen(r, self.store)
         except Exception as exc:  # the kept text no longer scores (a rule set file gone): said, not a crash
             self.notify(visible(f"无法打开这份表单：{exc}"), severity="error")
             return
@@ -395,7 +396,7 @@ class DeskApp(App[None]):
             set_status(self.store, r, status, "", self.reviewer)
             self.reload(keep=r.scoring_id)
             if isinstance(self.screen, FormScreen):
-                self.screen.row = self.row_by_id(r.scoring_id) or r
+                self.screen.row = with_detail(self.store, self.row_by_id(r.scoring_id) or r)
                 self.screen.refresh_view()
             self.notify(f"已保存：状态 {status}", timeout=3)
 
