@@ -3,7 +3,10 @@
 - review-above-self, unknown-indicator, review-invalid: by the review (``scoring/review.py``) on a
   ``*.review.toml`` file beside a form (tested in tests/test_review_batch.py);
 - import-problem: by the loader (``scoring/loading.py``) on what an imported spreadsheet or text
-  could not give (tested in tests/test_import_cli.py).
+  could not give (tested in tests/test_import_cli.py);
+- target-changed, indicator-added, indicator-dropped, targets-mismatch, targets-not-found: by the
+  comparison with the approved 绩效目标表 (``scoring/targets.py``, a pure function of a form and its
+  definitions; its examples are ``scoring.targets.EXAMPLES``, tested in tests/test_targets.py).
 
 They have no example form.
 """
@@ -12,4 +15,9 @@ from __future__ import annotations
 
 from .base import Check
 
-CHECK = Check(codes=("review-above-self", "unknown-indicator", "review-invalid", "import-problem"))
+CHECK = Check(
+    codes=(
+        "review-above-self", "unknown-indicator", "review-invalid", "import-problem",
+        "target-changed", "indicator-added", "indicator-dropped", "targets-mismatch", "targets-not-found",
+    )
+)  # fmt: skip
