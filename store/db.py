@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 # the newest migration (migrations/versions); a test checks it is Alembic's head
-HEAD = "0001"
+HEAD = "0002"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 ENV = "JIXIAO_DB"
 BUSY_TIMEOUT_S = 60

@@ -123,7 +123,7 @@ class Store:
 
     # -------------------------------------------------------------- reuse
 
-    def lookup(self, shas: Iterable[str], rules_option: str, version: str) -> dict[tuple[str, str], dict[str, Any]]:
+    def lookup(self, shas: Iterable[str], rules_option: str, version: str, options_key: str = "") -> dict[tuple[str, str], dict[str, Any]]:
         """The newest scoring of each (file SHA-256, review file SHA-256) by this version with these options."""
         found: dict[tuple[str, str], dict[str, Any]] = {}
         wanted = sorted(set(shas))
@@ -135,7 +135,7 @@ class Store:
                 part = wanted[i : i + 500]
                 q = (select(*cols).join(submissions, submissions.c.id == scorings.c.submission_id)
                      .where(scorings.c.file_sha256.in_(part), scorings.c.jixiao_version == version,
-                            scorings.c.rules_option == rules_option)
+                            scorings.c.rules_option == rules_option, scorings.c.options_key == options_key)
                      .order_by(scorings.c.id))
                 for row in conn.execute(q).mappings():
                     found[(row["file_sha256"], row["review_sha256"])] = dict(row)
@@ -143,12 +143,14 @@ class Store:
 
     # -------------------------------------------------------------- recording
 
-    def record(self, batch_id: int | None, start: int, entries: list[Captured | Reused], rules_option: str, version: str) -> list[int | None]:
+    def record(self, batch_id: int | None, start: int, entries: list[Captured | Reused], rules_option: str, version: str,
+               options_key: str = "") -> list[int | None]:
         """Keep a run of the batch's forms, in one transaction; their scoring ids (None: not kept)."""
         for attempt in range(5):
             try:
                 with self._write() as conn:
-                    ids = [self._record_one(conn, batch_id, start + i, e, rules_option, version) for i, e in enumerate(entries)]
+                    ids = [self._record_one(conn, batch_id, start + i, e, rules_option, version, options_key)
+                           for i, e in enumerate(entries)]
                     if batch_id is not None:
                         items = [{"batch_id": batch_id, "scoring_id": sid, "position": start + i, "reused": int(isinstance(e, Reused))}
                                  for i, (e, sid) in enumerate(zip(entries, ids)) if sid is not None]
@@ -160,7 +162,8 @@ class Store:
                     raise
         return []
 
-    def _record_one(self, conn: Any, batch_id: int | None, position: int, e: Captured | Reused, rules_option: str, version: str) -> int | None:
+    def _record_one(self, conn: Any, batch_id: int | None, position: int, e: Captured | Reused, rules_option: str, version: str,
+                    options_key: str = "") -> int | None:
         if isinstance(e, Reused):
             return e.scoring_id
         if not e.ok:
@@ -176,6 +179,7 @@ class Store:
                 claimed_grade=rec.row.claimed_grade, grade=rec.row.grade, review_grade=rec.row.review_grade,
                 errors=rec.row.errors, warnings=rec.row.warnings, findings=len(rec.codes),
                 result_json=rec.json, record_json=e.record_json or record_to_json(rec), scored_at=now_text(),
+                options_key=options_key,
             ))
             scoring_id: int = int(res.inserted_primary_key[0])
             if e.review_sha256 and "review-invalid" not in rec.codes:  # an unusable review file decides nothing

@@ -87,6 +87,8 @@ scorings = Table(
     Column("result_json", Text, nullable=False),  # the engine's result with its findings (score --format json)
     Column("record_json", Text, nullable=False),  # what the review outputs are made of, reused on a re-review
     Column("scored_at", String(32), nullable=False),
+    # the other options the scoring depended on ("targets:<sha256>" with --targets-dir; "" none): migration 0002
+    Column("options_key", Text, nullable=False, server_default=""),
 )
 Index("ix_scorings_lookup", scorings.c.file_sha256, scorings.c.jixiao_version, scorings.c.rules_option)
 Index("ix_scorings_submission", scorings.c.submission_id)

@@ -13,6 +13,7 @@ before may change) and are folded into the review's chunks.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import os
@@ -101,13 +102,27 @@ def _across(store: Store, items: list[_Item], rules_option: str, tally: Tally) -
         _add_findings(item.rec, found)
 
 
+def options_key(opts: Options) -> str:
+    """What else the scorings depend on: the approved 绩效目标表 of --targets-dir, by their bytes ("" when none)."""
+    targets = getattr(opts, "targets", None)
+    if targets is None:
+        return ""
+    import hashlib
+
+    h = hashlib.sha256()
+    for name in sorted(targets.files()):
+        h.update(name.encode("utf-8", "surrogateescape") + b"\0" + (file_sha256(name) or "unreadable").encode() + b"\0")
+    return "targets:" + h.hexdigest()
+
+
 def reviewed_chunks(store: Store, files: list[str], paths: list[str], opts: Options, jobs: int | None, tally: Tally) -> Iterator[Chunk]:
     """The review's chunks, in the files' order, with the record used and kept (see the module)."""
     version = jixiao_version()
     rules_option = opts.rules or ""
+    key = options_key(opts)
     shas = {f: file_sha256(f) for f in files}
     reviews = {f: review_file_of(f) for f in files}
-    hits = store.lookup((s for s in shas.values() if s), rules_option, version)
+    hits = store.lookup((s for s in shas.values() if s), rules_option, version, key)
     reuse: dict[str, dict[str, Any]] = {}
     for f in files:
         hit = hits.get((shas[f] or "", reviews[f][1]))
@@ -115,7 +130,7 @@ def reviewed_chunks(store: Store, files: list[str], paths: list[str], opts: Opti
             ruleset = _ruleset(hit["rules_ref"], f, rules_option)
             if ruleset is not None and ruleset.id == hit["ruleset_id"] and ruleset.sha256 == hit["ruleset_sha256"]:
                 reuse[f] = hit
-    full = Options(rules=opts.rules, json=True, details=True)
+    full = dataclasses.replace(opts, json=True, details=True, keep=False, pieces=())  # every output's details, kept
     tally.batch_id = store.start_batch(paths, rules_option, version, len(files))
     # the workers are forked on the first chunk: with no database connection open in this process
     store.engine.dispose()
@@ -136,7 +151,7 @@ def reviewed_chunks(store: Store, files: list[str], paths: list[str], opts: Opti
                 c = next(fresh)
                 items.append(_Item(f, c.rec, c, c.unit, c.project, c.year, c.indicators, c.rules_ref))
                 tally.read += 1
-        store.record(tally.batch_id, start, [i.entry for i in items], rules_option, version)
+        store.record(tally.batch_id, start, [i.entry for i in items], rules_option, version, key)
         _across(store, items, rules_option, tally)
         recs = []
         for item in items:

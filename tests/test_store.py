@@ -134,6 +134,58 @@ def test_a_record_made_by_this_version_opens_again_without_migrating(tmp_path: P
     store.close()
 
 
+def test_a_record_made_by_the_first_schema_opens_upgraded_with_its_contents(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A record of an earlier version (revision 0001) is migrated when opened: nothing kept is lost."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    target = tmp_path / "old.db"
+    engine = create_engine(f"sqlite:///{target}")
+    cfg = Config()
+    cfg.set_main_option("script_location", str(ROOT / "store" / "migrations"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+    engine.dispose()
+    conn = sqlite3.connect(target)
+    assert "options_key" not in [r[1] for r in conn.execute("PRAGMA table_info(scorings)")]
+    conn.close()
+    form = seed_copy(tmp_path / "in")
+    # the old record is used as it is by this version: reviewed into, read back
+    code, _, err = run(capsys, "review", str(form), "--db", str(target), "--jobs", "1")
+    assert code == 1, err
+    conn = sqlite3.connect(target)
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0002",)]
+    assert conn.execute("SELECT options_key, computed_total FROM scorings").fetchall() == [("", "100.00")]
+    conn.close()
+    code, out, _ = run(capsys, "history", "--unit", "株洲市社会保险服务中心", "--db", str(target), "--format", "json")
+    assert code == 0 and json.loads(out)["forms"][0]["computed_total"] == "100.00"
+
+
+def test_a_review_against_approved_targets_is_not_reused_without_them(record: str, tmp_path: Path,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    from .test_targets import _submissions
+
+    tdir, sub = _submissions(tmp_path)
+    capsys.readouterr()  # what making the forms printed
+
+    def codes(*extra: str) -> tuple[set[str], str]:
+        data, err = review_json(capsys, str(sub), *extra)
+        return {f["code"] for x in data["forms"] for f in x["findings"]}, err
+
+    with_targets, _ = codes("--targets-dir", str(tdir))
+    assert "target-changed" in with_targets
+    without, err = codes()
+    assert "target-changed" not in without and "沿用记录中未改变的 0 份" in err
+    again, err = codes("--targets-dir", str(tdir))
+    assert again == with_targets and "本次读取 0 份" in err  # the same approved tables: reused
+    for f in tdir.iterdir():  # an approved table changed: read again
+        f.write_text(f.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    _, err = codes("--targets-dir", str(tdir))
+    assert "沿用记录中未改变的 0 份" in err
+
+
 # ------------------------------------------------------------------ what is kept
 
 
