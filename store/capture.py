@@ -167,8 +167,7 @@ def record_to_json(rec: FormRecord) -> str:
     """A readable form's record as JSON (Decimals as text; the path is left to the reader)."""
     data = {
         "row": {k: getattr(rec.row, k) for k in _ROW},
-        "codes": rec.codes,
-        "json": rec.json,
+        "codes": rec.codes,  # the result's JSON is kept once, in scorings.result_json
         "findings": [{k: getattr(f, k) for k in _FINDING} for f in rec.findings],
         "lines": [{k: _dec(getattr(line, k)) for k in _LINE} for line in rec.lines],
     }
@@ -179,9 +178,11 @@ def _opt_dec(value: str | None) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
-def record_from_json(text: str, path: str, origin: str, opts: Options, review_name: str = "") -> FormRecord:
-    """The record kept by :func:`record_to_json`, named by ``path`` (and its review file) as the batch found them now."""
+def record_from_json(text: str, path: str, origin: str, opts: Options, review_name: str = "", result_json: str = "") -> FormRecord:
+    """The record kept by :func:`record_to_json` (and the result's JSON kept beside it), named by ``path``
+    (and its review file) as the batch found them now."""
     data = json.loads(text)
+    data.setdefault("json", result_json)
     row = FormRow(**data["row"])
     kept_as = row.file
     row.file = f"{path}（{origin}）" if origin else path

@@ -128,7 +128,7 @@ class Store:
         found: dict[tuple[str, str], dict[str, Any]] = {}
         wanted = sorted(set(shas))
         cols = [scorings.c.id, scorings.c.file_sha256, scorings.c.review_sha256, scorings.c.rules_ref,
-                scorings.c.ruleset_id, scorings.c.ruleset_sha256, scorings.c.origin, scorings.c.record_json,
+                scorings.c.ruleset_id, scorings.c.ruleset_sha256, scorings.c.origin, scorings.c.record_json, scorings.c.result_json,
                 submissions.c.unit, submissions.c.project, submissions.c.year, submissions.c.indicators_json]
         with self._read() as conn:
             for i in range(0, len(wanted), 500):

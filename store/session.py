@@ -143,7 +143,7 @@ def reviewed_chunks(store: Store, files: list[str], paths: list[str], opts: Opti
         for f in files[start : start + RUN]:
             hit = reuse.get(f)
             if hit is not None:
-                rec = record_from_json(hit["record_json"], f, hit["origin"], full, reviews[f][0])
+                rec = record_from_json(hit["record_json"], f, hit["origin"], full, reviews[f][0], hit["result_json"])
                 items.append(_Item(f, rec, Reused(f, hit["id"]), hit["unit"], hit["project"], hit["year"],
                                    hit["indicators_json"], hit["rules_ref"]))
                 tally.reused += 1
