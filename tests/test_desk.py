@@ -198,7 +198,7 @@ def test_the_form_shows_its_findings_against_the_year_before(tmp_path: Path, mon
         await pilot.pause()
         panel = app.screen.query_one("#findings")
         codes = [str(panel.get_option_at_index(i).prompt) for i in range(panel.option_count)]
-        assert sum("target-below-last-actual" in c for c in codes) == 2
-        assert any("indicators-unchanged" in c for c in codes)
+        assert sum("低于 2020 年实际完成值" in c for c in codes) == 2  # target-below-last-actual
+        assert any("与 2020 年完全相同" in c for c in codes)  # indicators-unchanged
 
     drive(db, body, tmp_path)
