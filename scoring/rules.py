@@ -124,6 +124,16 @@ class QualitativeRules(BaseModel):
         return self
 
 
+class AcrossYearsRules(BaseModel):
+    """Comparing a unit's form with its form of the year before (scoring/across_years.py)."""
+
+    model_config = _STRICT
+    target_below_last_actual: bool = True  # a target (≥) below the same indicator's actual of the year before
+    indicators_unchanged: bool = True  # the same indicators and targets as the year before (info)
+    unchanged_min_rows: int = Field(default=3, ge=1)  # ... looked at only on forms with this many rows
+    low_grades: list[str] = Field(default_factory=lambda: ["中", "差"])  # grade-repeated-low; [] to leave it out
+
+
 class GradeBand(BaseModel):
     model_config = _STRICT
     min: Dec
@@ -161,6 +171,7 @@ class RuleSet(BaseModel):
     scoring: ScoringRules = Field(default_factory=ScoringRules)
     qualitative: QualitativeRules = Field(default_factory=QualitativeRules)
     grades: GradeRules = Field(default_factory=GradeRules)
+    across_years: AcrossYearsRules = Field(default_factory=AcrossYearsRules)
     sha256: str = ""
 
     def canonical_category(self, name: str) -> str:
@@ -201,6 +212,7 @@ _SECTIONS: dict[tuple[str, ...], type[BaseModel]] = {
     ("qualitative", "scales", "tiers"): ScaleTier,
     ("grades",): GradeRules,
     ("grades", "bands"): GradeBand,
+    ("across_years",): AcrossYearsRules,
 }
 
 

@@ -76,6 +76,7 @@ MODULES = (
     "full_marks",  # all full marks
     "totals",  # the total and the grade
     "outside",  # raised by the review and the import
+    "across_years",  # raised by the review with the record, against the year before
 )
 
 CHECKS: dict[str, Check] = {name: import_module(f"{__name__}.{name}").CHECK for name in MODULES}
