@@ -352,6 +352,7 @@ def run(args: argparse.Namespace) -> int:
         if store is not None:
             from jixiao.store.session import reviewed_chunks
 
+            assert tally is not None  # opened with the store
             yield from reviewed_chunks(store, files, list(args.paths), opts, args.jobs or None, tally)
         else:
             yield from run_batch(files, opts, args.jobs or None)
