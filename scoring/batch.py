@@ -150,6 +150,7 @@ class FormRow:
     kind: str = ""
     year: int | str | None = ""
     rules: str = ""
+    rules_sha256: str = ""  # the rule set's effective hash: which rules produced the scores
     claimed_total: str = ""
     total: str = ""
     review_total: str = ""
@@ -242,7 +243,8 @@ def process_form(path: str, opts: Options) -> FormRecord:
     from .review import review_result
 
     try:
-        result, text, origin = load_scored(path, opts.rules)
+        # a form's rules may name only a bundled rule set: a rules file is the reviewer's --rules
+        result, text, origin = load_scored(path, opts.rules, bundled_only=True)
         if opts.json or opts.details:  # only these outputs show findings with their lines
             attach_lines(result, text)
         review = review_result(result)
@@ -270,6 +272,7 @@ def process_form(path: str, opts: Options) -> FormRecord:
         kind=form.kind,
         year=form.year,
         rules=result.rules.id,
+        rules_sha256=result.rules.sha256,
         claimed_total=fmt(claimed_total),
         total=total,
         review_total=total if review.total == result.total else fmt(review.total),
@@ -470,6 +473,7 @@ class Summary:
     review: Counter[str] = field(default_factory=Counter)
     codes: Counter[str] = field(default_factory=Counter)  # findings per code
     forms_by_code: Counter[str] = field(default_factory=Counter)  # forms with at least one
+    rule_sets: Counter[tuple[str, str]] = field(default_factory=Counter)  # (id, effective hash) -> forms scored by it
 
     def add(self, rec: FormRecord) -> None:
         row = rec.row
@@ -486,6 +490,7 @@ class Summary:
         self.review[row.review_grade or NO_GRADE] += 1
         self.codes.update(rec.codes)
         self.forms_by_code.update(set(rec.codes))
+        self.rule_sets[(row.rules, row.rules_sha256)] += 1
 
     def merge(self, other: Summary) -> None:
         self.forms += other.forms
@@ -497,6 +502,7 @@ class Summary:
         self.review.update(other.review)
         self.codes.update(other.codes)
         self.forms_by_code.update(other.forms_by_code)
+        self.rule_sets.update(other.rule_sets)
 
     @property
     def failed(self) -> bool:
@@ -530,4 +536,5 @@ class Summary:
                 "review": dict(self.review),
             },
             "findings": {c: n for c, n, _ in self.top_codes(len(self.codes))},
+            "rule_sets": [{"id": i, "sha256": h, "forms": n} for (i, h), n in sorted(self.rule_sets.items())],
         }

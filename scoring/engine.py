@@ -29,7 +29,7 @@ from jixiao.indicators.values import (
 
 from . import methods as m
 from .findings import Finding, make, raise_finding
-from .rules import RuleSet, load_rules
+from .rules import RuleSet, form_rules, load_rules
 from .vocabulary import fmt, percent, plain, year_label
 
 __all__ = [
@@ -1041,8 +1041,18 @@ def load_and_score(path: str | Path, rules: str | None = None) -> tuple[Result, 
     return result, text
 
 
-def load_scored(path: str | Path, rules: str | None = None) -> tuple[Result, str, str]:
+def _ruleset_for(form: Form, rules: str | None, path: str | Path, bundled_only: bool) -> RuleSet:
+    """The command line's ``rules`` (the user's choice), else the form's own, bounded by :func:`form_rules`."""
+    if rules:
+        return load_rules(rules, os.path.dirname(path) or ".")
+    return form_rules(form.rules, os.path.dirname(path) or ".", bundled_only=bundled_only)
+
+
+def load_scored(path: str | Path, rules: str | None = None, *, bundled_only: bool = False) -> tuple[Result, str, str]:
     """(result, text for line numbers, where in the file the form is).
+
+    ``bundled_only``: the form's ``rules`` may name only a bundled rule set
+    (a bureau's review: a rules file is the reviewer's ``rules``).
 
     A spreadsheet or text submission is imported on the fly: its findings
     then name their cell (``Sheet1!F12``) instead of a line, the text is ""
@@ -1054,7 +1064,7 @@ def load_scored(path: str | Path, rules: str | None = None) -> tuple[Result, str
 
         if is_imported(path):
             form, _text, notes = load_submission(path)
-            ruleset = load_rules(rules or form.rules, os.path.dirname(path) or ".")
+            ruleset = _ruleset_for(form, rules, path, bundled_only)
             result = score_form(form, ruleset, str(path))
             imported = notes.imported
             if imported is not None:
@@ -1070,7 +1080,7 @@ def load_scored(path: str | Path, rules: str | None = None) -> tuple[Result, str
     data, text = read_toml(path)
     form = validate_model(Form, data, text, str(path), FORM_SECTIONS)
     try:
-        ruleset = load_rules(rules or form.rules, os.path.dirname(path) or ".")
+        ruleset = _ruleset_for(form, rules, path, bundled_only)
     except FormError as exc:
         if rules:  # named on the command line, not by the form
             raise

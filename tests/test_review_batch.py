@@ -190,14 +190,15 @@ def test_terminal_table_is_worst_first_with_hand_computed_rows(batch: Path, caps
     assert "复核中" not in err  # no progress bar when stderr is not a terminal
     rows = table_rows(out)
     header, body = rows[0], rows[1:10]
-    assert header == ["序号", "文件", "单位", "类型", "填报总分", "复算总分", "复核总分", "等级 填报/复算/复核", "错误", "警告"]
+    assert header == ["序号", "文件", "单位", "类型", "规则集 摘要", "填报总分", "复算总分", "复核总分", "等级 填报/复算/复核", "错误", "警告"]
     assert [r[0] for r in body] == [str(i) for i in range(1, 10)]
     names = [r[1].rsplit("/", 1)[-1] for r in body]
     assert names == WORST_FIRST
-    assert body[0][2:] == ["无法读取", "", "—", "—", "—", "—", "1", "0"]
+    assert body[0][2:] == ["无法读取", "", "", "—", "—", "—", "—", "1", "0"]
     for r, name in zip(body[1:], WORST_FIRST[1:]):
         claimed, total, review, grades, errors, warnings = EXPECTED[name]
-        assert r[4:] == [claimed or "—", total, review, "/".join(g or "—" for g in grades), str(errors), str(warnings)], name
+        assert r[4].startswith("central-2020 ") or r[4].startswith("sichuan "), name
+        assert r[5:] == [claimed or "—", total, review, "/".join(g or "—" for g in grades), str(errors), str(warnings)], name
     assert body[1][2:4] == ["某县教育局 · 校舍维修项目", "项目"]
     assert body[4][2:4] == ["某区人力资源和社会保障局", "部门整体"]
     assert "无法读取的文件：" in out and "04-broken.toml:5: TOML 语法错误" in out
@@ -231,18 +232,22 @@ def test_csv_has_bom_and_one_row_per_form(batch: Path, tmp_path: Path, capsys: p
     raw = target.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
-    assert rows[0] == ["文件", "单位", "类型", "年度", "规则集", "填报总分", "复算总分", "复核总分", "填报等级", "复算等级",
+    assert rows[0] == ["文件", "单位", "类型", "年度", "规则集", "规则集摘要", "填报总分", "复算总分", "复核总分", "填报等级",
+                       "复算等级",
                        "复核等级", "错误数", "警告数", "复核人", "复核日期", "复核调整数", "无法读取原因"]
     body = {Path(r[0]).name: r for r in rows[1:]}
     assert [Path(r[0]).name for r in rows[1:]] == PATH_ORDER
     for name, (claimed, total, review, grades, errors, warnings) in EXPECTED.items():
         r = body[name]
-        assert r[5:13] == [claimed, total, review, *grades, str(errors), str(warnings)], name
+        assert r[6:14] == [claimed, total, review, *grades, str(errors), str(warnings)], name
     assert body["01-seed.toml"][1:5] == ["株洲市社会保险服务中心（01-seed）", "部门整体", "2021", "central-2020"]
-    assert body["01-seed.toml"][13:16] == ["某市财政局绩效科", "2022-08-01", "2"]
-    assert body["02-bad-review.toml"][15] == "2"  # the unknown indicator is not applied
+    from jixiao.scoring.rules import load_rules
+
+    assert body["01-seed.toml"][5] == load_rules("central-2020").sha256  # the rule set's effective hash, whole
+    assert body["01-seed.toml"][14:17] == ["某市财政局绩效科", "2022-08-01", "2"]
+    assert body["02-bad-review.toml"][16] == "2"  # the unknown indicator is not applied
     assert body["09-sichuan.toml"][4] == "sichuan"
-    assert body["04-broken.toml"][1:11] == [""] * 10 and "TOML 语法错误" in body["04-broken.toml"][16]
+    assert body["04-broken.toml"][1:12] == [""] * 11 and "TOML 语法错误" in body["04-broken.toml"][17]
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary file left
 
 
@@ -265,11 +270,11 @@ def test_xlsx_sheets_rows_and_layout(batch: Path, tmp_path: Path, capsys: pytest
     assert forms.max_row == 12  # a header, nine batch forms, the two provincial ones
     for name, (claimed, total, review, grades, errors, warnings) in EXPECTED.items():
         r = rows[name]
-        numbers = [None if x is None else f"{x:.2f}" for x in r[5:8]]
+        numbers = [None if x is None else f"{x:.2f}" for x in r[6:9]]
         assert numbers == [claimed or None, total, review], name
-        assert [x or "" for x in r[8:11]] == list(grades), name
-        assert r[11:13] == (errors, warnings), name
-    assert rows["01-seed.toml"][3] == 2021 and rows["04-broken.toml"][11] == 1
+        assert [x or "" for x in r[9:12]] == list(grades), name
+        assert r[12:14] == (errors, warnings), name
+    assert rows["01-seed.toml"][3] == 2021 and rows["04-broken.toml"][12] == 1
 
     # 发现项: one row per finding plus one for the unreadable file
     frows = list(findings.iter_rows(min_row=2, values_only=True))

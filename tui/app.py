@@ -19,7 +19,7 @@ from jixiao.indicators.document import ChangedOnDisk, EditError, FormDocument, S
 from jixiao.indicators.loader import FormError
 from jixiao.scoring.engine import Result, fmt, score_form
 from jixiao.scoring.methods import TIERS, tier_range
-from jixiao.scoring.rules import RuleSet, load_rules
+from jixiao.scoring.rules import RuleSet, form_rules
 from jixiao.scoring.vocabulary import NO_GRADE, percent
 from rich.text import Text
 from textual.app import App, ComposeResult, SystemCommand
@@ -142,7 +142,7 @@ class JixiaoApp(App[int]):
 
     def _rules_for(self, ref: str) -> RuleSet:
         if ref not in self._rules:
-            self._rules[ref] = load_rules(ref, self.doc.path.parent)
+            self._rules[ref] = form_rules(ref, self.doc.path.parent)  # a form's rules file: only from its folder
         return self._rules[ref]
 
     def _prepare(self) -> None:

@@ -69,6 +69,7 @@ def _progress(total: int, chunks: Iterator[Any]) -> Iterator[Any]:
 
 
 FILE_WIDTH = 32
+RULES_HASH_SHOWN = 12  # hex digits of the rule set's hash in the terminal table (the CSV, xlsx and JSON hold all 64)
 
 
 class _JsonTerminal:
@@ -91,13 +92,14 @@ def _table_cells(row: Any) -> list[str]:
     from jixiao.scoring.vocabulary import KIND_SHORT_ZH, NONE_MARK
 
     if row.error:
-        return [row.file, UNREADABLE, "", NONE_MARK, NONE_MARK, NONE_MARK, NONE_MARK, "1", "0"]
+        return [row.file, UNREADABLE, "", "", NONE_MARK, NONE_MARK, NONE_MARK, NONE_MARK, "1", "0"]
     # "—": no claimed grade, or a rule set without grades
     grades = "/".join(g or NONE_MARK for g in (row.claimed_grade, row.grade, row.review_grade))
     return [
         row.file,
         row.unit,
         KIND_SHORT_ZH.get(row.kind, row.kind),
+        f"{row.rules} {row.rules_sha256[:RULES_HASH_SHOWN]}",  # which rules scored it: id and effective hash
         row.claimed_total or NONE_MARK,
         row.total,
         row.review_total,
@@ -132,8 +134,8 @@ def table_entry(row: Any) -> tuple[list[str], list[int]]:
     return cells, widths
 
 
-TABLE_HEADERS = ["文件", "单位", "类型", "填报总分", "复算总分", "复核总分", "等级 填报/复算/复核", "错误", "警告"]
-TABLE_ALIGN = ["left", "left", "left", "right", "right", "right", "left", "right", "right"]
+TABLE_HEADERS = ["文件", "单位", "类型", "规则集 摘要", "填报总分", "复算总分", "复核总分", "等级 填报/复算/复核", "错误", "警告"]
+TABLE_ALIGN = ["left", "left", "left", "left", "right", "right", "right", "left", "right", "right"]
 
 
 def format_forms_table(rows: list[tuple[Any, tuple[list[str], list[int]]]], limit: int = 0) -> str:
@@ -160,6 +162,8 @@ def format_summary(summary: Any) -> str:
         f"共 {summary.forms} 份表单：可读 {summary.forms - summary.unreadable} 份，无法读取 {summary.unreadable} 份；"
         f"有错误的 {summary.with_errors} 份；有复核文件的 {summary.reviewed} 份。"
     ]
+    for (rid, sha), n in sorted(summary.rule_sets.items()):
+        out.append(f"规则集 {rid}（摘要 sha256 {sha}）：{n} 份。")
     grades = summary.grades()
     if grades:
         out.append("")
