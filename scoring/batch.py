@@ -216,6 +216,8 @@ class Options:
     """What the worker must produce besides the summary row (picklable)."""
 
     rules: str | None = None
+    reviews: str | None = None  # the bureau's review folder (--reviews): review files are read only there
+    roots: tuple[str, ...] = ()  # the folders reviewed (absolute): a form's review is at its place under them
     json: bool = False  # the form's JSON text
     details: bool = False  # findings with their places and lines, and the indicator lines
     keep: bool = False  # send the whole records to the parent (Chunk.records)
@@ -247,7 +249,7 @@ def process_form(path: str, opts: Options) -> FormRecord:
         result, text, origin = load_scored(path, opts.rules, bundled_only=True)
         if opts.json or opts.details:  # only these outputs show findings with their lines
             attach_lines(result, text)
-        review = review_result(result)
+        review = review_result(result, reviews_dir=opts.reviews, roots=opts.roots)
     except FormError as exc:
         return unreadable_record(path, "\n".join(str(p) for p in exc.problems), opts)
     except Exception as exc:  # a bug in the engine must not stop the batch

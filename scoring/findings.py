@@ -300,6 +300,9 @@ CATALOG: dict[str, Rule] = {
     "review-above-self": Rule("error", "复核得分高于自评", "复核得分高于单位自评得分；复核只能维持或扣减。"),
     "unknown-indicator": Rule("error", "找不到指标", "复核调整指向的指标在表中不存在，或有多项同名而无法确定是哪一项；该调整未应用。"),
     "review-invalid": Rule("error", "复核文件无效", "复核文件无法读取或格式不对，未应用任何调整。"),
+    "review-beside-form": Rule(
+        "warning", "提交材料中的复核文件", "与提交的表单放在一起的 X.review.toml 未应用：复核调整只从复核人用 --reviews 指定的复核文件夹读取。"
+    ),
     # import
     "import-problem": Rule("error", "导入时有内容无法读取", "从电子表格或文本导入时，有单元格无法读取（如公式没有保存计算结果）或缺少应有的内容，该处未计入，复算结果可能不完整。位置给出单元格；请改正原表后重试，或先用 jixiao import 转为 .toml 再补全。"),
 }
@@ -422,7 +425,7 @@ _EXAMPLES: dict[str, tuple[str, tuple[Any, ...]]] = {
 }
 # the codes raised outside the engine (a review file, an imported spreadsheet): their tests are
 # tests/test_review_batch.py and tests/test_import_cli.py
-NOT_FROM_A_FORM = frozenset(("review-above-self", "unknown-indicator", "review-invalid", "import-problem"))
+NOT_FROM_A_FORM = frozenset(("review-above-self", "unknown-indicator", "review-invalid", "review-beside-form", "import-problem"))
 EXAMPLE_RULES = {"denominator-fallback": "sichuan", "rate-below-threshold": "sichuan", "total-capped": "provincial-manual"}
 
 

@@ -239,7 +239,7 @@ def test_review_a_folder_of_workbooks(books, tmp_path):
         'reviewer = "某市财政局"\ndate = 2022-08-01\n[[adjustments]]\nindicator = "参保人满意度"\ndeduct = 2\nreason = "无调查资料"\n',
         encoding="utf-8",
     )
-    run = jixiao("review", str(folder), "--format", "json", "--jobs", "1")
+    run = jixiao("review", str(folder), "--format", "json", "--jobs", "1", "--reviews", str(folder))
     assert run.returncode == 1  # one unreadable, and score-mismatch errors
     data = json.loads(run.stdout)
     forms = {Path(f["file"]).name: f for f in data["forms"]}

@@ -21,7 +21,7 @@ from jixiao.tui.cli import main
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "review" / "batch"
 # import-problem needs a spreadsheet submission: tests/test_import_cli.py reviews and checks one
-TOML_ONLY_UNSEEN = {"import-problem"}
+TOML_ONLY_UNSEEN = {"import-problem", "review-beside-form"}  # the latter: tests/test_hostile_reviews.py
 
 # name -> (claimed total, computed total, review total, grades claimed/computed/review, errors, warnings)
 EXPECTED = {
@@ -53,11 +53,21 @@ PATH_ORDER = sorted(WORST_FIRST[1:] + ["04-broken.toml"], key=lambda n: ("sub/" 
 def batch(tmp_path: Path) -> Path:
     folder = tmp_path / "batch"
     shutil.copytree(FIXTURES, folder)
+    reviews = tmp_path / REVIEWS  # the bureau's review folder, apart from the submissions
+    reviews.mkdir()
+    for path in folder.glob("*.review.toml"):
+        path.rename(reviews / path.name)
     return folder
 
 
+REVIEWS = "复核"
+
+
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(["review", *args])
+    """``jixiao review ARGS``, with ``--reviews`` the review folder beside the batch folder when there is one."""
+    folders = {parent / REVIEWS for a in args for parent in Path(a).parents if (parent / REVIEWS).is_dir()}
+    extra = ["--reviews", str(folders.pop())] if len(folders) == 1 else []
+    code = main(["review", *args, *extra])
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -99,7 +109,7 @@ def test_json_form_is_the_score_object_plus_review(batch: Path, capsys: pytest.C
         "grade": "优",
         "reviewer": "某市财政局绩效科",
         "date": "2022-08-01",
-        "file": str(batch / "01-seed.review.toml"),
+        "file": str(batch.parent / REVIEWS / "01-seed.review.toml"),
         "adjustments": [
             {"indicator": "参保人满意度", "index": 9, "computed": "10.00", "review": "8.00", "deduct": "2.00",
              "reason": "满意度无调查资料，按复核口径扣分", "applied": True},
@@ -122,7 +132,7 @@ def test_every_finding_code_of_the_catalogue_is_seen(batch: Path, capsys: pytest
 def test_review_findings_name_the_review_file_and_its_lines(batch: Path, capsys: pytest.CaptureFixture[str]):
     _, out, _ = run(capsys, str(batch), "--format", "json")
     forms = by_name(json.loads(out)["forms"])
-    bad = [f for f in forms["02-bad-review.toml"]["findings"] if f["where"].startswith(str(batch / "02-bad-review.review.toml"))]
+    bad = [f for f in forms["02-bad-review.toml"]["findings"] if f["where"].startswith(str(batch.parent / REVIEWS / "02-bad-review.review.toml"))]
     assert [(f["code"], f["line"]) for f in bad] == [("review-above-self", 7), ("missing-reason", 10), ("unknown-indicator", 15)]
     assert [a["applied"] for a in forms["02-bad-review.toml"]["review"]["adjustments"]] == [True, True, False]
     invalid = [f for f in forms["03-invalid-review.toml"]["findings"] if f["code"] == "review-invalid"]
@@ -396,7 +406,7 @@ def test_pdf_escapes_markup_in_user_text(tmp_path: Path, capsys: pytest.CaptureF
         '[[adjustments]]\nindicator = "参保人满意度"\ndeduct = 1\nreason = "<i>无 & 佐证</i>"\n', encoding="utf-8"
     )
     target = tmp_path / "r.pdf"
-    run(capsys, str(tmp_path / "x.toml"), "--pdf", str(target))
+    run(capsys, str(tmp_path / "x.toml"), "--pdf", str(target), "--reviews", str(tmp_path))
     text = "".join(p.extract_text() for p in PdfReader(target).pages)
     assert "<b>&</b><img src='/etc/passwd'/>" in text and "<i>无 & 佐证</i>" in text
 
