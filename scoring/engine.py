@@ -18,11 +18,13 @@ from jixiao.indicators.loader import _SECTIONS as FORM_SECTIONS
 from jixiao.indicators.loader import FormError, Problem, key_lines, read_toml, validate_model
 from jixiao.indicators.schema import FUNDS_COLUMNS, FUNDS_ROWS, Form, Indicator
 from jixiao.indicators.values import (
+    FORMAT_CHARS,
     OPERATOR_SYMBOLS,
     Deadline,
     Quantity,
     Text,
     looks_quantitative,
+    match_text,
     normalize_text,
     parse_value,
 )
@@ -66,7 +68,8 @@ def canonical_category(name: str, rules: RuleSet | None = None) -> str:
     """The level-1 heading a form's spelling stands for, by the rule set's aliases (产出 → 产出指标)."""
     if rules is not None:
         return rules.canonical_category(name)
-    return _CATEGORY_ALIASES.get(name, name).strip()
+    plain = FORMAT_CHARS.sub("", name).strip()
+    return _CATEGORY_ALIASES.get(plain) or _CATEGORY_ALIASES.get(match_text(plain), plain).strip()
 
 
 def num(value: Decimal) -> str:
@@ -620,7 +623,7 @@ class _Scorer:
             self._row_add("operator-assumed", "target", target=ind.target, operator=OPERATOR_SYMBOLS[op])
         if method == "auto":
             method = _OPERATOR_METHOD[op]
-        if op in ("ge", "gt") and self._cost_words.search(ind.subcategory):
+        if op in ("ge", "gt") and self._cost_words.search(match_text(ind.subcategory)):
             self._row_add("cost-direction", "target", target=ind.target)
         if actual is None:
             self._row_add("missing-value", "actual")
@@ -651,7 +654,7 @@ class _Scorer:
                 self._row_add("unit-assumed", "actual", side="实际完成值" if not a_unit else "年度指标值", unit=written)
         if actual.op is not None and actual.op == (target.op or op) and b == a:
             self._row_add("actual-is-target", "actual", actual=ind.actual)
-        if a_unit == "%" and b >= HUNDRED and self._satisfaction_words.search(ind.category + ind.subcategory):
+        if a_unit == "%" and b >= HUNDRED and self._satisfaction_words.search(match_text(ind.category + ind.subcategory)):
             self._row_add("satisfaction-full", "actual")
         if method == "higher":
             ratio = self._ratio

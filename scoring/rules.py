@@ -21,6 +21,7 @@ from typing import Any, Literal
 from jixiao.indicators.digest import canonical_value
 from jixiao.indicators.loader import FormError, Problem, key_lines, parse_toml_text, read_toml, validate_model
 from jixiao.indicators.schema import Dec
+from jixiao.indicators.values import FORMAT_CHARS, match_text
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 __all__ = ["RuleSet", "load_rules", "form_rules", "bundled_ids", "DEFAULT_RULES", "rule_text"]
@@ -167,7 +168,8 @@ class RuleSet(BaseModel):
 
     def canonical_category(self, name: str) -> str:
         """The level-1 heading a form's spelling stands for (产出 → 产出指标)."""
-        return self.category_aliases.get(name, name).strip()
+        plain = FORMAT_CHARS.sub("", name).strip()  # 产出\u200b指标 is 产出指标
+        return self.category_aliases.get(plain) or self.category_aliases.get(match_text(plain), plain).strip()
 
     def grade_order(self) -> list[str]:
         """The grades best first, as the rule set's bands give them (优、良、中、差 for most sets)."""
