@@ -91,3 +91,107 @@ def test_a_format_character_does_not_hide_a_name_from_a_rule(spelling: str):
     assert "成本指标" in text
     form = load_form_text(text.replace("成本指标", spelling))
     assert "cost-direction" in [f.code for f in score_form(form).findings]
+
+
+# ------------------------------------------------------------------ hidden rows and columns
+
+
+def _shifted(sheet, at_col: int | None = None, at_row: int | None = None):
+    """A sheet writer that leaves column ``at_col`` (or row ``at_row``) free: every later one moves by one."""
+
+    class Shift:
+        def _c(self, c: int) -> int:
+            return c + 1 if at_col is not None and c >= at_col else c
+
+        def _r(self, r: int) -> int:
+            return r + 1 if at_row is not None and r >= at_row else r
+
+        def put(self, r, c, value, num_format=None):
+            sheet.put(self._r(r), self._c(c), value, num_format)
+
+        def merge(self, r1, c1, r2, c2, value, num_format=None):
+            sheet.merge(self._r(r1), self._c(c1), self._r(r2), self._c(c2), value, num_format)
+
+    return Shift()
+
+
+def _dept(**changes):
+    from dataclasses import replace
+
+    from tests.import_fixtures import DEPT
+
+    return replace(DEPT, **changes)
+
+
+def _hidden_column_book(path: Path) -> Path:
+    """实际完成值 twice: a hidden column F with the good figures, before the visible one with the true ones."""
+    from dataclasses import replace
+
+    import xlsxwriter
+
+    from tests.import_fixtures import XlsxSheet, department
+
+    spec = _dept()
+    honest = [replace(spec.indicators[0], actual="20万人", claimed=7.84), *spec.indicators[1:]]
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("自评表")
+    sheet = XlsxSheet(book, ws)
+    department(_shifted(sheet, at_col=5), replace(spec, indicators=honest, total=94.84))
+    header = 9  # the indicator header row of the department layout (title, unit, 5 funds rows, 2 goal rows)
+    ws.write_string(header, 5, "实际完成值")
+    for k, ind in enumerate(spec.indicators):
+        ws.write_string(header + 1 + k, 5, ind.actual)
+    ws.set_column(5, 5, None, None, {"hidden": True})
+    book.close()
+    return path
+
+
+def test_a_hidden_column_is_not_scored_and_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    from jixiao.indicators.importing.readers import read_grids
+
+    path = _hidden_column_book(tmp_path / "hidden-col.xlsx")
+    grid = read_grids(path)[0]
+    assert grid.rows[9][6].text == "实际完成值" and grid.rows[9][5].blank  # the hidden header is not there for the recogniser
+    form = _review_json(capsys, path)
+    assert "error" not in form, form.get("error")
+    first = form["indicators"][0]
+    assert first["actual"] == "20万人" and first["score"] != "12.50"
+    hidden = [f for f in form["findings"] if f["code"] == "import-problem" and "自评表!F:F 隐藏列" in f["message"]]
+    assert len(hidden) == 1 and hidden[0]["severity"] == "error"
+
+
+def test_a_hidden_funds_row_is_not_scored(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    """A hidden 合计 row above the visible one, saying everything was spent; the visible one says 1000 of 1387.53."""
+    import xlsxwriter
+
+    from tests.import_fixtures import XlsxSheet, department
+
+    spec = _dept(funds={"total": (1366.77, 1387.53, 1000), "appropriation": (1366.77, 1387.53, 1000)}, funds_claimed=7.21)
+    path = tmp_path / "hidden-row.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("自评表")
+    department(_shifted(XlsxSheet(book, ws), at_row=3), spec)
+    for c, value in enumerate(["", "合计", 1366.77, 1387.53, 1387.53, 10, 1, 10]):
+        if value != "":
+            (ws.write_string if isinstance(value, str) else ws.write_number)(3, c, value)
+    ws.set_row(3, None, None, {"hidden": True})
+    book.close()
+    form = _review_json(capsys, path)
+    assert "error" not in form, form.get("error")
+    assert form["funds"]["rate"] != "100.00%" and form["funds"]["score"] != "10.00"
+    assert any(f["code"] == "import-problem" and "自评表!4:4 隐藏行" in f["message"] for f in form["findings"])
+
+
+def test_a_hidden_column_of_an_xls_is_not_scored(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    import os
+    import subprocess
+
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) is not installed: it makes the .xls")
+    src = _hidden_column_book(tmp_path / "hidden-col.xlsx")
+    subprocess.run(["soffice", "--headless", "--convert-to", "xls", "--outdir", str(tmp_path), str(src)],
+                   check=True, capture_output=True, timeout=180, env={**os.environ, "HOME": str(tmp_path)})
+    form = _review_json(capsys, tmp_path / "hidden-col.xls")
+    assert "error" not in form, form.get("error")
+    assert form["indicators"][0]["actual"] == "20万人"
+    assert any(f["code"] == "import-problem" and "自评表!F:F 隐藏列" in f["message"] for f in form["findings"])

@@ -35,9 +35,12 @@ from xml.etree import ElementTree
 from ..grid import Cell, Grid, Range
 from . import ReaderError
 from .common import text_cell
+from .hidden import blank_hidden, hidden_sheet_note
 from .numfmt import show_date, show_number
 
 __all__ = ["read_xlsx", "MAX_ROWS", "MAX_COLS"]
+
+EMBEDDED_SHEET = "jixiao"  # indicators.embedded.SHEET: the hidden sheet jixiao export writes (read, column A only)
 
 MAX_ROWS = 5000  # rows kept per sheet
 MAX_COLS = 64  # columns kept per sheet (a form is 8 to 15 wide); at most 5000 x 64 cells in memory
@@ -149,6 +152,42 @@ def _uncached_formulas(zf: zipfile.ZipFile, part: str) -> tuple[set[tuple[int, i
                 if number and number.isdigit() and int(number) >= MAX_ROWS:
                     break
     return found, constants
+
+
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
+_COL_TAG = re.compile(rb"<(?:\w+:)?col\b([^>]*)>")
+_ATTR = re.compile(rb'\b(r|min|max|hidden|ht|width|customHeight)="([^"]*)"')
+
+
+def _hidden_from_xml(zf: zipfile.ZipFile, part: str) -> tuple[set[int], set[int]]:
+    """The hidden rows and columns (0-based, within MAX_ROWS x MAX_COLS) of a sheet, from its XML in chunks:
+    ``hidden="1"``, or a height or width of 0 (hidden all the same)."""
+    rows: set[int] = set()
+    cols: set[int] = set()
+    tail = b""
+    with zf.open(part) as fh:
+        while True:
+            chunk = fh.read(1 << 22)
+            if not chunk:
+                break
+            data = tail + chunk
+            last = 0
+            for m in _COL_TAG.finditer(data):
+                a = dict(_ATTR.findall(m.group(1)))
+                last = max(last, m.end())
+                if a.get(b"hidden") in (b"1", b"true") or a.get(b"width", b"1").strip() in (b"0", b"0.0"):
+                    lo, hi = a.get(b"min", b""), a.get(b"max", b"")
+                    if lo.isdigit() and hi.isdigit():
+                        cols.update(range(max(int(lo), 1) - 1, min(int(hi), MAX_COLS)))
+            for m in _ROW_TAG.finditer(data):
+                a = dict(_ATTR.findall(m.group(1)))
+                last = max(last, m.end())
+                if a.get(b"hidden") in (b"1", b"true") or a.get(b"ht", b"1").strip() in (b"0", b"0.0"):
+                    number = a.get(b"r", b"")
+                    if number.isdigit() and 0 < int(number) <= MAX_ROWS:
+                        rows.add(int(number) - 1)
+            tail = data[max(last, len(data) - 4096) :]
+    return rows, cols
 
 
 def _merges_from_xml(zf: zipfile.ZipFile, part: str) -> list[Range]:
@@ -296,23 +335,28 @@ def read_xlsx(path: str, data: bytes) -> list[Grid]:
         except Exception as exc:  # openpyxl raises many kinds for a malformed workbook
             raise ReaderError(f"无法解析工作簿（{type(exc).__name__}: {exc}）。文件可能已损坏；请用 Excel 或 WPS 打开后另存为 .xlsx 再试。") from None
         grids = []
+        unseen: list[tuple[str, str, str]] = []  # the notes of hidden sheets, said on every sheet read
         try:
             for ws in wb.worksheets:
                 name = ws.title
                 part = parts.get(name, "")
                 notes: list[tuple[str, str]] = []
                 state = getattr(ws, "sheet_state", "visible")
-                if state != "visible":
-                    notes.append((f"{name}!A1", f"工作表“{name}”是隐藏的，仍已读取。"))
+                if state != "visible" and name != EMBEDDED_SHEET:  # what a person cannot see is not read
+                    unseen.append(hidden_sheet_note(name))
+                    continue
                 try:
                     uncached, constants = _uncached_formulas(zf, part) if part in names else (set(), {})
                 except (ElementTree.ParseError, zipfile.BadZipFile, EOFError, OSError) as exc:
                     raise ReaderError(f"工作表“{name}”的内容无法解析（{exc}），文件可能已损坏。") from None
                 try:
                     merges = _merges_from_xml(zf, part) if part in names else []
+                    hidden_rows, hidden_cols = _hidden_from_xml(zf, part) if part in names else (set(), set())
                     rows, cut_rows, cut_cols = _read_sheet(ws, name, uncached, constants)
                 except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
                     raise ReaderError(_bad_zip(data, exc)) from None
+                if name == EMBEDDED_SHEET:  # jixiao's own round-trip sheet: its column A is all it holds
+                    rows = [r[:1] for r in rows]
                 if cut_rows:
                     notes.append(
                         (f"{name}!A{MAX_ROWS + 1}", f"工作表“{name}”超过 {MAX_ROWS} 行，只读取了前 {MAX_ROWS} 行（自评表通常只有几十行）。")
@@ -321,9 +365,13 @@ def read_xlsx(path: str, data: bytes) -> list[Grid]:
                     notes.append(
                         (f"{name}!{_col_letters(MAX_COLS)}1", f"工作表“{name}”超过 {MAX_COLS} 列，只读取了前 {MAX_COLS} 列。")
                     )
-                grids.append(_grid_of(path, name, rows, merges, notes))
+                grid = _grid_of(path, name, rows, merges, notes)
+                grid.notes.extend(blank_hidden(grid.rows, name, hidden_rows, hidden_cols))  # type: ignore[arg-type]
+                grids.append(grid)
         finally:
             wb.close()
+    for grid in grids:
+        grid.notes.extend(unseen)  # type: ignore[arg-type]
     return grids
 
 
