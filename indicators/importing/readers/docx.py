@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import limits
 from ..grid import Cell, Grid, Range
 from ..numbers import parse_number
 from . import ReaderError
@@ -261,7 +262,12 @@ def read_docx(path: str, data: bytes) -> list[Grid]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             unpacked = sum(i.file_size for i in z.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError):
+            # every part by its content (document.xml however named), and no entity declarations
+            limits.check_package(z, "Word 文档")
+            limits.refuse_entities(z, "Word 文档")
+    except limits.PackageError as exc:
+        raise ReaderError(exc.message) from None
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
         raise ReaderError(f"Word 文档已损坏或不完整（不是完整的 zip 包），无法读取。{_save_as_docx()}") from None
     if unpacked > MAX_UNPACKED:
         raise ReaderError(

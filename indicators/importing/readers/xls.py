@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .. import limits
 from ..grid import Cell, Grid, Range
 from . import ReaderError
 from .common import text_cell
@@ -44,9 +45,18 @@ def read_xls(path: str, data: bytes) -> list[Grid]:
         ) from None
     grids = []
     unseen: list[tuple[str, str, str]] = []
+    cells_left = limits.MAX_XLS_CELLS
     try:
         for index in range(book.nsheets):
+            if index >= limits.MAX_XLS_SHEETS or cells_left <= 0:
+                cut = ("", f"工作簿的工作表过多或内容过多，从第 {index + 1} 张工作表起未读取（自评表只需一张工作表）。", "ignored")
+                for grid in grids:
+                    grid.notes.append(cut)  # type: ignore[arg-type]
+                break
             sheet = book.sheet_by_index(index)
+            # the grid is height x width cells, blanks included: counted before it is made
+            height = min(sheet.nrows, MAX_ROWS)
+            cells_left -= height * max((min(sheet.row_len(r), MAX_COLS) for r in range(height)), default=0)
             if getattr(sheet, "visibility", 0):  # hidden (1) or very hidden (2): a person cannot see it, not read
                 unseen.append(hidden_sheet_note(sheet.name))
             else:
@@ -64,7 +74,9 @@ def _grid(path: str, book: object, sheet: object) -> Grid:
 
     name: str = sheet.name  # type: ignore[attr-defined]
     notes: list[tuple[str, str]] = []
-    nrows, ncols = sheet.nrows, sheet.ncols  # type: ignore[attr-defined]
+    nrows = sheet.nrows  # type: ignore[attr-defined]
+    # ragged rows: as wide as the widest row really is (xlrd's ncols may come from a far-away blank)
+    ncols = max((sheet.row_len(r) for r in range(min(nrows, MAX_ROWS))), default=0)  # type: ignore[attr-defined]
     if nrows > MAX_ROWS:
         notes.append((f"{name}!A{MAX_ROWS + 1}", f"工作表“{name}”超过 {MAX_ROWS} 行，只读取了前 {MAX_ROWS} 行（自评表通常只有几十行）。"))
         nrows = MAX_ROWS

@@ -32,6 +32,7 @@ from pathlib import PurePosixPath
 from typing import Any
 from xml.etree import ElementTree
 
+from .. import limits
 from ..grid import Cell, Grid, Range
 from . import ReaderError
 from .common import text_cell
@@ -320,6 +321,14 @@ def read_xlsx(path: str, data: bytes) -> list[Grid]:
         names = set(zf.namelist())
         if "xl/workbook.xml" not in names:
             raise ReaderError("文件是 zip 压缩包，但不是 Excel 工作簿（没有 xl/workbook.xml）。请确认它是 .xlsx 文件。")
+        try:  # every part measured by its content, whatever its name; no entity declarations anywhere
+            limits.check_package(zf, "工作簿")
+            limits.refuse_entities(zf, "工作簿")
+            limits.count_style_records(zf, "工作簿")
+        except limits.PackageError as exc:
+            raise ReaderError(exc.message) from None
+        except (zipfile.BadZipFile, EOFError, zlib.error, OSError) as exc:
+            raise ReaderError(_bad_zip(data, exc)) from None
         parts = _sheet_parts(zf)
         sizes = {name: zf.getinfo(part).file_size for name, part in parts.items() if part in names}
         if sum(sizes.values()) > MAX_XML:
@@ -336,9 +345,15 @@ def read_xlsx(path: str, data: bytes) -> list[Grid]:
             raise ReaderError(f"无法解析工作簿（{type(exc).__name__}: {exc}）。文件可能已损坏；请用 Excel 或 WPS 打开后另存为 .xlsx 再试。") from None
         grids = []
         unseen: list[tuple[str, str, str]] = []  # the notes of hidden sheets, said on every sheet read
+        cells_left = limits.MAX_SHEET_CELLS_TOTAL
         try:
-            for ws in wb.worksheets:
+            for number, ws in enumerate(wb.worksheets):
                 name = ws.title
+                if number >= limits.MAX_SHEETS or cells_left <= 0:
+                    cut = (f"{name}!A1", f"工作簿的工作表过多或内容过多，从工作表“{name}”起未读取（自评表只需一张工作表）。", "ignored")
+                    for grid in grids:
+                        grid.notes.append(cut)  # type: ignore[arg-type]
+                    break
                 part = parts.get(name, "")
                 notes: list[tuple[str, str]] = []
                 state = getattr(ws, "sheet_state", "visible")
@@ -357,6 +372,7 @@ def read_xlsx(path: str, data: bytes) -> list[Grid]:
                     raise ReaderError(_bad_zip(data, exc)) from None
                 if name == EMBEDDED_SHEET:  # jixiao's own round-trip sheet: its column A is all it holds
                     rows = [r[:1] for r in rows]
+                cells_left -= sum(len(r) for r in rows)
                 if cut_rows:
                     notes.append(
                         (f"{name}!A{MAX_ROWS + 1}", f"工作表“{name}”超过 {MAX_ROWS} 行，只读取了前 {MAX_ROWS} 行（自评表通常只有几十行）。")
