@@ -195,3 +195,89 @@ def test_a_hidden_column_of_an_xls_is_not_scored(tmp_path: Path, capsys: pytest.
     assert "error" not in form, form.get("error")
     assert form["indicators"][0]["actual"] == "20万人"
     assert any(f["code"] == "import-problem" and "自评表!F:F 隐藏列" in f["message"] for f in form["findings"])
+
+
+# ------------------------------------------------------------------ PDF: invisible and covered text
+
+
+def _overlay(src: Path, out: Path, draw) -> Path:
+    """``src`` with a page drawn by ``draw(canvas, page)`` (ReportLab) on top of its first page."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from reportlab.pdfgen import canvas
+
+    writer = PdfWriter(clone_from=PdfReader(src))
+    page = writer.pages[0]
+    buf = io.BytesIO()
+    w, h = float(page.mediabox.width), float(page.mediabox.height)
+    c = canvas.Canvas(buf, pagesize=(w, h))
+    draw(c, h)
+    c.save()
+    page.merge_page(PdfReader(io.BytesIO(buf.getvalue())).pages[0])
+    writer.write(out)
+    return out
+
+
+def _where(path: Path, text: str) -> tuple[float, float, float, float]:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        words = pdf.pages[0].extract_words()
+    w = next(w for w in words if w["text"].startswith(text))
+    return w["x0"], w["top"], w["x1"], w["bottom"]
+
+
+def _font(c) -> str:
+    from jixiao.reports.fonts import register_cjk_font
+
+    return register_cjk_font(None).name
+
+
+def test_text_under_a_white_box_is_not_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    from jixiao.reports.fonts import find_cjk_font
+
+    if find_cjk_font() is None:
+        pytest.skip("no TrueType CJK font (fonts-wqy-zenhei) to draw the PDFs")
+    from tests.fixtures.office_docs import department_sheet, draw_pdf
+
+    src = draw_pdf(tmp_path / "dept.pdf", ["# 2021 年度部门整体支出绩效自评表", department_sheet(), "填表人：张三"])
+    x0, top, x1, bottom = _where(src, "32.66")
+
+    def paint(c, h):
+        c.setFillColorRGB(1, 1, 1)
+        c.rect(x0 - 1, h - bottom - 1, x1 - x0 + 2, bottom - top + 2, fill=1, stroke=0)
+        c.setFillColorRGB(0, 0, 0)
+        c.setFont(_font(c), bottom - top - 1)
+        c.drawString(x0, h - bottom + 1, "20万人")
+
+    path = _overlay(src, tmp_path / "covered.pdf", paint)
+    form = _review_json(capsys, path)
+    assert "error" not in form, form.get("error")
+    assert form["indicators"][0]["actual"] == "20万人"
+    covered = [f for f in form["findings"] if f["code"] == "import-problem" and "遮住" in f["message"]]
+    assert len(covered) == 1 and "32.66" in covered[0]["message"] and covered[0]["severity"] == "error"
+
+
+def test_invisible_text_is_not_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    from jixiao.reports.fonts import find_cjk_font
+
+    if find_cjk_font() is None:
+        pytest.skip("no TrueType CJK font (fonts-wqy-zenhei) to draw the PDFs")
+    from tests.fixtures.office_docs import department_sheet, draw_pdf
+
+    src = draw_pdf(tmp_path / "dept.pdf", ["# 2021 年度部门整体支出绩效自评表", department_sheet(), "填表人：张三"])
+    x0, top, x1, bottom = _where(src, "32.66")
+
+    def paint(c, h):  # an invisible layer: 40万人 where the page shows 32.66万人
+        t = c.beginText(x1 + 1, h - bottom + 1)
+        t.setFont(_font(c), 4)
+        t.setTextRenderMode(3)
+        t.textOut("40万人")
+        c.drawText(t)
+
+    path = _overlay(src, tmp_path / "invisible.pdf", paint)
+    form = _review_json(capsys, path)
+    assert "error" not in form, form.get("error")
+    assert form["indicators"][0]["actual"] == "32.66万人"
+    assert any(f["code"] == "import-problem" and "不可见的文字" in f["message"] for f in form["findings"])

@@ -53,7 +53,7 @@ from dataclasses import dataclass, field
 from ..grid import Cell, Grid
 from ..numbers import parse_number
 from . import ReaderError
-from .pdf_page import _cluster, _index, _join_lines, _Line, _page_items, _Part
+from .pdf_page import _cluster, _index, _join_lines, _Line, _Part, page_items
 
 __all__ = ["read_pdf", "page_texts", "KEYWORDS", "MAX_FORM_PAGES"]
 
@@ -421,6 +421,7 @@ def _read_forms(path: str, data: bytes, texts: list[str], candidates: set[int], 
     current: _Form | None = None
     laid_out = 0
     cut: tuple[str, str] | None = None
+    unseen: dict[int, list[tuple[str, str, str]]] = {}  # page -> what it hides (invisible or covered text)
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as exc:  # pdfminer's own errors (password, syntax, EOF) come wrapped
@@ -435,9 +436,11 @@ def _read_forms(path: str, data: bytes, texts: list[str], candidates: set[int], 
                 break
             laid_out += 1
             try:
-                items = _page_items(page, index + 1)
+                items, hidden = page_items(page, index + 1)
             finally:
                 page.close()
+            if hidden:
+                unseen[index + 1] = hidden
             if current is not None and _continues(current, items):
                 first = _first_table(items)
                 for k, it in enumerate(items):
@@ -471,10 +474,17 @@ def _read_forms(path: str, data: bytes, texts: list[str], candidates: set[int], 
         raise ReaderError(_open_message(exc)) from None
     finally:
         pdf.close()
-    grids = [_grid(path, f) for f in forms if _worth_reading(f)]
+    grids = []
+    for f in forms:
+        if _worth_reading(f):
+            grid = _grid(path, f)
+            for number in range(f.first, f.last + 1):  # what a person cannot see on its pages: said, not read
+                grid.notes.extend(unseen.get(number, ()))  # type: ignore[arg-type]
+            grids.append(grid)
     if not grids:
         mentioned = _pages(sorted(i + 1 for i in candidates))
         scans = f"；{_pages(scanned)}是扫描图像，没有文字层，不做文字识别（OCR），其中的表格无法读取" if scanned else ""
+        scans += "".join(f"；{message}" for notes in list(unseen.values())[:3] for _a, message, _k in notes)
         raise ReaderError(
             f"没有找到绩效自评表：{mentioned}提到了自评表或绩效指标，但那里没有表格{scans}。"
             "请确认文件中含有自评表，且是可以复制出文字的电子版 PDF。"

@@ -20,9 +20,13 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from .. import limits
+from . import ReaderError
 
 _CELL_GAP = 1.0  # a gap wider than one character (at its size) between words of a line of text separates two cells
 _EDGE_TOLERANCE = 2.0  # points: edges closer than this are one edge
@@ -232,8 +236,209 @@ def _runs(chars: Sequence[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     return runs
 
 
-def _page_items(page: Any, number: int) -> list[_Part | _Line]:
-    lined = page.filter(_keep).dedupe_chars()  # bold faked by drawing each character twice reads once
+# ---------------------------------------------------------------------------------------------------------
+# what a person sees, and the work a page may cost
+
+
+class PageTooComplex(ReaderError):
+    """A page over a limit of :mod:`..limits` (its message is Chinese)."""
+
+
+class _Guard:
+    """The work of the page being laid out, counted by the pdfminer hooks below (one page at a time per process)."""
+
+    active = False
+    page = 0
+    chars = 0
+    invisible = 0
+    draws = 0
+    depth = 0
+
+    def start(self, number: int) -> None:
+        self.active, self.page, self.chars, self.invisible, self.draws, self.depth = True, number, 0, 0, 0, 0
+
+
+_GUARD = _Guard()
+_HOOKED = False
+
+
+def _too_complex(number: int, what: str) -> PageTooComplex:
+    return PageTooComplex(
+        f"PDF 第 {number} 页{what}，超过读取上限（自评表的一页远不到这么多），可能是损坏或恶意构造的文件，未读取。"
+        "请向报送单位索取正常导出的 PDF，或改交 Excel 文件。"
+    )
+
+
+def _install_hooks() -> None:
+    """Hooks in pdfminer (as pdfplumber drives it), active only while :func:`page_items` lays out a page:
+    invisible text (render mode 3 or 7) is not rendered but counted; characters and XObjects drawn are
+    counted, and nesting depth, each against its limit."""
+    global _HOOKED
+    if _HOOKED:
+        return
+    from pdfminer.converter import PDFLayoutAnalyzer
+    from pdfminer.pdfdevice import PDFTextDevice
+    from pdfminer.pdfinterp import PDFPageInterpreter
+
+    render_string = PDFTextDevice.render_string
+    render_char = PDFLayoutAnalyzer.render_char
+    do_do = PDFPageInterpreter.do_Do
+
+    def hooked_string(self: Any, textstate: Any, seq: Any, ncs: Any, graphicstate: Any) -> None:
+        if _GUARD.active and getattr(textstate, "render", 0) in (3, 7):  # neither filled nor stroked: unseen
+            _GUARD.invisible += sum(len(x) for x in seq if isinstance(x, bytes))
+            return
+        render_string(self, textstate, seq, ncs, graphicstate)
+
+    def hooked_char(self: Any, *args: Any, **kwargs: Any) -> float:
+        if _GUARD.active:
+            _GUARD.chars += 1
+            if _GUARD.chars > limits.MAX_PAGE_CHARS:
+                raise _too_complex(_GUARD.page, f"的字符超过 {limits.MAX_PAGE_CHARS} 个")
+        return render_char(self, *args, **kwargs)  # type: ignore[no-any-return]
+
+    def hooked_do(self: Any, xobjid_arg: Any) -> None:
+        if not _GUARD.active:
+            do_do(self, xobjid_arg)
+            return
+        _GUARD.draws += 1
+        if _GUARD.draws > limits.MAX_XOBJECT_DRAWS:
+            raise _too_complex(_GUARD.page, f"绘制的对象（XObject）超过 {limits.MAX_XOBJECT_DRAWS} 次")
+        _GUARD.depth += 1
+        try:
+            if _GUARD.depth > limits.MAX_XOBJECT_DEPTH:
+                raise _too_complex(_GUARD.page, f"的对象（XObject）嵌套超过 {limits.MAX_XOBJECT_DEPTH} 层")
+            do_do(self, xobjid_arg)
+        finally:
+            _GUARD.depth -= 1
+
+    PDFTextDevice.render_string = hooked_string  # type: ignore[method-assign]
+    PDFLayoutAnalyzer.render_char = hooked_char  # type: ignore[method-assign]
+    PDFPageInterpreter.do_Do = hooked_do  # type: ignore[method-assign]
+    _HOOKED = True
+
+
+def _content_bytes(page: Any, number: int) -> int:
+    """The decoded size of a page's content streams, measured without decoding more than the limit allows."""
+    from pdfminer.pdftypes import resolve1
+
+    contents = getattr(getattr(page, "page_obj", None), "contents", None) or []
+    total = 0
+    for ref in contents:
+        stream = resolve1(ref)
+        raw = getattr(stream, "rawdata", None)
+        if raw is None:  # already decoded
+            raw = getattr(stream, "data", None) or b""
+            total += len(raw)
+        else:
+            filters = stream.get_filters() if hasattr(stream, "get_filters") else []
+            names = [getattr(f[0], "name", str(f[0])) for f in filters]
+            if names == ["FlateDecode"]:
+                try:
+                    total += len(zlib.decompressobj().decompress(raw, limits.MAX_PAGE_CONTENT_BYTES + 1 - total))
+                except zlib.error:
+                    total += len(raw)
+            else:
+                total += len(raw)
+        if total > limits.MAX_PAGE_CONTENT_BYTES:
+            raise _too_complex(number, f"的内容流超过 {limits.MAX_PAGE_CONTENT_BYTES >> 20} MB")
+    return total
+
+
+def _dedupe(chars: Sequence[dict[str, Any]]) -> set[int]:
+    """The ids of characters drawn twice at (almost) the same place (fake bold) after the first: one pass with a
+    hash of positions rounded to a point, each looked up with its eight neighbours (pdfplumber's own pass
+    compares neighbours in sorted runs, superlinear on a page of tiny characters)."""
+    first: dict[tuple[str, str, float, int, int], dict[str, Any]] = {}  # the first character at a rounded place
+    drop: set[int] = set()
+    for ch in chars:
+        x, y = round(ch["x0"]), round(ch["top"])
+        key = (ch["text"], ch.get("fontname", ""), round(ch["size"], 1))
+        if any(_near(ch, first.get((*key, x0, y0))) for x0 in (x - 1, x, x + 1) for y0 in (y - 1, y, y + 1)):
+            drop.add(id(ch))
+            continue
+        first.setdefault((*key, x, y), ch)
+    return drop
+
+
+def _near(ch: dict[str, Any], other: dict[str, Any] | None) -> bool:
+    return other is not None and abs(ch["x0"] - other["x0"]) <= 1.0 and abs(ch["top"] - other["top"]) <= 1.0
+
+
+def _covered(page: Any) -> set[int]:
+    """Indexes (in ``page.chars``) of the characters a filled shape or an image drawn after them covers.
+
+    The layout's objects are walked in drawing order; a cover is a filled
+    rectangle or curve at least 2 points in each direction, or an image.  A
+    character whose middle lies under a later cover cannot be seen.
+    """
+    from pdfminer.layout import LTChar, LTContainer, LTCurve, LTImage
+
+    chars: list[tuple[int, float, float]] = []  # (order, x middle, y middle) of each LTChar, in page.chars order
+    covers: list[tuple[int, float, float, float, float]] = []
+    order = 0
+    stack: list[Any] = [iter(page.layout)]
+    while stack:
+        obj = next(stack[-1], None)
+        if obj is None:
+            stack.pop()
+            continue
+        order += 1
+        if isinstance(obj, LTChar):
+            chars.append((order, (obj.x0 + obj.x1) / 2, (obj.y0 + obj.y1) / 2))
+        elif isinstance(obj, LTImage) or (isinstance(obj, LTCurve) and getattr(obj, "fill", False)):
+            if obj.width >= 2 and obj.height >= 2:
+                covers.append((order, obj.x0, obj.y0, obj.x1, obj.y1))
+                if len(covers) > limits.MAX_PAGE_COVERS:
+                    raise _too_complex(_GUARD.page, f"的填充图形和图片超过 {limits.MAX_PAGE_COVERS} 个")
+        if isinstance(obj, LTContainer) and not isinstance(obj, LTChar):
+            stack.append(iter(obj))
+    if not covers or not chars:
+        return set()
+    cell = 24.0
+    buckets: dict[tuple[int, int], list[tuple[int, float, float, float, float]]] = {}
+    for cv in covers:
+        _, x0, y0, x1, y1 = cv
+        for bx in range(int(x0 // cell), int(x1 // cell) + 1):
+            for by in range(int(y0 // cell), int(y1 // cell) + 1):
+                buckets.setdefault((bx, by), []).append(cv)
+    out: set[int] = set()
+    for k, (o, x, y) in enumerate(chars):
+        for co, x0, y0, x1, y1 in buckets.get((int(x // cell), int(y // cell)), ()):
+            if co > o and x0 <= x <= x1 and y0 <= y <= y1:
+                out.add(k)
+                break
+    return out
+
+
+def page_items(page: Any, number: int) -> tuple[list[_Part | _Line], list[tuple[str, str, str]]]:
+    """The items of a page and the notes (address, message, kind) of what it hides: invisible or covered text."""
+    _install_hooks()
+    _content_bytes(page, number)
+    _GUARD.start(number)
+    try:
+        chars = page.chars  # lays the page out, through the hooks
+        hidden = _covered(page)
+    finally:
+        _GUARD.active = False
+    notes: list[tuple[str, str, str]] = []
+    if _GUARD.invisible:
+        notes.append((f"第 {number} 页", f"第 {number} 页有不可见的文字（约 {_GUARD.invisible} 字节，渲染模式为不显示，"
+                      "如扫描图像下的文字层），页面上看不见，未读取、未计入评分。", "problem"))
+    drop = {id(chars[k]) for k in hidden if k < len(chars)}
+    if drop:
+        sample = "".join(chars[k]["text"] for k in sorted(hidden)[:12] if k < len(chars))
+        notes.append((f"第 {number} 页", f"第 {number} 页有 {len(drop)} 个字被其后画上的填充图形或图片遮住（如 “{sample}”），"
+                      "页面上看不见，未读取、未计入评分。请核对页面上显示的内容。", "problem"))
+    drop |= _dedupe([c for c in chars if id(c) not in drop])
+    return _page_items(page, number, drop), notes
+
+
+def _page_items(page: Any, number: int, drop: set[int] | None = None) -> list[_Part | _Line]:
+    if drop is None:
+        lined = page.filter(_keep).dedupe_chars()  # bold faked by drawing each character twice reads once
+    else:  # covered characters and the duplicates of fake bold left out (see page_items)
+        lined = page.filter(lambda obj: _keep(obj) and (obj.get("object_type") != "char" or id(obj) not in drop))
     tables = [t for t in lined.find_tables(_TABLE_SETTINGS) if len(t.cells) >= 2]
     parts: list[tuple[Any, list[float], list[float]]] = []
     for t in tables:
