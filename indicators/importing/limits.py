@@ -24,9 +24,11 @@ __all__ = [
     "MAX_PARTS",
     "MAX_STYLE_RECORDS",
     "MAX_SHEETS",
+    "MAX_UNDIMENSIONED_BYTES",
     "MAX_SHEET_CELLS_TOTAL",
     "MAX_XLS_CELLS",
     "MAX_XLS_SHEETS",
+    "MAX_PDF_PAGES",
     "MAX_PAGE_CONTENT_BYTES",
     "MAX_XOBJECT_DEPTH",
     "MAX_XOBJECT_DRAWS",
@@ -47,10 +49,11 @@ __all__ = [
 MAX_PART_BYTES = 32 << 20  # one unpacked part (a sheet, styles.xml, sharedStrings, document.xml): a form's is < 1 MB
 MAX_PACKAGE_BYTES = 256 << 20  # all unpacked parts together
 MAX_PARTS = 2_000  # entries in the package: a workbook of 30 sheets has about 80
-MAX_COMPRESSION_RATIO = 200  # unpacked / packed of one large part: XML packs 10-30 times, a bomb thousands
+MAX_COMPRESSION_RATIO = 500  # unpacked / packed of a part over 4 MB: XML packs 10-100 times, deflate at most about 1000
 MAX_STYLE_RECORDS = 100_000  # <xf>, <font>, <fill>, <border>, <numFmt> ... of styles.xml: Excel's own cap is 64,000 cell styles
 MAX_SHEETS = 100  # worksheets of a workbook read at most
-MAX_SHEET_CELLS_TOTAL = 1_000_000  # cells kept over all sheets of a workbook (each sheet is also cut at 5000 x 64)
+MAX_UNDIMENSIONED_BYTES = 8 << 20  # sheets without <dimension> (openpyxl parses each whole on opening, ~2 MB/s)
+MAX_SHEET_CELLS_TOTAL = 200_000  # cells kept over all sheets of a workbook (each sheet is also cut at 5000 x 64)
 
 # ---------------------------------------------------------------- old Excel (.xls)
 
@@ -59,6 +62,7 @@ MAX_XLS_CELLS = 1_000_000  # cells over all sheets (rows x their own length: xlr
 
 # ---------------------------------------------------------------- PDF
 
+MAX_PDF_PAGES = 2_000  # pages of a PDF at most: a 部门决算 with its 自评表 is 30-300
 MAX_PAGE_CONTENT_BYTES = 8 << 20  # a page's content streams, decoded: a printed form page is 20-200 KB
 MAX_XOBJECT_DEPTH = 12  # form XObjects inside form XObjects: printers nest two or three
 MAX_XOBJECT_DRAWS = 5_000  # XObjects drawn on one page, nested ones counted each time they are drawn
@@ -99,7 +103,7 @@ def check_package(zf: zipfile.ZipFile, what: str) -> None:
                 f"{what}中的部件 {info.filename[:80]} 解压后有 {size >> 20} MB，超过每个部件 {MAX_PART_BYTES >> 20} MB 的上限"
                 "（自评表的部件不到 1 MB），可能是损坏或恶意构造的文件，未读取。请只把自评表复制到新文件中另存后再试。"
             )
-        if size > (1 << 20) and info.compress_size and size / info.compress_size > MAX_COMPRESSION_RATIO:
+        if size > (4 << 20) and info.compress_size and size / info.compress_size > MAX_COMPRESSION_RATIO:
             raise PackageError(
                 f"{what}中的部件 {info.filename[:80]} 压缩比超过 {MAX_COMPRESSION_RATIO} 倍（解压后 {size >> 20} MB），"
                 "是“压缩炸弹”式的构造，未读取。"

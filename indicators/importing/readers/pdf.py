@@ -53,7 +53,7 @@ from dataclasses import dataclass, field
 from ..grid import Cell, Grid
 from ..numbers import parse_number
 from . import ReaderError
-from .pdf_page import _cluster, _index, _join_lines, _Line, _Part, page_items
+from .pdf_page import _cluster, _index, _join_lines, _Line, _Part, page_items, precheck
 
 __all__ = ["read_pdf", "page_texts", "KEYWORDS", "MAX_FORM_PAGES"]
 
@@ -384,6 +384,7 @@ def read_pdf(path: str, data: bytes) -> list[Grid]:
 
     if b"%PDF" not in data[:1024]:
         raise ReaderError("文件不是 PDF（开头没有 %PDF 标记）。请确认选择了正确的文件，或按实际格式修改扩展名。")
+    precheck(data)  # every page bounded before PDFium or pdfminer draws it
     texts, scanned = page_texts(data)
     if not texts:
         raise ReaderError("PDF 文件没有页面。")

@@ -320,29 +320,96 @@ def _install_hooks() -> None:
 
 def _content_bytes(page: Any, number: int) -> int:
     """The decoded size of a page's content streams, measured without decoding more than the limit allows."""
+    contents = getattr(getattr(page, "page_obj", None), "contents", None) or []
+    return len(_decoded(contents, number))
+
+
+_DO = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s*Do(?![A-Za-z])")
+
+
+def _decoded(streams: Iterable[Any], number: int) -> bytes:
+    """The content of ``streams`` (pdfminer objects), decoded, at most limits.MAX_PAGE_CONTENT_BYTES in all."""
     from pdfminer.pdftypes import resolve1
 
-    contents = getattr(getattr(page, "page_obj", None), "contents", None) or []
+    out: list[bytes] = []
     total = 0
-    for ref in contents:
+    for ref in streams:
         stream = resolve1(ref)
         raw = getattr(stream, "rawdata", None)
-        if raw is None:  # already decoded
-            raw = getattr(stream, "data", None) or b""
-            total += len(raw)
+        if raw is None:
+            data = getattr(stream, "data", None) or b""
         else:
             filters = stream.get_filters() if hasattr(stream, "get_filters") else []
             names = [getattr(f[0], "name", str(f[0])) for f in filters]
-            if names == ["FlateDecode"]:
+            if not names:
+                data = raw
+            elif names == ["FlateDecode"]:
                 try:
-                    total += len(zlib.decompressobj().decompress(raw, limits.MAX_PAGE_CONTENT_BYTES + 1 - total))
+                    data = zlib.decompressobj().decompress(raw, limits.MAX_PAGE_CONTENT_BYTES + 1 - total)
                 except zlib.error:
-                    total += len(raw)
-            else:
-                total += len(raw)
+                    data = b""
+            else:  # other filters are rare in printed forms: measured by pdfminer itself, bounded by the raw size
+                data = raw
+        total += len(data)
         if total > limits.MAX_PAGE_CONTENT_BYTES:
             raise _too_complex(number, f"的内容流超过 {limits.MAX_PAGE_CONTENT_BYTES >> 20} MB")
-    return total
+        out.append(data)
+    return b"\n".join(out)
+
+
+def precheck(data: bytes) -> None:
+    """Every page of a PDF measured before anything draws it (PDFium included): its content streams, and the
+    XObjects it would draw, counted through their nesting without drawing them; raises :class:`PageTooComplex`.
+    A document pdfminer cannot open is left to the readers, which say what is wrong."""
+    import io
+
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import PDFStream, resolve1
+
+    try:
+        doc = PDFDocument(PDFParser(io.BytesIO(data)))
+        pages = PDFPage.create_pages(doc)
+    except Exception:  # noqa: BLE001 - damaged or encrypted: the readers' own messages say so
+        return
+    memo: dict[int, int] = {}
+
+    def draws(body: bytes, resources: Any, depth: int, number: int) -> int:
+        if depth > limits.MAX_XOBJECT_DEPTH:
+            raise _too_complex(number, f"的对象（XObject）嵌套超过 {limits.MAX_XOBJECT_DEPTH} 层")
+        names = _DO.findall(body)
+        if not names:
+            return 0
+        xobjects = resolve1(resolve1(resources).get("XObject")) if isinstance(resolve1(resources), dict) else None
+        total = 0
+        for name in names:
+            total += 1
+            ref = xobjects.get(name.decode("latin-1")) if isinstance(xobjects, dict) else None
+            obj = resolve1(ref)
+            if isinstance(obj, PDFStream) and getattr(obj.get("Subtype"), "name", "") == "Form":
+                key = getattr(ref, "objid", id(obj))
+                if key not in memo:
+                    memo[key] = -1  # being counted: a form that draws itself is as deep as the limit allows
+                    memo[key] = draws(_decoded([obj], number), obj.get("Resources") or resources, depth + 1, number)
+                elif memo[key] < 0:
+                    raise _too_complex(number, "的对象（XObject）绘制自身")
+                total += memo[key]
+            if total > limits.MAX_XOBJECT_DRAWS:
+                raise _too_complex(number, f"绘制的对象（XObject）超过 {limits.MAX_XOBJECT_DRAWS} 次")
+        return total
+
+    try:
+        for number, page in enumerate(pages, start=1):
+            if number > limits.MAX_PDF_PAGES:
+                raise PageTooComplex(f"PDF 超过 {limits.MAX_PDF_PAGES} 页，超过读取上限，未读取。请只提交自评表所在的页。")
+            contents = page.contents or []
+            memo.clear()
+            draws(_decoded(contents, number), page.resources, 0, number)
+    except PageTooComplex:
+        raise
+    except Exception:  # noqa: BLE001 - a damaged object: the readers' own messages say so
+        return
 
 
 def _dedupe(chars: Sequence[dict[str, Any]]) -> set[int]:
@@ -419,6 +486,13 @@ def page_items(page: Any, number: int) -> tuple[list[_Part | _Line], list[tuple[
     try:
         chars = page.chars  # lays the page out, through the hooks
         hidden = _covered(page)
+    except PageTooComplex:
+        raise
+    except Exception as exc:  # pdfplumber wraps what pdfminer raised (our limits too) in its own exception
+        inner = exc.args[0] if exc.args else None
+        if isinstance(inner, PageTooComplex):
+            raise inner from None
+        raise
     finally:
         _GUARD.active = False
     notes: list[tuple[str, str, str]] = []

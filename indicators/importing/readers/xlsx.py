@@ -24,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import posixpath
 import re
 import zipfile
 import zlib
@@ -191,6 +192,30 @@ def _hidden_from_xml(zf: zipfile.ZipFile, part: str) -> tuple[set[int], set[int]
     return rows, cols
 
 
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b")
+
+
+def _check_dimensions(zf: zipfile.ZipFile, parts: dict[str, str]) -> None:
+    """openpyxl parses every sheet whole when it opens a workbook, unless the sheet says its size in a
+    ``<dimension>`` near its start (as Excel and WPS always write): the sheets without one are bounded
+    together by limits.MAX_UNDIMENSIONED_BYTES."""
+    names = set(zf.namelist())
+    total = 0
+    for part in parts.values():
+        name = posixpath.normpath(part)
+        if name not in names:
+            continue
+        with zf.open(name) as fh:
+            head = fh.read(8192)
+        if not _DIMENSION.search(head):
+            total += zf.getinfo(name).file_size
+            if total > limits.MAX_UNDIMENSIONED_BYTES:
+                raise limits.PackageError(
+                    f"工作簿的工作表没有写明范围（dimension），且合计超过 {limits.MAX_UNDIMENSIONED_BYTES >> 20} MB，"
+                    "可能是损坏或恶意构造的文件，未读取。请用 Excel 或 WPS 打开后另存，再重试。"
+                )
+
+
 def _merges_from_xml(zf: zipfile.ZipFile, part: str) -> list[Range]:
     """The merged ranges of a sheet, read from its XML in chunks (openpyxl's read-only mode gives none)."""
     out: list[Range] = []
@@ -262,17 +287,22 @@ def _grid_of(
 
 
 def _read_sheet(
-    ws: Any, name: str, uncached: set[tuple[int, int]], constants: dict[tuple[int, int], str] | None = None
+    ws: Any,
+    name: str,
+    uncached: set[tuple[int, int]],
+    constants: dict[tuple[int, int], str] | None = None,
+    budget: int = MAX_ROWS * MAX_COLS,
 ) -> tuple[list[list[Cell]], bool, bool]:
-    """(rows, rows were cut, columns were cut)."""
+    """(rows, rows were cut, columns were cut); at most ``budget`` cells are read (the workbook's cells left)."""
     rows: list[list[Cell]] = []
     cut_rows = cut_cols = False
     letters = [_col_letters(c) for c in range(MAX_COLS)]
     last_nonblank = -1
     if hasattr(ws, "reset_dimensions"):  # read-only mode trusts <dimension>, which some programs write wrong ("A1")
         ws.reset_dimensions()
+    seen = 0
     for r, row in enumerate(ws.iter_rows()):
-        if r >= MAX_ROWS:
+        if r >= MAX_ROWS or seen >= budget:
             cut_rows = True
             break
         cells: list[Cell] = []
@@ -299,6 +329,7 @@ def _read_sheet(
             if constants and (r, c) in constants and shown.value is not None:
                 shown = dataclasses.replace(shown, formula=constants[(r, c)])
             cells.append(shown)
+        seen += len(cells)
         if any(not x.blank or x.problem for x in cells):
             last_nonblank = r
         rows.append(cells)
@@ -330,6 +361,12 @@ def read_xlsx(path: str, data: bytes) -> list[Grid]:
         except (zipfile.BadZipFile, EOFError, zlib.error, OSError) as exc:
             raise ReaderError(_bad_zip(data, exc)) from None
         parts = _sheet_parts(zf)
+        if len(parts) > limits.MAX_SHEETS * 10:
+            raise ReaderError(f"工作簿有 {len(parts)} 张工作表，超过读取上限，可能是损坏或恶意构造的文件，未读取。")
+        try:
+            _check_dimensions(zf, parts)
+        except limits.PackageError as exc:
+            raise ReaderError(exc.message) from None
         sizes = {name: zf.getinfo(part).file_size for name, part in parts.items() if part in names}
         if sum(sizes.values()) > MAX_XML:
             raise ReaderError(f"工作表解压后超过 {MAX_XML // 1024 // 1024} MB，可能是损坏或恶意构造的文件，未读取。")
@@ -367,13 +404,16 @@ def read_xlsx(path: str, data: bytes) -> list[Grid]:
                 try:
                     merges = _merges_from_xml(zf, part) if part in names else []
                     hidden_rows, hidden_cols = _hidden_from_xml(zf, part) if part in names else (set(), set())
-                    rows, cut_rows, cut_cols = _read_sheet(ws, name, uncached, constants)
+                    rows, cut_rows, cut_cols = _read_sheet(ws, name, uncached, constants, cells_left)
                 except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
                     raise ReaderError(_bad_zip(data, exc)) from None
                 if name == EMBEDDED_SHEET:  # jixiao's own round-trip sheet: its column A is all it holds
                     rows = [r[:1] for r in rows]
                 cells_left -= sum(len(r) for r in rows)
-                if cut_rows:
+                if cut_rows and cells_left < MAX_ROWS * MAX_COLS:  # the workbook's cells ran out in this sheet
+                    notes.append((f"{name}!A{len(rows) + 1}",
+                                  f"工作簿内容过多（超过 {limits.MAX_SHEET_CELLS_TOTAL} 个单元格），工作表“{name}”只读取了前 {len(rows)} 行。"))
+                elif cut_rows:
                     notes.append(
                         (f"{name}!A{MAX_ROWS + 1}", f"工作表“{name}”超过 {MAX_ROWS} 行，只读取了前 {MAX_ROWS} 行（自评表通常只有几十行）。")
                     )
