@@ -478,11 +478,12 @@ def _worker(conn: Any, slot: int, progress: Any, opts: Any, inherited: Iterable[
                         records.append(unreadable_record(name, _limit_message(name, "内存上限"), opts))
                         over = True
                         break
-                if over:  # the rest of the job goes back to the parent, for a fresh worker
-                    conn.send((key, (make_chunk(records, opts), len(records))))
-                    break
                 progress[2 * slot + 1] = 0.0
-                conn.send((key, (make_chunk(records, opts), len(records))))
+                # after a file over its limit the worker ends (told with the result): the rest of the job, if
+                # any, goes to a fresh worker
+                conn.send((key, (make_chunk(records, opts), len(records), over)))
+                if over:
+                    break
             else:
                 progress[2 * slot] = 0
                 progress[2 * slot + 1] = time.monotonic()
@@ -492,7 +493,7 @@ def _worker(conn: Any, slot: int, progress: Any, opts: Any, inherited: Iterable[
                 except (FileLimit, MemoryError):
                     os._exit(3)  # the parent sees a dead worker and deals with the items
                 progress[2 * slot + 1] = 0.0
-                conn.send((key, (result, len(items))))
+                conn.send((key, (result, len(items), False)))
     except (BrokenPipeError, KeyboardInterrupt):  # the parent stopped reading
         pass
     finally:
@@ -631,15 +632,16 @@ def run_batch(
                 slot = slots[k]
                 assert slot is not None and slot.job is not None
                 try:
-                    key, (result, count) = conn.recv()  # type: ignore[union-attr]
+                    key, (result, count, ending) = conn.recv()  # type: ignore[union-attr]
                 except (EOFError, OSError):
                     dead(k, "")
                     continue
                 job_key, items = slot.job
                 slot.job = None
-                if count < len(items):  # the worker stopped at a file over its limit and ends: the rest goes on
+                if ending:  # the worker ends after a file over its limit: a fresh one takes its place
                     _end(slot)
                     slots[k] = None
+                if count < len(items):  # it stopped at that file: the rest goes on
                     parts = [job_key + (0,), job_key + (1,)]
                     replace(job_key, parts)
                     results[job_key + (0,)] = (result, count)

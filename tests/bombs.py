@@ -126,6 +126,14 @@ def many_sheets(path: Path) -> Path:
     return _write_zip(path, xlsx_parts([(f"S{i}", f"worksheets/sheet{i}.xml", sheet) for i in range(1, 31)]))
 
 
+def many_sheets_claiming_a1(path: Path) -> Path:
+    """The same 30 sheets, each claiming ``<dimension ref="A1"/>``: openpyxl opens them at once, the reading is what
+    must be bounded (the cells over all sheets)."""
+    rows = ("<row>" + "<c><v>1</v></c>" * 64 + "</row>") * 5000
+    sheet = f'<?xml version="1.0" encoding="UTF-8"?><worksheet {_NS}><dimension ref="A1"/><sheetData>{rows}</sheetData></worksheet>'
+    return _write_zip(path, xlsx_parts([(f"S{i}", f"worksheets/sheet{i}.xml", sheet) for i in range(1, 31)]))
+
+
 def huge_cell(path: Path) -> Path:
     """One cell of 1,020 MB of text (the issue: 2.1 GB), compressed to about 1 MB."""
     body = b"A" * (1020 << 20)
@@ -281,6 +289,7 @@ BUILDERS = {
     "styles.xlsx": styles_bomb,
     "entities.xlsx": entity_bomb,
     "sheets.xlsx": many_sheets,
+    "sheets-a1.xlsx": many_sheets_claiming_a1,
     "cell.xlsx": huge_cell,
     "dotdot.xlsx": dotdot_sheet,
     "shared.xlsx": renamed_shared_strings,

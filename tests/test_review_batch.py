@@ -174,13 +174,15 @@ def _files_or_die(records: list[Any]) -> list[str]:
     return [rec.row.file for rec in records]
 
 
-def test_forms_of_a_dead_worker_are_done_by_the_parent_in_order(batch: Path):
+def test_forms_of_dying_workers_are_unreadable_rows_in_order(batch: Path):
+    """Every worker dies (as killed for its memory): each file it was on is an unreadable row, made by the
+    parent without reading it; the order holds (tests/test_hostile_bombs.py: one bad file among good ones)."""
     from jixiao.scoring.batch import Options, discover_names, run_batch
 
     files, _ = discover_names([batch])
     chunks = list(run_batch(files, Options(pieces=(("files", _files_or_die),)), jobs=2))
     assert [name for c in chunks for name in c.pieces["files"]] == files
-    assert sum(c.summary.forms for c in chunks) == len(files) == 9
+    assert sum(c.summary.forms for c in chunks) == len(files) == sum(c.summary.unreadable for c in chunks) == 9
 
 
 # ------------------------------------------------------------------ terminal

@@ -211,7 +211,7 @@ def _check_dimensions(zf: zipfile.ZipFile, parts: dict[str, str]) -> None:
             total += zf.getinfo(name).file_size
             if total > limits.MAX_UNDIMENSIONED_BYTES:
                 raise limits.PackageError(
-                    f"工作簿的工作表没有写明范围（dimension），且合计超过 {limits.MAX_UNDIMENSIONED_BYTES >> 20} MB，"
+                    f"工作簿的工作表没有写明范围（dimension），且合计超过 {limits.MAX_UNDIMENSIONED_BYTES >> 20} MB 的上限，"
                     "可能是损坏或恶意构造的文件，未读取。请用 Excel 或 WPS 打开后另存，再重试。"
                 )
 
