@@ -22,6 +22,7 @@ from jixiao.scoring.methods import TIERS, tier_range
 from jixiao.scoring.rules import RuleSet, form_rules
 from jixiao.scoring.vocabulary import NO_GRADE, percent
 from rich.text import Text
+from textual import events
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -47,6 +48,7 @@ from .components.problems_view import ProblemsView
 from .components.summary_bar import SummaryBar
 from .components.text_edit_modal import TextEditModal
 from .components.tier_modal import TierModal
+from .components.type_ahead import TypeAhead
 from .terminal import visible
 
 Loc = tuple[Any, ...]
@@ -136,7 +138,44 @@ class JixiaoApp(App[int]):
         self.cursor_blink = cursor_blink
         self.result: Result | None = None
         self._rules: dict[str, RuleSet] = {}
+        self._opening = False  # Enter on a table: its dialog is on its way (type-ahead, see on_event)
+        self._held: list[tuple[str, str | None]] = []
         self._prepare()
+
+    async def on_event(self, event: events.Event) -> None:
+        # Type-ahead (components/type_ahead.py): a key sent to the screen below before a dialog opened comes
+        # back unhandled: the dialog takes it.  Enter on a table opens its dialog one message later than the
+        # keys typed after it come back: those are held (not run as the main screen's shortcuts) and handed over.
+        if isinstance(event, events.Key):
+            screen = self.screen
+            if not event.is_forwarded:
+                event._jixiao_screen = screen  # type: ignore[attr-defined]
+                if (event.key == "enter" and not self._opening and isinstance(self.focused, DataTable)
+                        and not isinstance(screen, TypeAhead)):
+                    self._opening = True
+                    event._jixiao_opener = True  # type: ignore[attr-defined]
+            elif getattr(event, "_jixiao_opener", False):  # the Enter came back: the table's binding selects the cell
+                await super().on_event(event)
+                self.set_timer(0.5, self._release)  # the dialog opens on CellSelected; if it never does, let go
+                return
+            elif getattr(event, "_jixiao_screen", screen) is not screen and isinstance(screen, TypeAhead):
+                if screen.take(event.key, event.character):
+                    return
+            elif self._opening and getattr(event, "_jixiao_screen", None) is screen:
+                self._held.append((event.key, event.character))
+                return
+        await super().on_event(event)
+
+    def _release(self) -> None:
+        if self._opening:
+            self._hand_over()
+
+    def _hand_over(self) -> None:
+        """After Enter's dialog opened (or did not): the keys held meanwhile go to it (or nowhere)."""
+        held, self._held, self._opening = self._held, [], False
+        if isinstance(self.screen, TypeAhead):
+            for key, char in held:
+                self.screen.take(key, char)
 
     # ---------------------------------------------------------------- scoring
 
@@ -321,10 +360,12 @@ class JixiaoApp(App[int]):
     def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
         event.stop()
         self.action_edit()
+        self._hand_over()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_edit()
+        self._hand_over()
 
     def _label(self, loc: Loc) -> str:
         name = ""
