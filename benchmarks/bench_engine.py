@@ -2,7 +2,7 @@
 
 1. Batch: N generated seed-sized forms on disk.  Baseline: read + bare
    ``tomli.loads`` of every file.  Engine: read + parse + validate + score
-   (``scoring.engine.load_and_score``) of the same files.  Prints forms per
+   (``scoring.loading.load_and_score``) of the same files.  Prints forms per
    second for both and ratio = baseline time / engine time (the issue's
    target: ≥ 0.5, i.e. the engine costs no more than the parse itself).
 2. Start-up: wall time of ``python -m jixiao.tui.cli score SEED`` against
@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import tomli  # noqa: E402
-from jixiao.scoring.engine import load_and_score  # noqa: E402
+from jixiao.scoring.loading import load_and_score  # noqa: E402
 
 SEED = ROOT / "indicators" / "examples" / "seed-2021.toml"
 

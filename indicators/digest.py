@@ -60,6 +60,8 @@ def canonical_json(form: Form) -> str:
         del data["funds"]["unit"]
     if data["funds"].get("rows") == []:
         del data["funds"]["rows"]
+    if data.get("targets") is None:  # [targets] came later too: a form without it keeps its digest
+        data.pop("targets", None)
     for row in data.get("indicators", []):
         if row.get("standard") == "":
             del row["standard"]

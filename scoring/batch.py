@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao.indicators.loader import FormError
+from jixiao.indicators.submission import SUBMISSION_SUFFIXES, attach_lines, looks_like_form_text
 
 from .locations import finding_place
 from .review import is_review_file
@@ -68,8 +69,8 @@ FUNDS_LABEL = "资金执行率"
 # ------------------------------------------------------------------ discovery
 
 
-# TOML forms, and the spreadsheets and texts imported on the fly (indicators.importing.SUBMISSION_SUFFIXES)
-_FORM_SUFFIXES = (".toml", ".xlsx", ".xlsm", ".xls", ".csv", ".txt")
+# TOML forms, and the spreadsheets and texts imported on the fly
+_FORM_SUFFIXES = SUBMISSION_SUFFIXES
 
 
 _TEXT_SUFFIXES = (".txt", ".csv")
@@ -95,8 +96,6 @@ def _walk(top: str, out: list[str], skipped: list[str] | None = None) -> None:
                     todo.append(e.path)
                 elif e.name.lower().endswith(_FORM_SUFFIXES) and not is_review_file(e.name) and not e.name.startswith("~$") and e.is_file():
                     if e.name.lower().endswith(_TEXT_SUFFIXES):
-                        from jixiao.indicators.importing import looks_like_form_text
-
                         if not looks_like_form_text(e.path):
                             if skipped is not None:
                                 skipped.append(e.path)
@@ -228,6 +227,8 @@ class Options:
     # output pieces made in the worker from a chunk's records (module-level
     # functions of reports/ or tui/, so that they can be sent to a worker)
     pieces: tuple[Piece, ...] = ()
+    # the approved 绩效目标表 of a reviewer's folder (scoring.targets.TargetsIndex), never a path in a submission
+    targets: Any = None
 
 
 def unreadable_record(path: str, message: str, opts: Options) -> FormRecord:
@@ -245,7 +246,7 @@ _unreadable = unreadable_record  # the old name
 
 def process_form(path: str, opts: Options) -> FormRecord:
     """Everything about one form, in a worker.  Never raises."""
-    from .engine import attach_lines, load_scored
+    from .loading import load_scored
     from .review import review_result
 
     try:
@@ -253,6 +254,10 @@ def process_form(path: str, opts: Options) -> FormRecord:
         result, text, origin = load_scored(path, opts.rules, bundled_only=True)
         if opts.json or opts.details:  # only these outputs show findings with their lines
             attach_lines(result, text)
+        if opts.targets is not None:  # checked against the approved definitions (scoring/targets.py)
+            from .targets import add_to_result
+
+            add_to_result(result, opts.targets.findings(result.form), text if opts.json or opts.details else "")
         review = review_result(result, reviews_dir=opts.reviews, roots=opts.roots)
     except FormError as exc:
         return unreadable_record(path, "\n".join(str(p) for p in exc.problems), opts)

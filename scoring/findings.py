@@ -303,6 +303,44 @@ CATALOG: dict[str, Rule] = {
     "review-beside-form": Rule(
         "warning", "提交材料中的复核文件", "与提交的表单放在一起的 X.review.toml 未应用：复核调整只从复核人用 --reviews 指定的复核文件夹读取。"
     ),
+    # against the approved 绩效目标表 (jixiao score/check --targets, jixiao review --targets-dir; scoring/targets.py)
+    "target-changed": Rule(
+        "error", "指标值或分值与批复不一致", "自评表中指标的年度指标值或分值与批复的绩效目标表不一致。自评须按批复的目标和分值评价："
+        "把它改回批复的值；确需调整的，应有预算调整的批复依据，并在偏差原因中说明。无论调高还是调低都列为错误，消息写明是否降低了要求。",
+        messages={
+            "target": "年度指标值与批复不一致：批复为 “{approved}”，自评表为 “{value}”{direction}。{acknowledged}",
+            "weight": "分值与批复不一致：批复为 {approved}，自评表为 {value}。{acknowledged}",
+            "funds-weight": "资金执行率分值与批复不一致：批复为 {approved}，自评表为 {value}。",
+            "funds-initial": "{row}的年初预算数与批复不一致：批复为 {approved} {unit}，自评表为 {value} {unit}。",
+        },
+    ),
+    "indicator-added": Rule(
+        "warning", "批复中没有的指标", "自评表中有批复的绩效目标表中没有的指标（按三级指标名称比较，忽略空格和全角半角）。"
+        "如是改了名称，请改回批复的名称；新增的指标须有依据。",
+        messages={
+            "": "指标 “{name}”（{path}）在批复的绩效目标表中没有。",
+        },
+    ),
+    "indicator-dropped": Rule(
+        "error", "批复的指标未自评", "批复的绩效目标表中的指标在自评表中没有（按三级指标名称比较，忽略空格和全角半角）。"
+        "批复的每个指标都须自评，未完成的如实填写完成值并说明原因。",
+        messages={
+            "": "批复的指标 “{name}”（{path}，年度指标值 “{target}”，分值 {weight}）在自评表中没有。",
+        },
+    ),
+    "targets-mismatch": Rule(
+        "warning", "绩效目标表与自评表不对应", "所给的绩效目标表与自评表的单位、项目或年度不同，可能给错了文件。",
+        messages={
+            "": "绩效目标表是 {targets}，自评表是 {form}：单位、项目或年度不同，请确认是否给错了绩效目标表。",
+        },
+    ),
+    "targets-not-found": Rule(
+        "warning", "未找到批复的绩效目标表", "复核时指定的绩效目标表文件夹中没有该单位、项目和年度的绩效目标表，无法核对指标是否与批复一致。",
+        messages={
+            "": "在 {folder} 中没有找到 {form} 的绩效目标表，未核对指标与批复是否一致。",
+            "ambiguous": "在 {folder} 中 {form} 有 {count} 份绩效目标表（{files}），无法确定用哪一份，未核对。",
+        },
+    ),
     # import
     "import-problem": Rule("error", "导入时有内容无法读取", "从电子表格或文本导入时，有单元格无法读取（如公式没有保存计算结果）或缺少应有的内容，该处未计入，复算结果可能不完整。位置给出单元格；请改正原表后重试，或先用 jixiao import 转为 .toml 再补全。"),
 }
@@ -350,92 +388,26 @@ if __name__ == "__main__":  # pragma: no cover
 
 
 # ------------------------------------------------------------------ examples
-# One minimal form per code, as in ruff's rule docs: a TOML fragment (rows and tables added to
-# EXAMPLE_HEAD, a project form whose 100 万元 budget is fully spent) or a whole form (one that
-# starts with "format ="), and the location its finding points to.  tests/test_findings_catalogue.py
-# scores each and checks both; docs/findings.md does not print them.
+# One minimal form per code, as in ruff's rule docs, beside the check that raises it
+# (``scoring/checks/``, ``Check.examples``): tests/test_findings_catalogue.py scores each and
+# checks the code and its location; docs/findings.md does not print them.
 
-EXAMPLE_HEAD = """format = 1
-kind = "project"
-year = 2023
-rules = "central-2020"
-
-[unit]
-name = "某单位"
-project = "某项目"
-
-[funds]
-weight = 10
-"""
-
-_FUNDS_OK = "[funds.total]\nannual = 100\nexecuted = 100\n"
-
-
-def _row(target: str = "≥100人", actual: str = "100人", weight: str = "90", extra: str = "", **fields: str) -> str:
-    keys = {"category": "产出指标", "subcategory": "数量指标", "name": "服务人数"} | fields
-    head = "".join(f'{k} = "{v}"\n' for k, v in keys.items())
-    return f'\n[[indicators]]\n{head}target = "{target}"\nactual = "{actual}"\nweight = {weight}\n{extra}'
-
-
-_EXAMPLES: dict[str, tuple[str, tuple[Any, ...]]] = {
-    "score-mismatch": (_FUNDS_OK + _row(extra="claimed = 80\nnote = \"略\"\n"), ("indicators", 0, "claimed")),
-    "score-above-weight": (_FUNDS_OK + _row(extra="claimed = 95\n"), ("indicators", 0, "claimed")),
-    "score-negative": (_FUNDS_OK + _row(extra="claimed = -1\nnote = \"略\"\n"), ("indicators", 0, "claimed")),
-    "total-mismatch": ("claimed = 10\n[claimed]\ntotal = 99\n\n" + _FUNDS_OK + _row(extra="claimed = 90\n"), ("claimed", "total")),
-    "grade-mismatch": ("[claimed]\ngrade = \"差\"\n\n" + _FUNDS_OK + _row(), ("claimed", "grade")),
-    "weights-sum": (_FUNDS_OK + _row(weight="80"), ("indicators",)),
-    "weight-precision": (_FUNDS_OK + _row(weight="89.995") + _row(weight="0.005", name="其他"), ("indicators", 0, "weight")),
-    "missing-year": ("", ("year",)),
-    "total-capped": ("[funds.total]\nannual = 100\nexecuted = 65\n" + _row(), ("claimed", "total")),
-    "category-weight-assumed": (_FUNDS_OK + _row(category="其他指标"), ("categories",)),
-    "category-looks-like-value": (_FUNDS_OK + _row(category="≥95%"), ("indicators", 0, "category")),
-    "funds-total-mismatch": ("[funds.total]\nannual = 100\nexecuted = 100\n[funds.appropriation]\nannual = 90\nexecuted = 90\n"
-                             + _row(), ("funds", "total", "annual")),
-    "funds-zero-budget": ("[funds.total]\nannual = 0\nexecuted = 10\n" + _row(), ("funds",)),
-    "funds-negative-executed": ("[funds.total]\nannual = 100\nexecuted = -1\n" + _row(), ("funds", "total", "executed")),
-    "funds-over-budget": ("[funds.total]\nannual = 100\nexecuted = 300\n" + _row(), ("funds", "total", "executed")),
-    "denominator-fallback": (_FUNDS_OK + _row(), ("funds", "total")),
-    "rate-below-threshold": ("[funds.total]\nannual = 100\nexecuted = 80\n" + _row(), ("funds", "note")),
-    "missing-value": (_FUNDS_OK + _row(actual=""), ("indicators", 0, "actual")),
-    "unreadable-value": (_FUNDS_OK + _row(target="≥98%左右"), ("indicators", 0, "target")),
-    "not-applicable": (_FUNDS_OK + _row(actual="不适用"), ("indicators", 0)),
-    "not-a-number": (_FUNDS_OK + _row(actual="很多"), ("indicators", 0, "actual")),
-    "unit-mismatch": (_FUNDS_OK + _row(actual="95%"), ("indicators", 0, "actual")),
-    "unit-assumed": (_FUNDS_OK + _row(actual="100"), ("indicators", 0, "actual")),
-    "percent-as-fraction": (_FUNDS_OK + _row(target="≥95%", actual="0.96"), ("indicators", 0, "actual")),
-    "operator-assumed": (_FUNDS_OK + _row(target="100人"), ("indicators", 0, "target")),
-    "actual-is-target": (_FUNDS_OK + _row(actual="≥100人"), ("indicators", 0, "actual")),
-    "over-achievement": (_FUNDS_OK + _row(actual="150人", extra="note = \"略\"\n"), ("indicators", 0, "actual")),
-    "deadline-missed": (_FUNDS_OK + _row(target="9月前", actual="10月", subcategory="时效指标"), ("indicators", 0, "actual")),
-    "cost-direction": (_FUNDS_OK + _row(target="≥50元", actual="50元", subcategory="成本指标"), ("indicators", 0, "target")),
-    "missing-deviation-note": (_FUNDS_OK + _row(actual="90人"), ("indicators", 0, "note")),
-    "qualitative-out-of-tier": (_FUNDS_OK + _row(target="高质量完成", actual="完成", extra="tier = \"达成\"\nclaimed = 10\nnote = \"略\"\n"),
-                                ("indicators", 0, "claimed")),
-    "missing-tier": (_FUNDS_OK + _row(target="高质量完成", actual="完成"), ("indicators", 0, "tier")),
-    "unknown-tier": (_FUNDS_OK + _row(target="高质量完成", actual="完成", extra="tier = \"很好\"\n"), ("indicators", 0, "tier")),
-    "tier-assumed": (_FUNDS_OK + _row(target="高质量完成", actual="完成", extra="claimed = 80\n"), ("indicators", 0, "tier")),
-    "missing-reason": (_FUNDS_OK + _row(target="", actual="", extra="method = \"manual\"\nclaimed = 90\n"), ("indicators", 0, "note")),
-    "bad-params": (_FUNDS_OK + _row(target="", actual="5", extra="method = \"step_deduct\"\n"), ("indicators", 0, "params")),
-    "band-not-found": (_FUNDS_OK + _row(target="", actual="50", extra="method = \"bands\"\nparams = { bands = [[\"[0, 10)\", 90]] }\n"),
-                       ("indicators", 0, "params")),
-    "duplicate-indicator": (_FUNDS_OK + _row(weight="45") + _row(weight="45", category="效益指标"), ("indicators", 1, "name")),
-    "all-full-marks": (_FUNDS_OK + "".join(_row("≥100%", "100%", "30", name=f"指标{i}") for i in range(3)), ("indicators",)),
-    "satisfaction-full": (_FUNDS_OK + _row("≥95%", "100%", category="满意度指标", subcategory="服务对象满意度指标"),
-                          ("indicators", 0, "actual")),
-}
 # the codes raised outside the engine (a review file, an imported spreadsheet): their tests are
-# tests/test_review_batch.py and tests/test_import_cli.py
+# tests/test_review_batch.py and tests/test_import_cli.py (``checks/outside.py``)
 NOT_FROM_A_FORM = frozenset(("review-above-self", "unknown-indicator", "review-invalid", "review-beside-form", "import-problem"))
-EXAMPLE_RULES = {"denominator-fallback": "sichuan", "rate-below-threshold": "sichuan", "total-capped": "provincial-manual"}
+# the codes of the comparison with the approved 绩效目标表 (scoring/targets.py; declared in checks/outside.py):
+# their examples are scoring/targets.py's EXAMPLES (a form and its definitions), tested by tests/test_targets.py
+NOT_FROM_A_FORM |= frozenset(("target-changed", "indicator-added", "indicator-dropped", "targets-mismatch", "targets-not-found"))
 
 
 def example_form(code: str) -> str:
     """The example form of ``code`` as TOML text ("" when it has none: see NOT_FROM_A_FORM)."""
-    if code not in _EXAMPLES:
+    from .checks import EXAMPLE_RULES, EXAMPLES
+    from .checks.base import EXAMPLE_HEAD
+
+    if code not in EXAMPLES:
         return ""
-    text = _EXAMPLES[code][0]
-    head = EXAMPLE_HEAD.replace('rules = "central-2020"', f'rules = "{EXAMPLE_RULES.get(code, "central-2020")}"')
-    if code == "missing-year":
-        head = head.replace("year = 2023\n", "")
-        text = _FUNDS_OK + _row()
-    return head + text
+    text = EXAMPLES[code][0]
+    if not text.startswith("format ="):  # a fragment: rows and tables below the usual head
+        text = EXAMPLE_HEAD + text
+    return text.replace('rules = "central-2020"', f'rules = "{EXAMPLE_RULES.get(code, "central-2020")}"', 1)

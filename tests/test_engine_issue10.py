@@ -416,7 +416,7 @@ def test_not_applicable_with_central_is_zero():
 
 
 def test_every_row_of_the_seed_is_explained(seed_path):
-    from jixiao.scoring.engine import score_file
+    from jixiao.scoring.loading import score_file
 
     r = score_file(seed_path)
     assert all(i.explain for i in r.indicators)
@@ -486,7 +486,7 @@ PROVINCIAL = __import__("pathlib").Path(__file__).resolve().parent / "fixtures" 
 
 
 def test_provincial_fixture_by_hand():
-    from jixiao.scoring.engine import score_file
+    from jixiao.scoring.loading import score_file
 
     r = score_file(PROVINCIAL)
     # funds 75 ÷ 100 = 75%, × 10 = 7.50

@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from jixiao.indicators.embedded import SHEET, flatten, read_payload, restore
 from jixiao.indicators.loader import load_form, load_form_text
 from jixiao.reports.export_xlsx import CHECK_SHEET, FORM_SHEET, export_form, export_form_bytes, shown_values
-from jixiao.scoring.engine import score_file, score_form
+from jixiao.scoring.engine import score_form
+from jixiao.scoring.loading import score_file
 from jixiao.tui.cli import main
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import pytest
 from jixiao.indicators.loader import load_form_text
+from jixiao.scoring.checks import EXAMPLES as _EXAMPLES
 from jixiao.scoring.engine import score_form
-from jixiao.scoring.findings import _EXAMPLES, CATALOG, NOT_FROM_A_FORM, catalog_markdown, example_form
+from jixiao.scoring.findings import CATALOG, NOT_FROM_A_FORM, catalog_markdown, example_form
 from jixiao.scoring.rules import load_rules
 
 FROM_A_FORM = [code for code in CATALOG if code not in NOT_FROM_A_FORM]
@@ -41,3 +42,30 @@ def test_the_example_raises_its_code_where_it_says(code: str) -> None:
 @pytest.mark.parametrize("code", list(CATALOG))
 def test_each_code_is_in_the_generated_page(code: str) -> None:
     assert f"| `{code}` |" in catalog_markdown()
+
+
+def test_every_code_has_a_check_and_every_check_code_is_catalogued() -> None:
+    from jixiao.scoring.checks import BY_CODE
+
+    assert sorted(set(CATALOG) - set(BY_CODE)) == [], "codes in the catalogue that no check raises"
+    assert sorted(set(BY_CODE) - set(CATALOG)) == [], "codes a check declares that the catalogue lacks"
+
+
+def test_each_example_sits_beside_a_check_that_raises_its_code() -> None:
+    from jixiao.scoring.checks import CHECKS
+
+    for name, check in CHECKS.items():
+        assert set(check.examples) <= set(check.codes), (name, set(check.examples) - set(check.codes))
+        assert set(check.example_rules) <= set(check.examples), name
+    assert set(CHECKS["outside"].codes) == NOT_FROM_A_FORM
+
+
+def test_every_check_module_is_registered_once() -> None:
+    from pathlib import Path
+
+    from jixiao.scoring import checks
+
+    files = {p.stem for p in Path(checks.__file__).parent.glob("*.py")} - {"__init__", "base"}
+    assert sorted(checks.MODULES) == sorted(files)
+    assert len(set(checks.MODULES)) == len(checks.MODULES)
+

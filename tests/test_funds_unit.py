@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from jixiao.indicators.digest import form_digest
 from jixiao.indicators.loader import FormError, load_form, load_form_text
-from jixiao.scoring.engine import score_file, score_form
+from jixiao.scoring.engine import score_form
+from jixiao.scoring.loading import score_file
 from jixiao.tui.cli import main
 from jixiao.tui.commands.score import format_result_table
 from pypdf import PdfReader

@@ -480,7 +480,7 @@ def test_a_full_goal_cell_keeps_its_last_full_stop_off_the_rule(tmp_path: Path) 
 
     import pdfplumber
     from jixiao.reports.form_pdf import MARGIN_X, PAGE_SIZE, render_form
-    from jixiao.scoring.engine import score_file
+    from jixiao.scoring.loading import score_file
 
     right_rule = PAGE_SIZE[0] - MARGIN_X  # the 实际完成情况 cell ends at the table's right edge
     base = "按时足额发放养老金，确保参保人员待遇按月发放到位，提高经办服务质量和效率"

@@ -17,9 +17,10 @@ from pathlib import Path
 
 import pytest
 import tomli
-from jixiao.indicators.importing import import_file, load_submission
+from jixiao.indicators.importing import import_file
 from jixiao.indicators.loader import FormError, load_form
-from jixiao.scoring.engine import score_file
+from jixiao.indicators.submission import load_submission
+from jixiao.scoring.loading import score_file
 
 from tests.import_fixtures import (
     DEPT,

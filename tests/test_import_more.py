@@ -6,9 +6,9 @@ from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
-from jixiao.indicators.importing import load_submission
 from jixiao.indicators.importing.readers import read_grids
-from jixiao.scoring.engine import score_file
+from jixiao.indicators.submission import load_submission
+from jixiao.scoring.loading import score_file
 
 from tests.import_fixtures import PROJECT, Ind, mof_project, write_book
 

@@ -88,3 +88,45 @@ def test_xlsx_writer_keeps_user_text_as_text_and_abort_leaves_nothing(tmp_path: 
     w.abort()
     assert not (tmp_path / "gone.xlsx").exists() and not os.path.exists(tmpdir)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.xlsx"]  # no temporary file beside it
+
+
+def _modules_imported(path: Path, package: str = "") -> set[str]:
+    """Every module a file imports, in full (``jixiao.indicators.importing.readers``), relative imports resolved."""
+    package = package or "jixiao." + ".".join(path.relative_to(ROOT).parent.parts)
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            names |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                module = f"{base}.{node.module}" if node.module else base
+            else:
+                module = node.module or ""
+            names.add(module)
+            names |= {f"{module}.{a.name}" for a in node.names}
+    return names
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "scoring").rglob("*.py")), ids=lambda p: str(p.relative_to(ROOT)))
+def test_scoring_never_chooses_an_importer(path: Path) -> None:
+    """Loading a submission is ``indicators/submission.py``'s: nothing in scoring/ imports the importers."""
+    bad = {n for n in _modules_imported(path) if n == "jixiao.indicators.importing" or n.startswith("jixiao.indicators.importing.")}
+    assert not bad, f"{path.relative_to(ROOT)} imports {sorted(bad)}"
+
+
+def test_the_importer_check_sees_every_spelling(tmp_path: Path) -> None:
+    f = ROOT / "scoring" / "engine.py"  # a path under scoring/, for the relative imports
+    spelled = _modules_imported(f)
+    assert "jixiao.indicators.loader" in spelled and "jixiao.scoring.findings" in spelled
+    probe = tmp_path / "scoring" / "x.py"
+    probe.parent.mkdir()
+    probe.write_text(
+        "def f():\n    from jixiao.indicators import importing\n    import jixiao.indicators.importing.readers\n"
+        "from ..indicators.loader import key_lines\n",
+        encoding="utf-8",
+    )
+    names = {n for n in _modules_imported(probe, "jixiao.scoring") if "importing" in n}
+    assert names == {"jixiao.indicators.importing", "jixiao.indicators.importing.readers"}
+    assert "jixiao.indicators.loader.key_lines" in _modules_imported(probe, "jixiao.scoring")
+

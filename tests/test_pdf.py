@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures"))
 
 from jixiao.reports import fonts  # noqa: E402
 from jixiao.reports.form_pdf import render_form  # noqa: E402
-from jixiao.scoring.engine import score_file  # noqa: E402
+from jixiao.scoring.loading import score_file  # noqa: E402
 from pdf_forms import INJECTIONS, SEED, big_form_text, injection_form_text  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

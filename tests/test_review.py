@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from jixiao.indicators.loader import FormError
-from jixiao.scoring.engine import score_file
+from jixiao.scoring.loading import score_file
 from jixiao.scoring.review import load_review, review_path_for, review_result
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -46,7 +46,7 @@ def test_form_names_its_rules_file_relative_to_itself(tmp_path):
     (tmp_path / "r.toml").write_text('id = "r"\nextends = "central-2020"\nsource = "x"\n[scoring]\nreverse_formula = "inverse"\n', encoding="utf-8")
     form = tmp_path / "f.toml"
     form.write_text(form_toml([row(target="≤3天", actual="4天", note="x")], rules="r.toml"), encoding="utf-8")
-    from jixiao.scoring.engine import score_file
+    from jixiao.scoring.loading import score_file
 
     assert score_file(form).indicators[0].score == Decimal("67.50")
 

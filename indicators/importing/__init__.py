@@ -6,11 +6,11 @@ The recogniser never knows which format a grid came from; a new format is a
 new reader (``readers/__init__.py``).  See ``grid.py`` for the shape every
 reader produces.
 
-:func:`load_submission` is what the commands use: a ``.toml`` is loaded as
-always; a spreadsheet or text is imported on the fly, its generated TOML is
-what the loader validates, and every problem the loader or the engine finds
-is then named by the cell it came from (``Sheet1!F12``) rather than by a line
-of a TOML text the user never saw.
+:func:`load_imported` is what ``indicators/submission.py`` (the one loader of
+submissions) calls for a file that is not TOML: a spreadsheet or text is
+imported on the fly, its generated TOML is what the loader validates, and
+every problem the loader or the engine finds is then named by the cell it came
+from (``Sheet1!F12``) rather than by a line of a TOML text the user never saw.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from jixiao.indicators.submission import SUBMISSION_SUFFIXES, Notes
 
 from .readers import READERS, ImportFailure, read_grids
 
@@ -35,18 +37,12 @@ __all__ = [
     "import_file",
     "import_grids",
     "is_imported",
-    "load_submission",
+    "load_imported",
     "looks_like_form_text",
     "not_a_form_notice",
     "no_form_message",
     "recognise_all",
 ]
-
-# What a folder of submissions is searched for (``jixiao review DIR``): the TOML forms and the
-# spreadsheets and texts a unit may send instead.  (PDF and Word files in a folder are usually
-# printouts, not submissions; they can still be named one by one.)
-SUBMISSION_SUFFIXES = (".toml", ".xlsx", ".xlsm", ".xls", ".csv", ".txt")
-
 
 FORM_TEXT_PROBE_BYTES = 1 << 20  # what :func:`looks_like_form_text` reads of a file at most
 _FORM_TEXT_WORDS = ("三级指标", "指标名称", "绩效自评", "一级指标")
@@ -88,12 +84,13 @@ def is_imported(path: str | Path) -> bool:
 
 def import_grids(path: str | Path) -> tuple[list[Grid], list[Recognised]]:
     """The grids of the file and every form found in them; raises :class:`ImportFailure`."""
-    from .recognise import Note, recognise
+    from .recognise import Note
+    from .targets import recognise_any  # a 绩效目标表 grid is read as definitions (kind = "targets")
 
     grids = read_grids(path)
     found: list[Recognised] = []
     for grid in grids:
-        for rec in recognise(grid):
+        for rec in recognise_any(grid):
             said = {n.address for n in rec.notes}
             extra = [Note(a, m, k) for a, m, k in _grid_notes(grid)]  # type: ignore[arg-type]
             for r in range(rec.top, min(rec.bottom, grid.height - 1) + 1):
@@ -153,9 +150,9 @@ def _grid_notes(grid: Grid) -> list[tuple[str, str, str]]:
 
 def recognise_all(grids: list[Grid]) -> list[Recognised]:
     """Every form in every grid, in order (a workbook's sheets, a text's one grid)."""
-    from .recognise import recognise
+    from .targets import recognise_any
 
-    return [rec for grid in grids for rec in recognise(grid)]
+    return [rec for grid in grids for rec in recognise_any(grid)]
 
 
 def import_file(path: str | Path) -> list[Recognised]:
@@ -209,28 +206,19 @@ class Imported:
         return ""
 
 
-class Notes(list):  # type: ignore[type-arg]
-    """The notes of :func:`load_submission` (a list of Note), with ``imported`` (None for a TOML form)."""
+def load_imported(path: str | Path) -> tuple[Form, str, Notes]:
+    """(form, generated TOML text, notes) of a spreadsheet or text holding one form.
 
-    imported: Imported | None = None
-
-
-def load_submission(path: str | Path) -> tuple[Form, str, Notes]:
-    """(form, TOML text, notes) of a submission: a ``.toml`` as always, anything else imported.
-
-    An imported file must hold exactly one form.  Raises :class:`FormError`
-    (with every problem, each named by file and cell where known).  For an
-    imported form the text is the generated TOML (what was validated), and
-    ``notes.imported`` maps its key paths to cells.
+    The part of :func:`jixiao.indicators.submission.load_submission` for a file
+    that is not TOML (use that: it also reads TOML forms).  Raises
+    :class:`FormError` (with every problem, each named by file and cell where
+    known); ``notes.imported`` maps the text's key paths to cells.
     """
-    from jixiao.indicators.loader import _SECTIONS, FormError, Problem, parse_toml_text, read_toml, validate_model
+    from jixiao.indicators.loader import _SECTIONS, FormError, Problem, parse_toml_text, validate_model
     from jixiao.indicators.schema import Form
 
     source = str(path)
     notes = Notes()
-    if not is_imported(path):
-        data, text = read_toml(path)
-        return validate_model(Form, data, text, source, _SECTIONS), text, notes
     rec = recognised_one(path)
     from .toml_writer import form_toml
 

@@ -42,7 +42,7 @@ def register(subparsers: Any) -> None:
 def cmd_export(args: argparse.Namespace) -> int:
     from jixiao.indicators.loader import FormError
     from jixiao.indicators.safe_files import output_is_input
-    from jixiao.scoring.engine import score_file
+    from jixiao.scoring.loading import score_file
 
     src = Path(args.form)
     out = Path(args.output) if args.output else src.with_suffix(".xlsx")

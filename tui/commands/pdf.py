@@ -74,7 +74,7 @@ def render_one(
     """
     from jixiao.indicators.loader import FormError
     from jixiao.reports.form_pdf import render_form
-    from jixiao.scoring.engine import score_file
+    from jixiao.scoring.loading import score_file
 
     done: dict[str, Any] = {"form": form, "out": out, "ok": False, "warnings": [], "problems": [], "errors": 0, "why": ""}
     try:
