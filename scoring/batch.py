@@ -27,6 +27,7 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import signal
+import struct
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -505,6 +506,32 @@ def _worker(conn: Any, slot: int, progress: Any, opts: Any, inherited: Iterable[
         conn.close()
 
 
+class _Shared:
+    """Doubles in anonymous shared memory, written by the workers (forked after it is made) and read here.
+
+    Unlike ``multiprocessing.Array`` it needs no temporary folder or file (the
+    review leaves nothing in TMPDIR, and makes nothing there before its outputs)."""
+
+    def __init__(self, n: int):
+        import mmap
+
+        self._map = mmap.mmap(-1, 8 * n)
+
+    def __getitem__(self, i: int) -> float:
+        value: float = struct.unpack_from("d", self._map, 8 * i)[0]
+        return value
+
+    def __setitem__(self, i: int, value: float) -> None:
+        struct.pack_into("d", self._map, 8 * i, float(value))
+
+
+def _progress(n: int, ctx: Any, method: str | None) -> Any:
+    """Shared progress cells: anonymous shared memory where workers are forked, else multiprocessing's Array."""
+    if method == "fork":
+        return _Shared(n)
+    return ctx.Array("d", n, lock=False)
+
+
 @dataclass
 class _Slot:
     proc: Any
@@ -549,7 +576,7 @@ def run_batch(
     jobs = max(1, min(jobs, len(chunks)))
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     ctx: Any = multiprocessing.get_context(method)  # typeshed's BaseContext lacks Process
-    progress = ctx.Array("d", 2 * jobs, lock=False)  # per worker: index of its file in the job, when it started
+    progress = _progress(2 * jobs, ctx, method)  # per worker: index of its file in the job, when it started
     wall = 2 * limits.PER_FILE_SECONDS + 10  # seconds of wall clock per file before the parent ends its worker
     window = 4 * jobs  # jobs finished or running ahead of the first one still missing
 
