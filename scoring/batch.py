@@ -400,7 +400,7 @@ def _vm_bytes() -> int:
 def _limit_worker() -> None:
     """In a worker: its memory bounded (the address space it has plus limits.PER_FILE_MEMORY), and SIGXCPU
     answered by :class:`FileLimit`.  Without ``resource`` (Windows) the parent's wall clock is the limit."""
-    from jixiao.indicators.importing import limits
+    from jixiao.indicators import limits
 
     try:
         import resource
@@ -427,7 +427,7 @@ def _cpu_budget() -> None:
         import resource
     except ImportError:
         return
-    from jixiao.indicators.importing import limits
+    from jixiao.indicators import limits
 
     usage = resource.getrusage(resource.RUSAGE_SELF)
     soft = int(usage.ru_utime + usage.ru_stime) + limits.PER_FILE_SECONDS + 1
@@ -554,13 +554,13 @@ def run_batch(
     results are kept until the ones before them are in: written as they
     finish, in file order, and one slow file holds back at most a window of
     jobs, not the review.  Each file runs in a worker under its own time and
-    memory limit (:mod:`jixiao.indicators.importing.limits`); a file over
+    memory limit (:mod:`jixiao.indicators.limits`); a file over
     its limit, or one whose worker dies, becomes an unreadable row with the
     reason, the rest of its job goes to a fresh worker, and the parent never
     reads it.  A review always runs in workers; another task runs small
     batches (or ``jobs=1``) here.
     """
-    from jixiao.indicators.importing import limits
+    from jixiao.indicators import limits
 
     jobs = jobs or os.cpu_count() or 1
     names: list[Any] = [str(f) for f in files] if task is None else list(files)

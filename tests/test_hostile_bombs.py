@@ -146,7 +146,7 @@ def _spins_on_007(path: str, opts: Any) -> Any:
 @pytest.mark.parametrize("hook", ["dies", "spins"])
 def test_a_file_that_kills_or_holds_its_worker_is_an_unreadable_row(hook: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """The workers are forked with the hooked reader; the parent itself reads nothing."""
-    from jixiao.indicators.importing import limits
+    from jixiao.indicators import limits
     from jixiao.scoring import batch
 
     files = _forms(tmp_path / "f", 24)

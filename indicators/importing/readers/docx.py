@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import limits
+from ... import limits
 from ..grid import Cell, Grid, Range
 from ..numbers import parse_number
 from . import ReaderError

@@ -9,7 +9,7 @@ drawn invisibly (render mode 3 or 7, the layer under a scanned image) never
 reaches pdfplumber, and characters covered by a filled shape or an image
 drawn after them (a white box with other figures painted on top) are left
 out; both are counted, for the form's notes.  The work per page is bounded
-(:mod:`jixiao.indicators.importing.limits`): characters, and the duplicate
+(:mod:`jixiao.indicators.limits`): characters, and the duplicate
 characters of fake bold are removed in one pass (pdfplumber's own
 ``dedupe_chars`` compares each character with its neighbours, superlinear
 on a page of 40,000 one-point characters).
@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .. import limits
+from ... import limits
 from . import ReaderError
 
 _CELL_GAP = 1.0  # a gap wider than one character (at its size) between words of a line of text separates two cells

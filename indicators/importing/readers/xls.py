@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .. import limits
+from ... import limits
 from ..grid import Cell, Grid, Range
 from . import ReaderError
 from .common import text_cell

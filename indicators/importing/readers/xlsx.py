@@ -33,7 +33,7 @@ from pathlib import PurePosixPath
 from typing import Any
 from xml.etree import ElementTree
 
-from .. import limits
+from ... import limits
 from ..grid import Cell, Grid, Range
 from . import ReaderError
 from .common import text_cell
