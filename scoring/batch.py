@@ -659,12 +659,13 @@ def run_batch(
             waiting = {s.conn: k for k, s in enumerate(slots) if s is not None and s.job is not None}
             if not waiting:
                 continue
-            for conn in multiprocessing.connection.wait(list(waiting), timeout=1.0):
-                k = waiting[conn]  # type: ignore[index]
+            ready: list[Any] = multiprocessing.connection.wait(list(waiting), timeout=1.0)
+            for conn in ready:
+                k = waiting[conn]
                 slot = slots[k]
                 assert slot is not None and slot.job is not None
                 try:
-                    key, (result, count, ending) = conn.recv()  # type: ignore[union-attr]
+                    key, (result, count, ending) = conn.recv()
                 except (EOFError, OSError):
                     dead(k, "")
                     continue

@@ -43,7 +43,7 @@ def read_xls(path: str, data: bytes) -> list[Grid]:
         raise ReaderError(
             f".xls 文件不完整或已损坏（{type(exc).__name__}: {exc}）。请重新导出或重新下载该文件，或另存为 .xlsx 后再试。"
         ) from None
-    grids = []
+    grids: list[Grid] = []
     unseen: list[tuple[str, str, str]] = []
     cells_left = limits.MAX_XLS_CELLS
     try:

@@ -380,7 +380,7 @@ def read_xlsx(path: str, data: bytes) -> list[Grid]:
             raise ReaderError(_bad_zip(data, exc)) from None
         except Exception as exc:  # openpyxl raises many kinds for a malformed workbook
             raise ReaderError(f"无法解析工作簿（{type(exc).__name__}: {exc}）。文件可能已损坏；请用 Excel 或 WPS 打开后另存为 .xlsx 再试。") from None
-        grids = []
+        grids: list[Grid] = []
         unseen: list[tuple[str, str, str]] = []  # the notes of hidden sheets, said on every sheet read
         cells_left = limits.MAX_SHEET_CELLS_TOTAL
         try:
