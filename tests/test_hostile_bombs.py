@@ -200,3 +200,35 @@ def test_a_review_of_every_bomb_and_200_forms_under_2_gb(tmp_path: Path):
     bad = [f for f in forms if "error" in f]
     assert len(good) == 200 and all(f["total"]["score"] == "100.00" for f in good)
     assert sorted(Path(f["file"]).name for f in bad) == sorted(f"bomb-{n}" for n in BUILDERS)
+
+
+def _waits_for_002(path: str, opts: Any) -> Any:
+    """000 is slow: it waits until 002 has been read. A runner that kept 002 behind 000 (a worker's fixed
+    share, in turn) would never let it finish; one that gives jobs to whichever worker is free does."""
+    import time as _time
+
+    from jixiao.scoring import batch
+
+    marker = Path(path).parent / "done-002"
+    if path.endswith("002.toml"):
+        marker.write_text("x", encoding="utf-8")
+    if path.endswith("000.toml"):
+        deadline = _time.monotonic() + 60
+        while not marker.exists():
+            if _time.monotonic() > deadline:
+                raise RuntimeError("002 was held behind the slow 000")
+            _time.sleep(0.05)
+    return batch._real_process_form(path, opts)  # type: ignore[attr-defined]
+
+
+@POSIX
+def test_a_slow_file_does_not_hold_the_files_after_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from jixiao.scoring import batch
+
+    files = _forms(tmp_path / "f", 24)
+    monkeypatch.setattr(batch, "_real_process_form", batch.process_form, raising=False)
+    monkeypatch.setattr(batch, "process_form", _waits_for_002)
+    chunks = list(batch.run_batch(files, batch.Options(pieces=(("pids", _pids),)), jobs=2))
+    seen = [x for c in chunks for x in c.pieces["pids"]]
+    assert [p for p, _, _ in seen] == files  # still in file order
+    assert not [e for _, _, e in seen if e]  # 000 was not stuck: 002 was read while it waited
