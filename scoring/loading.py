@@ -54,6 +54,9 @@ def load_scored(path: str | Path, rules: str | None = None, *, bundled_only: boo
                 f.address = address
         # what the import could not read is not scored: said, never silently left out
         result.findings += [make("import-problem", n.message, n.address) for n in notes if n.kind == "problem"]
+        from .printed_check import check_printed  # figures the form prints, against what was read
+
+        result.findings += check_printed(form, result, imported.printed)
         return result, "", imported.origin
     try:
         ruleset = _ruleset_for(form, rules, folder, bundled_only)

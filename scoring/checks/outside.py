@@ -6,6 +6,8 @@
   (tested in tests/test_hostile_reviews.py);
 - import-problem: by the loader (``scoring/loading.py``) on what an imported spreadsheet or text
   could not give (tested in tests/test_import_cli.py);
+- printed-mismatch: by ``scoring/printed_check.py``, called by the loader, on the figures an imported form
+  prints that differ from the recomputation (tested in tests/test_import_classes.py);
 - target-changed, indicator-added, indicator-dropped, targets-mismatch, targets-not-found: by the
   comparison with the approved 绩效目标表 (``scoring/targets.py``, a pure function of a form and its
   definitions; its examples are ``scoring.targets.EXAMPLES``, tested in tests/test_targets.py).
@@ -20,6 +22,7 @@ from .base import Check
 CHECK = Check(
     codes=(
         "review-above-self", "unknown-indicator", "review-invalid", "review-beside-form", "import-problem",
+        "printed-mismatch",
         "target-changed", "indicator-added", "indicator-dropped", "targets-mismatch", "targets-not-found",
     )
 )  # fmt: skip

@@ -474,7 +474,10 @@ def _read_forms(path: str, data: bytes, texts: list[str], candidates: set[int], 
     except Exception as exc:  # a damaged page in the middle of the document
         raise ReaderError(_open_message(exc)) from None
     finally:
-        pdf.close()
+        try:
+            pdf.close()
+        except Exception:  # noqa: S110 - closing touches every page again: a damaged MediaBox raises there too
+            pass
     grids = []
     for f in forms:
         if _worth_reading(f):
