@@ -149,3 +149,20 @@ def test_a_rules_file_in_the_folder_still_works_for_one_form(tmp_path: Path, cap
         assert code in (0, 1) and json.loads(out)["rules"]["id"] == "central-2020"
     finally:
         os.chdir(cwd)
+
+
+def test_pdf_and_edit_refuse_a_rules_file_outside_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    from jixiao.indicators.document import FormDocument
+    from jixiao.tui.app import JixiaoApp
+
+    outside = tmp_path / "局" / "secret.toml"
+    outside.parent.mkdir()
+    outside.write_text('password = "hunter2"\n', encoding="utf-8")
+    form = _form(tmp_path / "单位", str(outside))
+    code, out, err = _run(capsys, "pdf", str(form), "-o", str(tmp_path / "x.pdf"))
+    assert code == 2 and "不予读取" in out + err and "hunter2" not in out + err
+    assert not (tmp_path / "x.pdf").exists()
+    app = JixiaoApp(FormDocument.open(form), cursor_blink=False)  # the editor scores on opening
+    assert app.result is None
+    said = " ".join(p.message for p in app.doc.problems)
+    assert "不予读取" in said and "hunter2" not in said and "password" not in said
