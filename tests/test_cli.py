@@ -75,6 +75,17 @@ def test_demo(capsys):
     assert "株洲市社会保险服务中心" in out and "100.00" in out
 
 
+def test_demo_writes_a_copy_of_the_example_and_never_over_a_file(tmp_path, capsys):
+    out = tmp_path / "示例.toml"
+    code, stdout, _ = run(capsys, "demo", "-o", str(out))
+    assert code == 0 and "已另存示例表单" in stdout
+    assert out.read_bytes() == SEED.read_bytes()
+    out.write_text("mine", encoding="utf-8")
+    code, _, err = run(capsys, "demo", "-o", str(out))
+    assert code == 2 and "已存在" in err
+    assert out.read_text(encoding="utf-8") == "mine"
+
+
 @pytest.mark.parametrize("kind", ["department", "project"])
 def test_new_template_loads_and_is_commented(tmp_path, capsys, kind):
     p = tmp_path / f"{kind}.toml"
