@@ -575,7 +575,7 @@ def run_batch(
         return
     jobs = max(1, min(jobs, len(chunks)))
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    ctx: Any = multiprocessing.get_context(method)  # typeshed's BaseContext lacks Process
+    ctx: Any = multiprocessing.get_context(method or "spawn")  # typeshed's BaseContext lacks Process
     progress = _progress(2 * jobs, ctx, method)  # per worker: index of its file in the job, when it started
     wall = 2 * limits.PER_FILE_SECONDS + 10  # seconds of wall clock per file before the parent ends its worker
     window = 4 * jobs  # jobs finished or running ahead of the first one still missing
