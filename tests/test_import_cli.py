@@ -240,7 +240,7 @@ def test_review_a_folder_of_workbooks(books, tmp_path):
         'reviewer = "某市财政局"\ndate = 2022-08-01\n[[adjustments]]\nindicator = "参保人满意度"\ndeduct = 2\nreason = "无调查资料"\n',
         encoding="utf-8",
     )
-    run = jixiao("review", str(folder), "--format", "json", "--jobs", "1")
+    run = jixiao("review", str(folder), "--format", "json", "--jobs", "1", "--reviews", str(folder))
     assert run.returncode == 1  # one unreadable, and score-mismatch errors
     data = json.loads(run.stdout)
     forms = {Path(f["file"]).name: f for f in data["forms"]}
@@ -335,7 +335,9 @@ def test_file_names_from_unit_and_project_are_safe_and_unique():
     from jixiao.tui.commands.import_ import form_names, safe_name
 
     assert safe_name('某局/办公室:"2023"*') == "某局_办公室_2023"
-    assert safe_name("CON") == "_CON" and safe_name("...") == "自评表" and len(safe_name("长" * 300)) == 80
+    assert safe_name("CON") == "_CON" and safe_name("...") == "自评表" and len(safe_name("l" * 300)) == 80
+    # cut by bytes too, never inside a character: 66 three-byte characters, 198 bytes
+    assert safe_name("长" * 300) == "长" * 66 and len(safe_name("\U00020000" * 80).encode()) <= 200
     recs = [SimpleNamespace(year=2023, unit="A单位", project="道路/维修"), SimpleNamespace(year=2023, unit="a单位", project="道路/维修"),
             SimpleNamespace(year=None, unit="", project="")]
     assert form_names(recs) == ["2023-A单位-道路_维修.toml", "2023-a单位-道路_维修-2.toml", "自评表.toml"]

@@ -72,11 +72,14 @@ _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f
 
 
 def safe_name(text: str, limit: int = 80) -> str:
-    """A file name from a unit or project name: no separators or characters Windows forbids, not too long."""
+    """A file name from a unit or project name: no separators or characters Windows forbids, not too long:
+    at most ``limit`` characters and MADE_NAME_BYTES bytes (room for a suffix and a save's temporary file)."""
+    from jixiao.indicators.safe_files import MADE_NAME_BYTES, cut_to_bytes
+
     name = _UNSAFE.sub("_", unicodedata.normalize("NFC", text))
     name = re.sub(r"\s+", " ", name).strip(" ._")
-    if len(name) > limit:
-        name = name[:limit].rstrip(" ._")
+    if len(name) > limit or len(name.encode("utf-8")) > MADE_NAME_BYTES:
+        name = cut_to_bytes(name[:limit], MADE_NAME_BYTES).rstrip(" ._")
     if not name:
         name = "自评表"
     if name.split(".")[0].upper() in _RESERVED:
