@@ -324,3 +324,39 @@ def test_a_timestamp_makes_it_pades_b_t(ca: TestCA, printed: tuple[Path, Path], 
     assert sign(pdf, ca.signer("钱七").p12, tmp_path / "u.pdf", "--tsa", "http://127.0.0.1:9/") == 2
     err = capsys.readouterr().err
     assert "时间戳服务器" in err and not (tmp_path / "u.pdf").exists()
+
+
+def test_a_field_that_is_not_on_the_page_or_a_pdf_without_fields_is_refused(
+    ca: TestCA, printed: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A typo in --field, or a PDF that jixiao did not print, used to get an invisible new
+    signature field that nobody sees on paper; now both are refused and say what to do."""
+    from reportlab.pdfgen import canvas
+
+    _, pdf = printed
+    key = ca.signer("王五").p12
+    capsys.readouterr()
+    assert sign(pdf, key, tmp_path / "s.pdf", "--field", "财务负责任") == 2
+    err = capsys.readouterr().err
+    assert "没有名为“财务负责任”的签名域" in err and "财务负责人" in err and "单位盖章" in err
+    assert not (tmp_path / "s.pdf").exists()
+
+    other = tmp_path / "other.pdf"
+    c = canvas.Canvas(str(other))
+    c.drawString(100, 700, "not a form")
+    c.save()
+    assert sign(other, key, tmp_path / "o.pdf") == 2
+    err = capsys.readouterr().err
+    assert "other.pdf" in err and "没有签名域" in err and "jixiao pdf" in err
+    assert not (tmp_path / "o.pdf").exists()
+
+
+def test_a_key_that_is_a_folder_or_missing_says_so(printed: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, pdf = printed
+    (tmp_path / "keys").mkdir()
+    capsys.readouterr()
+    assert sign(pdf, tmp_path / "keys", tmp_path / "s.pdf") == 2
+    assert "文件夹" in capsys.readouterr().err
+    assert sign(pdf, tmp_path / "nokey.p12", tmp_path / "s.pdf") == 2
+    err = capsys.readouterr().err
+    assert "nokey.p12" in err and "不存在" in err
