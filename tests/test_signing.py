@@ -143,6 +143,12 @@ def test_a_byte_changed_inside_the_signed_range(ca: TestCA, printed: tuple[Path,
     assert code == 1
     (sig,) = report["signatures"]
     assert not sig["intact"] and any("签名范围内的内容已被改动" in p for p in report["problems"])
+    # the chain of a broken signature is not judged: never claimed "not chained to --trust" (it is)
+    assert not any("不能链到" in p for p in report["problems"])
+    capsys.readouterr()
+    assert main(["verify", str(tmp_path / "t.pdf"), "--trust", str(ca.pem)]) == 1
+    out = capsys.readouterr().out
+    assert "证书可信：未判断（签名不完整）" in out and "不能链到" not in out
 
 
 def _incremental(data: bytes, change) -> bytes:  # type: ignore[no-untyped-def]
@@ -360,3 +366,43 @@ def test_a_key_that_is_a_folder_or_missing_says_so(printed: tuple[Path, Path], t
     assert sign(pdf, tmp_path / "nokey.p12", tmp_path / "s.pdf") == 2
     err = capsys.readouterr().err
     assert "nokey.p12" in err and "不存在" in err
+
+
+def test_a_name_garbled_by_openssl_without_utf8_is_shown_restored() -> None:
+    """``openssl req -subj "/O=株洲市财政局"`` without ``-utf8`` stores each UTF-8 byte as a
+    Latin-1 character; verify showed “æ ªæ´²å¸…”.  Shown restored, with a note saying so."""
+    from asn1crypto import x509
+    from jixiao.reports.verify_signatures import MOJIBAKE_NOTE, _name
+
+    garbled = "株洲市财政局".encode().decode("latin-1")
+    name = x509.Name.build({"organization_name": garbled, "common_name": "li"})
+    assert _name(name) == "CN=li, O=株洲市财政局" + MOJIBAKE_NOTE
+    # honest names are left alone: Chinese, plain ASCII, and Latin-1 text that is not UTF-8 bytes
+    for honest in ("株洲市财政局", "Zhuzhou Finance", "Müller Straße"):
+        assert _name(x509.Name.build({"common_name": honest})) == f"CN={honest}"
+
+
+@pytest.mark.parametrize("usage", ["digital", "none"])
+def test_a_certificate_for_digital_signature_only_or_without_key_usage_is_trusted(
+    usage: str, ca: TestCA, printed: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """pyHanko's default asks for 不可否认 (nonRepudiation); many CA certificates carry only
+    数字签名, and ``openssl x509 -req`` without -extfile writes none.  Both were reported
+    “不能链到 --trust 给出的根证书” although they chain."""
+    form, pdf = printed
+    assert sign(pdf, ca.signer("王五", usage=usage).p12, tmp_path / "s.pdf") == 0
+    code, report = verify_json(capsys, str(form), str(tmp_path / "s.pdf"), "--trust", str(ca.pem))
+    (sig,) = report["signatures"]
+    assert sig["intact"] and sig["trusted"] and code == 0, report["problems"]
+
+
+def test_a_certificate_not_for_signing_is_named_as_such(
+    ca: TestCA, printed: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    form, pdf = printed
+    assert sign(pdf, ca.signer("王五", usage="encipher").p12, tmp_path / "s.pdf") == 0
+    code, report = verify_json(capsys, str(form), str(tmp_path / "s.pdf"), "--trust", str(ca.pem))
+    (sig,) = report["signatures"]
+    assert code == 1 and sig["intact"] and not sig["trusted"]
+    assert any("密钥用法" in p for p in sig["problems"])
+    assert not any("不能链到" in p for p in sig["problems"])  # it does chain: the reason is its use

@@ -629,7 +629,8 @@ def _print_verify(report: dict[str, Any], sigs: Any) -> None:
         print(f"  颁发者：{visible(c.issuer) or '不明'}")
         when = f"{c.signing_time}（{c.time_source}）" if c.signing_time else "不明"
         print(f"  签名时间：{when}")
-        print(f"  签名完整：{yes[c.intact and c.valid]}　证书可信：{yes[c.trusted]}　签名后：{level_text(c.modification)}")
+        trusted = yes[c.trusted] if c.intact and c.valid else "未判断（签名不完整）"
+        print(f"  签名完整：{yes[c.intact and c.valid]}　证书可信：{trusted}　签名后：{level_text(c.modification)}")
         print("  结果：" + ("成立" if c.ok else "不成立：" + "；".join(c.problems)))
     if sigs.unsigned_fields:
         print("未签名的签名域：" + "、".join(visible(f) for f in sigs.unsigned_fields))
