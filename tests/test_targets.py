@@ -516,3 +516,17 @@ def test_the_year_end_form_has_a_place_for_each_claimed_score_tier_and_total(
     assert all(i.claimed == Decimal(1) for i in form.indicators)
     assert [i.tier for i in form.indicators].count("达成") == 1
     assert form.claimed.total == Decimal(5)
+
+
+def test_targets_check_catches_a_total_budget_that_is_not_the_sum_of_its_rows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A clerk filled 年度资金总额 120.5 and 当年财政拨款 100 (the template has no other row):
+    ``targets check`` said 可以使用, and the year-end form then failed on it."""
+    t = tmp_path / "t.toml"
+    t.write_text(TARGETS.replace("initial = 48\n", "initial = 120.5\n[funds.appropriation]\ninitial = 100\n"), encoding="utf-8")
+    code, out, _ = run(capsys, "targets", "check", str(t))
+    assert code == 1 and "funds-total-mismatch" in out and "120.50" in out and "100.00" in out
+    t.write_text(TARGETS.replace("initial = 48\n", "initial = 100\n[funds.appropriation]\ninitial = 100\n"), encoding="utf-8")
+    code, out, _ = run(capsys, "targets", "check", str(t))
+    assert code == 0 and "funds-total-mismatch" not in out
