@@ -903,3 +903,14 @@ def test_indicator_name_ending_in_a_bracketed_number_is_not_a_category():
     names = [(i["category"], i["name"]) for i in rec.data["indicators"]]
     assert names[:2] == [("产出指标", "养护里程（1）"), ("产出指标", "修补坑槽(2)")]
     assert "养护里程" not in rec.data.get("categories", {}) and "修补坑槽" not in rec.data.get("categories", {})
+
+
+def test_a_bare_reason_column_is_the_deviation_note():
+    """A county's own layout heads the last column just 原因; its text was reported 未读入 and
+    the form then got missing-deviation-note for a reason the clerk did write."""
+    rows = [list(r) for r in MOF_ROWS]
+    rows[11] = rows[11][:8] + ["原因"]
+    rec = recognise(sheet(rows, MOF_MERGES))[0]
+    notes = [i.get("note", "") for i in rec.data["indicators"]]
+    assert "雨季施工延误，已调整工期" in notes
+    assert not any("原因" in n.message and "未读入" in n.message for n in rec.notes)

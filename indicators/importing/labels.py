@@ -53,6 +53,7 @@ INDICATOR_ROLES: list[tuple[str, str]] = [
     ("未完成原因", "note"),
     ("原因分析", "note"),
     ("改进措施", "note"),
+    ("原因", "note"),  # a bare 原因 / 情况及原因 column (after the longer words; the funds note is not in this table)
     ("一级指标", "l1"),
     ("二级指标", "l2"),
     ("三级指标", "l3"),
