@@ -90,7 +90,9 @@ def _p12_signer(path: Path, secret: str) -> Any:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise SignError(f"{path}：无法读取密钥文件（{exc.strerror or exc}）。") from None
+        from jixiao.indicators.safe_files import os_error_text
+
+        raise SignError(f"{path}：无法读取密钥文件（{os_error_text(exc)}）。") from None
     import logging
 
     logging.getLogger("pyhanko").setLevel(logging.CRITICAL)  # its English log line; we say it in Chinese

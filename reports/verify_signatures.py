@@ -66,12 +66,16 @@ def load_trust_roots(paths: list[str]) -> list[Any]:
     """The certificates of the ``--trust`` files (PEM, possibly several each, or DER)."""
     from asn1crypto import pem, x509
 
+    from jixiao.indicators.safe_files import os_error_text
+
     roots = []
     for p in paths:
         try:
             data = Path(p).read_bytes()
+        except IsADirectoryError:
+            raise TrustError(f"{p}：这是一个文件夹，不是根证书文件。请用 --trust 给出 .pem 或 .cer 文件。") from None
         except OSError as exc:
-            raise TrustError(f"{p}：无法读取根证书文件（{exc.strerror or exc}）。") from None
+            raise TrustError(f"{p}：无法读取根证书文件（{os_error_text(exc)}）。请检查 --trust 给出的路径。") from None
         try:
             if pem.detect(data):
                 found = [x509.Certificate.load(der) for kind, _, der in pem.unarmor(data, multiple=True) if kind == "CERTIFICATE"]

@@ -406,3 +406,19 @@ def test_a_certificate_not_for_signing_is_named_as_such(
     assert code == 1 and sig["intact"] and not sig["trusted"]
     assert any("密钥用法" in p for p in sig["problems"])
     assert not any("不能链到" in p for p in sig["problems"])  # it does chain: the reason is its use
+
+
+def test_trust_and_pdf_arguments_that_are_folders_or_missing_say_so_in_chinese(
+    ca: TestCA, printed: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    form, pdf = printed
+    (tmp_path / "certs").mkdir()
+    capsys.readouterr()
+    assert main(["verify", str(pdf), "--trust", str(tmp_path / "certs")]) == 2
+    assert "文件夹" in capsys.readouterr().err
+    assert main(["verify", str(pdf), "--trust", str(tmp_path / "nope.pem")]) == 2
+    err = capsys.readouterr().err
+    assert "nope.pem" in err and "不存在" in err and "No such file" not in err
+    assert main(["verify", str(form), str(tmp_path / "certs")]) == 2  # was: “…” 不是有效的摘要
+    err = capsys.readouterr().err
+    assert "certs" in err and "文件夹" in err and "摘要：" not in err

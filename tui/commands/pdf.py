@@ -459,6 +459,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
         return _verify_pdf(None, Path(args.form), args)
     given_arg = str(args.digest)
     candidate = Path(given_arg)
+    if candidate.is_dir():
+        print(f"{candidate}：这是一个文件夹，不是 PDF 文件。请给出打印出的 PDF 文件，或页脚“内容摘要”后的数字。", file=sys.stderr)
+        return EXIT_UNREADABLE
     if candidate.is_file() or given_arg.lower().endswith(".pdf"):
         if not candidate.is_file():
             print(f"{candidate}：文件不存在。", file=sys.stderr)
