@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from jixiao.scoring.findings import CATALOG
 from jixiao.scoring.locations import finding_place
 from jixiao.scoring.vocabulary import fmt, percent, plain
 from reportlab.lib import colors
@@ -332,11 +333,12 @@ def findings_block(result: Any, s: _Styles) -> list[Flowable]:
     )
     out.append(_p(intro, s.note))
     out.append(Spacer(1, 4))
-    data: list[list[Any]] = [["序号", "代码", "位置", "说明"]]
+    data: list[list[Any]] = [["序号", "问题", "位置", "说明"]]
     names = {r.index: r.name for r in result.indicators}
     for i, f in enumerate(errors, 1):
         where = finding_place(f, names) + (f"（第 {f.line} 行）" if f.line else "")
-        data.append([str(i), _p(f.code, s.cell), _p(where, s.cell), _p(f.message, s.cell)])
+        rule = CATALOG.get(f.code)  # the Chinese name on paper, never the code (a unit reads this page too)
+        data.append([str(i), _p(rule.title if rule else "其他问题", s.cell), _p(where, s.cell), _p(f.message, s.cell)])
     widths = [34.0, 120.0, 220.0]
     widths.append(WIDTH - sum(widths))
     cmds = _base_cmds(s.font) + [("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL), ("ALIGN", (0, 0), (-1, 0), "CENTER")]
