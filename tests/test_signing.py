@@ -422,3 +422,33 @@ def test_trust_and_pdf_arguments_that_are_folders_or_missing_say_so_in_chinese(
     assert main(["verify", str(form), str(tmp_path / "certs")]) == 2  # was: “…” 不是有效的摘要
     err = capsys.readouterr().err
     assert "certs" in err and "文件夹" in err and "摘要：" not in err
+
+
+def test_a_signature_field_starts_after_the_printed_name(tmp_path: Path) -> None:
+    """The field covered the whole sign line: a signature's look (name and time) was drawn over
+    the 填表人 / 财务负责人 names the form prints.  The field now starts right of the name."""
+    from jixiao.reports.fonts import register_cjk_font
+    from pypdf import PdfReader
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    form = tmp_path / "form.toml"
+    text = SEED.read_text(encoding="utf-8")
+    text = text.replace('filled_by = ""', 'filled_by = "李小红"').replace('head = ""', 'head = "王建国"', 1)
+    form.write_text(text, encoding="utf-8")
+    pdf = tmp_path / "form.pdf"
+    main(["pdf", str(form), "-o", str(pdf)])
+    page = PdfReader(str(pdf)).pages[0]
+    where: dict[str, float] = {}
+
+    def visit(t: str, cm: list[float], tm: list[float], *_: object) -> None:
+        if t.strip() in ("李小红", "王建国"):
+            where[t.strip()] = tm[4] * cm[0] + cm[4]
+
+    page.extract_text(visitor_text=visit)
+    assert set(where) == {"李小红", "王建国"}
+    rects = {str(a.get_object()["/T"]): [float(v) for v in a.get_object()["/Rect"]] for a in page["/Annots"]}
+    font = register_cjk_font(None).name
+    for field, name in (("填表人", "李小红"), ("单位负责人", "王建国")):
+        name_right = where[name] + stringWidth(name, font, 9)
+        assert rects[field][0] >= name_right, (field, rects[field], name_right)
+        assert rects[field][2] - rects[field][0] > 80  # still room for a signature
