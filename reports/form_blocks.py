@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from jixiao.scoring.findings import CATALOG
 from jixiao.scoring.locations import finding_place
 from jixiao.scoring.vocabulary import fmt, percent, plain
 from reportlab.lib import colors
@@ -337,11 +336,12 @@ def findings_block(result: Any, s: _Styles) -> list[Flowable]:
     out.append(_p(intro, s.note))
     out.append(Spacer(1, 4))
     data: list[list[Any]] = [["序号", "问题", "位置", "说明"]]
+    from jixiao.scoring.findings import CATALOG
+
     names = {r.index: r.name for r in result.indicators}
-    for i, f in enumerate(errors, 1):
-        where = finding_place(f, names) + (f"（第 {f.line} 行）" if f.line else "")
-        rule = CATALOG.get(f.code)  # the Chinese name on paper, never the code (a unit reads this page too)
-        data.append([str(i), _p(rule.title if rule else "其他问题", s.cell), _p(where, s.cell), _p(f.message, s.cell)])
+    for i, f in enumerate(errors, 1):  # on paper: the title and the place on the form, no code, no file line
+        title = CATALOG[f.code].title if f.code in CATALOG else f.code
+        data.append([str(i), _p(title, s.cell), _p(finding_place(f, names), s.cell), _p(f.message, s.cell)])
     widths = [34.0, 120.0, 220.0]
     widths.append(WIDTH - sum(widths))
     cmds = _base_cmds(s.font) + [("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL), ("ALIGN", (0, 0), (-1, 0), "CENTER")]

@@ -65,7 +65,6 @@ class SignaturesReport:
 def load_trust_roots(paths: list[str]) -> list[Any]:
     """The certificates of the ``--trust`` files (PEM, possibly several each, or DER)."""
     from asn1crypto import pem, x509
-
     from jixiao.indicators.safe_files import os_error_text
 
     roots = []
