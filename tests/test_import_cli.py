@@ -374,3 +374,33 @@ def test_pdf_of_a_workbook_and_of_a_folder_with_its_import(books, tmp_path):
     run = jixiao("pdf", str(folder), "-o", str(tmp_path / "out"))
     assert run.returncode == 0, run.stderr  # printed (errors found by the re-score are listed in the PDFs)
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["d.pdf", "d.xlsx.pdf"]  # neither overwrote the other
+
+
+def test_a_folder_given_to_import_says_it_is_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A folder (even one named like a workbook) was "不支持的文件类型（无扩展名）"."""
+    from jixiao.tui.cli import main
+
+    for name in ("submissions", "looks.xlsx"):
+        (tmp_path / name).mkdir()
+        capsys.readouterr()
+        assert main(["import", str(tmp_path / name)]) == 2
+        err = capsys.readouterr().err
+        assert name in err and "文件夹" in err and "Traceback" not in err
+
+
+def test_a_title_on_two_lines_is_one_line_of_the_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A title cell 项目支出绩效自评表⏎（２０２５年度） broke the 读取 list over two lines."""
+    import openpyxl
+    from jixiao.tui.cli import main
+
+    src = write_book(tmp_path / "p.xlsx", [("自评表", [(mof_project, PROJECT)])])
+    wb = openpyxl.load_workbook(src)
+    ws = wb.active
+    title = next(c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "绩效自评表" in c.value)
+    title.value = "项目支出绩效自评表\n（２０２２年度）"
+    wb.save(src)
+    capsys.readouterr()
+    main(["import", str(src), "-o", str(tmp_path / "p.toml")])
+    out = capsys.readouterr().out
+    (line,) = [x for x in out.splitlines() if "表题" in x]
+    assert "项目支出绩效自评表 （２０２２年度）" in line

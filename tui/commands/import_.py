@@ -129,7 +129,8 @@ def report(rec: Any, out: IO[str], problems: list[str], mismatches: list[str] = 
             continue
         print(f"  {heading}：", file=out)
         for n in notes:
-            print(f"    {n.address}：{n.message}", file=out)
+            message = re.sub(r"\s*\n\s*", " ", n.message)  # a title cell's line break: one line per note
+            print(f"    {n.address}：{message}", file=out)
     if mismatches:
         print("  印刷的数与复算不符（原表印错或读错，请核对）：", file=out)
         for m in mismatches:
@@ -228,6 +229,10 @@ def run(args: argparse.Namespace) -> int:
         if not any(same_file(f, g) for g in files):
             files.append(f)
     for f in files:
+        if Path(f).is_dir():
+            _err(f"{f}：这是一个文件夹，不是文件。请给出要导入的文件（如 {Path(f) / '自评表.xlsx'}），可一次给出多个。")
+            failed = True
+            continue
         if f.lower().endswith(".toml"):
             _err(f"{f}：这已经是 .toml 表单，无需导入。可直接运行 jixiao check {f}。")
             failed = True

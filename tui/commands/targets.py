@@ -98,7 +98,11 @@ def definition_findings(targets: Any, file: str) -> list[Any]:
     result = score_form(form, form_rules(form.rules, os.path.dirname(file) or "."), file)
     out = []
     for f in result.findings:
-        if f.code in DEFINITION_CODES or (f.code == "missing-value" and f.loc[-1:] == ("target",)):
+        if (
+            f.code in DEFINITION_CODES
+            or (f.code == "missing-value" and f.loc[-1:] == ("target",))
+            or (f.code == "funds-total-mismatch" and f.loc[-1:] == ("initial",))  # the approved budget's sum
+        ):
             out.append(f)
     return out
 
