@@ -52,7 +52,7 @@ UNREADABLE = "无法读取"
 
 
 FORM_COLUMNS = [
-    "文件", "单位", "类型", "年度", "规则集", "填报总分", "复算总分", "复核总分",
+    "文件", "单位", "类型", "年度", "规则集", "规则集摘要", "填报总分", "复算总分", "复核总分",
     "填报等级", "复算等级", "复核等级", "错误数", "警告数", "复核人", "复核日期", "复核调整数", "无法读取原因",
 ]
 FINDING_COLUMNS = ["文件", "单位", "代码", "严重程度", "名称", "位置", "行", "说明"]
@@ -74,6 +74,7 @@ def form_row_values(row: FormRow, numbers: bool = False) -> list[Any]:
         KIND_SHORT_ZH.get(row.kind, row.kind),
         row.year if row.year != "" or not numbers else None,
         row.rules,
+        row.rules_sha256,
         num(row.claimed_total),
         num(row.total),
         num(row.review_total),
