@@ -134,6 +134,12 @@ def _shallow(value: dict[str, Any]) -> dict[str, Any]:
 Dec = Annotated[Decimal, BeforeValidator(_to_decimal)]
 OptDec = Annotated[Decimal | None, BeforeValidator(_to_decimal)]
 Weight = Annotated[Decimal, BeforeValidator(_to_weight), Field(json_schema_extra={"ge": 0})]
+
+# how an indicator row is scored (the form's rows and a definitions file's rows alike)
+Method = Literal[
+    "auto", "higher", "lower", "equal", "qualitative", "manual", "step_deduct", "bands", "checklist", "criteria"
+]
+
 _STRICT = ConfigDict(extra="forbid")
 
 FUNDS_ROWS = ("total", "appropriation", "carryover", "other")
@@ -204,9 +210,7 @@ class Indicator(BaseModel):
     tier: str = ""
     standard: str = ""  # 评价标准 (criteria rows of 项目决策 / 项目管理 and 评分细则)
     applicable: bool = True  # false: 不适用 (how it counts is the rule set's not_applicable)
-    method: Literal[
-        "auto", "higher", "lower", "equal", "qualitative", "manual", "step_deduct", "bands", "checklist", "criteria"
-    ] = "auto"
+    method: Method = "auto"
     params: Annotated[dict[str, Any], AfterValidator(_shallow)] = Field(default_factory=dict)
 
 

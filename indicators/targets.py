@@ -39,7 +39,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from .loader import FormError, Problem, parse_toml_text, read_toml, validate_model
-from .schema import _STRICT, FUNDS_ROW_NAMES, Dec, OptDec, Unit, Weight, Year, _shallow
+from .schema import _STRICT, FUNDS_ROW_NAMES, Dec, Method, OptDec, Unit, Weight, Year, _shallow
 from .values import Text, parse_value
 
 __all__ = [
@@ -97,9 +97,7 @@ class TargetIndicator(BaseModel):
     target: str = ""
     weight: Weight
     standard: str = ""
-    method: Literal[
-        "auto", "higher", "lower", "equal", "qualitative", "manual", "step_deduct", "bands", "checklist", "criteria"
-    ] = "auto"
+    method: Method = "auto"
     params: Annotated[dict[str, Any], AfterValidator(_shallow)] = Field(default_factory=dict)
 
 

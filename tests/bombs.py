@@ -188,14 +188,6 @@ def docx_bomb(path: Path) -> Path:
     return _write_zip(path, parts)
 
 
-def _letters(col: int) -> str:
-    s = ""
-    col += 1
-    while col:
-        col, r = divmod(col - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
 
 # ------------------------------------------------------------------ PDF
 

@@ -110,6 +110,20 @@ def seed_path() -> Path:
     return SEED
 
 
+@pytest.fixture()
+def printed(tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the seed form and its printed PDF (``jixiao pdf``), both in tmp_path."""
+    import shutil
+
+    from jixiao.tui.cli import main
+
+    form = tmp_path / "form.toml"
+    shutil.copy(SEED, form)
+    pdf = tmp_path / "form.pdf"
+    assert main(["pdf", str(form), "-o", str(pdf)]) == 1  # printed; the seed has an error finding
+    return form, pdf
+
+
 # ------------------------------------------------------------ system packages
 
 

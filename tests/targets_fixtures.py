@@ -53,6 +53,17 @@ DEPT_TARGETS = [
 ]
 
 
+def _indicator_rows(s: Sheet, rows: list[TRow]) -> Sheet:
+    """The 绩效指标 block of a project's targets table: its header, one line a row, the levels merged down."""
+    top = s.add(["绩效指标", "一级指标", "二级指标", "三级指标", "指标值", "分值"])
+    start = len(s.rows)
+    for r in rows:
+        s.add(["", r.category, r.subcategory, r.name, r.target, r.weight])
+    s.merge(top, 0, len(s.rows) - 1, 0)
+    merge_down(s, rows, start, ((1, "category"), (2, "subcategory")))  # type: ignore[arg-type]
+    return s
+
+
 def project_declaration(rows: list[TRow] = PROJECT_TARGETS, year: int = 2024) -> Sheet:
     s = Sheet(widths=[1.4, 1.6, 2.0, 3.6, 1.6, 1.0])
     s.add(["项目支出绩效目标申报表"], spans=[(0, 5)])
@@ -64,13 +75,7 @@ def project_declaration(rows: list[TRow] = PROJECT_TARGETS, year: int = 2024) ->
     e = s.add(["", "其他资金", "0"], spans=[(2, 5)])
     s.merge(h, 0, e, 0)
     s.add(["年度绩效目标", PROJECT_GOAL], spans=[(1, 5)])
-    top = s.add(["绩效指标", "一级指标", "二级指标", "三级指标", "指标值", "分值"])
-    start = len(s.rows)
-    for r in rows:
-        s.add(["", r.category, r.subcategory, r.name, r.target, r.weight])
-    s.merge(top, 0, len(s.rows) - 1, 0)
-    merge_down(s, rows, start, ((1, "category"), (2, "subcategory")))  # type: ignore[arg-type]
-    return s
+    return _indicator_rows(s, rows)
 
 
 def department_targets(rows: list[TRow] = DEPT_TARGETS, year: int = 2024) -> Sheet:
@@ -145,10 +150,4 @@ def mof_midterm(rows: list[TRow] = PROJECT_TARGETS, year: int = 2024) -> Sheet:
     g = s.add(["总体目标", "中期目标（2024年—2026年）", "", "年度目标"], spans=[(1, 2), (3, 5)])
     s.add(["", MOF_GOAL_MID, "", PROJECT_GOAL], spans=[(1, 2), (3, 5)])
     s.merge(g, 0, g + 1, 0)
-    top = s.add(["绩效指标", "一级指标", "二级指标", "三级指标", "指标值", "分值"])
-    start = len(s.rows)
-    for r in rows:
-        s.add(["", r.category, r.subcategory, r.name, r.target, r.weight])
-    s.merge(top, 0, len(s.rows) - 1, 0)
-    merge_down(s, rows, start, ((1, "category"), (2, "subcategory")))  # type: ignore[arg-type]
-    return s
+    return _indicator_rows(s, rows)

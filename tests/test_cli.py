@@ -6,13 +6,9 @@ import pytest
 from jixiao.scoring.findings import catalog_markdown
 from jixiao.tui.cli import main
 
+from tests.cli_helpers import run
+
 from .conftest import ROOT, SEED, form_toml, row
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_score_table_side_by_side(capsys):

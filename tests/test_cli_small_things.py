@@ -13,14 +13,10 @@ import pytest
 from jixiao.tui.cli import build_parser, main
 from jixiao.tui.textable import cell_width
 
+from tests.cli_helpers import run
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "indicators" / "examples" / "seed-2021.toml"
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 # ------------------------------------------------------------------ rules, --kind

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 from jixiao.scoring.rules import load_rules
-from jixiao.tui.cli import main
+
+from tests.cli_helpers import run as _run
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "indicators" / "examples" / "seed-2021.toml"
@@ -40,12 +41,6 @@ def _lenient_rules(folder: Path, name: str = "mine.toml") -> Path:
     path.write_text('extends = "central-2020"\nid = "central-2020"\nname = "宽松"\nsource = "单位自带"\n\n'
                     '[grades]\nbands = [{ min = 0, grade = "优" }]\n', encoding="utf-8")
     return path
-
-
-def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_review_refuses_a_rules_file_the_form_brings(tmp_path: Path, capsys: pytest.CaptureFixture[str]):

@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 from jixiao.indicators.importing import import_grids
+from jixiao.indicators.importing.grid import column_letters
 from jixiao.indicators.importing.numbers import parse_number
 from jixiao.indicators.importing.recognise import Recognised
 from jixiao.reports.fonts import find_cjk_font
@@ -558,18 +559,11 @@ def test_hostile_zip_bomb_sheet(tmp_path):
 
 
 def test_hostile_one_cell_of_100000_characters_and_16384_columns(tmp_path):
-    cells = "".join(f'<c r="{_letters(c)}1" t="inlineStr"><is><t>{c}</t></is></c>' for c in range(16384))
+    cells = "".join(f'<c r="{column_letters(c)}1" t="inlineStr"><is><t>{c}</t></is></c>' for c in range(16384))
     big = '<row r="2"><c r="A2" t="inlineStr"><is><t>' + "绩效自评表三级指标" * 11112 + "</t></is></c></row>"
     path = raw_xlsx(tmp_path / "wide.xlsx", f'<row r="1">{cells}</row>' + big)
     assert_clean(cli_import(path), (2,))
 
-
-def _letters(col: int) -> str:
-    s, col = "", col + 1
-    while col:
-        col, r = divmod(col - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 def test_hostile_merged_range_covering_the_whole_sheet_and_a_lying_dimension(tmp_path):

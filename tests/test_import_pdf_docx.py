@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from jixiao.indicators.importing.readers.docx import read_doc
 from jixiao.reports.fonts import find_cjk_font
 
 from tests.budget import examples
+from tests.cli_helpers import run_process as run
 from tests.import_scoring import assert_scores_as, score, score_file
 
 from .conftest import ROOT, SEED
@@ -46,10 +46,6 @@ PROJECT = ROOT / "tests" / "fixtures" / "project-2023.toml"
 
 needs_font = pytest.mark.skipif(find_cjk_font() is None, reason="no TrueType CJK font (fonts-wqy-zenhei) to draw the PDFs")
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "jixiao.tui.cli", *args], cwd=ROOT, capture_output=True, text=True, timeout=600)
 
 
 def grids_of(path: Path) -> list[Grid]:

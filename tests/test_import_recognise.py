@@ -10,7 +10,7 @@ import pytest
 import tomli
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from jixiao.indicators.importing.grid import Cell, Grid
+from jixiao.indicators.importing.grid import Cell, Grid, column_letters
 from jixiao.indicators.importing.readers.text import read_text
 from jixiao.indicators.importing.recognise import Note, Recognised, recognise
 from jixiao.indicators.importing.toml_writer import form_toml
@@ -116,14 +116,6 @@ def test_seed_text_targets_as_printed():
 # ------------------------------------------------------------------ grids built in the tests
 
 
-def _letters(c: int) -> str:
-    out = ""
-    c += 1
-    while c:
-        c, rem = divmod(c - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
 
 def sheet(rows: list[list[object]], merges: tuple[tuple[int, int, int, int], ...] = (), name: str = "Sheet1") -> Grid:
     """A grid as a workbook reader gives it: numbers have a value, merged ranges on every covered cell."""
@@ -143,7 +135,7 @@ def sheet(rows: list[list[object]], merges: tuple[tuple[int, int, int, int], ...
                     value, percent = D(text[:-1]), True
                 except ArithmeticError:
                     pass
-            line.append(Cell(text=text, value=value, percent=percent, address=f"{name}!{_letters(c)}{r + 1}"))
+            line.append(Cell(text=text, value=value, percent=percent, address=f"{name}!{column_letters(c)}{r + 1}"))
         cells.append(line)
     for top, left, bottom, right in merges:
         for r in range(top, bottom + 1):
@@ -340,7 +332,7 @@ def test_two_forms_stacked_in_one_sheet():
     moved = [
         [
             Cell(c.text, c.value, c.percent, c.merged and (c.merged[0] + offset, c.merged[1], c.merged[2] + offset, c.merged[3]),
-                 f"Sheet1!{_letters(j)}{i + offset + 1}")
+                 f"Sheet1!{column_letters(j)}{i + offset + 1}")
             for j, c in enumerate(row)
         ]
         for i, row in enumerate(second.rows)

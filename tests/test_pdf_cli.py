@@ -12,13 +12,11 @@ import pytest
 from jixiao.tui.cli import main
 from pypdf import PdfReader
 
+from tests.cli_helpers import run_process as run
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "indicators" / "examples" / "seed-2021.toml"
 PROJECT = ROOT / "tests" / "fixtures" / "project-2023.toml"
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "jixiao.tui.cli", *args], cwd=ROOT, capture_output=True, text=True, timeout=600)
 
 
 def test_pdf_one_form_review_print(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

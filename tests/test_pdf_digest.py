@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -73,15 +72,6 @@ def test_normalize_digest_accepts_what_people_type() -> None:
 
 
 # ------------------------------------------------------------ verify
-
-
-@pytest.fixture()
-def printed(tmp_path: Path) -> tuple[Path, Path]:
-    form = tmp_path / "form.toml"
-    shutil.copy(SEED, form)
-    pdf = tmp_path / "form.pdf"
-    assert main(["pdf", str(form), "-o", str(pdf)]) == 1  # printed; the seed has an error finding
-    return form, pdf
 
 
 def test_verify_round_trip_with_the_pdf(printed: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:

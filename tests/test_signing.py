@@ -31,15 +31,6 @@ def ca(tmp_path: Path) -> TestCA:
     return TestCA(tmp_path / "ca")
 
 
-@pytest.fixture()
-def printed(tmp_path: Path) -> tuple[Path, Path]:
-    form = tmp_path / "form.toml"
-    shutil.copy(SEED, form)
-    pdf = tmp_path / "form.pdf"
-    assert main(["pdf", str(form), "-o", str(pdf)]) == 1  # printed; the seed has an error finding
-    return form, pdf
-
-
 @pytest.fixture(autouse=True)
 def passphrase(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("JIXIAO_KEY_PASSPHRASE", PASSPHRASE)

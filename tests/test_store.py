@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jixiao.tui.cli import main
+
+from tests.cli_helpers import run
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "indicators" / "examples" / "seed-2021.toml"
@@ -47,12 +48,6 @@ def record(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.M
         target = str(tmp_path / "记录.db")
     monkeypatch.setenv("JIXIAO_DB", target)
     return target
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def review_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[dict[str, Any], str]:

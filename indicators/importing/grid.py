@@ -16,9 +16,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-__all__ = ["Cell", "Grid", "Range"]
+__all__ = ["Cell", "Grid", "Range", "column_letters"]
 
 Range = tuple[int, int, int, int]  # top, left, bottom, right (inclusive)
+
+
+def column_letters(col: int) -> str:
+    """A 0-based column number as a spreadsheet writes it: 0 -> ``A``, 25 -> ``Z``, 26 -> ``AA``."""
+    s = ""
+    col += 1
+    while col:
+        col, r = divmod(col - 1, 26)
+        s = chr(65 + r) + s
+    return s
 
 
 @dataclass(frozen=True)

@@ -420,14 +420,22 @@ def project_in_title(heading: str) -> str:
     return "" if len(p) < 2 or p in L.TITLE_FILLER else p
 
 
-def _present(data: dict[str, Any], key: tuple[Any, ...]) -> bool:
-    """Whether a key path (or, for a section, its table) is in the form data."""
-    node: Any = data
+MISSING = object()  # what node_at gives for a key path that is not in the data
+
+
+def node_at(data: Any, key: tuple[Any, ...]) -> Any:
+    """The value at a key path (dict keys and list indices) in the form data, or MISSING."""
+    node = data
     for part in key:
         if isinstance(node, dict) and part in node:
             node = node[part]
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             node = node[part]
         else:
-            return False
-    return True
+            return MISSING
+    return node
+
+
+def _present(data: dict[str, Any], key: tuple[Any, ...]) -> bool:
+    """Whether a key path (or, for a section, its table) is in the form data."""
+    return node_at(data, key) is not MISSING

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..schema import FUNDS_ROW_NAMES
+from . import labels as L
 from .grid import Grid
 from .numbers import parse_number, plain_text
 from .recognise import Note, Recognised, recognise
@@ -57,7 +58,6 @@ _UNIT_LABELS = {
     "单位编码": "code",
     "部门编码": "code",
 }
-_UNIT_WORDS = {"name": "部门（单位）名称", "project": "项目名称", "supervisor": "主管部门", "implementer": "实施单位", "code": "单位编码"}
 # funds rows: label (contained in the plain text) -> row key; first match wins
 _FUNDS_LABELS: list[tuple[str, str]] = [
     ("中期", ""),  # 中期资金总额: the multi-year amount, not this year's
@@ -276,7 +276,7 @@ def recognise_targets(grid: Grid) -> list[Recognised]:
                 if value and key not in unit:
                     unit[key] = value
                     f.mark(("unit", key), r, c)
-                    f.note(r, c, f"{_UNIT_WORDS[key]}：{value}", "found")
+                    f.note(r, c, f"{L.UNIT_WORDS[key]}：{value}", "found")
                     f.used.add(r)
     # the funds and the goal: after the unit labels, by their own labels
     goal_column: tuple[int, int] | None = None  # (row, column) of a 年度目标 heading with the text below it
@@ -442,7 +442,7 @@ def recognise_targets(grid: Grid) -> list[Recognised]:
         for key in ("implementer", "supervisor"):
             if unit.get(key):
                 name = unit[key]
-                f.note(top, 0, f"未找到部门/单位名称，取{_UNIT_WORDS[key]}“{name}”作为单位名称。", "assumed")
+                f.note(top, 0, f"未找到部门/单位名称，取{L.UNIT_WORDS[key]}“{name}”作为单位名称。", "assumed")
                 if ("unit", key) in f.cells:
                     f.cells[("unit", "name")] = f.cells[("unit", key)]
                 break

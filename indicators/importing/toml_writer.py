@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..schema import FUNDS_ROW_NAMES
-from .recognise import Recognised
+from .recognise import MISSING, Recognised, node_at
 
 __all__ = ["form_toml", "toml_string", "toml_value"]
 
@@ -124,32 +124,17 @@ def field_sources(rec: Recognised) -> list[tuple[str, str]]:
         if key[-1:] and isinstance(key[-1], int):  # ("indicators", 2): the row itself, said by its fields
             continue
         head, last = key[:-1], key[-1]
-        node = _node(rec.data, key)
-        if isinstance(node, dict) or node is _MISSING:  # a table, said by its own fields
+        node = node_at(rec.data, key)
+        if isinstance(node, dict) or node is MISSING:  # a table, said by its own fields
             continue
         groups.setdefault(head, {})[last] = address
     out = []
     for head in sorted(groups, key=lambda h: _order(rec.data, h)):
-        parent = _node(rec.data, head)
+        parent = node_at(rec.data, head)
         order = list(parent) if isinstance(parent, dict) else []
         items = sorted(groups[head].items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
         out.append((key_text(head) or "（表）", "，".join(f"{k} {a}" for k, a in items)))
     return out
-
-
-_MISSING = object()
-
-
-def _node(data: Any, key: tuple[Any, ...]) -> Any:
-    node = data
-    for part in key:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            node = node[part]
-        else:
-            return _MISSING
-    return node
 
 
 def _order(data: dict[str, Any], head: tuple[Any, ...]) -> tuple[int, ...]:

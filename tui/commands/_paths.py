@@ -22,9 +22,31 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from jixiao.indicators.safe_files import output_is_input
+from jixiao.indicators.safe_files import UnsafeFile, os_error_text, output_is_input, read_regular_file
 
-__all__ = ["refuse_overwrite", "refuse_overwrite_many", "overwrite_message"]
+__all__ = ["refuse_overwrite", "refuse_overwrite_many", "overwrite_message", "read_pdf_input"]
+
+
+
+def read_pdf_input(path: Path, not_pdf: str = "这不是 PDF 文件。") -> bytes | None:
+    """The bytes of a PDF a command was given (a regular file, at most 512 MB), or None after telling why
+    not on stderr (``not_pdf`` is what is said when the file does not start as a PDF does)."""
+    import sys
+
+    from jixiao.reports.pdf_digest import MAX_PDF_BYTES
+
+    try:
+        data = read_regular_file(path, MAX_PDF_BYTES)
+    except UnsafeFile as exc:
+        print(f"{path}：{exc.message}", file=sys.stderr)
+        return None
+    except OSError as exc:
+        print(f"{path}：无法读取（{os_error_text(exc)}）。", file=sys.stderr)
+        return None
+    if not data.lstrip()[:5].startswith(b"%PDF"):
+        print(f"{path}：{not_pdf}", file=sys.stderr)
+        return None
+    return data
 
 
 def overwrite_message(output: str | Path, original: str | Path) -> str:

@@ -17,7 +17,7 @@ from jixiao.indicators.safe_files import os_error_text
 from jixiao.reports.pdf_digest import PrintedPdf, read_printed_pdf  # stdlib only at its module level
 from jixiao.tui.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_UNREADABLE
 
-from ._paths import refuse_overwrite, refuse_overwrite_many
+from ._paths import read_pdf_input, refuse_overwrite, refuse_overwrite_many
 
 __all__ = ["register", "cmd_pdf", "cmd_verify", "render_one"]
 
@@ -504,8 +504,6 @@ def _verify_pdf(form: str | None, pdf_path: Path, args: argparse.Namespace) -> i
     """jixiao verify [FORM] PDF: the signatures, and with FORM the pages against a fresh print."""
     import json
 
-    from jixiao.indicators.safe_files import UnsafeFile, read_regular_file
-    from jixiao.reports.pdf_digest import MAX_PDF_BYTES
     from jixiao.reports.verify_signatures import TrustError, check_signatures, level_text, load_trust_roots
 
     try:
@@ -513,16 +511,8 @@ def _verify_pdf(form: str | None, pdf_path: Path, args: argparse.Namespace) -> i
     except TrustError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_UNREADABLE
-    try:
-        data = read_regular_file(pdf_path, MAX_PDF_BYTES)
-    except UnsafeFile as exc:
-        print(f"{pdf_path}：{exc.message}", file=sys.stderr)
-        return EXIT_UNREADABLE
-    except OSError as exc:
-        print(f"{pdf_path}：无法读取（{os_error_text(exc)}）。", file=sys.stderr)
-        return EXIT_UNREADABLE
-    if not data.lstrip()[:5].startswith(b"%PDF"):
-        print(f"{pdf_path}：无法读取 PDF：这不是 PDF 文件。", file=sys.stderr)
+    data = read_pdf_input(pdf_path, not_pdf="无法读取 PDF：这不是 PDF 文件。")
+    if data is None:
         return EXIT_UNREADABLE
     problems: list[str] = []
     checked: list[str] = []

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ._common import EXIT_OK, EXIT_UNREADABLE
-from ._paths import refuse_overwrite
+from ._paths import read_pdf_input, refuse_overwrite
 
 __all__ = ["register", "cmd_sign", "PASSPHRASE_ENV"]
 
@@ -63,7 +63,7 @@ def _secret(what: str) -> str | None:
 
 def cmd_sign(args: argparse.Namespace) -> int:
     from jixiao.indicators.atomic import atomic_write_bytes
-    from jixiao.indicators.safe_files import UnsafeFile, os_error_text, read_regular_file
+    from jixiao.indicators.safe_files import os_error_text
 
     src, out = Path(args.pdf), Path(args.output)
     if bool(args.key) == bool(args.pkcs11):
@@ -80,16 +80,8 @@ def cmd_sign(args: argparse.Namespace) -> int:
     if args.image and not Path(args.image).is_file():
         print(f"{args.image}：印章图片不存在。", file=sys.stderr)
         return EXIT_UNREADABLE
-    try:
-        data = read_regular_file(src, 512 * 1024 * 1024)
-    except UnsafeFile as exc:
-        print(f"{src}：{exc.message}", file=sys.stderr)
-        return EXIT_UNREADABLE
-    except OSError as exc:
-        print(f"{src}：无法读取（{os_error_text(exc)}）。", file=sys.stderr)
-        return EXIT_UNREADABLE
-    if not data.lstrip()[:5].startswith(b"%PDF"):
-        print(f"{src}：这不是 PDF 文件。", file=sys.stderr)
+    data = read_pdf_input(src)
+    if data is None:
         return EXIT_UNREADABLE
     from jixiao.reports.signing import KeySource, SignError, sign_pdf_bytes
 

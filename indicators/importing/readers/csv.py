@@ -12,10 +12,10 @@ from __future__ import annotations
 import csv as _csv
 import io
 
-from ..grid import Cell, Grid
+from ..grid import Cell, Grid, column_letters
 from . import ReaderError
 from .common import text_cell
-from .xlsx import MAX_COLS, MAX_ROWS, _col_letters
+from .xlsx import MAX_COLS, MAX_ROWS
 
 __all__ = ["read_csv", "decode_text"]
 
@@ -64,17 +64,17 @@ def read_csv(path: str, data: bytes) -> list[Grid]:
             if len(record) > MAX_COLS:
                 cut_cols = True
                 record = record[:MAX_COLS]
-            rows.append([text_cell(v, f"{_col_letters(c)}{r + 1}") for c, v in enumerate(record)])
+            rows.append([text_cell(v, f"{column_letters(c)}{r + 1}") for c, v in enumerate(record)])
     except _csv.Error as exc:
         if "field limit" in str(exc):
             raise ReaderError(f"第 {len(rows) + 1} 行有一个超过 {_csv.field_size_limit()} 个字符的单元格，不是自评表的内容"
                               "（或引号不成对，把后面的内容都当成了一格）。请检查该行后重试。") from None
         raise ReaderError(f"CSV 格式错误（{exc}），第 {len(rows) + 1} 行附近。请检查引号是否成对。") from None
     if cut_cols:
-        notes.append((f"{_col_letters(MAX_COLS)}1", f"文件超过 {MAX_COLS} 列，只读取了前 {MAX_COLS} 列。"))
+        notes.append((f"{column_letters(MAX_COLS)}1", f"文件超过 {MAX_COLS} 列，只读取了前 {MAX_COLS} 列。"))
     while rows and all(c.blank for c in rows[-1]):
         rows.pop()
     width = max((len(r) for r in rows), default=0)
     for r, row in enumerate(rows):
-        row.extend(Cell(address=f"{_col_letters(c)}{r + 1}") for c in range(len(row), width))
+        row.extend(Cell(address=f"{column_letters(c)}{r + 1}") for c in range(len(row), width))
     return [Grid(source=path, name="", rows=rows, kind="sheet", notes=notes)]

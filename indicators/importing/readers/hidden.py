@@ -12,21 +12,13 @@ say something else than what is shown is what a person must look at.
 
 from __future__ import annotations
 
-from ..grid import Cell
+from ..grid import Cell, column_letters
 
 __all__ = ["blank_hidden", "hidden_sheet_note", "MAX_HIDDEN_NOTES"]
 
 MAX_HIDDEN_NOTES = 10  # hidden rows/columns told one by one; the rest in one line
 _QUOTE = 20  # characters of a hidden cell's text quoted in the note
 
-
-def _letters(col: int) -> str:
-    s = ""
-    col += 1
-    while col:
-        col, r = divmod(col - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 def _visible_part(cell: Cell, hidden_rows: set[int], hidden_cols: set[int]) -> bool:
@@ -56,7 +48,7 @@ def blank_hidden(
                 continue
             if _visible_part(cell, hidden_rows, hidden_cols):
                 continue
-            place = f"{name}!{r + 1}:{r + 1} 隐藏行" if row_hidden else f"{name}!{_letters(c)}:{_letters(c)} 隐藏列"
+            place = f"{name}!{r + 1}:{r + 1} 隐藏行" if row_hidden else f"{name}!{column_letters(c)}:{column_letters(c)} 隐藏列"
             if place not in seen:
                 seen.add(place)
                 found.append((place, cell))

@@ -13,12 +13,12 @@ from __future__ import annotations
 import datetime as dt
 
 from ... import limits
-from ..grid import Cell, Grid, Range
+from ..grid import Cell, Grid, Range, column_letters
 from . import ReaderError
 from .common import text_cell
 from .hidden import blank_hidden, hidden_sheet_note
 from .numfmt import show_date, show_number
-from .xlsx import MAX_COLS, MAX_ROWS, _col_letters
+from .xlsx import MAX_COLS, MAX_ROWS
 
 __all__ = ["read_xls"]
 
@@ -81,12 +81,12 @@ def _grid(path: str, book: object, sheet: object) -> Grid:
         notes.append((f"{name}!A{MAX_ROWS + 1}", f"工作表“{name}”超过 {MAX_ROWS} 行，只读取了前 {MAX_ROWS} 行（自评表通常只有几十行）。"))
         nrows = MAX_ROWS
     if ncols > MAX_COLS:
-        notes.append((f"{name}!{_col_letters(MAX_COLS)}1", f"工作表“{name}”超过 {MAX_COLS} 列，只读取了前 {MAX_COLS} 列。"))
+        notes.append((f"{name}!{column_letters(MAX_COLS)}1", f"工作表“{name}”超过 {MAX_COLS} 列，只读取了前 {MAX_COLS} 列。"))
         ncols = MAX_COLS
     formats = book.format_map  # type: ignore[attr-defined]
     xfs = book.xf_list  # type: ignore[attr-defined]
     datemode = book.datemode  # type: ignore[attr-defined]
-    letters = [_col_letters(c) for c in range(ncols)]
+    letters = [column_letters(c) for c in range(ncols)]
     rows: list[list[Cell]] = []
     for r in range(nrows):
         row: list[Cell] = []

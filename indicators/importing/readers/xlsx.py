@@ -28,13 +28,14 @@ import posixpath
 import re
 import zipfile
 import zlib
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import PurePosixPath
 from typing import Any
 from xml.etree import ElementTree
 
 from ... import limits
-from ..grid import Cell, Grid, Range
+from ..grid import Cell, Grid, Range, column_letters
 from . import ReaderError
 from .common import text_cell
 from .hidden import blank_hidden, hidden_sheet_note
@@ -72,14 +73,6 @@ def _ref(ref: str) -> tuple[int, int]:
     assert m
     return int(m.group(2)) - 1, _col_index(m.group(1))
 
-
-def _col_letters(col: int) -> str:
-    s = ""
-    col += 1
-    while col:
-        col, r = divmod(col - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 # ------------------------------------------------------------------ the sheet XML, looked at directly
@@ -161,11 +154,10 @@ _COL_TAG = re.compile(rb"<(?:\w+:)?col\b([^>]*)>")
 _ATTR = re.compile(rb'\b(r|min|max|hidden|ht|width|customHeight)="([^"]*)"')
 
 
-def _hidden_from_xml(zf: zipfile.ZipFile, part: str) -> tuple[set[int], set[int]]:
-    """The hidden rows and columns (0-based, within MAX_ROWS x MAX_COLS) of a sheet, from its XML in chunks:
-    ``hidden="1"``, or a height or width of 0 (hidden all the same)."""
-    rows: set[int] = set()
-    cols: set[int] = set()
+def _scan_in_chunks(zf: zipfile.ZipFile, part: str, scan: Callable[[bytes], int], keep: int) -> None:
+    """Feed a sheet's XML to ``scan`` in 4 MB chunks, never whole.  ``scan`` returns where its last match
+    ended; the bytes after it (at most ``keep``) are carried into the next chunk, so that a tag cut in two
+    by a chunk's end is seen whole in the next one and none is seen twice."""
     tail = b""
     with zf.open(part) as fh:
         while True:
@@ -173,22 +165,35 @@ def _hidden_from_xml(zf: zipfile.ZipFile, part: str) -> tuple[set[int], set[int]
             if not chunk:
                 break
             data = tail + chunk
-            last = 0
-            for m in _COL_TAG.finditer(data):
-                a = dict(_ATTR.findall(m.group(1)))
-                last = max(last, m.end())
-                if a.get(b"hidden") in (b"1", b"true") or a.get(b"width", b"1").strip() in (b"0", b"0.0"):
-                    lo, hi = a.get(b"min", b""), a.get(b"max", b"")
-                    if lo.isdigit() and hi.isdigit():
-                        cols.update(range(max(int(lo), 1) - 1, min(int(hi), MAX_COLS)))
-            for m in _ROW_TAG.finditer(data):
-                a = dict(_ATTR.findall(m.group(1)))
-                last = max(last, m.end())
-                if a.get(b"hidden") in (b"1", b"true") or a.get(b"ht", b"1").strip() in (b"0", b"0.0"):
-                    number = a.get(b"r", b"")
-                    if number.isdigit() and 0 < int(number) <= MAX_ROWS:
-                        rows.add(int(number) - 1)
-            tail = data[max(last, len(data) - 4096) :]
+            last = scan(data)
+            tail = data[max(last, len(data) - keep) :]
+
+
+def _hidden_from_xml(zf: zipfile.ZipFile, part: str) -> tuple[set[int], set[int]]:
+    """The hidden rows and columns (0-based, within MAX_ROWS x MAX_COLS) of a sheet, from its XML in chunks:
+    ``hidden="1"``, or a height or width of 0 (hidden all the same)."""
+    rows: set[int] = set()
+    cols: set[int] = set()
+
+    def scan(data: bytes) -> int:
+        last = 0
+        for m in _COL_TAG.finditer(data):
+            a = dict(_ATTR.findall(m.group(1)))
+            last = max(last, m.end())
+            if a.get(b"hidden") in (b"1", b"true") or a.get(b"width", b"1").strip() in (b"0", b"0.0"):
+                lo, hi = a.get(b"min", b""), a.get(b"max", b"")
+                if lo.isdigit() and hi.isdigit():
+                    cols.update(range(max(int(lo), 1) - 1, min(int(hi), MAX_COLS)))
+        for m in _ROW_TAG.finditer(data):
+            a = dict(_ATTR.findall(m.group(1)))
+            last = max(last, m.end())
+            if a.get(b"hidden") in (b"1", b"true") or a.get(b"ht", b"1").strip() in (b"0", b"0.0"):
+                number = a.get(b"r", b"")
+                if number.isdigit() and 0 < int(number) <= MAX_ROWS:
+                    rows.add(int(number) - 1)
+        return last
+
+    _scan_in_chunks(zf, part, scan, keep=4096)
     return rows, cols
 
 
@@ -219,19 +224,16 @@ def _check_dimensions(zf: zipfile.ZipFile, parts: dict[str, str]) -> None:
 def _merges_from_xml(zf: zipfile.ZipFile, part: str) -> list[Range]:
     """The merged ranges of a sheet, read from its XML in chunks (openpyxl's read-only mode gives none)."""
     out: list[Range] = []
-    tail = b""
-    with zf.open(part) as fh:
-        while True:
-            chunk = fh.read(1 << 22)
-            if not chunk:
-                break
-            data = tail + chunk
-            last = 0
-            for m in _MERGE.finditer(data):
-                (r1, c1), (r2, c2) = _ref(m.group(1).decode()), _ref(m.group(2).decode())
-                out.append((r1, c1, r2, c2))
-                last = m.end()
-            tail = data[max(last, len(data) - 200) :]
+
+    def scan(data: bytes) -> int:
+        last = 0
+        for m in _MERGE.finditer(data):
+            (r1, c1), (r2, c2) = _ref(m.group(1).decode()), _ref(m.group(2).decode())
+            out.append((r1, c1, r2, c2))
+            last = m.end()
+        return last
+
+    _scan_in_chunks(zf, part, scan, keep=200)
     return out
 
 
@@ -296,7 +298,7 @@ def _read_sheet(
     """(rows, rows were cut, columns were cut); at most ``budget`` cells are read (the workbook's cells left)."""
     rows: list[list[Cell]] = []
     cut_rows = cut_cols = False
-    letters = [_col_letters(c) for c in range(MAX_COLS)]
+    letters = [column_letters(c) for c in range(MAX_COLS)]
     last_nonblank = -1
     if hasattr(ws, "reset_dimensions"):  # read-only mode trusts <dimension>, which some programs write wrong ("A1")
         ws.reset_dimensions()
@@ -419,7 +421,7 @@ def read_xlsx(path: str, data: bytes) -> list[Grid]:
                     )
                 if cut_cols:
                     notes.append(
-                        (f"{name}!{_col_letters(MAX_COLS)}1", f"工作表“{name}”超过 {MAX_COLS} 列，只读取了前 {MAX_COLS} 列。")
+                        (f"{name}!{column_letters(MAX_COLS)}1", f"工作表“{name}”超过 {MAX_COLS} 列，只读取了前 {MAX_COLS} 列。")
                     )
                 grid = _grid_of(path, name, rows, merges, notes)
                 grid.notes.extend(blank_hidden(grid.rows, name, hidden_rows, hidden_cols))  # type: ignore[arg-type]
