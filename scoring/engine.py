@@ -245,6 +245,7 @@ class _Scorer:
         self.reverse = scoring.reverse_formula
         self.cost_words = _any_word(tuple(scoring.cost_keywords))
         self.satisfaction_words = _any_word(tuple(scoring.satisfaction_keywords))
+        self.places = scoring.score_precision
         qualitative = rules.qualitative
         self.achieved = qualitative.achieved
         self.partial = qualitative.partial
@@ -364,7 +365,11 @@ class _Scorer:
         claimed = ind.claimed
         if claimed is not None and (claimed != score or claimed > w_check or claimed < 0):
             where = found[0].where if found else f"indicators[{index + 1}] {ind.name}"
-            claims.check(claimed, score, w_check, where, ("indicators", index, "claimed"), "", found)
+            if any(f.code == "qualitative-out-of-tier" for f in found):  # the tier's range is said there, not a clamped score
+                if claimed > w_check or claimed < 0:
+                    claims.check(claimed, claimed, w_check, where, ("indicators", index, "claimed"), "", found)
+            else:
+                claims.check(claimed, score, w_check, where, ("indicators", index, "claimed"), "", found, self.places)
         if (needs_note or score < full or (claimed is not None and claimed < full)) and not ind.note.strip():
             deviation.check(self, found, needs_note, score, full, claimed, w_check)
         why: tuple[Any, ...] = self.why

@@ -83,7 +83,7 @@ def x_tier(label: str, low: Decimal, high: Decimal, incl: bool, claimed: Decimal
         return text + f"，未填报得分，暂按下限 {fmt(score)}"
     text += f"，填报 {fmt(claimed)}"  # fmt rounds the score too
     if how == "clamped":
-        text += f"，不在区间内，按 {fmt(score)} 计"
+        text += f"，不在区间内（应在 [{fmt(low)}, {fmt(high)}{']' if incl else ')'} 之内），暂按 {fmt(score)} 计"
     return text
 
 

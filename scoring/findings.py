@@ -59,6 +59,7 @@ CATALOG: dict[str, Rule] = {
         "error", "总分与各项之和不符", "填报的总分不等于各项填报得分（含资金执行率得分）之和。",
         messages={
             "": "填报总分 {claimed}，但各项填报得分之和为 {summed}{capped}。",
+            "blank": "填报总分 {claimed}，但各项得分之和为 {summed}{capped}（其中 {blank} 项未填得分，按复算得分计）。",
         },
     ),
     "grade-mismatch": Rule(
@@ -227,6 +228,31 @@ CATALOG: dict[str, Rule] = {
             "": "成本指标的年度指标值 “{target}” 用了 “≥/>”，成本指标应为 “≤” 或 “=”。",
         },
     ),
+    "claimed-missing": Rule(
+        "warning", "未填得分", "表上填了总分或其他指标的得分，此处（资金执行率或某项指标）的得分却空着：总分可能漏计了这一项。请补填得分。",
+        messages={
+            "": "其他指标填了得分，此项得分未填。",
+            "funds": "表上填了总分，资金执行率得分却未填（分值 {weight}，复算得 {score}）。",
+        },
+    ),
+    "goal-missing": Rule(
+        "warning", "年度总体目标未填", "年度总体目标的“预期目标”或“实际完成情况”为空：自评表不完整。请填写。",
+        messages={
+            "": "年度总体目标的“{part}”未填写。",
+        },
+    ),
+    "template-text-left": Rule(
+        "warning", "模板占位文字未改", "表中还留着 jixiao new 模板的占位文字（某某单位、请填写三级指标名称、请用文字写明……）：表未填完。请改为实际内容。",
+        messages={
+            "": "{field}仍是模板的占位文字 “{text}”。",
+        },
+    ),
+    "none-as-zero": Rule(
+        "info", "“无”按 0 计", "上限指标（如“小于5次”）的实际完成值写“无”“零”“没有”，按 0 计（规则集 none_as_zero）。请确认确实为 0。",
+        messages={
+            "": "实际完成值 “{actual}” 按 0{unit} 计。",
+        },
+    ),
     "missing-deviation-note": Rule(
         "warning", "缺少偏差原因", "未得满分、超额完成、定性未达最高档或执行率偏低时，须填写偏差原因分析及改进措施。",
         messages={
@@ -238,6 +264,7 @@ CATALOG: dict[str, Rule] = {
         "error", "定性得分超出档次", "定性指标的得分不在所选档次的分数区间内。",
         messages={
             "": "得分 {score} 不在“{tier}”的区间 [{low}, {high}{bracket} 内。",
+            "range": "得分 {score} 不在“{tier}”的区间内，应在 [{low}, {high}{bracket} 之内。",
         },
     ),
     "missing-tier": Rule(

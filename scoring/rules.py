@@ -47,6 +47,10 @@ class FundsRules(BaseModel):
     # a plausibility check, not a national rule: executed above this multiple of the budget is a warning
     over_budget_ratio: Dec = Decimal(2)
     total_caps: list[RateCap] = Field(default_factory=list)  # the strictest cap whose `below` the rate is under
+    # rate-contradicts-funds: a row whose name has one of these words claims the execution rate; its actual
+    # value may differ from the money block's rate by at most this many percentage points
+    rate_row_keywords: list[str] = Field(default_factory=lambda: ["预算执行率", "资金执行率"])
+    rate_row_tolerance: Dec = Decimal(1)
 
     def total_cap(self, rate: Decimal | None) -> RateCap | None:
         best = None
@@ -72,6 +76,14 @@ class ScoringRules(BaseModel):
     # rows marked 不适用: "zero" scores them 0; "rescale" leaves them out and rescales the
     # rest of their category to the category weight (× C ÷ (C − 不适用分值))
     not_applicable: Literal["zero", "rescale"] = "zero"
+    # a bare number's operator by 二级指标 (a row whose 二级 contains the word): 成本 → le; else bare_number_operator
+    bare_number_operators: dict[str, Literal["ge", "le", "eq"]] = Field(default_factory=lambda: {"成本": "le"})
+    # a count with an upper bound (≤ / <) whose actual says 无 / 零 / 没有 (无上访) is 0, with the info none-as-zero
+    none_as_zero: bool = True
+    # claimed scores are compared with the computed ones after rounding both to this many places
+    score_precision: int = Field(default=2, ge=0, le=2)
+    # rows of 评分细则 (method criteria) need a 偏差原因 when below full marks (false: the sheet has no such column)
+    criteria_notes: bool = True
 
 
 class ScaleTier(BaseModel):
@@ -250,6 +262,12 @@ DEFAULT_SOURCES: dict[str, str] = {
     "scoring.cost_keywords": f"{_NATIONAL}附件2：产出指标下的二级指标“成本指标”",
     "scoring.satisfaction_keywords": f"{_NATIONAL}附件2：一级指标“满意度指标”、二级指标“服务对象满意度指标”",
     "scoring.not_applicable": f"{_NATIONAL}未规定不适用指标另行折算：按 0 分计",
+    "scoring.bare_number_operators": f"{_NATIONAL}附件2：成本指标为控制上限的指标，只写数字的按“不高于”（≤）理解",
+    "scoring.none_as_zero": "各地自评表的通行写法：上限指标（如“小于5次”）的完成值写“无”“零”“没有”即为 0",
+    "scoring.score_precision": f"{_NATIONAL}未规定得分的小数位：按两位小数四舍五入",
+    "scoring.criteria_notes": f"{_NATIONAL}附件：未完成目标的须说明偏差原因",
+    "funds.rate_row_keywords": _TOOL + "：名称含“预算执行率”“资金执行率”的指标即资金执行率",
+    "funds.rate_row_tolerance": _TOOL + "：指标所填执行率与资金表算出的执行率相差超过 1 个百分点即矛盾",
     "qualitative.achieved": f"{_NATIONAL}附件：定性指标达成年度指标的，得分不低于分值的 80%",
     "qualitative.partial": f"{_NATIONAL}附件：部分达成年度指标并具有一定效果的，得分为分值的 60%（含）—80%",
     "qualitative.scales": "各地自评表的通行定性等级用词：无规则集时只认达成/部分达成/未达成",

@@ -24,15 +24,16 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "review" / "batch"
 TOML_ONLY_UNSEEN = {"import-problem"}
 
 # name -> (claimed total, computed total, review total, grades claimed/computed/review, errors, warnings)
+# (05, 08, 09 have no [goal]: goal-missing twice; 06 and 07 claim some rows only: claimed-missing on each blank)
 EXPECTED = {
     "01-seed.toml": ("99.50", "100.00", "97.00", ("优", "优", "优"), 1, 1),
     "02-bad-review.toml": ("99.50", "100.00", "98.00", ("优", "优", "优"), 4, 1),
     "03-invalid-review.toml": ("99.50", "100.00", "100.00", ("优", "优", "优"), 2, 1),
-    "05-arith.toml": ("85.00", "104.00", "104.00", ("优", "优", "优"), 11, 3),
-    "06-values.toml": ("", "83.00", "83.00", ("", "良", "良"), 4, 8),
-    "07-qualitative.toml": ("", "41.00", "41.00", ("", "差", "差"), 8, 5),
-    "08-hollow.toml": ("100.00", "100.00", "100.00", ("优", "优", "优"), 0, 1),
-    "09-sichuan.toml": ("98.00", "98.00", "98.00", ("优", "优", "优"), 0, 1),
+    "05-arith.toml": ("85.00", "104.00", "104.00", ("优", "优", "优"), 11, 5),
+    "06-values.toml": ("", "83.00", "83.00", ("", "良", "良"), 4, 21),
+    "07-qualitative.toml": ("", "41.00", "41.00", ("", "差", "差"), 7, 12),
+    "08-hollow.toml": ("100.00", "100.00", "100.00", ("优", "优", "优"), 0, 3),
+    "09-sichuan.toml": ("98.00", "98.00", "98.00", ("优", "优", "优"), 0, 3),
 }
 # worst first: unreadable, then most errors, then the biggest claimed-review gap, then warnings, then name
 WORST_FIRST = [
@@ -141,7 +142,9 @@ def test_summary_counts_and_grade_distribution(batch: Path, capsys: pytest.Captu
     }
     # operator-assumed: 4 in each seed copy + 1 in 06-values
     assert s["findings"]["operator-assumed"] == 13
-    assert list(s["findings"])[:3] == ["operator-assumed", "missing-deviation-note", "score-mismatch"]
+    # claimed-missing: 11 blank 得分 in 06-values + 5 in 07-qualitative; goal-missing: 2 in each of 05, 06, 07, 08, 09
+    assert s["findings"]["claimed-missing"] == 16 and s["findings"]["goal-missing"] == 10
+    assert list(s["findings"])[:4] == ["claimed-missing", "operator-assumed", "goal-missing", "missing-deviation-note"]
 
 
 def test_json_out_file_equals_stdout_and_parallel_equals_serial(batch: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]):
@@ -210,8 +213,9 @@ def test_terminal_summary_tables(batch: Path, capsys: pytest.CaptureFixture[str]
     start = rows.index(["等级", "填报", "复算", "复核"])
     assert rows[start + 1 : start + 5] == [["优", "6", "6", "6"], ["良", "0", "1", "1"], ["差", "0", "1", "1"], ["未填", "2", "0", "0"]]
     start = rows.index(["代码", "严重程度", "名称", "条数", "涉及表单"])
-    assert rows[start + 1] == ["operator-assumed", "提示", "比较方式按默认推定", "13", "4"]
-    assert rows[start + 2] == ["missing-deviation-note", "警告", "缺少偏差原因", "10", "6"]
+    assert rows[start + 1] == ["claimed-missing", "警告", "未填得分", "16", "2"]
+    assert rows[start + 2] == ["operator-assumed", "提示", "比较方式按默认推定", "13", "4"]
+    assert rows[start + 4] == ["missing-deviation-note", "警告", "缺少偏差原因", "10", "6"]
     assert len(rows) == start + 11  # the ten commonest codes
 
 

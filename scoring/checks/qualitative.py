@@ -123,7 +123,7 @@ def score(s: _Scorer, ind: Indicator, w: Decimal, needs_note: list[str], actual:
     if not inside:
         bracket = "]" if high_incl else ")"
         s.row_add(
-            "qualitative-out-of-tier", "claimed", score=fmt(score), tier=long_label, low=fmt(low), high=fmt(high), bracket=bracket
+            "qualitative-out-of-tier", "claimed", "range", score=fmt(score), tier=long_label, low=fmt(low), high=fmt(high), bracket=bracket
         )
         upper = high if high_incl else high - CENT
         score = m.clamp(score, low, max(low, upper))
