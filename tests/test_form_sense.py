@@ -1,0 +1,148 @@
+"""What eight more published forms showed the engine: totals, operators, 无, rounding conventions, and a form's
+completeness (claimed-missing, goal-missing, template-text-left)."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+from pathlib import Path
+
+from jixiao.indicators import template_text
+from jixiao.indicators.loader import load_form_text
+from jixiao.scoring.engine import score_form
+
+from .conftest import codes, form_toml, row, score_text
+
+GOAL = '[goal]\nexpected = "全年服务 100 人"\nachieved = "服务 98 人"\n'
+
+
+def with_goal(text: str) -> str:
+    return text.replace("[funds]", GOAL + "[funds]", 1)
+
+
+def found(result, code):
+    return [f for f in result.findings if f.code == code]
+
+
+# ------------------------------------------------------------------ item 1: a total that leaves the funds out
+
+
+def test_a_claimed_total_without_the_funds_score_is_checked():
+    # a Yunnan-like form: the rows weigh 100 and the funds 10 more; the funds 得分 blank (100% executed → 10),
+    # the rows claim 60 + 30 + 8 = 98 and the printed total is 98
+    rows = [
+        row("产出", "≥100人", "100人", 60, category="产出指标", claimed=60),
+        row("效益", "≥100人", "100人", 30, category="效益指标", claimed=30),
+        row("满意度", "≥90%", "95%", 10, category="满意度指标", claimed=8, note="个别不满意"),
+    ]
+    r = score_text(with_goal(form_toml(rows, claimed={"total": 98})))
+    # jixiao's total: 10 + 60 + 30 + 10 = 110; the form's 98 leaves the funds' 10 out of 10 + 60 + 30 + 8 = 108
+    assert r.total == D("110.00")
+    mismatch = found(r, "total-mismatch")
+    assert len(mismatch) == 1 and "填报总分 98.00" in mismatch[0].message and "108.00" in mismatch[0].message
+    assert "1 项未填得分" in mismatch[0].message
+    missing = found(r, "claimed-missing")
+    assert [f.loc for f in missing] == [("funds", "claimed")] and "分值 10.00" in missing[0].message
+    # the funds 得分 filled in: 10 + 98 = 108 ≠ 98 still, without the blank's words and without claimed-missing
+    r = score_text(with_goal(form_toml(rows, funds={"weight": 10, "claimed": 10, "total": {"annual": 100, "executed": 100}},
+                                       claimed={"total": 108})))
+    assert "total-mismatch" not in codes(r) and "claimed-missing" not in codes(r)
+
+
+# ------------------------------------------------------------------ item 12: a row without a claimed score
+
+
+def test_a_row_without_a_claim_where_the_others_claim():
+    rows = [row("甲", weight=30, claimed=30), row("乙", weight=30), row("丙", weight=30, claimed=30)]
+    r = score_text(with_goal(form_toml(rows)))
+    assert [f.loc for f in found(r, "claimed-missing")] == [("indicators", 1, "claimed")]
+    # none claimed: nothing is missing (a form scored by jixiao only)
+    r = score_text(with_goal(form_toml([row("甲", weight=30), row("乙", weight=30), row("丙", weight=30)])))
+    assert "claimed-missing" not in codes(r)
+
+
+# ------------------------------------------------------------------ item 2: a cost row's unwritten operator
+
+
+def test_cost_row_without_operator_is_read_as_at_most_and_not_warned():
+    # Hubei-like: 成本指标 target “2万元”, actual “1.8万元”: ≤ 2万元 is met, full marks; no cost-direction
+    r = score_text(form_toml([row("人均成本", "2万元", "1.8万元", 90, subcategory="成本指标")]))
+    assert r.indicators[0].method == "lower" and r.indicators[0].score == D("90.00")
+    assert "cost-direction" not in codes(r, 0)
+    assumed = [f for f in r.indicators[0].findings if f.code == "operator-assumed"]
+    assert len(assumed) == 1 and "≤" in assumed[0].message
+    # the form wrote ≥ on a cost row: that is warned
+    r = score_text(form_toml([row("人均成本", "≥2万元", "2万元", 90, subcategory="成本指标")]))
+    assert "cost-direction" in codes(r, 0)
+    # another 二级: a bare number is still ≥
+    r = score_text(form_toml([row("服务人数", "100人", "90人", 90, subcategory="数量指标", note="略")]))
+    assert r.indicators[0].method == "higher" and r.indicators[0].score == D("81.00")  # 90 × 90 ÷ 100
+
+
+# ------------------------------------------------------------------ item 6: 无 as zero
+
+
+def test_none_as_zero_for_an_upper_bounded_count(tmp_path: Path):
+    # Guizhou-like: 安全事故 target “小于5次”, actual “无上访” → 0 次 < 5 次, full marks, with an info finding
+    r = score_text(form_toml([row("群众上访次数", "小于5次", "无上访", 90, subcategory="社会效益指标")]))
+    ind = r.indicators[0]
+    assert ind.score == D("90.00") and ind.method == "lower"
+    info = [f for f in ind.findings if f.code == "none-as-zero"]
+    assert len(info) == 1 and info[0].severity == "info" and "按 0次 计" in info[0].message
+    assert "not-a-number" not in codes(r, 0)
+    # a lower bound (≥ 5次): 无 is not read as 0 but refused
+    r = score_text(form_toml([row("培训次数", "≥5次", "无", 90, subcategory="数量指标")]))
+    assert "not-a-number" in codes(r, 0) and "none-as-zero" not in codes(r, 0)
+    # 无法统计 is not 无
+    r = score_text(form_toml([row("上访次数", "小于5次", "无法统计", 90)]))
+    assert "not-a-number" in codes(r, 0)
+    # the rule set may turn it off
+    off = tmp_path / "off.toml"
+    off.write_text('id = "off"\nsource = "测试"\nextends = "central-2020"\n[scoring]\nnone_as_zero = false\n', encoding="utf-8")
+    r = score_text(form_toml([row("上访次数", "小于5次", "无上访", 90)]), str(off))
+    assert "not-a-number" in codes(r, 0) and r.indicators[0].score == 0
+
+
+# ------------------------------------------------------------------ item 9: rounding conventions
+
+
+def test_score_precision_whole_points():
+    # 90 × 95.8 ÷ 100 = 86.22, claimed 86: an error under central-2020 (two places), not under whole points
+    rows = [row("服务人数", "≥100人", "95.8人", 90, claimed=86, note="略")]
+    r = score_text(form_toml(rows))
+    assert r.indicators[0].score == D("86.22") and "score-mismatch" in codes(r, 0)
+    r = score_text(form_toml(rows, rules="whole-points"))
+    assert r.indicators[0].score == D("86.22") and "score-mismatch" not in codes(r, 0)
+    # one decimal: 86.2 agrees, 86 does not (86.22 → 86.2)
+    r = score_text(form_toml([row("服务人数", "≥100人", "95.8人", 90, claimed=86.2, note="略")], rules="one-decimal"))
+    assert "score-mismatch" not in codes(r, 0)
+    r = score_text(form_toml(rows, rules="one-decimal"))
+    assert "score-mismatch" in codes(r, 0)
+    # the total too: 10 + 86 claimed, total 96 — and 95.8 rounds to 96 under whole points
+    r = score_text(form_toml(rows, funds={"weight": 10, "claimed": 10, "total": {"annual": 100, "executed": 100}},
+                             claimed={"total": 95.8}, rules="whole-points"))
+    assert "total-mismatch" not in codes(r)
+
+
+# ------------------------------------------------------------------ items 10, 11: a form that is not complete
+
+
+def test_goal_missing_names_the_empty_part():
+    r = score_text(form_toml([row()]).replace("[funds]", '[goal]\nexpected = "全年服务 100 人"\n[funds]', 1))
+    assert [f.loc for f in found(r, "goal-missing")] == [("goal", "achieved")]
+    assert "实际完成情况" in found(r, "goal-missing")[0].message
+    r = score_text(with_goal(form_toml([row()])))
+    assert "goal-missing" not in codes(r)
+
+
+def test_the_new_template_untouched_is_not_complete():
+    form = load_form_text(template_text("project"), "new.toml")
+    r = score_form(form)
+    left = found(r, "template-text-left")
+    places = {f.loc for f in left}
+    assert ("unit", "name") in places and ("unit", "project") in places
+    assert ("indicators", 0, "name") in places and ("indicators", 2, "target") in places
+    assert all("模板" in f.message for f in left)
+    assert {f.loc for f in found(r, "goal-missing")} == {("goal", "expected"), ("goal", "achieved")}
+    # a filled form has none
+    filled = with_goal(form_toml([row("服务人数", "≥100人", "100人", 90)]))
+    assert "template-text-left" not in codes(score_text(filled))
