@@ -12,7 +12,7 @@ import datetime as _dt
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticKnownError
 
 __all__ = [
@@ -53,6 +53,10 @@ def _checked(value: Decimal) -> Decimal:
     return value
 
 
+# a cell that does not apply, as forms write it: “/” (and its full-width spelling)
+_SLASHES = frozenset(("/", "／", "//"))
+
+
 def _to_decimal(value: Any) -> Any:
     """Accept int, Decimal and numeric strings; blank strings are None."""
     # The common cases first, as cheaply as Python allows (this runs for every number
@@ -74,7 +78,7 @@ def _to_decimal(value: Any) -> Any:
         return _checked(Decimal(str(value)))
     if isinstance(value, str):
         text = value.strip().replace(",", "").replace("，", "")
-        if text == "":
+        if text == "" or text in _SLASHES:  # a “/” in an amount or a 得分 cell: nothing written there
             return None
         try:
             return _checked(Decimal(text))
@@ -200,6 +204,14 @@ class Indicator(BaseModel):
         "auto", "higher", "lower", "equal", "qualitative", "manual", "step_deduct", "bands", "checklist", "criteria"
     ] = "auto"
     params: Annotated[dict[str, Any], AfterValidator(_shallow)] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _slash_weight(cls, data: Any) -> Any:
+        """分值 “/”: the row does not apply (0 points, ``applicable = false``), as a form means it."""
+        if type(data) is dict and type(data.get("weight")) is str and data["weight"].strip() in _SLASHES:
+            data = {**data, "weight": Decimal(0), "applicable": False}
+        return data
 
 
 class Claimed(BaseModel):

@@ -339,7 +339,8 @@ class _Scorer:
         self.why = ()
         w = ind.weight
         needs_note: list[str] = []  # reasons a deviation note is required
-        if (not ind.applicable or "不" in ind.actual) and applicable.left_out(ind):
+        actual = ind.actual
+        if (not ind.applicable or "不" in actual or "/" in actual or "／" in actual) and applicable.left_out(ind):
             return self._left_out(index, ind, found)
 
         method, raw_score, tier = self._score(ind, w, needs_note)

@@ -146,3 +146,43 @@ def test_the_new_template_untouched_is_not_complete():
     # a filled form has none
     filled = with_goal(form_toml([row("服务人数", "≥100人", "100人", 90)]))
     assert "template-text-left" not in codes(score_text(filled))
+
+
+# ------------------------------------------------------------------ item 5: “/” where a cell does not apply
+
+
+def test_slash_in_weight_or_actual_is_not_applicable():
+    # Jiangsu-like: 分值 “/” and 得分 “/” on a row that does not apply; another row's 完成值 “/”
+    text = form_toml([
+        row("服务人数", "≥100人", "100人", 90, claimed=90),
+        row("新建项目数", "≥1个", "/", 0, claimed="/"),
+    ]).replace("weight = 0\nclaimed = \"/\"", 'weight = "/"\nclaimed = "/"')
+    assert 'weight = "/"' in text
+    r = score_text(with_goal(text))
+    left = r.indicators[1]
+    assert not left.applicable and left.weight == 0 and left.claimed is None and left.score == 0
+    assert "not-applicable" in codes(r, 1) and "not-a-number" not in codes(r) and "claimed-missing" not in codes(r)
+    assert r.total == D("100.00")  # 10 + 90
+    # a 完成值 “／” (full width) on a row with points: 不适用, 0 under central-2020, rescaled under provincial-manual
+    rows = [row("甲", "≥100人", "100人", 45), row("乙", "≥100人", "／", 45)]
+    r = score_text(form_toml(rows))
+    assert not r.indicators[1].applicable and r.indicators[1].score == 0 and r.total == D("55.00")
+    r = score_text(form_toml(rows, rules="provincial-manual"))
+    assert r.indicators[0].score == D("90.00")  # 45 × 90 ÷ 45
+    # a ratio is not a slash
+    r = score_text(form_toml([row("比例", "≥1/2", "1/2", 90)]))
+    assert r.indicators[0].applicable
+
+
+# ------------------------------------------------------------------ item 7: criteria sheets without a deviation column
+
+
+def test_criteria_rows_need_no_note_where_the_sheet_has_no_column():
+    rows = [row("项目立项规范性", "", "", 90, method="criteria", claimed=80, standard="立项程序规范得 90 分")]
+    r = score_text(form_toml(rows))
+    assert "missing-deviation-note" in codes(r, 0)  # central-2020: below full marks needs a 偏差原因
+    r = score_text(form_toml(rows, rules="sichuan"))
+    assert r.indicators[0].score == D("80.00") and "missing-deviation-note" not in codes(r, 0)
+    # a quantitative row on a Sichuan form still needs one
+    r = score_text(form_toml([row("服务人数", "≥100人", "90人", 90)], rules="sichuan"))
+    assert "missing-deviation-note" in codes(r, 0)
