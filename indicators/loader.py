@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from .safe_files import UnsafeFile, read_regular_file
-from .schema import YEAR_MAX, YEAR_MIN, Claimed, Form, Funds, FundsRow, Goal, Indicator, NamedFundsRow, Signoff, Unit
+from .schema import YEAR_MAX, YEAR_MIN, Claimed, Form, Funds, FundsLine, FundsRow, Goal, Indicator, NamedFundsRow, Signoff, Unit
 
 __all__ = [
     "Problem",
@@ -339,6 +339,7 @@ _SECTIONS: dict[tuple[str, ...], type[BaseModel]] = {
     ("funds", "carryover"): FundsRow,
     ("funds", "other"): FundsRow,
     ("funds", "rows"): NamedFundsRow,
+    ("funds", "lines"): FundsLine,
     ("goal",): Goal,
     ("indicators",): Indicator,
     ("claimed",): Claimed,

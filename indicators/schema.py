@@ -12,7 +12,7 @@ import datetime as _dt
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
 from pydantic_core import PydanticKnownError
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "OptDec",
     "FundsRow",
     "NamedFundsRow",
+    "FundsLine",
     "Funds",
     "Unit",
     "Goal",
@@ -158,6 +159,34 @@ class NamedFundsRow(FundsRow):
     name: str
 
 
+def _strip_wan(row: dict[str, Any], key: str, written: list[str]) -> dict[str, Any]:
+    """A funds row with "10万" / "10万元" read as 10 (the block is in 万元); the columns so written go to ``written``."""
+    out = row
+    for col, value in row.items():
+        if type(value) is str:
+            text = value.strip()
+            for suffix in ("万元", "万"):
+                if text.endswith(suffix) and text[: -len(suffix)].strip():
+                    if out is row:
+                        out = dict(row)
+                    out[col] = text[: -len(suffix)].strip()
+                    written.append(f"{key}.{col}")
+                    break
+    return out
+
+
+class FundsLine(FundsRow):
+    """A line of the money block with its own points (基本支出 10 分、项目支出 10 分): its 分值, 得分 and amounts.
+
+    When a form has lines, the funds score is the sum of theirs (each 分值 × its own execution rate, capped by the
+    rule set) and the funds weight the sum of their weights.
+    """
+
+    name: str
+    weight: Weight
+    claimed: OptDec = None
+
+
 class Funds(BaseModel):
     model_config = _STRICT
     unit: Literal["万元", "元"] = "万元"  # 金额单位 of every amount in [funds]; never converted
@@ -169,6 +198,29 @@ class Funds(BaseModel):
     carryover: FundsRow | None = None
     other: FundsRow | None = None
     rows: list[NamedFundsRow] = Field(default_factory=list)  # named extra rows, summed with the fixed ones
+    lines: list[FundsLine] = Field(default_factory=list)  # lines with their own points (基本支出, 项目支出)
+    # amounts written with their unit in a 万元 block ("10万", "10万元"): read as the number, each named here
+    # ("total.annual", "rows[0].executed") for the engine's info finding amount-with-unit
+    _with_unit: tuple[str, ...] = PrivateAttr(default=())
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _amounts_with_unit(cls, data: Any, handler: Any) -> Any:
+        written: list[str] = []
+        if type(data) is dict and data.get("unit", DEFAULT_MONEY_UNIT) == "万元":
+            data = dict(data)
+            for key in FUNDS_ROWS:
+                row = data.get(key)
+                if type(row) is dict:
+                    data[key] = _strip_wan(row, key, written)
+            for many in ("rows", "lines"):
+                rows = data.get(many)
+                if type(rows) is list:
+                    data[many] = [_strip_wan(r, f"{many}[{i}]", written) if type(r) is dict else r for i, r in enumerate(rows)]
+        funds = handler(data)
+        if written:
+            funds._with_unit = tuple(written)
+        return funds
 
 
 class Unit(BaseModel):

@@ -127,6 +127,17 @@ def x_score(score: Decimal, reason: str = "") -> str:
     return f"得 {fmt(score)}：{reason}" if reason else f"得 {fmt(score)}"
 
 
+def x_lines(parts: list[Any], score: Decimal) -> str:
+    """Funds lines with their own points: ``基本支出 92.87% × 10 = 9.29；项目支出 100.00% × 10 = 10.00；合计 19.29``."""
+    texts = []
+    for p in parts:
+        if p.rate is None:
+            texts.append(f"{p.name}：无法计算执行率（{p.denominator_label}或全年执行数未填），得 0.00")
+        else:
+            texts.append(f"{p.name}：执行率 {percent(p.rate)} × {plain(p.weight)} = {fmt(p.score)}")
+    return "；".join(texts) + f"；合计 {fmt(score)}"
+
+
 def x_no_rate(label: str, w: Decimal, executed_missing: bool) -> str:
     text = "未填写全年执行数，无法计算执行率" if executed_missing else f"{label}为 0 或未填写，无法计算执行率"
     return text + ("，得 0.00" if w > 0 else "")

@@ -131,6 +131,18 @@ CATALOG: dict[str, Rule] = {
             "": "全年执行数 {executed} {unit}是{column} {denominator} {unit}的 {ratio} 倍，超过 {limit} 倍的合理性检查线。请核对数字和金额单位（[funds] unit，现为{unit}）。",
         },
     ),
+    "rate-contradicts-funds": Rule(
+        "warning", "执行率指标与资金表矛盾", "“预算执行率”指标填的完成值与同一张表资金情况算出的执行率（全年执行数 ÷ 预算数）不符：两处必有一处填错。请核对。",
+        messages={
+            "": "指标 “{name}” 的完成值为 {actual}，但资金情况算出的执行率为 {rate}（全年执行数 ÷ {column}），相差超过 {limit} 个百分点。",
+        },
+    ),
+    "amount-with-unit": Rule(
+        "info", "金额带单位", "资金表的金额单位为万元，某格写成“10万”“10万元”：按 10（万元）读取。请确认，并只写数字。",
+        messages={
+            "": "{row}的{column}写成带“万”的文字，按数字（{unit}）读取。",
+        },
+    ),
     "denominator-fallback": Rule(
         "info", "执行率分母按另一列计", "规则集的执行率分母（如调整后预算）在表中未填写，按规则集的 denominator_fallback（默认全年预算数）计算执行率。若有调整后预算，请填写。",
         messages={

@@ -186,3 +186,83 @@ def test_criteria_rows_need_no_note_where_the_sheet_has_no_column():
     # a quantitative row on a Sichuan form still needs one
     r = score_text(form_toml([row("服务人数", "≥100人", "90人", 90)], rules="sichuan"))
     assert "missing-deviation-note" in codes(r, 0)
+
+
+# ------------------------------------------------------------------ item 4: funds lines with their own points
+
+LINES = """
+[[funds.lines]]
+name = "基本支出"
+weight = 10
+claimed = 9.29
+annual = 500
+executed = 464.35
+
+[[funds.lines]]
+name = "项目支出"
+weight = 10
+claimed = 10
+annual = 300
+executed = 300
+"""
+
+
+def test_funds_lines_with_their_own_points():
+    # Anhui-like: 基本支出 10 分 executed 464.35 ÷ 500 = 92.87% → 9.287 → 9.29; 项目支出 300 ÷ 300 → 10.00;
+    # funds 19.29 of 20; the rows weigh 80: total 19.29 + 80 = 99.29
+    text = form_toml([row("服务人数", "≥100人", "100人", 80, claimed=80)], funds={"weight": 20}).replace(
+        "[[indicators]]", LINES + "\n[[indicators]]", 1)
+    r = score_text(with_goal(text))
+    lines = r.funds.lines
+    assert [(x.name, x.weight, x.score) for x in lines] == [("基本支出", D(10), D("9.29")), ("项目支出", D(10), D("10.00"))]
+    assert lines[0].rate == D("0.9287")
+    assert r.funds.weight == D(20) and r.funds.score == D("19.29") and r.funds.claimed == D("19.29")
+    assert r.total == D("99.29")
+    assert "score-mismatch" not in codes(r) and "weights-sum" not in codes(r)
+    assert "基本支出：执行率 92.87% × 10 = 9.29" in r.funds.explain and "合计 19.29" in r.funds.explain
+    # the money of the lines is the form's when no other row gives it: 764.35 ÷ 800
+    assert r.funds.rate == D("764.35") / D(800)
+    assert r.to_dict()["funds"]["lines"][0]["score"] == "9.29"
+    # a line's claim that does not agree is found on that line
+    r = score_text(with_goal(text.replace("claimed = 9.29", "claimed = 10")))
+    bad = [f for f in r.findings if f.code == "score-mismatch"]
+    assert [f.loc for f in bad] == [("funds", "lines", 0, "claimed")] and "基本支出" in bad[0].message
+
+
+def test_a_form_without_lines_scores_as_before():
+    r = score_text(form_toml([row("服务人数", "≥100人", "100人", 90)]))
+    assert r.funds.lines == [] and "lines" not in r.to_dict()["funds"] and r.funds.score == D("10.00")
+
+
+# ------------------------------------------------------------------ item 8: 10万 in a 万元 block
+
+
+def test_amounts_written_with_wan_in_a_wan_block():
+    funds = {"weight": 10, "total": {"annual": "100万", "executed": "98万元"}}
+    r = score_text(form_toml([row("服务人数", "≥100人", "100人", 90)], funds=funds))
+    assert r.funds.rate == D("0.98") and r.funds.score == D("9.80")  # 10 × 98 ÷ 100
+    info = [f for f in r.findings if f.code == "amount-with-unit"]
+    assert [f.loc for f in info] == [("funds", "total", "annual"), ("funds", "total", "executed")]
+    assert all(f.severity == "info" for f in info) and "全年预算数" in info[0].message
+    # in a 元 block, “100万” is still refused (it would be 1,000,000 元, not 100)
+    import pytest
+    from jixiao.indicators.loader import FormError
+
+    with pytest.raises(FormError):
+        score_text(form_toml([row()], funds={"unit": "元", "weight": 10, "total": {"annual": "100万", "executed": 98}}))
+
+
+# ------------------------------------------------------------------ item 3: a 预算执行率 row against the money block
+
+
+def test_rate_row_contradicting_the_funds_block():
+    # Sichuan-like: the row claims =98% against ≥95% (full marks); 全年执行数 ÷ 全年预算数 = 945.4 ÷ 1000 = 94.54%
+    funds = {"weight": 10, "total": {"annual": 1000, "executed": 945.4}}
+    rows = [row("预算执行率", "≥95%", "=98%", 90, subcategory="质量指标")]
+    r = score_text(form_toml(rows, funds=funds))
+    hit = [f for f in r.findings if f.code == "rate-contradicts-funds"]
+    assert len(hit) == 1 and hit[0].loc == ("indicators", 0, "actual")
+    assert "=98%" in hit[0].message and "94.54%" in hit[0].message
+    # 95% against 94.54%: within one percentage point, no finding
+    r = score_text(form_toml([row("预算执行率", "≥90%", "95%", 90)], funds=funds))
+    assert "rate-contradicts-funds" not in codes(r)

@@ -39,6 +39,13 @@ def rounded(value: Decimal, places: int) -> Decimal:
 
 
 def on_funds(s: _Scorer, fr: FundsResult) -> None:
+    if fr.lines:  # lines with their own points: each line's claim; the block's own 得分 only when the form writes one
+        for i, line in enumerate(fr.lines):
+            if line.claimed is not None:
+                check(line.claimed, line.score, line.weight, f"funds.lines[{i + 1}] {line.name}",
+                      ("funds", "lines", i, "claimed"), line.name, s.findings, s.places)
+        if s.form.funds.claimed is None:
+            return
     if fr.claimed is not None:
         check(fr.claimed, fr.score, fr.weight, "funds", ("funds", "claimed"), "资金执行率", s.findings, s.places)
 
