@@ -266,3 +266,57 @@ def test_rate_row_contradicting_the_funds_block():
     # 95% against 94.54%: within one percentage point, no finding
     r = score_text(form_toml([row("预算执行率", "≥90%", "95%", 90)], funds=funds))
     assert "rate-contradicts-funds" not in codes(r)
+
+
+# ------------------------------------------------------------------ item 13: templates and jixiao new --year
+
+
+def test_new_form_has_no_preset_tier_and_says_its_year(tmp_path: Path):
+    import datetime as dt
+
+    from jixiao.indicators import default_year
+    from jixiao.tui.cli import main
+
+    assert default_year(dt.date(2027, 3, 1)) == 2026  # 自评在次年：2027 年春填 2026 年度的表
+    out = tmp_path / "p.toml"
+    assert main(["new", "--kind", "project", "-o", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    year_line = next(line for line in text.splitlines() if line.startswith("year = "))
+    assert year_line.startswith(f"year = {default_year()} ") and f"默认为上一年度（{default_year()} 年）" in year_line
+    assert 'tier = "达成"' not in text
+    # untouched, its qualitative row scores 0, never full marks: no tier, no actual
+    r = score_form(load_form_text(text, str(out)))
+    qual = r.indicators[2]
+    assert qual.score == 0 and "missing-tier" in codes(r, 2)
+    assert r.total == 0
+    # --year
+    out2 = tmp_path / "d.toml"
+    assert main(["new", "--kind", "department", "--year", "2023", "-o", str(out2)]) == 0
+    assert load_form_text(out2.read_text(encoding="utf-8"), str(out2)).year == 2023
+    assert main(["new", "--kind", "department", "--year", "1800", "-o", str(tmp_path / "x.toml")]) == 2
+    assert not (tmp_path / "x.toml").exists()
+
+
+# ------------------------------------------------------------------ item 15: 填报日期 accepts only dates
+
+
+def test_signoff_date_accepts_only_dates(tmp_path: Path):
+    import datetime as dt
+
+    import pytest
+    from jixiao.indicators.document import EditError, FormDocument
+    from jixiao.indicators.values import parse_date
+
+    assert parse_date("2022年8月1日") == dt.date(2022, 8, 1) == parse_date("2022/8/1") == parse_date("２０２２－０８－０１")
+    assert parse_date("20220801") == dt.date(2022, 8, 1) and parse_date("  ") is None
+    for bad in ("2022-02-30", "下周一", "8月1日", "2022-13-01"):
+        with pytest.raises(ValueError, match="不是有效的日期"):
+            parse_date(bad)
+    path = tmp_path / "f.toml"
+    path.write_text(template_text("project"), encoding="utf-8")
+    doc = FormDocument.open(path)
+    with pytest.raises(EditError, match="不是有效的日期"):
+        doc.set_text(("signoff", "date"), "明天")
+    assert doc.get_text(("signoff", "date")) == ""
+    doc.set_text(("signoff", "date"), "2022年8月1日")
+    assert doc.get_text(("signoff", "date")) == "2022-08-01"  # kept as 年-月-日
