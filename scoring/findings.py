@@ -339,6 +339,20 @@ CATALOG: dict[str, Rule] = {
     "review-above-self": Rule("error", "复核得分高于自评", "复核得分高于单位自评得分；复核只能维持或扣减。"),
     "unknown-indicator": Rule("error", "找不到指标", "复核调整指向的指标在表中不存在，或有多项同名而无法确定是哪一项；该调整未应用。"),
     "review-invalid": Rule("error", "复核文件无效", "复核文件无法读取或格式不对，未应用任何调整。"),
+    # a batch as a whole (scoring/batch_sense.py)
+    "duplicate-submission": Rule(
+        "warning", "重复报送", "同一批次中有两份（或更多）内容相同的表单（同一文件的副本，或同一张表的 .pdf 与 .docx），或同一单位、同一项目、同一年度的表单报了不止一份。请确认保留哪一份。",
+        messages={
+            "copy": "与 {others} 的内容相同（重复报送）。",
+            "same": "{who} {year} 年度的表单在本批次中不止一份：另见 {others}。",
+        },
+    ),
+    "year-outlier": Rule(
+        "warning", "年度与批次不符", "表单的年度不是本批次的年度（多数表单的年度，或 jixiao review --year 所给的）：可能报错了表，或年度填错。",
+        messages={
+            "": "表单年度为 {year}，本批次为 {batch} 年度{how}。",
+        },
+    ),
     # import
     "import-problem": Rule("error", "导入时有内容无法读取", "从电子表格或文本导入时，有单元格无法读取（如公式没有保存计算结果）或缺少应有的内容，该处未计入，复算结果可能不完整。位置给出单元格；请改正原表后重试，或先用 jixiao import 转为 .toml 再补全。"),
 }
@@ -392,7 +406,9 @@ if __name__ == "__main__":  # pragma: no cover
 
 # the codes raised outside the engine (a review file, an imported spreadsheet): their tests are
 # tests/test_review_batch.py and tests/test_import_cli.py (``checks/outside.py``)
-NOT_FROM_A_FORM = frozenset(("review-above-self", "unknown-indicator", "review-invalid", "import-problem"))
+NOT_FROM_A_FORM = frozenset(
+    ("review-above-self", "unknown-indicator", "review-invalid", "import-problem", "duplicate-submission", "year-outlier")
+)
 
 
 def example_form(code: str) -> str:

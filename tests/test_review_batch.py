@@ -113,9 +113,11 @@ def test_json_form_is_the_score_object_plus_review(batch: Path, capsys: pytest.C
 def test_every_finding_code_of_the_catalogue_is_seen(batch: Path, capsys: pytest.CaptureFixture[str]):
     provincial = FIXTURES.parent / "provincial" / "10-provincial.toml"  # issue 10's codes
     no_adjusted = FIXTURES.parent / "provincial" / "11-no-adjusted.toml"  # denominator-fallback
-    _, out, _ = run(capsys, str(batch), str(provincial), str(no_adjusted), "--format", "json")
+    sense = FIXTURES.parent / "sense"  # issue 20's codes, and a copy of a form (duplicate-submission)
+    _, out, _ = run(capsys, str(batch), str(provincial), str(no_adjusted), str(sense), "--format", "json")
     data = json.loads(out)
     seen = {f["code"] for form in data["forms"] for f in form.get("findings", [])}
+    seen |= {f["code"] for f in data["summary"]["batch_findings"]}  # the batch's own: duplicate-submission, year-outlier
     assert seen == set(CATALOG) - TOML_ONLY_UNSEEN
     assert set(data["summary"]["findings"]) == set(CATALOG) - TOML_ONLY_UNSEEN
 
@@ -236,7 +238,7 @@ def test_csv_has_bom_and_one_row_per_form(batch: Path, tmp_path: Path, capsys: p
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
     assert rows[0] == ["文件", "单位", "类型", "年度", "规则集", "填报总分", "复算总分", "复核总分", "填报等级", "复算等级",
-                       "复核等级", "错误数", "警告数", "复核人", "复核日期", "复核调整数", "无法读取原因"]
+                       "复核等级", "错误数", "警告数", "复核人", "复核日期", "复核调整数", "无法读取原因", "执行率（%）", "填报−复核"]
     body = {Path(r[0]).name: r for r in rows[1:]}
     assert [Path(r[0]).name for r in rows[1:]] == PATH_ORDER
     for name, (claimed, total, review, grades, errors, warnings) in EXPECTED.items():
@@ -247,6 +249,9 @@ def test_csv_has_bom_and_one_row_per_form(batch: Path, tmp_path: Path, capsys: p
     assert body["02-bad-review.toml"][15] == "2"  # the unknown indicator is not applied
     assert body["09-sichuan.toml"][4] == "sichuan"
     assert body["04-broken.toml"][1:11] == [""] * 10 and "TOML 语法错误" in body["04-broken.toml"][16]
+    # 执行率 1387.53 ÷ 1387.53 = 100.00%; 填报 99.50 − 复核 97.00 = 2.50; 07 claims no total: blank
+    assert body["01-seed.toml"][17:19] == ["100.00", "2.50"]
+    assert body["07-qualitative.toml"][18] == "" and body["04-broken.toml"][17:19] == ["", ""]
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary file left
 
 
@@ -257,7 +262,8 @@ def test_xlsx_sheets_rows_and_layout(batch: Path, tmp_path: Path, capsys: pytest
     # with the provincial-manual form (issue 10's finding codes: caps, 不适用, no year, an unreadable target)
     provincial = FIXTURES.parent / "provincial" / "10-provincial.toml"
     no_adjusted = FIXTURES.parent / "provincial" / "11-no-adjusted.toml"  # denominator-fallback
-    assert run(capsys, str(batch), str(provincial), str(no_adjusted), "--out", str(target))[0] == 1
+    sense = FIXTURES.parent / "sense"  # issue 20's codes and a duplicate
+    assert run(capsys, str(batch), str(provincial), str(no_adjusted), str(sense), "--out", str(target))[0] == 1
     wb = load_workbook(target)
     assert wb.sheetnames == ["表单", "发现项", "指标"]
     forms, findings, indicators = wb["表单"], wb["发现项"], wb["指标"]
@@ -266,7 +272,7 @@ def test_xlsx_sheets_rows_and_layout(batch: Path, tmp_path: Path, capsys: pytest
         assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row}"
         assert ws.column_dimensions["A"].width == 40
     rows = {Path(r[0]).name: r for r in forms.iter_rows(min_row=2, values_only=True)}
-    assert forms.max_row == 12  # a header, nine batch forms, the two provincial ones
+    assert forms.max_row == 14  # a header, nine batch forms, the two provincial ones, the two of sense/
     for name, (claimed, total, review, grades, errors, warnings) in EXPECTED.items():
         r = rows[name]
         numbers = [None if x is None else f"{x:.2f}" for x in r[5:8]]
@@ -280,7 +286,9 @@ def test_xlsx_sheets_rows_and_layout(batch: Path, tmp_path: Path, capsys: pytest
     per_form = {}
     for r in frows:
         per_form.setdefault(Path(r[0]).name, []).append(r[2])
-    assert {n: len(c) for n, c in per_form.items()}["01-seed.toml"] == 6  # 4 operator-assumed, mismatch, note
+    # 4 operator-assumed, mismatch, note; and year-outlier (a 2021 form in a batch of mostly 2023), after the forms'
+    assert {n: len(c) for n, c in per_form.items()}["01-seed.toml"] == 7
+    assert frows[-1][2] in ("year-outlier", "duplicate-submission") and frows[-1][5] == "本批次"
     assert per_form["04-broken.toml"] == [None]  # an empty cell
     assert {c for cs in per_form.values() for c in cs if c} == set(CATALOG) - TOML_ONLY_UNSEEN
     above = next(r for r in frows if r[2] == "review-above-self")
@@ -407,8 +415,9 @@ def test_pdf_forms_keeps_only_the_worst_sections(batch: Path, tmp_path: Path, ca
     assert run(capsys, str(batch), "--pdf", str(target), "--pdf-forms", "2")[0] == 1
     text = "".join(p.extract_text() for p in PdfReader(target).pages)
     assert "需要关注的表单共 9 份，以下只列出最差的 2 份" in text
-    assert "04-broken.toml" in text and "某县教育局" in text  # the two worst
-    assert "某镇人民政府" not in text and "某县水利局" not in text
+    sections = text[text.index("三、逐份说明"):]  # the ranking before it names every form
+    assert "04-broken.toml" in sections and "某县教育局" in sections  # the two worst
+    assert "某镇人民政府" not in sections and "某县水利局" not in sections
 
 
 def test_new_output_files_follow_the_umask(batch: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]):

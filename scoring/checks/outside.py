@@ -3,7 +3,9 @@
 - review-above-self, unknown-indicator, review-invalid: by the review (``scoring/review.py``) on a
   ``*.review.toml`` file beside a form (tested in tests/test_review_batch.py);
 - import-problem: by the loader (``scoring/loading.py``) on what an imported spreadsheet or text
-  could not give (tested in tests/test_import_cli.py).
+  could not give (tested in tests/test_import_cli.py);
+- duplicate-submission, year-outlier: by the batch (``scoring/batch_sense.py``) on a form compared with
+  the others of its batch (tested in tests/test_batch_sense.py).
 
 They have no example form.
 """
@@ -12,4 +14,8 @@ from __future__ import annotations
 
 from .base import Check
 
-CHECK = Check(codes=("review-above-self", "unknown-indicator", "review-invalid", "import-problem"))
+CHECK = Check(
+    codes=(
+        "review-above-self", "unknown-indicator", "review-invalid", "import-problem", "duplicate-submission", "year-outlier",
+    )
+)
