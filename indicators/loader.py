@@ -21,7 +21,20 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from .safe_files import UnsafeFile, read_regular_file
-from .schema import YEAR_MAX, YEAR_MIN, Claimed, Form, Funds, FundsLine, FundsRow, Goal, Indicator, NamedFundsRow, Signoff, Unit
+from .schema import (
+    YEAR_MAX,
+    YEAR_MIN,
+    Claimed,
+    Form,
+    Funds,
+    FundsLine,
+    FundsRow,
+    Goal,
+    Indicator,
+    NamedFundsRow,
+    Signoff,
+    Unit,
+)
 
 __all__ = [
     "Problem",

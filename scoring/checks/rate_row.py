@@ -13,7 +13,7 @@ from jixiao.indicators.values import Quantity, parse_value
 
 from ..explain import COLUMN_LABELS
 from ..vocabulary import percent, plain
-from .base import FUNDS_OK, Check, row
+from .base import Check, row
 
 if TYPE_CHECKING:
     from ..engine import Result, _Scorer

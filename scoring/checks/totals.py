@@ -11,9 +11,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ..methods import q2
-from .claims import rounded
 from ..vocabulary import fmt, percent, plain
 from .base import FUNDS_OK, Check, row
+from .claims import rounded
 
 if TYPE_CHECKING:
     from ..engine import Result, _Scorer

@@ -23,9 +23,9 @@ def register(subparsers: Any) -> None:
 
 def cmd_new(args: argparse.Namespace) -> int:
     from jixiao.indicators import template_text
-    from jixiao.indicators.schema import YEAR_MAX, YEAR_MIN
     from jixiao.indicators.atomic import atomic_write_text
     from jixiao.indicators.safe_files import os_error_text
+    from jixiao.indicators.schema import YEAR_MAX, YEAR_MIN
 
     out = Path(args.output)
     if out.exists() and not args.force:
