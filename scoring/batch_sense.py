@@ -104,13 +104,13 @@ class BatchSense:
                     copies.add(p)
                     others = "、".join(q for q in paths if q != p)
                     out.append(BatchFinding(p, "duplicate-submission", _message("duplicate-submission", "copy", others=others)))
-        for (unit, project, year), paths in by_identity.items():
+        for (unit, project, form_year), paths in by_identity.items():
             if len(paths) > 1 and not all(p in copies for p in paths):
                 who = unit + (f"“{project}”" if project else "")
                 for p in paths:
                     others = "、".join(q for q in paths if q != p)
                     out.append(BatchFinding(
-                        p, "duplicate-submission", _message("duplicate-submission", "same", who=who, year=year, others=others)
+                        p, "duplicate-submission", _message("duplicate-submission", "same", who=who, year=form_year, others=others)
                     ))
         year = self.batch_year()
         if year is not None:

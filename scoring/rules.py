@@ -61,6 +61,13 @@ class FundsRules(BaseModel):
         return best
 
 
+Operator = Literal["ge", "le", "eq"]
+
+
+def _cost_at_most() -> dict[str, Operator]:
+    return {"成本": "le"}
+
+
 class ScoringRules(BaseModel):
     model_config = _STRICT
     bare_number_operator: Literal["ge", "le", "eq"] = "ge"
@@ -77,7 +84,7 @@ class ScoringRules(BaseModel):
     # rest of their category to the category weight (× C ÷ (C − 不适用分值))
     not_applicable: Literal["zero", "rescale"] = "zero"
     # a bare number's operator by 二级指标 (a row whose 二级 contains the word): 成本 → le; else bare_number_operator
-    bare_number_operators: dict[str, Literal["ge", "le", "eq"]] = Field(default_factory=lambda: {"成本": "le"})
+    bare_number_operators: dict[str, Operator] = Field(default_factory=_cost_at_most)
     # a count with an upper bound (≤ / <) whose actual says 无 / 零 / 没有 (无上访) is 0, with the info none-as-zero
     none_as_zero: bool = True
     # claimed scores are compared with the computed ones after rounding both to this many places
@@ -227,7 +234,7 @@ _TABLES = ("funds", "scoring", "qualitative", "grades")
 
 def setting_keys() -> list[str]:
     """Every setting's dotted key, in the order of the models ("category_weights", "funds.denominator" …)."""
-    keys = []
+    keys: list[str] = []
     for name in RuleSet.model_fields:
         if name in _META:
             continue
