@@ -19,6 +19,8 @@ def template_text(kind: str, year: int | None = None) -> str:
     """The commented blank form of a kind (``department`` or ``project``) for ``year`` (default: :func:`default_year`),
     its comment saying which year it is and how to choose another."""
     text = (_HERE / "templates" / f"{kind}.toml").read_text(encoding="utf-8")
+    if year is None and kind == "targets":  # 绩效目标表 are approved for the year ahead: its template says its own
+        return text
     if year is None:
         comment = f"# 评价年度：默认为上一年度（{default_year()} 年）；另选年度用 jixiao new --year 年份"
         year = default_year()

@@ -62,6 +62,8 @@ def canonical_json(form: Form) -> str:
         del data["funds"]["rows"]
     if data["funds"].get("lines") == []:  # funds lines with their own points (issue 20)
         del data["funds"]["lines"]
+    if data.get("targets") is None:  # [targets] came later too: a form without it keeps its digest
+        data.pop("targets", None)
     for row in data.get("indicators", []):
         if row.get("standard") == "":
             del row["standard"]

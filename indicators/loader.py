@@ -33,6 +33,8 @@ from .schema import (
     Indicator,
     NamedFundsRow,
     Signoff,
+    TargetChange,
+    TargetsRef,
     Unit,
 )
 
@@ -357,6 +359,8 @@ _SECTIONS: dict[tuple[str, ...], type[BaseModel]] = {
     ("indicators",): Indicator,
     ("claimed",): Claimed,
     ("signoff",): Signoff,
+    ("targets",): TargetsRef,
+    ("targets", "changes"): TargetChange,
 }
 
 _TYPE_MESSAGES = {
@@ -387,6 +391,8 @@ def _message(err: ErrorDetails, model: type[BaseModel], sections: dict[tuple[str
         guess = difflib.get_close_matches(str(loc[-1]), keys, n=1, cutoff=0.5)
         hint = f"，是否想写 “{guess[0]}”？" if guess else f"。此处可用的键：{', '.join(keys)}"
         return f"未知的键 “{loc[-1]}”{hint}"
+    if kind == "literal_error" and tuple(loc) == ("kind",) and err.get("input") == "targets" and model is Form:
+        return "这是绩效目标表（kind = \"targets\"），不是自评表。检查它用 jixiao targets check；据它生成年末自评表用 jixiao new --from-targets"
     if kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
         return f"取值 “{err.get('input')}” 无效，只能是 {expected}"

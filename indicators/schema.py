@@ -27,6 +27,8 @@ __all__ = [
     "Indicator",
     "Claimed",
     "Signoff",
+    "TargetChange",
+    "TargetsRef",
     "Form",
     "FUNDS_ROWS",
     "FUNDS_COLUMNS",
@@ -281,6 +283,30 @@ class Signoff(BaseModel):
     date: Annotated[str, BeforeValidator(lambda v: v.isoformat() if isinstance(v, _dt.date) else v)] = ""
 
 
+class TargetChange(BaseModel):
+    """A change to an approved target or weight, confirmed in ``jixiao edit`` (see docs/targets.md)."""
+
+    model_config = _STRICT
+    indicator: str  # the 三级指标 name
+    key: Literal["target", "weight"]
+    approved: str  # the value in the approved 绩效目标表
+    value: str  # what the form says instead
+    date: Annotated[str, BeforeValidator(lambda v: v.isoformat() if isinstance(v, _dt.date) else v)] = ""
+
+
+class TargetsRef(BaseModel):
+    """``[targets]``: the approved 绩效目标表 this form was started from (``jixiao new --from-targets``).
+
+    Informational: a review never opens ``file`` (the definitions come from the
+    reviewer's own folder); ``hash`` is the definitions' content hash.
+    """
+
+    model_config = _STRICT
+    file: str = ""
+    hash: str = ""
+    changes: list[TargetChange] = Field(default_factory=list)
+
+
 class Form(BaseModel):
     model_config = _STRICT
     format: Literal[1]
@@ -294,3 +320,4 @@ class Form(BaseModel):
     indicators: list[Indicator] = Field(default_factory=list)
     claimed: Claimed = Field(default_factory=Claimed)
     signoff: Signoff = Field(default_factory=Signoff)
+    targets: TargetsRef | None = None  # the approved definitions it came from (optional)

@@ -224,6 +224,8 @@ class Options:
     # output pieces made in the worker from a chunk's records (module-level
     # functions of reports/ or tui/, so that they can be sent to a worker)
     pieces: tuple[Piece, ...] = ()
+    # the approved 绩效目标表 of a reviewer's folder (scoring.targets.TargetsIndex), never a path in a submission
+    targets: Any = None
 
 
 def unreadable_record(path: str, message: str, opts: Options) -> FormRecord:
@@ -248,6 +250,10 @@ def process_form(path: str, opts: Options) -> FormRecord:
         result, text, origin = load_scored(path, opts.rules)
         if opts.json or opts.details:  # only these outputs show findings with their lines
             attach_lines(result, text)
+        if opts.targets is not None:  # checked against the approved definitions (scoring/targets.py)
+            from .targets import add_to_result
+
+            add_to_result(result, opts.targets.findings(result.form), text if opts.json or opts.details else "")
         review = review_result(result)
     except FormError as exc:
         return unreadable_record(path, "\n".join(str(p) for p in exc.problems), opts)

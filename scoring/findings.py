@@ -353,6 +353,44 @@ CATALOG: dict[str, Rule] = {
             "": "表单年度为 {year}，本批次为 {batch} 年度{how}。",
         },
     ),
+    # against the approved 绩效目标表 (jixiao score/check --targets, jixiao review --targets-dir; scoring/targets.py)
+    "target-changed": Rule(
+        "error", "指标值或分值与批复不一致", "自评表中指标的年度指标值或分值与批复的绩效目标表不一致。自评须按批复的目标和分值评价："
+        "把它改回批复的值；确需调整的，应有预算调整的批复依据，并在偏差原因中说明。无论调高还是调低都列为错误，消息写明是否降低了要求。",
+        messages={
+            "target": "年度指标值与批复不一致：批复为 “{approved}”，自评表为 “{value}”{direction}。{acknowledged}",
+            "weight": "分值与批复不一致：批复为 {approved}，自评表为 {value}。{acknowledged}",
+            "funds-weight": "资金执行率分值与批复不一致：批复为 {approved}，自评表为 {value}。",
+            "funds-initial": "{row}的年初预算数与批复不一致：批复为 {approved} {unit}，自评表为 {value} {unit}。",
+        },
+    ),
+    "indicator-added": Rule(
+        "warning", "批复中没有的指标", "自评表中有批复的绩效目标表中没有的指标（按三级指标名称比较，忽略空格和全角半角）。"
+        "如是改了名称，请改回批复的名称；新增的指标须有依据。",
+        messages={
+            "": "指标 “{name}”（{path}）在批复的绩效目标表中没有。",
+        },
+    ),
+    "indicator-dropped": Rule(
+        "error", "批复的指标未自评", "批复的绩效目标表中的指标在自评表中没有（按三级指标名称比较，忽略空格和全角半角）。"
+        "批复的每个指标都须自评，未完成的如实填写完成值并说明原因。",
+        messages={
+            "": "批复的指标 “{name}”（{path}，年度指标值 “{target}”，分值 {weight}）在自评表中没有。",
+        },
+    ),
+    "targets-mismatch": Rule(
+        "warning", "绩效目标表与自评表不对应", "所给的绩效目标表与自评表的单位、项目或年度不同，可能给错了文件。",
+        messages={
+            "": "绩效目标表是 {targets}，自评表是 {form}：单位、项目或年度不同，请确认是否给错了绩效目标表。",
+        },
+    ),
+    "targets-not-found": Rule(
+        "warning", "未找到批复的绩效目标表", "复核时指定的绩效目标表文件夹中没有该单位、项目和年度的绩效目标表，无法核对指标是否与批复一致。",
+        messages={
+            "": "在 {folder} 中没有找到 {form} 的绩效目标表，未核对指标与批复是否一致。",
+            "ambiguous": "在 {folder} 中 {form} 有 {count} 份绩效目标表（{files}），无法确定用哪一份，未核对。",
+        },
+    ),
     # import
     "import-problem": Rule("error", "导入时有内容无法读取", "从电子表格或文本导入时，有单元格无法读取（如公式没有保存计算结果）或缺少应有的内容，该处未计入，复算结果可能不完整。位置给出单元格；请改正原表后重试，或先用 jixiao import 转为 .toml 再补全。"),
 }
@@ -409,6 +447,9 @@ if __name__ == "__main__":  # pragma: no cover
 NOT_FROM_A_FORM = frozenset(
     ("review-above-self", "unknown-indicator", "review-invalid", "import-problem", "duplicate-submission", "year-outlier")
 )
+# the codes of the comparison with the approved 绩效目标表 (scoring/targets.py; declared in checks/outside.py):
+# their examples are scoring/targets.py's EXAMPLES (a form and its definitions), tested by tests/test_targets.py
+NOT_FROM_A_FORM |= frozenset(("target-changed", "indicator-added", "indicator-dropped", "targets-mismatch", "targets-not-found"))
 
 
 def example_form(code: str) -> str:

@@ -136,6 +136,9 @@ class JixiaoApp(App[int]):
         self.cursor_blink = cursor_blink
         self.result: Result | None = None
         self._rules: dict[str, RuleSet] = {}
+        from .targets_view import load_approved  # the approved 绩效目标表 the form came from, if any
+
+        self.approved, self.approved_notice = load_approved(self.doc)
         self._prepare()
 
     # ---------------------------------------------------------------- scoring
@@ -159,6 +162,10 @@ class JixiaoApp(App[int]):
         form = self.doc.form
         assert form is not None
         self.result = score_form(form, self._rules_for(form.rules), file=str(self.doc.path))
+        if self.approved is not None:  # differences from the approved 绩效目标表 are findings too
+            from jixiao.scoring.targets import compare
+
+            self.result.findings += compare(form, self.approved.targets)
         return self.result
 
     def category_weight(self, category: str) -> Decimal | None:
@@ -190,6 +197,8 @@ class JixiaoApp(App[int]):
     def on_mount(self) -> None:
         self.set_class(self.size.height < 30, "-short")
         self.refresh_views()
+        if self.approved_notice:
+            self.say(self.approved_notice, severity="warning")
         if self.doc.editable:
             self.query_one(IndicatorTable).focus()
 
@@ -423,6 +432,18 @@ class JixiaoApp(App[int]):
     def _apply(self, loc: Loc, value: str | None) -> None:
         if value is None:
             return
+        question = self.approved.question(self.doc.form, loc, value) if self.approved and self.doc.form else None
+        if question is not None:  # an approved target or weight: ask, and record the change when confirmed
+            from .targets_view import record_change
+
+            def done(choice: str | None) -> None:
+                if choice == "y" and self.apply_text(loc, value):
+                    record_change(self.doc, loc, question[0], value)
+                    self.say("已修改并记录（与批复不一致，检查时列为错误）。", severity="warning")
+
+            choices = [("y", "修改并记录", "error"), ("n", "取消", "default")]
+            self.push_screen(ChoiceModal("修改批复的值", question[1], choices, cancel="n"), done)
+            return
         changed = self.apply_text(loc, value)
         if changed and loc[-1] == "tier" and value in ("部分达成", "未达成"):
             # below the top tier the unit judges the score itself: ask for it straight away
@@ -629,6 +650,8 @@ class JixiaoApp(App[int]):
             text.append(f"第{index + 1}项  ", style="bold")
             text.append(visible(f"{r.category} / {r.subcategory or '—'} / "))
             text.append(visible(r.name), style="bold")
+            if self.approved is not None:  # 已批复: the approved target and weight (tui/targets_view.py)
+                text.append(self.approved.detail(result.form, index))
             text.append("\n" + visible(f"年度指标值 {r.target or '—'}  实际完成值 {r.actual or '—'}  分值 {fmt(r.weight)}  "))
             text.append(f"复算得分 {fmt(r.score)}", style="bold")
             text.append(f"  填报得分 {fmt(r.claimed) if r.claimed is not None else '—'}  方法 {METHOD_ZH.get(r.method, r.method)}")

@@ -40,6 +40,7 @@ COMMANDS: dict[str, str] = {
     "review": "jixiao.tui.commands.review",
     "import": "jixiao.tui.commands.import_",
     "export": "jixiao.tui.commands.export",
+    "targets": "jixiao.tui.commands.targets",
 }
 
 

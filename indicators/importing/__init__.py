@@ -84,12 +84,13 @@ def is_imported(path: str | Path) -> bool:
 
 def import_grids(path: str | Path) -> tuple[list[Grid], list[Recognised]]:
     """The grids of the file and every form found in them; raises :class:`ImportFailure`."""
-    from .recognise import Note, recognise
+    from .recognise import Note
+    from .targets import recognise_any  # a 绩效目标表 grid is read as definitions (kind = "targets")
 
     grids = read_grids(path)
     found: list[Recognised] = []
     for grid in grids:
-        for rec in recognise(grid):
+        for rec in recognise_any(grid):
             said = {n.address for n in rec.notes}
             extra = [Note(a, m, k) for a, m, k in _grid_notes(grid)]  # type: ignore[arg-type]
             for r in range(rec.top, min(rec.bottom, grid.height - 1) + 1):
@@ -148,9 +149,9 @@ def _grid_notes(grid: Grid) -> list[tuple[str, str, str]]:
 
 def recognise_all(grids: list[Grid]) -> list[Recognised]:
     """Every form in every grid, in order (a workbook's sheets, a text's one grid)."""
-    from .recognise import recognise
+    from .targets import recognise_any
 
-    return [rec for grid in grids for rec in recognise(grid)]
+    return [rec for grid in grids for rec in recognise_any(grid)]
 
 
 def import_file(path: str | Path) -> list[Recognised]:

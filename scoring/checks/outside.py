@@ -5,7 +5,10 @@
 - import-problem: by the loader (``scoring/loading.py``) on what an imported spreadsheet or text
   could not give (tested in tests/test_import_cli.py);
 - duplicate-submission, year-outlier: by the batch (``scoring/batch_sense.py``) on a form compared with
-  the others of its batch (tested in tests/test_batch_sense.py).
+  the others of its batch (tested in tests/test_batch_sense.py);
+- target-changed, indicator-added, indicator-dropped, targets-mismatch, targets-not-found: by the
+  comparison with the approved 绩效目标表 (``scoring/targets.py``, a pure function of a form and its
+  definitions; its examples are ``scoring.targets.EXAMPLES``, tested in tests/test_targets.py).
 
 They have no example form.
 """
@@ -16,6 +19,8 @@ from .base import Check
 
 CHECK = Check(
     codes=(
-        "review-above-self", "unknown-indicator", "review-invalid", "import-problem", "duplicate-submission", "year-outlier",
+        "review-above-self", "unknown-indicator", "review-invalid", "import-problem",
+        "target-changed", "indicator-added", "indicator-dropped", "targets-mismatch", "targets-not-found",
+        "duplicate-submission", "year-outlier",
     )
-)
+)  # fmt: skip

@@ -109,7 +109,7 @@ def _where(rec: Any) -> str:
 
 
 def describe(rec: Any) -> str:
-    what = KIND_ZH.get(rec.kind, "自评表")
+    what = KIND_ZH.get(rec.kind) or ("绩效目标表" if rec.kind == "targets" else "自评表")
     who = rec.unit + (f" · {rec.project}" if rec.project else "")
     year = f"{rec.year} 年度" if rec.year else "年度未知"
     rows = len(rec.data.get("indicators", []) or [])
@@ -136,7 +136,12 @@ def _check(rec: Any, text: str) -> list[str]:
     from jixiao.indicators.loader import FormError, load_form_text
 
     try:
-        load_form_text(text, rec.grid.source)
+        if rec.kind == "targets":  # a 绩效目标表 (indicators/importing/targets.py): the definitions' checks
+            from jixiao.indicators.targets import load_targets_text
+
+            load_targets_text(text, rec.grid.source)
+        else:
+            load_form_text(text, rec.grid.source)
     except FormError as exc:
         imported = imported_of(rec)
         out = []
@@ -156,7 +161,7 @@ def _list(found: list[tuple[str, Any]]) -> None:
         rows.append(
             [
                 str(i),
-                KIND_ZH.get(rec.kind, "—"),
+                KIND_ZH.get(rec.kind) or ("绩效目标表" if rec.kind == "targets" else "—"),
                 rec.unit + (f" · {rec.project}" if rec.project else "") or "—",
                 str(rec.year or "—"),
                 rec.grid.source,
@@ -206,7 +211,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.list:
         _list(found)
-        print(f"\n共找到 {len(found)} 张自评表（未写入文件）。")
+        what = "绩效目标表" if all(rec.kind == "targets" for _, rec in found) else "自评表" if not any(rec.kind == "targets" for _, rec in found) else "表"
+        print(f"\n共找到 {len(found)} 张{what}（未写入文件）。")
         return EXIT_OK
 
     recs = [rec for _, rec in found]
@@ -281,5 +287,8 @@ def run(args: argparse.Namespace) -> int:
         print("\n有的表存在问题（见上）：文件已写入，请核对原表并修改 .toml 后，用 jixiao check 检查。")
     else:
         first = written[0]
-        print(f"\n下一步：jixiao check {first}（或 jixiao score {first}）")
+        if recs[0].kind == "targets":
+            print(f"\n下一步：jixiao targets check {first}；年末生成自评表：jixiao new --from-targets {first} -o 自评表.toml")
+        else:
+            print(f"\n下一步：jixiao check {first}（或 jixiao score {first}）")
     return EXIT_PROBLEMS if bad else EXIT_OK

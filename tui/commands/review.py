@@ -39,6 +39,11 @@ def register(subparsers: Any) -> None:
         help="PDF 逐份说明只列最差的 N 份需要关注的表单（默认 500；0 表示全部）；全部表单见 --out 的表格",
     )
     p.add_argument("--font", metavar="字体文件", help="PDF 用的 TrueType 中文字体（默认自动查找）")
+    p.add_argument(
+        "--targets-dir",
+        metavar="文件夹",
+        help="批复的绩效目标表所在的文件夹（kind = \"targets\" 的 .toml，按单位、项目和年度对应）：核对各表的指标值、分值和指标是否与批复一致",
+    )
     p.add_argument("--jobs", type=int, default=0, metavar="N", help="并行进程数（默认为 CPU 核数）")
     p.add_argument("--limit", type=int, default=0, metavar="N", help="终端表格只显示最差的 N 份（默认全部）")
     p.add_argument("--year", type=int, default=None, metavar="年度",
@@ -291,6 +296,24 @@ def run(args: argparse.Namespace) -> int:
         _err(refused)
         return EXIT_UNUSABLE
 
+    targets_index = None
+    if getattr(args, "targets_dir", None):  # the reviewer's own folder; a submission's [targets] file is never opened
+        from .targets import load_targets_folder
+
+        if not Path(args.targets_dir).is_dir():
+            _err(f"{args.targets_dir}：不是文件夹。--targets-dir 应为存放绩效目标表的文件夹。")
+            return EXIT_UNUSABLE
+        targets_index, targets_problems = load_targets_folder(args.targets_dir)
+        if targets_problems:
+            _err("以下绩效目标表无法读取，未使用：")
+            for line in targets_problems:
+                _err(f"  {line}")
+        if not len(targets_index):
+            _err(f"{args.targets_dir}：没有找到绩效目标表（kind = \"targets\" 的 .toml 文件，或 Excel、Word、PDF 格式的绩效目标表）。")
+            return EXIT_UNUSABLE
+        approved = {str(Path(f).resolve()) for f in targets_index.files()}  # a folder inside the submissions:
+        files = [f for f in files if str(Path(f).resolve()) not in approved]  # its definitions are not forms
+
     kind = out_path.suffix.lower() if out_path is not None else ""
     keep_table = args.format == "table"
     opts = options_for(
@@ -304,6 +327,10 @@ def run(args: argparse.Namespace) -> int:
         from jixiao.reports.review_pdf import RANK_PIECE
 
         opts = replace(opts, pieces=opts.pieces + (RANK_PIECE,))
+    if targets_index is not None:
+        import dataclasses
+
+        opts = dataclasses.replace(opts, targets=targets_index)
 
     writers: list[Any] = []
     outputs: list[Any] = []  # AtomicOutput to commit at the end

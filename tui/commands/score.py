@@ -24,12 +24,14 @@ def register(subparsers: Any) -> None:
     p.add_argument("form", help="表单文件（.toml，格式 1；或 .xlsx/.xlsm/.xls/.csv/.txt/.pdf/.docx，导入后评分）")
     p.add_argument("--rules", help="规则集 ID 或规则文件路径（默认用表单中 rules 指定的）")
     p.add_argument("--format", choices=["table", "json"], default="table", help="输出格式（默认 table）")
+    p.add_argument("--targets", metavar="绩效目标表", help="与批复的绩效目标表（.toml）核对指标值、分值和指标是否一致")
 
     p = subparsers.add_parser("check", help="只列出发现项", description="只列出发现项")
     p.set_defaults(func=cmd_check)
     p.add_argument("form", help="表单文件（.toml；或 .xlsx/.xlsm/.xls/.csv/.txt/.pdf/.docx，导入后检查）")
     p.add_argument("--rules", help="规则集 ID 或规则文件路径")
     p.add_argument("--format", choices=["table", "json"], default="table")
+    p.add_argument("--targets", metavar="绩效目标表", help="与批复的绩效目标表（.toml）核对指标值、分值和指标是否一致")
 
 
 def _fmt(value: Any) -> str:
@@ -116,12 +118,26 @@ def score_command(args: argparse.Namespace, findings_only: bool = False) -> int:
     from jixiao.indicators.loader import FormError
     from jixiao.scoring.loading import score_file
 
+    targets = None
+    if getattr(args, "targets", None):  # read first: a wrong definitions file is said before any scoring
+        from jixiao.indicators.importing.targets import load_targets_file
+
+        try:
+            targets = load_targets_file(args.targets)
+        except FormError as exc:
+            print_problems(exc.problems, title="无法读取绩效目标表：")
+            return EXIT_UNREADABLE
     try:
         result = score_file(args.form, args.rules)
     except FormError as exc:
         form_only = all(p.file == str(args.form) for p in exc.problems)
         print_problems(exc.problems, title="无法读取表单：" if form_only else "无法读取：")
         return EXIT_UNREADABLE
+    if targets is not None:
+        from jixiao.scoring.targets import add_to_result, compare
+
+        text = _form_text(args.form)
+        add_to_result(result, compare(result.form, targets), text)
     result.file = getattr(args, "display_name", None) or result.file
     fmt = getattr(args, "format", "table")
     if fmt == "json":
@@ -136,6 +152,18 @@ def score_command(args: argparse.Namespace, findings_only: bool = False) -> int:
     else:
         print(format_result_table(result, findings_only))
     return EXIT_FINDINGS if result.errors else EXIT_OK
+
+
+def _form_text(path: str) -> str:
+    """A TOML form's text for the line numbers of the --targets findings ("" for an imported form)."""
+    if not str(path).endswith(".toml"):
+        return ""
+    from jixiao.indicators.loader import FormError, read_toml
+
+    try:
+        return read_toml(path)[1]
+    except FormError:
+        return ""
 
 
 def cmd_score(args: argparse.Namespace) -> int:
