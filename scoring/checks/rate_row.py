@@ -1,7 +1,8 @@
 """rate-contradicts-funds: an indicator row for the budget execution rate (预算执行率) whose actual value is not
 the rate the same form's money block gives (全年执行数 ÷ 全年预算数).
 
-Runs once per form (``on_form``) when the rate is known: one substring test per row and keyword.
+Runs once per form (``on_form``) when the rate is known: one join of the rows' names and a substring test per
+keyword; the rows are looked at only when one of them is named so.
 """
 
 from __future__ import annotations
@@ -28,6 +29,12 @@ def on_form(s: _Scorer, result: Result) -> None:
         return
     rules = s.rules.funds
     words = rules.rate_row_keywords
+    names = "\n".join([r.name for r in result.indicators])  # the common path: one join, a test per keyword
+    for word in words:
+        if word in names:
+            break
+    else:
+        return
     for r in result.indicators:
         name = r.name
         for word in words:
