@@ -161,6 +161,19 @@ class NamedFundsRow(FundsRow):
     name: str
 
 
+def _has_text_amount(data: dict[str, Any]) -> bool:
+    """Whether an amount of the funds block is written as text (the common form has numbers only: no copy then)."""
+    if data.get("rows") or data.get("lines"):
+        return True
+    for key in FUNDS_ROWS:
+        row = data.get(key)
+        if type(row) is dict:
+            for value in row.values():
+                if type(value) is str:
+                    return True
+    return False
+
+
 def _strip_wan(row: dict[str, Any], key: str, written: list[str]) -> dict[str, Any]:
     """A funds row with "10万" / "10万元" read as 10 (the block is in 万元); the columns so written go to ``written``."""
     out = row
@@ -209,7 +222,7 @@ class Funds(BaseModel):
     @classmethod
     def _amounts_with_unit(cls, data: Any, handler: Any) -> Any:
         written: list[str] = []
-        if type(data) is dict and data.get("unit", DEFAULT_MONEY_UNIT) == "万元":
+        if type(data) is dict and _has_text_amount(data) and data.get("unit", DEFAULT_MONEY_UNIT) == "万元":
             data = dict(data)
             for key in FUNDS_ROWS:
                 row = data.get(key)
