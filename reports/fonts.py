@@ -36,6 +36,7 @@ __all__ = [
     "candidates",
     "usable_cjk_font",
     "CANDIDATES",
+    "SONG_CANDIDATES",
     "FALLBACK_CID",
     "LABEL_CHARS",
     "FONT_PATH_ENV",
@@ -44,17 +45,22 @@ __all__ = [
 FALLBACK_CID = "STSong-Light"
 FONT_PATH_ENV = "JIXIAO_FONT_PATH"
 
-# Usual Debian/Ubuntu locations, best first.  The package that provides each:
-#   fonts-wqy-zenhei, fonts-wqy-microhei, fonts-arphic-uming, fonts-arphic-ukai, fonts-droid-fallback
-CANDIDATES = (
+# Best first.  Official forms are set in a Song (宋体/仿宋) style: a TrueType Song or
+# Ming font comes first (Debian fonts-arphic-uming, "AR PL UMing CN", the first
+# face of uming.ttc; Windows SimSun and FangSong), then the sans-serif fallbacks
+# (fonts-wqy-zenhei, fonts-wqy-microhei, fonts-arphic-ukai, fonts-droid-fallback).
+SONG_CANDIDATES = (
+    "/usr/share/fonts/truetype/arphic/uming.ttc",
+    "C:/Windows/Fonts/simsun.ttc",
+    "C:/Windows/Fonts/simfang.ttf",
+)
+CANDIDATES = SONG_CANDIDATES + (
     "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/arphic/uming.ttc",
     "/usr/share/fonts/truetype/arphic/ukai.ttc",
     "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
     "/usr/share/fonts/truetype/noto/NotoSansSC-Regular.ttf",
     "/System/Library/Fonts/PingFang.ttc",
-    "C:/Windows/Fonts/simsun.ttc",
     "C:/Windows/Fonts/msyh.ttc",
 )
 
@@ -200,7 +206,7 @@ def register_cjk_font(explicit: str | None = None) -> FontChoice:
             None,
             False,
             "未找到可嵌入的 TrueType 中文字体，PDF 使用 STSong-Light（不嵌入字体，显示效果取决于阅读器）。"
-            "如需打印稳定的 PDF，请安装 fonts-wqy-zenhei（sudo apt-get install fonts-wqy-zenhei）或用 --font 指定字体文件。",
+            "如需打印稳定的 PDF，请安装宋体 fonts-arphic-uming 或 fonts-wqy-zenhei（sudo apt-get install fonts-arphic-uming fonts-wqy-zenhei）或用 --font 指定字体文件。",
         )
     _registered[explicit] = choice
     return choice

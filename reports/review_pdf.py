@@ -163,29 +163,16 @@ def build_review_pdf(
         canvas.drawString(14 * mm, 8 * mm, f"{heading} · jixiao")
         canvas.restoreState()
 
-    from reportlab.pdfgen.canvas import Canvas
+    from .page_canvas import numbered_canvas
 
-    class NumberedCanvas(Canvas):
-        """Holds the pages back until their count is known: 第 N 页 共 M 页 on each."""
+    def page_count(canvas: Any, number: int, total: int) -> None:
+        """第 N 页 共 M 页 on each page, once the count is known."""
+        canvas.saveState()
+        canvas.setFont(font.name, 8)
+        canvas.drawRightString(page[0] - 14 * mm, 8 * mm, f"第 {number} 页 共 {total} 页")
+        canvas.restoreState()
 
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
-
-        def showPage(self) -> None:
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self.saveState()
-                self.setFont(font.name, 8)
-                self.drawRightString(page[0] - 14 * mm, 8 * mm, f"第 {self._pageNumber} 页 共 {total} 页")
-                self.restoreState()
-                Canvas.showPage(self)
-            Canvas.save(self)
+    NumberedCanvas = numbered_canvas(page_count)
 
     story: list[Any] = [_p(heading, st["title"])]
     story.append(_p(f"生成时间：{_dt.datetime.now().strftime('%Y-%m-%d %H:%M')}", st["small"]))

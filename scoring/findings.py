@@ -392,6 +392,17 @@ CATALOG: dict[str, Rule] = {
         },
     ),
     # import
+    "printed-mismatch": Rule(
+        "warning", "印刷的数与复算不符",
+        "原表印出的执行率、分值合计、二级指标分值或序号，与按读入的数复算的结果不同：或是原表印错，或是导入时读错了。"
+        "请对照原表该格核对；读错时请改正原表的版式后重新导入，或先用 jixiao import 转为 .toml 再改正。",
+        messages={
+            "rate": "印“执行率 {printed}”，按预算数与执行数应为 {computed}。",
+            "weights_total": "印“分值合计 {printed}”，按读入的各项分值与资金执行率分值应为 {computed}。",
+            "subcategory": "印“{name}（{printed}分）”，读入的其下各指标分值之和为 {computed}。",
+            "serial": "印“序号 {printed}”，按读入的指标行应为 {computed}：其前有指标行未读入，或序号有误。",
+        },
+    ),
     "import-problem": Rule("error", "导入时有内容无法读取", "从电子表格或文本导入时，有单元格无法读取（如公式没有保存计算结果）或缺少应有的内容，该处未计入，复算结果可能不完整。位置给出单元格；请改正原表后重试，或先用 jixiao import 转为 .toml 再补全。"),
 }
 
@@ -444,9 +455,10 @@ if __name__ == "__main__":  # pragma: no cover
 
 # the codes raised outside the engine (a review file, an imported spreadsheet): their tests are
 # tests/test_review_batch.py and tests/test_import_cli.py (``checks/outside.py``)
-NOT_FROM_A_FORM = frozenset(
-    ("review-above-self", "unknown-indicator", "review-invalid", "import-problem", "duplicate-submission", "year-outlier")
-)
+NOT_FROM_A_FORM = frozenset((
+    "review-above-self", "unknown-indicator", "review-invalid", "import-problem", "printed-mismatch",
+    "duplicate-submission", "year-outlier",
+))
 # the codes of the comparison with the approved 绩效目标表 (scoring/targets.py; declared in checks/outside.py):
 # their examples are scoring/targets.py's EXAMPLES (a form and its definitions), tested by tests/test_targets.py
 NOT_FROM_A_FORM |= frozenset(("target-changed", "indicator-added", "indicator-dropped", "targets-mismatch", "targets-not-found"))

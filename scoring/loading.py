@@ -43,6 +43,9 @@ def load_scored(path: str | Path, rules: str | None = None) -> tuple[Result, str
                 f.address = address
         # what the import could not read is not scored: said, never silently left out
         result.findings += [make("import-problem", n.message, n.address) for n in notes if n.kind == "problem"]
+        from .printed_check import check_printed  # figures the form prints, against what was read
+
+        result.findings += check_printed(form, result, imported.printed)
         return result, "", imported.origin
     try:
         ruleset = load_rules(rules or form.rules, folder)

@@ -551,8 +551,8 @@ def test_pdf_explain_appendix_criterion_and_named_fund_rows(tmp_path, capsys):
     text += '[[funds.rows]]\nname = "财政专户管理资金"\nannual = 40\nexecuted = 30\n'
     form.write_text(text, encoding="utf-8")
     plain_pdf, explained_pdf = tmp_path / "a.pdf", tmp_path / "b.pdf"
-    assert main(["pdf", str(form), "-o", str(plain_pdf)]) == 0
-    assert main(["pdf", str(form), "-o", str(explained_pdf), "--explain"]) == 0
+    assert main(["pdf", str(form), "-o", str(plain_pdf), "--review"]) == 0
+    assert main(["pdf", str(form), "-o", str(explained_pdf), "--review", "--explain"]) == 0
     capsys.readouterr()
     without, with_ = _pdf_text(plain_pdf), _pdf_text(explained_pdf)
     assert "计算过程" not in without and "计算过程" in with_

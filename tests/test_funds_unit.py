@@ -89,12 +89,12 @@ def test_total_mismatch_message_names_the_unit() -> None:
 
 def test_pdf_says_the_unit(tmp_path: Path) -> None:
     out = tmp_path / "yuan.pdf"
-    assert main(["pdf", str(yuan_form(tmp_path)), "-o", str(out)]) == 0
+    assert main(["pdf", str(yuan_form(tmp_path)), "-o", str(out)]) == 1  # printed; it has an error finding
     page = re.sub(r"\s+", "", PdfReader(str(out)).pages[0].extract_text() or "")
     assert "金额单位：元" in page and "资金来源（元）" in page
     assert "万元" not in page
     out2 = tmp_path / "seed.pdf"
-    assert main(["pdf", str(SEED), "-o", str(out2)]) == 0
+    assert main(["pdf", str(SEED), "-o", str(out2)]) == 1  # printed; the seed has an error finding
     page2 = re.sub(r"\s+", "", PdfReader(str(out2)).pages[0].extract_text() or "")
     assert "金额单位：万元" in page2 and "资金来源（万元）" in page2
 

@@ -689,7 +689,7 @@ def _needs_cjk_font() -> None:
 def test_pdf_findings_page_says_where_in_chinese(tmp_path, capsys):
     _needs_cjk_font()
     out = tmp_path / "arith.pdf"
-    assert main(["pdf", str(ARITH), "-o", str(out)]) == 0
+    assert main(["pdf", str(ARITH), "-o", str(out), "--review"]) == 0
     capsys.readouterr()
     text = _pdf_text(out)
     assert "复算发现的错误" in text

@@ -188,7 +188,8 @@ def test_pdf_and_verify_messages_are_clean(tmp_path: Path) -> None:
     form = hostile_form(tmp_path)
     pdf = tmp_path / "out.pdf"
     proc = run_cli("pdf", str(form), "-o", str(pdf))
-    assert proc.returncode == 0, proc.stderr.decode()
+    assert proc.returncode == 1, proc.stderr.decode()  # printed; its error finding is told on the terminal
+    assert pdf.is_file()
     assert_clean(proc)
     proc = run_cli("verify", str(form), str(pdf))
     assert proc.returncode == 0
@@ -267,7 +268,7 @@ def test_tui_shows_controls_visibly(tmp_path: Path) -> None:
 
 def _print(tmp_path: Path, form: Path, name: str) -> Path:
     out = tmp_path / name
-    assert main(["pdf", str(form), "-o", str(out)]) == 0
+    assert main(["pdf", str(form), "-o", str(out), "--review"]) == 0  # two pages: the form and its findings
     return out
 
 
@@ -378,8 +379,10 @@ def test_metadata_alone_without_readable_pages_is_not_proof(printed_and_edited: 
     c.drawString(100, 100, "hello")
     c.save()
     capsys.readouterr()
-    assert main(["verify", str(form), str(bare)]) == 2
-    assert "只凭元数据不能证明打印件的内容" in capsys.readouterr().err
+    assert main(["verify", str(form), str(bare)]) == 1  # the pages do not show the form
+    out = capsys.readouterr().out
+    assert out.startswith("不一致") and "第 1 页的文字与表单不符" in out
+    assert "只凭元数据不能证明打印件的内容" in out  # and what was not checked is said
 
 
 def test_verify_reads_the_pages_without_the_metadata(printed_and_edited: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

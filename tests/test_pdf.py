@@ -39,7 +39,7 @@ def render(tmp_path: Path, form: Path, name: str = "out.pdf", **kw: object) -> t
 @pytest.mark.needs_cjk_font
 def test_seed_form_prints_everything_the_engine_computed(tmp_path: Path) -> None:
     result = score_file(SEED)
-    out, warnings, pages = render(tmp_path, SEED)
+    out, warnings, pages = render(tmp_path, SEED, review=True)
     assert warnings == []  # a TrueType CJK font is installed in the test environment
     text = squash("".join(pages))
     assert "2021年度部门整体支出绩效自评表" in text
@@ -75,11 +75,12 @@ def test_no_findings_page_when_asked(tmp_path: Path) -> None:
     assert f"共 {len(pages)} 页" in pages[-1]
 
 
-def test_claimed_mode_prints_the_units_own_scores_and_says_so(tmp_path: Path) -> None:
-    _, _, pages = render(tmp_path, SEED, show_claimed=True)
+def test_submission_copy_prints_the_units_own_scores_and_no_tool_text(tmp_path: Path) -> None:
+    _, _, pages = render(tmp_path, SEED)
     text = squash("".join(pages))
-    assert "本表得分为填报单位自评的得分" in text
     assert "（填报" not in text
+    for tool in ("jixiao", "规则集", "复算", "由jixiao生成"):
+        assert tool not in text, tool
     assert "参保人满意度大于等于95%大于95%10.009.50" in text
     assert "总分100.0099.50等级：优" in text
 
@@ -97,12 +98,12 @@ def test_claimed_score_that_differs_is_printed_in_a_distinct_colour(tmp_path: Pa
     from jixiao.reports.form_pdf import CLAIMED_COLOUR
 
     colour = tuple(round(int(CLAIMED_COLOUR[i : i + 2], 16) / 255, 2) for i in (1, 3, 5))
-    out, _, _ = render(tmp_path, SEED)
+    out, _, _ = render(tmp_path, SEED, review=True)
     assert colour in _fill_colours(out)
     # a form whose claimed scores all agree has the colour only in the explanation line
     agree = tmp_path / "agree.toml"
     agree.write_text(SEED.read_text(encoding="utf-8").replace("claimed = 9.5", "claimed = 10").replace("total = 99.50", "total = 100"), encoding="utf-8")
-    _, _, pages = render(tmp_path, agree, name="agree.pdf")
+    _, _, pages = render(tmp_path, agree, name="agree.pdf", review=True)
     assert "（填报" not in squash("".join(pages)).replace("（填报…）", "")
 
 

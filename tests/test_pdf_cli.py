@@ -21,22 +21,32 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "jixiao.tui.cli", *args], cwd=ROOT, capture_output=True, text=True, timeout=600)
 
 
-def test_pdf_one_form(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_pdf_one_form_review_print(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "seed.pdf"
-    assert main(["pdf", str(SEED), "-o", str(out)]) == 0
+    assert main(["pdf", str(SEED), "-o", str(out), "--review"]) == 0
     captured = capsys.readouterr()
-    assert f"已生成：{out}" in captured.out
+    assert f"已生成复核件：{out}" in captured.out
     assert "复算发现 1 个错误" in captured.out
     assert "复算发现的错误" in PdfReader(str(out)).pages[-1].extract_text()
 
 
-def test_pdf_default_output_is_beside_the_form(tmp_path: Path) -> None:
+def test_pdf_submission_copy_tells_the_differences_on_the_terminal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     form = tmp_path / "form.toml"
     shutil.copy(SEED, form)
-    assert main(["pdf", str(form), "--no-findings", "--claimed"]) == 0
+    # the seed has an error finding (a claimed score the engine does not give): exit status 1
+    assert main(["pdf", str(form)]) == 1
+    captured = capsys.readouterr()
+    assert f"已生成报送件：{tmp_path / 'form.pdf'}" in captured.out
+    assert "第 9 项指标“参保人满意度”：填报 9.50，复算 10.00" in captured.out
+    assert "总分：填报 99.50，复算 100.00" in captured.out
     text = "".join(p.extract_text() for p in PdfReader(str(tmp_path / "form.pdf")).pages)
-    assert "本表得分为填报单位自评的得分" in text
-    assert "复算发现的错误" not in text
+    assert "复算发现的错误" not in text and "填报 9.50" not in text.replace(" ", "")
+    # a row without a claimed score prints blank, and the terminal says so
+    blank = tmp_path / "blank.toml"
+    blank.write_text(SEED.read_text(encoding="utf-8").replace("claimed = 9.5", "", 1), encoding="utf-8")
+    main(["pdf", str(blank)])
+    captured = capsys.readouterr()
+    assert "第 9 项指标“参保人满意度”：未填得分，报送件上空着（复算得分 10.00" in captured.out
 
 
 def test_pdf_output_into_a_folder(tmp_path: Path) -> None:
@@ -77,7 +87,7 @@ def test_pdf_fallback_font_warning_goes_to_stderr(
     monkeypatch.setattr(fonts, "find_cjk_font", lambda explicit=None: None)
     monkeypatch.setattr(fonts, "_registered", {})
     out = tmp_path / "cid.pdf"
-    assert main(["pdf", str(SEED), "-o", str(out)]) == 0
+    assert main(["pdf", str(SEED), "-o", str(out)]) == 1  # the seed has an error finding
     captured = capsys.readouterr()
     assert "STSong-Light" in captured.err and "fonts-wqy-zenhei" in captured.err
     assert "STSong-Light" not in captured.out
@@ -129,20 +139,21 @@ def test_the_command_module_does_not_import_reportlab() -> None:
 
 def test_help_is_chinese() -> None:
     proc = run("pdf", "-h")
-    assert proc.returncode == 0 and "打印" in proc.stdout and "--claimed" in proc.stdout
+    assert proc.returncode == 0 and "打印" in proc.stdout and "--review" in proc.stdout and "报送件" in proc.stdout
+    assert "复核件" in proc.stdout and "--no-digest" in proc.stdout
     proc = run("verify", "-h")
     assert proc.returncode == 0 and "摘要" in proc.stdout
 
 
 def test_pdf_grading_note_follows_the_rule_set(tmp_path: Path) -> None:
     out = tmp_path / "g.pdf"
-    assert main(["pdf", str(SEED), "-o", str(out), "--rules", "grades-80-70-60"]) == 0
-    text = "".join(p.extract_text() for p in PdfReader(str(out)).pages).replace(" ", "")
+    assert main(["pdf", str(SEED), "-o", str(out), "--rules", "grades-80-70-60", "--review"]) == 0
+    text = "".join(p.extract_text() for p in PdfReader(str(out)).pages).replace(" ", "").replace("\n", "")
     assert "80分（含）—100分为优" in text and "70分（含）—80分为良" in text and "60分以下为差" in text
     assert "规则集：grades-80-70-60" in text
     out2 = tmp_path / "n.pdf"
-    assert main(["pdf", str(SEED), "-o", str(out2), "--rules", "no-grade"]) == 0
-    text2 = "".join(p.extract_text() for p in PdfReader(str(out2)).pages).replace(" ", "")
+    assert main(["pdf", str(SEED), "-o", str(out2), "--rules", "no-grade", "--review"]) == 0
+    text2 = "".join(p.extract_text() for p in PdfReader(str(out2)).pages).replace(" ", "").replace("\n", "")
     assert "本规则集不评定等级" in text2 and "等级：不评等级" in text2
 
 

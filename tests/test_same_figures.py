@@ -112,7 +112,7 @@ def test_the_form_pdf(form: Path, tmp_path: Path) -> None:
     except Exception:  # pragma: no cover - CI installs a CJK font
         pytest.skip("no CJK TrueType font installed")
     out = tmp_path / "rate.pdf"
-    assert main(["pdf", str(form), "-o", str(out)]) in (0, 1)
+    assert main(["pdf", str(form), "-o", str(out), "--review"]) in (0, 1)
     with pdfplumber.open(out) as pdf:
         text = re.sub(r"\s+", "", "".join(page.extract_text() or "" for page in pdf.pages))
     assert RATE in text and "98.62" not in text

@@ -27,6 +27,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, TabbedContent, TabPane
 
+from .adopt import ADOPT_BINDINGS, AdoptActions
 from .components.cell_edit_modal import CellEditModal
 from .components.choice_modal import ChoiceModal
 from .components.detail_panel import DetailPanel
@@ -109,7 +110,7 @@ ACTIONS = [
 ]
 
 
-class JixiaoApp(App[int]):
+class JixiaoApp(AdoptActions, App[int]):
     """The form editor."""
 
     CSS_PATH = "app.tcss"
@@ -129,6 +130,7 @@ class JixiaoApp(App[int]):
         # on the broken-file screen Ctrl+S is not in the footer, but still says why it does not save
         Binding("ctrl+s", "save_refused", "保存", show=False),
     ]
+    BINDINGS += ADOPT_BINDINGS  # A: adopt the computed scores, Ctrl+Z: undo it (tui/adopt.py)
 
     def __init__(self, document: FormDocument, *, cursor_blink: bool = True):
         super().__init__()
@@ -810,7 +812,7 @@ class JixiaoApp(App[int]):
     def print_to(self, out: Path, render_form: Callable[..., list[str]]) -> None:
         assert self.result is not None
         try:
-            warnings = render_form(self.result, out, font=None, show_claimed=False, findings=True)
+            warnings = render_form(self.result, out, font=None)  # the submission copy (jixiao pdf FORM)
         except OSError as exc:
             self.say(f"无法写入 {out}：{exc.strerror or exc}", title="打印失败", severity="error")
             return

@@ -37,6 +37,7 @@ COMMANDS: dict[str, str] = {
     "edit": "jixiao.tui.commands.edit",
     "pdf": "jixiao.tui.commands.pdf",
     "verify": "jixiao.tui.commands.pdf",
+    "sign": "jixiao.tui.commands.sign",
     "review": "jixiao.tui.commands.review",
     "import": "jixiao.tui.commands.import_",
     "export": "jixiao.tui.commands.export",

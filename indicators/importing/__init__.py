@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -82,15 +83,17 @@ def is_imported(path: str | Path) -> bool:
     return suffix != ".toml" and suffix in READERS
 
 
-def import_grids(path: str | Path) -> tuple[list[Grid], list[Recognised]]:
-    """The grids of the file and every form found in them; raises :class:`ImportFailure`."""
+def import_grids(path: str | Path, tiers: tuple[Decimal, Decimal] | None = None) -> tuple[list[Grid], list[Recognised]]:
+    """The grids of the file and every form found in them; raises :class:`ImportFailure`.
+
+    ``tiers``: the rule set's qualitative thresholds (see :func:`recognise.recognise`)."""
     from .recognise import Note
     from .targets import recognise_any  # a 绩效目标表 grid is read as definitions (kind = "targets")
 
     grids = read_grids(path)
     found: list[Recognised] = []
     for grid in grids:
-        for rec in recognise_any(grid):
+        for rec in recognise_any(grid, tiers):
             said = {n.address for n in rec.notes}
             extra = [Note(a, m, k) for a, m, k in _grid_notes(grid)]  # type: ignore[arg-type]
             for r in range(rec.top, min(rec.bottom, grid.height - 1) + 1):
@@ -191,6 +194,7 @@ class Imported:
     range_text: str  # "Sheet1!A1:I40", "第 552–581 行"
     cells: dict[tuple[Any, ...], str] = field(default_factory=dict)
     notes: list[Note] = field(default_factory=list)
+    printed: list[Any] = field(default_factory=list)  # the form's printed figures (printed.py), for scoring/printed_check.py
 
     @property
     def origin(self) -> str:
@@ -289,7 +293,7 @@ def imported_of(rec: Recognised) -> Imported:
     cells = dict(getattr(rec, "cells", None) or {})
     if not cells:
         cells = _cells_by_label(rec)
-    return Imported(grid.source, grid.name, rec.range_text, cells, list(rec.notes))
+    return Imported(grid.source, grid.name, rec.range_text, cells, list(rec.notes), list(getattr(rec, "printed", ())))
 
 
 def _cells_by_label(rec: Recognised) -> dict[tuple[Any, ...], str]:

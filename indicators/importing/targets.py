@@ -151,13 +151,14 @@ def looks_like_targets(grid: Grid) -> bool:
     return False
 
 
-def recognise_any(grid: Grid) -> list[Recognised]:
-    """The hook of the import: a 绩效目标表 grid is read by :func:`recognise_targets`, any other by ``recognise``."""
+def recognise_any(grid: Grid, tiers: tuple[Decimal, Decimal] | None = None) -> list[Recognised]:
+    """The hook of the import: a 绩效目标表 grid is read by :func:`recognise_targets`, any other by ``recognise``
+    (``tiers``: the rule set's qualitative thresholds)."""
     if looks_like_targets(grid):
         found = recognise_targets(grid)
         if found:
             return found
-    return recognise(grid)
+    return recognise(grid, tiers)
 
 
 # ---------------------------------------------------------------- reading

@@ -6,6 +6,8 @@
   could not give (tested in tests/test_import_cli.py);
 - duplicate-submission, year-outlier: by the batch (``scoring/batch_sense.py``) on a form compared with
   the others of its batch (tested in tests/test_batch_sense.py);
+- printed-mismatch: by ``scoring/printed_check.py``, called by the loader, on the figures an imported form
+  prints that differ from the recomputation (tested in tests/test_import_classes.py);
 - target-changed, indicator-added, indicator-dropped, targets-mismatch, targets-not-found: by the
   comparison with the approved 绩效目标表 (``scoring/targets.py``, a pure function of a form and its
   definitions; its examples are ``scoring.targets.EXAMPLES``, tested in tests/test_targets.py).
@@ -19,7 +21,7 @@ from .base import Check
 
 CHECK = Check(
     codes=(
-        "review-above-self", "unknown-indicator", "review-invalid", "import-problem",
+        "review-above-self", "unknown-indicator", "review-invalid", "import-problem", "printed-mismatch",
         "target-changed", "indicator-added", "indicator-dropped", "targets-mismatch", "targets-not-found",
         "duplicate-submission", "year-outlier",
     )

@@ -56,6 +56,7 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
     p.add_argument("--list", action="store_true", help="只列出找到的表（类型、单位、年度、工作表与单元格范围、指标数），不写文件")
+    p.add_argument("--explain", action="store_true", help="另列出每一栏取自原表的哪个单元格（生成的 TOML 开头的注释中也有）")
     p.set_defaults(func=run)
 
 
@@ -116,8 +117,8 @@ def describe(rec: Any) -> str:
     return f"{year}{what}（{who or '单位未知'}），指标 {rows} 项"
 
 
-def report(rec: Any, out: IO[str], problems: list[str]) -> None:
-    """What was found in one form, and every note with its address."""
+def report(rec: Any, out: IO[str], problems: list[str], mismatches: list[str] = (), explain: bool = False) -> None:  # type: ignore[assignment]
+    """What was found in one form, and every note with its address; ``explain``: the cell of every field."""
     print(f"找到：{describe(rec)}；位置：{_where(rec)}", file=out)
     for kind, heading in NOTE_HEADINGS:
         notes = [n for n in rec.notes if n.kind == kind]
@@ -126,8 +127,43 @@ def report(rec: Any, out: IO[str], problems: list[str]) -> None:
         print(f"  {heading}：", file=out)
         for n in notes:
             print(f"    {n.address}：{n.message}", file=out)
+    if mismatches:
+        print("  印刷的数与复算不符（原表印错或读错，请核对）：", file=out)
+        for m in mismatches:
+            print(f"    {m}", file=out)
     for p in problems:
         print(f"  表单检查：{p}", file=out)
+    if explain:
+        from jixiao.indicators.importing.toml_writer import field_sources
+
+        print("  各栏取自原表的单元格：", file=out)
+        for key, cells in field_sources(rec):
+            print(f"    {key}：{cells}", file=out)
+
+
+def _tiers() -> tuple[Any, Any]:
+    """The default rule set's qualitative thresholds, for the tier of a qualitative row's claimed score."""
+    from jixiao.scoring.rules import DEFAULT_RULES, load_rules
+
+    q = load_rules(DEFAULT_RULES).qualitative
+    return q.achieved, q.partial
+
+
+def _printed(rec: Any, text: str) -> list[str]:
+    """The figures the form prints (执行率, 分值合计, 二级指标分值, 序号) that differ from the recomputation."""
+    from jixiao.indicators.loader import FormError, load_form_text
+    from jixiao.scoring.engine import score_form
+    from jixiao.scoring.printed_check import check_printed
+    from jixiao.scoring.rules import load_rules
+
+    if not getattr(rec, "printed", None):
+        return []
+    try:
+        form = load_form_text(text, rec.grid.source)
+        result = score_form(form, load_rules(form.rules), rec.grid.source)
+    except FormError:
+        return []  # the form checks say what is wrong
+    return [f"{f.where} {f.message}" for f in check_printed(form, result, rec.printed)]
 
 
 def _check(rec: Any, text: str) -> list[str]:
@@ -194,7 +230,7 @@ def run(args: argparse.Namespace) -> int:
             failed = True
             continue
         try:
-            grids, recs = import_grids(f)
+            grids, recs = import_grids(f, _tiers())
         except ImportFailure as exc:
             _err(str(exc))
             failed = True
@@ -218,7 +254,9 @@ def run(args: argparse.Namespace) -> int:
     recs = [rec for _, rec in found]
     texts = [form_toml(rec) for rec in recs]
     checks = [_check(rec, text) for rec, text in zip(recs, texts)]
-    bad = any(checks) or any(n.kind == "problem" for rec in recs for n in rec.notes)
+    mismatches = [_printed(rec, text) for rec, text in zip(recs, texts)]
+    texts = [form_toml(rec, m) if m else text for rec, text, m in zip(recs, texts, mismatches)]
+    bad = any(checks) or any(mismatches) or any(n.kind == "problem" for rec in recs for n in rec.notes)
 
     if not args.output:
         if len(recs) > 1:
@@ -229,7 +267,7 @@ def run(args: argparse.Namespace) -> int:
             for i, rec in enumerate(recs, start=1):
                 _err(f"  {i}. {describe(rec)}；位置：{_where(rec)}")
             return EXIT_UNUSABLE
-        report(recs[0], sys.stderr, checks[0])
+        report(recs[0], sys.stderr, checks[0], mismatches[0], args.explain)
         sys.stdout.write(texts[0])
         sys.stdout.flush()
         return EXIT_PROBLEMS if bad else EXIT_OK
@@ -272,8 +310,8 @@ def run(args: argparse.Namespace) -> int:
             _err(f"{out}：无法创建文件夹（{exc.strerror or exc}）。")
             return EXIT_UNUSABLE
     written = []
-    for rec, text, problems, target in zip(recs, texts, checks, targets):
-        report(rec, sys.stdout, problems)
+    for rec, text, problems, said, target in zip(recs, texts, checks, mismatches, targets):
+        report(rec, sys.stdout, problems, said, args.explain)
         try:
             atomic_write_text(target, text)
         except OSError as exc:

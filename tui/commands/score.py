@@ -8,6 +8,7 @@ loader and the table renderer are imported when the command runs, and
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from ._common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, print_problems
@@ -25,6 +26,11 @@ def register(subparsers: Any) -> None:
     p.add_argument("--rules", help="规则集 ID 或规则文件路径（默认用表单中 rules 指定的）")
     p.add_argument("--format", choices=["table", "json"], default="table", help="输出格式（默认 table）")
     p.add_argument("--targets", metavar="绩效目标表", help="与批复的绩效目标表（.toml）核对指标值、分值和指标是否一致")
+    p.add_argument(
+        "--adopt",
+        action="store_true",
+        help="采用复算得分：把各项得分、总分和等级改为复算值，写回表单文件（保留注释，原文件备份为 文件名~）",
+    )
 
     p = subparsers.add_parser("check", help="只列出发现项", description="只列出发现项")
     p.set_defaults(func=cmd_check)
@@ -167,7 +173,56 @@ def _form_text(path: str) -> str:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
+    if getattr(args, "adopt", False):
+        return adopt_command(args)
     return score_command(args)
+
+
+def adopt_command(args: argparse.Namespace) -> int:
+    """jixiao score --adopt FORM: write the computed scores, total and grade into the form file."""
+    from pathlib import Path
+
+    from jixiao.indicators.document import ChangedOnDisk, FormDocument, SaveRefused
+    from jixiao.indicators.loader import FormError
+    from jixiao.scoring.engine import score_form
+    from jixiao.scoring.rules import load_rules
+    from jixiao.tui.adopt import adopt
+    from jixiao.tui.terminal import visible
+
+    path = Path(args.form)
+    if path.suffix.lower() != ".toml":
+        print(
+            f"{path}：--adopt 只能写回 TOML 表单。请先用 jixiao import 把它转成 .toml，再采用复算得分。",
+            file=sys.stderr,
+        )
+        return EXIT_UNREADABLE
+    doc = FormDocument.open(path)
+    if not doc.editable or doc.form is None:
+        print_problems(doc.problems, title="无法读取表单：")
+        return EXIT_UNREADABLE
+    try:
+        result = score_form(doc.form, load_rules(args.rules or doc.form.rules, str(path.parent)), file=str(path))
+    except FormError as exc:
+        print_problems(exc.problems, title="无法读取：")
+        return EXIT_UNREADABLE
+    before = adopt(doc, result)
+    if not before:
+        print(f"{path}：各项得分、总分和等级已与复算结果一致，未修改。")
+        return EXIT_OK
+    try:
+        doc.save()
+    except (SaveRefused, ChangedOnDisk) as exc:
+        print(f"{path}：未保存（{exc}）。", file=sys.stderr)
+        return EXIT_UNREADABLE
+    except OSError as exc:
+        print(f"{path}：无法写入（{exc.strerror or exc}）。", file=sys.stderr)
+        return EXIT_UNREADABLE
+    names = {("indicators", r.index, "claimed"): f"第 {r.index + 1} 项指标“{r.name}”" for r in result.indicators}
+    names |= {("funds", "claimed"): "资金执行率得分", ("claimed", "total"): "总分", ("claimed", "grade"): "等级"}
+    print(f"已采用复算得分，写回 {path}（原文件备份为 {path.name}~）：")
+    for loc, old in before:
+        print(visible(f"  {names.get(loc, '.'.join(map(str, loc)))}：{old or '未填'} → {doc.get_text(loc)}"))
+    return EXIT_OK
 
 
 def cmd_check(args: argparse.Namespace) -> int:

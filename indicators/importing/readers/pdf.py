@@ -742,7 +742,10 @@ def _read_forms(path: str, data: bytes, texts: list[str], candidates: set[int], 
     except Exception as exc:  # a damaged page in the middle of the document
         raise ReaderError(_open_message(exc)) from None
     finally:
-        pdf.close()
+        try:
+            pdf.close()
+        except Exception:  # closing touches every page again: a damaged MediaBox raises there too
+            pass
     grids = [_grid(path, f) for f in forms if _worth_reading(f)]
     if not grids:
         mentioned = _pages(sorted(i + 1 for i in candidates))
