@@ -21,6 +21,7 @@ __all__ = [
     "FundsRow",
     "NamedFundsRow",
     "FundsLine",
+    "amounts_with_unit",
     "Funds",
     "Unit",
     "Goal",
@@ -159,6 +160,14 @@ class NamedFundsRow(FundsRow):
     """A named source of funds beside the four fixed rows (四川：财政专户管理资金、单位资金 …)."""
 
     name: str
+
+
+def amounts_with_unit(funds: Funds) -> tuple[str, ...]:
+    """The amounts of a 万元 block written with their unit ("10万"), as "total.annual": read from the model's
+    ``__pydantic_private__`` dict (pydantic's documented store of private attributes), since ``funds._with_unit``
+    goes through ``BaseModel.__getattr__`` and costs about 2 µs, on every form."""
+    private = funds.__pydantic_private__
+    return private.get("_with_unit", ()) if private else ()
 
 
 def _has_text_amount(data: dict[str, Any]) -> bool:

@@ -270,6 +270,8 @@ class _Scorer:
         self.cost_words = _any_word(tuple(scoring.cost_keywords))
         self.satisfaction_words = _any_word(tuple(scoring.satisfaction_keywords))
         self.places = scoring.score_precision
+        self.sub_ops = tuple(scoring.bare_number_operators.items())  # (word in 二级指标, operator of a bare number)
+        self._names: str | None = None  # the rows' names, joined: see ``row_names``
         qualitative = rules.qualitative
         self.achieved = qualitative.achieved
         self.partial = qualitative.partial
@@ -288,6 +290,13 @@ class _Scorer:
         self._index = -1
         self._name = ""
         self._found: list[Finding] = []
+
+    def row_names(self) -> str:
+        """Every row's 三级指标 name, one per line: made once per form for the checks that look for a word in them."""
+        names = self._names
+        if names is None:
+            names = self._names = "\n".join([ind.name for ind in self.form.indicators])
+        return names
 
     def add(self, code: str, where: str, loc: tuple[Any, ...], variant: str = "", **params: Any) -> None:
         """A finding on the form; its message is the catalogue's (``scoring/findings.py``)."""

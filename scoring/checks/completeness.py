@@ -1,8 +1,8 @@
 """A form scored as complete when it is not: a blank 得分 where the form claims the others (claimed-missing),
 an empty 年度总体目标 (goal-missing), the placeholders of ``jixiao new`` left in (template-text-left).
 
-Runs once per form (``on_form``): a few attribute reads and two substring tests over the unit's and the rows'
-names; a qualitative target left as the template wrote it (请用文字写明预期效果) is found by ``qualitative.py``,
+Runs once per form (``on_form``): a few attribute reads, one pass over the rows' claims and substring tests
+over the unit's fields and the rows' names (joined once per form, ``_Scorer.row_names``); a qualitative target left as the template wrote it (请用文字写明预期效果) is found by ``qualitative.py``,
 which reads that target anyway.
 """
 
@@ -31,7 +31,13 @@ def on_form(s: _Scorer, result: Result) -> None:
     if result.claimed_total is not None and funds.claimed is None and funds.weight > 0:
         s.add("claimed-missing", "funds", ("funds", "claimed"), "funds", weight=fmt(funds.weight), score=fmt(funds.score))
     rows = result.indicators
-    if any(r.claimed is not None for r in rows):
+    blank = claimed = False
+    for r in rows:
+        if r.claimed is None:
+            blank = blank or r.applicable
+        else:
+            claimed = True
+    if blank and claimed:
         for r in rows:
             if r.claimed is None and r.applicable:
                 s.add("claimed-missing", r.where, ("indicators", r.index, "claimed"))
@@ -43,9 +49,13 @@ def on_form(s: _Scorer, result: Result) -> None:
     unit = form.unit
     inds = form.indicators
     # the common path: one join and two substring tests (a placeholder's target is found on the row, by qualitative.py)
-    joined = "\n".join([unit.name, unit.project, unit.supervisor, unit.implementer, *[ind.name for ind in inds]])
-    if "某某" not in joined and "请" not in joined:
-        return
+    names = s.row_names()
+    if "某某" not in names and "请" not in names:
+        for text in (unit.name, unit.project, unit.supervisor, unit.implementer):
+            if "某某" in text or "请" in text:
+                break
+        else:
+            return
     for key, label in _UNIT_FIELDS:
         _placeholder(s, getattr(unit, key), f"unit.{key}", ("unit", key), label)
     for i, ind in enumerate(inds):

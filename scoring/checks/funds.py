@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from jixiao.indicators.schema import amounts_with_unit
+
 from ..explain import COLUMN_LABELS, ROW_LABELS
 from ..methods import q2
 from ..vocabulary import fmt, percent, plain
@@ -43,8 +45,9 @@ def on_funds(s: _Scorer, fr: FundsResult) -> None:
                 "funds-negative-executed", f"funds.{name}", ("funds", name, "executed") if standard else ("funds", "rows"),
                 row=ROW_LABELS.get(name, name), executed=fmt(executed), unit=unit,
             )
-    if funds._with_unit:
-        for path in funds._with_unit:
+    written = amounts_with_unit(funds)
+    if written:
+        for path in written:
             key, col = path.rsplit(".", 1)
             loc = ("funds", key, col) if not key.startswith("rows[") else ("funds", "rows")
             label = ROW_LABELS.get(key, key)

@@ -29,7 +29,7 @@ def on_form(s: _Scorer, result: Result) -> None:
         return
     rules = s.rules.funds
     words = rules.rate_row_keywords
-    names = "\n".join([r.name for r in result.indicators])  # the common path: one join, a test per keyword
+    names = s.row_names()  # the common path: the names joined once per form, a test per keyword
     for word in words:
         if word in names:
             break
