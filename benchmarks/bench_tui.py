@@ -15,7 +15,9 @@ Prints, for a generated 60-indicator form:
   comparison, a key that only moves the cursor (most of Pilot's time is its
   own waiting for the screen to settle);
 * launch to first screen: a fresh ``python`` process that imports the app,
-  opens the form and exits as soon as the first screen is composed and shown.
+  opens the form and exits as soon as the first screen is composed and shown;
+  as a ratio to a bare Textual app with the same widgets (and 60 plain rows),
+  started the same way.
 
 Numbers only; no assertion.  Run from the checkout (or with the package installed).
 """
@@ -190,26 +192,93 @@ asyncio.run(main())
 """
 
 
-def bench_launch(path: Path, rounds: int) -> tuple[float, float]:
+# The baseline for start-up: a Textual app with the same widgets (header, four pages
+# with their tables, detail, findings list, summary, footer) and 60 plain rows, no jixiao.
+BARE_TEXTUAL = """
+import asyncio
+from textual.app import App
+from textual.widgets import DataTable, Footer, OptionList, Static, TabbedContent, TabPane
+class Bare(App):
+    def compose(self):
+        yield Static("header")
+        with TabbedContent():
+            with TabPane("指标"):
+                yield DataTable()
+            with TabPane("资金"):
+                yield DataTable()
+                yield DataTable()
+            with TabPane("总体目标"):
+                yield DataTable()
+            with TabPane("基本信息"):
+                yield DataTable()
+        yield Static("detail")
+        yield OptionList(*[f"发现项 {{i}}" for i in range(10)])
+        yield Static("summary")
+        yield Footer()
+    def on_mount(self):
+        table = self.query(DataTable).first()
+        table.add_columns(*[f"列{{i}}" for i in range(11)])
+        for r in range({rows}):
+            table.add_row(*[f"{{r}}-{{c}}" for c in range(11)])
+async def main():
+    async with Bare().run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+asyncio.run(main())
+"""
+
+
+def bench_launch(path: Path, rounds: int) -> tuple[float, float, float]:
+    """Median seconds: jixiao edit's first screen, the bare Textual app's (as many rows), an empty python process."""
     code = LAUNCH.format(root=str(ROOT), path=str(path))
-    times, bare = [], []
+    doc = FormDocument.open(path)
+    rows = len(doc.form.indicators) if doc.form is not None else 0
+    bare_app = BARE_TEXTUAL.format(rows=rows)
+    times: list[float] = []
+    textual: list[float] = []
+    bare: list[float] = []
+    cpu: dict[int, list[float]] = {id(times): [], id(textual): [], id(bare): []}
     for _ in range(rounds):
-        t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code], check=True)
-        times.append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "pass"], check=True)
-        bare.append(time.perf_counter() - t0)
-    return statistics.median(times), statistics.median(bare)
+        for out, source in ((times, code), (textual, bare_app), (bare, "pass")):
+            before = _children_cpu()
+            t0 = time.perf_counter()
+            subprocess.run([sys.executable, "-c", source], check=True)
+            out.append(time.perf_counter() - t0)
+            cpu[id(out)].append(_children_cpu() - before)
+    global LAST_CPU
+    LAST_CPU = tuple(statistics.median(cpu[id(x)]) for x in (times, textual, bare))  # type: ignore[assignment]
+    return statistics.median(times), statistics.median(textual), statistics.median(bare)
+
+
+LAST_CPU: tuple[float, float, float] = (0.0, 0.0, 0.0)  # the CPU seconds of the last bench_launch (same order)
+
+
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of the finished child processes: steadier than wall time on a busy machine."""
+    try:
+        import resource
+    except ImportError:  # Windows: wall time only
+        return 0.0
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--launch-only", action="store_true", help="只测启动（与空 Textual 应用对照）")
+    parser.add_argument("--form", help="启动时打开的表单（默认生成的 60 个指标的表单）；对照应用的行数与之相同")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench-60.toml"
         make_form(path)
+        if args.launch_only:
+            launch, textual, python = bench_launch(Path(args.form) if args.form else path, args.rounds)
+            print(f"启动到第一屏：jixiao edit {launch * 1e3:.1f} ms，同样部件的空 Textual 应用 {textual * 1e3:.1f} ms，"
+                  f"比值 {launch / textual:.2f}×（空 python 进程 {python * 1e3:.1f} ms）")
+            own, bare_cpu, _ = LAST_CPU
+            if bare_cpu:
+                print(f"  CPU 时间：jixiao edit {own * 1e3:.1f} ms，空 Textual 应用 {bare_cpu * 1e3:.1f} ms，比值 {own / bare_cpu:.2f}×")
+            return
         doc = FormDocument.open(path)
         assert doc.form is not None and len(doc.form.indicators) == 60, doc.problems
         rules = load_rules(doc.form.rules)
@@ -217,7 +286,7 @@ def main() -> None:
         weights = sum((r.weight for r in result.indicators), Decimal(0)) + result.funds.weight
         bare = per_call(lambda: score_form(doc.form, rules), args.rounds)  # type: ignore[arg-type]
         typing, handler, keystroke, navigation = bench_in_app(path, args.rounds)
-        launch, python = bench_launch(path, max(3, args.rounds // 3))
+        launch, textual, python = bench_launch(path, max(3, args.rounds // 3))
     print(f"表单：60 个指标（分值合计 {weights}），总分 {result.total}，发现项 {len(result.findings)} 条")
     print(f"score_form 一次（基准）：            {bare * 1e3:8.3f} ms   1.0×")
     print(f"编辑框内一次按键（实时复算预览）：   {typing * 1e3:8.3f} ms   {typing / bare:6.1f}×")
@@ -225,6 +294,7 @@ def main() -> None:
     print(f"一次按键（回车确认）到屏幕空闲：     {keystroke * 1e3:8.3f} ms   {keystroke / bare:6.1f}×")
     print(f"  对照：移动光标的一次按键（Pilot）：{navigation * 1e3:8.3f} ms   {navigation / bare:6.1f}×")
     print(f"启动到第一屏（新进程，无终端）：     {launch * 1e3:8.1f} ms   （空 python 进程 {python * 1e3:.1f} ms）")
+    print(f"  对照：同样部件的空 Textual 应用：  {textual * 1e3:8.1f} ms   jixiao edit 为其 {launch / textual:.2f}×")
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -38,7 +39,17 @@ from tomlkit.items import AoT, Comment, Item, Null, SingleKey, Table, Whitespace
 
 from . import template_text as _bundled_template
 from .atomic import atomic_write_text
-from .loader import _SECTIONS, FormError, Problem, decode_bytes, parse_toml_text, read_bytes, read_toml, validate_model
+from .encodings import EncodingNotice
+from .loader import (
+    _SECTIONS,
+    FormError,
+    Problem,
+    decode_form_bytes,
+    parse_toml_text,
+    read_bytes,
+    read_toml,
+    validate_model,
+)
 from .schema import FUNDS_COLUMNS, FUNDS_ROWS, Form
 from .values import parse_date
 
@@ -312,6 +323,7 @@ class FormDocument:
         self.form: Form | None = None
         self.problems: list[Problem] = []
         self.fingerprint: Fingerprint | None = None
+        self.encoding = ""  # "GB18030" when the file was read as GBK/GB18030 (saving writes UTF-8)
         self.dirty = False
         self.is_new = False
         self._nl = "\n"  # the file's line ending, for the lines this document adds
@@ -343,10 +355,12 @@ class FormDocument:
     def _load_from_disk(self) -> None:
         source = str(self.path)
         try:
-            read_toml(self.path)  # size, folder, encoding and syntax checks with Chinese messages
+            with warnings.catch_warnings():  # the encoding is kept here (self.encoding), for the editor to say
+                warnings.simplefilter("ignore", EncodingNotice)
+                read_toml(self.path)  # size, folder, encoding and syntax checks with Chinese messages
             raw = read_bytes(self.path)  # a regular file only: a named pipe would block here
             self.fingerprint = Fingerprint.of(self.path, raw)
-            text = decode_bytes(raw, source)
+            text, self.encoding = decode_form_bytes(raw, source)
         except FormError as exc:
             self.problems = list(exc.problems)
             try:  # not of a pipe or a device: reading one never ends

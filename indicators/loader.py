@@ -45,6 +45,7 @@ __all__ = [
     "read_toml",
     "read_bytes",
     "decode_bytes",
+    "decode_form_bytes",
     "parse_toml_text",
     "load_form",
     "load_form_text",
@@ -84,7 +85,19 @@ class FormError(Exception):
 
 
 def decode_bytes(data: bytes, source: str) -> str:
-    """UTF-8 (with or without BOM); anything else is a clear error."""
+    """UTF-8 (with or without BOM), or GBK/GB18030 with a notice (:mod:`indicators.encodings`);
+    anything else is a clear error."""
+    text, encoding = decode_form_bytes(data, source)
+    if encoding:
+        from .encodings import notice
+
+        notice(source, encoding)
+    return text
+
+
+def decode_form_bytes(data: bytes, source: str) -> tuple[str, str]:
+    """(text, "GB18030" when read as GBK/GB18030 else ""): UTF-8 with or without BOM, or GB18030
+    text (no NUL); anything else is a clear error."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     wide = _wide_encoding(data)
@@ -102,16 +115,15 @@ def decode_bytes(data: bytes, source: str) -> str:
             ]
         )
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), ""
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         if b"\x00" in data[:4096]:  # no text has NULs: converting it as GBK would only garble it more
             message = "文件不是文本文件（含有 NUL 字节，可能是 Excel、Word、PDF 或图片文件）。请给出 TOML 格式的表单文件。"
             raise FormError([Problem(source, "", None, message)]) from None
-        hint = "文件不是 UTF-8 编码"
-        try:
-            data.decode("gb18030")
-            hint += "，看起来是 GBK/GB18030 编码（Windows 记事本和 Excel 的常见默认）"
+        hint = "文件既不是 UTF-8 编码，也不是 GBK/GB18030 编码"
+        try:  # what Windows Notepad and Excel save in China: read it, with a notice
+            return data.decode("gb18030"), "GB18030"
         except UnicodeDecodeError:
             pass
         raise FormError(
@@ -397,7 +409,7 @@ def _message(err: ErrorDetails, model: type[BaseModel], sections: dict[tuple[str
         expected = err.get("ctx", {}).get("expected", "")
         return f"取值 “{err.get('input')}” 无效，只能是 {expected}"
     if kind == "value_error" and "too large" in str(err.get("msg", "")):
-        return f"数值过大（“{_shown(err.get('input'))}”），请检查单位（金额按 [funds] unit 所写的单位计，默认万元）"
+        return f"数值过大（“{_shown(err.get('input'))}”），请检查金额单位（万元或元，默认万元）"
     if kind == "value_error" and "too small" in str(err.get("msg", "")):
         return f"数值过小（“{_shown(err.get('input'))}”，绝对值小于 10 的 -12 次方），不是有效的金额或分数；请写 0 或实际数值"
     base = _TYPE_MESSAGES.get(kind, err.get("msg", "值无效"))

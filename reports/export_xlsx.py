@@ -426,6 +426,13 @@ def _where(f: Any, result: Result) -> str:
     return "表单"
 
 
+def _title(code: str) -> str:
+    """A finding's Chinese title, as on every printed page (codes are for the CLI listing and JSON)."""
+    from jixiao.scoring.findings import CATALOG
+
+    return CATALOG[code].title if code in CATALOG else code
+
+
 def _diff(claimed: Decimal | None, computed: Decimal) -> Decimal | None:
     return None if claimed is None else claimed.quantize(Decimal("0.01")) - computed
 
@@ -448,13 +455,13 @@ def _check_sheet(ws: Worksheet, result: Result) -> _Sheet:
     r += 1
     for ind in result.indicators:
         values: list[Any] = [ind.index + 1, ind.category, ind.subcategory, ind.name, ind.weight, ind.claimed, ind.score,
-                             _diff(ind.claimed, ind.score), "、".join(f.code for f in ind.findings)]
+                             _diff(ind.claimed, ind.score), "、".join(_title(f.code) for f in ind.findings)]
         for c, v in enumerate(values, 1):
             s.put(r, c, v, align=_LEFT if c in (2, 3, 4, 9) else _CENTER)
         r += 1
     f = result.funds
     rate = f"（执行率 {fmt(f.rate * 100)}%）" if f.rate is not None else ""
-    funds_codes = "、".join(x.code for x in result.findings if x.loc[:1] == ("funds",))
+    funds_codes = "、".join(_title(x.code) for x in result.findings if x.loc[:1] == ("funds",))
     weight = f.weight + sum((x.weight for x in result.indicators), Decimal(0))
     for label, totals, codes, bold in (
         ("资金执行率" + rate, (f.weight, f.claimed, f.score, _diff(f.claimed, f.score)), funds_codes, False),
@@ -479,14 +486,14 @@ def _check_sheet(ws: Worksheet, result: Result) -> _Sheet:
           f"提示 {len(result.findings) - result.errors - result.warnings}）", span=ncol, border=False, align=_LEFT, bold=True)
     r += 1
     s.put(r, 1, "序号", fill=_HEAD_FILL, bold=True)
-    s.put(r, 2, "代码", span=2, fill=_HEAD_FILL, bold=True)
+    s.put(r, 2, "问题", span=2, fill=_HEAD_FILL, bold=True)
     s.put(r, 4, "位置", fill=_HEAD_FILL, bold=True)
     s.put(r, 5, "严重程度", span=2, fill=_HEAD_FILL, bold=True)
     s.put(r, 7, "说明", span=3, fill=_HEAD_FILL, bold=True)
     r += 1
     for n, finding in enumerate(result.findings, 1):
         s.put(r, 1, n)
-        s.put(r, 2, finding.code, span=2, align=_LEFT)
+        s.put(r, 2, _title(finding.code), span=2, align=_LEFT)  # the clerk's words: the title, not the code
         s.put(r, 4, _where(finding, result), align=_LEFT)
         s.put(r, 5, SEVERITY_ZH.get(finding.severity, finding.severity), span=2)
         s.put(r, 7, finding.message, span=3, align=_LEFT)

@@ -62,6 +62,10 @@ CANDIDATES = SONG_CANDIDATES + (
     "/usr/share/fonts/truetype/noto/NotoSansSC-Regular.ttf",
     "/System/Library/Fonts/PingFang.ttc",
     "C:/Windows/Fonts/msyh.ttc",
+    # Windows: 仿宋, 黑体, 楷体, in every Chinese Windows
+    "C:/Windows/Fonts/simfang.ttf",
+    "C:/Windows/Fonts/simhei.ttf",
+    "C:/Windows/Fonts/simkai.ttf",
 )
 
 # Characters of jixiao's own printed labels (form and review report): a font

@@ -332,11 +332,13 @@ def findings_block(result: Any, s: _Styles) -> list[Flowable]:
     )
     out.append(_p(intro, s.note))
     out.append(Spacer(1, 4))
-    data: list[list[Any]] = [["序号", "代码", "位置", "说明"]]
+    data: list[list[Any]] = [["序号", "问题", "位置", "说明"]]
+    from jixiao.scoring.findings import CATALOG
+
     names = {r.index: r.name for r in result.indicators}
-    for i, f in enumerate(errors, 1):
-        where = finding_place(f, names) + (f"（第 {f.line} 行）" if f.line else "")
-        data.append([str(i), _p(f.code, s.cell), _p(where, s.cell), _p(f.message, s.cell)])
+    for i, f in enumerate(errors, 1):  # on paper: the title and the place on the form, no code, no file line
+        title = CATALOG[f.code].title if f.code in CATALOG else f.code
+        data.append([str(i), _p(title, s.cell), _p(finding_place(f, names), s.cell), _p(f.message, s.cell)])
     widths = [34.0, 120.0, 220.0]
     widths.append(WIDTH - sum(widths))
     cmds = _base_cmds(s.font) + [("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL), ("ALIGN", (0, 0), (-1, 0), "CENTER")]

@@ -4,7 +4,8 @@ Landscape A4: the batch summary, a bar chart of the grade distribution
 (claimed vs computed vs reviewed), the commonest findings, then one section
 per form that needs attention (cannot be read, or has rows where the
 claimed, computed and review scores differ, or error/warning findings), worst
-first, with those rows and the findings.  Every user string is escaped
+first, with those rows and the findings.  Findings are named by their Chinese
+title and their place on the form, never by code or by a line of the file.  Every user string is escaped
 before it reaches a Paragraph.  Written atomically.
 """
 
@@ -46,6 +47,14 @@ def report_title(title: str, year: int | None) -> str:
     """The heading: the reviewing body (``--title``) and the batch's year, ``某市财政局 2023 年度预算绩效自评复核报告``."""
     head = f"{year} 年度预算绩效自评复核报告" if year else "预算绩效自评复核报告"
     return f"{title.strip()} {head}" if title.strip() else head
+
+
+def _title(code: str) -> str:
+    """A finding's Chinese title (its code only when the catalogue does not know it)."""
+    from jixiao.scoring.findings import CATALOG
+
+    rule = CATALOG.get(code)
+    return rule.title if rule is not None else code
 
 
 def _styles(font: str) -> dict[str, Any]:
@@ -197,8 +206,9 @@ def build_review_pdf(
     top = summary.top_codes(10)
     if top:
         left.append(_p("最常见的发现项", st["h3"]))
-        rows = [[code, f"{CATALOG[code].title}（{SEVERITY_ZH[CATALOG[code].severity]}）", n, k] for code, n, k in top]
-        left.append(_table(["代码", "名称（严重程度）", "条数", "涉及表单"], rows, [50 * mm, 56 * mm, 14 * mm, 18 * mm], st))
+        # by title, as on every printed page: the codes are in the command line's listing and the JSON
+        rows = [[CATALOG[code].title, SEVERITY_ZH[CATALOG[code].severity], n, k] for code, n, k in top]
+        left.append(_table(["发现项", "严重程度", "条数", "涉及表单"], rows, [76 * mm, 30 * mm, 14 * mm, 18 * mm], st))
     if left:
         story.append(Spacer(1, 2 * mm))
         right = _chart(summary, font.name) if grades else ""
@@ -208,7 +218,7 @@ def build_review_pdf(
     if batch:
         story.append(_p("本批次的检查（重复报送、年度不符）", st["h3"]))
         story.append(_table(
-            ["文件", "代码", "说明"], [[f.path, f.code, f.message] for f in batch],
+            ["文件", "问题", "说明"], [[f.path, _title(f.code), f.message] for f in batch],
             [90 * mm, 40 * mm, width - 130 * mm], st,
         ))
     if ranking:
@@ -265,10 +275,12 @@ def build_review_pdf(
             ))
         if sec["findings"]:
             parts.append(Spacer(1, 2 * mm))
+            # the finding's title and its place on the form (第9项 参保人满意度, 资金·年度资金总额·全年执行数),
+            # never its code nor a line of the form file, which mean nothing on paper
             parts.append(_table(
-                ["严重程度", "代码", "位置", "行", "说明"],
-                [[sev, code, where, line or "", msg] for sev, code, where, line, msg in sec["findings"]],
-                [16 * mm, 38 * mm, 62 * mm, 10 * mm, width - 126 * mm],
+                ["严重程度", "发现项", "位置", "说明"],
+                [[sev, _title(code), where, msg] for sev, code, where, _line, msg in sec["findings"]],
+                [16 * mm, 38 * mm, 62 * mm, width - 116 * mm],
                 st,
             ))
         story.append(KeepTogether(head + parts[:2]) if parts else KeepTogether(head))

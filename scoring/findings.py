@@ -83,9 +83,9 @@ CATALOG: dict[str, Rule] = {
         },
     ),
     "missing-year": Rule(
-        "info", "未填写年度", "表中未印年度（year 可省略）：时效指标按期限本身的年份比较，输出中不印年度。",
+        "info", "未填写年度", "表中未填写年度（可以不填）：时效指标按期限本身的年份比较，输出中不印年度。",
         messages={
-            "": "表中未填写年度（year）：时效指标按期限本身的年份比较，打印件不印年度。",
+            "": "表中未填写年度：时效指标按期限本身的年份比较，打印件不印年度。",
         },
     ),
     "total-capped": Rule(
@@ -95,15 +95,15 @@ CATALOG: dict[str, Rule] = {
         },
     ),
     "category-weight-assumed": Rule(
-        "info", "一级指标分值按合计推定", "非标准的一级指标未在 [categories] 中给出分值，按其下各指标分值之和计。",
+        "info", "一级指标分值按合计推定", "非标准的一级指标未在“一级指标分值”中给出分值，按其下各指标分值之和计。",
         messages={
-            "": "一级指标 “{category}” 未在 [categories] 中给出分值，按其下指标分值之和 {summed} 计。",
+            "": "一级指标 “{category}” 未在“一级指标分值”中给出分值，按其下指标分值之和 {summed} 计。",
         },
     ),
     "category-looks-like-value": Rule(
-        "warning", "一级指标像是数值", "一级指标名称含数字或 %、≥、≤、<、>，既不是规则集的一级指标，也未在 [categories] 中列出，多半是把年度指标值或实际完成值填进了一级指标栏。请改回一级指标名称（如产出指标、效益指标、满意度指标）。",
+        "warning", "一级指标像是数值", "一级指标名称含数字或 %、≥、≤、<、>，既不是规则集的一级指标，也未在“一级指标分值”中列出，多半是把年度指标值或实际完成值填进了一级指标栏。请改回一级指标名称（如产出指标、效益指标、满意度指标）。",
         messages={
-            "": "一级指标 “{category}” 像是一个数值，不是一级指标名称（规则集和 [categories] 中都没有它）。是否把年度指标值或实际完成值填进了一级指标栏？",
+            "": "一级指标 “{category}” 像是一个数值，不是一级指标名称（规则集和“一级指标分值”中都没有它）。是否把年度指标值或实际完成值填进了一级指标栏？",
         },
     ),
     # funds
@@ -116,7 +116,7 @@ CATALOG: dict[str, Rule] = {
     "funds-zero-budget": Rule(
         "error", "全年预算数为 0", "全年预算数为 0 或未填写，无法计算执行率，资金执行率得分为 0。请填写全年预算数。",
         messages={
-            "": "{column}为 0 或未填写，无法计算执行率，资金执行率得 0 分。请在 [funds.total] 或各资金来源行填写{column}。",
+            "": "{column}为 0 或未填写，无法计算执行率，资金执行率得 0 分。请在年度资金总额行或各资金来源行填写{column}。",
         },
     ),
     "funds-negative-executed": Rule(
@@ -128,7 +128,7 @@ CATALOG: dict[str, Rule] = {
     "funds-over-budget": Rule(
         "warning", "执行数远超预算", "全年执行数超过全年预算数的倍数高于规则集的合理性检查线（默认 2 倍），可能是单位（元/万元）或数字填错。请核对预算数和执行数。",
         messages={
-            "": "全年执行数 {executed} {unit}是{column} {denominator} {unit}的 {ratio} 倍，超过 {limit} 倍的合理性检查线。请核对数字和金额单位（[funds] unit，现为{unit}）。",
+            "": "全年执行数 {executed} {unit}是{column} {denominator} {unit}的 {ratio} 倍，超过 {limit} 倍的合理性检查线。请核对数字和金额单位（现为{unit}）。",
         },
     ),
     "rate-contradicts-funds": Rule(
@@ -144,7 +144,7 @@ CATALOG: dict[str, Rule] = {
         },
     ),
     "denominator-fallback": Rule(
-        "info", "执行率分母按另一列计", "规则集的执行率分母（如调整后预算）在表中未填写，按规则集的 denominator_fallback（默认全年预算数）计算执行率。若有调整后预算，请填写。",
+        "info", "执行率分母按另一列计", "规则集的执行率分母（如调整后预算）在表中未填写，按规则集规定的另一列（默认全年预算数）计算执行率。若有调整后预算，请填写。",
         messages={
             "": "规则集的执行率按{wanted}计算，但表中未填写{wanted}，按{used}计算。",
         },
@@ -161,23 +161,23 @@ CATALOG: dict[str, Rule] = {
         messages={
             "": "实际完成值为空，无法评分，得 0 分。请填写实际完成值。",
             "funds-executed": "未填写全年执行数，资金执行率得 0 分。",
-            "manual-claimed": "人工评分须在“得分”（claimed）中填写分数。",
-            "criteria-claimed": "按评价标准评分的指标须在“得分”（claimed）中填写自评得分，得 0 分。",
+            "manual-claimed": "人工评分须在“得分”栏填写分数。",
+            "criteria-claimed": "按评价标准评分的指标须在“得分”栏填写自评得分，得 0 分。",
             "target": "年度指标值为空，无法评分，得 0 分。请填写年度指标值。",
             "qualitative-actual": "定性指标的实际完成值为空：须用文字写明完成情况。没有依据，得 0 分。",
-            "qualitative-claimed": "定性指标评为“{tier}”时须在“得分”（claimed）中填写分数，暂按区间下限计。",
+            "qualitative-claimed": "定性指标评为“{tier}”时须在“得分”栏填写分数，暂按区间下限计。",
             "deadline-actual": "实际完成值为空，无法判断是否按期完成，得 0 分。",
             "common-actual": "实际完成值为空，无法评分，得 0 分。",
         },
     ),
     "unreadable-value": Rule(
-        "error", "无法读取的数值", "年度指标值写了比较符和数字（如“≥98%左右”），但无法读取，不会当作定性指标；得 0 分。请写成“≥98%”这样的形式，或把 method 改为 qualitative。",
+        "error", "无法读取的数值", "年度指标值写了比较符和数字（如“≥98%左右”），但无法读取，不会当作定性指标；得 0 分。请写成“≥98%”这样的形式，或改写成文字，按定性指标评分。",
         messages={
-            "": "年度指标值 “{target}” 写了比较符和数字，但无法读取（单位或附注不认识），得 0 分。请写成 “≥98%”、“≤6万元” 这样的形式，或把 method 改为 qualitative。",
+            "": "年度指标值 “{target}” 写了比较符和数字，但无法读取（单位或附注不认识），得 0 分。请写成 “≥98%”、“≤6万元” 这样的形式，或改写成文字，按定性指标评分。",
         },
     ),
     "not-applicable": Rule(
-        "info", "不适用的指标", "指标标为不适用（applicable = false 或实际完成值写“不适用”）：按规则集的 not_applicable 得 0 分，或不参与评分、其余指标按一级指标分值折算。",
+        "info", "不适用的指标", "指标标为不适用（实际完成值写“不适用”，或表单文件中标明不适用）：按规则集的规定得 0 分，或不参与评分、其余指标按一级指标分值折算。",
         messages={
             "": "指标标为不适用。{how}。",
         },
@@ -186,7 +186,7 @@ CATALOG: dict[str, Rule] = {
         "error", "应为数值", "定量指标的实际完成值写成了文字（或日期），无法与目标值比较。请填写数值。",
         messages={
             "": "实际完成值 “{actual}” 不是数值，无法与 “{target}” 比较，得 0 分。请填写数值。",
-            "target": "年度指标值 “{target}” 不是数值，无法按 method = “{method}” 评分，得 0 分。请填写数值目标，或把 method 改为 qualitative。",
+            "target": "年度指标值 “{target}” 不是数值，无法按所选的评分方法比较，得 0 分。请填写数值目标，或改用定性评分。",
             "deadline": "时效指标的实际完成值 “{actual}” 不是日期或月份，无法与期限 “{target}” 比较。",
             "common": "实际完成值 “{actual}” 不是数值，得 0 分。",
         },
@@ -269,7 +269,7 @@ CATALOG: dict[str, Rule] = {
         "warning", "缺少偏差原因", "未得满分、超额完成、定性未达最高档或执行率偏低时，须填写偏差原因分析及改进措施。",
         messages={
             "": "{reason}，须填写偏差原因分析及改进措施。",
-            "funds": "执行率偏低但未填写原因（[funds] note）。",
+            "funds": "执行率偏低但未填写“执行率偏低原因说明”。",
         },
     ),
     "qualitative-out-of-tier": Rule(
@@ -282,7 +282,7 @@ CATALOG: dict[str, Rule] = {
     "missing-tier": Rule(
         "error", "缺少定性档次", "定性指标未选择档次（达成 / 部分达成 / 未达成），也未填写得分。",
         messages={
-            "": "定性指标未选择档次（tier），也未填写得分，得 0 分。",
+            "": "定性指标未选择档次，也未在“得分”栏填写分数，得 0 分。",
         },
     ),
     "unknown-tier": Rule(
@@ -300,14 +300,14 @@ CATALOG: dict[str, Rule] = {
     "missing-reason": Rule(
         "error", "缺少理由", "人工评分或复核扣分必须写明理由。",
         messages={
-            "": "人工评分须在 note 中写明评分理由。",
+            "": "人工评分须在“偏差原因分析及改进措施”中写明评分理由。",
         },
     ),
     "bad-params": Rule(
         "error", "评分参数错误", "该指标的评分方法缺少参数或参数无效。",
         messages={
-            "": "评分方法 {method} 的参数无效：{error}",
-            "missing": "评分方法 {method} 缺少参数 {name}（在 params 中填写）。",
+            "": "评分方法的参数无效：{error}",
+            "missing": "评分方法缺少必需的参数：请在表单文件中补全该指标的评分参数。",
         },
     ),
     "band-not-found": Rule(
@@ -395,7 +395,7 @@ CATALOG: dict[str, Rule] = {
     "printed-mismatch": Rule(
         "warning", "印刷的数与复算不符",
         "原表印出的执行率、分值合计、二级指标分值或序号，与按读入的数复算的结果不同：或是原表印错，或是导入时读错了。"
-        "请对照原表该格核对；读错时请改正原表的版式后重新导入，或先用 jixiao import 转为 .toml 再改正。",
+        "请对照原表该格核对；读错时请改正原表的版式后重新导入，或先用 jixiao import 转为表单文件再改正。",
         messages={
             "rate": "印“执行率 {printed}”，按预算数与执行数应为 {computed}。",
             "weights_total": "印“分值合计 {printed}”，按读入的各项分值与资金执行率分值应为 {computed}。",
@@ -403,7 +403,7 @@ CATALOG: dict[str, Rule] = {
             "serial": "印“序号 {printed}”，按读入的指标行应为 {computed}：其前有指标行未读入，或序号有误。",
         },
     ),
-    "import-problem": Rule("error", "导入时有内容无法读取", "从电子表格或文本导入时，有单元格无法读取（如公式没有保存计算结果）或缺少应有的内容，该处未计入，复算结果可能不完整。位置给出单元格；请改正原表后重试，或先用 jixiao import 转为 .toml 再补全。"),
+    "import-problem": Rule("error", "导入时有内容无法读取", "从电子表格或文本导入时，有单元格无法读取（如公式没有保存计算结果）或缺少应有的内容，该处未计入，复算结果可能不完整。位置给出单元格；请改正原表后重试，或先用 jixiao import 转为表单文件再补全。"),
 }
 
 

@@ -160,16 +160,16 @@ def test_check_sheet_claimed_against_computed_and_findings(tmp_path: Path) -> No
     ws = load_workbook(export(tmp_path, SEED))[CHECK_SHEET]
     row = find(ws, "参保人满意度").row
     assert row_values(ws, row)[:8] == [9, "满意度指标", "服务对象满意度指标", "参保人满意度", 10, 9.5, 10, -0.5]
-    assert "score-mismatch" in row_values(ws, row)[8]
+    assert "得分与复算不符" in row_values(ws, row)[8]  # score-mismatch, by its title
     total = find(ws, "全表得分").row
     assert row_values(ws, total)[4:8] == [100, 99.5, 100, -0.5]
     grade = find(ws, "等级").row
     assert row_values(ws, grade)[5:8] == ["优", "优", "一致"]
-    mismatch = find(ws, "score-mismatch").row
+    mismatch = find(ws, "得分与复算不符").row
     values = row_values(ws, mismatch)
     assert values[3] == "第9项（参保人满意度）" and values[4] == "错误"
     assert values[6] == "填报得分 9.50，按规则应为 10.00。"
-    severities = {row_values(ws, find(ws, code).row)[4] for code in ("missing-deviation-note",)}
+    severities = {row_values(ws, find(ws, title).row)[4] for title in ("缺少偏差原因",)}
     assert severities == {"警告"}
 
 

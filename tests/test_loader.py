@@ -81,13 +81,24 @@ def test_bad_literal(tmp_path):
     assert prob.key == "kind" and prob.line == 2 and "department" in prob.message
 
 
-def test_gbk_file_says_how_to_convert(tmp_path):
+def test_gbk_file_is_read_with_a_notice(tmp_path):
+    from jixiao.indicators.encodings import EncodingNotice
+
     p = tmp_path / "gbk.toml"
-    p.write_bytes(form_toml([row()]).encode("gbk"))
+    p.write_bytes(form_toml([row()]).encode("gbk"))  # what Notepad and Excel save in China
+    with pytest.warns(EncodingNotice, match="GBK/GB18030") as seen:
+        form = load_form(p)
+    assert form.indicators[0].name == "指标" and form.indicators[0].category == "产出指标"
+    assert seen[0].message.source == str(p) and seen[0].message.encoding == "GB18030"
+
+
+def test_neither_utf8_nor_gbk_says_how_to_convert(tmp_path):
+    p = tmp_path / "latin.toml"
+    p.write_bytes(form_toml([row()]).encode("utf-8").replace("单位".encode(), b"\xff\xfe\xff"))
     [prob] = problems(p)
     assert prob.file == str(p)
     assert "GBK" in prob.message and "UTF-8" in prob.message and "iconv" in prob.message
-    assert prob.line == 6  # the first line with Chinese
+    assert prob.line is not None
 
 
 def test_bom_simply_loads(tmp_path):

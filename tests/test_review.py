@@ -179,8 +179,17 @@ def test_unusable_review_file_is_review_invalid_and_nothing_is_applied(form: Pat
     assert review.adjustments == []
 
 
-def test_review_file_in_gbk_is_review_invalid(form: Path):
-    review_path_for(form).write_bytes('reviewer = "财政局"\n'.encode("gbk"))
+def test_review_file_in_gbk_is_read_with_a_notice(form: Path):
+    from jixiao.indicators.encodings import EncodingNotice
+
+    review_path_for(form).write_bytes('reviewer = "财政局"\n'.encode("gbk"))  # what Notepad saves in China
+    with pytest.warns(EncodingNotice):
+        review = review_result(score_file(form))
+    assert codes(review) == [] and review.reviewer == "财政局"
+
+
+def test_review_file_neither_utf8_nor_gbk_is_review_invalid(form: Path):
+    review_path_for(form).write_bytes(b'reviewer = "\xff\xfe"\n')
     review = review_result(score_file(form))
     assert codes(review) == ["review-invalid"] and "UTF-8" in review.findings[0].message
 

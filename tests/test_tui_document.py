@@ -194,10 +194,10 @@ def test_a_new_document_is_not_written_over_a_file_that_appeared(tmp_path: Path)
     "content",
     [
         b'format = 1\nkind = "department"\n[unit\n',
-        'format = 1\nkind = "department"\nyear = 2021\n[unit]\nname = "单位"\n'.encode("gbk"),
+        b'format = 1\nkind = "department"\nyear = 2021\n[unit]\nname = "\xff\xfe"\n',  # neither UTF-8 nor GBK
         b'format = 2\nkind = "department"\nyear = 2021\n[unit]\nname = "x"\n',
     ],
-    ids=["syntax", "gbk", "schema"],
+    ids=["syntax", "encoding", "schema"],
 )
 def test_a_broken_file_lists_problems_and_is_never_saved(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "broken.toml"

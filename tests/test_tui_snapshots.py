@@ -45,10 +45,23 @@ class TestMainScreen:
     def test_funds_page(self, snap_compare: Any) -> None:
         assert snap_compare(seed_app(), press=["2"], terminal_size=(120, 40))
 
+    def test_funds_page_80x24(self, snap_compare: Any) -> None:
+        assert snap_compare(seed_app(), press=["2"], terminal_size=(80, 24))
+
+
+    def test_main_screen_80x24_scrolled_right(self, snap_compare: Any) -> None:
+        assert snap_compare(seed_app(), press=["right"] * 10, terminal_size=(80, 24))
+
+    def test_too_small(self, snap_compare: Any) -> None:
+        assert snap_compare(seed_app(), terminal_size=(50, 15))
+
 
 class TestHelpScreen:
     def test_help_screen(self, snap_compare: Any) -> None:
         assert snap_compare(seed_app(), press=["question_mark"], terminal_size=(120, 40))
+
+    def test_help_screen_80x24(self, snap_compare: Any) -> None:
+        assert snap_compare(seed_app(), press=["question_mark"], terminal_size=(80, 24))
 
 
 class TestDialogs:

@@ -42,15 +42,108 @@ COMMANDS: dict[str, str] = {
     "import": "jixiao.tui.commands.import_",
     "export": "jixiao.tui.commands.export",
     "targets": "jixiao.tui.commands.targets",
+    "completion": "jixiao.tui.commands.completion",
 }
 
 
 # ------------------------------------------------------------ parser
 
 
+def _wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` terminal cells (a Chinese character is two): breaks at
+    spaces between words, and anywhere between Chinese characters (no punctuation starts a line)."""
+    from .textable import cell_width
+
+    lines: list[str] = []
+    line, line_width = "", 0
+    for token in re.findall(r"[ -~]+|.", " ".join(text.split())):  # runs of ASCII, or one other character
+        for piece in re.split(r"(?<= )", token) if cell_width(token) > width else [token]:
+            w = cell_width(piece)
+            if line and line_width + w > width and not (piece in "，。；：、）》”" and line_width + w <= width + 2):
+                lines.append(line.rstrip())
+                piece = piece.lstrip()
+                line, line_width = "", 0
+                w = cell_width(piece)
+            line += piece
+            line_width += w
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines or [""]
+
+
 class _ChineseHelp(argparse.HelpFormatter):
+    """argparse's help with its columns aligned by display width: a Chinese character takes two
+    cells of the terminal, not one, so argparse's own ``len`` misaligns and overflows them."""
+
     def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
         super().add_usage(usage, actions, groups, prefix if prefix is not None else "用法：")
+
+    def add_argument(self, action: argparse.Action) -> None:
+        from .textable import cell_width
+
+        super().add_argument(action)
+        if action.help is not argparse.SUPPRESS:  # the widest invocation, in cells, with its own indent
+            widths = [cell_width(self._format_action_invocation(action)) + self._current_indent]
+            for sub in self._iter_indented_subactions(action):  # (argparse forgets the commands' deeper indent)
+                widths.append(cell_width(self._format_action_invocation(sub)) + self._current_indent)
+            self._action_max_length = max(self._action_max_length, *widths)
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return _wrap(text, width)
+
+    def _format_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None) -> str:
+        """argparse's usage, wrapped again by display width when a Chinese metavar makes it too wide."""
+        from .textable import cell_width
+
+        text = super()._format_usage(usage, actions, groups, prefix)
+        width = self._width - self._current_indent
+        lines = text.rstrip("\n").split("\n")
+        start = (prefix or "") + self._prog
+        if all(cell_width(line) <= width for line in lines) or not lines[0].startswith(start):
+            return text
+        rest = " ".join(line.strip() for line in lines)[len(start) :]
+        indent = " " * (cell_width(start) + 1 if cell_width(start) + 1 <= width // 2 else cell_width(prefix or ""))
+        out, line = [], start
+        for token in re.findall(r"\[[^\]]*\]|\([^)]*\)|\S+", rest):
+            if cell_width(line) + 1 + cell_width(token) > width and line.strip():
+                out.append(line)
+                line = indent + token
+            else:
+                line += " " + token
+        out.append(line)
+        return "\n".join(out) + "\n\n"
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:  # the description
+        return "\n".join(indent + line for line in _wrap(text, width - len(indent)))
+
+    def _format_action(self, action: argparse.Action) -> str:
+        """As argparse's, with widths measured in cells."""
+        from .textable import cell_width
+
+        help_position = min(self._action_max_length + 2, self._max_help_position)
+        help_width = max(self._width - help_position, 11)
+        action_width = help_position - self._current_indent - 2
+        header = self._format_action_invocation(action)
+        indent = " " * self._current_indent
+        indent_first = help_position
+        if not action.help:
+            parts = [f"{indent}{header}\n"]
+        elif cell_width(header) <= action_width:  # the help starts on the same line
+            parts = [f"{indent}{header}{' ' * (action_width - cell_width(header))}  "]
+            indent_first = 0
+        else:  # a long invocation: the help starts on the next line
+            parts = [f"{indent}{header}\n"]
+        if action.help and action.help.strip():
+            help_text = self._expand_help(action)
+            if help_text:
+                lines = self._split_lines(help_text, help_width)
+                parts.append(" " * indent_first + lines[0] + "\n")
+                parts += [" " * help_position + line + "\n" for line in lines[1:]]
+        elif not parts[0].endswith("\n"):
+            parts.append("\n")
+        for subaction in self._iter_indented_subactions(action):
+            parts.append(self._format_action(subaction))
+        return self._join_parts(parts)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -59,10 +152,21 @@ class _Parser(argparse.ArgumentParser):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", _ChineseHelp)
         kwargs["add_help"] = False
+        self.arguments: list[argparse.Action] = []  # every argument added, as add_argument returned it
+        self.has_commands = False
         super().__init__(*args, **kwargs)
         self._positionals.title = "参数"
         self._optionals.title = "选项"
         self.add_argument("-h", "--help", action="help", help="显示帮助并退出")
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        action = super().add_argument(*args, **kwargs)
+        self.arguments.append(action)
+        return action
+
+    def add_subparsers(self, **kwargs: Any) -> Any:
+        self.has_commands = True
+        return super().add_subparsers(**kwargs)
 
     def error(self, message: str) -> Any:  # argparse's own (English) message, said in Chinese
         self.print_usage(sys.stderr)
@@ -100,7 +204,7 @@ def _split_choices(text: str) -> list[str]:
 
 
 def _help_for(parser: argparse.ArgumentParser, name: str) -> str:
-    for action in parser._actions:
+    for action in getattr(parser, "arguments", []):
         names = {action.dest, str(action.metavar), "/".join(action.option_strings)}
         if name in names and action.help and action.help != argparse.SUPPRESS:
             return action.help
@@ -121,7 +225,7 @@ def chinese_argparse_message(message: str, parser: argparse.ArgumentParser | Non
 
             guess = difflib.get_close_matches(value, choices, n=1, cutoff=0.5)
             hint = f"，是否想输入 “{guess[0]}”？" if guess else f"。可选：{'、'.join(choices)}"
-            if arg in ("命令", "command", "") and parser is not None and parser._subparsers is not None:
+            if arg in ("命令", "command", "") and getattr(parser, "has_commands", False):
                 return f"未知的命令 “{value}”{hint}"
             return f"参数 {arg} 的取值 “{value}” 无效{hint}"
         if kind == "required":
@@ -192,7 +296,26 @@ def _version() -> str:
 def main(argv: list[str] | None = None) -> int:
     """Run one command; everything it prints goes through :func:`tui.terminal.visible`."""
     with guard():
+        _show_encoding_notices()
         return _main(argv)
+
+
+def _show_encoding_notices() -> None:
+    """A file read as GBK/GB18030 (not UTF-8) is said on stderr, in Chinese, each time."""
+    import warnings
+
+    from jixiao.indicators.encodings import EncodingNotice
+
+    warnings.simplefilter("always", EncodingNotice)
+    original = warnings.showwarning
+
+    def show(message: Any, category: Any, filename: str, lineno: int, file: Any = None, line: Any = None) -> None:
+        if isinstance(category, type) and issubclass(category, EncodingNotice):
+            print(f"注意：{message}", file=sys.stderr)
+            return
+        original(message, category, filename, lineno, file, line)
+
+    warnings.showwarning = show
 
 
 def _main(argv: list[str] | None) -> int:

@@ -135,7 +135,7 @@ def _finish_funds(f: _Form, funds: dict[str, Any], header: tuple[int, dict[str, 
             out[key] = funds[key]
     if money == "元":
         out["unit"] = "元"
-        f.note(header[0], 0, "金额单位为元，写入 [funds] unit = \"元\"（金额未换算）。", "found")
+        f.note(header[0], 0, "金额单位为元，表中按元记录（金额未换算）。", "found")
     elif not money:
         f.note(header[0], 0, "未写金额单位，按万元理解。", "assumed")
     for key in ("total", "appropriation", "carryover", "other"):

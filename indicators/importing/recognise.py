@@ -323,7 +323,7 @@ def _read_form(grid: Grid, start: int, h: int, limit: int, tiers: tuple[Decimal,
                 f.note(*unit_at[key], f"未找到部门/单位名称，取{L.UNIT_WORDS[key]}“{name}”作为单位名称。", "assumed")
                 break
     if not name:
-        f.note(top, 0, "未找到部门（单位）名称，请在 [unit] name 中填写。", "problem")
+        f.note(top, 0, "未找到部门（单位）名称，请在“单位名称”中填写。", "problem")
     data["unit"] = {"name": name}
     for key in ("code", "project", "supervisor", "implementer"):
         if unit.get(key):

@@ -446,7 +446,7 @@ def recognise_targets(grid: Grid) -> list[Recognised]:
                     f.cells[("unit", "name")] = f.cells[("unit", key)]
                 break
     if not name:
-        f.note(top, 0, "未找到部门（单位）名称，请在 [unit] name 中填写。", "problem")
+        f.note(top, 0, "未找到部门（单位）名称，请在“单位名称”中填写。", "problem")
     data["unit"] = {"name": name}
     for key in ("code", "project", "supervisor", "implementer"):
         if unit.get(key):

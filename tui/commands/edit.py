@@ -11,6 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from ._common import KIND_CHOICES, KIND_HELP, kind_arg
+
 EXIT_OK, EXIT_UNREADABLE = 0, 2
 
 
@@ -25,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--save-as", metavar="文件", help="导入电子表格或文本时，保存的 .toml 文件名（默认为同名 .toml，放在原文件旁边）")
     p.add_argument("--new", action="store_true", help="从模板新建表单（保存时才写入文件）")
     p.add_argument(
-        "--kind", choices=["department", "project"], default="department", help="新建表单的类型：部门整体 / 项目支出"
+        "--kind", type=kind_arg, choices=KIND_CHOICES, default="department", metavar="类型", help="新建时的" + KIND_HELP
     )
     p.set_defaults(func=run)
 
@@ -87,9 +89,16 @@ def _open_imported(path: Path, save_as: str | None) -> tuple[int, object | None]
     return EXIT_OK, document
 
 
+def _never(path: Path) -> bool:
+    return False
+
+
 def run(args: argparse.Namespace) -> int:
     path = Path(args.form)
-    from jixiao.indicators.importing import is_imported
+    if path.suffix.lower() == ".toml":  # a form: the import's readers are not needed (nor imported at start-up)
+        is_imported = _never
+    else:
+        from jixiao.indicators.importing import is_imported
 
     if is_imported(path) and args.new:
         print(f"{path}：新建的表单是 .toml 文件，请用 .toml 结尾的文件名（如 {path.with_suffix('.toml')}）。", file=sys.stderr)

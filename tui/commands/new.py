@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ._common import EXIT_OK, EXIT_UNREADABLE
+from ._common import EXIT_OK, EXIT_UNREADABLE, KIND_CHOICES, KIND_HELP, TARGETS_WORDS, kind_arg
 
 __all__ = ["register", "cmd_new"]
 
@@ -23,9 +23,11 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=cmd_new)
     p.add_argument(
         "--kind",
-        choices=["department", "project", "targets"],
+        type=kind_arg,
+        choices=[*KIND_CHOICES, *TARGETS_WORDS],
         default="department",
-        help="部门整体 / 项目支出 / 绩效目标表（年初批复的指标定义）",
+        metavar="类型",
+        help=KIND_HELP + "；或 绩效目标表（targets，年初批复的指标定义）",
     )
     p.add_argument("--from-targets", metavar="绩效目标表", help="依据批复的绩效目标表（.toml）生成年末自评表：指标值和分值照批复，完成值留空")
     p.add_argument("-o", "--output", required=True, help="输出文件")

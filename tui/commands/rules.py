@@ -13,9 +13,11 @@ __all__ = ["register", "cmd_rules"]
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser("rules", help="查看规则集", description="查看规则集")
+    p = subparsers.add_parser(
+        "rules", help="查看规则集", description="查看规则集：jixiao rules 列出内置规则集，jixiao rules show ID 显示其内容"
+    )
     p.set_defaults(func=cmd_rules)
-    p.add_argument("action", choices=["list", "show"])
+    p.add_argument("action", choices=["list", "show"], nargs="?", default="list", help="list 列出（默认）；show 显示一个规则集")
     p.add_argument("id", nargs="?", help="规则集 ID 或文件路径")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from jixiao.scoring.findings import CATALOG
 from jixiao.scoring.locations import finding_place, place
 from rich.text import Text
 from textual.message import Message
@@ -19,6 +20,19 @@ STYLE = {"error": "bold red", "warning": "bold yellow", "info": "dim"}
 def where(loc: tuple[Any, ...], names: dict[int, str]) -> str:
     """Short Chinese location: 第9项 参保人满意度, 资金, 填报总分... (the printed outputs use the same)."""
     return place(loc, names)
+
+
+def finding_text(f: Any, names: dict[int, str]) -> Text:
+    """One finding as a clerk reads it: severity, place, message, and the finding's Chinese title
+    (never its code: codes are for the command line's listing and --format json)."""
+    text = Text()
+    text.append(f"[{SEVERITY_ZH[f.severity]}]", style=STYLE[f.severity])
+    text.append(f" {visible(finding_place(f, names))}：", style="bold")
+    text.append(visible(f.message))
+    rule = CATALOG.get(f.code)
+    if rule is not None:
+        text.append(f"（{rule.title}）", style="dim")
+    return text
 
 
 class FindingsPanel(OptionList):
@@ -38,12 +52,7 @@ class FindingsPanel(OptionList):
         options = []
         self.locs = []
         for i, f in enumerate(result.findings):
-            text = Text()
-            text.append(f"[{SEVERITY_ZH[f.severity]}]", style=STYLE[f.severity])
-            text.append(f" {visible(finding_place(f, names))}：", style="bold")
-            text.append(visible(f.message))
-            text.append(f" ({f.code})", style="dim")
-            options.append(Option(text, id=f"finding-{i}"))
+            options.append(Option(finding_text(f, names), id=f"finding-{i}"))
             self.locs.append(f.loc)
         prompts = [o.prompt for o in options]
         if prompts != self._prompts:  # rebuilding the list is the slow part: only when it changed

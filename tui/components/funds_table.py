@@ -15,14 +15,46 @@ from .result_table import ResultTable
 ROWS = ("total", "appropriation", "carryover", "other")
 
 
+# below this width (cells) the headers and the row names are shortened, so that the table fits 80 columns
+NARROW_WIDTH = 100
+NARROW_HEADERS = {"initial": "年初预算", "annual": "全年预算", "executed": "全年执行", "claimed": "填报"}
+NARROW_ROWS = {"total": "资金总额", "appropriation": "其中：财政拨款", "carryover": "　　上年结转", "other": "　　其他资金"}
+
+
 class FundsTable(ResultTable):
     def __init__(self, **kwargs: Any):
-        super().__init__(cursor_type="cell", **kwargs)
+        super().__init__(cursor_type="cell", fixed_columns=1, **kwargs)  # the row names stay when it scrolls
+        self.narrow = False
+        self.unit = "万元"
+        self._last: tuple[Any, ...] | None = None
         self._add_columns()
 
     def _add_columns(self) -> None:
         for key, label in FUNDS_COLUMNS:
-            self.add_column(label, key=key)
+            if key == "row":
+                label = f"资金（{self.unit}）"
+            self.add_column(NARROW_HEADERS.get(key, label) if self.narrow else label, key=key)
+
+    def _rebuild(self) -> None:
+        """The columns again (new headers), then the rows, the cursor where it was."""
+        coordinate = self.cursor_coordinate
+        self.clear(columns=True)
+        self._shown = []
+        self._add_columns()
+        if self._last is not None:
+            self.show(*self._last)
+            self.move_cursor(row=coordinate.row, column=max(coordinate.column, 1), animate=False)
+
+    def fit_width(self, width: int) -> None:
+        """Shorter headers and row names below :data:`NARROW_WIDTH` cells, the full ones above."""
+        narrow = width < NARROW_WIDTH
+        if narrow == self.narrow:
+            return
+        self.narrow = narrow
+        self._rebuild()
+
+    def on_resize(self, event: Any) -> None:
+        self.fit_width(event.size.width)
 
     def column_key_at(self, column: int) -> str:
         return str(self.ordered_columns[column].key.value)
@@ -32,15 +64,13 @@ class FundsTable(ResultTable):
 
     def _show_unit(self, unit: str) -> None:
         """The first header says the form's money unit: 资金（万元） or 资金（元）."""
-        label = f"资金（{unit}）"
-        column = self.ordered_columns[0]
-        if column.label.plain != label:
-            column.label = Text(label)
-            self._require_update_dimensions = True
-            self.refresh()
+        if unit != self.unit:
+            self.unit = unit
+            self._rebuild()
 
     def show(self, result: Any, fmt: Callable[[Decimal], str], given_total: dict[str, Decimal | None]) -> None:
         """``given_total``: the file's own [funds.total] values (None where absent)."""
+        self._last = (result, fmt, given_total)
         row, column = self.cursor_coordinate
         rows: list[tuple[str, list[Any]]] = []
         funds = result.funds
@@ -48,7 +78,7 @@ class FundsTable(ResultTable):
         bad = {f.loc[2] for f in result.findings if f.loc[:2] == ("funds", "total") and len(f.loc) > 2}
         for key in ROWS:
             values = funds.rows.get(key, {})
-            cells: list[Any] = [Text(FUNDS_ROW_LABELS[key])]
+            cells: list[Any] = [Text((NARROW_ROWS if self.narrow else FUNDS_ROW_LABELS)[key])]
             for col in ("initial", "annual", "executed"):
                 if key == "total":
                     value = given_total.get(col)

@@ -41,7 +41,11 @@ def decode_text(data: bytes) -> tuple[str, str]:
 
 
 def read_csv(path: str, data: bytes) -> list[Grid]:
-    text, _encoding = decode_text(data)
+    text, encoding = decode_text(data)
+    if encoding == "GB18030":
+        from ...encodings import notice
+
+        notice(path, encoding)
     if "\x00" in text:
         raise ReaderError("文件中有空字符（\\0），不是文本格式的 CSV。请确认选择了正确的文件。")
     sample = text[: 64 * 1024]

@@ -34,6 +34,23 @@ def decode_text(data: bytes) -> str:
         return data.decode("gb18030", errors="replace")
 
 
+def decode_noting(data: bytes, source: str) -> str:
+    """:func:`decode_text`, with a notice (:mod:`indicators.encodings`) when the text is not UTF-8."""
+    text = decode_text(data)
+    if not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                data.decode("gb18030")  # a whole GBK/GB18030 text, not bytes read with replacements
+            except UnicodeDecodeError:
+                return text
+            from ...encodings import notice
+
+            notice(source, "GB18030")
+    return text
+
+
 def _cell(text: str, address: str) -> Cell:
     value, percent = parse_number(text)
     return Cell(text=text, value=value, percent=percent, address=address)
@@ -41,7 +58,7 @@ def _cell(text: str, address: str) -> Cell:
 
 def read_text(path: Path, data: bytes) -> list[Grid]:
     """One Grid for the whole text (the recogniser finds the form(s) inside it)."""
-    text = decode_text(data)
+    text = decode_noting(data, str(path))
     layout = _looks_like_layout(text)
     rows: list[list[Cell]] = []
     addresses: list[str] = []
