@@ -270,7 +270,7 @@ class _Scorer:
         self.cost_words = _any_word(tuple(scoring.cost_keywords))
         self.satisfaction_words = _any_word(tuple(scoring.satisfaction_keywords))
         self.places = scoring.score_precision
-        self.sub_ops = tuple(scoring.bare_number_operators.items())  # (word in 二级指标, operator of a bare number)
+        self.sub_ops: tuple[tuple[str, str], ...] | None = None  # bare_number_operators' items, read when first needed
         self._names: str | None = None  # the rows' names, joined: see ``row_names``
         qualitative = rules.qualitative
         self.achieved = qualitative.achieved
@@ -408,7 +408,7 @@ class _Scorer:
         w = ind.weight
         needs_note: list[str] = []  # reasons a deviation note is required
         actual = ind.actual
-        if (not ind.applicable or "不" in actual or "/" in actual or "／" in actual) and applicable.left_out(ind):
+        if (not ind.applicable or "不" in actual or actual in applicable.SLASHES) and applicable.left_out(ind):
             return self._left_out(index, ind, found)
 
         method, raw_score, tier = self._score(ind, w, needs_note)

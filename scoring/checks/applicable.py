@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from ..engine import _Scorer
 
 _NOT_APPLICABLE = frozenset(("不适用", "/不适用", "不涉及", "/", "//", "-/-"))
+# a 完成值 that is only a slash, as written (the engine's quick test before ``left_out``)
+SLASHES = frozenset(("/", "／", "//", "／／", " / ", "-/-"))
 
 
 def left_out(ind: Indicator) -> bool:
@@ -22,7 +24,7 @@ def left_out(ind: Indicator) -> bool:
     if not ind.applicable:
         return True
     actual = ind.actual
-    return ("不" in actual or "/" in actual or "／" in actual) and normalize_text(actual) in _NOT_APPLICABLE
+    return ("不" in actual or actual in SLASHES) and normalize_text(actual) in _NOT_APPLICABLE
 
 
 def note(s: _Scorer) -> str:

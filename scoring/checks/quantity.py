@@ -45,7 +45,10 @@ def no_target(s: _Scorer, method: str) -> tuple[str, Decimal, str]:
 
 def bare_operator(s: _Scorer, subcategory: str) -> str:
     """The operator of a bare number: the rule set's for the row's 二级指标 (成本 → ≤), else its bare_number_operator."""
-    for word, op in s.sub_ops:
+    ops = s.sub_ops
+    if ops is None:
+        ops = s.sub_ops = tuple(s.rules.scoring.bare_number_operators.items())
+    for word, op in ops:
         if word in subcategory:
             return op
     return s.bare_op
