@@ -270,6 +270,7 @@ class _Scorer:
         self.cost_words = _any_word(tuple(scoring.cost_keywords))
         self.satisfaction_words = _any_word(tuple(scoring.satisfaction_keywords))
         self.places = scoring.score_precision
+        self.criteria_notes = scoring.criteria_notes
         self.sub_ops: tuple[tuple[str, str], ...] | None = None  # bare_number_operators' items, read when first needed
         self._names: str | None = None  # the rows' names, joined: see ``row_names``
         qualitative = rules.qualitative

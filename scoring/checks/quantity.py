@@ -81,7 +81,14 @@ def read(
     if op is None and method != "auto":  # the row names its direction: nothing is assumed
         op = _METHOD_OPERATOR[method]
     elif op is None:
-        op = bare_operator(s, ind.subcategory)
+        op = s.bare_op
+        ops = s.sub_ops
+        if ops is None:
+            ops = s.sub_ops = tuple(s.rules.scoring.bare_number_operators.items())
+        for word, by_sub in ops:  # the rule set's operator for this 二级 (成本 → ≤): see ``bare_operator``
+            if word in ind.subcategory:
+                op = by_sub
+                break
         assumed = True
         s.row_add("operator-assumed", "target", target=ind.target, operator=OPERATOR_SYMBOLS[op])
     if method == "auto":
