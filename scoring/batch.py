@@ -241,13 +241,16 @@ def unreadable_record(path: str, message: str, opts: Options) -> FormRecord:
 _unreadable = unreadable_record  # the old name
 
 
-def process_form(path: str, opts: Options) -> FormRecord:
-    """Everything about one form, in a worker.  Never raises."""
+def process_form(path: str, opts: Options, capture: dict[str, Any] | None = None) -> FormRecord:
+    """Everything about one form, in a worker.  Never raises.
+
+    ``capture`` (the record's worker, jixiao.store): the result, the review and
+    the form's text are put there too (see ``loading.load_scored``)."""
     from .loading import load_scored
     from .review import review_result
 
     try:
-        result, text, origin = load_scored(path, opts.rules)
+        result, text, origin = load_scored(path, opts.rules, capture)
         if opts.json or opts.details:  # only these outputs show findings with their lines
             attach_lines(result, text)
         if opts.targets is not None:  # checked against the approved definitions (scoring/targets.py)
@@ -255,6 +258,9 @@ def process_form(path: str, opts: Options) -> FormRecord:
 
             add_to_result(result, opts.targets.findings(result.form), text if opts.json or opts.details else "")
         review = review_result(result)
+        if capture is not None:
+            capture.update(result=result, review=review, origin=origin)
+            capture.setdefault("text", text)
     except FormError as exc:
         return unreadable_record(path, "\n".join(str(p) for p in exc.problems), opts)
     except Exception as exc:  # a bug in the engine must not stop the batch

@@ -353,6 +353,26 @@ CATALOG: dict[str, Rule] = {
             "": "表单年度为 {year}，本批次为 {batch} 年度{how}。",
         },
     ),
+    # across years (jixiao review with the record: the same unit and project's form of the year before)
+    "target-below-last-actual": Rule(
+        "warning", "指标值低于上年实际完成值",
+        "本年指标值低于上年同一指标的实际完成值（指标值设置偏低）。指标值应参考历史标准设定，一般不低于上年实际完成值；请提高指标值或说明理由。按单位、项目和指标名称（去掉空格和标点）与上一年的表单比对。",
+        messages={
+            "": "指标“{name}”本年指标值 {target} 低于 {last_year} 年实际完成值 {actual}（指标值设置偏低）。",
+        },
+    ),
+    "indicators-unchanged": Rule(
+        "info", "指标与上年相同", "全部指标及指标值与上一年相同，可能是照抄上年。请确认指标是否随工作任务更新。",
+        messages={
+            "": "{rows} 项指标及指标值与 {last_year} 年完全相同。",
+        },
+    ),
+    "grade-repeated-low": Rule(
+        "warning", "连续两年等级偏低", "连续两年评价等级为“中”或“差”（等级见规则集的 across_years.low_grades）。请关注整改情况。",
+        messages={
+            "": "本年等级 “{grade}”，{last_year} 年等级 “{last_grade}”，连续两年偏低。",
+        },
+    ),
     # against the approved 绩效目标表 (jixiao score/check --targets, jixiao review --targets-dir; scoring/targets.py)
     "target-changed": Rule(
         "error", "指标值或分值与批复不一致", "自评表中指标的年度指标值或分值与批复的绩效目标表不一致。自评须按批复的目标和分值评价："
@@ -462,6 +482,9 @@ NOT_FROM_A_FORM = frozenset((
 # the codes of the comparison with the approved 绩效目标表 (scoring/targets.py; declared in checks/outside.py):
 # their examples are scoring/targets.py's EXAMPLES (a form and its definitions), tested by tests/test_targets.py
 NOT_FROM_A_FORM |= frozenset(("target-changed", "indicator-added", "indicator-dropped", "targets-mismatch", "targets-not-found"))
+# the codes comparing two years' forms (``checks/across_years.py``): their examples are pairs of forms,
+# scoring/across_years.py's example_pair, tested by tests/test_store.py
+NOT_FROM_A_FORM |= frozenset(("target-below-last-actual", "indicators-unchanged", "grade-repeated-low"))
 
 
 def example_form(code: str) -> str:

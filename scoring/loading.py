@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from jixiao.indicators.loader import FormError, Problem, key_lines
 from jixiao.indicators.submission import attach_lines, load_submission
@@ -22,8 +23,12 @@ from .rules import load_rules
 __all__ = ["attach_lines", "load_and_score", "load_scored", "score_file"]
 
 
-def load_scored(path: str | Path, rules: str | None = None) -> tuple[Result, str, str]:
+def load_scored(path: str | Path, rules: str | None = None, capture: dict[str, Any] | None = None) -> tuple[Result, str, str]:
     """(result, text for line numbers, where in the file the form is).
+
+    ``capture`` (a dict, for the bureau's record): the form's TOML text
+    ("text": an imported form's is the TOML made of it) and, for an imported
+    form, the cell each key came from ("cells") are put there.
 
     A spreadsheet or text submission is imported on the fly: its findings
     then name their cell (``Sheet1!F12``) instead of a line, the text is ""
@@ -33,6 +38,10 @@ def load_scored(path: str | Path, rules: str | None = None) -> tuple[Result, str
     """
     form, text, notes = load_submission(path)
     imported = notes.imported
+    if capture is not None:
+        capture["text"] = text
+        if imported is not None:
+            capture["cells"] = imported.cells
     folder = os.path.dirname(path) or "."
     if imported is not None:
         result = score_form(form, load_rules(rules or form.rules, folder), str(path))

@@ -144,6 +144,16 @@ class QualitativeRules(BaseModel):
         return self
 
 
+class AcrossYearsRules(BaseModel):
+    """Comparing a unit's form with its form of the year before (scoring/across_years.py)."""
+
+    model_config = _STRICT
+    target_below_last_actual: bool = True  # a target (≥) below the same indicator's actual of the year before
+    indicators_unchanged: bool = True  # the same indicators and targets as the year before (info)
+    unchanged_min_rows: int = Field(default=3, ge=1)  # ... looked at only on forms with this many rows
+    low_grades: list[str] = Field(default_factory=lambda: ["中", "差"])  # grade-repeated-low; [] to leave it out
+
+
 class GradeBand(BaseModel):
     model_config = _STRICT
     min: Dec
@@ -181,6 +191,7 @@ class RuleSet(BaseModel):
     scoring: ScoringRules = Field(default_factory=ScoringRules)
     qualitative: QualitativeRules = Field(default_factory=QualitativeRules)
     grades: GradeRules = Field(default_factory=GradeRules)
+    across_years: AcrossYearsRules = Field(default_factory=AcrossYearsRules)
     sha256: str = ""  # of the values in force (defaults included), not of the text: see ``_digest``
     _cites: dict[str, str] = PrivateAttr(default_factory=dict)  # setting -> the citation of the set that wrote it
 
@@ -229,7 +240,7 @@ class RuleSet(BaseModel):
 # the keys of a rule set that are not settings: its name, its citations, its digest
 _META = frozenset(("id", "name", "source", "extends", "sources", "sha256"))
 # the tables whose keys are settings one by one ([funds] note_below …); weights and category_aliases are one setting each
-_TABLES = ("funds", "scoring", "qualitative", "grades")
+_TABLES = ("funds", "scoring", "qualitative", "grades", "across_years")
 
 
 def setting_keys() -> list[str]:
@@ -278,6 +289,10 @@ DEFAULT_SOURCES: dict[str, str] = {
     "qualitative.achieved": f"{_NATIONAL}附件：定性指标达成年度指标的，得分不低于分值的 80%",
     "qualitative.partial": f"{_NATIONAL}附件：部分达成年度指标并具有一定效果的，得分为分值的 60%（含）—80%",
     "qualitative.scales": "各地自评表的通行定性等级用词：无规则集时只认达成/部分达成/未达成",
+    "across_years.target_below_last_actual": "财政部《中央部门项目支出核心绩效目标和指标设置及取值指引（试行）》（财预〔2021〕101号）：指标值参考历史标准（上年实际完成值等）确定",
+    "across_years.indicators_unchanged": "财预〔2021〕101号：绩效指标应随年度工作任务设置；本工具的提示（照搬上年指标），不扣分",
+    "across_years.unchanged_min_rows": _TOOL + "：指标不少于 3 项才比对“与上年相同”",
+    "across_years.low_grades": "本工具的提示：连续两年评价等级为中、差的单位，各地通常列为重点关注、督促整改",
     "grades.bands": f"{_NATIONAL}：90（含）—100 分为优、80（含）—90 分为良、60（含）—80 分为中、60 分以下为差；无规则集时不评等级",
 }
 
@@ -292,6 +307,7 @@ _SECTIONS: dict[tuple[str, ...], type[BaseModel]] = {
     ("qualitative", "scales", "tiers"): ScaleTier,
     ("grades",): GradeRules,
     ("grades", "bands"): GradeBand,
+    ("across_years",): AcrossYearsRules,
 }
 
 

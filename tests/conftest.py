@@ -14,6 +14,13 @@ from jixiao.scoring.engine import Result, score_form
 from jixiao.scoring.rules import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _own_record(tmp_path_factory: Any, monkeypatch: Any) -> None:
+    """Each test's `jixiao review` keeps its record in a fresh file, never in the user's data folder."""
+    if not os.environ.get("JIXIAO_TEST_KEEP_DB"):
+        monkeypatch.setenv("JIXIAO_DB", str(tmp_path_factory.mktemp("record") / "复核记录.db"))
 SEED = ROOT / "indicators" / "examples" / "seed-2021.toml"
 
 

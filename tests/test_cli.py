@@ -143,8 +143,26 @@ def test_score_json_cold_start_imports_only_what_it_needs():
     assert json.loads(run_.stdout)["total"]["score"] == "100.00"
     imported = {line.rsplit("|", 1)[1].strip() for line in run_.stderr.splitlines() if line.startswith("import time:")}
     assert "jixiao.scoring.engine" in imported  # the list is read right
-    for name in ("textual", "reportlab", "rich", "openpyxl", "importlib.metadata", "jixiao.tui.commands.pdf", "jixiao.tui.commands.review"):
+    for name in ("textual", "reportlab", "rich", "openpyxl", "importlib.metadata", "jixiao.tui.commands.pdf", "jixiao.tui.commands.review",
+                 "sqlalchemy", "alembic", "sqlite3", "jixiao.store"):
         assert name not in imported, name
+
+
+def test_commands_that_do_not_use_the_record_do_not_import_sqlalchemy(tmp_path):
+    """`jixiao -h` registers every command (review, history, desk too): none loads the record's libraries."""
+    for argv in (["-h"], ["check", str(SEED)], ["findings"]):
+        run_ = subprocess.run([sys.executable, "-X", "importtime", "-m", "jixiao.tui.cli", *argv],
+                              cwd=ROOT, capture_output=True, text=True)
+        imported = {line.rsplit("|", 1)[1].strip() for line in run_.stderr.splitlines() if line.startswith("import time:")}
+        assert "jixiao.tui.cli" in imported or "jixiao.tui.commands._common" in imported, argv
+        for name in ("sqlalchemy", "alembic", "jixiao.store", "jixiao.store.db"):
+            assert name not in imported, (argv, name)
+    # and the record's commands do load it
+    record = tmp_path / "r.db"
+    subprocess.run([sys.executable, "-m", "jixiao.tui.cli", "review", str(SEED), "--db", str(record)], cwd=ROOT, capture_output=True)
+    run_ = subprocess.run([sys.executable, "-X", "importtime", "-m", "jixiao.tui.cli", "history", "--unit", "x",
+                           "--db", str(record)], cwd=ROOT, capture_output=True, text=True)
+    assert run_.returncode == 1 and "sqlalchemy" in run_.stderr
 
 
 def test_every_command_module_is_registered_and_listed(capsys):

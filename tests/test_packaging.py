@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-FOLDERS = ("indicators", "scoring", "reports", "tui")
+FOLDERS = ("indicators", "scoring", "reports", "store", "tui")
 
 
 def _declared_packages() -> set[str]:
@@ -59,6 +59,9 @@ def test_wheel_has_one_top_level_name(wheel: Path) -> None:
     assert "jixiao/scoring/rulesets/central-2020.toml" in names
     assert "jixiao/indicators/examples/seed-2021.toml" in names
     assert "jixiao/tui/app.tcss" in names
+    # the record's migrations, run from the installed package (no alembic.ini)
+    assert "jixiao/store/migrations/env.py" in names
+    assert "jixiao/store/migrations/versions/0001_record.py" in names
     # no __init__.py of jixiao's own: a namespace over the mapped folders
     assert "jixiao/__init__.py" not in names
     top_level = next(n for n in names if n.endswith(".dist-info/top_level.txt"))

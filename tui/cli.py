@@ -42,6 +42,8 @@ COMMANDS: dict[str, str] = {
     "import": "jixiao.tui.commands.import_",
     "export": "jixiao.tui.commands.export",
     "targets": "jixiao.tui.commands.targets",
+    "history": "jixiao.tui.commands.history",
+    "desk": "jixiao.tui.commands.desk",
     "completion": "jixiao.tui.commands.completion",
 }
 

@@ -78,6 +78,7 @@ MODULES = (
     "rate_row",  # a 预算执行率 row against the money block
     "completeness",  # a blank 得分, an empty 年度总体目标, the template's placeholders left in
     "outside",  # raised by the review and the import
+    "across_years",  # raised by the review with the record, against the year before
 )
 
 CHECKS: dict[str, Check] = {name: import_module(f"{__name__}.{name}").CHECK for name in MODULES}

@@ -25,7 +25,9 @@ HELP = "复核：对一批自评表（文件或文件夹）逐份复算，应用
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser("review", help=HELP, description=HELP + "。终端表格按“最差优先”排序：无法读取的在前，其次错误多的，其次填报总分与复核总分差距大的。")
+    p = subparsers.add_parser("review", help=HELP, description=HELP + "。终端表格按“最差优先”排序：无法读取的在前，其次错误多的，其次填报总分与复核总分差距大的。"
+                          "每份表单和复核结论记入复核记录（--db）；再次复核时，文件、复核文件、规则集和 jixiao 版本都未改变的表单沿用记录，不再读取；"
+                          "同一单位、项目与上一年的表单比对，给出跨年度发现项。")
     p.add_argument("paths", nargs="+", metavar="路径", help="表单文件（.toml，或 .xlsx/.xlsm/.xls/.csv/.txt，导入后复核）或文件夹（递归查找这些文件，不含 *.review.toml）")
     p.add_argument("--rules", metavar="规则集", help="所有表单都用这个规则集（ID 或规则文件路径）；默认用各表单 rules 指定的")
     p.add_argument("--format", choices=["table", "json"], default="table", help="标准输出的格式（默认 table）")
@@ -50,6 +52,10 @@ def register(subparsers: Any) -> None:
                    help="本批次的年度：年度不同的表单提示 year-outlier（默认取多数表单的年度）")
     p.add_argument("--title", metavar="单位名称", default="",
                    help="复核报告 PDF 标题中的复核单位（如 某市财政局），标题为“单位 年度 预算绩效自评复核报告”")
+    from ._store import add_db_argument
+
+    add_db_argument(p)
+    p.add_argument("--no-db", action="store_true", help="不使用复核记录：不保存本次结果，也不沿用以前的结果")
     p.set_defaults(func=run)
 
 
@@ -332,6 +338,16 @@ def run(args: argparse.Namespace) -> int:
 
         opts = dataclasses.replace(opts, targets=targets_index)
 
+    store = tally = None  # the record (jixiao.store): reuse what is unchanged, keep everything
+    if not args.no_db:
+        from jixiao.store.session import Tally
+
+        from ._store import open_from_args
+
+        store, tally = open_from_args(args), Tally()
+        if store is None:
+            return EXIT_UNUSABLE
+
     writers: list[Any] = []
     outputs: list[Any] = []  # AtomicOutput to commit at the end
     try:
@@ -365,7 +381,12 @@ def run(args: argparse.Namespace) -> int:
     def chunks() -> Iterator[Chunk]:
         # the forms first: the worker processes are then forked on the first
         # chunk, before the progress bar starts its refresh thread
-        yield from run_batch(files, opts, args.jobs or None)
+        if store is not None:
+            from jixiao.store.session import reviewed_chunks
+
+            yield from reviewed_chunks(store, files, list(args.paths), opts, args.jobs or None, tally)
+        else:
+            yield from run_batch(files, opts, args.jobs or None)
         if missing:
             yield make_chunk((unreadable_record(m, f"{m}: 路径不存在。请检查文件或文件夹的路径。", opts) for m in missing), opts)
 
@@ -399,9 +420,21 @@ def run(args: argparse.Namespace) -> int:
         _abort(outputs, writers)
         _err(f"{args.out}：无法写入（{os_error_text(exc)}）。")
         return EXIT_UNUSABLE
-    except BaseException:  # Ctrl+C: nothing half-written is left, and no traceback from the writers
+    except BaseException as exc:  # Ctrl+C: nothing half-written is left, and no traceback from the writers
         _abort(outputs, writers)
+        if store is not None:
+            store.close()
+            from jixiao.store import StoreError
+
+            if isinstance(exc, StoreError):
+                _err(str(exc))
+                return EXIT_UNUSABLE
         raise
+    if store is not None:
+        store.close()
+        assert tally is not None
+        _err(f"复核记录：{store.shown}（第 {tally.batch_id} 批；本次读取 {tally.read} 份，"
+             f"沿用记录中未改变的 {tally.reused} 份；跨年度发现项 {tally.across} 条）")
 
     if keep_table:
         print(format_forms_table(table_rows, args.limit))
