@@ -4,10 +4,12 @@ Write to a temporary file in the same folder, fsync it, then rename it over
 the target (``os.replace`` is atomic on POSIX and Windows), then fsync the
 folder so the rename itself survives a crash.  The new file keeps the old
 file's permissions, or gets the umask's (as ``open`` would) when it is new.
+Written through a symbolic link, the file the link points to is replaced
+(the link stays a link, as with ``open``).
 
 The backup ``FILE~`` is written the same way (copied into a temporary file,
 fsynced, renamed over ``FILE~``), so a save killed at any moment leaves both
-``FILE`` and ``FILE~`` complete.  Temporary files are named ``.FILE.*.tmp``;
+``FILE`` and ``FILE~`` complete.  Temporary files are named ``.FILE.*.tmp`` (FILE cut by bytes so that the name fits);
 one left behind by a killed save is removed by the next save of the same
 file.  A temporary file that is still being written is never removed: a
 writer holds an exclusive ``flock`` on its temporary file (where the system
@@ -23,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import IO, Any
+
+from .safe_files import NAME_BYTES, cut_to_bytes
 
 try:
     import fcntl
@@ -51,8 +55,12 @@ def _folder(path: Path) -> Path:
     return path.parent if str(path.parent) else Path(".")
 
 
+_TEMP_EXTRA = len(".") + len(".") + 8 + len(".tmp")  # what mkstemp adds round the name: ".NAME." + random + ".tmp"
+
+
 def _temp_prefix(path: Path) -> str:
-    return f".{path.name}."
+    """``.NAME.``, the name cut (by bytes) so that the temporary file's name fits where NAME fits."""
+    return f".{cut_to_bytes(path.name, NAME_BYTES - _TEMP_EXTRA)}."
 
 
 def _block_sigint() -> Any:
@@ -140,10 +148,22 @@ def remove_stale_temps(path: str | Path) -> list[str]:
 
 
 def _write_backup(path: Path) -> None:
-    """Copy ``path`` to ``path~`` atomically (temporary copy, fsync, rename)."""
+    """Copy ``path`` to ``path~`` atomically (temporary copy, fsync, rename).
+
+    Only a regular file is copied: a named pipe or a device put in its place
+    has nothing to keep, and opening it could block for ever."""
+    try:
+        src_fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError:
+        return
+    if not stat.S_ISREG(os.fstat(src_fd).st_mode):
+        os.close(src_fd)
+        return
+    if hasattr(os, "set_blocking"):
+        os.set_blocking(src_fd, True)
     fd, tmp = _new_temp(path)
     try:
-        with os.fdopen(fd, "wb") as out, open(path, "rb") as src:
+        with os.fdopen(fd, "wb") as out, os.fdopen(src_fd, "rb") as src:
             shutil.copyfileobj(src, out, 1 << 20)
             out.flush()
             os.fsync(out.fileno())
@@ -195,7 +215,8 @@ class AtomicOutput:
     """
 
     def __init__(self, path: str | Path, mode: str = "w", *, backup: bool = False, **kw: Any):
-        self.path = Path(path)
+        # through a symbolic link the file it points to is written (the link stays a link)
+        self.path = Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
         self.backup = backup
         remove_stale_temps(self.path)
         # Ctrl+C between making the temporary file and knowing its name would leave it behind:

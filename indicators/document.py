@@ -91,7 +91,7 @@ class Fingerprint:
     def of(cls, path: Path, data: bytes | None = None) -> Fingerprint:
         st = path.stat()
         if data is None:
-            data = path.read_bytes()
+            data = read_bytes(path)  # a regular file only: a named pipe put in its place would block
         return cls(st.st_size, st.st_mtime_ns, hashlib.sha256(data).hexdigest())
 
 
@@ -365,7 +365,7 @@ class FormDocument:
             self.problems = list(exc.problems)
             try:  # not of a pipe or a device: reading one never ends
                 self.fingerprint = Fingerprint.of(self.path) if self.path.is_file() else None
-            except OSError:
+            except (OSError, FormError):
                 self.fingerprint = None
             return
         except OSError as exc:
@@ -710,9 +710,9 @@ class FormDocument:
         """
         if self.fingerprint is None:
             return self.path.exists()
-        try:
-            digest = hashlib.sha256(self.path.read_bytes()).hexdigest()
-        except OSError:
+        try:  # a regular file only: a named pipe put in its place would block Ctrl+S for ever
+            digest = hashlib.sha256(read_bytes(self.path)).hexdigest()
+        except (OSError, FormError):
             return True
         return digest != self.fingerprint.sha256
 

@@ -16,11 +16,13 @@ writes them, with the whole form, into a hidden sheet named ``jixiao``:
   ``"categories.产出指标"``) as the exporter printed it.
 
 :func:`restore` is what an importer calls with the form it recognised on the
-visible sheet: when every shown value is still what the sheet says, the sheet
-was not edited and the embedded form is returned exactly (every key); when
-some were edited, the sheet wins and only the keys it has no place for are
-taken from the embedded form, for rows whose 三级指标 name is unchanged.
-The embedded form is used only when its digest matches its content.
+visible sheet: when every value the sheet shows is what the embedded *form*
+holds there, the embedded form is returned exactly (every key); when some
+differ (the sheet was edited, or the hidden sheet was made to say something
+else), the sheet wins and only the keys it has no place for are taken from
+the embedded form, for rows whose 三级指标 name is unchanged; the importer
+reports the difference as a problem.  The fingerprint and the ``shown``
+record are public computations: they never decide on their own.
 """
 
 from __future__ import annotations
@@ -38,9 +40,11 @@ from pydantic import ValidationError
 from .digest import canonical_value, form_digest
 from .schema import Form
 
-__all__ = ["SHEET", "NOTE", "CHUNK", "payload_rows", "read_payload", "flatten", "restore", "Embedded", "cells_fingerprint"]
+__all__ = ["SHEET", "DIFFERS", "NOTE", "CHUNK", "payload_rows", "read_payload", "flatten", "restore", "Embedded", "cells_fingerprint"]
 
 SHEET = "jixiao"
+# the start of restore's note when the hidden form and the visible sheet disagree (the importer makes it a problem)
+DIFFERS = "隐藏的 jixiao 工作表中的表单与表格显示的内容不一致"
 NOTE = "jixiao 导出的附加数据（规则集、定性档次、计分方法等官方表式没有位置的内容），供 jixiao import 还原表单；请勿修改。"
 CHUNK = 30_000
 VERSION = 1
@@ -193,13 +197,18 @@ def restore(
     fingerprint as at export means nothing was edited, whatever the recogniser made of the cells.
     Returns the data and what was done, in Chinese."""
     original = embedded.form.model_dump(mode="python", exclude_defaults=True)
-    same_cells = cells is not None and bool(embedded.cells) and cells_fingerprint(cells) == embedded.cells
-    edited = [] if same_cells else _edited(recognised, embedded.shown)
+    # The hidden sheet never decides a value the visible sheet shows.  Its ``shown`` record and the
+    # cells' fingerprint are public computations anyone can redo, so neither proves the hidden form
+    # is the one on the sheet: each shown key is compared with what the hidden *form* holds there
+    # (the shown record only for keys the form does not hold: sums, declared 一级 weights).
+    truth = flatten(embedded.form.model_dump(mode="python"))
+    expected = {k: (truth[k] if truth.get(k) not in (None, "") else v) for k, v in embedded.shown.items()}
+    edited = _edited(recognised, expected)
     if not edited:
         return original, ["表格内容与导出时一致：按导出时保存的表单完整还原（含规则集、定性档次、计分方法等）。"]
     data = {**recognised}
-    notes = [f"表格在导出后被修改过（{'、'.join(edited[:5])}{' 等' if len(edited) > 5 else ''}）：以表格为准，"
-             "只补回官方表式没有位置的内容。"]
+    notes = [f"{DIFFERS}（{'、'.join(edited[:5])}{' 等' if len(edited) > 5 else ''}）：以表格为准评分，"
+             "只补回官方表式没有位置的内容。若表格是在导出后修改的，请用 jixiao 重新导出后再提交。"]
     form = embedded.form
     if "rules" in original and "rules" not in data:
         data["rules"] = form.rules

@@ -15,7 +15,20 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["UnsafeFile", "read_regular_file", "same_file", "output_is_input", "os_error_text"]
+__all__ = ["UnsafeFile", "read_regular_file", "same_file", "output_is_input", "os_error_text", "cut_to_bytes",
+           "NAME_BYTES", "MADE_NAME_BYTES"]
+
+NAME_BYTES = 255  # a file name's length on the usual file systems (ext4, APFS, NTFS in UTF-16 units): in bytes
+# a name jixiao makes (from a unit's name): room left for "-12", ".toml" and the ".NAME.xxxxxxxx.tmp" of a save
+MADE_NAME_BYTES = 200
+
+
+def cut_to_bytes(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` bytes of UTF-8, never inside a character."""
+    data = text.encode("utf-8")
+    if len(data) <= limit:
+        return text
+    return data[:limit].decode("utf-8", errors="ignore")
 
 
 class UnsafeFile(Exception):

@@ -40,6 +40,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from .loader import FormError, Problem, parse_toml_text, read_toml, validate_model
 from .schema import _STRICT, Dec, OptDec, Unit, Weight, Year, _shallow
+from .values import Text, parse_value
 
 __all__ = [
     "Targets",
@@ -278,6 +279,9 @@ def form_text(targets: Targets, file: str, digest: str) -> str:
         out.append(_c(f"target = {_s(ind.target)}", "年度指标值（批复）"))
         out.append(_c('actual = ""', "实际完成值（年末填写）"))
         out.append(_c(f"weight = {_n(ind.weight)}", "分值（批复）"))
+        out.append(_c("# claimed =", "自评得分（年末填写，不超过分值）"))
+        if ind.method == "qualitative" or (ind.method == "auto" and isinstance(parse_value(ind.target), Text)):
+            out.append(_c('# tier = "达成"', "定性指标的档次：达成 / 部分达成 / 未达成"))
         if ind.standard:
             out.append(f"standard = {_s(ind.standard)}")
         if ind.method != "auto":
@@ -285,6 +289,7 @@ def form_text(targets: Targets, file: str, digest: str) -> str:
         if ind.params:
             out.append(f"params = {_n(ind.params)}")
         out.append(_c('note = ""', "偏差原因分析及改进措施"))
+    out += ["", _c("[claimed]", "表上填写的总分和等级（可省略）"), "# total =", '# grade = "优"']
     out += [
         "",
         "[signoff]",

@@ -28,6 +28,8 @@ __all__ = [
     "Value",
     "parse_value",
     "normalize_text",
+    "match_text",
+    "FORMAT_CHARS",
     "OPERATOR_SYMBOLS",
     "reconcile_units",
     "looks_quantitative",
@@ -154,9 +156,25 @@ class Text:
 Value = Quantity | Deadline | Text
 
 
+# Unicode format characters (category Cf: zero-width spaces and joiners, bidi marks, the soft hyphen,
+# the BOM, tag characters): invisible on the page, so never part of a name a rule matches
+FORMAT_CHARS = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
+)
+
+
+def match_text(raw: str) -> str:
+    """A name as a rule matches it: NFKC, format characters (Cf) removed (成\u200b本指标 is 成本指标)."""
+    if raw.isascii() and raw.isprintable():
+        return raw
+    return FORMAT_CHARS.sub("", unicodedata.normalize("NFKC", raw))
+
+
 def normalize_text(raw: str) -> str:
-    """Full-width to half-width, look-alikes to canonical, spaces removed."""
-    text = unicodedata.normalize("NFKC", raw).translate(_LOOKALIKES)
+    """Full-width to half-width, look-alikes to canonical, format characters and spaces removed."""
+    text = FORMAT_CHARS.sub("", unicodedata.normalize("NFKC", raw)).translate(_LOOKALIKES)
     return re.sub(r"\s+", "", text)
 
 

@@ -173,11 +173,13 @@ class _SignOff(Flowable):
     """The bottom table, kept on one page, recording where it was drawn: the boxes of
     its signature fields (columns and rows of the table) go to ``sink`` on the page."""
 
-    def __init__(self, table: Table, widths: list[float], fields: list[tuple[str, int, int, int, int]], sink: list[FieldBox]):
+    def __init__(
+        self, table: Table, widths: list[float], fields: list[tuple[str, int, int, int, int, float]], sink: list[FieldBox]
+    ):
         super().__init__()
         self.table = table
         self.widths = widths
-        self.fields = fields  # (name, first column, last column, first row, last row)
+        self.fields = fields  # (name, first column, last column, first row, last row, left inset in points)
         self.sink = sink
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
@@ -194,8 +196,8 @@ class _SignOff(Flowable):
         lefts = [sum(self.widths[:i]) for i in range(len(self.widths) + 1)]
         tops = [self.height - sum(heights[:i]) for i in range(len(heights) + 1)]
         page = self.canv.getPageNumber() - 1
-        for name, c0, c1, r0, r1 in self.fields:
-            box = (x0 + lefts[c0], y0 + tops[r1 + 1], x0 + lefts[c1 + 1], y0 + tops[r0])
+        for name, c0, c1, r0, r1, inset in self.fields:
+            box = (x0 + lefts[c0] + inset, y0 + tops[r1 + 1], x0 + lefts[c1 + 1], y0 + tops[r0])
             self.sink.append(FieldBox(name, page, (round(box[0]), round(box[1]) + 1, round(box[2]), round(box[3]))))
 
 
@@ -246,7 +248,7 @@ def bottom_block(result: Any, s: _Styles, *, review: bool, sink: list[FieldBox])
             cell = Paragraph(_esc(("备注：" if i == 0 else "") + line), style)
         data.append([cell] + blank[1:])
     first_sign = len(data)
-    fields: list[tuple[str, int, int, int, int]] = []
+    fields: list[tuple[str, int, int, int, int, float]] = []
     for row in rows:
         r = len(data)
         cells: list[Any] = []
@@ -255,8 +257,9 @@ def bottom_block(result: Any, s: _Styles, *, review: bool, sink: list[FieldBox])
                 cells += ["", "", ""]
                 continue
             cells += [f"{k}：", v if _fits(v, font, 9, value_w - 2) else Paragraph(_esc(v), s.cell), ""]
-            if k in SIGNERS:
-                fields.append((k, 3 * j + 1, 3 * j + 1, r, r))
+            if k in SIGNERS:  # the field starts after the printed name: a signature's look never covers it
+                inset = min(stringWidth(v, font, 9) + 8, value_w * 0.45) if v else 0.0
+                fields.append((k, 3 * j + 1, 3 * j + 1, r, r, inset))
         data.append(cells + blank[m:])
     last = len(data) - 1
     cmds: list[tuple[Any, ...]] = [
@@ -289,7 +292,7 @@ def bottom_block(result: Any, s: _Styles, *, review: bool, sink: list[FieldBox])
             ("TOPPADDING", (c, 0), (c, 0), 4),
             ("LEFTPADDING", (c, 0), (c, 0), 4),
         ]
-        fields.append((name, c, c, 0, last))
+        fields.append((name, c, c, 0, last, 0.0))
     # the seal box is at least 28 mm high (the review print's 24 mm): the sign-off rows take the room
     note_h = 11.5 * first_sign
     sign_h = max(20.0 if review else 22.0, ((24 if review else 28) * mm - note_h) / len(rows))

@@ -195,6 +195,8 @@ def build_review_pdf(
             st["body"],
         )
     )
+    for (rid, sha), n in sorted(summary.rule_sets.items()):  # which rules produced the scores
+        story.append(_p(f"规则集 {rid}（摘要 sha256 {sha}）：{n} 份。", st["small"]))
     from reportlab.platypus import Table
 
     left: list[Any] = []
@@ -253,7 +255,7 @@ def build_review_pdf(
         year = f"，{row['year']} 年度" if row["year"] else ""  # a form may print no year
         head = [
             _p(f"{n}. {row['unit']}（{KIND_ZH.get(row['kind'], row['kind'])}{year}）", st["h3"]),
-            _p(f"文件：{sec['file']}    规则集：{row['rules']}", st["small"]),
+            _p(f"文件：{sec['file']}    规则集：{row['rules']}（摘要 {row.get('rules_sha256', '')[:16]}）", st["small"]),
             _p(
                 f"总分：填报 {row['claimed_total'] or '—'}，复算 {row['total']}，复核 {row['review_total']}；"
                 f"等级：填报 {row['claimed_grade'] or '—'}，复算 {row['grade'] or '—'}，复核 {row['review_grade'] or '—'}；"

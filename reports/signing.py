@@ -90,7 +90,9 @@ def _p12_signer(path: Path, secret: str) -> Any:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise SignError(f"{path}：无法读取密钥文件（{exc.strerror or exc}）。") from None
+        from jixiao.indicators.safe_files import os_error_text
+
+        raise SignError(f"{path}：无法读取密钥文件（{os_error_text(exc)}）。") from None
     import logging
 
     logging.getLogger("pyhanko").setLevel(logging.CRITICAL)  # its English log line; we say it in Chinese
@@ -114,11 +116,13 @@ def sign_pdf_bytes(
 ) -> bytes:
     """``pdf`` with a PAdES signature in ``field`` (an incremental update).
 
-    The field must exist empty, or not exist (then an invisible field of that
-    name is added).  ``image`` (PNG/JPEG) is the visible appearance (a seal);
+    The field must exist and be empty: a PDF with no signature fields (not printed
+    by ``jixiao pdf``) or a field name that is not on the page (a typo in
+    ``--field``) is refused, rather than adding an invisible field nobody sees on
+    paper.  ``image`` (PNG/JPEG) is the visible appearance (a seal);
     ``tsa`` the URL of an RFC 3161 timestamp server (B-T).  Raises
     :class:`SignError` (Chinese) for a bad key, a wrong passphrase, a field
-    already signed.
+    already signed, a missing field.
     """
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields
@@ -128,6 +132,15 @@ def sign_pdf_bytes(
         present = {str(n): v is not None for n, v, _ in fields.enumerate_sig_fields(writer.prev, filled_status=None)}
     except Exception as exc:
         raise SignError(f"无法读取 PDF（{type(exc).__name__}）：它不是完整的 PDF 文件。") from None
+    if not present:
+        raise SignError(
+            "PDF 中没有签名域：它不是 jixiao pdf 打印的报送件或复核件（或经其他程序重新生成）。"
+            "请先用 jixiao pdf 打印表单，再对打印出的 PDF 签名。"
+        )
+    if field not in present:
+        raise SignError(
+            f"PDF 中没有名为“{field}”的签名域。请用 --field 选择其中之一：" + "、".join(present) + "。"
+        )
     if present.get(field):
         empty = [n for n, signed in present.items() if not signed]
         raise SignError(

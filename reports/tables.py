@@ -50,7 +50,7 @@ UNREADABLE = "无法读取"
 
 
 FORM_COLUMNS = [
-    "文件", "单位", "类型", "年度", "规则集", "填报总分", "复算总分", "复核总分",
+    "文件", "单位", "类型", "年度", "规则集", "规则集摘要", "填报总分", "复算总分", "复核总分",
     "填报等级", "复算等级", "复核等级", "错误数", "警告数", "复核人", "复核日期", "复核调整数", "无法读取原因",
     "执行率（%）", "填报−复核",
 ]
@@ -73,6 +73,7 @@ def form_row_values(row: FormRow, numbers: bool = False) -> list[Any]:
         KIND_SHORT_ZH.get(row.kind, row.kind),
         row.year if row.year != "" or not numbers else None,
         row.rules,
+        row.rules_sha256,
         num(row.claimed_total),
         num(row.total),
         num(row.review_total),
@@ -201,7 +202,7 @@ class CsvWriter:
 
 
 _WIDTHS = {
-    "表单": [40, 28, 10, 6, 14, 10, 10, 10, 9, 9, 9, 7, 7, 18, 12, 10, 60, 10, 10],
+    "表单": [40, 28, 10, 6, 14, 20, 10, 10, 10, 9, 9, 9, 7, 7, 18, 12, 10, 60, 10, 10],
     "发现项": [40, 28, 24, 9, 20, 36, 6, 80],
     "指标": [40, 28, 6, 14, 18, 32, 8, 10, 10, 10, 10, 40, 60],
 }

@@ -65,13 +65,16 @@ class SignaturesReport:
 def load_trust_roots(paths: list[str]) -> list[Any]:
     """The certificates of the ``--trust`` files (PEM, possibly several each, or DER)."""
     from asn1crypto import pem, x509
+    from jixiao.indicators.safe_files import os_error_text
 
     roots = []
     for p in paths:
         try:
             data = Path(p).read_bytes()
+        except IsADirectoryError:
+            raise TrustError(f"{p}：这是一个文件夹，不是根证书文件。请用 --trust 给出 .pem 或 .cer 文件。") from None
         except OSError as exc:
-            raise TrustError(f"{p}：无法读取根证书文件（{exc.strerror or exc}）。") from None
+            raise TrustError(f"{p}：无法读取根证书文件（{os_error_text(exc)}）。请检查 --trust 给出的路径。") from None
         try:
             if pem.detect(data):
                 found = [x509.Certificate.load(der) for kind, _, der in pem.unarmor(data, multiple=True) if kind == "CERTIFICATE"]
@@ -112,18 +115,69 @@ _ATTR = {
 }
 
 
+MOJIBAKE_NOTE = "（证书中的中文编码有误，已按 UTF-8 还原显示）"
+
+
+def _restore_mojibake(value: str) -> str:
+    """A name written by ``openssl req -subj`` without ``-utf8``: each UTF-8 byte of the
+    Chinese became one Latin-1 character (“æ ªæ´²å¸…” for 株洲市).  Shown restored, with a
+    note (once per name, by :func:`_name`), so the bureau can read who signed; a value that
+    is not such a mix is returned as is."""
+    if not any("\x80" <= ch <= "\xff" for ch in value) or any(ch > "\xff" for ch in value):
+        return value
+    try:
+        restored = value.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return value
+    if restored == value or not any(ord(ch) > 0x2E7F for ch in restored):
+        return value
+    return restored
+
+
 def _name(name: Any) -> str:
     """A certificate name as RFC 4514-like text, most specific first: CN=张三, O=某单位, C=CN."""
     try:
-        parts = []
+        parts, garbled = [], False
         for rdn in reversed(list(name.chosen)):
             for atv in rdn:
                 key = atv["type"].native
                 value = atv["value"].native
+                if isinstance(value, str) and (restored := _restore_mojibake(value)) != value:
+                    value, garbled = restored, True
                 parts.append(f"{_ATTR.get(key, key)}={value}")
-        return ", ".join(parts)
+        return ", ".join(parts) + (MOJIBAKE_NOTE if garbled else "")
     except Exception:
         return str(name.human_friendly)
+
+
+def _key_usage(cert: Any) -> Any:
+    """A signer's certificate may sign with 数字签名 (digitalSignature) or 不可否认
+    (nonRepudiation) key usage, or have no key-usage extension at all (RFC 5280: then its
+    use is not restricted; ``openssl x509 -req`` without ``-extfile`` makes such a one).
+    pyHanko's default asks for nonRepudiation, which many CA-issued and self-made
+    certificates lack; poppler, WPS and Adobe accept either."""
+    from pyhanko.sign.validation.settings import KeyUsageConstraints
+
+    if cert.key_usage_value is None:
+        return KeyUsageConstraints(key_usage=set())
+    return KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
+
+
+def _trust_problem(indication: Any, issuer: str) -> str:
+    """Why an intact signature's certificate is not trusted, in Chinese, from pyHanko's AdES indication."""
+    name = getattr(indication, "name", "")
+    if name in ("EXPIRED", "NOT_YET_VALID", "OUT_OF_BOUNDS_NO_POE", "OUT_OF_BOUNDS_NOT_REVOKED"):
+        return f"签名人证书在签名时间不在有效期内（已过期或尚未生效；颁发者：{issuer}）"
+    if name.startswith("REVOKED"):
+        return f"签名人证书或其上级证书已被吊销（颁发者：{issuer}）"
+    if name == "CHAIN_CONSTRAINTS_FAILURE":
+        return (
+            f"签名人证书的用途或证书链的约束不允许签名（如证书的密钥用法既不含“数字签名”也不含“不可否认”，"
+            f"或上级证书不是 CA 证书；颁发者：{issuer}）"
+        )
+    if name == "CRYPTO_CONSTRAINTS_FAILURE":
+        return f"签名人证书或签名所用的算法太弱，不被接受（颁发者：{issuer}）"
+    return f"签名人证书不能链到 --trust 给出的根证书（颁发者：{issuer}）"
 
 
 def check_signatures(pdf: bytes, roots: list[Any]) -> SignaturesReport:
@@ -154,7 +208,7 @@ def check_signatures(pdf: bytes, roots: list[Any]) -> SignaturesReport:
             continue
         vc = ValidationContext(trust_roots=list(roots), allow_fetching=False, revocation_mode="soft-fail")
         try:
-            status = validate_pdf_signature(emb, vc, ts_validation_context=vc)
+            status = validate_pdf_signature(emb, vc, ts_validation_context=vc, key_usage_settings=_key_usage(cert))
         except Exception as exc:
             check.problems.append(f"签名无法验证（{type(exc).__name__}）：签名数据已损坏或被改动")
             continue
@@ -172,9 +226,9 @@ def check_signatures(pdf: bytes, roots: list[Any]) -> SignaturesReport:
             check.problems.append("签名范围内的内容已被改动（签名不完整）")
         elif not check.valid:
             check.problems.append("签名值不正确（签名已损坏）")
-        if not check.trusted:
+        if not check.trusted and check.intact and check.valid:  # a broken signature's chain is not judged
             if roots:
-                check.problems.append(f"签名人证书不能链到 --trust 给出的根证书（颁发者：{check.issuer}）")
+                check.problems.append(_trust_problem(status.trust_problem_indic, check.issuer))
             else:
                 check.problems.append("未给出 --trust 根证书，无法判断签名人是否可信")
         if check.changed_after:

@@ -17,9 +17,11 @@ from typing import Any
 from jixiao.indicators.loader import FormError
 from jixiao.indicators.schema import FUNDS_COLUMNS, FUNDS_ROWS, Form, Indicator
 from jixiao.indicators.values import (
+    FORMAT_CHARS,
     Deadline,
     Text,
     looks_quantitative,
+    match_text,
     parse_value,
 )
 
@@ -52,7 +54,7 @@ from .explain import (
     x_total,
 )
 from .findings import Finding, raise_finding
-from .rules import RuleSet, load_rules
+from .rules import RuleSet, form_rules
 from .vocabulary import fmt, plain, year_label
 
 __all__ = [
@@ -82,7 +84,8 @@ def canonical_category(name: str, rules: RuleSet | None = None) -> str:
     """The level-1 heading a form's spelling stands for, by the rule set's aliases (产出 → 产出指标)."""
     if rules is not None:
         return rules.canonical_category(name)
-    return _CATEGORY_ALIASES.get(name, name).strip()
+    plain = FORMAT_CHARS.sub("", name).strip()  # 产出\u200b指标 is 产出指标
+    return _CATEGORY_ALIASES.get(plain) or _CATEGORY_ALIASES.get(match_text(plain), plain).strip()
 
 
 _SUB_ROWS = FUNDS_ROWS[1:]  # the rows whose sum is the total
@@ -565,7 +568,8 @@ class _Scorer:
 
 def score_form(form: Form, rules: RuleSet | None = None, file: str = "") -> Result:
     """Score a validated form.  Findings carry locations but no line numbers."""
-    rules = rules or load_rules(form.rules)
+    # a form's own rules file only from the working folder (scoring/rules.py, form_rules): never any path it names
+    rules = rules or form_rules(form.rules, ".")
     s = _Scorer(form, rules)
     if rules.scoring.not_applicable == "rescale":
         s.rescale_factors()

@@ -373,6 +373,9 @@ CATALOG: dict[str, Rule] = {
             "": "本年等级 “{grade}”，{last_year} 年等级 “{last_grade}”，连续两年偏低。",
         },
     ),
+    "review-beside-form": Rule(
+        "warning", "提交材料中的复核文件", "与提交的表单放在一起的 X.review.toml 未应用：复核调整只从复核人用 --reviews 指定的复核文件夹读取。"
+    ),
     # against the approved 绩效目标表 (jixiao score/check --targets, jixiao review --targets-dir; scoring/targets.py)
     "target-changed": Rule(
         "error", "指标值或分值与批复不一致", "自评表中指标的年度指标值或分值与批复的绩效目标表不一致。自评须按批复的目标和分值评价："
@@ -476,7 +479,7 @@ if __name__ == "__main__":  # pragma: no cover
 # the codes raised outside the engine (a review file, an imported spreadsheet): their tests are
 # tests/test_review_batch.py and tests/test_import_cli.py (``checks/outside.py``)
 NOT_FROM_A_FORM = frozenset((
-    "review-above-self", "unknown-indicator", "review-invalid", "import-problem", "printed-mismatch",
+    "review-above-self", "unknown-indicator", "review-invalid", "review-beside-form", "import-problem", "printed-mismatch",
     "duplicate-submission", "year-outlier",
 ))
 # the codes of the comparison with the approved 绩效目标表 (scoring/targets.py; declared in checks/outside.py):

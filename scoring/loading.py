@@ -18,17 +18,28 @@ from jixiao.indicators.submission import attach_lines, load_submission
 
 from .engine import Result, score_form
 from .findings import make
-from .rules import load_rules
+from .rules import RuleSet, form_rules, load_rules
 
 __all__ = ["attach_lines", "load_and_score", "load_scored", "score_file"]
 
 
-def load_scored(path: str | Path, rules: str | None = None, capture: dict[str, Any] | None = None) -> tuple[Result, str, str]:
+def _ruleset_for(form: Any, rules: str | None, folder: str, bundled_only: bool) -> RuleSet:
+    """The command line's ``rules`` (the user's choice), else the form's own, bounded by :func:`form_rules`."""
+    if rules:
+        return load_rules(rules, folder)
+    return form_rules(form.rules, folder, bundled_only=bundled_only)
+
+
+def load_scored(path: str | Path, rules: str | None = None, capture: dict[str, Any] | None = None, *,
+                bundled_only: bool = False) -> tuple[Result, str, str]:
     """(result, text for line numbers, where in the file the form is).
 
     ``capture`` (a dict, for the bureau's record): the form's TOML text
     ("text": an imported form's is the TOML made of it) and, for an imported
     form, the cell each key came from ("cells") are put there.
+
+    ``bundled_only``: the form's ``rules`` may name only a bundled rule set
+    (a bureau's review: a rules file is the reviewer's ``rules``).
 
     A spreadsheet or text submission is imported on the fly: its findings
     then name their cell (``Sheet1!F12``) instead of a line, the text is ""
@@ -44,7 +55,7 @@ def load_scored(path: str | Path, rules: str | None = None, capture: dict[str, A
             capture["cells"] = imported.cells
     folder = os.path.dirname(path) or "."
     if imported is not None:
-        result = score_form(form, load_rules(rules or form.rules, folder), str(path))
+        result = score_form(form, _ruleset_for(form, rules, folder, bundled_only), str(path))
         for f in result.findings:
             address = imported.address(f.loc)
             if address:
@@ -57,7 +68,7 @@ def load_scored(path: str | Path, rules: str | None = None, capture: dict[str, A
         result.findings += check_printed(form, result, imported.printed)
         return result, "", imported.origin
     try:
-        ruleset = load_rules(rules or form.rules, folder)
+        ruleset = _ruleset_for(form, rules, folder, bundled_only)
     except FormError as exc:
         if rules:  # named on the command line, not by the form
             raise

@@ -1,7 +1,11 @@
 """The finance bureau's review (复核): adjustments on top of the engine's result.
 
-A review of ``X.toml`` lives beside it as ``X.review.toml`` (the submission
-itself is never modified)::
+A review of ``X.toml`` is ``X.review.toml`` in the review folder the
+reviewer names (``jixiao review --reviews DIR``), at the same place under it
+as the form under the folder reviewed (the submission itself is never
+modified).  A ``X.review.toml`` lying beside a submission came with the
+submissions, not from the bureau: it is reported (``review-beside-form``),
+never applied::
 
     reviewer = "某市财政局绩效科"
     date = 2022-08-01
@@ -60,6 +64,9 @@ __all__ = [
     "review_path_for",
     "is_review_file",
     "load_review",
+    "load_reviews",
+    "review_file_in",
+    "LoadedReview",
     "apply_review",
     "review_result",
 ]
@@ -185,6 +192,61 @@ def load_review(path: str | Path) -> tuple[ReviewFile, str]:
     return review, text
 
 
+def review_file_in(reviews_dir: str | Path, form_path: str | Path, roots: tuple[str, ...] = ()) -> str:
+    """Where the review of ``form_path`` is in the review folder ``reviews_dir``.
+
+    ``roots`` are the folders reviewed (absolute): a form found under one of
+    them has its review at the same relative place under ``reviews_dir``
+    (``收件/乙县/X.xlsx`` -> ``DIR/乙县/X.review.toml``); any other form by its
+    file name (``DIR/X.review.toml``).
+    """
+    form = str(form_path)
+    rel = os.path.basename(form)
+    if roots:
+        full = os.path.abspath(form)
+        for root in roots:
+            top = root.rstrip(os.sep) + os.sep
+            if full.startswith(top):
+                rel = full[len(top) :]
+                break
+    return os.path.join(str(reviews_dir), _review_name(rel))
+
+
+@dataclass
+class LoadedReview:
+    """A review file of a form, read: the validated review, or the problems that make it unusable."""
+
+    path: str
+    review: ReviewFile | None
+    text: str = ""
+    problems: list[Problem] = field(default_factory=list)
+
+
+def load_reviews(reviews_dir: str | Path, form_path: str | Path, roots: tuple[str, ...] = ()) -> list[LoadedReview]:
+    """The review files of a form in the bureau's review folder (none, or one today).  Never raises."""
+    return _load_one(review_file_in(reviews_dir, form_path, roots))
+
+
+def _beside(result: Result, reviews_dir: str | Path | None, applied: str) -> Finding | None:
+    """A review file lying beside the submission, not from the review folder: reported, not applied."""
+    name = result.file
+    if not name:
+        return None
+    here = _review_name(name)
+    if not os.path.lexists(here):
+        return None
+    if applied and os.path.realpath(here) == os.path.realpath(applied):  # the reviewer named this folder
+        return None
+    where = "--reviews 指定的复核文件夹" if reviews_dir else "用 --reviews 指定的复核文件夹"
+    return make(
+        "review-beside-form",
+        f"提交的文件夹中有复核文件 {os.path.basename(here)}，未应用：复核调整只从复核人{where}读取，"
+        "与提交材料放在一起的复核文件可能不是复核人写的。如确为复核人所写，请把它放进复核文件夹。",
+        os.path.basename(here),
+        (),
+    )
+
+
 def _no_review(result: Result) -> Review:
     return Review(result.total, result.grade)
 
@@ -296,26 +358,50 @@ def apply_review(result: Result, review: ReviewFile, text: str = "", source: str
     )
 
 
-def review_result(result: Result, review_path: str | Path | None = None) -> Review:
-    """Find (or take) the review file of a scored form and apply it.
+def review_result(
+    result: Result,
+    review_path: str | Path | None = None,
+    *,
+    reviews_dir: str | Path | None = None,
+    roots: tuple[str, ...] = (),
+) -> Review:
+    """Apply the bureau's review of a scored form: the file ``review_path``, or the form's file in ``reviews_dir``.
 
-    Never raises for a bad review file: it becomes a ``review-invalid`` finding.
+    A review file beside the submission is not applied (unless it is the one
+    named): it becomes a ``review-beside-form`` finding.  Never raises for a
+    bad review file: it becomes a ``review-invalid`` finding.
     """
-    if review_path is None:  # the common case in a batch: string work and one stat, no Path objects
-        name = result.file
-        if not name:  # a form scored from text has no folder to look in
-            return _no_review(result)
-        review_path = _review_name(name)
-    if not os.path.lexists(review_path):  # a broken or looping link is there: it is review-invalid
-        return _no_review(result)
-    path = Path(review_path)
+    if review_path is not None:
+        loaded = _load_one(str(review_path))
+    elif reviews_dir is not None and result.file:
+        loaded = load_reviews(reviews_dir, result.file, roots)
+    else:
+        loaded = []
+    if not loaded:
+        rv = _no_review(result)
+    elif loaded[0].review is None:
+        rv = _invalid(result, Path(loaded[0].path), loaded[0].problems)
+    else:
+        x = loaded[0]
+        assert x.review is not None
+        rv = apply_review(result, x.review, x.text, x.path)
+    beside = _beside(result, reviews_dir, loaded[0].path if loaded else "")
+    if beside is not None:
+        rv.findings.append(beside)
+    return rv
+
+
+def _load_one(path: str) -> list[LoadedReview]:
+    """One review file by its path: [] when there is none, else read or with the problems that make it unusable."""
+    if not os.path.lexists(path):  # a broken or looping link is there: it is review-invalid
+        return []
     try:
         review, text = load_review(path)
     except FormError as exc:
-        return _invalid(result, path, exc.problems)
+        return [LoadedReview(path, None, "", exc.problems)]
     except (ArithmeticError, RecursionError, ValueError) as exc:  # not expected: still this review's problem only
-        return _invalid(result, path, [Problem(str(path), "", None, f"无法读取复核文件（{type(exc).__name__}）。")])
-    return apply_review(result, review, text, str(path))
+        return [LoadedReview(path, None, "", [Problem(path, "", None, f"无法读取复核文件（{type(exc).__name__}）。")])]
+    return [LoadedReview(path, review, text)]
 
 
 def _invalid(result: Result, path: Path, problems: list[Problem]) -> Review:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import os
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -20,9 +21,13 @@ from typing import Any, Literal
 from jixiao.indicators.digest import canonical_value
 from jixiao.indicators.loader import FormError, Problem, key_lines, parse_toml_text, read_toml, validate_model
 from jixiao.indicators.schema import Dec
+from jixiao.indicators.values import FORMAT_CHARS, match_text
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
-__all__ = ["RuleSet", "load_rules", "bundled_ids", "DEFAULT_RULES", "rule_text", "DEFAULT_SOURCES", "setting_keys", "setting_text"]
+__all__ = [
+    "RuleSet", "load_rules", "form_rules", "bundled_ids", "DEFAULT_RULES", "rule_text", "DEFAULT_SOURCES",
+    "setting_keys", "setting_text",
+]
 
 DEFAULT_RULES = "central-2020"
 _STRICT = ConfigDict(extra="forbid")
@@ -197,7 +202,8 @@ class RuleSet(BaseModel):
 
     def canonical_category(self, name: str) -> str:
         """The level-1 heading a form's spelling stands for (产出 → 产出指标)."""
-        return self.category_aliases.get(name, name).strip()
+        plain = FORMAT_CHARS.sub("", name).strip()  # 产出\u200b指标 is 产出指标
+        return self.category_aliases.get(plain) or self.category_aliases.get(match_text(plain), plain).strip()
 
     def grade_order(self) -> list[str]:
         """The grades best first, as the rule set's bands give them (优、良、中、差 for most sets)."""
@@ -356,8 +362,35 @@ def _cites_of(data: dict[str, Any]) -> dict[str, str]:
     return out
 
 
-def _raw(ref: str, base_dir: Path | None, seen: tuple[str, ...]) -> tuple[dict[str, Any], str, str, dict[str, str]]:
-    """(data merged with its parents, source name, own text, each written setting's citation)."""
+def _inside(path: str, root: str) -> bool:
+    """Whether ``path`` (resolved, links followed) lies in the folder ``root`` (resolved).  Opens nothing."""
+    real = os.path.realpath(path)
+    return real.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _refused(ref: str, source: str) -> FormError:
+    """A rules file outside the form's folder: refused before it is opened, its name kept short."""
+    return FormError(
+        [
+            Problem(
+                source,
+                "rules",
+                None,
+                "表单指定的规则文件不在表单所在的文件夹中，不予读取。表单的 rules 只能写内置规则集的 ID"
+                f"（{'、'.join(bundled_ids())}），或与表单同一文件夹中的规则文件。",
+            )
+        ]
+    )
+
+
+def _raw(
+    ref: str, base_dir: Path | None, seen: tuple[str, ...], confine: str = ""
+) -> tuple[dict[str, Any], str, str, dict[str, str]]:
+    """(data merged with its parents, source name, own text, each written setting's citation).
+
+    ``confine``: a resolved folder that every rules file of the chain (the
+    file and the ones it ``extends``) must lie in; checked before opening.
+    """
     bundled = _bundled_dir() / f"{ref}.toml"
     if bundled.is_file() and not ref.endswith(".toml"):
         source = f"规则集 {ref}"
@@ -366,7 +399,11 @@ def _raw(ref: str, base_dir: Path | None, seen: tuple[str, ...]) -> tuple[dict[s
         here = None
     else:
         path = Path(ref)
-        if not path.is_absolute() and base_dir is not None and not path.exists():
+        if confine:  # a form's own rules: only relative to its folder, never the working directory
+            path = path if path.is_absolute() else (base_dir or Path(confine)) / path
+            if not _inside(str(path), confine):
+                raise _refused(ref, ref)
+        elif not path.is_absolute() and base_dir is not None and not path.exists():
             path = base_dir / path
         if not path.exists():
             ids = bundled_ids()
@@ -390,7 +427,7 @@ def _raw(ref: str, base_dir: Path | None, seen: tuple[str, ...]) -> tuple[dict[s
     if parent:
         if parent in seen:
             raise FormError([Problem(source, "extends", None, f"规则集循环继承：{' → '.join(seen + (parent,))}")])
-        base, _, _, inherited = _raw(str(parent), here, seen + (str(parent),))
+        base, _, _, inherited = _raw(str(parent), here, seen + (str(parent),), confine)
         cites = inherited | cites
         base.pop("id", None)
         base.pop("name", None)
@@ -411,8 +448,8 @@ def _names_setting(rules: RuleSet, key: str) -> bool:
 
 
 @lru_cache(maxsize=64)
-def _load_cached(ref: str, base_dir: str) -> RuleSet:
-    data, source, text, cites = _raw(ref, Path(base_dir) if base_dir else None, (ref,))
+def _load_cached(ref: str, base_dir: str, confine: str = "") -> RuleSet:
+    data, source, text, cites = _raw(ref, Path(base_dir) if base_dir else None, (ref,), confine)
     data.pop("sha256", None)
     try:
         canonical_value(data)  # tables nested hundreds deep ([a.a.a...]) are refused before validation
@@ -473,3 +510,46 @@ def load_rules(ref: str | None = None, base_dir: str | Path | None = None) -> Ru
     """
     ref = ref or DEFAULT_RULES
     return _load_cached(ref, "" if _is_bundled(ref) or not base_dir else str(base_dir))
+
+
+def form_rules(ref: str | None, form_dir: str | Path, *, bundled_only: bool = False) -> RuleSet:
+    """The rule set a form names in its ``rules``: a submission's choice, so it is bounded.
+
+    A bundled id is always fine.  With ``bundled_only`` (a bureau's review) a
+    rules file is refused: there the rules file is the reviewer's ``--rules``.
+    Otherwise a rules file must lie in the form's folder (links resolved), and
+    so must every file it ``extends``; one outside is refused without being
+    opened.  Problems inside the file are told by file and line only: no
+    message quotes the file's keys or text (``jixiao rules show`` shows them).
+    """
+    ref = ref or DEFAULT_RULES
+    if _is_bundled(ref):
+        return load_rules(ref)
+    if bundled_only:
+        raise FormError(
+            [
+                Problem(
+                    ref,
+                    "rules",
+                    None,
+                    "复核时表单的 rules 只能写内置规则集的 ID"
+                    f"（{'、'.join(bundled_ids())}）；表单所带的规则文件不予使用。"
+                    "如须按某个规则文件复核，请由复核人用 --rules 指定。",
+                )
+            ]
+        )
+    root = os.path.realpath(str(form_dir) or ".")
+    try:
+        return _load_cached(ref, root, root)
+    except FormError as exc:
+        raise FormError([_quiet(p) for p in exc.problems]) from None
+
+
+def _quiet(p: Problem) -> Problem:
+    """A problem of a form's own rules file without keys or quoted text: the file, the line, what to do."""
+    if p.key in ("", "rules") and p.line is None:  # not found, refused, not a regular file: no content in it
+        return p
+    where = f"第 {p.line} 行" if p.line else "中"
+    return Problem(
+        p.file, "", p.line, f"规则文件{where}有错误，无法使用。请用 jixiao rules show 该文件 查看详情并改正。"
+    )

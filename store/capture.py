@@ -46,18 +46,28 @@ def file_sha256(path: str) -> str | None:
     return h.hexdigest()
 
 
-def review_file_of(path: str) -> tuple[str, str]:
-    """(review file, SHA-256 of its bytes) of a submission; ("", "") when it has none.
+def review_file_of(path: str, opts: Options | None = None) -> tuple[str, str]:
+    """(review file, SHA-256) of a submission; ("", "") when it has none.
 
-    The review file's bytes are part of what a record is reused for: an edited
-    review file makes the form be scored again.
+    The review file is the one in the bureau's review folder (``--reviews``):
+    a file lying beside the submission is never applied (it is reported, see
+    ``review-beside-form``). Both are part of what a record is reused for: an
+    edited review file makes the form be scored again, and so does a file
+    appearing beside it (the finding it raises changes).
     """
-    from jixiao.scoring.review import review_path_for
+    from jixiao.scoring.review import review_file_in, review_path_for
 
-    name = str(review_path_for(path))
-    if not os.path.lexists(name):
-        return "", ""
-    return name, file_sha256(name) or "unreadable"
+    name = ""
+    digest = ""
+    if opts is not None and opts.reviews:
+        candidate = review_file_in(opts.reviews, path, opts.roots)
+        if os.path.lexists(candidate):
+            name, digest = candidate, file_sha256(candidate) or "unreadable"
+    beside = str(review_path_for(path))
+    if os.path.lexists(beside) and (not name or os.path.realpath(beside) != os.path.realpath(name)):
+        both = f"{digest}|beside:{file_sha256(beside) or 'unreadable'}"
+        digest = hashlib.sha256(both.encode()).hexdigest()
+    return name, digest
 
 
 @dataclass
@@ -109,7 +119,7 @@ def capture_one(path: str, opts: Options) -> Captured:
         from jixiao.indicators.loader import key_lines
 
         sources = {_key(k): f"第 {n} 行" for k, n in key_lines(text).items()}
-    review_name, review_sha = review_file_of(path)
+    review_name, review_sha = review_file_of(path, opts)
     reasons = [a.reason.strip() for a in review.adjustments if a.applied and a.reason.strip()]
     return Captured(
         path,
@@ -138,7 +148,7 @@ def capture_one(path: str, opts: Options) -> Captured:
         ruleset_id=result.rules.id,
         ruleset_sha256=result.rules.sha256,
         review_file=review_name if review.file else "",
-        review_sha256=review_sha if review.file else "",
+        review_sha256=review_sha,  # the reuse key: the applied file, and a file lying beside the form
         reviewer=review.reviewer,
         review_date=review.date,
         adjustments=[a.to_dict() for a in review.adjustments],

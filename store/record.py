@@ -182,7 +182,7 @@ class Store:
                 options_key=options_key,
             ))
             scoring_id: int = int(res.inserted_primary_key[0])
-            if e.review_sha256 and "review-invalid" not in rec.codes:  # an unusable review file decides nothing
+            if e.review_file and e.review_sha256 and "review-invalid" not in rec.codes:  # an unusable review file decides nothing
                 self._file_decision(conn, sub_id, scoring_id, e)
         return scoring_id
 

@@ -121,7 +121,7 @@ def reviewed_chunks(store: Store, files: list[str], paths: list[str], opts: Opti
     rules_option = opts.rules or ""
     key = options_key(opts)
     shas = {f: file_sha256(f) for f in files}
-    reviews = {f: review_file_of(f) for f in files}
+    reviews = {f: review_file_of(f, opts) for f in files}
     hits = store.lookup((s for s in shas.values() if s), rules_option, version, key)
     reuse: dict[str, dict[str, Any]] = {}
     for f in files:

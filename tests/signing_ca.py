@@ -26,9 +26,10 @@ def _name(cn: str, org: str) -> x509.Name:
     )
 
 
-def _usage(ca: bool) -> x509.KeyUsage:
+def _usage(ca: bool, non_repudiation: bool = True, signing: bool = True) -> x509.KeyUsage:
     return x509.KeyUsage(
-        digital_signature=True, content_commitment=not ca, key_encipherment=False, data_encipherment=False,
+        digital_signature=signing, content_commitment=not ca and non_repudiation and signing,
+        key_encipherment=not signing, data_encipherment=False,
         key_agreement=False, key_cert_sign=ca, crl_sign=ca, encipher_only=False, decipher_only=False,
     )
 
@@ -67,12 +68,17 @@ class TestCA:
         self.pem = folder / "ca.pem"
         self.pem.write_bytes(self.cert.public_bytes(serialization.Encoding.PEM))
 
-    def signer(self, cn: str, org: str = "株洲市社会保险服务中心", *, rsa_key: bool = False) -> Signer:
+    def signer(
+        self, cn: str, org: str = "株洲市社会保险服务中心", *, rsa_key: bool = False, usage: str = "both"
+    ) -> Signer:
+        """``usage``: "both" (数字签名 and 不可否认), "digital" (数字签名 only), "none" (no
+        key-usage extension, as ``openssl x509 -req`` without ``-extfile`` writes), "encipher"
+        (密钥加密 only: not a signing certificate)."""
         key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey = (
             rsa.generate_private_key(public_exponent=65537, key_size=2048) if rsa_key else ec.generate_private_key(ec.SECP256R1())
         )
         now = dt.datetime.now(dt.UTC)
-        cert = (
+        builder = (
             x509.CertificateBuilder()
             .subject_name(_name(cn, org))
             .issuer_name(self.cert.subject)
@@ -80,9 +86,11 @@ class TestCA:
             .serial_number(x509.random_serial_number())
             .not_valid_before(now - dt.timedelta(days=1))
             .not_valid_after(now + dt.timedelta(days=90))
-            .add_extension(_usage(False), critical=True)
-            .sign(self.key, hashes.SHA256())
         )
+        if usage != "none":
+            ku = _usage(False, non_repudiation=usage == "both", signing=usage != "encipher")
+            builder = builder.add_extension(ku, critical=True)
+        cert = builder.sign(self.key, hashes.SHA256())
         p12 = self.folder / f"{cn}.p12"
         p12.write_bytes(
             pkcs12.serialize_key_and_certificates(

@@ -124,5 +124,5 @@ def test_spreadsheet_has_rate_and_claimed_minus_review(tmp_path: Path, capsys: p
     rows = {Path(r[0]).name: r for r in ws.iter_rows(min_row=2, values_only=True)}
     # 12-sense: 945.4 ÷ 1000 = 94.54%; claimed 99.45, computed (= review) 9.45 + 50 + 30 + 10 = 99.45: gap 0
     assert Decimal(str(rows["12-sense.toml"][rate])) == Decimal("94.54") and rows["12-sense.toml"][gap] == 0
-    # 01-seed: 100%; claimed 99.50 − review 97.00 = 2.50
-    assert rows["01-seed.toml"][rate] == 100 and Decimal(str(rows["01-seed.toml"][gap])) == Decimal("2.5")
+    # 01-seed: 100%; no --reviews, so the review total is the computed 100.00: claimed 99.50 − 100.00 = −0.50
+    assert rows["01-seed.toml"][rate] == 100 and Decimal(str(rows["01-seed.toml"][gap])) == Decimal("-0.5")

@@ -158,7 +158,7 @@ def test_a_device_as_the_form_is_refused(device):
 def test_a_fifo_review_file_becomes_review_invalid(tmp_path):
     form = seed_copy(tmp_path, "a.toml")
     os.mkfifo(tmp_path / "a.review.toml")
-    done = jixiao("review", str(form), "--format", "json")
+    done = jixiao("review", str(form), "--format", "json", "--reviews", str(tmp_path))
     data = json.loads(done.stdout)
     found = [f for f in data["forms"][0]["findings"] if f["code"] == "review-invalid"]
     assert len(found) == 1 and "命名管道" in found[0]["message"]
@@ -168,7 +168,7 @@ def test_a_fifo_review_file_becomes_review_invalid(tmp_path):
 def test_a_review_file_linked_to_dev_zero_becomes_review_invalid(tmp_path):
     form = seed_copy(tmp_path, "a.toml")
     (tmp_path / "a.review.toml").symlink_to("/dev/zero")
-    done = jixiao("review", str(form), "--format", "json")
+    done = jixiao("review", str(form), "--format", "json", "--reviews", str(tmp_path))
     form_out = json.loads(done.stdout)["forms"][0]
     assert "error" not in form_out  # the form itself is read and scored
     found = [f for f in form_out["findings"] if f["code"] == "review-invalid"]
@@ -184,7 +184,13 @@ def test_rules_naming_a_device_or_a_fifo_is_refused_at_the_forms_line(tmp_path, 
     for command in ("score", "review"):
         done = jixiao(command, str(form))
         out = done.stderr + done.stdout
-        assert f"{form}:{line}: [rules]" in out and ("设备文件" in out or "命名管道" in out), command
+        assert f"{form}:{line}: [rules]" in out, command
+        if command == "review":  # a review takes only bundled rule sets from a form: nothing is opened
+            assert "只能写内置规则集" in out
+        elif ref.startswith("/"):  # outside the form's folder: refused before it is opened
+            assert "不在表单所在的文件夹中" in out
+        else:
+            assert "命名管道" in out
         assert "Traceback" not in out
 
 
@@ -208,7 +214,7 @@ def test_the_editor_opening_a_fifo_does_not_hang(tmp_path):
 def test_a_looping_review_link_is_review_invalid(tmp_path):
     form = seed_copy(tmp_path, "a.toml")
     (tmp_path / "a.review.toml").symlink_to("a.review.toml")
-    done = jixiao("review", str(form), "--format", "json")
+    done = jixiao("review", str(form), "--format", "json", "--reviews", str(tmp_path))
     found = [f for f in json.loads(done.stdout)["forms"][0]["findings"] if f["code"] == "review-invalid"]
     assert len(found) == 1 and "符号链接构成循环" in found[0]["message"]
 
@@ -316,7 +322,7 @@ def test_1e999999999_in_a_review_file_is_review_invalid_for_that_review_only(tmp
     (tmp_path / "a.review.toml").write_text(
         '[[adjustments]]\nindicator = "funds"\ndeduct = "1e999999999"\nreason = "r"\n', encoding="utf-8"
     )
-    done = jixiao("review", str(form), "--format", "json")
+    done = jixiao("review", str(form), "--format", "json", "--reviews", str(tmp_path))
     form_out = json.loads(done.stdout)["forms"][0]
     assert "error" not in form_out and "内部错误" not in done.stdout
     found = [f for f in form_out["findings"] if f["code"] == "review-invalid"]
@@ -663,7 +669,7 @@ def test_review_xlsx_position_column_is_chinese(tmp_path, capsys):
     batch = tmp_path / "batch"
     shutil.copytree(ROOT / "tests" / "fixtures" / "review" / "batch", batch)
     out = tmp_path / "r.xlsx"
-    main(["review", str(batch), "--out", str(out)])
+    main(["review", str(batch), "--out", str(out), "--reviews", str(batch)])
     capsys.readouterr()
     ws = load_workbook(out)["发现项"]
     header = [c.value for c in ws[1]]
@@ -702,7 +708,7 @@ def test_review_report_pdf_says_where_in_chinese(tmp_path, capsys):
     batch = tmp_path / "batch"
     shutil.copytree(ROOT / "tests" / "fixtures" / "review" / "batch", batch)
     out = tmp_path / "report.pdf"
-    main(["review", str(batch), "--pdf", str(out)])
+    main(["review", str(batch), "--pdf", str(out), "--reviews", str(batch)])
     capsys.readouterr()
     text = _pdf_text(out)
     assert not INTERNAL.search(text), INTERNAL.search(text)

@@ -521,7 +521,7 @@ def test_review_xlsx_scores_have_two_places_and_the_date_is_a_date(tmp_path: Pat
     from openpyxl import load_workbook
 
     out = tmp_path / "r.xlsx"
-    assert main(["review", str(BATCH), "--out", str(out)]) == 1
+    assert main(["review", str(BATCH), "--out", str(out), "--reviews", str(BATCH)]) == 1
     wb = load_workbook(out)
     forms = wb["表单"]
     head = [c.value for c in forms[1]]

@@ -240,7 +240,7 @@ def test_review_a_folder_of_workbooks(books, tmp_path):
         'reviewer = "某市财政局"\ndate = 2022-08-01\n[[adjustments]]\nindicator = "参保人满意度"\ndeduct = 2\nreason = "无调查资料"\n',
         encoding="utf-8",
     )
-    run = jixiao("review", str(folder), "--format", "json", "--jobs", "1")
+    run = jixiao("review", str(folder), "--format", "json", "--jobs", "1", "--reviews", str(folder))
     assert run.returncode == 1  # one unreadable, and score-mismatch errors
     data = json.loads(run.stdout)
     forms = {Path(f["file"]).name: f for f in data["forms"]}
@@ -335,7 +335,9 @@ def test_file_names_from_unit_and_project_are_safe_and_unique():
     from jixiao.tui.commands.import_ import form_names, safe_name
 
     assert safe_name('某局/办公室:"2023"*') == "某局_办公室_2023"
-    assert safe_name("CON") == "_CON" and safe_name("...") == "自评表" and len(safe_name("长" * 300)) == 80
+    assert safe_name("CON") == "_CON" and safe_name("...") == "自评表" and len(safe_name("l" * 300)) == 80
+    # cut by bytes too, never inside a character: 66 three-byte characters, 198 bytes
+    assert safe_name("长" * 300) == "长" * 66 and len(safe_name("\U00020000" * 80).encode()) <= 200
     recs = [SimpleNamespace(year=2023, unit="A单位", project="道路/维修"), SimpleNamespace(year=2023, unit="a单位", project="道路/维修"),
             SimpleNamespace(year=None, unit="", project="")]
     assert form_names(recs) == ["2023-A单位-道路_维修.toml", "2023-a单位-道路_维修-2.toml", "自评表.toml"]
@@ -372,3 +374,33 @@ def test_pdf_of_a_workbook_and_of_a_folder_with_its_import(books, tmp_path):
     run = jixiao("pdf", str(folder), "-o", str(tmp_path / "out"))
     assert run.returncode == 0, run.stderr  # printed (errors found by the re-score are listed in the PDFs)
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["d.pdf", "d.xlsx.pdf"]  # neither overwrote the other
+
+
+def test_a_folder_given_to_import_says_it_is_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A folder (even one named like a workbook) was "不支持的文件类型（无扩展名）"."""
+    from jixiao.tui.cli import main
+
+    for name in ("submissions", "looks.xlsx"):
+        (tmp_path / name).mkdir()
+        capsys.readouterr()
+        assert main(["import", str(tmp_path / name)]) == 2
+        err = capsys.readouterr().err
+        assert name in err and "文件夹" in err and "Traceback" not in err
+
+
+def test_a_title_on_two_lines_is_one_line_of_the_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A title cell 项目支出绩效自评表⏎（２０２５年度） broke the 读取 list over two lines."""
+    import openpyxl
+    from jixiao.tui.cli import main
+
+    src = write_book(tmp_path / "p.xlsx", [("自评表", [(mof_project, PROJECT)])])
+    wb = openpyxl.load_workbook(src)
+    ws = wb.active
+    title = next(c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "绩效自评表" in c.value)
+    title.value = "项目支出绩效自评表\n（２０２２年度）"
+    wb.save(src)
+    capsys.readouterr()
+    main(["import", str(src), "-o", str(tmp_path / "p.toml")])
+    out = capsys.readouterr().out
+    (line,) = [x for x in out.splitlines() if "表题" in x]
+    assert "项目支出绩效自评表 （２０２２年度）" in line

@@ -730,3 +730,20 @@ def test_damaged_pdfs_give_grids_or_a_chinese_message_and_no_noise(tmp_path, cap
             outcomes.add(exc.message[:6])
     assert len(outcomes) >= 2  # the damage did something
     assert capfd.readouterr().err == ""
+
+
+@pytest.mark.needs_cjk_font
+def test_jixiao_s_own_print_imports_with_its_funds_note(tmp_path):
+    """The submission copy prints 执行率偏低原因; importing it lost the note (reported 未读入)."""
+    from jixiao.indicators.loader import load_form
+    from jixiao.tui.cli import main
+
+    form = tmp_path / "f.toml"
+    seed = Path(__file__).resolve().parent.parent / "indicators" / "examples" / "seed-2021.toml"
+    text = seed.read_text(encoding="utf-8")
+    form.write_text(text.replace('note = ""', 'note = "三季度项目延期，资金结转下年"', 1), encoding="utf-8")
+    assert load_form(form).funds.note == "三季度项目延期，资金结转下年"  # the first note is the funds'
+
+    assert main(["pdf", str(form), "-o", str(tmp_path / "f.pdf")]) in (0, 1)
+    assert main(["import", str(tmp_path / "f.pdf"), "-o", str(tmp_path / "back.toml")]) in (0, 1)
+    assert load_form(tmp_path / "back.toml").funds.note == "三季度项目延期，资金结转下年"

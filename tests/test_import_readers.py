@@ -151,7 +151,7 @@ def test_formula_without_cached_value_is_a_problem_at_its_cell(tmp_path):
     assert not grid.rows[4][5].problem and grid.rows[4][5].blank
 
 
-def test_hidden_sheet_is_read_and_noted(tmp_path):
+def test_hidden_sheet_is_not_read_and_noted(tmp_path):
     import openpyxl
 
     wb = openpyxl.Workbook()
@@ -161,9 +161,8 @@ def test_hidden_sheet_is_read_and_noted(tmp_path):
     hidden.sheet_state = "hidden"
     wb.save(tmp_path / "h.xlsx")
     grids = read_grids(tmp_path / "h.xlsx")
-    assert [g.name for g in grids] == ["封面", "底稿"]
-    assert grids[1].rows[0][0].text == "某单位"
-    assert grids[1].notes and "隐藏" in grids[1].notes[0][1] and grids[0].notes == []
+    assert [g.name for g in grids] == ["封面"]  # a person cannot see it: not read
+    assert [n[:1] + n[2:] for n in grids[0].notes] == [("底稿!A1", "ignored")] and "隐藏" in grids[0].notes[0][1]
 
 
 def test_xlsm_reads_as_xlsx(book, tmp_path):

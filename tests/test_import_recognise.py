@@ -903,3 +903,26 @@ def test_indicator_name_ending_in_a_bracketed_number_is_not_a_category():
     names = [(i["category"], i["name"]) for i in rec.data["indicators"]]
     assert names[:2] == [("产出指标", "养护里程（1）"), ("产出指标", "修补坑槽(2)")]
     assert "养护里程" not in rec.data.get("categories", {}) and "修补坑槽" not in rec.data.get("categories", {})
+
+
+def test_a_bare_reason_column_is_the_deviation_note():
+    """A county's own layout heads the last column just 原因; its text was reported 未读入 and
+    the form then got missing-deviation-note for a reason the clerk did write."""
+    rows = [list(r) for r in MOF_ROWS]
+    rows[11] = rows[11][:8] + ["原因"]
+    rec = recognise(sheet(rows, MOF_MERGES))[0]
+    notes = [i.get("note", "") for i in rec.data["indicators"]]
+    assert "雨季施工延误，已调整工期" in notes
+    assert not any("原因" in n.message and "未读入" in n.message for n in rec.notes)
+
+
+@pytest.mark.parametrize("cells", [["执行率偏低原因", "雨季停工，部分资金结转下年"], ["执行率偏低原因：雨季停工，部分资金结转下年"]])
+def test_the_low_rate_reason_row_is_the_funds_note(cells):
+    """jixiao's own print has an 执行率偏低原因 row; importing that PDF reported it 未读入 and lost the note."""
+    rows = [list(r) for r in MOF_ROWS]
+    rows.insert(9, cells)
+    merges = tuple((t + (t >= 9), l, b + (b >= 9), r) for t, l, b, r in MOF_MERGES)
+    rec = recognise(sheet(rows, merges))[0]
+    assert rec.data["funds"]["note"] == "雨季停工，部分资金结转下年"
+    assert not any("执行率偏低原因" in n.message for n in rec.notes if n.kind == "ignored")
+    assert ("funds", "note") in rec.cells

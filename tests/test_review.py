@@ -27,7 +27,7 @@ def form(tmp_path: Path) -> Path:
 def review_of(form: Path, text: str):
     review_path_for(form).write_text(text, encoding="utf-8")
     result = score_file(form)
-    return result, review_result(result)
+    return result, review_result(result, reviews_dir=form.parent)  # the reviewer names the folder it is in
 
 
 def codes(review) -> list[str]:
@@ -184,13 +184,13 @@ def test_review_file_in_gbk_is_read_with_a_notice(form: Path):
 
     review_path_for(form).write_bytes('reviewer = "财政局"\n'.encode("gbk"))  # what Notepad saves in China
     with pytest.warns(EncodingNotice):
-        review = review_result(score_file(form))
+        review = review_result(score_file(form), reviews_dir=form.parent)
     assert codes(review) == [] and review.reviewer == "财政局"
 
 
 def test_review_file_neither_utf8_nor_gbk_is_review_invalid(form: Path):
     review_path_for(form).write_bytes(b'reviewer = "\xff\xfe"\n')
-    review = review_result(score_file(form))
+    review = review_result(score_file(form), reviews_dir=form.parent)
     assert codes(review) == ["review-invalid"] and "UTF-8" in review.findings[0].message
 
 

@@ -143,6 +143,12 @@ def test_a_byte_changed_inside_the_signed_range(ca: TestCA, printed: tuple[Path,
     assert code == 1
     (sig,) = report["signatures"]
     assert not sig["intact"] and any("签名范围内的内容已被改动" in p for p in report["problems"])
+    # the chain of a broken signature is not judged: never claimed "not chained to --trust" (it is)
+    assert not any("不能链到" in p for p in report["problems"])
+    capsys.readouterr()
+    assert main(["verify", str(tmp_path / "t.pdf"), "--trust", str(ca.pem)]) == 1
+    out = capsys.readouterr().out
+    assert "证书可信：未判断（签名不完整）" in out and "不能链到" not in out
 
 
 def _incremental(data: bytes, change) -> bytes:  # type: ignore[no-untyped-def]
@@ -324,3 +330,125 @@ def test_a_timestamp_makes_it_pades_b_t(ca: TestCA, printed: tuple[Path, Path], 
     assert sign(pdf, ca.signer("钱七").p12, tmp_path / "u.pdf", "--tsa", "http://127.0.0.1:9/") == 2
     err = capsys.readouterr().err
     assert "时间戳服务器" in err and not (tmp_path / "u.pdf").exists()
+
+
+def test_a_field_that_is_not_on_the_page_or_a_pdf_without_fields_is_refused(
+    ca: TestCA, printed: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A typo in --field, or a PDF that jixiao did not print, used to get an invisible new
+    signature field that nobody sees on paper; now both are refused and say what to do."""
+    from reportlab.pdfgen import canvas
+
+    _, pdf = printed
+    key = ca.signer("王五").p12
+    capsys.readouterr()
+    assert sign(pdf, key, tmp_path / "s.pdf", "--field", "财务负责任") == 2
+    err = capsys.readouterr().err
+    assert "没有名为“财务负责任”的签名域" in err and "财务负责人" in err and "单位盖章" in err
+    assert not (tmp_path / "s.pdf").exists()
+
+    other = tmp_path / "other.pdf"
+    c = canvas.Canvas(str(other))
+    c.drawString(100, 700, "not a form")
+    c.save()
+    assert sign(other, key, tmp_path / "o.pdf") == 2
+    err = capsys.readouterr().err
+    assert "other.pdf" in err and "没有签名域" in err and "jixiao pdf" in err
+    assert not (tmp_path / "o.pdf").exists()
+
+
+def test_a_key_that_is_a_folder_or_missing_says_so(printed: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, pdf = printed
+    (tmp_path / "keys").mkdir()
+    capsys.readouterr()
+    assert sign(pdf, tmp_path / "keys", tmp_path / "s.pdf") == 2
+    assert "文件夹" in capsys.readouterr().err
+    assert sign(pdf, tmp_path / "nokey.p12", tmp_path / "s.pdf") == 2
+    err = capsys.readouterr().err
+    assert "nokey.p12" in err and "不存在" in err
+
+
+def test_a_name_garbled_by_openssl_without_utf8_is_shown_restored() -> None:
+    """``openssl req -subj "/O=株洲市财政局"`` without ``-utf8`` stores each UTF-8 byte as a
+    Latin-1 character; verify showed “æ ªæ´²å¸…”.  Shown restored, with a note saying so."""
+    from asn1crypto import x509
+    from jixiao.reports.verify_signatures import MOJIBAKE_NOTE, _name
+
+    garbled = "株洲市财政局".encode().decode("latin-1")
+    name = x509.Name.build({"organization_name": garbled, "common_name": "li"})
+    assert _name(name) == "CN=li, O=株洲市财政局" + MOJIBAKE_NOTE
+    # honest names are left alone: Chinese, plain ASCII, and Latin-1 text that is not UTF-8 bytes
+    for honest in ("株洲市财政局", "Zhuzhou Finance", "Müller Straße"):
+        assert _name(x509.Name.build({"common_name": honest})) == f"CN={honest}"
+
+
+@pytest.mark.parametrize("usage", ["digital", "none"])
+def test_a_certificate_for_digital_signature_only_or_without_key_usage_is_trusted(
+    usage: str, ca: TestCA, printed: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """pyHanko's default asks for 不可否认 (nonRepudiation); many CA certificates carry only
+    数字签名, and ``openssl x509 -req`` without -extfile writes none.  Both were reported
+    “不能链到 --trust 给出的根证书” although they chain."""
+    form, pdf = printed
+    assert sign(pdf, ca.signer("王五", usage=usage).p12, tmp_path / "s.pdf") == 0
+    code, report = verify_json(capsys, str(form), str(tmp_path / "s.pdf"), "--trust", str(ca.pem))
+    (sig,) = report["signatures"]
+    assert sig["intact"] and sig["trusted"] and code == 0, report["problems"]
+
+
+def test_a_certificate_not_for_signing_is_named_as_such(
+    ca: TestCA, printed: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    form, pdf = printed
+    assert sign(pdf, ca.signer("王五", usage="encipher").p12, tmp_path / "s.pdf") == 0
+    code, report = verify_json(capsys, str(form), str(tmp_path / "s.pdf"), "--trust", str(ca.pem))
+    (sig,) = report["signatures"]
+    assert code == 1 and sig["intact"] and not sig["trusted"]
+    assert any("密钥用法" in p for p in sig["problems"])
+    assert not any("不能链到" in p for p in sig["problems"])  # it does chain: the reason is its use
+
+
+def test_trust_and_pdf_arguments_that_are_folders_or_missing_say_so_in_chinese(
+    ca: TestCA, printed: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    form, pdf = printed
+    (tmp_path / "certs").mkdir()
+    capsys.readouterr()
+    assert main(["verify", str(pdf), "--trust", str(tmp_path / "certs")]) == 2
+    assert "文件夹" in capsys.readouterr().err
+    assert main(["verify", str(pdf), "--trust", str(tmp_path / "nope.pem")]) == 2
+    err = capsys.readouterr().err
+    assert "nope.pem" in err and "不存在" in err and "No such file" not in err
+    assert main(["verify", str(form), str(tmp_path / "certs")]) == 2  # was: “…” 不是有效的摘要
+    err = capsys.readouterr().err
+    assert "certs" in err and "文件夹" in err and "摘要：" not in err
+
+
+def test_a_signature_field_starts_after_the_printed_name(tmp_path: Path) -> None:
+    """The field covered the whole sign line: a signature's look (name and time) was drawn over
+    the 填表人 / 财务负责人 names the form prints.  The field now starts right of the name."""
+    from jixiao.reports.fonts import register_cjk_font
+    from pypdf import PdfReader
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    form = tmp_path / "form.toml"
+    text = SEED.read_text(encoding="utf-8")
+    text = text.replace('filled_by = ""', 'filled_by = "李小红"').replace('head = ""', 'head = "王建国"', 1)
+    form.write_text(text, encoding="utf-8")
+    pdf = tmp_path / "form.pdf"
+    main(["pdf", str(form), "-o", str(pdf)])
+    page = PdfReader(str(pdf)).pages[0]
+    where: dict[str, float] = {}
+
+    def visit(t: str, cm: list[float], tm: list[float], *_: object) -> None:
+        if t.strip() in ("李小红", "王建国"):
+            where[t.strip()] = tm[4] * cm[0] + cm[4]
+
+    page.extract_text(visitor_text=visit)
+    assert set(where) == {"李小红", "王建国"}
+    rects = {str(a.get_object()["/T"]): [float(v) for v in a.get_object()["/Rect"]] for a in page["/Annots"]}
+    font = register_cjk_font(None).name
+    for field, name in (("填表人", "李小红"), ("单位负责人", "王建国")):
+        name_right = where[name] + stringWidth(name, font, 9)
+        assert rects[field][0] >= name_right, (field, rects[field], name_right)
+        assert rects[field][2] - rects[field][0] > 80  # still room for a signature

@@ -246,9 +246,11 @@ def test_a_review_file_is_recorded_as_a_decision(record: str, tmp_path: Path, ca
     folder = tmp_path / "in"
     folder.mkdir()
     shutil.copy(BATCH / "01-seed.toml", folder)
-    shutil.copy(BATCH / "01-seed.review.toml", folder)
-    review_json(capsys, str(folder))
-    review_json(capsys, str(folder))  # the same review file again: not a second decision
+    reviews = tmp_path / "reviews"  # the bureau's review folder (a file beside a submission is never applied)
+    reviews.mkdir()
+    shutil.copy(BATCH / "01-seed.review.toml", reviews)
+    review_json(capsys, str(folder), "--reviews", str(reviews))
+    review_json(capsys, str(folder), "--reviews", str(reviews))  # the same review file again: not a second decision
     [d] = table_rows(record, "decisions")
     assert (d["source"], d["status"], d["adjusted_total"], d["reviewer"]) == ("file", "已复核", "97.00", "某市财政局绩效科")
     assert "满意度无调查资料" in d["reason"]
@@ -318,16 +320,25 @@ def test_changed_bytes_review_file_or_rules_are_read_again(record: str, tmp_path
     b.write_text(b.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # new bytes
     _, err = review_json(capsys, str(folder), "--rules", str(rules))
     assert "本次读取 1 份，沿用记录中未改变的 1 份" in err
-    (folder / "a.review.toml").write_text('reviewer = "科"\n[[adjustments]]\nindicator = "funds"\nscore = 9\nreason = "扣"\n', encoding="utf-8")
-    data, err = review_json(capsys, str(folder), "--rules", str(rules))
+    reviews = tmp_path / "reviews"
+    reviews.mkdir()
+    (reviews / "a.review.toml").write_text('reviewer = "科"\n[[adjustments]]\nindicator = "funds"\nscore = 9\nreason = "扣"\n', encoding="utf-8")
+    data, err = review_json(capsys, str(folder), "--rules", str(rules), "--reviews", str(reviews))
     assert "本次读取 1 份" in err and forms_by_name(data)["a.toml"]["review"]["total"] == "99.00"
+    data, err = review_json(capsys, str(folder), "--rules", str(rules), "--reviews", str(reviews))
+    assert "本次读取 0 份" in err and forms_by_name(data)["a.toml"]["review"]["total"] == "99.00"
+    (folder / "b.review.toml").write_text("reviewer = '某单位自己'\n", encoding="utf-8")  # beside a submission: reported
+    data, err = review_json(capsys, str(folder), "--rules", str(rules), "--reviews", str(reviews))
+    assert "本次读取 1 份" in err
+    assert "review-beside-form" in [f["code"] for f in forms_by_name(data)["b.toml"]["findings"]]
+    (folder / "b.review.toml").unlink()
     rules.write_text(rules.read_text(encoding="utf-8") + "[funds]\nnote_below = 0.9\n", encoding="utf-8")  # same id, new content
     from jixiao.scoring import rules as rules_module
 
     rules_module._load_cached.cache_clear()  # as a new process would (a rules file is read once per process)
-    _, err = review_json(capsys, str(folder), "--rules", str(rules))
+    _, err = review_json(capsys, str(folder), "--rules", str(rules), "--reviews", str(reviews))
     assert "本次读取 2 份" in err
-    _, err = review_json(capsys, str(folder))  # no --rules: another option, read again
+    _, err = review_json(capsys, str(folder), "--reviews", str(reviews))  # no --rules: another option, read again
     assert "本次读取 2 份" in err
     assert a.exists()
 
@@ -466,8 +477,7 @@ def test_desk_adjustments_statuses_and_review_file(record: str, tmp_path: Path, 
     finally:
         store.close()
     # the written review file is what jixiao review reads: the same review total
-    shutil.copy(path, folder / "a.review.toml")
-    data, _ = review_json(capsys, str(folder))
+    data, _ = review_json(capsys, str(folder), "--reviews", str(path.parent))
     assert data["forms"][0]["review"]["total"] == "97.50"
     _, out, _ = run(capsys, "history", "--unit", "株洲市社会保险服务中心", "--format", "json")
     [h] = json.loads(out)["forms"]

@@ -493,3 +493,40 @@ def test_a_form_from_any_targets_matches_them_exactly() -> None:
         assert compare(form, targets) == []
 
     check()
+
+
+def test_the_year_end_form_has_a_place_for_each_claimed_score_tier_and_total(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The header told the clerk to fill 自评得分 (claimed) and 档次 (tier), but the form had no line
+    for either, nor for the total and grade: uncommenting them is all the clerk does, and
+    ``score --adopt`` writes into the same lines."""
+    t = tmp_path / "targets.toml"
+    t.write_text(TARGETS, encoding="utf-8")  # one qualitative indicator: 稳步提高
+    f = tmp_path / "form.toml"
+    assert main(["new", "--from-targets", str(t), "-o", str(f)]) == 0
+    text = f.read_text(encoding="utf-8")
+    n = len(load_targets(t).indicators)
+    assert text.count("# claimed =") == n + 1  # each indicator and the funds
+    assert text.count('# tier = "达成"') == 1  # only the qualitative one
+    assert "[claimed]" in text and "# total =" in text and "# grade =" in text
+    filled = text.replace("# claimed =", "claimed = 1").replace('# tier = "达成"', 'tier = "达成"')
+    filled = filled.replace("# total =", "total = 5")
+    form = load_form_text(filled, "f")
+    assert all(i.claimed == Decimal(1) for i in form.indicators)
+    assert [i.tier for i in form.indicators].count("达成") == 1
+    assert form.claimed.total == Decimal(5)
+
+
+def test_targets_check_catches_a_total_budget_that_is_not_the_sum_of_its_rows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A clerk filled 年度资金总额 120.5 and 当年财政拨款 100 (the template has no other row):
+    ``targets check`` said 可以使用, and the year-end form then failed on it."""
+    t = tmp_path / "t.toml"
+    t.write_text(TARGETS.replace("initial = 48\n", "initial = 120.5\n[funds.appropriation]\ninitial = 100\n"), encoding="utf-8")
+    code, out, _ = run(capsys, "targets", "check", str(t))
+    assert code == 1 and "funds-total-mismatch" in out and "120.50" in out and "100.00" in out
+    t.write_text(TARGETS.replace("initial = 48\n", "initial = 100\n[funds.appropriation]\ninitial = 100\n"), encoding="utf-8")
+    code, out, _ = run(capsys, "targets", "check", str(t))
+    assert code == 0 and "funds-total-mismatch" not in out

@@ -39,6 +39,7 @@ from .components.indicator_table import IndicatorTable
 from .components.key_footer import KeyFooter
 from .components.problems_view import ProblemsView
 from .components.summary_bar import SummaryBar
+from .components.type_ahead import TypeAheadKeys
 
 __all__ = ["ACTIONS", "MIN_SIZE", "Action", "JixiaoApp", "Loc"]
 
@@ -50,7 +51,7 @@ SHORT_HEIGHT = 30
 TINY_HEIGHT = 22
 
 
-class JixiaoApp(AdoptActions, FormEditing, App[int]):
+class JixiaoApp(TypeAheadKeys, AdoptActions, FormEditing, App[int]):
     """The form editor."""
 
     CSS_PATH = "app.tcss"

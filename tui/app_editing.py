@@ -39,10 +39,15 @@ class FormEditing(FormViews):
     def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
         event.stop()
         self.action_edit()
+        self._hand_over()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_edit()
+        self._hand_over()
+
+    def _hand_over(self) -> None:
+        """Type-ahead: the keys typed while Enter's dialog opened go to it (components/type_ahead.py, TypeAheadKeys)."""
 
     def _label(self, loc: Loc) -> str:
         name = ""

@@ -13,7 +13,7 @@ from jixiao.indicators.document import FormDocument
 from jixiao.indicators.loader import FormError
 from jixiao.scoring.engine import Result, fmt, score_form
 from jixiao.scoring.methods import TIERS
-from jixiao.scoring.rules import RuleSet, load_rules
+from jixiao.scoring.rules import RuleSet, form_rules
 from jixiao.scoring.vocabulary import NO_GRADE, percent
 from rich.text import Text
 from textual.app import App
@@ -52,7 +52,7 @@ class FormViews(_AppBase):
 
     def _rules_for(self, ref: str) -> RuleSet:
         if ref not in self._rules:
-            self._rules[ref] = load_rules(ref, self.doc.path.parent)
+            self._rules[ref] = form_rules(ref, self.doc.path.parent)  # a form's rules file: only from its folder
         return self._rules[ref]
 
     def _prepare(self) -> None:

@@ -120,7 +120,7 @@ def _restore_exported(grids: list[Grid], found: list[Recognised]) -> None:
     """A workbook written by ``jixiao export`` carries the whole form in its hidden sheet ``jixiao``
     (``indicators/embedded.py``): the keys the official layout has no place for (rule set, tier,
     method, params …) come back from there; an edited sheet still wins on every key it shows."""
-    from jixiao.indicators.embedded import SHEET, read_payload, restore
+    from jixiao.indicators.embedded import DIFFERS, SHEET, read_payload, restore
 
     from .recognise import Note
 
@@ -138,7 +138,8 @@ def _restore_exported(grids: list[Grid], found: list[Recognised]) -> None:
     rec.data, said = restore(rec.data, embedded, cells)
     if rec.data is not None and _is_form(rec.data, embedded.form):  # the recogniser's guesses were not used
         rec.notes = [n for n in rec.notes if n.kind != "assumed"]
-    rec.notes.extend(Note(f"{SHEET}!A2", message, "found") for message in said)
+    # a hidden form that differs from the visible sheet: the sheet was scored, and the review says so
+    rec.notes.extend(Note(f"{SHEET}!A2", message, "problem" if message.startswith(DIFFERS) else "found") for message in said)
 
 
 def _grid_notes(grid: Grid) -> list[tuple[str, str, str]]:

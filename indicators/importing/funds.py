@@ -10,6 +10,8 @@ from .reading import _Form, _number, _p, _text
 
 
 def _funds_row(f: _Form, r: int, cells: list[tuple[int, str]], cols: dict[str, list[int]], funds: dict[str, Any]) -> None:
+    if cells and _p(cells[0][1]).startswith(L.FUNDS_NOTE_LABELS):
+        return  # 执行率偏低原因: the funds note, read by the recogniser (its words may say 结转)
     first_value = min((c for cs in cols.values() for c in cs), default=len(f.grid.rows[r]))
     key = ""
     label_c = 0

@@ -53,6 +53,7 @@ INDICATOR_ROLES: list[tuple[str, str]] = [
     ("未完成原因", "note"),
     ("原因分析", "note"),
     ("改进措施", "note"),
+    ("原因", "note"),  # a bare 原因 / 情况及原因 column (after the longer words; the funds note is not in this table)
     ("一级指标", "l1"),
     ("二级指标", "l2"),
     ("三级指标", "l3"),
@@ -161,6 +162,8 @@ FUNDS_ROWS: list[tuple[str, str]] = [
 ]
 # the label of a money block that may carry its points: 预算执行情况(万元)(20分)
 FUNDS_BLOCK_LABELS = ("预算执行情况", "项目资金", "资金情况", "资金执行情况", "预算执行")
+# the row that explains a low execution rate (the form's [funds] note): its label, then the text
+FUNDS_NOTE_LABELS = ("资金执行率偏低原因", "执行率偏低原因", "执行率偏低的原因", "执行率偏低说明", "预算执行偏低原因")
 FUNDS_ROW_WORDS = {"total": "年度资金总额", "appropriation": "当年财政拨款", "carryover": "上年结转资金", "other": "其他资金"}
 FUNDS_COLUMN_WORDS = {"initial": "年初预算数", "annual": "全年预算数", "adjusted": "调整后预算数", "executed": "全年执行数"}
 

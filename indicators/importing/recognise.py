@@ -19,7 +19,7 @@ from typing import Any
 from . import labels as L
 from .funds import _finish_funds, _funds_row
 from .grid import Grid
-from .numbers import parse_number
+from .numbers import parse_number, plain_text
 from .printed import Printed
 from .reading import (
     Note,
@@ -104,6 +104,29 @@ def range_text(grid: Grid, top: int, bottom: int) -> str:
 
 
 # ---------------------------------------------------------------- recognise
+
+
+def _funds_note(f: Any, grid: Grid, top: int, bottom: int, funds: dict[str, Any]) -> None:
+    """The 执行率偏低原因 row (as jixiao's own print and the official form have it): its text is the funds note."""
+    for r in range(top, bottom + 1):
+        if r in f.used:
+            continue
+        cells = _row_texts(grid, r)
+        if not cells:
+            continue
+        c, first = cells[0]
+        head = plain_text(first)
+        label = next((w for w in L.FUNDS_NOTE_LABELS if head.startswith(w)), None)
+        if label is None:
+            continue
+        # the text after the label in the same cell (a PDF line), spaces inside the label allowed
+        rest = re.sub(r"^\s*" + r"\s*".join(map(re.escape, label)) + r"\s*[:：]?\s*", "", first).strip()
+        parts = ([rest] if rest else []) + [t.strip() for _, t in cells[1:] if t.strip()]
+        f.used.add(r)
+        if parts:
+            funds["note"] = " ".join(parts)
+            f.mark(("funds", "note"), r, cells[1][0] if len(cells) > 1 and not rest else c)
+        return
 
 
 def recognise(grid: Grid, tiers: tuple[Decimal, Decimal] | None = None) -> list[Recognised]:
@@ -345,6 +368,8 @@ def _read_form(grid: Grid, start: int, h: int, limit: int, tiers: tuple[Decimal,
     if table.signoff:
         order = ("filled_by", "phone", "head", "finance_head", "date")
         data["signoff"] = {k: table.signoff[k] for k in order if k in table.signoff}
+    if "funds" in data:
+        _funds_note(f, grid, top, bottom, data["funds"])
     for r in range(top, bottom + 1):  # anything in the span that was not read is said to be ignored
         if r in f.used:
             continue

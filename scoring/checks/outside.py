@@ -1,7 +1,9 @@
 """The codes raised outside the engine, on what a form does not say itself.
 
 - review-above-self, unknown-indicator, review-invalid: by the review (``scoring/review.py``) on a
-  ``*.review.toml`` file beside a form (tested in tests/test_review_batch.py);
+  form's ``*.review.toml`` in the reviewer's review folder (tested in tests/test_review_batch.py);
+- review-beside-form: by the review, on a ``*.review.toml`` lying beside a submission, not applied
+  (tested in tests/test_hostile_reviews.py);
 - import-problem: by the loader (``scoring/loading.py``) on what an imported spreadsheet or text
   could not give (tested in tests/test_import_cli.py);
 - duplicate-submission, year-outlier: by the batch (``scoring/batch_sense.py``) on a form compared with
@@ -21,7 +23,8 @@ from .base import Check
 
 CHECK = Check(
     codes=(
-        "review-above-self", "unknown-indicator", "review-invalid", "import-problem", "printed-mismatch",
+        "review-above-self", "unknown-indicator", "review-invalid", "review-beside-form", "import-problem",
+        "printed-mismatch",
         "target-changed", "indicator-added", "indicator-dropped", "targets-mismatch", "targets-not-found",
         "duplicate-submission", "year-outlier",
     )

@@ -16,7 +16,7 @@ import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from jixiao.indicators.values import OPERATOR_SYMBOLS, Quantity, Text, normalize_text
+from jixiao.indicators.values import OPERATOR_SYMBOLS, Quantity, Text, match_text, normalize_text
 
 from ..vocabulary import plain
 from .base import FUNDS_OK, Check, row
@@ -93,7 +93,7 @@ def read(
         s.row_add("operator-assumed", "target", target=ind.target, operator=OPERATOR_SYMBOLS[op])
     if method == "auto":
         method = _OPERATOR_METHOD[op]
-    if op in ("ge", "gt") and not assumed and s.cost_words.search(ind.subcategory):
+    if op in ("ge", "gt") and not assumed and s.cost_words.search(match_text(ind.subcategory)):
         s.row_add("cost-direction", "target", target=ind.target)  # an operator the form wrote, not one assumed
     if actual is None:
         s.row_add("missing-value", "actual")
@@ -127,7 +127,7 @@ def read(
             s.row_add("unit-assumed", "actual", side="实际完成值" if not a_unit else "年度指标值", unit=written)
     if actual.op is not None and actual.op == (target.op or op) and b == a:
         s.row_add("actual-is-target", "actual", actual=ind.actual)
-    if a_unit == "%" and b >= HUNDRED and s.satisfaction_words.search(ind.category + ind.subcategory):
+    if a_unit == "%" and b >= HUNDRED and s.satisfaction_words.search(match_text(ind.category + ind.subcategory)):
         s.row_add("satisfaction-full", "actual")
     if method == "higher":
         ratio = s.ratio

@@ -72,11 +72,14 @@ _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f
 
 
 def safe_name(text: str, limit: int = 80) -> str:
-    """A file name from a unit or project name: no separators or characters Windows forbids, not too long."""
+    """A file name from a unit or project name: no separators or characters Windows forbids, not too long:
+    at most ``limit`` characters and MADE_NAME_BYTES bytes (room for a suffix and a save's temporary file)."""
+    from jixiao.indicators.safe_files import MADE_NAME_BYTES, cut_to_bytes
+
     name = _UNSAFE.sub("_", unicodedata.normalize("NFC", text))
     name = re.sub(r"\s+", " ", name).strip(" ._")
-    if len(name) > limit:
-        name = name[:limit].rstrip(" ._")
+    if len(name) > limit or len(name.encode("utf-8")) > MADE_NAME_BYTES:
+        name = cut_to_bytes(name[:limit], MADE_NAME_BYTES).rstrip(" ._")
     if not name:
         name = "自评表"
     if name.split(".")[0].upper() in _RESERVED:
@@ -126,7 +129,8 @@ def report(rec: Any, out: IO[str], problems: list[str], mismatches: list[str] = 
             continue
         print(f"  {heading}：", file=out)
         for n in notes:
-            print(f"    {n.address}：{n.message}", file=out)
+            message = re.sub(r"\s*\n\s*", " ", n.message)  # a title cell's line break: one line per note
+            print(f"    {n.address}：{message}", file=out)
     if mismatches:
         print("  印刷的数与复算不符（原表印错或读错，请核对）：", file=out)
         for m in mismatches:
@@ -225,6 +229,10 @@ def run(args: argparse.Namespace) -> int:
         if not any(same_file(f, g) for g in files):
             files.append(f)
     for f in files:
+        if Path(f).is_dir():
+            _err(f"{f}：这是一个文件夹，不是文件。请给出要导入的文件（如 {Path(f) / '自评表.xlsx'}），可一次给出多个。")
+            failed = True
+            continue
         if f.lower().endswith(".toml"):
             _err(f"{f}：这已经是 .toml 表单，无需导入。可直接运行 jixiao check {f}。")
             failed = True

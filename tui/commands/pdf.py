@@ -459,6 +459,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
         return _verify_pdf(None, Path(args.form), args)
     given_arg = str(args.digest)
     candidate = Path(given_arg)
+    if candidate.is_dir():
+        print(f"{candidate}：这是一个文件夹，不是 PDF 文件。请给出打印出的 PDF 文件，或页脚“内容摘要”后的数字。", file=sys.stderr)
+        return EXIT_UNREADABLE
     if candidate.is_file() or given_arg.lower().endswith(".pdf"):
         if not candidate.is_file():
             print(f"{candidate}：文件不存在。", file=sys.stderr)
@@ -629,7 +632,8 @@ def _print_verify(report: dict[str, Any], sigs: Any) -> None:
         print(f"  颁发者：{visible(c.issuer) or '不明'}")
         when = f"{c.signing_time}（{c.time_source}）" if c.signing_time else "不明"
         print(f"  签名时间：{when}")
-        print(f"  签名完整：{yes[c.intact and c.valid]}　证书可信：{yes[c.trusted]}　签名后：{level_text(c.modification)}")
+        trusted = yes[c.trusted] if c.intact and c.valid else "未判断（签名不完整）"
+        print(f"  签名完整：{yes[c.intact and c.valid]}　证书可信：{trusted}　签名后：{level_text(c.modification)}")
         print("  结果：" + ("成立" if c.ok else "不成立：" + "；".join(c.problems)))
     if sigs.unsigned_fields:
         print("未签名的签名域：" + "、".join(visible(f) for f in sigs.unsigned_fields))

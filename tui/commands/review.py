@@ -21,7 +21,7 @@ from jixiao.indicators.safe_files import os_error_text
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 
-HELP = "复核：对一批自评表（文件或文件夹）逐份复算，应用同目录下的 X.review.toml 复核文件，汇总结果"
+HELP = "复核：对一批自评表（文件或文件夹）逐份复算，应用复核文件夹（--reviews）中的 X.review.toml 复核文件，汇总结果"
 
 
 def register(subparsers: Any) -> None:
@@ -30,6 +30,12 @@ def register(subparsers: Any) -> None:
                           "同一单位、项目与上一年的表单比对，给出跨年度发现项。")
     p.add_argument("paths", nargs="+", metavar="路径", help="表单文件（.toml，或 .xlsx/.xlsm/.xls/.csv/.txt，导入后复核）或文件夹（递归查找这些文件，不含 *.review.toml）")
     p.add_argument("--rules", metavar="规则集", help="所有表单都用这个规则集（ID 或规则文件路径）；默认用各表单 rules 指定的")
+    p.add_argument(
+        "--reviews",
+        metavar="文件夹",
+        help="复核文件夹：表单 X 的复核调整读自其中的 X.review.toml（文件夹下的子文件夹与所复核文件夹的子文件夹对应）；"
+        "与提交材料放在一起的复核文件只报告、不应用",
+    )
     p.add_argument("--format", choices=["table", "json"], default="table", help="标准输出的格式（默认 table）")
     p.add_argument("--out", metavar="文件", help="另存结果：.csv（UTF-8 带 BOM）、.xlsx 或 .json，按扩展名决定")
     p.add_argument("--pdf", metavar="文件", help="生成复核报告 PDF")
@@ -85,6 +91,7 @@ def _progress(total: int, chunks: Iterator[Any]) -> Iterator[Any]:
 
 
 FILE_WIDTH = 32
+RULES_HASH_SHOWN = 12  # hex digits of the rule set's hash in the terminal table (the CSV, xlsx and JSON hold all 64)
 
 
 class _JsonTerminal:
@@ -107,13 +114,14 @@ def _table_cells(row: Any) -> list[str]:
     from jixiao.scoring.vocabulary import KIND_SHORT_ZH, NONE_MARK
 
     if row.error:
-        return [row.file, UNREADABLE, "", NONE_MARK, NONE_MARK, NONE_MARK, NONE_MARK, "1", "0"]
+        return [row.file, UNREADABLE, "", "", NONE_MARK, NONE_MARK, NONE_MARK, NONE_MARK, "1", "0"]
     # "—": no claimed grade, or a rule set without grades
     grades = "/".join(g or NONE_MARK for g in (row.claimed_grade, row.grade, row.review_grade))
     return [
         row.file,
         row.unit,
         KIND_SHORT_ZH.get(row.kind, row.kind),
+        f"{row.rules} {row.rules_sha256[:RULES_HASH_SHOWN]}",  # which rules scored it: id and effective hash
         row.claimed_total or NONE_MARK,
         row.total,
         row.review_total,
@@ -148,8 +156,8 @@ def table_entry(row: Any) -> tuple[list[str], list[int]]:
     return cells, widths
 
 
-TABLE_HEADERS = ["文件", "单位", "类型", "填报总分", "复算总分", "复核总分", "等级 填报/复算/复核", "错误", "警告"]
-TABLE_ALIGN = ["left", "left", "left", "right", "right", "right", "left", "right", "right"]
+TABLE_HEADERS = ["文件", "单位", "类型", "规则集 摘要", "填报总分", "复算总分", "复核总分", "等级 填报/复算/复核", "错误", "警告"]
+TABLE_ALIGN = ["left", "left", "left", "left", "right", "right", "right", "left", "right", "right"]
 
 
 def format_forms_table(rows: list[tuple[Any, tuple[list[str], list[int]]]], limit: int = 0) -> str:
@@ -176,6 +184,8 @@ def format_summary(summary: Any) -> str:
         f"共 {summary.forms} 份表单：可读 {summary.forms - summary.unreadable} 份，无法读取 {summary.unreadable} 份；"
         f"有错误的 {summary.with_errors} 份；有复核文件的 {summary.reviewed} 份。"
     ]
+    for (rid, sha), n in sorted(summary.rule_sets.items()):
+        out.append(f"规则集 {rid}（摘要 sha256 {sha}）：{n} 份。")
     grades = summary.grades()
     if grades:
         out.append("")
@@ -202,7 +212,9 @@ def format_batch(summary: Any) -> str:
     return "\n".join(lines)
 
 
-def _overwrites_input(targets: list[str], files: list[str], rules: str | None) -> str | None:
+def _overwrites_input(
+    targets: list[str], files: list[str], rules: str | None, reviews: str | None = None, roots: tuple[str, ...] = ()
+) -> str | None:
     """The message when an output would overwrite a form, a review file or the rules file.
 
     Only outputs that exist can be an input, so a batch whose outputs are new
@@ -210,7 +222,7 @@ def _overwrites_input(targets: list[str], files: list[str], rules: str | None) -
     """
     import os
 
-    from jixiao.scoring.review import review_path_for
+    from jixiao.scoring.review import review_file_in, review_path_for
 
     from ._paths import refuse_overwrite_many
 
@@ -224,6 +236,8 @@ def _overwrites_input(targets: list[str], files: list[str], rules: str | None) -
         for f in files:
             yield f
             yield str(review_path_for(f))
+            if reviews:
+                yield review_file_in(reviews, f, roots)
 
     return refuse_overwrite_many(existing, inputs())
 
@@ -259,6 +273,14 @@ def run(args: argparse.Namespace) -> int:
         if not YEAR_MIN <= year <= YEAR_MAX:
             _err(f"--year {year}：年度应在 {YEAR_MIN}—{YEAR_MAX} 之间。")
             return EXIT_UNUSABLE
+
+    reviews = getattr(args, "reviews", None)
+    if reviews and not Path(reviews).is_dir():
+        _err(f"{reviews}：复核文件夹不存在（--reviews 须是一个文件夹）。请检查路径。")
+        return EXIT_UNUSABLE
+    import os
+
+    roots = tuple(os.path.abspath(p) for p in args.paths if os.path.isdir(p))
 
     if args.rules:  # one rule set for every form: check it once, not once per form
         from jixiao.indicators.loader import FormError
@@ -297,7 +319,7 @@ def run(args: argparse.Namespace) -> int:
     if args.out and args.pdf and (Path(args.out).resolve() == Path(args.pdf).resolve()):
         _err(f"--out {args.out} 与 --pdf {args.pdf} 是同一个文件。请给两个输出不同的文件名。")
         return EXIT_UNUSABLE
-    refused = _overwrites_input([t for t in (args.out, args.pdf) if t], files, args.rules)
+    refused = _overwrites_input([t for t in (args.out, args.pdf) if t], files, args.rules, reviews, roots)
     if refused:
         _err(refused)
         return EXIT_UNUSABLE
@@ -333,10 +355,13 @@ def run(args: argparse.Namespace) -> int:
         from jixiao.reports.review_pdf import RANK_PIECE
 
         opts = replace(opts, pieces=opts.pieces + (RANK_PIECE,))
-    if targets_index is not None:
+    if targets_index is not None or reviews:
         import dataclasses
 
-        opts = dataclasses.replace(opts, targets=targets_index)
+        if targets_index is not None:
+            opts = dataclasses.replace(opts, targets=targets_index)
+        if reviews:
+            opts = dataclasses.replace(opts, reviews=reviews, roots=roots)
 
     store = tally = None  # the record (jixiao.store): reuse what is unchanged, keep everything
     if not args.no_db:

@@ -94,8 +94,11 @@ def cmd_sign(args: argparse.Namespace) -> int:
     from jixiao.reports.signing import KeySource, SignError, sign_pdf_bytes
 
     key = KeySource(Path(args.key)) if args.key else KeySource(None, args.pkcs11, args.token, args.key_label)
+    if key.p12 is not None and key.p12.is_dir():
+        print(f"{key.p12}：这是一个文件夹，不是密钥文件。请用 --key 给出 .p12/.pfx 文件的路径。", file=sys.stderr)
+        return EXIT_UNREADABLE
     if key.p12 is not None and not key.p12.is_file():
-        print(f"{key.p12}：密钥文件不存在。", file=sys.stderr)
+        print(f"{key.p12}：密钥文件不存在。请检查 --key 给出的路径（.p12/.pfx 文件）。", file=sys.stderr)
         return EXIT_UNREADABLE
     secret = _secret("密钥口令" if args.key else f"令牌“{args.token}”的 PIN")
     if secret is None:

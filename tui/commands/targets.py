@@ -16,6 +16,7 @@ Only the standard library at module level.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Any
 
@@ -90,13 +91,18 @@ def definition_findings(targets: Any, file: str) -> list[Any]:
     from jixiao.indicators.loader import load_form_text
     from jixiao.indicators.targets import form_text
     from jixiao.scoring.engine import score_form
-    from jixiao.scoring.rules import load_rules
+    from jixiao.scoring.rules import form_rules
 
     form = load_form_text(form_text(targets, file, ""), file)
-    result = score_form(form, load_rules(form.rules), file)
+    # the file's own rules: a bundled id, or a file in its folder (never any path it names)
+    result = score_form(form, form_rules(form.rules, os.path.dirname(file) or "."), file)
     out = []
     for f in result.findings:
-        if f.code in DEFINITION_CODES or (f.code == "missing-value" and f.loc[-1:] == ("target",)):
+        if (
+            f.code in DEFINITION_CODES
+            or (f.code == "missing-value" and f.loc[-1:] == ("target",))
+            or (f.code == "funds-total-mismatch" and f.loc[-1:] == ("initial",))  # the approved budget's sum
+        ):
             out.append(f)
     return out
 

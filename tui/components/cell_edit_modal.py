@@ -16,9 +16,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from ..terminal import visible
+from .type_ahead import TypeAhead
 
 
-class CellEditModal(ModalScreen[str | None]):
+class CellEditModal(TypeAhead, ModalScreen[str | None]):
     """Enter keeps the text, Esc cancels (dismisses with None); Ctrl+A selects all of it."""
 
     BINDINGS = [
@@ -57,6 +58,20 @@ class CellEditModal(ModalScreen[str | None]):
     def on_mount(self) -> None:
         self.query_one(Input).focus()
         self._show_preview(visible(self.value))
+        self.type_ahead_ready()
+
+    def typing_field(self) -> Input:
+        return self.query_one(Input)
+
+    def later_submit(self) -> None:
+        self.call_later(self._close, keep=True)
+
+    def _close(self, keep: bool) -> None:
+        if self.is_current:  # not twice (Enter pressed twice in a burst)
+            self.dismiss(self.query_one(Input).value if keep else None)
+
+    def later_cancel(self) -> None:
+        self.call_later(self._close, keep=False)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._show_preview(event.value)
@@ -73,4 +88,4 @@ class CellEditModal(ModalScreen[str | None]):
         self.query_one(Input).select_all()
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.later_cancel()

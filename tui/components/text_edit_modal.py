@@ -9,9 +9,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
 from ..terminal import visible
+from .type_ahead import TypeAhead
 
 
-class TextEditModal(ModalScreen[str | None]):
+class TextEditModal(TypeAhead, ModalScreen[str | None]):
     """Ctrl+S keeps the text, Esc cancels; Enter is a new line; Ctrl+A selects all."""
 
     BINDINGS = [
@@ -38,12 +39,27 @@ class TextEditModal(ModalScreen[str | None]):
         area = self.query_one(TextArea)
         area.focus()
         area.move_cursor(area.document.end)
+        self.type_ahead_ready()
+
+    def typing_field(self) -> TextArea:
+        return self.query_one(TextArea)
 
     def action_keep(self) -> None:
-        self.dismiss(self.query_one(TextArea).text)
+        self.later_keep()
+
+    def later_keep(self) -> None:
+        # after the keys typed before Ctrl+S that are still on their way to this dialog
+        self.call_later(self._close, keep=True)
+
+    def _close(self, keep: bool) -> None:
+        if self.is_current:  # not twice (Ctrl+S pressed twice in a burst)
+            self.dismiss(self.query_one(TextArea).text if keep else None)
+
+    def later_cancel(self) -> None:
+        self.call_later(self._close, keep=False)
 
     def action_select_all(self) -> None:
         self.query_one(TextArea).select_all()
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.later_cancel()

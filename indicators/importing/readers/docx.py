@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from ... import limits
 from ..grid import Cell, Grid, Range
 from ..numbers import parse_number
 from . import ReaderError
@@ -261,7 +262,12 @@ def read_docx(path: str, data: bytes) -> list[Grid]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             unpacked = sum(i.file_size for i in z.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError):
+            # every part by its content (document.xml however named), and no entity declarations
+            limits.check_package(z, "Word 文档")
+            limits.refuse_entities(z, "Word 文档")
+    except limits.PackageError as exc:
+        raise ReaderError(exc.message) from None
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
         raise ReaderError(f"Word 文档已损坏或不完整（不是完整的 zip 包），无法读取。{_save_as_docx()}") from None
     if unpacked > MAX_UNPACKED:
         raise ReaderError(
@@ -280,6 +286,42 @@ def read_docx(path: str, data: bytes) -> list[Grid]:
     return [builder.grid()]
 
 
+def _run_soffice(command: list[str], timeout: float | None = None) -> None:
+    """Run LibreOffice in a process group of its own; on timeout the whole group is killed (soffice starts
+    ``soffice.bin`` and may leave helpers behind) before the caller's temporary folder is removed."""
+    timeout = CONVERT_TIMEOUT if timeout is None else timeout
+    if os.name == "nt":
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                creationflags=getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0))
+    else:
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)
+        raise
+    except BaseException:  # Ctrl+C: nothing of it is left running
+        _kill_group(proc)
+        raise
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    if os.name == "nt":
+        subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)], capture_output=True, check=False)
+    else:
+        import signal
+
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # the session leader's group: soffice and what it started
+        except OSError:
+            pass
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def read_doc(path: str, data: bytes) -> list[Grid]:
     """An old Word file: converted with LibreOffice when ``soffice`` is installed, else a message to save it as .docx."""
     if data.startswith(b"PK"):
@@ -291,7 +333,7 @@ def read_doc(path: str, data: bytes) -> list[Grid]:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         raise ReaderError(f"这是旧版 Word 文档（.doc），不能直接读取。{_save_as_docx()}")
-    with tempfile.TemporaryDirectory(prefix="jixiao-doc-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="jixiao-doc-", ignore_cleanup_errors=True) as tmp:
         source = os.path.join(tmp, "input.doc")
         with open(source, "wb") as f:
             f.write(data)
@@ -299,7 +341,7 @@ def read_doc(path: str, data: bytes) -> list[Grid]:
         command = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore"]
         command += ["--convert-to", "docx", "--outdir", tmp, source]
         try:
-            subprocess.run(command, capture_output=True, timeout=CONVERT_TIMEOUT, check=False)
+            _run_soffice(command)
         except (OSError, subprocess.TimeoutExpired):
             raise ReaderError(f"这是旧版 Word 文档（.doc），用 LibreOffice 转换失败。{_save_as_docx()}") from None
         target = os.path.join(tmp, "input.docx")

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ... import limits
 from ..grid import Cell, Grid, Range
 from . import ReaderError
 from .common import text_cell
+from .hidden import blank_hidden, hidden_sheet_note
 from .numfmt import show_date, show_number
 from .xlsx import MAX_COLS, MAX_ROWS, _col_letters
 
@@ -28,7 +30,10 @@ def read_xls(path: str, data: bytes) -> list[Grid]:
     from xlrd.biffh import XLRDError
 
     try:
-        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True, logfile=_Quiet())
+        # ragged_rows: a row holds the cells it has; padded, 40 sheets of one far cell each are 65,536 x 256 cells
+        book = xlrd.open_workbook(
+            file_contents=data, formatting_info=True, on_demand=True, ragged_rows=True, logfile=_Quiet()
+        )
     except XLRDError as exc:
         text = str(exc)
         if "encrypted" in text.lower():
@@ -38,14 +43,29 @@ def read_xls(path: str, data: bytes) -> list[Grid]:
         raise ReaderError(
             f".xls 文件不完整或已损坏（{type(exc).__name__}: {exc}）。请重新导出或重新下载该文件，或另存为 .xlsx 后再试。"
         ) from None
-    grids = []
+    grids: list[Grid] = []
+    unseen: list[tuple[str, str, str]] = []
+    cells_left = limits.MAX_XLS_CELLS
     try:
         for index in range(book.nsheets):
+            if index >= limits.MAX_XLS_SHEETS or cells_left <= 0:
+                cut = ("", f"工作簿的工作表过多或内容过多，从第 {index + 1} 张工作表起未读取（自评表只需一张工作表）。", "ignored")
+                for grid in grids:
+                    grid.notes.append(cut)  # type: ignore[arg-type]
+                break
             sheet = book.sheet_by_index(index)
-            grids.append(_grid(path, book, sheet))
+            # the grid is height x width cells, blanks included: counted before it is made
+            height = min(sheet.nrows, MAX_ROWS)
+            cells_left -= height * max((min(sheet.row_len(r), MAX_COLS) for r in range(height)), default=0)
+            if getattr(sheet, "visibility", 0):  # hidden (1) or very hidden (2): a person cannot see it, not read
+                unseen.append(hidden_sheet_note(sheet.name))
+            else:
+                grids.append(_grid(path, book, sheet))
             book.unload_sheet(index)
     finally:
         book.release_resources()
+    for grid in grids:
+        grid.notes.extend(unseen)  # type: ignore[arg-type]
     return grids
 
 
@@ -54,9 +74,9 @@ def _grid(path: str, book: object, sheet: object) -> Grid:
 
     name: str = sheet.name  # type: ignore[attr-defined]
     notes: list[tuple[str, str]] = []
-    if getattr(sheet, "visibility", 0):
-        notes.append((f"{name}!A1", f"工作表“{name}”是隐藏的，仍已读取。"))
-    nrows, ncols = sheet.nrows, sheet.ncols  # type: ignore[attr-defined]
+    nrows = sheet.nrows  # type: ignore[attr-defined]
+    # ragged rows: as wide as the widest row really is (xlrd's ncols may come from a far-away blank)
+    ncols = max((sheet.row_len(r) for r in range(min(nrows, MAX_ROWS))), default=0)  # type: ignore[attr-defined]
     if nrows > MAX_ROWS:
         notes.append((f"{name}!A{MAX_ROWS + 1}", f"工作表“{name}”超过 {MAX_ROWS} 行，只读取了前 {MAX_ROWS} 行（自评表通常只有几十行）。"))
         nrows = MAX_ROWS
@@ -70,8 +90,12 @@ def _grid(path: str, book: object, sheet: object) -> Grid:
     rows: list[list[Cell]] = []
     for r in range(nrows):
         row: list[Cell] = []
+        have = min(sheet.row_len(r), ncols)  # type: ignore[attr-defined]  # ragged: the cells this row has
         for c in range(ncols):
             address = f"{name}!{letters[c]}{r + 1}"
+            if c >= have:
+                row.append(Cell(address=address))
+                continue
             kind = sheet.cell_type(r, c)  # type: ignore[attr-defined]
             value = sheet.cell_value(r, c)  # type: ignore[attr-defined]
             if kind in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
@@ -113,6 +137,9 @@ def _grid(path: str, book: object, sheet: object) -> Grid:
                     rows[r][c] = Cell(old.text, old.value, old.percent, rng, old.address, old.problem)
                 else:
                     rows[r][c] = Cell(merged=rng, address=old.address)
+    hidden_rows = {r for r, info in getattr(sheet, "rowinfo_map", {}).items() if r < height and getattr(info, "hidden", 0)}
+    hidden_cols = {c for c, info in getattr(sheet, "colinfo_map", {}).items() if c < ncols and getattr(info, "hidden", 0)}
+    notes.extend(blank_hidden(rows, name, hidden_rows, hidden_cols))  # type: ignore[arg-type]
     return Grid(source=path, name=name, rows=rows, kind="sheet", notes=notes)
 
 

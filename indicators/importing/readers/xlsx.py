@@ -24,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import posixpath
 import re
 import zipfile
 import zlib
@@ -32,12 +33,16 @@ from pathlib import PurePosixPath
 from typing import Any
 from xml.etree import ElementTree
 
+from ... import limits
 from ..grid import Cell, Grid, Range
 from . import ReaderError
 from .common import text_cell
+from .hidden import blank_hidden, hidden_sheet_note
 from .numfmt import show_date, show_number
 
 __all__ = ["read_xlsx", "MAX_ROWS", "MAX_COLS"]
+
+EMBEDDED_SHEET = "jixiao"  # indicators.embedded.SHEET: the hidden sheet jixiao export writes (read, column A only)
 
 MAX_ROWS = 5000  # rows kept per sheet
 MAX_COLS = 64  # columns kept per sheet (a form is 8 to 15 wide); at most 5000 x 64 cells in memory
@@ -151,6 +156,66 @@ def _uncached_formulas(zf: zipfile.ZipFile, part: str) -> tuple[set[tuple[int, i
     return found, constants
 
 
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
+_COL_TAG = re.compile(rb"<(?:\w+:)?col\b([^>]*)>")
+_ATTR = re.compile(rb'\b(r|min|max|hidden|ht|width|customHeight)="([^"]*)"')
+
+
+def _hidden_from_xml(zf: zipfile.ZipFile, part: str) -> tuple[set[int], set[int]]:
+    """The hidden rows and columns (0-based, within MAX_ROWS x MAX_COLS) of a sheet, from its XML in chunks:
+    ``hidden="1"``, or a height or width of 0 (hidden all the same)."""
+    rows: set[int] = set()
+    cols: set[int] = set()
+    tail = b""
+    with zf.open(part) as fh:
+        while True:
+            chunk = fh.read(1 << 22)
+            if not chunk:
+                break
+            data = tail + chunk
+            last = 0
+            for m in _COL_TAG.finditer(data):
+                a = dict(_ATTR.findall(m.group(1)))
+                last = max(last, m.end())
+                if a.get(b"hidden") in (b"1", b"true") or a.get(b"width", b"1").strip() in (b"0", b"0.0"):
+                    lo, hi = a.get(b"min", b""), a.get(b"max", b"")
+                    if lo.isdigit() and hi.isdigit():
+                        cols.update(range(max(int(lo), 1) - 1, min(int(hi), MAX_COLS)))
+            for m in _ROW_TAG.finditer(data):
+                a = dict(_ATTR.findall(m.group(1)))
+                last = max(last, m.end())
+                if a.get(b"hidden") in (b"1", b"true") or a.get(b"ht", b"1").strip() in (b"0", b"0.0"):
+                    number = a.get(b"r", b"")
+                    if number.isdigit() and 0 < int(number) <= MAX_ROWS:
+                        rows.add(int(number) - 1)
+            tail = data[max(last, len(data) - 4096) :]
+    return rows, cols
+
+
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b")
+
+
+def _check_dimensions(zf: zipfile.ZipFile, parts: dict[str, str]) -> None:
+    """openpyxl parses every sheet whole when it opens a workbook, unless the sheet says its size in a
+    ``<dimension>`` near its start (as Excel and WPS always write): the sheets without one are bounded
+    together by limits.MAX_UNDIMENSIONED_BYTES."""
+    names = set(zf.namelist())
+    total = 0
+    for part in parts.values():
+        name = posixpath.normpath(part)
+        if name not in names:
+            continue
+        with zf.open(name) as fh:
+            head = fh.read(8192)
+        if not _DIMENSION.search(head):
+            total += zf.getinfo(name).file_size
+            if total > limits.MAX_UNDIMENSIONED_BYTES:
+                raise limits.PackageError(
+                    f"工作簿的工作表没有写明范围（dimension），且合计超过 {limits.MAX_UNDIMENSIONED_BYTES >> 20} MB 的上限，"
+                    "可能是损坏或恶意构造的文件，未读取。请用 Excel 或 WPS 打开后另存，再重试。"
+                )
+
+
 def _merges_from_xml(zf: zipfile.ZipFile, part: str) -> list[Range]:
     """The merged ranges of a sheet, read from its XML in chunks (openpyxl's read-only mode gives none)."""
     out: list[Range] = []
@@ -222,17 +287,22 @@ def _grid_of(
 
 
 def _read_sheet(
-    ws: Any, name: str, uncached: set[tuple[int, int]], constants: dict[tuple[int, int], str] | None = None
+    ws: Any,
+    name: str,
+    uncached: set[tuple[int, int]],
+    constants: dict[tuple[int, int], str] | None = None,
+    budget: int = MAX_ROWS * MAX_COLS,
 ) -> tuple[list[list[Cell]], bool, bool]:
-    """(rows, rows were cut, columns were cut)."""
+    """(rows, rows were cut, columns were cut); at most ``budget`` cells are read (the workbook's cells left)."""
     rows: list[list[Cell]] = []
     cut_rows = cut_cols = False
     letters = [_col_letters(c) for c in range(MAX_COLS)]
     last_nonblank = -1
     if hasattr(ws, "reset_dimensions"):  # read-only mode trusts <dimension>, which some programs write wrong ("A1")
         ws.reset_dimensions()
+    seen = 0
     for r, row in enumerate(ws.iter_rows()):
-        if r >= MAX_ROWS:
+        if r >= MAX_ROWS or seen >= budget:
             cut_rows = True
             break
         cells: list[Cell] = []
@@ -259,6 +329,7 @@ def _read_sheet(
             if constants and (r, c) in constants and shown.value is not None:
                 shown = dataclasses.replace(shown, formula=constants[(r, c)])
             cells.append(shown)
+        seen += len(cells)
         if any(not x.blank or x.problem for x in cells):
             last_nonblank = r
         rows.append(cells)
@@ -281,7 +352,21 @@ def read_xlsx(path: str, data: bytes) -> list[Grid]:
         names = set(zf.namelist())
         if "xl/workbook.xml" not in names:
             raise ReaderError("文件是 zip 压缩包，但不是 Excel 工作簿（没有 xl/workbook.xml）。请确认它是 .xlsx 文件。")
+        try:  # every part measured by its content, whatever its name; no entity declarations anywhere
+            limits.check_package(zf, "工作簿")
+            limits.refuse_entities(zf, "工作簿")
+            limits.count_style_records(zf, "工作簿")
+        except limits.PackageError as exc:
+            raise ReaderError(exc.message) from None
+        except (zipfile.BadZipFile, EOFError, zlib.error, OSError) as exc:
+            raise ReaderError(_bad_zip(data, exc)) from None
         parts = _sheet_parts(zf)
+        if len(parts) > limits.MAX_SHEETS * 10:
+            raise ReaderError(f"工作簿有 {len(parts)} 张工作表，超过读取上限，可能是损坏或恶意构造的文件，未读取。")
+        try:
+            _check_dimensions(zf, parts)
+        except limits.PackageError as exc:
+            raise ReaderError(exc.message) from None
         sizes = {name: zf.getinfo(part).file_size for name, part in parts.items() if part in names}
         if sum(sizes.values()) > MAX_XML:
             raise ReaderError(f"工作表解压后超过 {MAX_XML // 1024 // 1024} MB，可能是损坏或恶意构造的文件，未读取。")
@@ -295,25 +380,40 @@ def read_xlsx(path: str, data: bytes) -> list[Grid]:
             raise ReaderError(_bad_zip(data, exc)) from None
         except Exception as exc:  # openpyxl raises many kinds for a malformed workbook
             raise ReaderError(f"无法解析工作簿（{type(exc).__name__}: {exc}）。文件可能已损坏；请用 Excel 或 WPS 打开后另存为 .xlsx 再试。") from None
-        grids = []
+        grids: list[Grid] = []
+        unseen: list[tuple[str, str, str]] = []  # the notes of hidden sheets, said on every sheet read
+        cells_left = limits.MAX_SHEET_CELLS_TOTAL
         try:
-            for ws in wb.worksheets:
+            for number, ws in enumerate(wb.worksheets):
                 name = ws.title
+                if number >= limits.MAX_SHEETS or cells_left <= 0:
+                    cut = (f"{name}!A1", f"工作簿的工作表过多或内容过多，从工作表“{name}”起未读取（自评表只需一张工作表）。", "ignored")
+                    for grid in grids:
+                        grid.notes.append(cut)  # type: ignore[arg-type]
+                    break
                 part = parts.get(name, "")
                 notes: list[tuple[str, str]] = []
                 state = getattr(ws, "sheet_state", "visible")
-                if state != "visible":
-                    notes.append((f"{name}!A1", f"工作表“{name}”是隐藏的，仍已读取。"))
+                if state != "visible" and name != EMBEDDED_SHEET:  # what a person cannot see is not read
+                    unseen.append(hidden_sheet_note(name))
+                    continue
                 try:
                     uncached, constants = _uncached_formulas(zf, part) if part in names else (set(), {})
                 except (ElementTree.ParseError, zipfile.BadZipFile, EOFError, OSError) as exc:
                     raise ReaderError(f"工作表“{name}”的内容无法解析（{exc}），文件可能已损坏。") from None
                 try:
                     merges = _merges_from_xml(zf, part) if part in names else []
-                    rows, cut_rows, cut_cols = _read_sheet(ws, name, uncached, constants)
+                    hidden_rows, hidden_cols = _hidden_from_xml(zf, part) if part in names else (set(), set())
+                    rows, cut_rows, cut_cols = _read_sheet(ws, name, uncached, constants, cells_left)
                 except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
                     raise ReaderError(_bad_zip(data, exc)) from None
-                if cut_rows:
+                if name == EMBEDDED_SHEET:  # jixiao's own round-trip sheet: its column A is all it holds
+                    rows = [r[:1] for r in rows]
+                cells_left -= sum(len(r) for r in rows)
+                if cut_rows and cells_left < MAX_ROWS * MAX_COLS:  # the workbook's cells ran out in this sheet
+                    notes.append((f"{name}!A{len(rows) + 1}",
+                                  f"工作簿内容过多（超过 {limits.MAX_SHEET_CELLS_TOTAL} 个单元格），工作表“{name}”只读取了前 {len(rows)} 行。"))
+                elif cut_rows:
                     notes.append(
                         (f"{name}!A{MAX_ROWS + 1}", f"工作表“{name}”超过 {MAX_ROWS} 行，只读取了前 {MAX_ROWS} 行（自评表通常只有几十行）。")
                     )
@@ -321,9 +421,13 @@ def read_xlsx(path: str, data: bytes) -> list[Grid]:
                     notes.append(
                         (f"{name}!{_col_letters(MAX_COLS)}1", f"工作表“{name}”超过 {MAX_COLS} 列，只读取了前 {MAX_COLS} 列。")
                     )
-                grids.append(_grid_of(path, name, rows, merges, notes))
+                grid = _grid_of(path, name, rows, merges, notes)
+                grid.notes.extend(blank_hidden(grid.rows, name, hidden_rows, hidden_cols))  # type: ignore[arg-type]
+                grids.append(grid)
         finally:
             wb.close()
+    for grid in grids:
+        grid.notes.extend(unseen)  # type: ignore[arg-type]
     return grids
 
 
