@@ -76,7 +76,9 @@ def bare_table(result, font: str, plain: bool = False) -> bytes:
     rows: list[list] = [[p(f"{form.year}年度部门整体支出绩效自评表"), "", "", "", "", "", "", "", ""]]
     rows.append(["部门名称", p(form.unit.name), "", "", "", "", "", "", ""])
     rows.append(["资金情况", p("资金来源"), p("年初预算数"), p("全年预算数"), p("全年执行数"), p("分值"), p("执行率"), p("得分"), ""])
-    for key, label in (("total", "年度资金总额"), ("appropriation", "其中：当年财政拨款"), ("carryover", "上年结转资金"), ("other", "其他资金")):
+    from jixiao.indicators.schema import FUNDS_ROW_HEADINGS
+
+    for key, label in FUNDS_ROW_HEADINGS.items():
         r = funds.rows.get(key) or {}
         rows.append(["", p(label)] + [fmt(r.get(c)) if r.get(c) is not None else "" for c in ("initial", "annual", "executed")] + ["", "", "", ""])
     rows.append(["年度总体目标", p("预期目标"), p("实际完成情况"), "", "", "", "", "", ""])

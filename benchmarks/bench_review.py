@@ -258,7 +258,7 @@ def main() -> int:
             )
             ratios.append((kind, rate / tomli_rate, tree))
         # issue 14's table, one stable line per row (read by other scripts): name, ratio, floor, goal
-        goals = {"xlsx": "0.35", "json": "0.6", "stdout": "0.6"}
+        goals = {"xlsx": "0.35", "json": "0.6", "stdout": "0.6", "csv": "0.7"}
         for kind, ratio, tree in ratios:
             print(f"RATIO review-{kind} {ratio:.3f} floor=tomli goal>={goals.get(kind, '-')} rss_mb={tree / 2**20:.0f}")
     return 0

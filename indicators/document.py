@@ -38,6 +38,7 @@ from tomlkit.container import Container
 from tomlkit.items import AoT, Comment, Item, Null, SingleKey, Table, Whitespace
 
 from . import template_text as _bundled_template
+from ._tomlkit_compat import insert_at, set_table_entry
 from .atomic import atomic_write_text
 from .encodings import EncodingNotice
 from .loader import (
@@ -206,8 +207,9 @@ def field_kind(loc: Loc) -> str:
 #   from the next header) stay where they are when tables of an array are moved,
 #   added or removed: they belong to the position, not to the table.
 #
-# They use tomlkit's Container._insert_at and the body list, as tomlkit's own
-# methods do (tested on the pinned tomlkit: tests/test_tui_document.py).
+# The two steps past tomlkit's public API (a key put at a line of our choosing,
+# a table's own mapping kept in step) are in ._tomlkit_compat, tested with the
+# tomlkit releases pyproject allows (tests/test_tomlkit_compat.py).
 
 _TAIL_ITEMS = (Whitespace, Comment, Null)
 
@@ -279,9 +281,8 @@ def _insert_key(node: Any, key: str, item: Item, nl: str) -> bool:
             if m is None:
                 continue
             remark = it.trivia.comment[m.end() :]
-            container._insert_at(i, key, item)
+            new = insert_at(container, i, key, item)
             body[i + 1] = (None, Null())  # the example line is replaced by the key
-            new = cast(Item, container.item(key))
             new.trivia.indent = it.trivia.indent
             new.trivia.trail = it.trivia.trail
             if remark.strip().startswith("#"):  # keep the example's remark, in its column
@@ -295,17 +296,17 @@ def _insert_key(node: Any, key: str, item: Item, nl: str) -> bool:
         at = values[-1] + 1 if values else _tail_start(body, (Whitespace, Null))
         item.trivia.trail = nl
         if at < len(body):
-            container._insert_at(at, key, item)
+            new = insert_at(container, at, key, item)
         else:
             container.append(key, item)
-        new = cast(Item, container.item(key))
+            new = cast(Item, container.item(key))
         if values:
             before = body[values[-1]][1]
             extra = before.trivia.trail[len(before.trivia.trail.rstrip("\r\n")) :]
             if extra.count("\n") > 1:  # blank lines kept in the trail (not parsed so): they go after the new key
                 new.trivia.trail, before.trivia.trail = before.trivia.trail, nl
     if isinstance(node, Table):
-        dict.__setitem__(node, key, new)  # the table's own mapping, as Table.__setitem__ keeps it
+        set_table_entry(node, key, new)  # the table's own mapping, as Table.__setitem__ keeps it
     return True
 
 

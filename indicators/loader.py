@@ -9,10 +9,10 @@ costs one ``tomli`` parse and one pydantic validation.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, TypeVar, get_args, get_origin
 
@@ -281,9 +281,40 @@ def _split_dotted(key: str) -> list[str]:
 
 
 _BARE_KEY_RE = re.compile(r"[A-Za-z0-9_\-]+")
+# per line: the bare key of a "key = value" line, else "" ([^\S\n] is white space within the line)
+_SIMPLE_KEY_LINE_RE = re.compile(r"^[^\S\n]*(?:([A-Za-z0-9_\-]+)[^\S\n]*=|[^\n]*)", re.M)
 _DOTTED_KEY_RE = re.compile(
     r"(?:\"[^\"]*\"|'[^']*'|[A-Za-z0-9_\-]+)(?:\s*\.\s*(?:\"[^\"]*\"|'[^']*'|[A-Za-z0-9_\-]+))*"
 )
+
+
+def _parse_header(line: str) -> tuple[str, tuple[str, ...]] | None:
+    """("[" or "[[", the dotted name's parts) of a header line."""
+    header = _HEADER_RE.match(line)
+    return (header.group(1), tuple(_split_dotted(header.group(2)))) if header else None
+
+
+def _parse_key(key: str) -> tuple[str, ...] | None:
+    """The parts of a key (``a``, ``"产出指标"``, ``a."b"``), None when it is not one."""
+    if _BARE_KEY_RE.fullmatch(key):
+        return (key,)
+    if _DOTTED_KEY_RE.fullmatch(key):
+        return tuple(_split_dotted(key))
+    return None
+
+
+# the same headers and quoted keys recur in every form of a batch: parsed once (short ones only,
+# so that a hostile file's long lines are not kept)
+_header_cached = lru_cache(maxsize=4096)(_parse_header)
+_key_cached = lru_cache(maxsize=4096)(_parse_key)
+
+
+def _header(line: str) -> tuple[str, tuple[str, ...]] | None:
+    return _header_cached(line) if len(line) <= 200 else _parse_header(line)
+
+
+def _key_parts(key: str) -> tuple[str, ...] | None:
+    return _key_cached(key) if len(key) <= 200 else _parse_key(key)
 
 
 def key_lines(text: str) -> dict[tuple[Any, ...], int]:
@@ -297,7 +328,20 @@ def key_lines(text: str) -> dict[tuple[Any, ...], int]:
     counters: dict[tuple[Any, ...], int] = {}
     current: tuple[Any, ...] = ()
     in_multiline: str | None = None
-    for lineno, line in enumerate(text.split("\n"), start=1):
+    lines = text.split("\n")
+    # Most lines are "bare_key = value": one regular-expression pass (in C) finds their keys, so
+    # that the loop below does nothing else for them. Only without multi-line strings: then no
+    # line is inside one, and a bare key line opens none.
+    simple: list[str] | None = None
+    if '"""' not in text and "\'\'\'" not in text:
+        simple = _SIMPLE_KEY_LINE_RE.findall(text)
+        if len(simple) != len(lines):  # one match a line, always; the slow reading if ever not
+            simple = None
+    setdefault = index.setdefault
+    for lineno, (line, bare) in enumerate(zip(lines, simple or [""] * len(lines)), start=1):
+        if bare:
+            setdefault(current + (bare,), lineno)
+            continue
         if in_multiline:
             if line.count(in_multiline) % 2 == 1:
                 in_multiline = None
@@ -306,31 +350,27 @@ def key_lines(text: str) -> dict[tuple[Any, ...], int]:
         if not stripped or stripped[0] == "#":
             continue
         if stripped[0] == "[":
-            header = _HEADER_RE.match(stripped)
-            if not header:
+            header = _header(stripped)
+            if header is None:
                 continue
-            parts = _split_dotted(header.group(2))
-            if header.group(1) == "[[":
-                base = _resolve(tuple(parts), counters)
+            opener, parts = header
+            if opener == "[[":
+                base = _resolve(parts, counters)
                 n = counters.get(base, -1) + 1
                 counters[base] = n
                 current = base + (n,)
                 index.setdefault(base, lineno)
             else:
-                current = _resolve(tuple(parts), counters)
+                current = _resolve(parts, counters)
             index[current] = lineno
             continue
         key, eq, rest = stripped.partition("=")
         if not eq:
             continue
-        key = key.rstrip()
-        if _BARE_KEY_RE.fullmatch(key):
-            path = current + (key,)
-        elif _DOTTED_KEY_RE.fullmatch(key):
-            path = current + tuple(_split_dotted(key))
-        else:  # e.g. a line inside a multi-line array
+        key_parts = _key_parts(key.rstrip())
+        if key_parts is None:  # e.g. a line inside a multi-line array
             continue
-        index.setdefault(path, lineno)
+        setdefault(current + key_parts, lineno)
         if '"""' in rest or "\'\'\'" in rest:
             for quote in ('"""', "\'\'\'"):
                 if rest.count(quote) % 2 == 1:
@@ -400,6 +440,8 @@ def _message(err: ErrorDetails, model: type[BaseModel], sections: dict[tuple[str
     if kind == "extra_forbidden":
         section = tuple(x for x in loc[:-1] if isinstance(x, str))
         keys = list(sections.get(section, model).model_fields)
+        import difflib  # only for a message about an unknown key: not at every start
+
         guess = difflib.get_close_matches(str(loc[-1]), keys, n=1, cutoff=0.5)
         hint = f"，是否想写 “{guess[0]}”？" if guess else f"。此处可用的键：{', '.join(keys)}"
         return f"未知的键 “{loc[-1]}”{hint}"

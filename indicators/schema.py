@@ -33,6 +33,8 @@ __all__ = [
     "Form",
     "FUNDS_ROWS",
     "FUNDS_COLUMNS",
+    "FUNDS_ROW_NAMES",
+    "FUNDS_ROW_HEADINGS",
     "YEAR_MIN",
     "YEAR_MAX",
     "MONEY_UNITS",
@@ -142,6 +144,10 @@ _STRICT = ConfigDict(extra="forbid")
 
 FUNDS_ROWS = ("total", "appropriation", "carryover", "other")
 FUNDS_COLUMNS = ("initial", "annual", "executed")
+#: the funds rows' names, as the 2020 form (财预〔2020〕10号 附件) names them; the one definition
+FUNDS_ROW_NAMES = {"total": "年度资金总额", "appropriation": "当年财政拨款", "carryover": "上年结转资金", "other": "其他资金"}
+#: the same names heading the rows of the printed table, where the three sources are part of the total
+FUNDS_ROW_HEADINGS = {k: "其中：" + v if k == "appropriation" else v for k, v in FUNDS_ROW_NAMES.items()}
 
 
 class FundsRow(BaseModel):

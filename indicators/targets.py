@@ -39,7 +39,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from .loader import FormError, Problem, parse_toml_text, read_toml, validate_model
-from .schema import _STRICT, Dec, OptDec, Unit, Weight, Year, _shallow
+from .schema import _STRICT, FUNDS_ROW_NAMES, Dec, OptDec, Unit, Weight, Year, _shallow
 from .values import Text, parse_value
 
 __all__ = [
@@ -260,7 +260,7 @@ def form_text(targets: Targets, file: str, digest: str) -> str:
     if funds.unit != "万元":
         out.append(f"unit = {_s(funds.unit)}")
     out += [_c(f"weight = {_n(funds.weight)}", "资金执行率分值（批复）"), _c("# claimed =", "自评得分（分值 × 执行率）"), _c('note = ""', "执行率偏低时写明原因")]
-    labels = {"total": "年度资金总额", "appropriation": "当年财政拨款", "carryover": "上年结转资金", "other": "其他资金"}
+    labels = FUNDS_ROW_NAMES
     for row in ("total", "appropriation", "carryover", "other"):
         given = getattr(funds, row)
         if given is None:

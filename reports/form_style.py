@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape
 
+from jixiao.indicators.schema import FUNDS_ROW_HEADINGS
 from jixiao.scoring.vocabulary import KIND_ZH, NO_GRADE, fmt, year_label
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
@@ -41,12 +42,7 @@ IND_WIDTHS.append(WIDTH - sum(IND_WIDTHS))
 ROW_LABEL_W = IND_WIDTHS[1] + IND_WIDTHS[2]  # funds row labels end where 二级 ends
 
 KIND_TITLE = {kind: f"{label}绩效自评表" for kind, label in KIND_ZH.items()}
-FUNDS_LABELS = {
-    "total": "年度资金总额",
-    "appropriation": "其中：当年财政拨款",
-    "carryover": "上年结转资金",
-    "other": "其他资金",
-}
+FUNDS_LABELS = FUNDS_ROW_HEADINGS  # the funds rows as the printed table heads them (其中：当年财政拨款)
 DENOMINATOR_LABELS = {"annual": "全年预算数", "adjusted": "调整后预算数", "initial": "年初预算数"}
 
 

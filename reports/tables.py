@@ -3,7 +3,7 @@
 The batch (:mod:`scoring.batch`) knows no format: it turns each form into a
 :class:`~scoring.batch.FormRecord`; the functions ending in ``_piece`` here
 run in its workers (``Options.pieces``) and make, per chunk of forms, what
-a format writes (CSV lines, cell values, PDF sections), so that the parent
+a format writes (CSV lines, the worksheets' XML rows, PDF sections), so that the parent
 only merges and writes.  :data:`FORMATS` maps an ``--out`` extension to its
 format, registered explicitly (as harlequin's export does).
 """
@@ -13,11 +13,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from jixiao.indicators.atomic import AtomicOutput
 from jixiao.scoring.batch import Chunk, FormRecord, FormRow, Options, Piece, Summary
@@ -118,9 +120,25 @@ def _indicator_rows(rec: FormRecord) -> list[list[Any]]:
     ]
 
 
-def sheets_piece(records: list[FormRecord]) -> list[tuple[list[Any], list[list[Any]], list[list[Any]]]]:
-    """The spreadsheet's cell values of a chunk: per form its 表单 row, 发现项 rows and 指标 rows."""
-    return [(form_row_values(rec.row, numbers=True), _finding_rows(rec), _indicator_rows(rec)) for rec in records]
+def sheets_piece(records: list[FormRecord]) -> tuple[tuple[int, str], ...]:
+    """The spreadsheet's rows of a chunk, as the worksheets' XML, for :class:`XlsxWriter` to join.
+
+    Per sheet (表单, 发现项, 指标): the number of rows and their ``<row>``
+    elements, with the row numbers left as ``str.format`` fields (``{0}`` is
+    the chunk's first row on that sheet): only the parent knows where the
+    chunk starts.
+    """
+    texts: dict[str, str] = {}  # a text's cell content, made once per chunk (file, unit, names repeat on every row)
+    forms: list[str] = []
+    findings: list[str] = []
+    indicators: list[str] = []
+    for rec in records:
+        forms.append(_row_xml(len(forms), form_row_values(rec.row, numbers=True), _FORM_STYLES, texts))
+        for values in _finding_rows(rec):
+            findings.append(_row_xml(len(findings), values, _NO_STYLES, texts))
+        for values in _indicator_rows(rec):
+            indicators.append(_row_xml(len(indicators), values, _INDICATOR_STYLES, texts))
+    return tuple((len(rows), "".join(rows)) for rows in (forms, findings, indicators))
 
 
 def pdf_section(rec: FormRecord) -> dict[str, Any]:
@@ -151,10 +169,16 @@ def pdf_piece(records: list[FormRecord]) -> list[tuple[tuple[Any, ...], dict[str
     return out
 
 
+class TextSink(Protocol):
+    """Where text is written: a text file, or a filter in front of one (the terminal's JSON escapes)."""
+
+    def write(self, text: str, /) -> int: ...
+
+
 class JsonWriter:
     """``{"forms": [...], "summary": {...}}``, one form per line, streamed."""
 
-    def __init__(self, out: IO[str]):
+    def __init__(self, out: TextSink):
         self.out = out
         self.first = True
         out.write('{"forms": [\n')
@@ -225,161 +249,195 @@ _PAD = 0.7109375
 
 def _as_date(value: Any) -> Any:
     """An ISO date (``2022-08-01``, as a review file's TOML date is kept) as a ``date``; else as is."""
-    import datetime as dt
-
     if isinstance(value, str) and len(value) == 10:
         try:
-            return dt.date.fromisoformat(value)
+            return date.fromisoformat(value)
         except ValueError:
             return value
     return value
 
 
-class _Guarded:
-    """The output file as XlsxWriter's zip sees it: once switched off (Ctrl+C), writing does nothing.
+# The cells as XlsxWriter writes them in constant_memory mode (inline strings), so
+# that the workbook reads back the same: the workers make the rows
+# (sheets_piece), the parent joins them (XlsxWriter below).
+_COLUMN_LETTERS = [chr(ord("A") + i) for i in range(26)]
+_SCORE_STYLE, _DATE_STYLE = 1, 2  # the cell formats' indexes in the workbook's styles (checked at close)
+_EXCEL_EPOCH = date(1899, 12, 31)
+_STRING_MAX = 32767  # Excel's longest cell text, in UTF-16 units; longer text is cut there (as XlsxWriter does)
+_ESCAPED_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
+_CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
 
-    An interrupted ``Workbook.close`` leaves its ``ZipFile`` behind; when the
-    garbage collector closes it, it writes onto this file, which is gone by
-    then, and Python would print a traceback ("Exception ignored in ...").
-    """
 
-    def __init__(self, fh: IO[bytes]):
-        self.fh = fh
-        self.off = False
-        self.pos = 0  # once off: where the zip believes it is (it packs offsets into its directory)
+def _styles(title: str, columns: list[str]) -> tuple[str, ...]:
+    return tuple("score" if k in _SCORE_COLUMNS[title] else "date" if k in _DATE_COLUMNS[title] else ""
+                 for k in range(len(columns)))
 
-    def switch_off(self) -> None:
-        if self.off:
-            return
-        try:
-            self.pos = self.fh.tell()
-        except (OSError, ValueError):
-            self.pos = 0
-        self.off = True
 
-    def write(self, data: bytes) -> int:
-        if self.off:
-            self.pos += len(data)
-            return len(data)
-        return self.fh.write(data)
+_FORM_STYLES = _styles("表单", FORM_COLUMNS)
+_NO_STYLES = _styles("发现项", FINDING_COLUMNS)
+_INDICATOR_STYLES = _styles("指标", INDICATOR_COLUMNS)
 
-    def seek(self, offset: int, whence: int = 0) -> int:
-        if self.off:
-            self.pos = offset if whence == 0 else self.pos + offset
-            return self.pos
-        return self.fh.seek(offset, whence)
 
-    def tell(self) -> int:
-        return self.pos if self.off else self.fh.tell()
+def _utf16_len(text: str) -> int:
+    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
 
-    def flush(self) -> None:
-        if not self.off:
-            self.fh.flush()
 
-    def seekable(self) -> bool:
-        return True
+def _cell_text(text: str) -> str:
+    """A text cell's ``<t>`` content: cut to Excel's limit, controls as ``_xHHHH_``, XML escaped, braces doubled."""
+    if len(text) > _STRING_MAX // 2 and _utf16_len(text) > _STRING_MAX:
+        units = 0
+        for i, ch in enumerate(text):
+            units += 2 if ord(ch) > 0xFFFF else 1
+            if units > _STRING_MAX:
+                text = text[:i]
+                break
+    if not text.isprintable():
+        text = _CONTROL.sub(lambda m: f"_x{ord(m.group(1)):04X}_", _ESCAPED_ESCAPE.sub(r"_x005F\1", text))
+        text = text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
+    elif "_x" in text:
+        text = _ESCAPED_ESCAPE.sub(r"_x005F\1", text)
+    space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f"<t{space}>" + text.replace("{", "{{").replace("}", "}}") + "</t>"
+
+
+def _row_xml(i: int, values: list[Any], styles: tuple[str, ...], texts: dict[str, str]) -> str:
+    """One ``<row>``, its number the format field ``{i}``; empty values are no cells."""
+    n = f"{{{i}}}"
+    cells = [f'<row r="{n}">']
+    for k, v in enumerate(values):
+        if v is None or v == "":
+            continue
+        if isinstance(v, str):
+            style = styles[k]
+            if style and style == "date" and not isinstance(d := _as_date(v), str):
+                days = (d - _EXCEL_EPOCH).days
+                cells.append(f'<c r="{_COLUMN_LETTERS[k]}{n}" s="{_DATE_STYLE}"><v>{days + 1 if days > 59 else days}</v></c>')
+                continue
+            text = texts.get(v)
+            if text is None:
+                text = texts[v] = _cell_text(v)
+            cells.append(f'<c r="{_COLUMN_LETTERS[k]}{n}" t="inlineStr"><is>{text}</is></c>')
+        elif styles[k] == "score":
+            cells.append(f'<c r="{_COLUMN_LETTERS[k]}{n}" s="{_SCORE_STYLE}"><v>{v:.16G}</v></c>')
+        else:
+            cells.append(f'<c r="{_COLUMN_LETTERS[k]}{n}"><v>{v:.16G}</v></c>')
+    cells.append("</row>")
+    return "".join(cells)
 
 
 class XlsxWriter:
-    """Three sheets (表单, 发现项, 指标) streamed with XlsxWriter's ``constant_memory`` mode.
+    """Three sheets (表单, 发现项, 指标): the workers' rows joined into the workbook.
 
-    Each row goes to a temporary file as soon as it is written, so memory stays
-    flat; the cell values were made in the workers (:func:`sheets_piece`).
-    Scores are numbers shown with two places (``0.00``); 复核日期 is a date cell;
-    every text is written as text (``=HYPERLINK(...)`` from a form is not a formula,
-    nor is a URL a link).  The workbook goes to an :class:`AtomicOutput`; its
-    temporary files to a folder of its own, removed whatever happens.
+    The rows arrive as worksheet XML made in the workers (:func:`sheets_piece`);
+    here they are numbered and appended to a temporary file per sheet, so
+    memory stays flat. At the end XlsxWriter makes the rest of the workbook
+    (the header rows, column widths, frozen header, filters, the two number
+    formats: scores ``0.00``, 复核日期 a date) and the rows are put into its
+    sheets. Every text is text (``=HYPERLINK(...)`` from a form is not a
+    formula, nor is a URL a link). The workbook goes to an
+    :class:`AtomicOutput`; the temporary files to a folder of its own, removed
+    whatever happens.
     """
 
     def __init__(self, path: str | Path):
         import tempfile
 
-        import xlsxwriter
-
         self.path = Path(path)
         self.output: AtomicOutput | None = None
         self.tmpdir = tempfile.mkdtemp(prefix="jixiao-xlsx-")
+        self.parts: list[IO[str]] = []
+        self.rows = [1 for _ in _SHEETS]  # rows so far, the header included
         try:
             self.output = AtomicOutput(self.path, "wb")
-            self.file = _Guarded(self.output.fh)
-            self.wb = xlsxwriter.Workbook(
-                self.file,
-                {"constant_memory": True, "tmpdir": self.tmpdir, "strings_to_formulas": False,
-                 "strings_to_urls": False, "strings_to_numbers": False},
-            )
-            self.score = self.wb.add_format({"num_format": _SCORE_FORMAT})
-            self.date = self.wb.add_format({"num_format": _DATE_FORMAT})
-            self.sheets: dict[str, Any] = {}
-            self.rows: dict[str, int] = {}
-            for title, columns in _SHEETS:
-                ws = self.wb.add_worksheet(title)
-                self.sheets[title] = ws
-                ws.freeze_panes(1, 0)
-                for i, width in enumerate(_WIDTHS[title]):
-                    ws.set_column(i, i, width - _PAD)
-                for i, c in enumerate(columns):
-                    ws.write_string(0, i, c)
-                self.rows[title] = 1
+            for k in range(len(_SHEETS)):
+                self.parts.append(open(Path(self.tmpdir) / f"rows{k}.xml", "w", encoding="utf-8"))  # noqa: SIM115
         except BaseException:
             self.abort()
             raise
 
-    def _append(self, title: str, values: list[Any]) -> None:
-        ws = self.sheets[title]
-        r = self.rows[title]
-        self.rows[title] = r + 1
-        scores, dates = _SCORE_COLUMNS[title], _DATE_COLUMNS[title]
-        for k, v in enumerate(values):
-            if v is None or v == "":
-                continue
-            if isinstance(v, str):
-                if k in dates and not isinstance(d := _as_date(v), str):
-                    ws.write_datetime(r, k, d, self.date)
-                else:
-                    ws.write_string(r, k, v)
-            elif k in scores:
-                ws.write_number(r, k, v, self.score)
-            else:
-                ws.write_number(r, k, v)
-
     def add(self, chunk: Chunk) -> None:
-        for form, findings, indicators in chunk.pieces["sheets"]:  # made by the worker (sheets_piece)
-            self._append("表单", form)
-            for r in findings:
-                self._append("发现项", r)
-            for r in indicators:
-                self._append("指标", r)
+        for k, (count, text) in enumerate(chunk.pieces["sheets"]):  # made by the worker (sheets_piece)
+            if count:
+                start = self.rows[k] + 1
+                self.parts[k].write(text.format(*range(start, start + count)))
+                self.rows[k] += count
 
     def abort(self) -> None:
         """Stop without writing (Ctrl+C, an error): the row files, the half-made file and the temporary folder go."""
         import shutil
 
-        if getattr(self, "file", None) is not None:
-            self.file.switch_off()
-        for ws in getattr(self, "sheets", {}).values():
-            fh = getattr(ws, "row_data_fh", None)
-            if fh is not None:
-                try:
-                    fh.close()
-                except OSError:  # noqa: S110 - it is being thrown away
-                    pass
-        if getattr(self, "wb", None) is not None:
-            self.wb.fileclosed = True  # nothing more is written by XlsxWriter
+        for fh in self.parts:
+            try:
+                fh.close()
+            except OSError:  # noqa: S110 - it is being thrown away
+                pass
         if self.output is not None:
             self.output.abort()
         shutil.rmtree(self.tmpdir, ignore_errors=True)
 
+    def _frame(self) -> bytes:
+        """The workbook without the rows: XlsxWriter's, with one row on 表单 that uses the two formats."""
+        import xlsxwriter
+
+        buf = io.BytesIO()
+        wb = xlsxwriter.Workbook(buf, {"constant_memory": True, "tmpdir": self.tmpdir})
+        score = wb.add_format({"num_format": _SCORE_FORMAT})
+        day = wb.add_format({"num_format": _DATE_FORMAT})
+        for k, (title, columns) in enumerate(_SHEETS):
+            ws = wb.add_worksheet(title)
+            ws.freeze_panes(1, 0)
+            for i, width in enumerate(_WIDTHS[title]):
+                ws.set_column(i, i, width - _PAD)
+            for i, c in enumerate(columns):
+                ws.write_string(0, i, c)
+            if k == 0:  # the formats take their indexes in the order they are first used
+                ws.write_number(1, min(_SCORE_COLUMNS[title]), 0, score)
+                ws.write_datetime(1, min(_DATE_COLUMNS[title]), date(2000, 1, 1), day)
+            ws.autofilter(0, 0, self.rows[k] - 1, len(columns) - 1)
+        wb.close()
+        return buf.getvalue()
+
     def close(self, summary: Summary) -> None:
         import shutil
+        import zipfile
 
-        for f in summary.batch:  # the batch's own findings (duplicate-submission, year-outlier), after the forms'
-            rule = CATALOG[f.code]
-            self._append("发现项", [f.path, "", f.code, SEVERITY_ZH[rule.severity], rule.title, "本批次", None, f.message])
-        for title, columns in _SHEETS:
-            self.sheets[title].autofilter(0, 0, self.rows[title] - 1, len(columns) - 1)
+        if summary.batch:  # the batch's own findings (duplicate-submission, year-outlier), after the forms'
+            texts: dict[str, str] = {}
+            rows = [
+                _row_xml(i, [f.path, "", f.code, SEVERITY_ZH[CATALOG[f.code].severity], CATALOG[f.code].title, "本批次", None,
+                             f.message], _NO_STYLES, texts)
+                for i, f in enumerate(summary.batch)
+            ]
+            start = self.rows[1] + 1
+            self.parts[1].write("".join(rows).format(*range(start, start + len(rows))))
+            self.rows[1] += len(rows)
         try:
-            self.wb.close()
+            for fh in self.parts:
+                fh.close()
             assert self.output is not None
+            with zipfile.ZipFile(io.BytesIO(self._frame())) as frame, \
+                    zipfile.ZipFile(self.output.fh, "w", zipfile.ZIP_DEFLATED) as book:
+                for info in frame.infolist():
+                    m = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", info.filename)
+                    if m is None:
+                        book.writestr(info, frame.read(info))
+                        continue
+                    k = int(m.group(1)) - 1
+                    xml = frame.read(info).decode("utf-8")
+                    head_end = xml.index("</row>") + len("</row>")  # the header row
+                    rest = xml.index("</sheetData>")
+                    if k == 0 and re.search(rf'<c r="[A-Z]+2" s="{_SCORE_STYLE}">.*<c r="[A-Z]+2" s="{_DATE_STYLE}">',
+                                            xml[head_end:rest]) is None:
+                        raise RuntimeError("XlsxWriter 给两种数字格式的编号与预期不同：请检查 XlsxWriter 的版本。")
+                    last = _COLUMN_LETTERS[len(_SHEETS[k][1]) - 1] + str(self.rows[k])
+                    head = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{last}"/>', xml[:head_end], count=1)
+                    rows = Path(self.parts[k].name)
+                    big = rows.stat().st_size + len(xml) * 3 > zipfile.ZIP64_LIMIT
+                    with book.open(info, "w", force_zip64=big) as out, rows.open("rb") as src:
+                        out.write(head.encode("utf-8"))
+                        shutil.copyfileobj(src, out, 1 << 20)
+                        out.write(xml[rest:].encode("utf-8"))
             self.output.commit()
         except BaseException:
             self.abort()

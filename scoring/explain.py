@@ -11,12 +11,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from jixiao.indicators.schema import FUNDS_ROW_NAMES
+
 from .methods import q2
 from .vocabulary import fmt, percent, plain
 
 ZERO = Decimal(0)
 
-ROW_LABELS = {"total": "年度资金总额", "appropriation": "当年财政拨款", "carryover": "上年结转资金", "other": "其他资金"}
+ROW_LABELS = FUNDS_ROW_NAMES
 COLUMN_LABELS = {"initial": "年初预算数", "annual": "全年预算数", "executed": "全年执行数", "adjusted": "调整后预算"}
 
 

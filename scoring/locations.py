@@ -14,6 +14,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from jixiao.indicators.schema import FUNDS_ROW_HEADINGS
+
 __all__ = ["FIELD_LABELS", "INDICATOR_FIELDS", "FUNDS_ROW_NAMES", "FUNDS_COLUMN_NAMES", "loc_label", "place", "finding_place"]
 
 # the full names of an indicator's fields (the glossary of docs/domain.md)
@@ -32,7 +34,7 @@ INDICATOR_FIELDS = {
     "method": "评分方法",
     "params": "评分参数",
 }
-FUNDS_ROW_NAMES = {"total": "年度资金总额", "appropriation": "其中：当年财政拨款", "carryover": "上年结转资金", "other": "其他资金"}
+FUNDS_ROW_NAMES = FUNDS_ROW_HEADINGS  # as on the printed table (其中：当年财政拨款)
 FUNDS_COLUMN_NAMES = {
     "initial": "年初预算数",
     "annual": "全年预算数",

@@ -9,7 +9,6 @@ which rules produced it.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import os
@@ -407,6 +406,8 @@ def _raw(
             path = base_dir / path
         if not path.exists():
             ids = bundled_ids()
+            import difflib  # only for the message about an unknown rule set
+
             guess = difflib.get_close_matches(ref, ids, n=1, cutoff=0.6)
             hint = f"是否想写 “{guess[0]}”？" if guess else ""
             raise FormError(

@@ -29,7 +29,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from jixiao.indicators.schema import Form
+from jixiao.indicators.schema import FUNDS_ROW_NAMES, Form
 from jixiao.indicators.targets import Targets, match_key, norm_name
 from jixiao.indicators.values import Deadline, Quantity, parse_value
 
@@ -110,7 +110,7 @@ def _pair(approved: list[tuple[int, Any]], rows: list[tuple[int, Any]]) -> tuple
     return sorted(pairs, key=lambda p: p[1]), dropped, sorted(free)
 
 
-_ROW_NAMES = {"total": "年度资金总额", "appropriation": "当年财政拨款", "carryover": "上年结转资金", "other": "其他资金"}
+_ROW_NAMES = FUNDS_ROW_NAMES
 
 
 def _funds(form: Form, targets: Targets) -> list[Finding]:

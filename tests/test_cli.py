@@ -143,8 +143,8 @@ def test_score_json_cold_start_imports_only_what_it_needs():
     assert json.loads(run_.stdout)["total"]["score"] == "100.00"
     imported = {line.rsplit("|", 1)[1].strip() for line in run_.stderr.splitlines() if line.startswith("import time:")}
     assert "jixiao.scoring.engine" in imported  # the list is read right
-    for name in ("textual", "reportlab", "rich", "openpyxl", "importlib.metadata", "jixiao.tui.commands.pdf", "jixiao.tui.commands.review",
-                 "sqlalchemy", "alembic", "sqlite3", "jixiao.store"):
+    for name in ("textual", "reportlab", "rich", "openpyxl", "importlib.metadata", "difflib", "jixiao.tui.commands.pdf",
+                 "jixiao.tui.commands.review", "sqlalchemy", "alembic", "sqlite3", "jixiao.store"):
         assert name not in imported, name
 
 

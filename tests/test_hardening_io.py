@@ -22,6 +22,7 @@ import pytest
 from jixiao.tui.cli import main
 
 from .conftest import ROOT, SEED
+from .pdf_text import pdf_text
 
 POSIX = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes and /dev/zero need a POSIX system")
 TIMEOUT = 60  # seconds: far more than any of these commands needs; a hang fails the test
@@ -338,18 +339,28 @@ def _big_batch(folder: Path, n: int) -> None:
 
 
 # The driver interrupts itself with a real SIGINT at a chosen point of the run:
-# while the sheets are being opened (their header rows), while the rows stream
-# (the 2,000th text cell) or while the workbook is being zipped.
+# while the sheets' header rows are written, while the rows stream in (the third
+# chunk the workers made) or while the workbook is being zipped.
 DRIVER = textwrap.dedent(
     """
     import os, signal, sys
     import xlsxwriter.worksheet as worksheet
     import zipfile
     where = sys.argv[1]
-    if where in ("header", "rows"):
+    if where == "rows":  # the third chunk of rows the workers made, as it is being joined
+        from jixiao.reports.tables import XlsxWriter
+        original_add = XlsxWriter.add
+        chunks = [0]
+        def add(self, chunk):
+            chunks[0] += 1
+            if chunks[0] == 3:
+                os.kill(os.getpid(), signal.SIGINT)
+            return original_add(self, chunk)
+        XlsxWriter.add = add
+    elif where == "header":
         original = worksheet.Worksheet.write_string
         count = [0]
-        at = 20 if where == "header" else 2000  # a header cell of the second sheet, or a cell of the stream
+        at = 20  # a header cell of the second sheet
         def write_string(self, *a, **k):
             count[0] += 1
             if count[0] == at:
@@ -679,12 +690,6 @@ def test_review_xlsx_position_column_is_chinese(tmp_path, capsys):
     assert "第9项 参保人满意度" in places and "复核文件 02-bad-review.review.toml 第3条调整“不存在的指标”" in places
 
 
-def _pdf_text(path: Path) -> str:
-    from pypdf import PdfReader
-
-    return re.sub(r"\s+", "", "".join(page.extract_text() or "" for page in PdfReader(str(path)).pages))
-
-
 def _needs_cjk_font() -> None:
     from jixiao.reports.fonts import find_cjk_font
 
@@ -697,7 +702,7 @@ def test_pdf_findings_page_says_where_in_chinese(tmp_path, capsys):
     out = tmp_path / "arith.pdf"
     assert main(["pdf", str(ARITH), "-o", str(out), "--review"]) == 0
     capsys.readouterr()
-    text = _pdf_text(out)
+    text = pdf_text(out, squeeze=True)
     assert "复算发现的错误" in text
     assert not INTERNAL.search(text), INTERNAL.search(text)
     assert "第1项维修校舍间数" in text and "资金·年度资金总额·全年预算数" in text
@@ -710,7 +715,7 @@ def test_review_report_pdf_says_where_in_chinese(tmp_path, capsys):
     out = tmp_path / "report.pdf"
     main(["review", str(batch), "--pdf", str(out), "--reviews", str(batch)])
     capsys.readouterr()
-    text = _pdf_text(out)
+    text = pdf_text(out, squeeze=True)
     assert not INTERNAL.search(text), INTERNAL.search(text)
     assert "第1项维修校舍间数" in text and "复核文件02-bad-review.review.toml第1条调整“参保人满意度”" in text
 

@@ -96,7 +96,7 @@ def test_json_text_escapes_and_keeps_the_data() -> None:
 def test_the_stream_guard_lets_rich_draw_and_nothing_else() -> None:
     import io
 
-    from jixiao.tui.terminal import VisibleStream
+    from jixiao.tui.terminal import VisibleStream, unguarded
     from rich.console import Console
 
     raw = io.StringIO()
@@ -105,8 +105,12 @@ def test_the_stream_guard_lets_rich_draw_and_nothing_else() -> None:
     assert raw.getvalue() == "单位：␛[2J␛]0;pwned␇<U+009B>31m␍<U+202E>001\n"
     raw.truncate(0)
     raw.seek(0)
-    Console(file=stream, force_terminal=True, color_system="standard").print("[red]进度[/red]")
+    Console(file=unguarded(stream), force_terminal=True, color_system="standard").print("[red]进度[/red]")
     assert "\x1b[31m进度" in raw.getvalue()  # a progress bar's own colours and cursor moves still work
+    raw.truncate(0)
+    raw.seek(0)
+    Console(file=stream, force_terminal=True, color_system="standard").print("[red]进度[/red]")
+    assert raw.getvalue() == "␛[31m进度␛[0m\n"  # any other writer, rich included, is made visible
 
 
 # ------------------------------------------------------------------ 5: the commands

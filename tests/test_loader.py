@@ -1,8 +1,12 @@
 """Bad input gets a clear Chinese message naming the file and the line."""
 
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jixiao.indicators.loader import MAX_BYTES, FormError, key_lines, load_form
 
 from .conftest import SEED, form_toml, row
@@ -221,3 +225,97 @@ def test_negative_weights(value, message):
     [prob] = exc.value.problems
     assert prob.key == "indicators[1].weight"
     assert prob.message == message
+
+
+# The line-by-line reading key_lines had before its fast paths (a regular expression that finds the
+# bare "key = value" lines in one pass; headers and quoted keys parsed once per distinct text):
+# kept here as the reference it must agree with.
+_REF_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+_REF_BARE = re.compile(r"[A-Za-z0-9_\-]+")
+_REF_DOTTED = re.compile(r"(?:\"[^\"]*\"|'[^']*'|[A-Za-z0-9_\-]+)(?:\s*\.\s*(?:\"[^\"]*\"|'[^']*'|[A-Za-z0-9_\-]+))*")
+
+
+def _ref_split(key: str) -> list[str]:
+    return [a or b or c for a, b, c in re.findall(r"\"([^\"]*)\"|'([^']*)'|([A-Za-z0-9_\-]+)", key)]
+
+
+def _ref_resolve(parts: tuple, counters: dict) -> tuple:
+    out: tuple = ()
+    for i, part in enumerate(parts):
+        out = out + (part,)
+        if i < len(parts) - 1 and out in counters:
+            out = out + (counters[out],)
+    return out
+
+
+def reference_key_lines(text: str) -> dict:
+    index: dict = {}
+    counters: dict = {}
+    current: tuple = ()
+    in_multiline = None
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        if in_multiline:
+            if line.count(in_multiline) % 2 == 1:
+                in_multiline = None
+            continue
+        stripped = line.lstrip()
+        if not stripped or stripped[0] == "#":
+            continue
+        if stripped[0] == "[":
+            header = _REF_HEADER.match(stripped)
+            if not header:
+                continue
+            parts = _ref_split(header.group(2))
+            if header.group(1) == "[[":
+                base = _ref_resolve(tuple(parts), counters)
+                n = counters.get(base, -1) + 1
+                counters[base] = n
+                current = base + (n,)
+                index.setdefault(base, lineno)
+            else:
+                current = _ref_resolve(tuple(parts), counters)
+            index[current] = lineno
+            continue
+        key, eq, rest = stripped.partition("=")
+        if not eq:
+            continue
+        key = key.rstrip()
+        if _REF_BARE.fullmatch(key):
+            path = current + (key,)
+        elif _REF_DOTTED.fullmatch(key):
+            path = current + tuple(_ref_split(key))
+        else:
+            continue
+        index.setdefault(path, lineno)
+        for quote in ('"""', "'''"):
+            if rest.count(quote) % 2 == 1:
+                in_multiline = quote
+    return index
+
+
+_SPACE = st.sampled_from(["", " ", "  ", "\t", "\r", "\u3000", "\x0b"])
+_KEY = st.sampled_from(["a", "weight", "b-c_1", '"x y"', "'q'", '"a=b"', "a.b", 'a . "b"', "a..b", "", "[x", "#c", "名", "a b"])
+_VALUE = st.sampled_from(["1", ' "s"', '"""', "'''", '"""x"""', '""" """ """', "= 2", "[1, 2]", " # c", "x]", ""])
+_LINE = st.one_of(
+    st.builds(lambda s1, k, s2, v: f"{s1}{k}{s2}={v}", _SPACE, _KEY, _SPACE, _VALUE),
+    st.builds(lambda s1, o, k, c, t: f"{s1}{o}{k}{c}{t}", _SPACE, st.sampled_from(["[", "[[", "[ "]),
+              st.sampled_from(["funds", "indicators", "indicators.params", 'a."b"', "x]y", ""]),
+              st.sampled_from(["]", "]]", " ] ", ""]), st.sampled_from(["", " # c", "x", "\r"])),
+    st.sampled_from(["", "# comment", '"""', "'''", "z = 1", "  ", "text", '""" """', "a =", "=1"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_LINE, max_size=25), st.sampled_from(["\n", "\r\n"]))
+def test_key_lines_agrees_with_the_line_by_line_reading(lines: list[str], newline: str) -> None:
+    text = newline.join(lines)
+    assert key_lines(text) == reference_key_lines(text)
+
+
+def test_key_lines_agrees_on_every_bundled_and_fixture_form() -> None:
+    root = Path(__file__).resolve().parent
+    paths = [*root.parent.glob("indicators/**/*.toml"), *root.glob("fixtures/**/*.toml"), *root.parent.glob("scoring/rulesets/*.toml")]
+    assert len(paths) > 10
+    for path in paths:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        assert key_lines(text) == reference_key_lines(text), path

@@ -316,7 +316,7 @@ class JixiaoApp(TypeAheadKeys, AdoptActions, FormEditing, App[int]):
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette
 
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]  # Textual asks for App[object]; App is invariant
             self.push_screen(CommandPalette(id="--command-palette", placeholder="输入文字查找命令……"))
 
     def _runner(self, action: str) -> Callable[[], Any]:

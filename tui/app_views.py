@@ -169,10 +169,10 @@ class FormViews(_AppBase):
         if tab == "funds":
             if self.focused is self.query_one("#funds-note", FieldsTable):
                 return ("funds", "note")
-            table = self.query_one(FundsTable)
-            row, column = table.cursor_coordinate
+            funds = self.query_one(FundsTable)
+            row, column = funds.cursor_coordinate
             row_key = list(FUNDS_ROW_LABELS)[row]
-            key = table.column_key_at(column)
+            key = funds.column_key_at(column)
             if key in ("initial", "annual", "executed"):
                 return ("funds", row_key, key)
             if key in ("rate", "score"):
@@ -181,8 +181,8 @@ class FormViews(_AppBase):
                 return ("funds", key)
             return "请把光标移到年初预算数、全年预算数、全年执行数或合计行的分值、填报得分上。"
         if tab in ("goal", "info"):
-            table = self.query_one(f"#{tab}", FieldsTable)
-            loc = table.loc_at(table.cursor_row)
+            fields = self.query_one(f"#{tab}", FieldsTable)
+            loc = fields.loc_at(fields.cursor_row)
             return loc if loc is not None else "没有可编辑的栏目。"
         return "没有可编辑的栏目。"
     # ---------------------------------------------------------------- findings and details
@@ -216,15 +216,15 @@ class FormViews(_AppBase):
             if loc[1:2] == ("note",):
                 self.query_one("#funds-note", FieldsTable).focus()
                 return
-            table = self.query_one(FundsTable)
+            funds = self.query_one(FundsTable)
             if len(loc) == 3:
                 row, key = list(FUNDS_ROW_LABELS).index(loc[1]), loc[2]
             elif len(loc) == 2 and loc[1] in ("claimed", "weight"):
                 row, key = 0, loc[1]
             else:
                 row, key = 0, "annual"
-            table.move_cursor(row=row, column=table.column_index(key if key in FUNDS_LABELS else "annual"), animate=False)
-            table.focus()
+            funds.move_cursor(row=row, column=funds.column_index(key if key in FUNDS_LABELS else "annual"), animate=False)
+            funds.focus()
         elif head == "goal":
             self._jump_field("goal", loc)
         else:

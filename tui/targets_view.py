@@ -131,7 +131,7 @@ def record_change(doc: FormDocument, loc: tuple[Any, ...], approved: str, value:
         toml.append("targets", tomlkit.table())
     table = toml["targets"]
     if "changes" not in table:
-        table.add(tomlkit.nl())  # type: ignore[union-attr]  (a blank line before the first change)
+        table.add(tomlkit.nl())  # type: ignore[union-attr]  # a blank line before the first change
         table.append("changes", tomlkit.aot())  # type: ignore[union-attr]
     item = tomlkit.table()
     for key, val in entry.items():

@@ -27,8 +27,9 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
 __all__ = ["visible", "json_text", "vtext", "guard", "VisibleStream", "UNSAFE"]
@@ -46,9 +47,18 @@ _REST = (
     "\U000e0001\U000e0020-\U000e007f"
 )
 UNSAFE = _C0 + _REST
-_UNSAFE = re.compile(f"[{UNSAFE}]")
-_UNSAFE_MULTILINE = re.compile(f"[\x00-\x08\x0b-\x1f{_REST}]")  # keeps \t and \n
-_UNSAFE_JSON = re.compile(f"[{_REST}]")  # json.dumps escapes C0 itself
+_PATTERNS = {
+    "all": f"[{UNSAFE}]",
+    "multiline": f"[\x00-\x08\x0b-\x1f{_REST}]",  # keeps \t and \n
+    "json": f"[{_REST}]",  # json.dumps escapes C0 itself
+}
+
+
+@cache
+def unsafe(which: str) -> re.Pattern[str]:
+    """The compiled pattern (``all``, ``multiline`` or ``json``), made when first needed: usually a
+    start never needs one (printable text is checked by ``str.isprintable``), and each costs 0.3 ms."""
+    return re.compile(_PATTERNS[which])
 
 
 def _picture(m: re.Match[str]) -> str:
@@ -71,7 +81,23 @@ def visible(text: str, *, multiline: bool = False) -> str:
     """
     if text.isprintable():  # the usual case, checked in C
         return text
-    return (_UNSAFE_MULTILINE if multiline else _UNSAFE).sub(_picture, text)
+    if multiline:
+        return _by_line(text, "multiline", _picture)
+    return unsafe("all").sub(_picture, text)
+
+
+def _by_line(text: str, which: str, replace: Callable[[re.Match[str]], str]) -> str:
+    """``unsafe(which).sub(replace, text)`` for a pattern without ``\\n``: only the lines that need it are searched.
+
+    ``str.isprintable`` (in C) is false for every character of :data:`UNSAFE`,
+    so a printable line is safe as it is; the regular expression, much slower
+    over long text (a review's JSON), sees only the rest.
+    """
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if not line.isprintable():
+            lines[i] = unsafe(which).sub(replace, line)
+    return "\n".join(lines)
 
 
 def _json_escape(m: re.Match[str]) -> str:
@@ -90,7 +116,9 @@ def json_text(text: str) -> str:
     can only be inside strings there, where an escape means the same
     character: a program reading the JSON gets exactly the form's text.
     """
-    return _UNSAFE_JSON.sub(_json_escape, text)
+    if text.isprintable():
+        return text
+    return _by_line(text, "json", _json_escape)
 
 
 def vtext(text: str, style: str = "", **kwargs: Any) -> Any:
@@ -103,18 +131,18 @@ def vtext(text: str, style: str = "", **kwargs: Any) -> Any:
 class VisibleStream:
     """A text stream that writes through :func:`visible` (line breaks and tabs kept).
 
-    Writes made by rich's Console (progress bars: their cursor and colour codes are
-    meant for the terminal) pass unchanged; user text printed through rich must
-    be made visible by the caller (``tui.commands.pdf`` does).
+    Everything written to it is made visible. A rich Console that draws a
+    progress bar (its cursor and colour codes are meant for the terminal) writes
+    to the stream underneath instead: ``Console(file=unguarded(sys.stderr))``;
+    user text printed through such a console must be made visible by the caller
+    (``tui.commands.pdf`` does).
     """
 
     def __init__(self, stream: Any):
-        self._stream = stream
+        self.raw = stream
 
     def write(self, text: str) -> int:
-        if sys._getframe(1).f_globals.get("__name__", "").startswith("rich."):
-            return self._stream.write(text)
-        self._stream.write(visible(text, multiline=True))
+        self.raw.write(visible(text, multiline=True))
         return len(text)
 
     def writelines(self, lines: Any) -> None:
@@ -122,7 +150,12 @@ class VisibleStream:
             self.write(line)
 
     def __getattr__(self, name: str) -> Any:  # flush, isatty, fileno, encoding...
-        return getattr(self._stream, name)
+        return getattr(self.raw, name)
+
+
+def unguarded(stream: Any) -> Any:
+    """The terminal under a :class:`VisibleStream` (for a rich Console's own drawing), else ``stream``."""
+    return stream.raw if isinstance(stream, VisibleStream) else stream
 
 
 @contextmanager

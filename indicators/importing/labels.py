@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from ..schema import FUNDS_ROW_NAMES
+
 # ------------------------------------------------------------------ limits
 
 MAX_CELL = 2000  # a longer cell is prose, never a label
@@ -164,7 +166,7 @@ FUNDS_ROWS: list[tuple[str, str]] = [
 FUNDS_BLOCK_LABELS = ("预算执行情况", "项目资金", "资金情况", "资金执行情况", "预算执行")
 # the row that explains a low execution rate (the form's [funds] note): its label, then the text
 FUNDS_NOTE_LABELS = ("资金执行率偏低原因", "执行率偏低原因", "执行率偏低的原因", "执行率偏低说明", "预算执行偏低原因")
-FUNDS_ROW_WORDS = {"total": "年度资金总额", "appropriation": "当年财政拨款", "carryover": "上年结转资金", "other": "其他资金"}
+FUNDS_ROW_WORDS = FUNDS_ROW_NAMES
 FUNDS_COLUMN_WORDS = {"initial": "年初预算数", "annual": "全年预算数", "adjusted": "调整后预算数", "executed": "全年执行数"}
 
 # ------------------------------------------------------------------ the head and the sign-off

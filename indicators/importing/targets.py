@@ -24,6 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..schema import FUNDS_ROW_NAMES
 from .grid import Grid
 from .numbers import parse_number, plain_text
 from .recognise import Note, Recognised, recognise
@@ -71,7 +72,7 @@ _FUNDS_LABELS: list[tuple[str, str]] = [
     ("财政拨款", "appropriation"),
     ("财政资金", "appropriation"),
 ]
-_FUNDS_WORDS = {"total": "年度资金总额", "appropriation": "当年财政拨款", "carryover": "上年结转资金", "other": "其他资金"}
+_FUNDS_WORDS = FUNDS_ROW_NAMES
 _GOAL_LABELS = ("年度绩效目标", "年度总体目标", "年度目标", "总体目标", "绩效目标", "预期目标")
 _MONEY_RE = re.compile(r"(?:金额单位|单位)[:：]\s*(万元|元)|[（(]\s*(万元|元)\s*[)）]")
 # indicator table columns, by header text; first match wins

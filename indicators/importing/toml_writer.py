@@ -11,13 +11,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from ..schema import FUNDS_ROW_NAMES
 from .recognise import Recognised
 
 __all__ = ["form_toml", "toml_string", "toml_value"]
 
 _KIND_LABEL = {"found": "读取", "assumed": "假定", "ignored": "忽略", "problem": "问题"}
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
-_FUNDS_ROW_LABEL = {"total": "年度资金总额", "appropriation": "当年财政拨款", "carryover": "上年结转资金", "other": "其他资金"}
+_FUNDS_ROW_LABEL = FUNDS_ROW_NAMES
 
 
 def toml_string(text: str) -> str:

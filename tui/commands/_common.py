@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from jixiao.indicators.loader import Problem
 
-EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
+from jixiao.tui.exit_codes import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE
 
 __all__ = ["EXIT_OK", "EXIT_FINDINGS", "EXIT_UNREADABLE", "print_problems"]
 

@@ -11,9 +11,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from ._common import KIND_CHOICES, KIND_HELP, kind_arg
+from jixiao.tui.exit_codes import EXIT_OK, EXIT_UNREADABLE
 
-EXIT_OK, EXIT_UNREADABLE = 0, 2
+from ._common import KIND_CHOICES, KIND_HELP, kind_arg
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-EXIT_OK, EXIT_UNREADABLE = 0, 2
+from jixiao.tui.exit_codes import EXIT_OK, EXIT_UNREADABLE
 
 __all__ = ["register", "cmd_export"]
 

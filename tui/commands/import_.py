@@ -25,8 +25,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from jixiao.scoring.vocabulary import KIND_ZH
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
+from jixiao.tui.exit_codes import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE
 
 HELP = "导入：从 Excel（.xlsx/.xlsm/.xls）、CSV、文本（.txt）、PDF 或 Word（.docx/.doc）中找出自评表，转换为 .toml 表单"
 

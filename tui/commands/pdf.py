@@ -15,10 +15,9 @@ from typing import Any
 
 from jixiao.indicators.safe_files import os_error_text
 from jixiao.reports.pdf_digest import PrintedPdf, read_printed_pdf  # stdlib only at its module level
+from jixiao.tui.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_UNREADABLE
 
 from ._paths import refuse_overwrite, refuse_overwrite_many
-
-EXIT_OK, EXIT_FAILED, EXIT_UNREADABLE = 0, 1, 2
 
 __all__ = ["register", "cmd_pdf", "cmd_verify", "render_one"]
 
@@ -277,6 +276,7 @@ def _pdf_folder(args: argparse.Namespace, folder: Path) -> int:
     failed: list[dict[str, Any]] = []
     with_errors = 0
 
+    from jixiao.tui.terminal import unguarded
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -287,7 +287,7 @@ def _pdf_folder(args: argparse.Namespace, folder: Path) -> int:
         TimeRemainingColumn,
     )
 
-    console = Console(stderr=True)
+    console = Console(file=unguarded(sys.stderr))
     progress = Progress(
         TextColumn("打印"),
         BarColumn(),

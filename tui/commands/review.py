@@ -18,8 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao.indicators.safe_files import os_error_text
-
-EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
+from jixiao.tui.exit_codes import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE
 
 HELP = "复核：对一批自评表（文件或文件夹）逐份复算，应用复核文件夹（--reviews）中的 X.review.toml 复核文件，汇总结果"
 
@@ -74,6 +73,7 @@ def _progress(total: int, chunks: Iterator[Any]) -> Iterator[Any]:
     if total < 2 or not sys.stderr.isatty():
         yield from chunks
         return
+    from jixiao.tui.terminal import unguarded
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -81,7 +81,7 @@ def _progress(total: int, chunks: Iterator[Any]) -> Iterator[Any]:
     if first is None:
         return
     columns = (TextColumn("复核中"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+    with Progress(*columns, console=Console(file=unguarded(sys.stderr)), transient=True) as bar:
         task = bar.add_task("review", total=total)
         yield first
         bar.advance(task, first.count)
@@ -409,6 +409,7 @@ def run(args: argparse.Namespace) -> int:
         if store is not None:
             from jixiao.store.session import reviewed_chunks
 
+            assert tally is not None  # opened with the store
             yield from reviewed_chunks(store, files, list(args.paths), opts, args.jobs or None, tally)
         else:
             yield from run_batch(files, opts, args.jobs or None)

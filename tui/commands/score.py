@@ -217,7 +217,7 @@ def adopt_command(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"{path}：无法写入（{exc.strerror or exc}）。", file=sys.stderr)
         return EXIT_UNREADABLE
-    names = {("indicators", r.index, "claimed"): f"第 {r.index + 1} 项指标“{r.name}”" for r in result.indicators}
+    names: dict[tuple[Any, ...], str] = {("indicators", r.index, "claimed"): f"第 {r.index + 1} 项指标“{r.name}”" for r in result.indicators}
     names |= {("funds", "claimed"): "资金执行率得分", ("claimed", "total"): "总分", ("claimed", "grade"): "等级"}
     print(f"已采用复算得分，写回 {path}（原文件备份为 {path.name}~）：")
     for loc, old in before:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from jixiao.indicators.schema import FUNDS_ROW_HEADINGS
 from jixiao.scoring import locations as _locations
 from jixiao.scoring.vocabulary import KIND_ZH, NO_GRADE, SEVERITY_ZH  # noqa: F401  (re-exported for the widgets)
 
@@ -24,12 +25,8 @@ INDICATOR_LABELS = dict(INDICATOR_COLUMNS)
 # full names for dialogs and messages (the table headers are shortened to fit)
 INDICATOR_FIELD_NAMES = INDICATOR_LABELS | {"score": "复算得分", "claimed": "填报得分", "weight": "分值"}
 
-FUNDS_ROW_LABELS = {
-    "total": "年度资金总额",
-    "appropriation": "其中：当年财政拨款",
-    "carryover": "　　　上年结转资金",
-    "other": "　　　其他资金",
-}
+# the sources under 其中：, aligned with it
+FUNDS_ROW_LABELS = {k: v if k in ("total", "appropriation") else "　　　" + v for k, v in FUNDS_ROW_HEADINGS.items()}
 FUNDS_COLUMNS: list[tuple[str, str]] = [
     ("row", "资金（万元）"),
     ("initial", "年初预算数"),

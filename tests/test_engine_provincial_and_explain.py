@@ -1,4 +1,5 @@
-"""Issue 10: defects found on more published forms, provincial rules as data, every score explained.
+"""The engine on published provincial forms: units and multipliers, provincial rules as data (denominators,
+caps, scales, step deductions, criteria rows, named fund rows, 不适用 rows), and every score explained.
 
 Each score is checked against arithmetic written out by hand in the comments.
 """
@@ -14,6 +15,7 @@ from jixiao.scoring.engine import score_form
 from jixiao.scoring.rules import load_rules
 
 from .conftest import codes, form_toml, row, score_rows, score_text
+from .pdf_text import pdf_text
 
 D = Decimal
 
@@ -530,12 +532,6 @@ def test_json_output_has_explain(capsys):
     assert all(i["explain"] for i in data["indicators"])
 
 
-def _pdf_text(path) -> str:
-    from pypdf import PdfReader
-
-    return "\n".join(p.extract_text() for p in PdfReader(str(path)).pages)
-
-
 def test_pdf_explain_appendix_criterion_and_named_fund_rows(tmp_path, capsys):
     from jixiao.tui.cli import main
 
@@ -554,7 +550,7 @@ def test_pdf_explain_appendix_criterion_and_named_fund_rows(tmp_path, capsys):
     assert main(["pdf", str(form), "-o", str(plain_pdf), "--review"]) == 0
     assert main(["pdf", str(form), "-o", str(explained_pdf), "--review", "--explain"]) == 0
     capsys.readouterr()
-    without, with_ = _pdf_text(plain_pdf), _pdf_text(explained_pdf)
+    without, with_ = pdf_text(plain_pdf), pdf_text(explained_pdf)
     assert "计算过程" not in without and "计算过程" in with_
     flat = with_.replace("\n", "").replace(" ", "")
     # funds (45 + 30) ÷ (60 + 40) = 75%, × 10 = 7.50; b: 80 × 50 ÷ 100 = 40.00
