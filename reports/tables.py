@@ -404,14 +404,14 @@ class XlsxWriter:
 
         if summary.batch:  # the batch's own findings (duplicate-submission, year-outlier), after the forms'
             texts: dict[str, str] = {}
-            rows = [
+            batch_rows = [
                 _row_xml(i, [f.path, "", f.code, SEVERITY_ZH[CATALOG[f.code].severity], CATALOG[f.code].title, "本批次", None,
                              f.message], _NO_STYLES, texts)
                 for i, f in enumerate(summary.batch)
             ]
             start = self.rows[1] + 1
-            self.parts[1].write("".join(rows).format(*range(start, start + len(rows))))
-            self.rows[1] += len(rows)
+            self.parts[1].write("".join(batch_rows).format(*range(start, start + len(batch_rows))))
+            self.rows[1] += len(batch_rows)
         try:
             for fh in self.parts:
                 fh.close()
