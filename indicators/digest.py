@@ -12,7 +12,7 @@ as JSON:
 * UTF-8, ``ensure_ascii=False``, no insignificant whitespace, prefixed with
   the version tag ``jixiao-form-v1``;
 * keys that came after the first digests were printed only when they differ
-  from their default: ``funds.unit`` (万元), ``funds.rows`` (none), and an
+  from their default: ``funds.unit`` (万元), ``funds.rows`` and ``funds.lines`` (none), and an
   indicator's ``standard`` ("") and ``applicable`` (true). A form that does not
   write them (or writes their defaults) keeps the digest it had;
   ``unit = "元"``, a named fund row, a 评价标准 or a 不适用 row changes it.
@@ -60,6 +60,8 @@ def canonical_json(form: Form) -> str:
         del data["funds"]["unit"]
     if data["funds"].get("rows") == []:
         del data["funds"]["rows"]
+    if data["funds"].get("lines") == []:  # funds lines with their own points (issue 20)
+        del data["funds"]["lines"]
     if data.get("targets") is None:  # [targets] came later too: a form without it keeps its digest
         data.pop("targets", None)
     for row in data.get("indicators", []):

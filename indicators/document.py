@@ -52,6 +52,7 @@ from .loader import (
     validate_model,
 )
 from .schema import FUNDS_COLUMNS, FUNDS_ROWS, Form
+from .values import parse_date
 
 __all__ = [
     "FormDocument",
@@ -485,6 +486,13 @@ class FormDocument:
             if not cleaned:
                 raise EditError("规则集不能为空。可用 jixiao rules list 查看可用的规则集。")
             return tomlkit.string(cleaned), cleaned
+        if loc == ("signoff", "date"):  # 填报日期: only a date (values.parse_date), kept as 2022-08-01
+            try:
+                day = parse_date(text)
+            except ValueError as exc:
+                raise EditError(str(exc)) from None
+            cleaned = "" if day is None else day.isoformat()
+            return _string_item(cleaned), cleaned
         if loc[0] == "indicators" and loc[2] in ("category", "name") and not text.strip():
             raise EditError("一级指标和三级指标名称不能为空。" if loc[2] == "category" else "三级指标名称不能为空。")
         return _string_item(text), text

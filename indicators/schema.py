@@ -12,7 +12,7 @@ import datetime as _dt
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
 from pydantic_core import PydanticKnownError
 
 __all__ = [
@@ -20,6 +20,8 @@ __all__ = [
     "OptDec",
     "FundsRow",
     "NamedFundsRow",
+    "FundsLine",
+    "amounts_with_unit",
     "Funds",
     "Unit",
     "Goal",
@@ -57,6 +59,10 @@ def _checked(value: Decimal) -> Decimal:
     return value
 
 
+# a cell that does not apply, as forms write it: “/” (and its full-width spelling)
+_SLASHES = frozenset(("/", "／", "//"))
+
+
 def _to_decimal(value: Any) -> Any:
     """Accept int, Decimal and numeric strings; blank strings are None."""
     # The common cases first, as cheaply as Python allows (this runs for every number
@@ -78,7 +84,7 @@ def _to_decimal(value: Any) -> Any:
         return _checked(Decimal(str(value)))
     if isinstance(value, str):
         text = value.strip().replace(",", "").replace("，", "")
-        if text == "":
+        if text == "" or text in _SLASHES:  # a “/” in an amount or a 得分 cell: nothing written there
             return None
         try:
             return _checked(Decimal(text))
@@ -168,6 +174,55 @@ class NamedFundsRow(FundsRow):
     name: str
 
 
+def amounts_with_unit(funds: Funds) -> tuple[str, ...]:
+    """The amounts of a 万元 block written with their unit ("10万"), as "total.annual": read from the model's
+    ``__pydantic_private__`` dict (pydantic's documented store of private attributes), since ``funds._with_unit``
+    goes through ``BaseModel.__getattr__`` and costs about 2 µs, on every form."""
+    private = funds.__pydantic_private__
+    return private.get("_with_unit", ()) if private else ()
+
+
+def _has_text_amount(data: dict[str, Any]) -> bool:
+    """Whether an amount of the funds block is written as text (the common form has numbers only: no copy then)."""
+    if data.get("rows") or data.get("lines"):
+        return True
+    for key in FUNDS_ROWS:
+        row = data.get(key)
+        if type(row) is dict:
+            for value in row.values():
+                if type(value) is str:
+                    return True
+    return False
+
+
+def _strip_wan(row: dict[str, Any], key: str, written: list[str]) -> dict[str, Any]:
+    """A funds row with "10万" / "10万元" read as 10 (the block is in 万元); the columns so written go to ``written``."""
+    out = row
+    for col, value in row.items():
+        if type(value) is str:
+            text = value.strip()
+            for suffix in ("万元", "万"):
+                if text.endswith(suffix) and text[: -len(suffix)].strip():
+                    if out is row:
+                        out = dict(row)
+                    out[col] = text[: -len(suffix)].strip()
+                    written.append(f"{key}.{col}")
+                    break
+    return out
+
+
+class FundsLine(FundsRow):
+    """A line of the money block with its own points (基本支出 10 分、项目支出 10 分): its 分值, 得分 and amounts.
+
+    When a form has lines, the funds score is the sum of theirs (each 分值 × its own execution rate, capped by the
+    rule set) and the funds weight the sum of their weights.
+    """
+
+    name: str
+    weight: Weight
+    claimed: OptDec = None
+
+
 class Funds(BaseModel):
     model_config = _STRICT
     unit: Literal["万元", "元"] = "万元"  # 金额单位 of every amount in [funds]; never converted
@@ -179,6 +234,29 @@ class Funds(BaseModel):
     carryover: FundsRow | None = None
     other: FundsRow | None = None
     rows: list[NamedFundsRow] = Field(default_factory=list)  # named extra rows, summed with the fixed ones
+    lines: list[FundsLine] = Field(default_factory=list)  # lines with their own points (基本支出, 项目支出)
+    # amounts written with their unit in a 万元 block ("10万", "10万元"): read as the number, each named here
+    # ("total.annual", "rows[0].executed") for the engine's info finding amount-with-unit
+    _with_unit: tuple[str, ...] = PrivateAttr(default=())
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _amounts_with_unit(cls, data: Any, handler: Any) -> Any:
+        written: list[str] = []
+        if type(data) is dict and _has_text_amount(data) and data.get("unit", DEFAULT_MONEY_UNIT) == "万元":
+            data = dict(data)
+            for key in FUNDS_ROWS:
+                row = data.get(key)
+                if type(row) is dict:
+                    data[key] = _strip_wan(row, key, written)
+            for many in ("rows", "lines"):
+                rows = data.get(many)
+                if type(rows) is list:
+                    data[many] = [_strip_wan(r, f"{many}[{i}]", written) if type(r) is dict else r for i, r in enumerate(rows)]
+        funds = handler(data)
+        if written:
+            funds._with_unit = tuple(written)
+        return funds
 
 
 class Unit(BaseModel):
@@ -212,6 +290,14 @@ class Indicator(BaseModel):
     applicable: bool = True  # false: 不适用 (how it counts is the rule set's not_applicable)
     method: Method = "auto"
     params: Annotated[dict[str, Any], AfterValidator(_shallow)] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _slash_weight(cls, data: Any) -> Any:
+        """分值 “/”: the row does not apply (0 points, ``applicable = false``), as a form means it."""
+        if type(data) is dict and type(data.get("weight")) is str and data["weight"].strip() in _SLASHES:
+            data = {**data, "weight": Decimal(0), "applicable": False}
+        return data
 
 
 class Claimed(BaseModel):

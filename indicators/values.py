@@ -14,6 +14,7 @@ Parsing is pure and cached: the same text always gives the same value.
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ __all__ = [
     "OPERATOR_SYMBOLS",
     "reconcile_units",
     "looks_quantitative",
+    "parse_date",
 ]
 
 # Comparison operators: ge gt le lt eq.
@@ -290,3 +292,23 @@ def reconcile_units(target: Quantity, actual: Quantity) -> tuple[str, str] | Non
     if target.unit and actual.unit and target.unit != actual.unit:
         return target.unit, actual.unit
     return None
+
+
+# 填报日期 as people type it: 2022-08-01, 2022/8/1, 2022.8.1, 2022年8月1日, 20220801
+_DATE_RE = re.compile(r"^(\d{4})(?:[-/.年])(\d{1,2})(?:[-/.月])(\d{1,2})日?$|^(\d{4})(\d{2})(\d{2})$")
+
+
+def parse_date(raw: str) -> _dt.date | None:
+    """A calendar date from what a clerk typed (``2022-08-01``, ``2022/8/1``, ``2022年8月1日``); None when the
+    text is blank.  Raises ValueError with a Chinese message when it is not a real date (2022-02-30, 下周一)."""
+    text = normalize_text(raw)
+    if not text:
+        return None
+    match = _DATE_RE.match(text)
+    if match:
+        y, m, d = (g for g in match.groups() if g is not None)
+        try:
+            return _dt.date(int(y), int(m), int(d))
+        except ValueError:
+            pass
+    raise ValueError(f"“{raw.strip()}” 不是有效的日期。请按 年-月-日 填写，例如 2022-08-01。")

@@ -19,13 +19,34 @@ from xml.sax.saxutils import escape
 
 from jixiao.indicators.atomic import atomic_write_bytes
 from jixiao.scoring.vocabulary import KIND_SHORT_ZH
+from jixiao.scoring.vocabulary import fmt as fmt_plain
 
 from .fonts import register_cjk_font
 
-__all__ = ["write_review_pdf", "build_review_pdf"]
+__all__ = ["write_review_pdf", "build_review_pdf", "rank_piece", "RANK_PIECE", "report_title"]
 
 KIND_ZH = KIND_SHORT_ZH
 SERIES = (("填报", "claimed"), ("复算", "computed"), ("复核", "review"))
+
+
+def rank_piece(records: list[Any]) -> list[tuple[Any, ...]]:
+    """Each readable form's line of the ranking (in the workers): (review total, file, unit, kind, grade, rate, claimed, gap)."""
+    from decimal import Decimal
+
+    return [
+        (Decimal(r.review_total), rec.path, r.unit, r.kind, r.review_grade, r.rate, r.claimed_total, r.claimed_gap)
+        for rec in records
+        if not (r := rec.row).error
+    ]
+
+
+RANK_PIECE = ("rank", rank_piece)
+
+
+def report_title(title: str, year: int | None) -> str:
+    """The heading: the reviewing body (``--title``) and the batch's year, ``某市财政局 2023 年度预算绩效自评复核报告``."""
+    head = f"{year} 年度预算绩效自评复核报告" if year else "预算绩效自评复核报告"
+    return f"{title.strip()} {head}" if title.strip() else head
 
 
 def _title(code: str) -> str:
@@ -119,7 +140,8 @@ def _chart(summary: Any, font: str) -> Any:
 
 
 def build_review_pdf(
-    summary: Any, sections: list[dict[str, Any]], font_path: str | None = None, attention: int | None = None
+    summary: Any, sections: list[dict[str, Any]], font_path: str | None = None, attention: int | None = None,
+    title: str = "", ranking: list[tuple[Any, ...]] | None = None,
 ) -> tuple[bytes, str]:
     """(PDF bytes, font warning).
 
@@ -135,18 +157,19 @@ def build_review_pdf(
 
     font = register_cjk_font(font_path)
     st = _styles(font.name)
+    heading = report_title(title, getattr(summary, "year", None))
     buf = io.BytesIO()
     page = landscape(A4)
     doc = SimpleDocTemplate(
         buf, pagesize=page, leftMargin=14 * mm, rightMargin=14 * mm, topMargin=14 * mm, bottomMargin=14 * mm,
-        title="预算绩效自评复核报告", author="jixiao",
+        title=heading, author="jixiao",
     )
     width = page[0] - 28 * mm
 
     def footer(canvas: Any, doc_: Any) -> None:
         canvas.saveState()
         canvas.setFont(font.name, 8)
-        canvas.drawString(14 * mm, 8 * mm, "预算绩效自评复核报告 · jixiao")
+        canvas.drawString(14 * mm, 8 * mm, f"{heading} · jixiao")
         canvas.restoreState()
 
     from .page_canvas import numbered_canvas
@@ -160,7 +183,7 @@ def build_review_pdf(
 
     NumberedCanvas = numbered_canvas(page_count)
 
-    story: list[Any] = [_p("预算绩效自评复核报告", st["title"])]
+    story: list[Any] = [_p(heading, st["title"])]
     story.append(_p(f"生成时间：{_dt.datetime.now().strftime('%Y-%m-%d %H:%M')}", st["small"]))
     story.append(Spacer(1, 4 * mm))
     story.append(_p("一、汇总", st["h2"]))
@@ -193,9 +216,28 @@ def build_review_pdf(
         right = _chart(summary, font.name) if grades else ""
         story.append(Table([[left, right]], colWidths=[145 * mm, width - 145 * mm], hAlign="LEFT",
                            style=[("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    batch = getattr(summary, "batch", [])
+    if batch:
+        story.append(_p("本批次的检查（重复报送、年度不符）", st["h3"]))
+        story.append(_table(
+            ["文件", "问题", "说明"], [[f.path, _title(f.code), f.message] for f in batch],
+            [90 * mm, 40 * mm, width - 130 * mm], st,
+        ))
+    if ranking:
+        ranked = sorted(ranking, key=lambda x: (-x[0], x[1]))
+        story.append(PageBreak())
+        story.append(_p("二、排名（全部可读表单，按复核总分从高到低）", st["h2"]))
+        rows = []
+        for n, (total, file, unit, kind, grade, rate, claimed, gap) in enumerate(ranked, start=1):
+            rows.append([n, unit, KIND_ZH.get(kind, kind), fmt_plain(total), grade or "—",
+                         f"{rate}%" if rate else "—", claimed or "—", gap or "—", Path(file).name])
+        story.append(_table(
+            ["名次", "单位", "类型", "复核总分", "复核等级", "执行率", "填报总分", "填报−复核", "文件"], rows,
+            [12 * mm, 70 * mm, 16 * mm, 18 * mm, 16 * mm, 18 * mm, 18 * mm, 18 * mm, width - 186 * mm], st,
+        ))
     if sections:
         story.append(PageBreak())
-    story.append(_p("二、逐份说明", st["h2"]))
+    story.append(_p("三、逐份说明" if ranking else "二、逐份说明", st["h2"]))
     if attention > len(sections):
         story.append(_p(
             f"需要关注的表单共 {attention} 份，以下只列出最差的 {len(sections)} 份（用 --pdf-forms 调整）；"
@@ -255,8 +297,10 @@ def write_review_pdf(
     sections: list[dict[str, Any]],
     font_path: str | None = None,
     attention: int | None = None,
+    title: str = "",
+    ranking: list[tuple[Any, ...]] | None = None,
 ) -> str:
     """Build the report and write it atomically; returns the font warning ("" if none)."""
-    data, warning = build_review_pdf(summary, sections, font_path, attention)
+    data, warning = build_review_pdf(summary, sections, font_path, attention, title, ranking)
     atomic_write_bytes(path, data)
     return warning

@@ -54,6 +54,7 @@ UNREADABLE = "无法读取"
 FORM_COLUMNS = [
     "文件", "单位", "类型", "年度", "规则集", "规则集摘要", "填报总分", "复算总分", "复核总分",
     "填报等级", "复算等级", "复核等级", "错误数", "警告数", "复核人", "复核日期", "复核调整数", "无法读取原因",
+    "执行率（%）", "填报−复核",
 ]
 FINDING_COLUMNS = ["文件", "单位", "代码", "严重程度", "名称", "位置", "行", "说明"]
 INDICATOR_COLUMNS = [
@@ -87,6 +88,8 @@ def form_row_values(row: FormRow, numbers: bool = False) -> list[Any]:
         row.review_date,
         row.adjustments,
         row.error,
+        num(row.rate),
+        num(row.claimed_gap),
     ]
 
 
@@ -223,7 +226,7 @@ class CsvWriter:
 
 
 _WIDTHS = {
-    "表单": [40, 28, 10, 6, 14, 10, 10, 10, 9, 9, 9, 7, 7, 18, 12, 10, 60],
+    "表单": [40, 28, 10, 6, 14, 20, 10, 10, 10, 9, 9, 9, 7, 7, 18, 12, 10, 60, 10, 10],
     "发现项": [40, 28, 24, 9, 20, 36, 6, 80],
     "指标": [40, 28, 6, 14, 18, 32, 8, 10, 10, 10, 10, 40, 60],
 }
@@ -235,7 +238,7 @@ _SCORE_FORMAT = "0.00"
 _DATE_FORMAT = "yyyy-mm-dd"
 _SHEETS = (("表单", FORM_COLUMNS), ("发现项", FINDING_COLUMNS), ("指标", INDICATOR_COLUMNS))
 _SCORE_COLUMNS = {
-    "表单": {FORM_COLUMNS.index(c) for c in ("填报总分", "复算总分", "复核总分")},
+    "表单": {FORM_COLUMNS.index(c) for c in ("填报总分", "复算总分", "复核总分", "执行率（%）", "填报−复核")},
     "发现项": set(),
     "指标": {INDICATOR_COLUMNS.index(c) for c in ("分值", "填报得分", "复算得分", "复核得分", "复核调整")},
 }
@@ -399,6 +402,16 @@ class XlsxWriter:
         import shutil
         import zipfile
 
+        if summary.batch:  # the batch's own findings (duplicate-submission, year-outlier), after the forms'
+            texts: dict[str, str] = {}
+            batch_rows = [
+                _row_xml(i, [f.path, "", f.code, SEVERITY_ZH[CATALOG[f.code].severity], CATALOG[f.code].title, "本批次", None,
+                             f.message], _NO_STYLES, texts)
+                for i, f in enumerate(summary.batch)
+            ]
+            start = self.rows[1] + 1
+            self.parts[1].write("".join(batch_rows).format(*range(start, start + len(batch_rows))))
+            self.rows[1] += len(batch_rows)
         try:
             for fh in self.parts:
                 fh.close()

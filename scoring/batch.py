@@ -39,6 +39,7 @@ from typing import Any
 from jixiao.indicators.loader import FormError
 from jixiao.indicators.submission import SUBMISSION_SUFFIXES, attach_lines, looks_like_form_text
 
+from .batch_sense import form_keys
 from .locations import finding_place
 from .review import is_review_file
 from .vocabulary import NO_GRADE, NOT_CLAIMED, fmt
@@ -169,6 +170,8 @@ class FormRow:
     adjustments: int = 0
     reviewed: bool = False  # a review file sits beside the form (valid or not)
     error: str = ""  # why the form cannot be read; "" when it can
+    rate: str = ""  # 执行率 in percent, two places ("94.54"); "" when it cannot be computed
+    claimed_gap: str = ""  # 填报总分 − 复核总分, signed ("-1.50"); "" without a claimed total
 
 
 @dataclass(slots=True)
@@ -209,6 +212,7 @@ class FormRecord:
     findings: list[FindingLine] = field(default_factory=list)  # Options.details
     lines: list[IndicatorLine] = field(default_factory=list)  # Options.details
     key: tuple[Any, ...] = ()  # worst_first_key(row)
+    keys: Any = None  # batch_sense.form_keys of a readable form: what the batch compares across forms
 
 
 # a per-chunk output piece, made in the worker: (name, function of the chunk's records)
@@ -282,6 +286,7 @@ def process_form(path: str, opts: Options, capture: dict[str, Any] | None = None
             warnings += 1
     claimed_total = result.claimed_total
     gap = abs(claimed_total - review.total) if claimed_total is not None else _ZERO
+    rate = result.funds.rate
     form = result.form
     total = fmt(result.total)
     row = FormRow(
@@ -304,8 +309,10 @@ def process_form(path: str, opts: Options, capture: dict[str, Any] | None = None
         review_date=review.date,
         adjustments=sum(1 for a in review.adjustments if a.applied) if review.adjustments else 0,
         reviewed=bool(review.file),
+        rate=fmt(rate * 100) if rate is not None else "",
+        claimed_gap=fmt(claimed_total - review.total) if claimed_total is not None else "",
     )
-    rec = FormRecord(path, row, codes)
+    rec = FormRecord(path, row, codes, keys=form_keys(result))
     if opts.json:
         data = result.to_dict()
         data["findings"] += [f.to_dict() for f in review.findings]
@@ -352,6 +359,7 @@ class Chunk:
     json: list[str] = field(default_factory=list)  # one JSON object per form
     pieces: dict[str, Any] = field(default_factory=dict)  # name -> what the piece made of the chunk
     records: list[FormRecord] = field(default_factory=list)  # whole records: Options.keep only
+    keys: list[tuple[str, Any]] = field(default_factory=list)  # (path, form_keys) of the readable forms
 
 
 def make_chunk(records: Iterable[FormRecord], opts: Options) -> Chunk:
@@ -362,6 +370,8 @@ def make_chunk(records: Iterable[FormRecord], opts: Options) -> Chunk:
         chunk.count += 1
         chunk.summary.add(rec)
         rec.key = worst_first_key(rec.row)
+        if rec.keys is not None:
+            chunk.keys.append((rec.path, rec.keys))
         if opts.json:
             chunk.json.append(rec.json)
     for name, make in opts.pieces:
@@ -752,6 +762,15 @@ class Summary:
     codes: Counter[str] = field(default_factory=Counter)  # findings per code
     forms_by_code: Counter[str] = field(default_factory=Counter)  # forms with at least one
     rule_sets: Counter[tuple[str, str]] = field(default_factory=Counter)  # (id, effective hash) -> forms scored by it
+    batch: list[Any] = field(default_factory=list)  # batch_sense.BatchFinding: on a form, from the others
+    year: int | None = None  # the batch's year (batch_sense), once every form is in
+
+    def add_batch(self, findings: list[Any], year: int | None = None) -> None:
+        """The findings about the batch as a whole (duplicate-submission, year-outlier), counted with the others."""
+        self.batch.extend(findings)
+        self.year = year
+        self.codes.update(f.code for f in findings)
+        self.forms_by_code.update(code for code, _ in {(f.code, f.path) for f in findings})
 
     def add(self, rec: FormRecord) -> None:
         row = rec.row
@@ -815,4 +834,4 @@ class Summary:
             },
             "findings": {c: n for c, n, _ in self.top_codes(len(self.codes))},
             "rule_sets": [{"id": i, "sha256": h, "forms": n} for (i, h), n in sorted(self.rule_sets.items())],
-        }
+        } | ({"batch_findings": [f.to_dict() for f in self.batch]} if self.batch else {})

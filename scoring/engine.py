@@ -45,6 +45,7 @@ from .explain import (
     x_equal,
     x_funds,
     x_higher,
+    x_lines,
     x_lower,
     x_no_rate,
     x_rescaled,
@@ -59,6 +60,7 @@ from .vocabulary import fmt, plain, year_label
 __all__ = [
     "IndicatorResult",
     "FundsResult",
+    "FundsLineResult",
     "Result",
     "score_form",
     "canonical_category",
@@ -140,6 +142,27 @@ class IndicatorResult:
 
 
 @dataclass(slots=True)
+class FundsLineResult:
+    """One funds line with its own points: 分值, its rate (unrounded; None without amounts), 得分 and the claim."""
+
+    name: str
+    weight: Decimal
+    rate: Decimal | None
+    score: Decimal
+    claimed: Decimal | None
+    denominator_label: str = "全年预算数"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "weight": fmt(self.weight),
+            "rate": f"{self.rate.quantize(Decimal('0.000001'), rounding='ROUND_HALF_UP'):f}" if self.rate is not None else None,
+            "score": fmt(self.score),
+            "claimed": fmt(self.claimed) if self.claimed is not None else None,
+        }
+
+
+@dataclass(slots=True)
 class FundsResult:
     weight: Decimal
     rate: Decimal | None  # unrounded fraction
@@ -149,6 +172,7 @@ class FundsResult:
     note: str = ""
     denominator: str = "annual"  # the column the rate was divided by (adjusted falls back to annual)
     why: tuple[Any, ...] = ()
+    lines: list[FundsLineResult] = field(default_factory=list)  # lines with their own points, when the form has them
 
     @property
     def explain(self) -> str:
@@ -167,7 +191,7 @@ class FundsResult:
             "claimed": fmt(self.claimed) if self.claimed is not None else None,
             "denominator": self.denominator,
             "explain": self.explain,
-        }
+        } | ({"lines": [line.to_dict() for line in self.lines]} if self.lines else {})
 
 
 @dataclass(slots=True)
@@ -248,6 +272,10 @@ class _Scorer:
         self.reverse = scoring.reverse_formula
         self.cost_words = _any_word(tuple(scoring.cost_keywords))
         self.satisfaction_words = _any_word(tuple(scoring.satisfaction_keywords))
+        self.places = scoring.score_precision
+        self.criteria_notes = scoring.criteria_notes
+        self.sub_ops: tuple[tuple[str, str], ...] | None = None  # bare_number_operators' items, read when first needed
+        self._names: str | None = None  # the rows' names, joined: see ``row_names``
         qualitative = rules.qualitative
         self.achieved = qualitative.achieved
         self.partial = qualitative.partial
@@ -266,6 +294,13 @@ class _Scorer:
         self._index = -1
         self._name = ""
         self._found: list[Finding] = []
+
+    def row_names(self) -> str:
+        """Every row's 三级指标 name, one per line: made once per form for the checks that look for a word in them."""
+        names = self._names
+        if names is None:
+            names = self._names = "\n".join([ind.name for ind in self.form.indicators])
+        return names
 
     def add(self, code: str, where: str, loc: tuple[Any, ...], variant: str = "", **params: Any) -> None:
         """A finding on the form; its message is the catalogue's (``scoring/findings.py``)."""
@@ -293,6 +328,8 @@ class _Scorer:
         for row in funds.rows:  # named extra rows (四川：财政专户管理资金、单位资金 …)
             sub[row.name] = row
         subrows = list(sub.values())
+        if not subrows and total is None and funds.lines:  # a block of lines only: their money is the form's
+            subrows = list(funds.lines)
         effective: dict[str, Decimal | None] = {}
         for col in _ALL_COLUMNS:
             values = [getattr(row, col) for row in subrows if getattr(row, col) is not None]
@@ -329,9 +366,42 @@ class _Scorer:
                     raw = min(raw, w)
                 score = q2(raw)
         result = FundsResult(w, rate, score, funds.claimed, rows, funds.note, denominator_key, why)
+        if funds.lines:
+            self._lines(result)
         for hook in FUNDS_HOOKS:
             hook(self, result)
         return result
+
+    def _lines(self, result: FundsResult) -> None:
+        """Funds lines with their own points (基本支出 10, 项目支出 10): each 分值 × its own rate, capped by the rule
+        set; the funds weight and score are their sums, the claim their claims' sum when every line claims one."""
+        rules = self.rules.funds
+        parts = []
+        weight = score = ZERO
+        claims: Decimal | None = ZERO
+        for line in self.form.funds.lines:
+            col = rules.denominator
+            denominator = getattr(line, col)
+            if denominator is None and rules.denominator_fallback:
+                col = rules.denominator_fallback
+                denominator = getattr(line, col)
+            executed = line.executed
+            w = line.weight
+            rate = executed / denominator if executed is not None and denominator else None
+            points = ZERO
+            if rate is not None and w > 0:
+                raw = w * max(rate, ZERO)
+                points = q2(min(raw, w) if rules.cap else raw)
+            parts.append(FundsLineResult(line.name, w, rate, points, line.claimed, COLUMN_LABELS[col]))
+            weight += w
+            score += points
+            claims = None if claims is None or line.claimed is None else claims + line.claimed
+        result.lines = parts
+        result.weight = weight
+        result.score = score
+        if result.claimed is None:
+            result.claimed = claims
+        result.why = (x_lines, parts, score)
 
     # ---------------------------------------------------------- indicators
 
@@ -341,7 +411,8 @@ class _Scorer:
         self.why = ()
         w = ind.weight
         needs_note: list[str] = []  # reasons a deviation note is required
-        if (not ind.applicable or "不" in ind.actual) and applicable.left_out(ind):
+        actual = ind.actual
+        if (not ind.applicable or "不" in actual or actual in applicable.SLASHES) and applicable.left_out(ind):
             return self._left_out(index, ind, found)
 
         method, raw_score, tier = self._score(ind, w, needs_note)
@@ -367,7 +438,11 @@ class _Scorer:
         claimed = ind.claimed
         if claimed is not None and (claimed != score or claimed > w_check or claimed < 0):
             where = found[0].where if found else f"indicators[{index + 1}] {ind.name}"
-            claims.check(claimed, score, w_check, where, ("indicators", index, "claimed"), "", found)
+            if any(f.code == "qualitative-out-of-tier" for f in found):  # the tier's range is said there, not a clamped score
+                if claimed > w_check or claimed < 0:
+                    claims.check(claimed, claimed, w_check, where, ("indicators", index, "claimed"), "", found)
+            else:
+                claims.check(claimed, score, w_check, where, ("indicators", index, "claimed"), "", found, self.places)
         if (needs_note or score < full or (claimed is not None and claimed < full)) and not ind.note.strip():
             deviation.check(self, found, needs_note, score, full, claimed, w_check)
         why: tuple[Any, ...] = self.why

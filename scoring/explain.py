@@ -85,7 +85,7 @@ def x_tier(label: str, low: Decimal, high: Decimal, incl: bool, claimed: Decimal
         return text + f"，未填报得分，暂按下限 {fmt(score)}"
     text += f"，填报 {fmt(claimed)}"  # fmt rounds the score too
     if how == "clamped":
-        text += f"，不在区间内，按 {fmt(score)} 计"
+        text += f"，不在区间内（应在 [{fmt(low)}, {fmt(high)}{']' if incl else ')'} 之内），暂按 {fmt(score)} 计"
     return text
 
 
@@ -127,6 +127,17 @@ def x_total(
 def x_score(score: Decimal, reason: str = "") -> str:
     """A score with no arithmetic to show (``得 0.00：实际完成值为空…``)."""
     return f"得 {fmt(score)}：{reason}" if reason else f"得 {fmt(score)}"
+
+
+def x_lines(parts: list[Any], score: Decimal) -> str:
+    """Funds lines with their own points: ``基本支出 92.87% × 10 = 9.29；项目支出 100.00% × 10 = 10.00；合计 19.29``."""
+    texts = []
+    for p in parts:
+        if p.rate is None:
+            texts.append(f"{p.name}：无法计算执行率（{p.denominator_label}或全年执行数未填），得 0.00")
+        else:
+            texts.append(f"{p.name}：执行率 {percent(p.rate)} × {plain(p.weight)} = {fmt(p.score)}")
+    return "；".join(texts) + f"；合计 {fmt(score)}"
 
 
 def x_no_rate(label: str, w: Decimal, executed_missing: bool) -> str:

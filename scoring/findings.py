@@ -59,6 +59,7 @@ CATALOG: dict[str, Rule] = {
         "error", "总分与各项之和不符", "填报的总分不等于各项填报得分（含资金执行率得分）之和。",
         messages={
             "": "填报总分 {claimed}，但各项填报得分之和为 {summed}{capped}。",
+            "blank": "填报总分 {claimed}，但各项得分之和为 {summed}{capped}（其中 {blank} 项未填得分，按复算得分计）。",
         },
     ),
     "grade-mismatch": Rule(
@@ -128,6 +129,18 @@ CATALOG: dict[str, Rule] = {
         "warning", "执行数远超预算", "全年执行数超过全年预算数的倍数高于规则集的合理性检查线（默认 2 倍），可能是单位（元/万元）或数字填错。请核对预算数和执行数。",
         messages={
             "": "全年执行数 {executed} {unit}是{column} {denominator} {unit}的 {ratio} 倍，超过 {limit} 倍的合理性检查线。请核对数字和金额单位（现为{unit}）。",
+        },
+    ),
+    "rate-contradicts-funds": Rule(
+        "warning", "执行率指标与资金表矛盾", "“预算执行率”指标填的完成值与同一张表资金情况算出的执行率（全年执行数 ÷ 预算数）不符：两处必有一处填错。请核对。",
+        messages={
+            "": "指标 “{name}” 的完成值为 {actual}，但资金情况算出的执行率为 {rate}（全年执行数 ÷ {column}），相差超过 {limit} 个百分点。",
+        },
+    ),
+    "amount-with-unit": Rule(
+        "info", "金额带单位", "资金表的金额单位为万元，某格写成“10万”“10万元”：按 10（万元）读取。请确认，并只写数字。",
+        messages={
+            "": "{row}的{column}写成带“万”的文字，按数字（{unit}）读取。",
         },
     ),
     "denominator-fallback": Rule(
@@ -227,6 +240,31 @@ CATALOG: dict[str, Rule] = {
             "": "成本指标的年度指标值 “{target}” 用了 “≥/>”，成本指标应为 “≤” 或 “=”。",
         },
     ),
+    "claimed-missing": Rule(
+        "warning", "未填得分", "表上填了总分或其他指标的得分，此处（资金执行率或某项指标）的得分却空着：总分可能漏计了这一项。请补填得分。",
+        messages={
+            "": "其他指标填了得分，此项得分未填。",
+            "funds": "表上填了总分，资金执行率得分却未填（分值 {weight}，复算得 {score}）。",
+        },
+    ),
+    "goal-missing": Rule(
+        "warning", "年度总体目标未填", "年度总体目标的“预期目标”或“实际完成情况”为空：自评表不完整。请填写。",
+        messages={
+            "": "年度总体目标的“{part}”未填写。",
+        },
+    ),
+    "template-text-left": Rule(
+        "warning", "模板占位文字未改", "表中还留着 jixiao new 模板的占位文字（某某单位、请填写三级指标名称、请用文字写明……）：表未填完。请改为实际内容。",
+        messages={
+            "": "{field}仍是模板的占位文字 “{text}”。",
+        },
+    ),
+    "none-as-zero": Rule(
+        "info", "“无”按 0 计", "上限指标（如“小于5次”）的实际完成值写“无”“零”“没有”，按 0 计（规则集 none_as_zero）。请确认确实为 0。",
+        messages={
+            "": "实际完成值 “{actual}” 按 0{unit} 计。",
+        },
+    ),
     "missing-deviation-note": Rule(
         "warning", "缺少偏差原因", "未得满分、超额完成、定性未达最高档或执行率偏低时，须填写偏差原因分析及改进措施。",
         messages={
@@ -238,6 +276,7 @@ CATALOG: dict[str, Rule] = {
         "error", "定性得分超出档次", "定性指标的得分不在所选档次的分数区间内。",
         messages={
             "": "得分 {score} 不在“{tier}”的区间 [{low}, {high}{bracket} 内。",
+            "range": "得分 {score} 不在“{tier}”的区间内，应在 [{low}, {high}{bracket} 之内。",
         },
     ),
     "missing-tier": Rule(
@@ -300,6 +339,20 @@ CATALOG: dict[str, Rule] = {
     "review-above-self": Rule("error", "复核得分高于自评", "复核得分高于单位自评得分；复核只能维持或扣减。"),
     "unknown-indicator": Rule("error", "找不到指标", "复核调整指向的指标在表中不存在，或有多项同名而无法确定是哪一项；该调整未应用。"),
     "review-invalid": Rule("error", "复核文件无效", "复核文件无法读取或格式不对，未应用任何调整。"),
+    # a batch as a whole (scoring/batch_sense.py)
+    "duplicate-submission": Rule(
+        "warning", "重复报送", "同一批次中有两份（或更多）内容相同的表单（同一文件的副本，或同一张表的 .pdf 与 .docx），或同一单位、同一项目、同一年度的表单报了不止一份。请确认保留哪一份。",
+        messages={
+            "copy": "与 {others} 的内容相同（重复报送）。",
+            "same": "{who} {year} 年度的表单在本批次中不止一份：另见 {others}。",
+        },
+    ),
+    "year-outlier": Rule(
+        "warning", "年度与批次不符", "表单的年度不是本批次的年度（多数表单的年度，或 jixiao review --year 所给的）：可能报错了表，或年度填错。",
+        messages={
+            "": "表单年度为 {year}，本批次为 {batch} 年度{how}。",
+        },
+    ),
     # across years (jixiao review with the record: the same unit and project's form of the year before)
     "target-below-last-actual": Rule(
         "warning", "指标值低于上年实际完成值",
@@ -425,9 +478,10 @@ if __name__ == "__main__":  # pragma: no cover
 
 # the codes raised outside the engine (a review file, an imported spreadsheet): their tests are
 # tests/test_review_batch.py and tests/test_import_cli.py (``checks/outside.py``)
-NOT_FROM_A_FORM = frozenset(
-    ("review-above-self", "unknown-indicator", "review-invalid", "review-beside-form", "import-problem", "printed-mismatch")
-)
+NOT_FROM_A_FORM = frozenset((
+    "review-above-self", "unknown-indicator", "review-invalid", "review-beside-form", "import-problem", "printed-mismatch",
+    "duplicate-submission", "year-outlier",
+))
 # the codes of the comparison with the approved 绩效目标表 (scoring/targets.py; declared in checks/outside.py):
 # their examples are scoring/targets.py's EXAMPLES (a form and its definitions), tested by tests/test_targets.py
 NOT_FROM_A_FORM |= frozenset(("target-changed", "indicator-added", "indicator-dropped", "targets-mismatch", "targets-not-found"))

@@ -21,9 +21,12 @@ from jixiao.indicators.digest import canonical_value
 from jixiao.indicators.loader import FormError, Problem, key_lines, parse_toml_text, read_toml, validate_model
 from jixiao.indicators.schema import Dec
 from jixiao.indicators.values import FORMAT_CHARS, match_text
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
-__all__ = ["RuleSet", "load_rules", "form_rules", "bundled_ids", "DEFAULT_RULES", "rule_text"]
+__all__ = [
+    "RuleSet", "load_rules", "form_rules", "bundled_ids", "DEFAULT_RULES", "rule_text", "DEFAULT_SOURCES",
+    "setting_keys", "setting_text",
+]
 
 DEFAULT_RULES = "central-2020"
 _STRICT = ConfigDict(extra="forbid")
@@ -48,6 +51,10 @@ class FundsRules(BaseModel):
     # a plausibility check, not a national rule: executed above this multiple of the budget is a warning
     over_budget_ratio: Dec = Decimal(2)
     total_caps: list[RateCap] = Field(default_factory=list)  # the strictest cap whose `below` the rate is under
+    # rate-contradicts-funds: a row whose name has one of these words claims the execution rate; its actual
+    # value may differ from the money block's rate by at most this many percentage points
+    rate_row_keywords: list[str] = Field(default_factory=lambda: ["预算执行率", "资金执行率"])
+    rate_row_tolerance: Dec = Decimal(1)
 
     def total_cap(self, rate: Decimal | None) -> RateCap | None:
         best = None
@@ -56,6 +63,13 @@ class FundsRules(BaseModel):
                 if rate < cap.below and (best is None or cap.max < best.max):
                     best = cap
         return best
+
+
+Operator = Literal["ge", "le", "eq"]
+
+
+def _cost_at_most() -> dict[str, Operator]:
+    return {"成本": "le"}
 
 
 class ScoringRules(BaseModel):
@@ -73,6 +87,14 @@ class ScoringRules(BaseModel):
     # rows marked 不适用: "zero" scores them 0; "rescale" leaves them out and rescales the
     # rest of their category to the category weight (× C ÷ (C − 不适用分值))
     not_applicable: Literal["zero", "rescale"] = "zero"
+    # a bare number's operator by 二级指标 (a row whose 二级 contains the word): 成本 → le; else bare_number_operator
+    bare_number_operators: dict[str, Operator] = Field(default_factory=_cost_at_most)
+    # a count with an upper bound (≤ / <) whose actual says 无 / 零 / 没有 (无上访) is 0, with the info none-as-zero
+    none_as_zero: bool = True
+    # claimed scores are compared with the computed ones after rounding both to this many places
+    score_precision: int = Field(default=2, ge=0, le=2)
+    # rows of 评分细则 (method criteria) need a 偏差原因 when below full marks (false: the sheet has no such column)
+    criteria_notes: bool = True
 
 
 class ScaleTier(BaseModel):
@@ -174,7 +196,8 @@ class RuleSet(BaseModel):
     qualitative: QualitativeRules = Field(default_factory=QualitativeRules)
     grades: GradeRules = Field(default_factory=GradeRules)
     across_years: AcrossYearsRules = Field(default_factory=AcrossYearsRules)
-    sha256: str = ""
+    sha256: str = ""  # of the values in force (defaults included), not of the text: see ``_digest``
+    _cites: dict[str, str] = PrivateAttr(default_factory=dict)  # setting -> the citation of the set that wrote it
 
     def canonical_category(self, name: str) -> str:
         """The level-1 heading a form's spelling stands for (产出 → 产出指标)."""
@@ -190,8 +213,22 @@ class RuleSet(BaseModel):
         return order
 
     def source_of(self, key: str) -> str:
-        """The source of one setting ("funds.note_below"): its own when given, else the set's."""
-        return self.sources.get(key, self.source)
+        """The source of one setting ("funds.note_below"): the citation of the rule set that wrote it
+        (its ``[sources]`` entry, else that set's ``source``), else the default's (``DEFAULT_SOURCES``)."""
+        cited = self._cites.get(key)
+        if cited is not None:
+            return cited
+        return DEFAULT_SOURCES.get(key, self.source)
+
+    def settings(self) -> list[tuple[str, Any, str]]:
+        """Every setting in force, as (dotted key, value, source): what ``jixiao rules show`` prints."""
+        out = []
+        for key in setting_keys():
+            node: Any = self
+            for part in key.split("."):
+                node = getattr(node, part)
+            out.append((key, node, self.source_of(key)))
+        return out
 
     def grade_for(self, total: Decimal) -> str:
         for band in self.grades.bands:  # sorted best first when loaded
@@ -203,6 +240,66 @@ class RuleSet(BaseModel):
         if self.category_weights == "form":
             return None
         return self.weights.get(category)
+
+
+# the keys of a rule set that are not settings: its name, its citations, its digest
+_META = frozenset(("id", "name", "source", "extends", "sources", "sha256"))
+# the tables whose keys are settings one by one ([funds] note_below …); weights and category_aliases are one setting each
+_TABLES = ("funds", "scoring", "qualitative", "grades", "across_years")
+
+
+def setting_keys() -> list[str]:
+    """Every setting's dotted key, in the order of the models ("category_weights", "funds.denominator" …)."""
+    keys: list[str] = []
+    for name in RuleSet.model_fields:
+        if name in _META:
+            continue
+        if name in _TABLES:
+            section = RuleSet.model_fields[name].annotation
+            assert isinstance(section, type) and issubclass(section, BaseModel)
+            keys.extend(f"{name}.{sub}" for sub in section.model_fields)
+        else:
+            keys.append(name)
+    return keys
+
+
+# The source of each setting's default in Python, for a rules file that does not write it and has no
+# ``extends`` (central-2020.toml writes every setting out, so its values are never these defaults).
+_NATIONAL = "财政部《项目支出绩效评价管理办法》（财预〔2020〕10号）"
+_TOOL = "本工具的合理性检查，不是国家规定"
+DEFAULT_SOURCES: dict[str, str] = {
+    "category_weights": f"{_NATIONAL}附件2 项目支出绩效评价指标体系框架：一级指标分值由规则集给出",
+    "weights": f"{_NATIONAL}附件2：一级指标权重由各地各部门确定；无规则集时不设默认值",
+    "category_aliases": "各地自评表的通行写法：“产出”“效益”“满意度”即一级指标“产出指标”“效益指标”“满意度指标”",
+    "funds.denominator": f"{_NATIONAL}：预算执行率 = 实际支出数 ÷ 全年预算数",
+    "funds.denominator_fallback": f"{_NATIONAL}：全年预算数为执行率的通行分母；调整后预算一栏未填时按全年预算数计",
+    "funds.note_below": f"{_NATIONAL}未规定执行率须说明原因的下限：0 表示不要求",
+    "funds.cap": f"{_NATIONAL}：预算执行率得分 = 执行率 × 分值，最高不超过分值",
+    "funds.over_budget_ratio": _TOOL + "：执行数超过预算数 2 倍多半是单位（元/万元）或数字填错",
+    "funds.total_caps": f"{_NATIONAL}未规定以执行率封顶总分：无封顶",
+    "scoring.bare_number_operator": "各地自评表的通行理解：只写数字的指标值按“不低于”（≥）理解",
+    "scoring.reverse_formula": f"{_NATIONAL}附件：反向指标按实际值与目标值之比线性计分",
+    "scoring.over_achievement_ratio": _TOOL + "：完成值超过目标值 1.2 倍提示“超额完成”，须写偏差原因",
+    "scoring.full_marks_tolerance": _TOOL + "：“全部满分”只看得分等于分值的指标",
+    "scoring.all_full_marks_min_rows": _TOOL + "：指标不少于 3 项才检查“全部满分”",
+    "scoring.cost_keywords": f"{_NATIONAL}附件2：产出指标下的二级指标“成本指标”",
+    "scoring.satisfaction_keywords": f"{_NATIONAL}附件2：一级指标“满意度指标”、二级指标“服务对象满意度指标”",
+    "scoring.not_applicable": f"{_NATIONAL}未规定不适用指标另行折算：按 0 分计",
+    "scoring.bare_number_operators": f"{_NATIONAL}附件2：成本指标为控制上限的指标，只写数字的按“不高于”（≤）理解",
+    "scoring.none_as_zero": "各地自评表的通行写法：上限指标（如“小于5次”）的完成值写“无”“零”“没有”即为 0",
+    "scoring.score_precision": f"{_NATIONAL}未规定得分的小数位：按两位小数四舍五入",
+    "scoring.criteria_notes": f"{_NATIONAL}附件：未完成目标的须说明偏差原因",
+    "funds.rate_row_keywords": _TOOL + "：名称含“预算执行率”“资金执行率”的指标即资金执行率",
+    "funds.rate_row_tolerance": _TOOL + "：指标所填执行率与资金表算出的执行率相差超过 1 个百分点即矛盾",
+    "qualitative.achieved": f"{_NATIONAL}附件：定性指标达成年度指标的，得分不低于分值的 80%",
+    "qualitative.partial": f"{_NATIONAL}附件：部分达成年度指标并具有一定效果的，得分为分值的 60%（含）—80%",
+    "qualitative.scales": "各地自评表的通行定性等级用词：无规则集时只认达成/部分达成/未达成",
+    "across_years.target_below_last_actual": "财政部《中央部门项目支出核心绩效目标和指标设置及取值指引（试行）》（财预〔2021〕101号）：指标值参考历史标准（上年实际完成值等）确定",
+    "across_years.indicators_unchanged": "财预〔2021〕101号：绩效指标应随年度工作任务设置；本工具的提示（照搬上年指标），不扣分",
+    "across_years.unchanged_min_rows": _TOOL + "：指标不少于 3 项才比对“与上年相同”",
+    "across_years.low_grades": "本工具的提示：连续两年评价等级为中、差的单位，各地通常列为重点关注、督促整改",
+    "grades.bands": f"{_NATIONAL}：90（含）—100 分为优、80（含）—90 分为良、60（含）—80 分为中、60 分以下为差；无规则集时不评等级",
+}
 
 
 _SECTIONS: dict[tuple[str, ...], type[BaseModel]] = {
@@ -245,6 +342,25 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _cites_of(data: dict[str, Any]) -> dict[str, str]:
+    """The settings one rule set's own TOML writes, each with its citation: [sources] entry, else its ``source``."""
+    own = data.get("sources")
+    own = own if isinstance(own, dict) else {}
+    source = str(data.get("source", ""))
+    out: dict[str, str] = {}
+    for key, value in data.items():
+        if key in _META:
+            continue
+        if key in _TABLES and isinstance(value, dict):
+            for sub in value:
+                dotted = f"{key}.{sub}"
+                out[dotted] = str(own.get(dotted, source))
+        else:
+            out[key] = str(own.get(key, source))
+    out.update((str(k), str(v)) for k, v in own.items())  # a citation for an inherited setting names it here
+    return out
+
+
 def _inside(path: str, root: str) -> bool:
     """Whether ``path`` (resolved, links followed) lies in the folder ``root`` (resolved).  Opens nothing."""
     real = os.path.realpath(path)
@@ -268,8 +384,8 @@ def _refused(ref: str, source: str) -> FormError:
 
 def _raw(
     ref: str, base_dir: Path | None, seen: tuple[str, ...], confine: str = ""
-) -> tuple[dict[str, Any], str, str]:
-    """(data merged with its parents, source name, own text).
+) -> tuple[dict[str, Any], str, str, dict[str, str]]:
+    """(data merged with its parents, source name, own text, each written setting's citation).
 
     ``confine``: a resolved folder that every rules file of the chain (the
     file and the ones it ``extends``) must lie in; checked before opening.
@@ -307,17 +423,19 @@ def _raw(
         data, text = read_toml(path)
         source = str(path)
         here = path.parent
+    cites = _cites_of(data)
     parent = data.get("extends")
     if parent:
         if parent in seen:
             raise FormError([Problem(source, "extends", None, f"规则集循环继承：{' → '.join(seen + (parent,))}")])
-        base, _, _ = _raw(str(parent), here, seen + (str(parent),), confine)
+        base, _, _, inherited = _raw(str(parent), here, seen + (str(parent),), confine)
+        cites = inherited | cites
         base.pop("id", None)
         base.pop("name", None)
         base.pop("source", None)
         base.pop("sources", None)  # the parent's citations name the parent's settings
         data = _merge(base, data)
-    return data, source, text
+    return data, source, text, cites
 
 
 def _names_setting(rules: RuleSet, key: str) -> bool:
@@ -332,14 +450,12 @@ def _names_setting(rules: RuleSet, key: str) -> bool:
 
 @lru_cache(maxsize=64)
 def _load_cached(ref: str, base_dir: str, confine: str = "") -> RuleSet:
-    data, source, text = _raw(ref, Path(base_dir) if base_dir else None, (ref,), confine)
+    data, source, text, cites = _raw(ref, Path(base_dir) if base_dir else None, (ref,), confine)
     data.pop("sha256", None)
-    cited = {k: v for k, v in data.items() if k != "sources"}  # citations do not change a score
     try:
-        canonical = json.dumps(canonical_value(cited), ensure_ascii=False, sort_keys=True)
-    except RecursionError:  # tables nested hundreds deep ([a.a.a...]): not a rule set
+        canonical_value(data)  # tables nested hundreds deep ([a.a.a...]) are refused before validation
+    except RecursionError:
         raise FormError([Problem(source, "", None, "表或键嵌套过深（数百层），不是规则集的内容。请检查该文件。")]) from None
-    digest = hashlib.sha256(canonical.encode()).hexdigest()
     rules = validate_model(RuleSet, data, text, source, _SECTIONS)
     unknown = [key for key in rules.sources if not _names_setting(rules, key)]
     if unknown:
@@ -348,8 +464,38 @@ def _load_cached(ref: str, base_dir: str, confine: str = "") -> RuleSet:
             [Problem(source, f"sources.{unknown[0]}", line,
                      f"[sources] 中的 “{unknown[0]}” 不是规则集的设置；请写成 funds.note_below 这样的键。")]
         )
-    rules.sha256 = digest
+    rules.sha256 = _digest(rules)
+    rules._cites = cites
     return rules
+
+
+def setting_text(value: Any) -> str:
+    """A setting's value as TOML-like text for ``jixiao rules show`` (0.8, "annual", ["成本"], { min = 90, grade = "优" })."""
+    if isinstance(value, BaseModel):
+        value = value.model_dump()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{_key(k)} = {setting_text(v)}" for k, v in value.items()) + " }" if value else "{}"
+    if isinstance(value, list):
+        return "[" + ", ".join(setting_text(v) for v in value) + "]"
+    return str(value)
+
+
+def _key(key: str) -> str:
+    return key if key.isascii() and key.replace("_", "").isalnum() else json.dumps(key, ensure_ascii=False)
+
+
+def _digest(rules: RuleSet) -> str:
+    """SHA-256 of the values in force, Python defaults included (a changed default changes it);
+    citations (``sources``) and ``extends`` are left out: they do not change a score."""
+    values = rules.model_dump(mode="json", exclude={"sha256", "sources", "extends"})
+    canonical = json.dumps(values, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 @lru_cache(maxsize=256)

@@ -180,8 +180,17 @@ def record_to_json(rec: FormRecord) -> str:
         "codes": rec.codes,  # the result's JSON is kept once, in scorings.result_json
         "findings": [{k: getattr(f, k) for k in _FINDING} for f in rec.findings],
         "lines": [{k: _dec(getattr(line, k)) for k in _LINE} for line in rec.lines],
+        "keys": rec.keys,  # what the batch compares across forms (scoring.batch_sense.form_keys)
     }
     return json.dumps(data, ensure_ascii=False)
+
+
+def _keys(value: Any) -> Any:
+    """The batch keys as kept in JSON (lists) back to tuples; None for a record kept before they existed."""
+    if not value:
+        return None
+    digest, identity, year = value
+    return digest, tuple(identity) if identity else None, year
 
 
 def _opt_dec(value: str | None) -> Decimal | None:
@@ -196,7 +205,7 @@ def record_from_json(text: str, path: str, origin: str, opts: Options, review_na
     row = FormRow(**data["row"])
     kept_as = row.file
     row.file = f"{path}（{origin}）" if origin else path
-    rec = FormRecord(path, row, list(data["codes"]))
+    rec = FormRecord(path, row, list(data["codes"]), keys=_keys(data.get("keys")))
     if opts.json and kept_as == row.file:  # the same path as when it was read: its JSON as kept
         rec.json = data["json"]
     elif opts.json:

@@ -254,7 +254,11 @@ def test_qualitative_out_of_tier():
     r = score_rows(qual(tier="部分达成", claimed=80, note="x"))
     assert "qualitative-out-of-tier" in codes(r, 0)
     assert r.indicators[0].score == D("71.99")
-    assert "score-mismatch" in codes(r, 0)
+    # the finding says the tier's range (0.6 × 90 = 54, 0.8 × 90 = 72, open at the top), not "应为 71.99"
+    assert "score-mismatch" not in codes(r, 0)
+    out = next(f for f in r.indicators[0].findings if f.code == "qualitative-out-of-tier")
+    assert "应在 [54.00, 72.00) 之内" in out.message and "71.99" not in out.message
+    assert "应在 [54.00, 72.00) 之内" in r.indicators[0].explain
     r2 = score_rows(qual(tier="部分达成", claimed=54, note="x"), rules="qualitative-80-50")
     assert codes(r2, 0) == []
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -23,7 +24,7 @@ def test_review_folder_skips_a_readme_but_reads_a_form_text(tmp_path):
     proc = run("review", str(folder), "--format", "json", cwd=tmp_path)
     assert "Traceback" not in proc.stderr
     assert "跳过" in proc.stderr and "说明.txt" in proc.stderr and "名单.csv" in proc.stderr
-    files = [line for line in proc.stdout.splitlines() if '"file"' in line]
+    files = [f["file"] for f in json.loads(proc.stdout)["forms"]]
     assert len(files) == 2  # a.toml and 决算.txt: the two texts without a form are no rows
     assert not any("说明.txt" in f or "名单.csv" in f for f in files)
 

@@ -179,7 +179,7 @@ def test_rules_show_is_clean(tmp_path: Path) -> None:
     rules.write_text(f'id = "my"\nextends = "central-2020"\nname = "某市{TITLE}口径"\nsource = "s"\n', encoding="utf-8")
     proc = run_cli("rules", "show", str(rules))
     assert proc.returncode == 0, proc.stderr.decode()
-    assert "\\u001b]0;pwned\\u0007" in assert_clean(proc)  # the file's text as written
+    assert "某市␛]0;pwned␇口径" in assert_clean(proc)  # the set's name as written, its escapes made visible
     # raw control characters in the file itself (TOML refuses them): the message is clean too
     rules.write_text(f'id = "my"\nextends = "central-2020"\nname = "某市{RAW}"\nsource = "s"\n', encoding="utf-8")
     proc = run_cli("rules", "show", str(rules))

@@ -80,7 +80,7 @@ def test_xlsx_writer_keeps_user_text_as_text_and_abort_leaves_nothing(tmp_path: 
         cell = ws.cell(r, 2)
         assert (cell.value, cell.data_type, cell.hyperlink) == (unit, "s", None)
         assert ws.cell(r, 7).number_format == "0.00"  # 复算总分
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:R4"
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:T4"  # 18 columns, then 执行率 and 填报−复核
 
     w = XlsxWriter(tmp_path / "gone.xlsx")
     w.add(make_chunk(recs, opts))

@@ -30,15 +30,16 @@ TOML_ONLY_UNSEEN |= {"target-changed", "indicator-added", "indicator-dropped", "
 TOML_ONLY_UNSEEN |= {"target-below-last-actual", "indicators-unchanged", "grade-repeated-low"}
 
 # name -> (claimed total, computed total, review total, grades claimed/computed/review, errors, warnings)
+# (05, 08, 09 have no [goal]: goal-missing twice; 06 and 07 claim some rows only: claimed-missing on each blank)
 EXPECTED = {
     "01-seed.toml": ("99.50", "100.00", "97.00", ("优", "优", "优"), 1, 1),
     "02-bad-review.toml": ("99.50", "100.00", "98.00", ("优", "优", "优"), 4, 1),
     "03-invalid-review.toml": ("99.50", "100.00", "100.00", ("优", "优", "优"), 2, 1),
-    "05-arith.toml": ("85.00", "104.00", "104.00", ("优", "优", "优"), 11, 3),
-    "06-values.toml": ("", "83.00", "83.00", ("", "良", "良"), 4, 8),
-    "07-qualitative.toml": ("", "41.00", "41.00", ("", "差", "差"), 8, 5),
-    "08-hollow.toml": ("100.00", "100.00", "100.00", ("优", "优", "优"), 0, 1),
-    "09-sichuan.toml": ("98.00", "98.00", "98.00", ("优", "优", "优"), 0, 1),
+    "05-arith.toml": ("85.00", "104.00", "104.00", ("优", "优", "优"), 11, 5),
+    "06-values.toml": ("", "83.00", "83.00", ("", "良", "良"), 4, 21),
+    "07-qualitative.toml": ("", "41.00", "41.00", ("", "差", "差"), 7, 12),
+    "08-hollow.toml": ("100.00", "100.00", "100.00", ("优", "优", "优"), 0, 3),
+    "09-sichuan.toml": ("98.00", "98.00", "98.00", ("优", "优", "优"), 0, 3),
 }
 # worst first: unreadable, then most errors, then the biggest claimed-review gap, then warnings, then name
 WORST_FIRST = [
@@ -128,9 +129,11 @@ def test_json_form_is_the_score_object_plus_review(batch: Path, capsys: pytest.C
 def test_every_finding_code_of_the_catalogue_is_seen(batch: Path, capsys: pytest.CaptureFixture[str]):
     provincial = FIXTURES.parent / "provincial" / "10-provincial.toml"  # issue 10's codes
     no_adjusted = FIXTURES.parent / "provincial" / "11-no-adjusted.toml"  # denominator-fallback
-    _, out, _ = run(capsys, str(batch), str(provincial), str(no_adjusted), "--format", "json")
+    sense = FIXTURES.parent / "sense"  # issue 20's codes, and a copy of a form (duplicate-submission)
+    _, out, _ = run(capsys, str(batch), str(provincial), str(no_adjusted), str(sense), "--format", "json")
     data = json.loads(out)
     seen = {f["code"] for form in data["forms"] for f in form.get("findings", [])}
+    seen |= {f["code"] for f in data["summary"]["batch_findings"]}  # the batch's own: duplicate-submission, year-outlier
     assert seen == set(CATALOG) - TOML_ONLY_UNSEEN
     assert set(data["summary"]["findings"]) == set(CATALOG) - TOML_ONLY_UNSEEN
 
@@ -157,7 +160,9 @@ def test_summary_counts_and_grade_distribution(batch: Path, capsys: pytest.Captu
     }
     # operator-assumed: 4 in each seed copy + 1 in 06-values
     assert s["findings"]["operator-assumed"] == 13
-    assert list(s["findings"])[:3] == ["operator-assumed", "missing-deviation-note", "score-mismatch"]
+    # claimed-missing: 11 blank 得分 in 06-values + 5 in 07-qualitative; goal-missing: 2 in each of 05, 06, 07, 08, 09
+    assert s["findings"]["claimed-missing"] == 16 and s["findings"]["goal-missing"] == 10
+    assert list(s["findings"])[:4] == ["claimed-missing", "operator-assumed", "goal-missing", "missing-deviation-note"]
 
 
 def test_json_out_file_equals_stdout_and_parallel_equals_serial(batch: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]):
@@ -229,8 +234,9 @@ def test_terminal_summary_tables(batch: Path, capsys: pytest.CaptureFixture[str]
     start = rows.index(["等级", "填报", "复算", "复核"])
     assert rows[start + 1 : start + 5] == [["优", "6", "6", "6"], ["良", "0", "1", "1"], ["差", "0", "1", "1"], ["未填", "2", "0", "0"]]
     start = rows.index(["代码", "严重程度", "名称", "条数", "涉及表单"])
-    assert rows[start + 1] == ["operator-assumed", "提示", "比较方式按默认推定", "13", "4"]
-    assert rows[start + 2] == ["missing-deviation-note", "警告", "缺少偏差原因", "10", "6"]
+    assert rows[start + 1] == ["claimed-missing", "警告", "未填得分", "16", "2"]
+    assert rows[start + 2] == ["operator-assumed", "提示", "比较方式按默认推定", "13", "4"]
+    assert rows[start + 4] == ["missing-deviation-note", "警告", "缺少偏差原因", "10", "6"]
     assert len(rows) == start + 11  # the ten commonest codes
 
 
@@ -252,7 +258,7 @@ def test_csv_has_bom_and_one_row_per_form(batch: Path, tmp_path: Path, capsys: p
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
     assert rows[0] == ["文件", "单位", "类型", "年度", "规则集", "规则集摘要", "填报总分", "复算总分", "复核总分", "填报等级",
                        "复算等级",
-                       "复核等级", "错误数", "警告数", "复核人", "复核日期", "复核调整数", "无法读取原因"]
+                       "复核等级", "错误数", "警告数", "复核人", "复核日期", "复核调整数", "无法读取原因", "执行率（%）", "填报−复核"]
     body = {Path(r[0]).name: r for r in rows[1:]}
     assert [Path(r[0]).name for r in rows[1:]] == PATH_ORDER
     for name, (claimed, total, review, grades, errors, warnings) in EXPECTED.items():
@@ -266,6 +272,9 @@ def test_csv_has_bom_and_one_row_per_form(batch: Path, tmp_path: Path, capsys: p
     assert body["02-bad-review.toml"][16] == "2"  # the unknown indicator is not applied
     assert body["09-sichuan.toml"][4] == "sichuan"
     assert body["04-broken.toml"][1:12] == [""] * 11 and "TOML 语法错误" in body["04-broken.toml"][17]
+    # 执行率 1387.53 ÷ 1387.53 = 100.00%; 填报 99.50 − 复核 97.00 = 2.50; 07 claims no total: blank
+    assert body["01-seed.toml"][18:20] == ["100.00", "2.50"]
+    assert body["07-qualitative.toml"][19] == "" and body["04-broken.toml"][18:20] == ["", ""]
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary file left
 
 
@@ -276,7 +285,8 @@ def test_xlsx_sheets_rows_and_layout(batch: Path, tmp_path: Path, capsys: pytest
     # with the provincial-manual form (issue 10's finding codes: caps, 不适用, no year, an unreadable target)
     provincial = FIXTURES.parent / "provincial" / "10-provincial.toml"
     no_adjusted = FIXTURES.parent / "provincial" / "11-no-adjusted.toml"  # denominator-fallback
-    assert run(capsys, str(batch), str(provincial), str(no_adjusted), "--out", str(target))[0] == 1
+    sense = FIXTURES.parent / "sense"  # issue 20's codes and a duplicate
+    assert run(capsys, str(batch), str(provincial), str(no_adjusted), str(sense), "--out", str(target))[0] == 1
     wb = load_workbook(target)
     assert wb.sheetnames == ["表单", "发现项", "指标"]
     forms, findings, indicators = wb["表单"], wb["发现项"], wb["指标"]
@@ -285,7 +295,7 @@ def test_xlsx_sheets_rows_and_layout(batch: Path, tmp_path: Path, capsys: pytest
         assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row}"
         assert ws.column_dimensions["A"].width == 40
     rows = {Path(r[0]).name: r for r in forms.iter_rows(min_row=2, values_only=True)}
-    assert forms.max_row == 12  # a header, nine batch forms, the two provincial ones
+    assert forms.max_row == 14  # a header, nine batch forms, the two provincial ones, the two of sense/
     for name, (claimed, total, review, grades, errors, warnings) in EXPECTED.items():
         r = rows[name]
         numbers = [None if x is None else f"{x:.2f}" for x in r[6:9]]
@@ -299,7 +309,9 @@ def test_xlsx_sheets_rows_and_layout(batch: Path, tmp_path: Path, capsys: pytest
     per_form = {}
     for r in frows:
         per_form.setdefault(Path(r[0]).name, []).append(r[2])
-    assert {n: len(c) for n, c in per_form.items()}["01-seed.toml"] == 6  # 4 operator-assumed, mismatch, note
+    # 4 operator-assumed, mismatch, note; and year-outlier (a 2021 form in a batch of mostly 2023), after the forms'
+    assert {n: len(c) for n, c in per_form.items()}["01-seed.toml"] == 7
+    assert frows[-1][2] in ("year-outlier", "duplicate-submission") and frows[-1][5] == "本批次"
     assert per_form["04-broken.toml"] == [None]  # an empty cell
     assert {c for cs in per_form.values() for c in cs if c} == set(CATALOG) - TOML_ONLY_UNSEEN
     above = next(r for r in frows if r[2] == "review-above-self")
@@ -430,8 +442,9 @@ def test_pdf_forms_keeps_only_the_worst_sections(batch: Path, tmp_path: Path, ca
     assert run(capsys, str(batch), "--pdf", str(target), "--pdf-forms", "2")[0] == 1
     text = "".join(p.extract_text() for p in PdfReader(target).pages)
     assert "需要关注的表单共 9 份，以下只列出最差的 2 份" in text
-    assert "04-broken.toml" in text and "某县教育局" in text  # the two worst
-    assert "某镇人民政府" not in text and "某县水利局" not in text
+    sections = text[text.index("三、逐份说明"):]  # the ranking before it names every form
+    assert "04-broken.toml" in sections and "某县教育局" in sections  # the two worst
+    assert "某镇人民政府" not in sections and "某县水利局" not in sections
 
 
 def test_new_output_files_follow_the_umask(batch: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]):

@@ -33,7 +33,8 @@ def reference(path: Path, records: list) -> None:
         "指标": [v for r in records for v in tables._indicator_rows(r)],
     }
     scores = {title: {columns.index(c) for c in names if c in columns} for title, columns in sheets
-              for names in [("填报总分", "复算总分", "复核总分", "分值", "填报得分", "复算得分", "复核得分", "复核调整")]}
+              for names in [("填报总分", "复算总分", "复核总分", "分值", "填报得分", "复算得分", "复核得分", "复核调整",
+                            "执行率（%）", "填报−复核")]}
     review_date = FORM_COLUMNS.index("复核日期")
     for title, columns in sheets:
         ws = wb.add_worksheet(title)

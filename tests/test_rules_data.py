@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import tomllib
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from jixiao.indicators.loader import FormError
-from jixiao.scoring.rules import load_rules
+from jixiao.scoring.rules import bundled_ids, load_rules
 
 from .conftest import codes, form_toml, row, score_rows, score_text
 
@@ -95,8 +96,77 @@ def test_sources_per_key_are_checked_and_left_out_of_the_digest(tmp_path: Path) 
     plain = load_rules(rules_file(tmp_path, "", "a.toml"))
     cited = load_rules(rules_file(tmp_path, '[sources]\n"funds.over_budget_ratio" = "合理性检查，非国家规定"\n', "b.toml"))
     assert cited.source_of("funds.over_budget_ratio") == "合理性检查，非国家规定"
-    assert cited.source_of("funds.note_below") == "测试"
+    assert cited.source_of("funds.note_below") == load_rules("central-2020").source  # inherited: the parent's citation
+    written = load_rules(rules_file(tmp_path, "[funds]\nnote_below = 0.5\n", "d.toml"))
+    assert written.source_of("funds.note_below") == "测试"  # written here: this file's source
     assert cited.sha256 == plain.sha256  # a citation does not change a score
     with pytest.raises(FormError) as err:
         load_rules(rules_file(tmp_path, '[sources]\n"funds.no_such" = "x"\n', "c.toml"))
     assert "funds.no_such" in str(err.value.problems)
+
+
+# ------------------------------------------------------------------ the digest over the values in force (issue 17.3)
+
+
+def test_central_2020_writes_every_setting_and_every_one_cites_a_source() -> None:
+    from jixiao.scoring.rules import DEFAULT_SOURCES, rule_text, setting_keys
+
+    text = rule_text("central-2020")
+    data = tomllib.loads(text)
+    for key in setting_keys():
+        node = data
+        for part in key.split("."):
+            assert part in node, f"central-2020.toml leaves {key} to a Python default"
+            node = node[part]
+        assert DEFAULT_SOURCES[key].strip(), key  # a rules file without extends: the default's citation
+    for rid in bundled_ids():
+        for key, _, source in load_rules(rid).settings():
+            assert source.strip(), (rid, key)
+    assert set(DEFAULT_SOURCES) == set(setting_keys())
+
+
+def test_digest_moves_when_a_python_default_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from jixiao.scoring import rules as r
+
+    path = tmp_path / "bare.toml"  # no extends: every setting is a Python default
+    path.write_text('id = "bare"\nsource = "测试"\n', encoding="utf-8")
+    r._load_cached.cache_clear()
+    before = load_rules(str(path))
+    assert before.scoring.all_full_marks_min_rows == 3
+    assert before.source_of("scoring.all_full_marks_min_rows") == r.DEFAULT_SOURCES["scoring.all_full_marks_min_rows"]
+    field = r.ScoringRules.model_fields["all_full_marks_min_rows"]
+    monkeypatch.setattr(field, "default", 4)
+    try:
+        r.ScoringRules.model_rebuild(force=True)
+        r.RuleSet.model_rebuild(force=True)
+        r._load_cached.cache_clear()
+        after = load_rules(str(path))
+        assert after.scoring.all_full_marks_min_rows == 4
+        assert after.sha256 != before.sha256  # the same text, another default: another digest
+    finally:
+        monkeypatch.undo()
+        r.ScoringRules.model_rebuild(force=True)
+        r.RuleSet.model_rebuild(force=True)
+        r._load_cached.cache_clear()
+    assert load_rules(str(path)).sha256 == before.sha256
+
+
+def test_digest_is_of_values_not_text(tmp_path: Path) -> None:
+    # writing central-2020's own value out does not change the digest; changing it does
+    same = load_rules(rules_file(tmp_path, '[scoring]\ncost_keywords = ["成本"]\n', "same.toml"))
+    plain = load_rules(rules_file(tmp_path, "", "plain.toml"))
+    other = load_rules(rules_file(tmp_path, '[scoring]\ncost_keywords = ["成本", "费用"]\n', "other.toml"))
+    assert same.sha256 == plain.sha256 != other.sha256
+
+
+def test_rules_show_prints_each_setting_with_its_source(capsys: pytest.CaptureFixture[str]) -> None:
+    from jixiao.tui.cli import main
+
+    assert main(["rules", "show", "sichuan"]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    i = lines.index('funds.denominator = "adjusted"')
+    assert "四川省财政厅" in lines[i + 1]
+    i = lines.index('scoring.cost_keywords = ["成本"]')
+    assert "成本指标" in lines[i + 1] and "财预〔2020〕10号" in lines[i + 1]
+    assert load_rules("sichuan").sha256 in out

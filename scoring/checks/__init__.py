@@ -75,6 +75,8 @@ MODULES = (
     "duplicates",  # one indicator under two headings
     "full_marks",  # all full marks
     "totals",  # the total and the grade
+    "rate_row",  # a 预算执行率 row against the money block
+    "completeness",  # a blank 得分, an empty 年度总体目标, the template's placeholders left in
     "outside",  # raised by the review and the import
     "across_years",  # raised by the review with the record, against the year before
 )

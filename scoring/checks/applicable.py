@@ -14,15 +14,17 @@ if TYPE_CHECKING:
 
     from ..engine import _Scorer
 
-_NOT_APPLICABLE = frozenset(("不适用", "/不适用", "不涉及"))
+_NOT_APPLICABLE = frozenset(("不适用", "/不适用", "不涉及", "/", "//", "-/-"))
+# a 完成值 that is only a slash, as written (the engine's quick test before ``left_out``)
+SLASHES = frozenset(("/", "／", "//", "／／", " / ", "-/-"))
 
 
 def left_out(ind: Indicator) -> bool:
-    """Whether the row is marked 不适用."""
+    """Whether the row is marked 不适用 (or its 完成值 is a bare “/”, as forms write a cell that does not apply)."""
     if not ind.applicable:
         return True
     actual = ind.actual
-    return "不" in actual and normalize_text(actual) in _NOT_APPLICABLE  # every spelling has 不
+    return ("不" in actual or actual in SLASHES) and normalize_text(actual) in _NOT_APPLICABLE
 
 
 def note(s: _Scorer) -> str:

@@ -24,6 +24,8 @@ def check(
     s: _Scorer, found: list[Finding], needs_note: list[str], score: Decimal, full: Decimal, claimed: Decimal | None, w: Decimal
 ) -> None:
     """``needs_note``: the reasons found while scoring; ``full``: the best score the row can print; ``w``: its weight."""
+    if not s.criteria_notes and s.form.indicators[s._index].method == "criteria":
+        return  # a 评分细则 sheet without a 偏差原因 column (rule set's criteria_notes = false): nowhere to write it
     below = score < full
     if not (needs_note or below or (claimed is not None and claimed < full)):
         return

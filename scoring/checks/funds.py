@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from jixiao.indicators.schema import amounts_with_unit
+
 from ..explain import COLUMN_LABELS, ROW_LABELS
 from ..methods import q2
 from ..vocabulary import fmt, percent, plain
@@ -43,6 +45,13 @@ def on_funds(s: _Scorer, fr: FundsResult) -> None:
                 "funds-negative-executed", f"funds.{name}", ("funds", name, "executed") if standard else ("funds", "rows"),
                 row=ROW_LABELS.get(name, name), executed=fmt(executed), unit=unit,
             )
+    written = amounts_with_unit(funds)
+    if written:
+        for path in written:
+            key, col = path.rsplit(".", 1)
+            loc = ("funds", key, col) if not key.startswith("rows[") else ("funds", "rows")
+            label = ROW_LABELS.get(key, key)
+            s.add("amount-with-unit", f"funds.{key}", loc, row=label, column=COLUMN_LABELS.get(col, col), unit=unit)
     used = fr.denominator
     denominator = effective.get(used)
     if used != rules.denominator and denominator is not None:
@@ -77,7 +86,7 @@ def on_funds(s: _Scorer, fr: FundsResult) -> None:
 CHECK = Check(
     codes=(
         "funds-total-mismatch", "funds-negative-executed", "denominator-fallback", "funds-zero-budget",
-        "missing-value", "funds-over-budget", "rate-below-threshold", "missing-deviation-note",
+        "missing-value", "funds-over-budget", "rate-below-threshold", "missing-deviation-note", "amount-with-unit",
     ),
     examples={
         "funds-total-mismatch": (
@@ -88,6 +97,7 @@ CHECK = Check(
         "funds-negative-executed": ("[funds.total]\nannual = 100\nexecuted = -1\n" + row(), ("funds", "total", "executed")),
         "funds-over-budget": ("[funds.total]\nannual = 100\nexecuted = 300\n" + row(), ("funds", "total", "executed")),
         "denominator-fallback": (FUNDS_OK + row(), ("funds", "total")),
+        "amount-with-unit": ('[funds.total]\nannual = "100万"\nexecuted = 100\n' + row(), ("funds", "total", "annual")),
         "rate-below-threshold": ("[funds.total]\nannual = 100\nexecuted = 80\n" + row(), ("funds", "note")),
     },
     example_rules={"denominator-fallback": "sichuan", "rate-below-threshold": "sichuan"},

@@ -6,6 +6,8 @@
   (tested in tests/test_hostile_reviews.py);
 - import-problem: by the loader (``scoring/loading.py``) on what an imported spreadsheet or text
   could not give (tested in tests/test_import_cli.py);
+- duplicate-submission, year-outlier: by the batch (``scoring/batch_sense.py``) on a form compared with
+  the others of its batch (tested in tests/test_batch_sense.py);
 - printed-mismatch: by ``scoring/printed_check.py``, called by the loader, on the figures an imported form
   prints that differ from the recomputation (tested in tests/test_import_classes.py);
 - target-changed, indicator-added, indicator-dropped, targets-mismatch, targets-not-found: by the
@@ -24,5 +26,6 @@ CHECK = Check(
         "review-above-self", "unknown-indicator", "review-invalid", "review-beside-form", "import-problem",
         "printed-mismatch",
         "target-changed", "indicator-added", "indicator-dropped", "targets-mismatch", "targets-not-found",
+        "duplicate-submission", "year-outlier",
     )
 )  # fmt: skip

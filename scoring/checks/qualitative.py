@@ -16,6 +16,7 @@ from .. import methods as m
 from ..explain import x_tier
 from ..vocabulary import fmt
 from .base import FUNDS_OK, Check, row
+from .completeness import PLACEHOLDER_RE
 
 if TYPE_CHECKING:
     from jixiao.indicators.schema import Indicator
@@ -63,6 +64,8 @@ def tier_from_actual(s: _Scorer, ind: Indicator, target: Any) -> str:
 
 def score(s: _Scorer, ind: Indicator, w: Decimal, needs_note: list[str], actual: Any, target: Any = None) -> tuple[str, Decimal, str]:
     """(method, score, tier) of a qualitative row: its tier (named, or assumed from the claim) and the claim within the tier's range."""
+    if "请" in ind.target and PLACEHOLDER_RE.search(ind.target):  # the template's 请用文字写明预期效果 left in
+        s.row_add("template-text-left", "target", field="年度指标值", text=ind.target.strip())
     tier_text = ind.tier or tier_from_actual(s, ind, target)
     named = tier_text.strip() != ""  # a blank tier is no tier
     found = None
@@ -123,7 +126,7 @@ def score(s: _Scorer, ind: Indicator, w: Decimal, needs_note: list[str], actual:
     if not inside:
         bracket = "]" if high_incl else ")"
         s.row_add(
-            "qualitative-out-of-tier", "claimed", score=fmt(score), tier=long_label, low=fmt(low), high=fmt(high), bracket=bracket
+            "qualitative-out-of-tier", "claimed", "range", score=fmt(score), tier=long_label, low=fmt(low), high=fmt(high), bracket=bracket
         )
         upper = high if high_incl else high - CENT
         score = m.clamp(score, low, max(low, upper))
@@ -133,7 +136,7 @@ def score(s: _Scorer, ind: Indicator, w: Decimal, needs_note: list[str], actual:
 
 
 CHECK = Check(
-    codes=("qualitative-out-of-tier", "missing-tier", "unknown-tier", "tier-assumed", "missing-value"),
+    codes=("qualitative-out-of-tier", "missing-tier", "unknown-tier", "tier-assumed", "missing-value", "template-text-left"),
     examples={
         "qualitative-out-of-tier": (
             FUNDS_OK + row(target="高质量完成", actual="完成", extra="tier = \"达成\"\nclaimed = 10\nnote = \"略\"\n"),

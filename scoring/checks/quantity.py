@@ -12,10 +12,11 @@ one call, not one per check.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from jixiao.indicators.values import OPERATOR_SYMBOLS, Quantity, match_text
+from jixiao.indicators.values import OPERATOR_SYMBOLS, Quantity, Text, match_text, normalize_text
 
 from ..vocabulary import plain
 from .base import FUNDS_OK, Check, row
@@ -42,6 +43,31 @@ def no_target(s: _Scorer, method: str) -> tuple[str, Decimal, str]:
     return (method if method != "auto" else "higher"), ZERO, ""
 
 
+def bare_operator(s: _Scorer, subcategory: str) -> str:
+    """The operator of a bare number: the rule set's for the row's 二级指标 (成本 → ≤), else its bare_number_operator."""
+    ops = s.sub_ops
+    if ops is None:
+        ops = s.sub_ops = tuple(s.rules.scoring.bare_number_operators.items())
+    for word, op in ops:
+        if word in subcategory:
+            return op
+    return s.bare_op
+
+
+# 无 / 零 / 没有 at the start of a short actual value (无上访, 零事故, 没有发生); not 无法统计, 无数据
+_NONE_RE = re.compile(r"^(?:无(?!法|数据|记录|统计|资料)|零|没有|未发生)\D{0,6}$")
+
+
+def none_as_zero(s: _Scorer, ind: Indicator, op: str, target: Quantity, actual: Any) -> Quantity | None:
+    """An upper-bounded count (小于5次) whose actual says 无 / 零 / 没有: 0 in the target's unit, with an info finding."""
+    if op not in ("le", "lt") or not s.rules.scoring.none_as_zero or not isinstance(actual, Text):
+        return None
+    if not _NONE_RE.match(normalize_text(actual.text)):
+        return None
+    s.row_add("none-as-zero", "actual", actual=ind.actual, unit=target.unit_text or target.unit)
+    return Quantity(None, ZERO, target.unit, actual.raw, target.scale, target.unit_text)
+
+
 def read(
     s: _Scorer, ind: Indicator, method: str, target: Any, actual: Any, needs_note: list[str]
 ) -> tuple[str, Decimal | None, Decimal, Decimal]:
@@ -51,21 +77,33 @@ def read(
         s.row_add("not-a-number", "target", "target", target=ind.target, method=method)
         return method, None, ZERO, ZERO
     op = target.op
+    assumed = False
     if op is None and method != "auto":  # the row names its direction: nothing is assumed
         op = _METHOD_OPERATOR[method]
     elif op is None:
         op = s.bare_op
+        ops = s.sub_ops
+        if ops is None:
+            ops = s.sub_ops = tuple(s.rules.scoring.bare_number_operators.items())
+        for word, by_sub in ops:  # the rule set's operator for this 二级 (成本 → ≤): see ``bare_operator``
+            if word in ind.subcategory:
+                op = by_sub
+                break
+        assumed = True
         s.row_add("operator-assumed", "target", target=ind.target, operator=OPERATOR_SYMBOLS[op])
     if method == "auto":
         method = _OPERATOR_METHOD[op]
-    if op in ("ge", "gt") and s.cost_words.search(match_text(ind.subcategory)):
-        s.row_add("cost-direction", "target", target=ind.target)
+    if op in ("ge", "gt") and not assumed and s.cost_words.search(match_text(ind.subcategory)):
+        s.row_add("cost-direction", "target", target=ind.target)  # an operator the form wrote, not one assumed
     if actual is None:
         s.row_add("missing-value", "actual")
         return method, None, ZERO, ZERO
     if type(actual) is not Quantity:
-        s.row_add("not-a-number", "actual", actual=ind.actual, target=ind.target)
-        return method, None, ZERO, ZERO
+        zero = none_as_zero(s, ind, op, target, actual)
+        if zero is None:
+            s.row_add("not-a-number", "actual", actual=ind.actual, target=ind.target)
+            return method, None, ZERO, ZERO
+        actual = zero
     t_unit, a_unit = target.unit, actual.unit
     a, b = target.value, actual.value
     scale = target.scale  # explanations show the numbers in the target's written unit (31.88 万人)
@@ -104,6 +142,7 @@ CHECK = Check(
     codes=(
         "unreadable-value", "missing-value", "not-a-number", "operator-assumed", "cost-direction", "unit-mismatch",
         "unit-assumed", "percent-as-fraction", "actual-is-target", "satisfaction-full", "over-achievement",
+        "none-as-zero",
     ),
     examples={
         "missing-value": (FUNDS_OK + row(actual=""), ("indicators", 0, "actual")),
@@ -116,6 +155,10 @@ CHECK = Check(
         "actual-is-target": (FUNDS_OK + row(actual="≥100人"), ("indicators", 0, "actual")),
         "over-achievement": (FUNDS_OK + row(actual="150人", extra="note = \"略\"\n"), ("indicators", 0, "actual")),
         "cost-direction": (FUNDS_OK + row(target="≥50元", actual="50元", subcategory="成本指标"), ("indicators", 0, "target")),
+        "none-as-zero": (
+            FUNDS_OK + row(target="小于5次", actual="无上访", subcategory="社会效益指标", name="群众上访"),
+            ("indicators", 0, "actual"),
+        ),
         "satisfaction-full": (
             FUNDS_OK + row("≥95%", "100%", category="满意度指标", subcategory="服务对象满意度指标"),
             ("indicators", 0, "actual"),

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from ..methods import q2
 from ..vocabulary import fmt, percent, plain
 from .base import FUNDS_OK, Check, row
+from .claims import rounded
 
 if TYPE_CHECKING:
     from ..engine import Result, _Scorer
@@ -28,23 +29,37 @@ def on_form(s: _Scorer, result: Result) -> None:
             rate=percent(funds.rate), below=plain(cap.below * 100), max=plain(cap.max), summed=fmt(summed), total=fmt(result.total),
         )
     claimed_total = result.claimed_total
-    funds_claimed = funds.claimed
-    if funds_claimed is None and funds.weight == 0:
-        funds_claimed = ZERO  # a money block without points claims nothing: the rows still add up
-    if claimed_total is not None and funds_claimed is not None:
+    if claimed_total is not None:  # a claimed total is always checked; a blank 得分 counts at its computed score
+        places = s.places
+        funds_claimed = funds.claimed
+        blank = 0  # the funds block and rows whose 得分 is blank, counted at their computed score
+        if funds_claimed is None:
+            if funds.weight == 0:
+                funds_claimed = ZERO  # a money block without points claims nothing: the rows still add up
+            else:
+                funds_claimed = funds.score
+                blank += 1
         claimed_sum = ZERO + funds_claimed
         for r in result.indicators:
             if r.claimed is None:
-                if r.applicable:
-                    break
-                continue  # a 不适用 row claims nothing
+                if r.applicable:  # a 不适用 row claims nothing
+                    claimed_sum += r.score
+                    blank += 1
+                continue
             claimed_sum += r.claimed
-        else:  # every row claims a score
-            expected = claimed_sum
-            if cap is not None and expected > cap.max:
-                expected = cap.max
-            if expected != claimed_total and q2(expected) != q2(claimed_total):
-                capped = f"（执行率封顶 {plain(cap.max)} 分）" if cap is not None and expected != claimed_sum else ""
+        expected = claimed_sum
+        if cap is not None and expected > cap.max:
+            expected = cap.max
+        if expected != claimed_total and q2(expected) != q2(claimed_total) and (
+            places >= 2 or rounded(expected, places) != rounded(claimed_total, places)
+        ):
+            capped = f"（执行率封顶 {plain(cap.max)} 分）" if cap is not None and expected != claimed_sum else ""
+            if blank:
+                s.add(
+                    "total-mismatch", "claimed.total", ("claimed", "total"), "blank",
+                    claimed=fmt(claimed_total), summed=fmt(claimed_sum), capped=capped, blank=blank,
+                )
+            else:
                 s.add(
                     "total-mismatch", "claimed.total", ("claimed", "total"),
                     claimed=fmt(claimed_total), summed=fmt(claimed_sum), capped=capped,

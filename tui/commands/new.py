@@ -32,11 +32,13 @@ def register(subparsers: Any) -> None:
     p.add_argument("--from-targets", metavar="绩效目标表", help="依据批复的绩效目标表（.toml）生成年末自评表：指标值和分值照批复，完成值留空")
     p.add_argument("-o", "--output", required=True, help="输出文件")
     p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+    p.add_argument("--year", type=int, default=None, help="评价年度（默认为上一年度）")
 
 
 def cmd_new(args: argparse.Namespace) -> int:
     from jixiao.indicators.atomic import atomic_write_text
     from jixiao.indicators.safe_files import os_error_text
+    from jixiao.indicators.schema import YEAR_MAX, YEAR_MIN
 
     out = Path(args.output)
     source = getattr(args, "from_targets", None)
@@ -49,6 +51,10 @@ def cmd_new(args: argparse.Namespace) -> int:
             return EXIT_UNREADABLE
     if out.exists() and not args.force:
         print(f"{out}：文件已存在，未覆盖。如确需覆盖，请加 --force。", file=sys.stderr)
+        return EXIT_UNREADABLE
+    year = getattr(args, "year", None)
+    if year is not None and not YEAR_MIN <= year <= YEAR_MAX:
+        print(f"--year {year}：年度应在 {YEAR_MIN}—{YEAR_MAX} 之间。", file=sys.stderr)
         return EXIT_UNREADABLE
     if source:
         from jixiao.indicators.loader import FormError
@@ -63,7 +69,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     else:
         from jixiao.indicators import template_text
 
-        text = template_text(args.kind)
+        text = template_text(args.kind, year)
     try:
         atomic_write_text(out, text)
     except OSError as exc:

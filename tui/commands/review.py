@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,10 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--jobs", type=int, default=0, metavar="N", help="并行进程数（默认为 CPU 核数）")
     p.add_argument("--limit", type=int, default=0, metavar="N", help="终端表格只显示最差的 N 份（默认全部）")
+    p.add_argument("--year", type=int, default=None, metavar="年度",
+                   help="本批次的年度：年度不同的表单提示 year-outlier（默认取多数表单的年度）")
+    p.add_argument("--title", metavar="单位名称", default="",
+                   help="复核报告 PDF 标题中的复核单位（如 某市财政局），标题为“单位 年度 预算绩效自评复核报告”")
     from ._store import add_db_argument
 
     add_db_argument(p)
@@ -196,6 +201,17 @@ def format_summary(summary: Any) -> str:
     return "\n".join(out)
 
 
+def format_batch(summary: Any) -> str:
+    """The findings about the batch as a whole: each form concerned, with what it shares with the others."""
+    from jixiao.scoring.findings import SEVERITY_ZH
+    from jixiao.tui.terminal import visible
+
+    lines = ["本批次的检查（重复报送、年度不符）："]
+    for f in summary.batch:
+        lines.append(visible(f"  [{SEVERITY_ZH[f.severity]}] {f.code}  {f.path}：{f.message}"))
+    return "\n".join(lines)
+
+
 def _overwrites_input(
     targets: list[str], files: list[str], rules: str | None, reviews: str | None = None, roots: tuple[str, ...] = ()
 ) -> str | None:
@@ -249,6 +265,14 @@ def run(args: argparse.Namespace) -> int:
     if args.jobs < 0 or args.limit < 0 or args.pdf_forms < 0:
         _err("--jobs、--limit、--pdf-forms 不能为负数。")
         return EXIT_UNUSABLE
+
+    year = getattr(args, "year", None)
+    if year is not None:
+        from jixiao.indicators.schema import YEAR_MAX, YEAR_MIN
+
+        if not YEAR_MIN <= year <= YEAR_MAX:
+            _err(f"--year {year}：年度应在 {YEAR_MIN}—{YEAR_MAX} 之间。")
+            return EXIT_UNUSABLE
 
     reviews = getattr(args, "reviews", None)
     if reviews and not Path(reviews).is_dir():
@@ -327,6 +351,10 @@ def run(args: argparse.Namespace) -> int:
         pdf=bool(args.pdf),
         extra=(("table", table_piece),) if keep_table else (),
     )
+    if args.pdf:  # the ranking of every form, not only those that need a section
+        from jixiao.reports.review_pdf import RANK_PIECE
+
+        opts = replace(opts, pieces=opts.pieces + (RANK_PIECE,))
     if targets_index is not None or reviews:
         import dataclasses
 
@@ -365,7 +393,11 @@ def run(args: argparse.Namespace) -> int:
         _abort(outputs, writers)
         raise
 
+    from jixiao.scoring.batch_sense import BatchSense
+
     summary = Summary()
+    sense = BatchSense(year)  # duplicate-submission, year-outlier: once every form is in
+    ranking: list[Any] = []
     table_rows: list[tuple[Any, Any]] = []
     errors_text: list[tuple[Any, str]] = []
     sections: list[tuple[Any, dict[str, Any]]] = []  # the worst --pdf-forms sections seen so far
@@ -387,6 +419,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         for chunk in _progress(len(files) + len(missing), chunks()):
             summary.merge(chunk.summary)
+            sense.add(chunk.keys)
+            if args.pdf:
+                ranking += chunk.pieces["rank"]
             if keep_table:
                 entries, unreadable = chunk.pieces["table"]
                 table_rows += entries
@@ -399,6 +434,7 @@ def run(args: argparse.Namespace) -> int:
                 if args.pdf_forms and len(sections) >= 2 * args.pdf_forms:  # keep memory bounded
                     sections.sort(key=lambda x: x[0])
                     del sections[args.pdf_forms :]
+        summary.add_batch(sense.findings(), sense.batch_year())
         for w in writers:
             w.close(summary)
         for o in outputs:
@@ -433,6 +469,8 @@ def run(args: argparse.Namespace) -> int:
             for _, text in sorted(errors_text, key=lambda x: x[0]):
                 for line in text.splitlines():
                     print(f"  {line}")
+        if summary.batch:
+            print("\n" + format_batch(summary))
         print()
         print(format_summary(summary))
     if args.pdf:
@@ -442,7 +480,7 @@ def run(args: argparse.Namespace) -> int:
             worst = [s for _, s in sorted(sections, key=lambda x: x[0])]
             if args.pdf_forms:
                 worst = worst[: args.pdf_forms]
-            warning = write_review_pdf(args.pdf, summary, worst, args.font, attention)
+            warning = write_review_pdf(args.pdf, summary, worst, args.font, attention, title=args.title, ranking=ranking)
         except ValueError as exc:  # an unusable --font
             _err(str(exc))
             return EXIT_UNUSABLE

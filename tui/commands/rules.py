@@ -23,7 +23,7 @@ def register(subparsers: Any) -> None:
 
 def cmd_rules(args: argparse.Namespace) -> int:
     from jixiao.indicators.loader import FormError
-    from jixiao.scoring.rules import bundled_ids, load_rules, rule_text
+    from jixiao.scoring.rules import bundled_ids, load_rules, setting_text
     from jixiao.tui.textable import render_table
 
     if args.action == "list":
@@ -38,10 +38,14 @@ def cmd_rules(args: argparse.Namespace) -> int:
         return EXIT_UNREADABLE
     try:
         rules = load_rules(args.id, Path.cwd())
-        text = rule_text(args.id)
     except FormError as exc:
         print_problems(exc.problems, title="无法读取规则集：")
         return EXIT_UNREADABLE
-    print(text.rstrip())
-    print(f"\n# 合并继承后的内容摘要 sha256 = {rules.sha256}")
+    print(f"# 规则集 {rules.id}（{rules.name}）" + (f"，继承自 {rules.extends}" if rules.extends else ""))
+    print(f"# 出处：{rules.source}")
+    print("# 以下为生效的每一项设置（含继承与默认值）及其出处\n")
+    for key, value, source in rules.settings():
+        print(f"{key} = {setting_text(value)}")
+        print(f"    # 出处：{source}")
+    print(f"\n# 生效取值的摘要 sha256 = {rules.sha256}")
     return EXIT_OK
