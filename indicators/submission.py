@@ -22,9 +22,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Notes", "SUBMISSION_SUFFIXES", "attach_lines", "is_imported", "load_submission", "looks_like_form_text"]
 
-# What a folder of submissions is searched for (``jixiao review DIR``): the TOML forms and the
-# spreadsheets and texts a unit may send instead.  (PDF and Word files in a folder are usually
-# printouts, not submissions; they can still be named one by one.)
+# What a folder is searched for: the TOML forms and the spreadsheets and texts a unit may send
+# instead.  ``jixiao review DIR`` also reads a folder's Word and PDF files (scoring.batch.
+# DOCUMENT_SUFFIXES): what a bureau receives; ``jixiao pdf DIR`` does not (they are printouts there).
 SUBMISSION_SUFFIXES = (".toml", ".xlsx", ".xlsm", ".xls", ".csv", ".txt")
 
 

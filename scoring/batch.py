@@ -76,14 +76,19 @@ _FORM_SUFFIXES = SUBMISSION_SUFFIXES
 
 
 _TEXT_SUFFIXES = (".txt", ".csv")
+# Word and PDF files: submissions in a bureau's folder (``jixiao review DIR``), printouts elsewhere
+# (``jixiao pdf DIR`` prints the forms of a folder, not its PDFs)
+DOCUMENT_SUFFIXES = (".docx", ".doc", ".pdf")
 
 
-def _walk(top: str, out: list[str], skipped: list[str] | None = None) -> None:
+def _walk(top: str, out: list[str], skipped: list[str] | None = None, documents: bool = False) -> None:
     """Form files under ``top`` (``os.scandir``: no ``stat`` per file).
 
     A ``.txt`` or ``.csv`` found in a folder with no form's words in it (a
     README, a list of names) is left out and added to ``skipped``; named on
-    the command line it is read, and says what it lacks."""
+    the command line it is read, and says what it lacks.  ``documents``: Word
+    and PDF files are forms too (a review reads what the units sent)."""
+    suffixes = _FORM_SUFFIXES + DOCUMENT_SUFFIXES if documents else _FORM_SUFFIXES
     todo = [top]
     while todo:
         folder = todo.pop()
@@ -96,7 +101,7 @@ def _walk(top: str, out: list[str], skipped: list[str] | None = None) -> None:
             try:
                 if e.is_dir(follow_symlinks=False):
                     todo.append(e.path)
-                elif e.name.lower().endswith(_FORM_SUFFIXES) and not is_review_file(e.name) and not e.name.startswith("~$") and e.is_file():
+                elif e.name.lower().endswith(suffixes) and not is_review_file(e.name) and not e.name.startswith("~$") and e.is_file():
                     if e.name.lower().endswith(_TEXT_SUFFIXES):
                         if not looks_like_form_text(e.path):
                             if skipped is not None:
@@ -107,8 +112,10 @@ def _walk(top: str, out: list[str], skipped: list[str] | None = None) -> None:
                 continue
 
 
-def discover_names(paths: Iterable[str | Path], skipped: list[str] | None = None) -> tuple[list[str], list[str]]:
-    """Like :func:`discover`, as path strings (what the workers take); texts without a form go to ``skipped``."""
+def discover_names(paths: Iterable[str | Path], skipped: list[str] | None = None,
+                   documents: bool = False) -> tuple[list[str], list[str]]:
+    """Like :func:`discover`, as path strings (what the workers take); texts without a form go to ``skipped``;
+    ``documents``: a folder's Word and PDF files are forms too (see :func:`_walk`)."""
     files: list[str] = []
     missing: list[str] = []
     seen: set[str] = set()
@@ -116,7 +123,7 @@ def discover_names(paths: Iterable[str | Path], skipped: list[str] | None = None
         p = str(Path(raw))
         if os.path.isdir(p):
             found: list[str] = []
-            _walk(p, found, skipped)
+            _walk(p, found, skipped, documents)
             found.sort()
             top = os.path.abspath(p)  # every f starts with p: its absolute path, without abspath per file
             keys = [top + f[len(p) :] for f in found]

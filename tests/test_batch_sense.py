@@ -126,3 +126,31 @@ def test_spreadsheet_has_rate_and_claimed_minus_review(tmp_path: Path, capsys: p
     assert Decimal(str(rows["12-sense.toml"][rate])) == Decimal("94.54") and rows["12-sense.toml"][gap] == 0
     # 01-seed: 100%; no --reviews, so the review total is the computed 100.00: claimed 99.50 − 100.00 = −0.50
     assert rows["01-seed.toml"][rate] == 100 and Decimal(str(rows["01-seed.toml"][gap])) == Decimal("-0.5")
+
+
+def test_a_folder_review_reads_the_word_and_pdf_files_units_sent(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    # a bureau's folder holds what the units sent: workbooks, Word tables and PDFs, each one a form
+    from .fixtures.office_docs import write_docx
+    from .test_import_hard_layouts import four_level_header, to_xlsx
+
+    folder = tmp_path / "收到"
+    (folder / "乙县").mkdir(parents=True)
+    to_xlsx(folder / "甲.xlsx", [("Sheet1", four_level_header())])
+    write_docx(folder / "乙县" / "乙.docx", ["2021年度部门整体支出绩效自评表", four_level_header()])
+    (folder / "~$乙.docx").write_bytes(b"lock")  # Word's lock file: never a submission
+    data = review_json(capsys, str(folder))
+    names = sorted(Path(f["file"]).name for f in data["forms"])
+    assert names == sorted(["甲.xlsx", "乙.docx"])
+    assert all("error" not in f for f in data["forms"])
+    # the same form twice: the batch says so, whatever the files' types
+    assert sorted(Path(f["file"]).name for f in data["summary"]["batch_findings"]) == ["乙.docx", "甲.xlsx"]
+
+
+def test_pdf_of_a_folder_prints_its_forms_not_its_pdfs(tmp_path: Path):
+    from jixiao.scoring.batch import discover_names
+
+    (tmp_path / "a.toml").write_text("", encoding="utf-8")
+    (tmp_path / "a.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "b.docx").write_bytes(b"PK")
+    assert [Path(n).name for n in discover_names([str(tmp_path)])[0]] == ["a.toml"]
+    assert sorted(Path(n).name for n in discover_names([str(tmp_path)], documents=True)[0]) == ["a.pdf", "a.toml", "b.docx"]

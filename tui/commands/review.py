@@ -304,7 +304,7 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_UNUSABLE
 
     skipped: list[str] = []
-    files, missing = discover_names(args.paths, skipped)
+    files, missing = discover_names(args.paths, skipped, documents=True)  # Word and PDF submissions too
     if skipped:
         from jixiao.indicators.importing import not_a_form_notice
 
@@ -315,7 +315,7 @@ def run(args: argparse.Namespace) -> int:
             _err(f"{m}：路径不存在。请检查文件或文件夹的路径。")
         return EXIT_UNUSABLE
     if not files and not missing:
-        _err("给出的文件夹中没有找到表单文件（*.toml、*.xlsx、*.xlsm、*.xls、*.csv、*.txt，不含 *.review.toml）。")
+        _err("给出的文件夹中没有找到表单文件（*.toml、*.xlsx、*.xlsm、*.xls、*.csv、*.txt、*.docx、*.doc、*.pdf，不含 *.review.toml）。")
     if args.out and args.pdf and (Path(args.out).resolve() == Path(args.pdf).resolve()):
         _err(f"--out {args.out} 与 --pdf {args.pdf} 是同一个文件。请给两个输出不同的文件名。")
         return EXIT_UNUSABLE
