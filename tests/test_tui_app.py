@@ -692,7 +692,7 @@ def test_the_mouse_works_too(seed: Path) -> None:
         assert app.screen.query(Input), "a second click edits the cell"
         await pilot.press("escape")
         await pilot.pause()
-        # a click on a finding jumps to its field
+        # a click on a finding jumps to its field (a finding wider than the panel would wrap onto two lines)
         panel = app.query_one(FindingsPanel)
         await pilot.click(FindingsPanel, offset=(5, 1 + codes(app).index("score-mismatch")))
         await pilot.pause()
@@ -701,7 +701,7 @@ def test_the_mouse_works_too(seed: Path) -> None:
         assert app.focused is table
         assert table.cursor_coordinate == (SATISFACTION, table.column_index("claimed"))
 
-    drive(seed, body)
+    drive(seed, body, size=(200, 40))  # wide enough that each finding is one line (the click counts lines)
 
 
 def test_the_editor_rescores_while_typing(seed: Path) -> None:
