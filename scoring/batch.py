@@ -1,7 +1,8 @@
-"""The batch runner behind ``jixiao review`` (and ``jixiao pdf DIR``): many forms, all cores, flat memory.
+"""The batch behind ``jixiao review`` (and ``jixiao pdf DIR``): many forms, all cores, flat memory.
 
-Each worker process does the heavy work of one form (read, validate, score,
-apply the review file beside it) and turns it into a typed
+Each worker process (``scoring/runner.py`` runs them, each file under its own
+limits) does the heavy work of one form (read, validate, score, apply its
+review file from the reviewer's ``--reviews`` folder) and turns it into a typed
 :class:`FormRecord` (its :class:`FormRow`, the finding codes and, when asked,
 the form's JSON text, its findings with their places and its indicator
 lines).  The records of a run of forms are folded into a :class:`Chunk`:
@@ -337,10 +338,6 @@ def process_form(path: str, opts: Options, capture: dict[str, Any] | None = None
     names = {r.index: r.name for r in result.indicators}
     rec.findings = [FindingLine(fd.code, fd.severity, finding_place(fd, names), fd.line, fd.message) for fd in findings]
     return rec
-
-
-def _chunksize(n: int, jobs: int) -> int:
-    return max(1, min(64, n // (jobs * 8) or 1))
 
 
 @dataclass

@@ -18,20 +18,19 @@ import os
 import signal
 import struct
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import batch as _batch
-from .batch import _chunksize, _process_chunk, make_chunk, unreadable_record
+from .batch import Task, _process_chunk, make_chunk, unreadable_record
 
 __all__ = ["FileLimit", "Task", "run_batch"]
 
 
-# what a worker does with a chunk of items: the review's _process_chunk, or another
-# command's (jixiao pdf DIR prints each form); a module-level function
-Task = Callable[[list[Any], Any], Any]
+def _chunksize(n: int, jobs: int) -> int:
+    return max(1, min(64, n // (jobs * 8) or 1))
 
 
 class FileLimit(BaseException):
